@@ -1,0 +1,81 @@
+"""What a kernel sees: its ``Node`` (parsed operator + tensor metadata) and
+the ``Registration`` that binds an op name to ``prepare``/``invoke``.
+
+Mirrors TFLM's split: ``prepare`` runs once at allocation time, reads shapes,
+dtypes and quantization, computes every scale-derived value (multipliers,
+shifts, LUTs) and may request scratch memory; ``invoke`` runs per inference
+on numpy views into the arena and does no float math on integer paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import KernelError, UnsupportedOpError
+from .model import Operator, Tensor
+
+
+@dataclass
+class Node:
+    """One operator as its kernel sees it."""
+
+    index: int
+    op: Operator
+    inputs: tuple[Tensor | None, ...]
+    outputs: tuple[Tensor, ...]
+    scratch_requests: list[int] = field(default_factory=list)
+    scratch: list[np.ndarray] = field(default_factory=list)  # bound by the interpreter
+
+    @property
+    def name(self) -> str:
+        return self.op.name
+
+    @property
+    def options(self) -> Any:
+        return self.op.options
+
+    def input(self, i: int) -> Tensor:
+        """Input ``i``; a missing or optional-absent input is a model error."""
+        if i >= len(self.inputs) or self.inputs[i] is None:
+            raise KernelError(f"operator {self.index} ({self.name}): input {i} is missing")
+        return self.inputs[i]  # type: ignore[return-value]
+
+    def optional_input(self, i: int) -> Tensor | None:
+        return self.inputs[i] if i < len(self.inputs) else None
+
+    def output(self, i: int) -> Tensor:
+        if i >= len(self.outputs):
+            raise KernelError(f"operator {self.index} ({self.name}): output {i} is missing")
+        return self.outputs[i]
+
+    def request_scratch(self, nbytes: int) -> int:
+        """Ask for ``nbytes`` of arena scratch live only while this op runs (TFLM's
+        ``RequestScratchBufferInArena``); returns the index into ``node.scratch``."""
+        self.scratch_requests.append(int(nbytes))
+        return len(self.scratch_requests) - 1
+
+    def fail(self, message: str) -> KernelError:
+        """A prepare-time error that names this operator."""
+        return KernelError(f"operator {self.index} ({self.name}): {message}")
+
+    def unsupported(self, message: str) -> UnsupportedOpError:
+        """The op exists but this dtype/parameter combination has no kernel."""
+        return UnsupportedOpError(f"operator {self.index} ({self.name}): {message}")
+
+
+PrepareFn = Callable[[Node], Any]
+InvokeFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], None]
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A kernel: ``prepare(node) -> op_data`` once, ``invoke(node, op_data, inputs, outputs)`` per run."""
+
+    name: str
+    prepare: PrepareFn
+    invoke: InvokeFn
+    doc: str = ""

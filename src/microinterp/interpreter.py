@@ -1,0 +1,345 @@
+"""The interpreter: allocation phases, the invoke loop, inputs and outputs.
+
+``Interpreter(...)`` allocates at construction, as TFLM's Python runtime does,
+in five phases that read top to bottom below:
+
+1. **parse**   bytes -> ``model.Model`` (validated once; ``ModelError``)
+2. **resolve** every op -> a kernel ``Registration`` (``UnsupportedOpError``
+   names every missing op at once, before anything runs)
+3. **prepare** each kernel computes its multipliers/shifts/LUTs once and may
+   request scratch bytes (``KernelError`` on unsupported shapes/dtypes)
+4. **plan**    tensor lifetimes + scratch -> offsets (``planner.py``), plus a
+   persistent region for variable tensors; a too-small arena raises
+   ``ArenaTooSmallError`` naming the exact size needed
+5. **bind**    numpy views into one ``Arena`` for every tensor
+
+``invoke()`` then calls each kernel in order on those views, with a single
+tracing hook (``trace.py``) that costs nothing when tracing is off.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .arena import Arena
+from .context import Node, Registration
+from .errors import ArenaTooSmallError, InputError, KernelError, MicrointerpError, UnsupportedOpError
+from .model import Model, Tensor, load_model
+from .planner import PLANNERS, BufferRequest, Plan, align_up, tensor_lifetimes
+from .resolver import OpResolver
+
+
+@dataclass(frozen=True)
+class MemoryPlan:
+    """Where everything lives. ``planned_bytes`` is the head region shared by
+    tensors with disjoint lifetimes; ``persistent_bytes`` holds variable tensors."""
+
+    requests: tuple[BufferRequest, ...]
+    owners: tuple[str, ...]  # "tensor:<index>" or "scratch:<op>:<k>" per request
+    plan: Plan
+    planned_bytes: int
+    persistent_offsets: dict[int, int]  # variable tensor index -> offset in the arena
+    persistent_bytes: int
+
+    @property
+    def total_bytes(self) -> int:
+        return self.planned_bytes + self.persistent_bytes
+
+
+def _is_hybrid(model: Model) -> str | None:
+    """TFLM rejects hybrid models (int8 weights with float activations)."""
+    sg = model.main
+    for op in sg.operators:
+        ins = [sg.tensors[i] for i in op.inputs if i >= 0]
+        if not ins or op.name in ("DEQUANTIZE", "QUANTIZE"):
+            continue
+        first = ins[0]
+        if first.type_name == "FLOAT32" and any(
+            t.is_constant and t.type_name in ("INT8", "UINT8", "INT4") for t in ins[1:]
+        ):
+            return f"operator {op.index} ({op.name}) has float32 activations with int8 weights"
+    return None
+
+
+class Interpreter:
+    """A TFLM-style interpreter over one model.
+
+    Parameters mirror ``tflite_micro.runtime.Interpreter``: ``arena_size=None``
+    sizes the arena exactly; ``preserve_all_tensors=True`` gives every tensor
+    its own bytes so ``get_tensor`` can read any intermediate after ``invoke``
+    (TFLM's ``kPreserveAllTensors``); ``trace`` (or ``$MICROINTERP_TRACE``)
+    sets the tracing level 0-3; ``planner`` picks a planner from
+    ``planner.PLANNERS``.
+    """
+
+    def __init__(
+        self,
+        model: Model | bytes | str,
+        *,
+        arena_size: int | None = None,
+        resolver: OpResolver | None = None,
+        preserve_all_tensors: bool = False,
+        trace: int | None = None,
+        planner: str = "greedy",
+    ) -> None:
+        # 1. parse
+        self.model = model if isinstance(model, Model) else load_model(model)
+        self.subgraph = self.model.main
+        self.preserve_all_tensors = preserve_all_tensors
+        self.resolver = resolver if resolver is not None else OpResolver.builtins()
+        if trace is None:
+            trace = int(os.environ.get("MICROINTERP_TRACE", "0") or 0)
+        self.trace_level = int(trace)
+        self._check_supported_model()
+        # 2. resolve
+        self.nodes, self.registrations = self._resolve()
+        # 3. prepare
+        self.op_data = [self._prepare(node, reg) for node, reg in zip(self.nodes, self.registrations)]
+        # 4. plan
+        if preserve_all_tensors:
+            planner = "linear"
+        if planner not in PLANNERS:
+            raise MicrointerpError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
+        self.memory = self._plan(PLANNERS[planner])
+        needed = self.memory.total_bytes
+        if arena_size is not None and arena_size < needed:
+            raise ArenaTooSmallError(
+                needed, arena_size,
+                f"planned {self.memory.planned_bytes} + persistent {self.memory.persistent_bytes}",
+            )
+        self.arena_size = needed if arena_size is None else int(arena_size)
+        # 5. bind
+        self.arena = Arena(max(self.arena_size, 1))
+        self._arrays = self._bind()
+        self._node_io = [
+            ([self._arrays[i] if i >= 0 else None for i in node.op.inputs],
+             [self._arrays[i] for i in node.op.outputs])
+            for node in self.nodes
+        ]
+        self.reset()
+        from .trace import Tracer
+
+        self._tracer = Tracer(self, self.trace_level) if self.trace_level > 0 else None
+
+    # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike, arena_size: int | None = None,
+                  resolver: OpResolver | None = None, **kwargs: Any) -> Interpreter:
+        return cls(load_model(os.fspath(path)), arena_size=arena_size, resolver=resolver, **kwargs)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, arena_size: int | None = None,
+                   resolver: OpResolver | None = None, **kwargs: Any) -> Interpreter:
+        return cls(load_model(data), arena_size=arena_size, resolver=resolver, **kwargs)
+
+    # ------------------------------------------------------------------ phases
+
+    def _check_supported_model(self) -> None:
+        reason = _is_hybrid(self.model)
+        if reason:
+            raise UnsupportedOpError(
+                f"hybrid models are not supported (as in TFLM): {reason}. "
+                "Convert with full-integer quantization (int8 activations) or keep the model in float."
+            )
+        for t in self.subgraph.tensors:
+            if t.dtype is None and t.nbytes == 0 and not t.is_constant and t.type_name not in ("STRING",):
+                raise UnsupportedOpError(f"tensor {t.index} ({t.name!r}) has unsupported type {t.type_name}")
+
+    def _resolve(self) -> tuple[list[Node], list[Registration]]:
+        tensors = self.subgraph.tensors
+        nodes, regs, missing = [], [], []
+        for op in self.subgraph.operators:
+            node = Node(
+                index=op.index, op=op,
+                inputs=tuple(tensors[i] if i >= 0 else None for i in op.inputs),
+                outputs=tuple(tensors[i] for i in op.outputs),
+            )
+            if op.name in self.resolver:
+                regs.append(self.resolver.resolve(op.name))
+            else:
+                missing.append(op)
+            nodes.append(node)
+        if missing:
+            names = sorted({op.name for op in missing})
+            where = ", ".join(f"#{op.index} {op.name}" for op in missing[:10])
+            kind = "custom op" if all(n.startswith("CUSTOM:") for n in names) else "op"
+            raise UnsupportedOpError(
+                f"{kind}{'s' if len(names) > 1 else ''} not registered: {', '.join(names)} "
+                f"(operators {where}{', ...' if len(missing) > 10 else ''}). "
+                f"Registered ops: {', '.join(self.resolver.names)}. "
+                "Register a kernel with OpResolver.register(name, prepare, invoke)."
+            )
+        return nodes, regs
+
+    @staticmethod
+    def _prepare(node: Node, reg: Registration) -> Any:
+        try:
+            return reg.prepare(node)
+        except MicrointerpError:
+            raise
+        except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, AssertionError) as e:
+            raise KernelError(f"operator {node.index} ({node.name}): prepare failed: {e}") from e
+
+    def _plan(self, planner: Any) -> MemoryPlan:
+        sg = self.subgraph
+        lifetimes = tensor_lifetimes(
+            len(sg.tensors), sg.inputs,
+            [op.inputs for op in sg.operators], [op.outputs for op in sg.operators], sg.outputs,
+        )
+        requests, owners = [], []
+        for t in sg.tensors:
+            if t.is_constant or t.is_variable or t.nbytes == 0:
+                continue
+            first, last = lifetimes[t.index]
+            requests.append(BufferRequest(align_up(t.nbytes), first, last))
+            owners.append(f"tensor:{t.index}")
+        for node in self.nodes:
+            for k, nbytes in enumerate(node.scratch_requests):
+                time = node.index + 1
+                requests.append(BufferRequest(align_up(nbytes), time, time))
+                owners.append(f"scratch:{node.index}:{k}")
+        plan = planner(requests)
+        planned = align_up(plan.size)
+        persistent, offset = {}, planned
+        for t in sg.tensors:
+            if t.is_variable and not t.is_constant:
+                persistent[t.index] = offset
+                offset += align_up(t.nbytes)
+        return MemoryPlan(tuple(requests), tuple(owners), plan, planned, persistent, offset - planned)
+
+    def _bind(self) -> list[np.ndarray | None]:
+        sg = self.subgraph
+        arrays: list[np.ndarray | None] = [None] * len(sg.tensors)
+        offsets = dict(zip(self.memory.owners, self.memory.plan.offsets))
+        for t in sg.tensors:
+            if t.is_constant:
+                arrays[t.index] = t.data
+            elif t.index in self.memory.persistent_offsets:
+                arrays[t.index] = self.arena.view(self.memory.persistent_offsets[t.index], t.shape, t.dtype)
+            elif t.nbytes == 0:
+                arrays[t.index] = np.zeros(t.shape, t.dtype if t.dtype is not None else np.uint8)
+            else:
+                arrays[t.index] = self.arena.view(offsets[f"tensor:{t.index}"], t.shape, t.dtype)
+        for node in self.nodes:
+            node.scratch = [
+                self.arena.bytes_view(offsets[f"scratch:{node.index}:{k}"], n)
+                for k, n in enumerate(node.scratch_requests)
+            ]
+        return arrays
+
+    # ------------------------------------------------------------------ running
+
+    def invoke(self) -> None:
+        """Run every operator once, in order."""
+        if self._tracer is not None:
+            self._tracer.begin()
+        for node, reg, data, (ins, outs) in zip(self.nodes, self.registrations, self.op_data, self._node_io):
+            if self._tracer is None:
+                reg.invoke(node, data, ins, outs)
+            else:
+                self._tracer.run(node, reg, data, ins, outs)
+        if self._tracer is not None:
+            self._tracer.end()
+
+    def reset(self) -> None:
+        """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0."""
+        for index in self.memory.persistent_offsets:
+            t = self.subgraph.tensors[index]
+            arr = self._arrays[index]
+            value = t.zero_point if t.type_name == "INT8" and t.quant is not None else 0
+            arr.view(np.uint8)[...] = np.uint8(value & 0xFF)
+
+    # ------------------------------------------------------------------ inputs / outputs
+
+    @property
+    def num_inputs(self) -> int:
+        return len(self.subgraph.inputs)
+
+    @property
+    def num_outputs(self) -> int:
+        return len(self.subgraph.outputs)
+
+    def _io_tensor(self, indices: Sequence[int], index: int, kind: str) -> Tensor:
+        if not isinstance(index, (int, np.integer)) or not 0 <= index < len(indices):
+            raise InputError(f"{kind} index {index!r} out of range: the model has {len(indices)} {kind}s")
+        return self.subgraph.tensors[indices[index]]
+
+    def set_input(self, value: np.ndarray, index: int = 0) -> None:
+        """Copy ``value`` into input ``index``; dtype and shape must match exactly."""
+        t = self._io_tensor(self.subgraph.inputs, index, "input")
+        arr = np.asarray(value)
+        if arr.dtype != t.dtype:
+            raise InputError(
+                f"input {index} ({t.name!r}) expects dtype {np.dtype(t.dtype).name} but got {arr.dtype.name}"
+                + (" (quantize it first: q = round(x / scale) + zero_point)" if t.quant is not None
+                   and arr.dtype.kind == "f" else "")
+            )
+        if tuple(arr.shape) != t.shape:
+            raise InputError(f"input {index} ({t.name!r}) expects shape {list(t.shape)} but got {list(arr.shape)}")
+        self._arrays[t.index][...] = arr
+
+    def get_output(self, index: int = 0) -> np.ndarray:
+        """A copy of output ``index`` after the last ``invoke()``."""
+        t = self._io_tensor(self.subgraph.outputs, index, "output")
+        return np.array(self._arrays[t.index], copy=True)
+
+    def get_input(self, index: int = 0) -> np.ndarray:
+        t = self._io_tensor(self.subgraph.inputs, index, "input")
+        return np.array(self._arrays[t.index], copy=True)
+
+    def get_tensor(self, tensor_index: int) -> np.ndarray:
+        """Any tensor's value. Intermediates are only guaranteed after ``invoke()``
+        with ``preserve_all_tensors=True`` (otherwise their bytes are reused)."""
+        sg = self.subgraph
+        if not 0 <= tensor_index < len(sg.tensors):
+            raise InputError(f"tensor index {tensor_index} out of range: the model has {len(sg.tensors)} tensors")
+        t = sg.tensors[tensor_index]
+        reliable = (self.preserve_all_tensors or t.is_constant or t.is_variable
+                    or tensor_index in sg.inputs or tensor_index in sg.outputs)
+        if not reliable:
+            raise InputError(
+                f"tensor {tensor_index} ({t.name!r}) is an intermediate whose bytes are reused; "
+                "build the interpreter with preserve_all_tensors=True to read it"
+            )
+        return np.array(self._arrays[tensor_index], copy=True)
+
+    def tensor_view(self, tensor_index: int) -> np.ndarray:
+        """The live arena view of a tensor (no copy, no preservation guarantee)."""
+        return self._arrays[tensor_index]
+
+    def _details(self, t: Tensor) -> dict[str, Any]:
+        q = t.quant
+        return {
+            "name": t.name,
+            "index": t.index,
+            "dtype": np.dtype(t.dtype).type if t.dtype is not None else None,
+            "shape": np.array(t.shape, dtype=np.int32),
+            "quantization_parameters": {
+                "scales": q.scale.copy() if q else np.zeros(0, np.float32),
+                "zero_points": q.zero_point.astype(np.int32) if q else np.zeros(0, np.int32),
+                "quantized_dimension": q.quantized_dimension if q else 0,
+            },
+        }
+
+    def get_input_details(self, index: int = 0) -> dict[str, Any]:
+        return self._details(self._io_tensor(self.subgraph.inputs, index, "input"))
+
+    def get_output_details(self, index: int = 0) -> dict[str, Any]:
+        return self._details(self._io_tensor(self.subgraph.outputs, index, "output"))
+
+    def arena_used_bytes(self) -> int:
+        """Bytes of arena this plan needs (planned head + persistent tail)."""
+        return self.memory.total_bytes
+
+    def intermediates(self) -> dict[int, np.ndarray]:
+        """Every non-constant tensor after ``invoke()`` (needs ``preserve_all_tensors``)."""
+        if not self.preserve_all_tensors:
+            raise InputError("intermediates() needs preserve_all_tensors=True")
+        return {t.index: np.array(self._arrays[t.index], copy=True)
+                for t in self.subgraph.tensors if not t.is_constant}

@@ -1,0 +1,464 @@
+"""Parse a .tflite flatbuffer into validated, frozen Python objects.
+
+Why a separate layer: kernels must never read the flatbuffer (as in TFLM,
+options arrive already parsed), and every malformed input should be caught
+here, once, as a ``ModelError``, instead of surfacing later as an
+``IndexError`` or ``struct.error`` deep inside a kernel.
+
+The flatbuffer is read with the generated ``tflite`` schema package. Builtin
+options are turned into frozen dataclasses by reflection over the schema
+classes, so every option of every builtin op is available with snake_case
+names (``options.stride_w``, ``options.fused_activation_function``) without a
+hand-written parser per op.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+import flatbuffers
+import numpy as np
+import tflite
+from tflite.utils import BUILTIN_OPCODE2NAME
+
+from .errors import ModelError
+
+# --------------------------------------------------------------------------- dtypes
+
+#: TensorType enum value -> (name, numpy dtype or None when we cannot hold it)
+_TENSOR_TYPES: dict[int, tuple[str, np.dtype | None]] = {}
+for _name in dir(tflite.TensorType):
+    if _name.isupper():
+        _TENSOR_TYPES[getattr(tflite.TensorType, _name)] = (_name, None)
+_NUMPY_OF = {
+    "FLOAT32": np.float32, "FLOAT16": np.float16, "FLOAT64": np.float64,
+    "INT8": np.int8, "UINT8": np.uint8, "INT16": np.int16, "UINT16": np.uint16,
+    "INT32": np.int32, "UINT32": np.uint32, "INT64": np.int64, "UINT64": np.uint64,
+    "BOOL": np.bool_, "COMPLEX64": np.complex64, "COMPLEX128": np.complex128,
+}
+for _code, (_name, _) in list(_TENSOR_TYPES.items()):
+    if _name in _NUMPY_OF:
+        _TENSOR_TYPES[_code] = (_name, np.dtype(_NUMPY_OF[_name]))
+
+TYPE_CODE_OF_DTYPE: dict[np.dtype, int] = {
+    dt: code for code, (_, dt) in _TENSOR_TYPES.items() if dt is not None
+}
+
+CUSTOM_CODE = tflite.BuiltinOperator.CUSTOM
+
+
+def builtin_code_of(name: str) -> int:
+    """BuiltinOperator code of an op name such as ``"CONV_2D"``."""
+    try:
+        return getattr(tflite.BuiltinOperator, name)
+    except AttributeError:
+        raise ModelError(f"unknown builtin operator name {name!r}") from None
+
+
+# --------------------------------------------------------------------------- dataclasses
+
+
+@dataclass(frozen=True)
+class QuantParams:
+    """Affine quantization: real = scale * (q - zero_point).
+
+    ``scale``/``zero_point`` have one entry for per-tensor quantization and
+    one per slice along ``quantized_dimension`` for per-channel.
+    """
+
+    scale: np.ndarray  # float32
+    zero_point: np.ndarray  # int64
+    quantized_dimension: int = 0
+
+    @property
+    def per_channel(self) -> bool:
+        return self.scale.size > 1
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """A tensor as the model declares it. ``data`` is set for constants (a
+    read-only view into the model bytes, no copy)."""
+
+    index: int
+    name: str
+    shape: tuple[int, ...]
+    type_name: str
+    dtype: np.dtype | None
+    buffer: int
+    data: np.ndarray | None = None
+    quant: QuantParams | None = None
+    is_variable: bool = False
+
+    @property
+    def is_constant(self) -> bool:
+        return self.data is not None
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
+
+    @property
+    def nbytes(self) -> int:
+        if self.dtype is None:
+            return 0
+        return self.size * self.dtype.itemsize
+
+    @property
+    def scale(self) -> float:
+        """Per-tensor scale (first entry for per-channel tensors)."""
+        return float(self.quant.scale[0]) if self.quant is not None else 0.0
+
+    @property
+    def zero_point(self) -> int:
+        return int(self.quant.zero_point[0]) if self.quant is not None else 0
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One node of the graph with its options already parsed."""
+
+    index: int
+    name: str  # "CONV_2D", or "CUSTOM:<custom_code>"
+    builtin_code: int
+    version: int
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    intermediates: tuple[int, ...] = ()
+    options: Any = None  # frozen dataclass built from the schema's XxxOptions
+    custom_code: str | None = None
+    custom_options: bytes = b""
+
+    @property
+    def is_custom(self) -> bool:
+        return self.builtin_code == CUSTOM_CODE
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    name: str
+    tensors: tuple[Tensor, ...]
+    operators: tuple[Operator, ...]
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Model:
+    version: int
+    description: str
+    subgraphs: tuple[Subgraph, ...]
+    metadata: dict[str, bytes] = field(default_factory=dict)
+    raw: bytes = field(default=b"", repr=False)
+
+    @property
+    def main(self) -> Subgraph:
+        """The subgraph TFLM invokes (subgraph 0)."""
+        return self.subgraphs[0]
+
+    @property
+    def op_names(self) -> list[str]:
+        return [op.name for op in self.main.operators]
+
+
+# --------------------------------------------------------------------------- options by reflection
+
+_SKIP_SUFFIXES = ("IsNone", "Length", "AsNumpy", "BufferHasIdentifier")
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _snake(name: str) -> str:
+    return _CAMEL.sub("_", name).lower()
+
+
+@functools.cache
+def _fields_of(cls: type) -> tuple[tuple[str, str, bool], ...]:
+    """(method, snake_name, is_vector) for every scalar/vector field of a schema table."""
+    out = []
+    for meth in sorted(vars(cls)):
+        if meth.startswith("_") or meth in ("Init",) or meth.startswith("GetRootAs"):
+            continue
+        if meth.endswith(_SKIP_SUFFIXES) or meth == "GetRootAs":
+            continue
+        out.append((meth, _snake(meth), hasattr(cls, meth + "Length")))
+    return tuple(out)
+
+
+@functools.cache
+def _dataclass_for(cls: type) -> type:
+    fields = [(snake, Any) for _, snake, _ in _fields_of(cls)]
+    return dataclasses.make_dataclass(cls.__name__, fields, frozen=True)
+
+
+def _read_options_table(cls: type, table_bytes: bytes | bytearray, pos: int) -> Any:
+    obj = cls()
+    obj.Init(table_bytes, pos)
+    values = {}
+    for meth, snake, is_vector in _fields_of(cls):
+        getter = getattr(obj, meth)
+        if is_vector:
+            n = getattr(obj, meth + "Length")()
+            _check_vector(n, len(table_bytes), f"{cls.__name__}.{meth}")
+            values[snake] = tuple(getter(j) for j in range(n))
+        else:
+            value = getter()
+            if isinstance(value, bytes):
+                value = value.decode("utf-8", "replace")
+            elif not isinstance(value, (int, float, bool, str, type(None))):
+                value = None  # nested tables (StableHLO etc.): not used by any kernel
+            values[snake] = value
+    return _dataclass_for(cls)(**values)
+
+
+#: union type code -> options class name
+_OPTIONS_NAME_OF_TYPE = {
+    getattr(tflite.BuiltinOptions, n): n for n in dir(tflite.BuiltinOptions) if not n.startswith("_")
+}
+
+#: builtin op name -> options class name, for ops whose options may be omitted
+OPTIONS_OF_OP: dict[str, str] = {
+    "ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions", "DIV": "DivOptions",
+    "AVERAGE_POOL_2D": "Pool2DOptions", "MAX_POOL_2D": "Pool2DOptions", "L2_POOL_2D": "Pool2DOptions",
+    "CONV_2D": "Conv2DOptions", "DEPTHWISE_CONV_2D": "DepthwiseConv2DOptions",
+    "FULLY_CONNECTED": "FullyConnectedOptions", "SOFTMAX": "SoftmaxOptions",
+    "RESHAPE": "ReshapeOptions", "CONCATENATION": "ConcatenationOptions",
+    "PAD": "PadOptions", "PADV2": "PadV2Options", "STRIDED_SLICE": "StridedSliceOptions",
+    "LEAKY_RELU": "LeakyReluOptions", "TRANSPOSE_CONV": "TransposeConvOptions",
+    "TRANSPOSE": "TransposeOptions", "MEAN": "ReducerOptions", "SUM": "ReducerOptions",
+    "REDUCE_MAX": "ReducerOptions", "REDUCE_MIN": "ReducerOptions", "REDUCE_PROD": "ReducerOptions",
+    "CAST": "CastOptions", "SQUEEZE": "SqueezeOptions", "EXPAND_DIMS": "ExpandDimsOptions",
+    "PACK": "PackOptions", "UNPACK": "UnpackOptions", "SPLIT": "SplitOptions",
+    "SPLIT_V": "SplitVOptions", "GATHER": "GatherOptions", "ARG_MAX": "ArgMaxOptions",
+    "ARG_MIN": "ArgMinOptions", "SVDF": "SVDFOptions",
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": "UnidirectionalSequenceLSTMOptions",
+    "HARD_SWISH": "HardSwishOptions", "MAXIMUM": "MaximumMinimumOptions",
+    "MINIMUM": "MaximumMinimumOptions", "QUANTIZE": "QuantizeOptions",
+    "DEQUANTIZE": "DequantizeOptions", "SQUARED_DIFFERENCE": "SquaredDifferenceOptions",
+    "BATCH_MATMUL": "BatchMatMulOptions",
+}
+
+
+@functools.cache
+def default_options(options_name: str) -> Any:
+    """Options with every field at its schema default (for ops that omit them)."""
+    cls = getattr(tflite, options_name)
+    b = flatbuffers.Builder(16)
+    getattr(tflite, options_name + "Start")(b)
+    b.Finish(getattr(tflite, options_name + "End")(b))
+    buf = b.Output()
+    pos = flatbuffers.encode.Get(flatbuffers.packer.uoffset, buf, 0)
+    return _read_options_table(cls, buf, pos)
+
+
+# --------------------------------------------------------------------------- parsing
+
+_MIN_SIZE = 8  # root offset + file identifier
+
+
+def _check_vector(n: int, buflen: int, what: str, elem_bytes: int = 1) -> None:
+    """Reject vector lengths that cannot fit in the file, so that a corrupt
+    length never turns into a multi-billion-iteration loop (a hang)."""
+    if n < 0 or n * elem_bytes > buflen:
+        raise ModelError(f"corrupt model: {what} claims {n} elements but the file is {buflen} bytes")
+
+
+def _vec(obj: Any, name: str, buflen: int, elem_bytes: int = 4) -> list:
+    n = getattr(obj, name + "Length")()
+    _check_vector(n, buflen, name, elem_bytes)
+    get = getattr(obj, name)
+    return [get(j) for j in range(n)]
+
+
+def _np_vec(obj: Any, name: str, buflen: int, elem_bytes: int) -> np.ndarray:
+    n = getattr(obj, name + "Length")()
+    _check_vector(n, buflen, name, elem_bytes)
+    if n == 0:
+        return np.zeros(0)
+    return np.asarray(getattr(obj, name + "AsNumpy")())
+
+
+def load_model(source: bytes | bytearray | memoryview | str) -> Model:
+    """Parse and validate a model from bytes or a file path.
+
+    Raises ``ModelError`` for anything malformed; no other exception escapes
+    for bad model bytes.
+    """
+    if isinstance(source, str):
+        try:
+            with open(source, "rb") as f:
+                source = f.read()
+        except OSError as e:
+            raise ModelError(f"cannot read model file {source!r}: {e.strerror}") from None
+    raw = bytes(source)
+    if len(raw) < _MIN_SIZE:
+        raise ModelError(f"not a .tflite model: only {len(raw)} bytes (a flatbuffer needs at least 8)")
+    if raw[4:8] != b"TFL3":
+        raise ModelError(
+            f"not a .tflite model: file identifier is {raw[4:8]!r}, expected b'TFL3' "
+            "(is this a TensorFlow SavedModel, a Keras .h5 or a truncated download?)"
+        )
+    root = struct.unpack_from("<I", raw, 0)[0]
+    if root + 4 > len(raw):
+        raise ModelError(f"truncated model: root table offset {root} is past the end ({len(raw)} bytes)")
+    try:
+        return _parse(raw)
+    except ModelError:
+        raise
+    except (struct.error, IndexError, ValueError, TypeError, OverflowError, UnicodeDecodeError,
+            AttributeError, KeyError, MemoryError) as e:
+        raise ModelError(f"truncated or corrupt model ({type(e).__name__}: {e})") from None
+
+
+def _parse(raw: bytes) -> Model:
+    n = len(raw)
+    fb = tflite.Model.GetRootAs(raw, 0)
+    buffers = _vec(fb, "Buffers", n)
+    opcodes = [_parse_opcode(c) for c in _vec(fb, "OperatorCodes", n)]
+    metadata = {}
+    for md in _vec(fb, "Metadata", n):
+        name = (md.Name() or b"").decode("utf-8", "replace")
+        idx = md.Buffer()
+        if not 0 <= idx < len(buffers):
+            raise ModelError(f"metadata {name!r} refers to buffer {idx}, but the model has {len(buffers)}")
+        metadata[name] = bytes(_buffer_bytes(raw, buffers[idx]))
+    subgraphs = tuple(
+        _parse_subgraph(raw, sg, buffers, opcodes) for sg in _vec(fb, "Subgraphs", n)
+    )
+    if not subgraphs:
+        raise ModelError("model has no subgraphs")
+    desc = fb.Description()
+    return Model(
+        version=fb.Version(),
+        description=desc.decode("utf-8", "replace") if desc else "",
+        subgraphs=subgraphs,
+        metadata=metadata,
+        raw=raw,
+    )
+
+
+def _parse_opcode(code: Any) -> tuple[int, str, int, str | None]:
+    builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
+    custom = code.CustomCode()
+    custom_name = custom.decode("utf-8", "replace") if custom is not None else None
+    if builtin == CUSTOM_CODE:
+        name = f"CUSTOM:{custom_name}"
+    else:
+        name = BUILTIN_OPCODE2NAME.get(builtin, f"BUILTIN_{builtin}")
+    return builtin, name, code.Version(), custom_name
+
+
+def _buffer_bytes(raw: bytes, buf: Any) -> memoryview:
+    """The bytes of a Buffer: inline data, or (for >2 GB models) offset/size into the file."""
+    offset, size = buf.Offset(), buf.Size()
+    if offset > 1:
+        if offset + size > len(raw):
+            raise ModelError(f"buffer at offset {offset} with size {size} is past the end of the file")
+        return memoryview(raw)[offset : offset + size]
+    length = buf.DataLength()
+    if length == 0:
+        return memoryview(b"")
+    _check_vector(length, len(raw), "Buffer.data")
+    start = buf._tab.Vector(buf._tab.Offset(4))
+    if start + length > len(raw):
+        raise ModelError("truncated model: a buffer's data runs past the end of the file")
+    return memoryview(raw)[start : start + length]
+
+
+def _parse_quant(q: Any, shape: tuple[int, ...], n: int, where: str) -> QuantParams | None:
+    if q is None:
+        return None
+    scale = _np_vec(q, "Scale", n, 4).astype(np.float32)
+    zp = _np_vec(q, "ZeroPoint", n, 8).astype(np.int64)
+    if scale.size == 0:
+        return None
+    if zp.size == 0:
+        zp = np.zeros(scale.size, np.int64)
+    if zp.size != scale.size:
+        raise ModelError(f"{where}: {scale.size} scales but {zp.size} zero points")
+    qdim = q.QuantizedDimension()
+    # TFLM accepts a quantized_dimension past the tensor's rank (person_detect's
+    # 1-D biases carry quantized_dimension=3), so only an in-range one is checked.
+    if scale.size > 1 and (qdim < 0 or (qdim < len(shape) and shape[qdim] != scale.size)):
+        raise ModelError(
+            f"{where}: {scale.size} per-channel scales do not match dimension {qdim} of shape {list(shape)}"
+        )
+    return QuantParams(scale=scale, zero_point=zp, quantized_dimension=qdim)
+
+
+def _parse_tensor(raw: bytes, index: int, t: Any, buffers: list) -> Tensor:
+    n = len(raw)
+    name = (t.Name() or b"").decode("utf-8", "replace")
+    where = f"tensor {index} ({name!r})"
+    shape = tuple(int(d) for d in _np_vec(t, "Shape", n, 4))
+    if any(d < 0 for d in shape):
+        raise ModelError(f"{where}: dynamic or negative shape {list(shape)} is not supported")
+    type_name, dtype = _TENSOR_TYPES.get(t.Type(), (f"TYPE_{t.Type()}", None))
+    bidx = t.Buffer()
+    if not 0 <= bidx < max(len(buffers), 1):
+        raise ModelError(f"{where}: buffer index {bidx} out of range (model has {len(buffers)} buffers)")
+    data = None
+    if buffers:
+        blob = _buffer_bytes(raw, buffers[bidx])
+        if len(blob):
+            if dtype is None:
+                raise ModelError(f"{where}: constant data of unsupported type {type_name}")
+            count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+            if len(blob) != count * dtype.itemsize:
+                raise ModelError(
+                    f"{where}: constant data is {len(blob)} bytes but shape {list(shape)} of "
+                    f"{type_name} needs {count * dtype.itemsize}"
+                )
+            data = np.frombuffer(blob, dtype=dtype, count=count).reshape(shape)
+    quant = _parse_quant(t.Quantization(), shape, n, where)
+    return Tensor(
+        index=index, name=name, shape=shape, type_name=type_name, dtype=dtype, buffer=bidx,
+        data=data, quant=quant, is_variable=bool(t.IsVariable()),
+    )
+
+
+def _parse_subgraph(raw: bytes, sg: Any, buffers: list, opcodes: list) -> Subgraph:
+    n = len(raw)
+    tensors = tuple(_parse_tensor(raw, i, t, buffers) for i, t in enumerate(_vec(sg, "Tensors", n)))
+    nt = len(tensors)
+
+    def indices(values: Any, what: str, optional: bool = False) -> tuple[int, ...]:
+        out = tuple(int(v) for v in values)
+        for v in out:
+            if not (-1 if optional else 0) <= v < nt:
+                raise ModelError(f"{what} refers to tensor {v}, but the subgraph has {nt} tensors")
+        return out
+
+    operators = []
+    for i, op in enumerate(_vec(sg, "Operators", n)):
+        oi = op.OpcodeIndex()
+        if not 0 <= oi < len(opcodes):
+            raise ModelError(f"operator {i}: opcode index {oi} out of range ({len(opcodes)} opcodes)")
+        builtin, name, version, custom_name = opcodes[oi]
+        options = None
+        otype = op.BuiltinOptionsType()
+        if otype and otype in _OPTIONS_NAME_OF_TYPE:
+            table = op.BuiltinOptions()
+            options = _read_options_table(getattr(tflite, _OPTIONS_NAME_OF_TYPE[otype]), table.Bytes, table.Pos)
+        elif name in OPTIONS_OF_OP:
+            options = default_options(OPTIONS_OF_OP[name])
+        custom_opts = bytes(_np_vec(op, "CustomOptions", n, 1).astype(np.uint8))
+        operators.append(Operator(
+            index=i, name=name, builtin_code=builtin, version=version,
+            inputs=indices(_np_vec(op, "Inputs", n, 4), f"operator {i} ({name}) input", optional=True),
+            outputs=indices(_np_vec(op, "Outputs", n, 4), f"operator {i} ({name}) output"),
+            intermediates=indices(_np_vec(op, "Intermediates", n, 4), f"operator {i} ({name}) intermediate"),
+            options=options, custom_code=custom_name, custom_options=custom_opts,
+        ))
+    name = sg.Name()
+    return Subgraph(
+        name=name.decode("utf-8", "replace") if name else "",
+        tensors=tensors,
+        operators=tuple(operators),
+        inputs=indices(_np_vec(sg, "Inputs", n, 4), "subgraph input"),
+        outputs=indices(_np_vec(sg, "Outputs", n, 4), "subgraph output"),
+    )

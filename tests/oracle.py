@@ -1,0 +1,96 @@
+"""Run a model in TFLM (the oracle) and in microinterp, and compare bit for bit.
+
+Every kernel and model test goes through ``assert_bit_exact``: outputs *and*
+every non-constant tensor are compared with ``np.array_equal`` (tolerance 0)
+against TFLM's ``kPreserveAllTensors`` run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from microinterp import Interpreter
+
+try:  # the oracle: wheels exist for Linux x86_64, CPython 3.10-3.13
+    from tflite_micro.python.tflite_micro import runtime as tflm_runtime
+except ImportError:  # pragma: no cover - depends on platform
+    tflm_runtime = None
+
+requires_tflm = pytest.mark.skipif(
+    tflm_runtime is None, reason="tflite-micro (the TFLM oracle) is not installable on this platform"
+)
+
+MODELS_DIR = Path(os.environ.get("MICROINTERP_MODELS", Path(__file__).resolve().parents[2] / "shared" / "models"))
+
+
+def model_path(rel: str) -> Path:
+    """Path of a shared test model, or skip with a reason when the models are absent."""
+    p = MODELS_DIR / rel
+    if not p.exists():
+        pytest.skip(f"test model {rel} not found under {MODELS_DIR} (set $MICROINTERP_MODELS)")
+    return p
+
+
+def _tflm_arena(model_bytes: bytes, interp: Interpreter) -> int:
+    linear = sum(t.nbytes for t in interp.subgraph.tensors if not t.is_constant)
+    return max(len(model_bytes) * 10, 4 * linear) + (1 << 20)
+
+
+def random_input(details: dict, rng: np.random.Generator) -> np.ndarray:
+    """Random values over the full range of the input's dtype."""
+    dt = np.dtype(details["dtype"])
+    shape = tuple(int(d) for d in details["shape"])
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        return rng.integers(info.min, info.max, size=shape, endpoint=True, dtype=dt)
+    if dt.kind == "b":
+        return rng.integers(0, 2, size=shape).astype(dt)
+    return rng.uniform(-4.0, 4.0, size=shape).astype(dt)
+
+
+def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *, reset_after: int | None = None,
+                      check_intermediates: bool = True) -> Interpreter:
+    """Invoke both interpreters on each input list in turn (state carries over, as
+    for stateful models), asserting every output and intermediate is identical."""
+    mi = Interpreter.from_bytes(model_bytes, preserve_all_tensors=True)
+    tf = tflm_runtime.Interpreter.from_bytes(
+        model_bytes, arena_size=_tflm_arena(model_bytes, mi),
+        intrepreter_config=tflm_runtime.InterpreterConfig.kPreserveAllTensors,
+    )
+    sg = mi.subgraph
+    for step, inputs in enumerate(inputs_seq):
+        if reset_after is not None and step == reset_after:
+            mi.reset()
+            tf.reset()
+        for i, x in enumerate(inputs):
+            mi.set_input(x, i)
+            tf.set_input(x, i)
+        mi.invoke()
+        tf.invoke()
+        for k in range(mi.num_outputs):
+            got, want = mi.get_output(k), tf.get_output(k)
+            assert got.dtype == want.dtype and got.shape == want.shape, (k, got.dtype, want.dtype)
+            if not np.array_equal(got, want):
+                diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
+                raise AssertionError(
+                    f"step {step}: output {k} differs from TFLM in {int((diff > 0).sum())} of {diff.size} "
+                    f"elements (max |diff| {diff.max()})\nmicrointerp: {got.ravel()[:16]}\nTFLM:        {want.ravel()[:16]}"
+                )
+        if check_intermediates:
+            for t in sg.tensors:
+                if t.is_constant or t.nbytes == 0:
+                    continue
+                got = mi.get_tensor(t.index)
+                want = tf.GetTensor(t.index, 0)["tensor_data"]
+                if not np.array_equal(got.reshape(want.shape) if got.size == want.size else got, want):
+                    producer = next((op for op in sg.operators if t.index in op.outputs), None)
+                    where = f"op {producer.index} {producer.name}" if producer else "graph input/state"
+                    raise AssertionError(
+                        f"step {step}: tensor {t.index} ({t.name!r}, from {where}) differs from TFLM: "
+                        f"{int((got != want.reshape(got.shape)).sum())} of {got.size} elements"
+                    )
+    return mi

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -73,7 +73,8 @@ class Interpreter:
     sizes the arena exactly; ``preserve_all_tensors=True`` gives every tensor
     its own bytes so ``get_tensor`` can read any intermediate after ``invoke``
     (TFLM's ``kPreserveAllTensors``); ``trace`` (or ``$MICROINTERP_TRACE``)
-    sets the tracing level 0-3; ``planner`` picks a planner from
+    sets the tracing level 0-3 and ``trace_stream`` where it is printed
+    (default stderr); ``planner`` picks a planner from
     ``planner.PLANNERS``.
     """
 
@@ -86,6 +87,7 @@ class Interpreter:
         preserve_all_tensors: bool = False,
         trace: int | None = None,
         planner: str = "greedy",
+        trace_stream: IO[str] | None = None,
     ) -> None:
         # 1. parse
         self.model = model if isinstance(model, Model) else load_model(model)
@@ -124,7 +126,7 @@ class Interpreter:
         self.reset()
         from .trace import Tracer
 
-        self._tracer = Tracer(self, self.trace_level) if self.trace_level > 0 else None
+        self._tracer = Tracer(self, self.trace_level, trace_stream) if self.trace_level > 0 else None
 
     # ------------------------------------------------------------------ constructors
 

@@ -13,7 +13,6 @@ command -v make >/dev/null || need+=(make)
 command -v arm-none-eabi-gcc >/dev/null || need+=(gcc-arm-none-eabi)
 [ -f /usr/lib/arm-none-eabi/newlib/libc.a ] || need+=(libnewlib-arm-none-eabi)
 command -v qemu-system-arm >/dev/null || need+=(qemu-system-arm)
-dpkg -s libasan8 >/dev/null 2>&1 || dpkg -s libasan6 >/dev/null 2>&1 || command -v gcc >/dev/null || true
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

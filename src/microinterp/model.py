@@ -258,6 +258,7 @@ def default_options(options_name: str) -> Any:
 # --------------------------------------------------------------------------- parsing
 
 _MIN_SIZE = 8  # root offset + file identifier
+_MAX_TENSOR_ELEMENTS = 2**31  # no microcontroller model has a bigger tensor; guards corrupt shapes
 
 
 def _check_vector(n: int, buflen: int, what: str, elem_bytes: int = 1) -> None:
@@ -397,6 +398,8 @@ def _parse_tensor(raw: bytes, index: int, t: Any, buffers: list) -> Tensor:
     shape = tuple(int(d) for d in _np_vec(t, "Shape", n, 4))
     if any(d < 0 for d in shape):
         raise ModelError(f"{where}: dynamic or negative shape {list(shape)} is not supported")
+    if int(np.prod(shape, dtype=np.float64)) > _MAX_TENSOR_ELEMENTS:
+        raise ModelError(f"{where}: implausible shape {list(shape)} (more than 2**31 elements)")
     type_name, dtype = _TENSOR_TYPES.get(t.Type(), (f"TYPE_{t.Type()}", None))
     bidx = t.Buffer()
     if not 0 <= bidx < max(len(buffers), 1):

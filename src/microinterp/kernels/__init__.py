@@ -7,8 +7,10 @@ and its C twin in ``firmware/src/kernels/mi_<stem>.c``.
 from __future__ import annotations
 
 from ..context import Registration
-from . import reshape
+from . import conv_2d, depthwise_conv_2d, reshape
 
 BUILTIN_KERNELS: list[Registration] = [
     reshape.REGISTRATION,
+    conv_2d.REGISTRATION,
+    depthwise_conv_2d.REGISTRATION,
 ]

@@ -1,0 +1,248 @@
+"""CONV_2D (TFLM: kernels/conv.cc + conv_common.cc, reference/conv.h and
+reference/integer_ops/conv.h; C twin: firmware/src/kernels/mi_conv_2d.c).
+
+Three arithmetic paths, each bit-exact with TFLM's reference kernels:
+
+* **int8** (int8 weights, int32 bias): ``acc = sum w * (x - input_zp)`` in
+  int32, ``+ bias``, per-channel ``MultiplyByQuantizedMultiplier`` (double
+  rounding), ``+ output_zp``, clamp. The *filter* zero point is ignored, as in
+  TFLM's ``ConvPerChannel``.
+* **int16x8** (int8 weights): no input/output offsets at all (TFLM ignores
+  the zero points). With an int64 bias (or no bias and
+  ``quantized_bias_type != INT32``) the accumulator is int64 and is rescaled by
+  the int64 overload of ``MultiplyByQuantizedMultiplier`` (16-bit multiplier);
+  with an int32 bias (or ``quantized_bias_type == INT32``) it is an int32
+  accumulator rescaled by the 32-bit double-rounding overload.
+* **float32**: TFLM sums ``input * filter`` over (filter_y, filter_x,
+  in_channel) in that order in float32, then adds the bias and clamps. We run
+  the same sequence of float32 roundings, vectorised over every output
+  position and channel.
+
+Integer sums are order-independent, so they run as one float64 matmul over an
+im2col view (exact: every partial sum is an integer far below 2**53).
+Grouped convolution (input channels = filter in-channels * groups) is
+supported, as in TFLM's reference kernel. Fused activations other than
+RELU/RELU6/RELU_N1_TO_1 (TANH, SIGN_BIT) are treated as NONE: TFLM's
+``CalculateActivationRange*`` fall through to the full range for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+from .padding import Window, compute_padding_height_width
+
+INPUT, FILTER, BIAS = 0, 1, 2
+OUTPUT = 0
+
+_TENSOR_TYPE_INT32 = 2  # schema TensorType.INT32, for Conv2DOptions.quantized_bias_type
+
+
+@dataclass(frozen=True)
+class OpData:
+    """Everything invoke needs, computed once in prepare."""
+
+    mode: str  # "float32", "int8", "int16_acc64" or "int16_acc32"
+    window: Window
+    groups: int
+    # Zero-bordered input buffer (float64 for integer paths, holding x - input_zp;
+    # float32 for the float path); only its interior is rewritten per invoke.
+    buffer: np.ndarray
+    # Integer paths: (groups, KH*KW*Cg, Cout/groups) float64 weights. Float: (Cout, KH, KW, Cg) float32.
+    weights: np.ndarray
+    bias: np.ndarray | None  # int64 (integer paths) or float32, shape (Cout,)
+    multiplier: np.ndarray | None  # int64 (Cout,)
+    shift: np.ndarray | None  # int64 (Cout,), TFLM convention: > 0 is a left shift
+    input_zero_point: np.float64
+    output_zero_point: int
+    act_min: int | float
+    act_max: int | float
+    mask_padding: bool  # float path: weights not all finite, so padded taps must be skipped explicitly
+
+
+def tflm_activation(activation: int) -> int:
+    """TFLM treats every fused activation except the three clamps as NONE."""
+    if activation in (quant.ACT_RELU, quant.ACT_RELU6, quant.ACT_RELU_N1_TO_1):
+        return activation
+    return quant.ACT_NONE
+
+
+def per_channel_multipliers(node: Node, input_scale: float, filter_scales: np.ndarray, output_scale: float,
+                            channels: int) -> tuple[np.ndarray, np.ndarray]:
+    """TFLM ``PopulateConvolutionQuantizationParams``: per output channel,
+    ``double(input_scale) * double(filter_scale) / double(output_scale)`` through
+    ``QuantizeMultiplier``; a single filter scale is broadcast to every channel."""
+    scales = np.asarray(filter_scales, np.float32)
+    if scales.size not in (1, channels):
+        raise node.fail(f"filter has {scales.size} scales for {channels} output channels")
+    if scales.size == 1:
+        scales = np.repeat(scales, channels)
+    effective = [float(input_scale) * float(s) / float(output_scale) for s in scales]
+    return quant.quantize_multipliers(np.asarray(effective, np.float64))
+
+
+def check_quantized(node: Node, *tensors: object) -> None:
+    for t in tensors:
+        if t.quant is None:  # type: ignore[attr-defined]
+            raise node.fail(f"tensor {t.name!r} needs quantization parameters")  # type: ignore[attr-defined]
+
+
+def prepare(node: Node) -> OpData:
+    x, w, y = node.input(INPUT), node.input(FILTER), node.output(OUTPUT)
+    bias = node.optional_input(BIAS)
+    opts = node.options
+    if len(node.inputs) not in (2, 3) or len(node.outputs) != 1:
+        raise node.fail(f"expects 2 or 3 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
+    for t, what in ((x, "input"), (w, "filter"), (y, "output")):
+        if len(t.shape) != 4:
+            raise node.fail(f"{what} must be 4-D (NHWC / OHWI), got shape {list(t.shape)}")
+    if x.type_name != y.type_name:
+        raise node.fail(f"input is {x.type_name} but output is {y.type_name}")
+    combos = {("FLOAT32", "FLOAT32"): "float32", ("INT8", "INT8"): "int8", ("INT16", "INT8"): "int16"}
+    mode = combos.get((x.type_name, w.type_name))
+    if mode is None:
+        raise node.unsupported(
+            f"{x.type_name} input with {w.type_name} filter is not supported "
+            "(supported: float32/float32, int8/int8, int16/int8)"
+        )
+    if not w.is_constant:
+        raise node.unsupported("the filter must be a constant tensor")
+    if bias is not None and not bias.is_constant:
+        raise node.unsupported("the bias must be a constant tensor")
+
+    n, in_h, in_w, in_c = x.shape
+    out_c, kh, kw, filter_c = w.shape
+    if y.shape[0] != n or y.shape[3] != out_c:
+        raise node.fail(f"output shape {list(y.shape)} does not match input {list(x.shape)} / filter {list(w.shape)}")
+    if filter_c <= 0 or in_c % filter_c:
+        raise node.fail(f"input channels {in_c} are not a multiple of the filter's in-channels {filter_c}")
+    groups = in_c // filter_c
+    if out_c % groups:
+        raise node.fail(f"output channels {out_c} are not divisible into {groups} groups")
+    stride = (int(opts.stride_h), int(opts.stride_w))
+    dilation = (int(opts.dilation_h_factor), int(opts.dilation_w_factor))
+    if min(stride) <= 0 or min(dilation) <= 0:
+        raise node.fail(f"strides {stride} and dilations {dilation} must be positive")
+
+    pad, _, _ = compute_padding_height_width(*stride, *dilation, in_h, in_w, kh, kw, int(opts.padding))
+    window = Window.create((in_h, in_w), (y.shape[1], y.shape[2]), (kh, kw), stride, dilation, pad)
+    activation = tflm_activation(int(opts.fused_activation_function))
+    filters_per_group = out_c // groups
+
+    if bias is not None and bias.size != out_c:
+        raise node.fail(f"bias has {bias.size} values for {out_c} output channels")
+
+    if mode == "float32":
+        if bias is not None and bias.type_name != "FLOAT32":
+            raise node.unsupported(f"{bias.type_name} bias with float32 input is not supported")
+        lo, hi = quant.activation_range_float(activation)
+        weights = np.ascontiguousarray(w.data, np.float32)
+        return OpData(
+            mode=mode, window=window, groups=groups,
+            buffer=window.new_buffer(n, in_c, np.float32), weights=weights,
+            bias=None if bias is None else np.asarray(bias.data, np.float32).reshape(out_c),
+            multiplier=None, shift=None, input_zero_point=np.float64(0), output_zero_point=0,
+            act_min=lo, act_max=hi,
+            mask_padding=not window.all_inside and not bool(np.all(np.isfinite(weights))),
+        )
+
+    check_quantized(node, x, w, y)
+    if mode == "int8":
+        if bias is not None and bias.type_name != "INT32":
+            raise node.unsupported(f"{bias.type_name} bias with int8 input is not supported (TFLM reads int32)")
+        input_zp = x.zero_point
+    else:
+        if bias is not None:
+            if bias.type_name not in ("INT32", "INT64"):
+                raise node.unsupported(f"{bias.type_name} bias with int16 input is not supported (int32 or int64)")
+            acc32 = bias.type_name == "INT32"
+        else:
+            acc32 = int(getattr(opts, "quantized_bias_type", 0) or 0) == _TENSOR_TYPE_INT32
+        mode = "int16_acc32" if acc32 else "int16_acc64"
+        input_zp = 0  # the 16x8 kernels use no offsets
+    qdim = w.quant.quantized_dimension
+    if w.quant.scale.size > 1 and (qdim >= 4 or w.shape[qdim] != out_c):
+        raise node.fail("per-channel filter scales must run along the output-channel dimension")
+    mult, shift = per_channel_multipliers(node, x.scale, w.quant.scale, y.scale, out_c)
+    qmin, qmax = quant.dtype_range(y.dtype)
+    act_min, act_max = quant.activation_range_quantized(activation, qmin, qmax, y.scale, y.zero_point)
+
+    # (Cout, KH, KW, Cg) -> per group a (KH*KW*Cg, filters_per_group) matrix matching the
+    # (KH, KW, Cg) order of an im2col row.
+    wg = np.asarray(w.data, np.float64).reshape(groups, filters_per_group, kh * kw * filter_c)
+    weights = np.ascontiguousarray(wg.transpose(0, 2, 1))
+    return OpData(
+        mode=mode, window=window, groups=groups,
+        buffer=window.new_buffer(n, in_c, np.float64), weights=weights,
+        bias=None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c),
+        multiplier=mult, shift=shift, input_zero_point=np.float64(input_zp),
+        output_zero_point=y.zero_point if mode == "int8" else 0,
+        act_min=act_min, act_max=act_max, mask_padding=False,
+    )
+
+
+def _integer_accumulators(data: OpData, x: np.ndarray) -> np.ndarray:
+    """(N*OH*OW, Cout) int64 sums of w * (x - input_zp) over the valid taps."""
+    win = data.window
+    np.subtract(x, data.input_zero_point, out=win.interior(data.buffer))
+    patches = win.patches(data.buffer)  # (N, OH, OW, KH, KW, Cin)
+    rows = patches.shape[0] * win.out_h * win.out_w
+    if data.groups == 1:
+        acc = patches.reshape(rows, -1) @ data.weights[0]
+    else:
+        g = data.groups
+        grouped = patches.reshape(rows, win.filter_h, win.filter_w, g, -1)
+        acc = np.concatenate([grouped[:, :, :, k, :].reshape(rows, -1) @ data.weights[k] for k in range(g)], axis=1)
+    return acc.astype(np.int64)
+
+
+def _float_conv(data: OpData, x: np.ndarray) -> np.ndarray:
+    """TFLM's float loop: total += input * filter over (fy, fx, ic), in float32."""
+    win, w = data.window, data.weights
+    out_c, _, _, filter_c = w.shape
+    g = data.groups
+    per_group = out_c // g
+    win.interior(data.buffer)[...] = x
+    total = np.zeros((x.shape[0], win.out_h, win.out_w, out_c), np.float32)
+    for fy in range(win.filter_h):
+        for fx in range(win.filter_w):
+            tap = win.tap(data.buffer, fy, fx)  # (N, OH, OW, Cin)
+            inside = win.inside_mask(fy, fx) if data.mask_padding else None
+            for ic in range(filter_c):
+                # channel ic of every group; each group feeds filters_per_group outputs
+                xv = tap[..., ic::filter_c]
+                if g > 1:
+                    xv = np.repeat(xv, per_group, axis=-1)
+                prod = xv * w[:, fy, fx, ic]
+                if inside is not None:
+                    prod = np.where(inside, prod, np.float32(0.0))
+                total += prod
+    bias = data.bias if data.bias is not None else np.float32(0.0)
+    return quant.clamp_float(total + bias, data.act_min, data.act_max)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, y = inputs[INPUT], outputs[OUTPUT]
+    if y.size == 0:
+        return
+    if data.mode == "float32":
+        y[...] = _float_conv(data, x)
+        return
+    acc = _integer_accumulators(data, x)
+    if data.bias is not None:
+        acc += data.bias
+    if data.mode == "int16_acc64":
+        scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
+    else:
+        # int32 accumulator in C: wrap (never happens for converter-made models)
+        scaled = quant.multiply_by_quantized_multiplier(acc.astype(np.int32), data.multiplier, data.shift)
+        scaled += data.output_zero_point
+    y[...] = np.clip(scaled, data.act_min, data.act_max).reshape(y.shape)
+
+
+REGISTRATION = Registration("CONV_2D", prepare, invoke)

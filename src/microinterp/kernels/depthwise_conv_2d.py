@@ -1,0 +1,184 @@
+"""DEPTHWISE_CONV_2D (TFLM: kernels/depthwise_conv.cc + depthwise_conv_common.cc,
+reference/depthwiseconv_float.h and reference/integer_ops/depthwise_conv.h;
+C twin: firmware/src/kernels/mi_depthwise_conv_2d.c).
+
+Output channel ``oc = ic * depth_multiplier + m`` reads input channel ``ic``
+and filter ``[0, fy, fx, oc]``. Paths, each bit-exact with TFLM:
+
+* **int8** (int8 weights, int32 bias): ``sum w * (x - input_zp)`` over the
+  taps inside the image, ``+ bias`` in int32, per-channel double-rounding
+  ``MultiplyByQuantizedMultiplier``, ``+ output_zp``, clamp. The filter zero
+  point is ignored, as in TFLM.
+* **int16x8** (int8 weights): int64 accumulator, no offsets, int64 bias only
+  (TFLM reads the bias as int64 unconditionally, so an int32 bias would be
+  misread there; we refuse it), int64 ``MultiplyByQuantizedMultiplier``.
+* **float32**: ``total += input * filter`` over (filter_y, filter_x) in
+  float32, then ``+ bias`` and clamp, as TFLM's loop does.
+
+TFLM takes the depth multiplier from the op options rather than from the
+shapes; a model where ``in_channels * depth_multiplier != out_channels`` makes
+TFLM write a partial output, so it is rejected here. Fused activations other
+than RELU/RELU6/RELU_N1_TO_1 are treated as NONE, as TFLM does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+from .conv_2d import check_quantized, per_channel_multipliers, tflm_activation
+from .padding import Window, compute_padding_height_width
+
+INPUT, FILTER, BIAS = 0, 1, 2
+OUTPUT = 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    """Everything invoke needs, computed once in prepare."""
+
+    mode: str  # "float32", "int8" or "int16"
+    window: Window
+    # Zero-bordered buffer with the input already repeated depth_multiplier times
+    # along channels (so channel oc holds input channel oc // depth_multiplier);
+    # float64 holding x - input_zp on integer paths, float32 on the float path.
+    buffer: np.ndarray
+    interior: np.ndarray  # (N, H, W, Cin, depth_multiplier) view of the buffer's image region
+    weights: np.ndarray  # (KH, KW, Cout): float64 (integer paths) or float32
+    bias: np.ndarray | None  # int64 or float32, (Cout,)
+    multiplier: np.ndarray | None
+    shift: np.ndarray | None
+    input_zero_point: np.float64
+    output_zero_point: int
+    act_min: int | float
+    act_max: int | float
+    mask_padding: bool  # float path with non-finite weights: skip padded taps explicitly
+
+
+def prepare(node: Node) -> OpData:
+    x, w, y = node.input(INPUT), node.input(FILTER), node.output(OUTPUT)
+    bias = node.optional_input(BIAS)
+    opts = node.options
+    if len(node.inputs) not in (2, 3) or len(node.outputs) != 1:
+        raise node.fail(f"expects 2 or 3 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
+    for t, what in ((x, "input"), (w, "filter"), (y, "output")):
+        if len(t.shape) != 4:
+            raise node.fail(f"{what} must be 4-D (NHWC / 1HWO), got shape {list(t.shape)}")
+    if x.type_name != y.type_name:
+        raise node.fail(f"input is {x.type_name} but output is {y.type_name}")
+    combos = {("FLOAT32", "FLOAT32"): "float32", ("INT8", "INT8"): "int8", ("INT16", "INT8"): "int16"}
+    mode = combos.get((x.type_name, w.type_name))
+    if mode is None:
+        raise node.unsupported(
+            f"{x.type_name} input with {w.type_name} filter is not supported "
+            "(supported: float32/float32, int8/int8, int16/int8)"
+        )
+    if not w.is_constant:
+        raise node.unsupported("the filter must be a constant tensor")
+    if bias is not None and not bias.is_constant:
+        raise node.unsupported("the bias must be a constant tensor")
+
+    n, in_h, in_w, in_c = x.shape
+    _, kh, kw, out_c = w.shape
+    multiplier = int(opts.depth_multiplier)
+    if y.shape[0] != n or y.shape[3] != out_c:
+        raise node.fail(f"output shape {list(y.shape)} does not match input {list(x.shape)} / filter {list(w.shape)}")
+    if multiplier <= 0 or in_c * multiplier != out_c:
+        raise node.fail(
+            f"depth_multiplier {multiplier} with {in_c} input channels does not give the filter's "
+            f"{out_c} output channels"
+        )
+    stride = (int(opts.stride_h), int(opts.stride_w))
+    dilation = (int(opts.dilation_h_factor), int(opts.dilation_w_factor))
+    if min(stride) <= 0 or min(dilation) <= 0:
+        raise node.fail(f"strides {stride} and dilations {dilation} must be positive")
+    if bias is not None and bias.size != out_c:
+        raise node.fail(f"bias has {bias.size} values for {out_c} output channels")
+
+    pad, _, _ = compute_padding_height_width(*stride, *dilation, in_h, in_w, kh, kw, int(opts.padding))
+    window = Window.create((in_h, in_w), (y.shape[1], y.shape[2]), (kh, kw), stride, dilation, pad)
+    activation = tflm_activation(int(opts.fused_activation_function))
+    buffer = window.new_buffer(n, out_c, np.float32 if mode == "float32" else np.float64)
+    interior = window.interior(buffer).view()
+    interior.shape = (n, in_h, in_w, in_c, multiplier)  # splitting the channel axis is always a view
+
+    if mode == "float32":
+        if bias is not None and bias.type_name != "FLOAT32":
+            raise node.unsupported(f"{bias.type_name} bias with float32 input is not supported")
+        lo, hi = quant.activation_range_float(activation)
+        weights = np.ascontiguousarray(w.data[0], np.float32)
+        return OpData(
+            mode=mode, window=window, buffer=buffer, interior=interior, weights=weights,
+            bias=None if bias is None else np.asarray(bias.data, np.float32).reshape(out_c),
+            multiplier=None, shift=None, input_zero_point=np.float64(0), output_zero_point=0,
+            act_min=lo, act_max=hi,
+            mask_padding=not window.all_inside and not bool(np.all(np.isfinite(weights))),
+        )
+
+    check_quantized(node, x, w, y)
+    want_bias = "INT32" if mode == "int8" else "INT64"
+    if bias is not None and bias.type_name != want_bias:
+        raise node.unsupported(
+            f"{bias.type_name} bias with {x.type_name.lower()} input is not supported (TFLM reads {want_bias.lower()})"
+        )
+    qdim = w.quant.quantized_dimension
+    if w.quant.scale.size > 1 and (qdim >= 4 or w.shape[qdim] != out_c):
+        raise node.fail("per-channel filter scales must run along the output-channel dimension")
+    mult, shift = per_channel_multipliers(node, x.scale, w.quant.scale, y.scale, out_c)
+    qmin, qmax = quant.dtype_range(y.dtype)
+    act_min, act_max = quant.activation_range_quantized(activation, qmin, qmax, y.scale, y.zero_point)
+    return OpData(
+        mode=mode, window=window, buffer=buffer, interior=interior,
+        weights=np.ascontiguousarray(w.data[0], np.float64),
+        bias=None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c),
+        multiplier=mult, shift=shift,
+        input_zero_point=np.float64(x.zero_point if mode == "int8" else 0),
+        output_zero_point=y.zero_point if mode == "int8" else 0,
+        act_min=act_min, act_max=act_max, mask_padding=False,
+    )
+
+
+def _accumulate(data: OpData, x: np.ndarray, dtype: type) -> np.ndarray:
+    """Sum tap by tap in TFLM's (filter_y, filter_x) order. In float64 on the integer
+    paths the sums are exact integers; in float32 they round exactly like TFLM's."""
+    win = data.window
+    if dtype is np.float64:
+        np.subtract(x[..., None], data.input_zero_point, out=data.interior)
+    else:
+        data.interior[...] = x[..., None]
+    total = np.zeros((x.shape[0], win.out_h, win.out_w, data.weights.shape[2]), dtype)
+    for fy in range(win.filter_h):
+        for fx in range(win.filter_w):
+            prod = win.tap(data.buffer, fy, fx) * data.weights[fy, fx]
+            if data.mask_padding:
+                prod = np.where(win.inside_mask(fy, fx), prod, dtype(0.0))
+            total += prod
+    return total
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, y = inputs[INPUT], outputs[OUTPUT]
+    if y.size == 0:
+        return
+    if data.mode == "float32":
+        total = _accumulate(data, x, np.float32)
+        bias = data.bias if data.bias is not None else np.float32(0.0)
+        y[...] = quant.clamp_float(total + bias, data.act_min, data.act_max)
+        return
+    acc = _accumulate(data, x, np.float64).astype(np.int64)
+    if data.bias is not None:
+        acc += data.bias
+    if data.mode == "int16":
+        scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
+    else:
+        # int32 accumulator in C: wrap (never happens for converter-made models)
+        scaled = quant.multiply_by_quantized_multiplier(acc.astype(np.int32), data.multiplier, data.shift)
+        scaled += data.output_zero_point
+    y[...] = np.clip(scaled, data.act_min, data.act_max)
+
+
+REGISTRATION = Registration("DEPTHWISE_CONV_2D", prepare, invoke)

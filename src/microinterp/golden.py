@@ -1,0 +1,788 @@
+"""Golden vectors: run a model once per input set and write what it computed.
+
+A *case folder* is the one source of truth; the C-header and CSV forms are
+written from it, so they can never disagree with it::
+
+    <case>/meta.json        generator version, model sha256 and path, seed,
+                            and for every written tensor: file, role, tensor
+                            index and name, producing op, dtype, shape, quant
+    <case>/input_<i>.npy    model input i (what was fed in)
+    <case>/output_<i>.npy   model output i
+    <case>/layers/<op>_<OP_NAME>_<tensor name>.npy
+                            every op's outputs, in execution order (--layers)
+    <case>/c/golden_{inputs,outputs,layers}.h    (--format c)
+    <case>/csv/<model>_input<i>_<type>.csv        (--format csv, TFLM's layout)
+    <case>/csv/<model>_golden_<type>.csv
+
+The model is not copied into the case (its sha256 and path are recorded)
+unless ``copy_model=True``. Several cases go into ``<out>/case_0000``,
+``<out>/case_0001``, ...
+
+Random inputs cover each input's whole quantized range (every int8 value
+from -128 to 127 is possible) and case ``k`` of seed ``s`` is drawn from
+``numpy.random.default_rng([s, k])``, so a case is reproducible from its
+seed and index alone, whatever the number of cases generated with it.
+
+Values come from microinterp by default. ``engine="tflm"`` writes the same
+folder from TFLM itself (needs ``tflite-micro``), so that ``microinterp diff``
+can compare the two, or compare either with a firmware dump.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError, MicrointerpError
+from .interpreter import Interpreter
+from .model import Model, Tensor, load_model
+
+FORMATS = ("npy", "c", "csv")
+ENGINES = ("microinterp", "tflm")
+
+#: float inputs have no quantized range; they are drawn uniformly from this interval
+FLOAT_INPUT_RANGE = (-1.0, 1.0)
+
+# --------------------------------------------------------------------------- models
+
+
+def _as_model(model: Model | bytes | str | os.PathLike) -> tuple[Model, str | None]:
+    """(parsed model, path or None)."""
+    if isinstance(model, Model):
+        return model, None
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        return load_model(bytes(model)), None
+    path = os.fspath(model)
+    return load_model(path), path
+
+
+def model_sha256(model: Model) -> str:
+    return hashlib.sha256(model.raw).hexdigest()
+
+
+def quant_record(t: Tensor) -> dict[str, Any] | None:
+    """A tensor's quantization as JSON (``None`` for unquantized tensors).
+    Scales are float32 values written as the exact doubles they equal."""
+    q = t.quant
+    if q is None:
+        return None
+    return {
+        "scale": [float(s) for s in q.scale.astype(np.float32)],
+        "zero_point": [int(z) for z in q.zero_point],
+        "quantized_dimension": int(q.quantized_dimension),
+    }
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def random_inputs(model: Model, rng: np.random.Generator) -> list[np.ndarray]:
+    """One random array per model input, over the input's full quantized range
+    (all integer values of its dtype, both ends included); float inputs are
+    uniform in ``FLOAT_INPUT_RANGE`` and booleans are 0/1."""
+    sg = model.main
+    out = []
+    for index in sg.inputs:
+        t = sg.tensors[index]
+        if t.dtype is None:
+            raise InputError(f"input tensor {index} ({t.name!r}) has type {t.type_name}, which cannot be drawn")
+        dt = np.dtype(t.dtype)
+        if dt.kind in "iu":
+            info = np.iinfo(dt)
+            out.append(rng.integers(info.min, info.max, size=t.shape, endpoint=True, dtype=dt))
+        elif dt.kind == "b":
+            out.append(rng.integers(0, 2, size=t.shape).astype(dt))
+        else:
+            out.append(rng.uniform(*FLOAT_INPUT_RANGE, size=t.shape).astype(dt))
+    return out
+
+
+def case_rng(seed: int, case: int) -> np.random.Generator:
+    """The generator of case ``case`` of ``seed`` (independent of how many cases)."""
+    return np.random.default_rng([int(seed), int(case)])
+
+
+def load_inputs(model: Model, sources: Sequence[str | os.PathLike]) -> list[list[np.ndarray]]:
+    """Input sets from files, one list per case.
+
+    * one ``.npz``: arrays named ``input_<i>`` (or ``arr_<i>``, or the input
+      tensors' names), one per model input;
+    * otherwise one file per model input, in order: ``.npy`` or a TFLM
+      integration-test ``.csv`` (one row of values, reshaped to the input).
+
+    An array whose shape is ``(N, *input_shape)`` holds ``N`` cases.
+    """
+    sg = model.main
+    tensors = [sg.tensors[i] for i in sg.inputs]
+    paths = [Path(p) for p in sources]
+    if len(paths) == 1 and paths[0].suffix == ".npz":
+        with np.load(paths[0]) as z:
+            arrays = []
+            for i, t in enumerate(tensors):
+                for key in (f"input_{i}", f"arr_{i}", t.name):
+                    if key in z.files:
+                        arrays.append(z[key])
+                        break
+                else:
+                    raise InputError(f"{paths[0]} has no array for input {i} ({t.name!r}); "
+                                     f"expected a key input_{i}; it has {z.files}")
+    else:
+        if len(paths) != len(tensors):
+            raise InputError(f"the model has {len(tensors)} inputs but {len(paths)} input files were given "
+                             "(give one .npy/.csv per input, in order, or one .npz)")
+        arrays = []
+        for p, t in zip(paths, tensors):
+            if p.suffix == ".csv":
+                arrays.append(read_csv(p, dtype=t.dtype))
+            else:
+                arrays.append(np.load(p, allow_pickle=False))
+    per_input: list[list[np.ndarray]] = []
+    for i, (a, t) in enumerate(zip(arrays, tensors)):
+        a = np.asarray(a)
+        if a.dtype != t.dtype:
+            raise InputError(f"input {i} ({t.name!r}) is {np.dtype(t.dtype).name} but the file holds "
+                             f"{a.dtype.name}; quantize it first: q = round(x / scale) + zero_point")
+        if a.shape == t.shape:
+            per_input.append([a])
+        elif a.shape[1:] == t.shape:
+            per_input.append(list(a))
+        elif a.ndim <= 2 and t.size and a.size % t.size == 0 and (a.ndim == 1 or a.shape[-1] == t.size):
+            # flat rows, as in TFLM's CSVs: one case per t.size values
+            per_input.append(list(a.reshape((-1, *t.shape))))
+        else:
+            raise InputError(f"input {i} ({t.name!r}) needs shape {list(t.shape)} (or [N, ...] for N cases) "
+                             f"but the file holds {list(a.shape)}")
+    counts = {len(c) for c in per_input}
+    if len(counts) > 1:
+        raise InputError(f"input files hold different numbers of cases: {[len(c) for c in per_input]}")
+    return [list(case) for case in zip(*per_input)]
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Run:
+    """What one invoke produced: outputs, and every op's output tensors when asked."""
+
+    inputs: list[np.ndarray]
+    outputs: list[np.ndarray]
+    layers: dict[int, np.ndarray] = field(default_factory=dict)  # tensor index -> value
+
+
+def _tflm_arena(model: Model) -> int:
+    # generous: TFLM can segfault on too small an arena rather than raise
+    linear = sum(t.nbytes for t in model.main.tensors if not t.is_constant)
+    return max(len(model.raw) * 10, 4 * linear) + (1 << 20)
+
+
+class _Runner:
+    """Runs one model repeatedly with microinterp or with TFLM."""
+
+    def __init__(self, model: Model, engine: str, layers: bool) -> None:
+        if engine not in ENGINES:
+            raise MicrointerpError(f"unknown engine {engine!r}; choose one of {ENGINES}")
+        self.model, self.engine, self.layers = model, engine, layers
+        self.layer_tensors = [i for op in model.main.operators for i in op.outputs]
+        if engine == "microinterp":
+            self.interp: Any = Interpreter(model, preserve_all_tensors=layers)
+        else:
+            try:
+                from tflite_micro.python.tflite_micro import runtime
+            except ImportError as e:
+                raise MicrointerpError(
+                    "engine 'tflm' needs the tflite-micro package (pip install tflite-micro; "
+                    "Linux x86_64 only)") from e
+            kwargs = {"intrepreter_config": runtime.InterpreterConfig.kPreserveAllTensors} if layers else {}
+            self.interp = runtime.Interpreter.from_bytes(model.raw, arena_size=_tflm_arena(model), **kwargs)
+
+    def __call__(self, inputs: Sequence[np.ndarray]) -> Run:
+        sg = self.model.main
+        if len(inputs) != len(sg.inputs):
+            raise InputError(f"the model has {len(sg.inputs)} inputs but {len(inputs)} arrays were given")
+        self.interp.reset()  # every case starts from fresh state (variable tensors)
+        for i, x in enumerate(inputs):
+            self.interp.set_input(np.asarray(x), i)
+        self.interp.invoke()
+        outputs = [np.array(self.interp.get_output(k)) for k in range(len(sg.outputs))]
+        layers = {}
+        if self.layers:
+            for index in self.layer_tensors:
+                t = sg.tensors[index]
+                if self.engine == "tflm":
+                    value = np.array(self.interp.GetTensor(index, 0)["tensor_data"]).reshape(t.shape)
+                else:
+                    value = self.interp.get_tensor(index)
+                layers[index] = value
+        return Run([np.array(x) for x in inputs], outputs, layers)
+
+
+def run_model(model: Model | bytes | str | os.PathLike, inputs: Sequence[np.ndarray], *,
+              layers: bool = False, engine: str = "microinterp") -> Run:
+    """Invoke once and return the outputs (and every op's outputs if ``layers``)."""
+    m, _ = _as_model(model)
+    return _Runner(m, engine, layers)(inputs)
+
+
+# --------------------------------------------------------------------------- case folders
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _file_safe(name: str, limit: int = 48) -> str:
+    """A tensor name made safe for a file name: the first ';'-separated part
+    (TF joins fused names with ';'), unsafe characters -> '_', bounded length."""
+    first = name.split(";")[0]
+    safe = _UNSAFE.sub("_", first).strip("._") or "tensor"
+    return safe[:limit].rstrip("._-") or "tensor"
+
+
+def layer_file_names(model: Model) -> dict[int, str]:
+    """tensor index -> ``layers/<op>_<OP_NAME>_<tensor name>`` (without suffix),
+    for every op output. Op indices are zero-padded so names sort in execution
+    order; a name that would repeat gets ``_t<tensor index>``."""
+    ops = model.main.operators
+    width = max(3, len(str(max(len(ops) - 1, 0))))
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for op in ops:
+        for index in op.outputs:
+            if index in names:
+                continue
+            t = model.main.tensors[index]
+            op_name = _UNSAFE.sub("_", op.name)
+            stem = f"{op.index:0{width}d}_{op_name}_{_file_safe(t.name)}"
+            if stem in taken:
+                stem += f"_t{index}"
+            taken.add(stem)
+            names[index] = stem
+    return names
+
+
+def _record(t: Tensor, role: str, file: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "file": file, "role": role, **extra, "tensor_index": t.index, "name": t.name,
+        "dtype": np.dtype(t.dtype).name if t.dtype is not None else t.type_name.lower(),
+        "type": t.type_name, "shape": list(t.shape), "quantization": quant_record(t),
+    }
+
+
+def write_case(model: Model | bytes | str | os.PathLike, case_dir: str | os.PathLike,
+               inputs: Sequence[np.ndarray] | None = None, *, seed: int | None = None, case: int = 0,
+               layers: bool = False, formats: Iterable[str] = ("npy",), engine: str = "microinterp",
+               copy_model: bool = False, source: str | None = None, _runner: _Runner | None = None,
+               _model_path: str | None = None) -> Path:
+    """Run ``model`` on ``inputs`` (or on random inputs from ``seed`` and
+    ``case``) and write one case folder; returns its path.
+
+    ``formats`` adds ``"c"`` and/or ``"csv"`` forms next to the ``.npy``
+    files, which are always written because the other forms are made from them.
+    """
+    m, path = _as_model(model)
+    path = _model_path or path
+    formats = _check_formats(formats)
+    if inputs is None:
+        if seed is None:
+            seed = 0
+        inputs = random_inputs(m, case_rng(seed, case))
+    runner = _runner if _runner is not None else _Runner(m, engine, layers)
+    run = runner(inputs)
+    out = Path(case_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if (out / "layers").exists():
+        shutil.rmtree(out / "layers")  # never mix layers of two different runs
+    for sub in ("c", "csv"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+    sg = m.main
+    from . import __version__
+
+    records: list[dict[str, Any]] = []
+    for i, (index, value) in enumerate(zip(sg.inputs, run.inputs)):
+        records.append(_record(sg.tensors[index], "input", f"input_{i}.npy", position=i))
+        np.save(out / f"input_{i}.npy", value)
+    for k, (index, value) in enumerate(zip(sg.outputs, run.outputs)):
+        records.append(_record(sg.tensors[index], "output", f"output_{k}.npy", position=k))
+        np.save(out / f"output_{k}.npy", value)
+    if layers:
+        (out / "layers").mkdir()
+        producer = {i: op for op in sg.operators for i in op.outputs}
+        for index, stem in layer_file_names(m).items():
+            op = producer[index]
+            records.append(_record(sg.tensors[index], "layer", f"layers/{stem}.npy", op_index=op.index,
+                                   op=op.name, position=list(op.outputs).index(index)))
+            np.save(out / "layers" / f"{stem}.npy", run.layers[index])
+    meta = {
+        "generator": f"microinterp {__version__}",
+        "microinterp_version": __version__,
+        "engine": engine,
+        "model_sha256": model_sha256(m),
+        "model_path": os.path.abspath(path) if path else None,
+        "model_name": Path(path).stem if path else "model",
+        "model_ops": len(sg.operators),
+        "case": case,
+        "seed": seed if source is None else None,
+        "rng": "numpy.random.default_rng([seed, case])" if source is None else None,
+        "inputs_from": source,
+        "float_input_range": list(FLOAT_INPUT_RANGE) if source is None else None,
+        "layers": bool(layers),
+        "formats": sorted(formats),
+        "tensors": records,
+    }
+    if copy_model:
+        (out / "model.tflite").write_bytes(m.raw)
+        meta["model_copy"] = "model.tflite"
+    (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
+    if "c" in formats:
+        write_c_headers(out)
+    if "csv" in formats:
+        write_csv(out)
+    return out
+
+
+def _check_formats(formats: Iterable[str] | str) -> set[str]:
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    chosen = {f.strip().lower() for f in formats if f.strip()}
+    unknown = chosen - set(FORMATS)
+    if unknown:
+        raise MicrointerpError(f"unknown golden format(s) {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+    return chosen | {"npy"}
+
+
+def _progress(items: Iterable[Any], total: int, show: bool | None, desc: str) -> Iterable[Any]:
+    """tqdm when installed and stderr is a terminal (or ``show=True``); else plain."""
+    if show is None:
+        show = total > 1 and sys.stderr.isatty()
+    if not show:
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return items
+    return tqdm(items, total=total, desc=desc, unit="case", file=sys.stderr)
+
+
+def generate(model: Model | bytes | str | os.PathLike, out_dir: str | os.PathLike, *,
+             inputs: Sequence[Sequence[np.ndarray]] | None = None, count: int | None = None, seed: int = 0,
+             layers: bool = False, formats: Iterable[str] | str = ("npy",), engine: str = "microinterp",
+             copy_model: bool = False, source: str | None = None, progress: bool | None = None,
+             model_path: str | os.PathLike | None = None) -> list[Path]:
+    """Write cases ``out_dir/case_0000``, ... and return their paths.
+
+    Either ``inputs`` (a list of input sets, one per case) or ``count`` random
+    cases from ``seed`` (default: one). ``progress=None`` shows a bar only
+    when stderr is a terminal. ``model_path`` is recorded in meta.json when
+    ``model`` is already parsed.
+    """
+    m, path = _as_model(model)
+    path = os.fspath(model_path) if model_path is not None else path
+    formats = _check_formats(formats)
+    if inputs is not None and count is not None:
+        raise InputError("give either inputs or a count of random cases, not both")
+    n = len(inputs) if inputs is not None else (1 if count is None else int(count))
+    if n < 1:
+        raise InputError(f"nothing to generate: {n} cases")
+    runner = _Runner(m, engine, layers)
+    width = max(4, len(str(n - 1)))
+    paths = []
+    for k in _progress(range(n), n, progress, "golden"):
+        case_inputs = list(inputs[k]) if inputs is not None else None
+        paths.append(write_case(
+            m, Path(out_dir) / f"case_{k:0{width}d}", case_inputs, seed=None if inputs is not None else seed,
+            case=k, layers=layers, formats=formats, engine=engine, copy_model=copy_model,
+            source=(source or "given arrays") if inputs is not None else None, _runner=runner,
+            _model_path=path,
+        ))
+    return paths
+
+
+# --------------------------------------------------------------------------- reading cases
+
+
+@dataclass
+class GoldenCase:
+    """A case folder read back: ``meta`` is meta.json; arrays are by role."""
+
+    path: Path
+    meta: dict[str, Any]
+    inputs: list[np.ndarray]
+    outputs: list[np.ndarray]
+    layers: dict[int, np.ndarray]  # tensor index -> value
+
+    def tensors(self) -> dict[int, np.ndarray]:
+        """Every written tensor by tensor index (inputs, layers, outputs)."""
+        out: dict[int, np.ndarray] = {}
+        for rec in self.meta["tensors"]:
+            if rec["role"] == "input":
+                out[rec["tensor_index"]] = self.inputs[rec["position"]]
+            elif rec["role"] == "output":
+                out[rec["tensor_index"]] = self.outputs[rec["position"]]
+        out.update(self.layers)
+        return out
+
+    def record(self, tensor_index: int) -> dict[str, Any] | None:
+        return next((r for r in self.meta["tensors"] if r["tensor_index"] == tensor_index), None)
+
+
+def is_case(path: str | os.PathLike) -> bool:
+    return (Path(path) / "meta.json").is_file()
+
+
+def load_case(case_dir: str | os.PathLike) -> GoldenCase:
+    """Read a case folder written by ``write_case`` (or by hand, same layout)."""
+    p = Path(case_dir)
+    meta_path = p / "meta.json"
+    if not meta_path.is_file():
+        raise InputError(f"{p} is not a golden case folder (no meta.json)")
+    try:
+        meta = json.loads(meta_path.read_text())
+    except json.JSONDecodeError as e:
+        raise InputError(f"{meta_path} is not valid JSON: {e}") from None
+    inputs: dict[int, np.ndarray] = {}
+    outputs: dict[int, np.ndarray] = {}
+    layers: dict[int, np.ndarray] = {}
+    for rec in meta.get("tensors", []):
+        f = p / rec["file"]
+        if not f.is_file():
+            if rec["role"] == "layer":
+                continue  # a case may drop layer files it does not need
+            raise InputError(f"{p}: {rec['file']} is listed in meta.json but missing")
+        value = np.load(f, allow_pickle=False)
+        {"input": inputs, "output": outputs, "layer": layers}[rec["role"]][
+            rec["tensor_index"] if rec["role"] == "layer" else rec["position"]] = value
+    return GoldenCase(p, meta, [inputs[i] for i in sorted(inputs)], [outputs[i] for i in sorted(outputs)],
+                      layers)
+
+
+def case_folders(path: str | os.PathLike) -> list[Path]:
+    """The case folders under ``path`` (itself if it is one)."""
+    p = Path(path)
+    if is_case(p):
+        return [p]
+    return sorted(c for c in p.iterdir() if c.is_dir() and is_case(c)) if p.is_dir() else []
+
+
+# --------------------------------------------------------------------------- TFLM's CSV layout
+
+#: numpy dtype -> the type word in TFLM's CSV file names (``_golden_int16.csv``)
+_CSV_TYPE = {"int8": "int8", "int16": "int16", "int32": "int32", "float32": "float"}
+_CSV_DTYPE = {v: k for k, v in _CSV_TYPE.items()}
+
+
+def csv_type(dtype: np.dtype) -> str:
+    name = np.dtype(dtype).name
+    return _CSV_TYPE.get(name, name)
+
+
+def write_csv_array(path: str | os.PathLike, value: np.ndarray) -> Path:
+    """One row of comma-separated values, flattened in C order, CRLF-terminated:
+    the layout of TFLM's integration tests (``csv.writer`` of ``tolist()``).
+    Float32 values are written as the exact doubles they equal, so they read
+    back bit for bit."""
+    p = Path(path)
+    with open(p, "w", newline="") as f:
+        csv.writer(f).writerow(np.asarray(value).reshape(-1).tolist())
+    return p
+
+
+def read_csv(path: str | os.PathLike, dtype: Any = None, shape: Sequence[int] | None = None) -> np.ndarray:
+    """Read a TFLM integration-test CSV (one row). ``dtype`` defaults to the type
+    word at the end of the file name (``..._int16.csv``)."""
+    p = Path(path)
+    if dtype is None:
+        word = p.stem.rsplit("_", 1)[-1]
+        try:
+            dtype = np.dtype(_CSV_DTYPE.get(word, word))
+        except TypeError:
+            raise InputError(f"cannot tell the dtype of {p.name}; pass dtype=") from None
+    dt = np.dtype(dtype)
+    with open(p, newline="") as f:
+        rows = [r for r in csv.reader(f) if r]
+    cells = [c.strip() for r in rows for c in r if c.strip() != ""]
+    try:
+        if dt.kind == "f":
+            arr = np.array([float(c) for c in cells], dtype=np.float64).astype(dt)
+        elif dt.kind == "b":
+            arr = np.array([c in ("1", "True", "true") for c in cells], dtype=dt)
+        else:
+            ints = [int(c) for c in cells]
+            info = np.iinfo(dt)
+            bad = [v for v in ints if not info.min <= v <= info.max]
+            if bad:
+                raise InputError(f"{p.name}: value {bad[0]} does not fit {dt.name}")
+            arr = np.array(ints, dtype=dt)
+    except ValueError as e:
+        raise InputError(f"{p.name}: not a CSV of {dt.name} values ({e})") from None
+    return arr.reshape(tuple(shape)) if shape is not None else arr
+
+
+def write_csv(case_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Write a case in TFLM's integration-test CSV layout (``<case>/csv``):
+    ``<model>_input<i>_<type>.csv``, ``<model>_golden_<type>.csv`` for output 0
+    (``_golden<k>_`` for output k > 0, which TFLM's single-output tests never
+    need) and ``layers/<layer file>_<type>.csv`` for intermediates."""
+    case = load_case(case_dir)
+    d = Path(out_dir) if out_dir is not None else case.path / "csv"
+    d.mkdir(parents=True, exist_ok=True)
+    stem = _file_safe(case.meta.get("model_name") or "model", 64)
+    written = []
+    for i, x in enumerate(case.inputs):
+        written.append(write_csv_array(d / f"{stem}_input{i}_{csv_type(x.dtype)}.csv", x))
+    for k, y in enumerate(case.outputs):
+        tag = "golden" if k == 0 else f"golden{k}"
+        written.append(write_csv_array(d / f"{stem}_{tag}_{csv_type(y.dtype)}.csv", y))
+    if case.layers:
+        (d / "layers").mkdir(exist_ok=True)
+        for rec in case.meta["tensors"]:
+            if rec["role"] == "layer" and rec["tensor_index"] in case.layers:
+                value = case.layers[rec["tensor_index"]]
+                name = Path(rec["file"]).stem
+                written.append(write_csv_array(d / "layers" / f"{name}_{csv_type(value.dtype)}.csv", value))
+    return written
+
+
+# --------------------------------------------------------------------------- C headers
+
+_C_TYPE = {
+    "int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "uint16": "uint16_t", "int32": "int32_t",
+    "uint32": "uint32_t", "int64": "int64_t", "uint64": "uint64_t", "float32": "float", "float64": "double",
+    "bool": "uint8_t", "float16": "uint16_t",
+}
+
+
+def _c_ident(text: str) -> str:
+    ident = re.sub(r"[^A-Za-z0-9_]", "_", text)
+    return ident if ident and not ident[0].isdigit() else f"g_{ident}"
+
+
+def _c_comment(text: str) -> str:
+    """Text safe inside ``/* */`` (no comment end, no trigraphs, one line)."""
+    return re.sub(r"[^\x20-\x7e]", "?", text).replace("*/", "* /").replace("??", "? ?")
+
+
+def _c_string(text: str) -> str:
+    """A C string literal; ``?`` escaped so -std=c99 sees no trigraphs."""
+    out = []
+    for byte in text.encode("utf-8"):
+        ch = chr(byte)
+        if ch in '\\"?':
+            out.append("\\" + ch)
+        elif 0x20 <= byte < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\{byte:03o}")
+    return '"' + "".join(out) + '"'
+
+
+def _c_float(v: np.floating, suffix: str) -> str:
+    if np.isnan(v):
+        return "NAN"
+    if np.isinf(v):
+        return "INFINITY" if v > 0 else "(-INFINITY)"
+    text = str(v)  # numpy's shortest repr that reads back to the same value
+    if not any(ch in text for ch in ".e"):
+        text += ".0"
+    return text + suffix
+
+
+def _c_values(value: np.ndarray) -> tuple[list[str], bool]:
+    """Element literals in C order, and whether ``<math.h>`` is needed."""
+    flat = np.ascontiguousarray(value).reshape(-1)
+    name = flat.dtype.name
+    if name == "float32":
+        lits = [_c_float(v, "f") for v in flat]
+        return lits, any(lit in ("NAN", "INFINITY", "(-INFINITY)") for lit in lits)
+    if name == "float64":
+        lits = [_c_float(v, "") for v in flat]
+        return lits, any(lit in ("NAN", "INFINITY", "(-INFINITY)") for lit in lits)
+    if name == "float16":
+        return [str(v) for v in flat.view(np.uint16).tolist()], False
+    if name == "bool":
+        return [str(int(v)) for v in flat.tolist()], False
+    ints = flat.tolist()
+    if name == "int32":
+        return [("(-2147483647 - 1)" if v == -(2**31) else str(v)) for v in ints], False
+    if name == "uint32":
+        return [f"{v}u" for v in ints], False
+    if name == "int64":
+        return [("(-INT64_C(9223372036854775807) - 1)" if v == -(2**63) else f"INT64_C({v})") for v in ints], False
+    if name == "uint64":
+        return [f"UINT64_C({v})" for v in ints], False
+    return [str(v) for v in ints], False
+
+
+def _wrap(items: list[str], indent: str = "    ", width: int = 100) -> str:
+    lines, line = [], indent
+    for it in items:
+        piece = it + ","
+        if len(line) + len(piece) + 1 > width and line.strip():
+            lines.append(line.rstrip())
+            line = indent
+        line += piece + " "
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+_ALIGN = """\
+#ifndef MI_GOLDEN_ALIGNED
+#if defined(__GNUC__) || defined(__clang__)
+#define MI_GOLDEN_ALIGNED __attribute__((aligned(16)))
+#else
+#define MI_GOLDEN_ALIGNED
+#endif
+#endif
+"""
+
+_LAYER_STRUCT = """\
+#ifndef MI_GOLDEN_LAYER_T_DEFINED
+#define MI_GOLDEN_LAYER_T_DEFINED
+/* One intermediate tensor: `type` is the TFLite TensorType number
+   (INT8 = 9, INT16 = 7, INT32 = 2, FLOAT32 = 0, UINT8 = 3, BOOL = 6). */
+typedef struct {
+    int32_t op_index;
+    const char *op_name;
+    int32_t tensor_index;
+    const char *tensor_name;
+    int32_t type;
+    const void *data;
+    int32_t size; /* elements */
+} mi_golden_layer_t;
+#endif
+"""
+
+
+def _zp_text(zp: int) -> str:
+    return f"q - {zp}" if zp >= 0 else f"q + {-zp}"
+
+
+def _tensor_block(prefix: str, rec: dict[str, Any], value: np.ndarray, label: str) -> tuple[str, bool]:
+    """Declarations for one tensor: shape, quantization and data."""
+    up = prefix.upper()
+    shape = [int(d) for d in value.shape]
+    q = rec.get("quantization")
+    where = f"op {rec['op_index']} {rec['op']}, " if rec["role"] == "layer" else ""
+    desc = (f"/* {label}: {where}tensor {rec['tensor_index']} "
+            f"'{_c_comment(rec['name'])}', {value.dtype.name}[{','.join(map(str, shape))}]")
+    if q and len(q["scale"]) == 1:
+        desc += f", real = {float(q['scale'][0]):.9g} * ({_zp_text(int(q['zero_point'][0]))})"
+    elif q:
+        desc += f", per-channel on dimension {q['quantized_dimension']}"
+    lines = [desc + " */"]
+    lines.append(f"#define {up}_SIZE {value.size}")
+    lines.append(f"#define {up}_DIMS {len(shape)}")
+    if shape:
+        lines.append(f"static const int32_t {prefix}_shape[{len(shape)}] = {{{', '.join(map(str, shape))}}};")
+    if q:
+        scales = [_c_float(np.float32(s), "f") for s in q["scale"]]
+        lines.append(f"#define {up}_QUANTIZED 1")
+        lines.append(f"#define {up}_NUM_CHANNELS {len(scales)}")
+        lines.append(f"#define {up}_QUANTIZED_DIMENSION {q['quantized_dimension']}")
+        lines.append(f"static const float {prefix}_scale[{len(scales)}] = {{{', '.join(scales)}}};")
+        lines.append(f"static const int32_t {prefix}_zero_point[{len(scales)}] = "
+                     f"{{{', '.join(str(int(z)) for z in q['zero_point'])}}};")
+    else:
+        lines.append(f"#define {up}_QUANTIZED 0")
+    needs_math = False
+    if value.size == 0:
+        lines.append(f"/* {prefix}: empty tensor, no data array */")
+    else:
+        if value.dtype.name not in _C_TYPE:
+            raise MicrointerpError(f"cannot write {value.dtype.name} tensor {rec['name']!r} as C")
+        lits, needs_math = _c_values(value)
+        note = " /* bool as 0/1 */" if value.dtype.name == "bool" else (
+            " /* float16 bit patterns */" if value.dtype.name == "float16" else "")
+        lines.append(f"static const {_C_TYPE[value.dtype.name]} {prefix}[{value.size}] MI_GOLDEN_ALIGNED = "
+                     f"{{{note}")
+        lines.append(_wrap(lits))
+        lines.append("};")
+    return "\n".join(lines) + "\n", needs_math
+
+
+def _header(path: Path, guard: str, banner: list[str], blocks: list[str], needs_math: bool,
+            extra: str = "") -> Path:
+    head = "/* " + "\n * ".join(_c_comment(b) for b in banner) + "\n */\n"
+    text = [head, f"#ifndef {guard}", f"#define {guard}", "", "#include <stdint.h>"]
+    if needs_math:
+        text.append("#include <math.h>")
+    text += ["", _ALIGN]
+    if extra:
+        text.append(extra)
+    text += blocks
+    text.append(f"#endif /* {guard} */\n")
+    path.write_text("\n".join(text))
+    return path
+
+
+_TYPE_CODE = {"FLOAT32": 0, "FLOAT16": 1, "INT32": 2, "UINT8": 3, "INT64": 4, "BOOL": 6, "INT16": 7,
+              "INT8": 9, "FLOAT64": 10, "UINT64": 12, "UINT32": 15, "UINT16": 16}
+
+
+def write_c_headers(case_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None,
+                    prefix: str | None = None) -> list[Path]:
+    """Write ``golden_inputs.h``, ``golden_outputs.h`` and (with layers)
+    ``golden_layers.h`` for a case folder, in ``<case>/c`` by default.
+
+    Every symbol starts with ``prefix`` (default: the case folder's name, e.g.
+    ``case_0000_input_0``) so several cases can be included in one firmware
+    test. Arrays are ``static const`` and 16-byte aligned; each tensor also
+    gets its shape, scale(s) and zero point(s). The headers compile cleanly
+    with ``-std=c99 -Wall -Wextra -Werror`` on gcc and arm-none-eabi-gcc.
+    """
+    case = load_case(case_dir)
+    d = Path(out_dir) if out_dir is not None else case.path / "c"
+    d.mkdir(parents=True, exist_ok=True)
+    meta = case.meta
+    px = _c_ident(prefix if prefix is not None else case.path.name)
+    banner = [
+        f"generated by microinterp {meta.get('microinterp_version', '?')} from {meta.get('model_sha256', '?')}",
+        f"model: {meta.get('model_name', 'model')}  case: {case.path.name}  engine: {meta.get('engine', '?')}  "
+        + (f"seed: {meta['seed']} (case {meta.get('case', 0)})" if meta.get("seed") is not None
+           else f"inputs: {meta.get('inputs_from')}"),
+        "real value = scale * (q - zero_point); arrays are flattened in C (row-major) order.",
+        "Do not edit: regenerate with `microinterp golden`.",
+    ]
+    written = []
+    by_role: dict[str, list[dict[str, Any]]] = {"input": [], "output": [], "layer": []}
+    for rec in meta["tensors"]:
+        by_role[rec["role"]].append(rec)
+    values = {"input": case.inputs, "output": case.outputs}
+    for role, fname in (("input", "golden_inputs.h"), ("output", "golden_outputs.h")):
+        blocks, math_needed = [f"#define {px.upper()}_NUM_{role.upper()}S {len(by_role[role])}\n"], False
+        for rec in by_role[role]:
+            block, nm = _tensor_block(f"{px}_{role}_{rec['position']}", rec, values[role][rec["position"]],
+                                      f"{role} {rec['position']}")
+            blocks.append(block)
+            math_needed |= nm
+        guard = f"{px.upper()}_GOLDEN_{role.upper()}S_H"
+        written.append(_header(d / fname, guard, banner, blocks, math_needed))
+    layer_recs = [r for r in by_role["layer"] if r["tensor_index"] in case.layers]
+    if layer_recs:
+        blocks, math_needed, table = [f"#define {px.upper()}_NUM_LAYERS {len(layer_recs)}\n"], False, []
+        for n, rec in enumerate(layer_recs):
+            value = case.layers[rec["tensor_index"]]
+            sym = f"{px}_layer_{n}"
+            block, nm = _tensor_block(sym, rec, value, f"layer {n}")
+            blocks.append(block)
+            math_needed |= nm
+            table.append(f"    {{{rec['op_index']}, {_c_string(rec['op'])}, {rec['tensor_index']}, "
+                         f"{_c_string(rec['name'])}, {_TYPE_CODE.get(rec['type'], -1)}, "
+                         f"{sym if value.size else 'NULL'}, {value.size}}},")
+        blocks.append(f"/* every layer in execution order */\nstatic const mi_golden_layer_t {px}_layers"
+                      f"[{len(layer_recs)}] = {{\n" + "\n".join(table) + "\n};\n")
+        guard = f"{px.upper()}_GOLDEN_LAYERS_H"
+        extra = _LAYER_STRUCT + ("#include <stddef.h>\n" if any(v.size == 0 for v in case.layers.values()) else "")
+        written.append(_header(d / "golden_layers.h", guard, banner, blocks, math_needed, extra))
+    return written

@@ -1,0 +1,114 @@
+"""``microinterp golden`` and ``microinterp diff`` (see golden.py and diff.py).
+
+    microinterp golden MODEL --out DIR [--inputs x.npy ... | --random N --seed S]
+                       [--layers] [--format npy,c,csv] [--engine microinterp|tflm]
+    microinterp diff MODEL REFERENCE CANDIDATE [--all] [--json]
+
+``diff`` exits 0 when the dumps are identical, 1 when they differ and 2 when
+they cannot be compared, like ``diff(1)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import MicrointerpError
+
+
+class _Golden:
+    """Write golden case folders."""
+
+    @staticmethod
+    def add_arguments(p: argparse.ArgumentParser) -> None:
+        p.add_argument("model", help="the .tflite model")
+        p.add_argument("--out", required=True, metavar="DIR",
+                       help="output folder; cases go to DIR/case_0000, DIR/case_0001, ...")
+        src = p.add_mutually_exclusive_group()
+        src.add_argument("--inputs", nargs="+", metavar="FILE",
+                         help="input values: one .npy or TFLM .csv per model input (in order), or one .npz "
+                              "(keys input_0, ...); a leading extra dimension holds several cases")
+        src.add_argument("--random", type=int, metavar="N",
+                         help="N random cases over each input's full quantized range (default: 1)")
+        p.add_argument("--seed", type=int, default=0,
+                       help="seed of the random inputs; case k uses numpy.random.default_rng([seed, k]) "
+                            "(default 0)")
+        p.add_argument("--layers", action="store_true",
+                       help="also write every op's output tensors (layers/<op>_<OP>_<tensor>.npy)")
+        p.add_argument("--format", default="npy", metavar="LIST",
+                       help="comma-separated: npy (always written), c (C headers), csv (TFLM's test layout)")
+        p.add_argument("--engine", choices=("microinterp", "tflm"), default="microinterp",
+                       help="compute the values with microinterp (default) or with TFLM itself")
+        p.add_argument("--copy-model", action="store_true", help="also copy the model into each case folder")
+        bar = p.add_mutually_exclusive_group()
+        bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                         help="always show a progress bar (default: only on a terminal)")
+        bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show one")
+
+    @staticmethod
+    def main(args: argparse.Namespace) -> int:
+        from .golden import generate, load_inputs
+        from .model import load_model
+
+        model = load_model(args.model)
+        inputs = None
+        source = None
+        if args.inputs:
+            inputs = load_inputs(model, args.inputs)
+            source = ", ".join(args.inputs)
+        if args.random is not None and args.random < 1:
+            raise MicrointerpError(f"--random needs a positive number of cases, not {args.random}")
+        paths = generate(
+            model, args.out, inputs=inputs, count=args.random, seed=args.seed, layers=args.layers,
+            formats=args.format, engine=args.engine, copy_model=args.copy_model, source=source,
+            progress=args.progress, model_path=args.model,
+        )
+        what = f"inputs from {source}" if source else f"random inputs, seed {args.seed}"
+        print(f"wrote {len(paths)} case(s) to {args.out} ({what}; formats {args.format}"
+              f"{'; every layer' if args.layers else ''}; values from {args.engine})")
+        for p in paths[:3]:
+            print(f"  {p}: " + " ".join(sorted(f.name for f in Path(p).iterdir())))
+        if len(paths) > 3:
+            print(f"  ... {len(paths) - 3} more")
+        return 0
+
+
+class _Diff:
+    """Compare two dumps op by op."""
+
+    @staticmethod
+    def add_arguments(p: argparse.ArgumentParser) -> None:
+        p.add_argument("model", help="the .tflite model both dumps came from")
+        p.add_argument("reference", help="golden case folder, folder of cases, or .npz")
+        p.add_argument("candidate", help="golden case folder, folder of cases, or .npz")
+        p.add_argument("--all", action="store_true", help="detail every differing op, not only the first")
+        p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    @staticmethod
+    def main(args: argparse.Namespace) -> int:
+        from .diff import diff_paths, report_json
+
+        try:
+            reports = diff_paths(args.model, args.reference, args.candidate)
+        except MicrointerpError as e:
+            print(f"microinterp diff: error: {e}", file=sys.stderr)
+            return 2
+        if args.json:
+            print(report_json(reports))
+        else:
+            differing = [name for name, rep in reports if not rep.identical]
+            for name, rep in reports:
+                if name:
+                    if rep.identical and len(reports) > 1:
+                        continue
+                    print(f"== {name}")
+                print(rep.format(all_ops=args.all))
+            if len(reports) > 1:
+                print(f"{len(differing)} of {len(reports)} cases differ"
+                      + (f": {', '.join(differing[:10])}" if differing else ""))
+        return 1 if any(not rep.identical for _, rep in reports) else 0
+
+
+golden = _Golden()
+diff = _Diff()

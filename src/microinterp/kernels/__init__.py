@@ -7,10 +7,16 @@ and its C twin in ``firmware/src/kernels/mi_<stem>.c``.
 from __future__ import annotations
 
 from ..context import Registration
-from . import conv_2d, depthwise_conv_2d, reshape
+from . import conv_2d, depthwise_conv_2d, fully_connected, hard_swish, logistic, relu, relu6, reshape, tanh
 
 BUILTIN_KERNELS: list[Registration] = [
     reshape.REGISTRATION,
     conv_2d.REGISTRATION,
     depthwise_conv_2d.REGISTRATION,
+    logistic.REGISTRATION,
+    tanh.REGISTRATION,
+    relu.REGISTRATION,
+    relu6.REGISTRATION,
+    hard_swish.REGISTRATION,
+    fully_connected.REGISTRATION,
 ]

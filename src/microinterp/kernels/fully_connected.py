@@ -1,0 +1,207 @@
+"""FULLY_CONNECTED (TFLM: kernels/fully_connected.cc + fully_connected_common.cc,
+reference ``FullyConnected`` / ``integer_ops::FullyConnected[PerChannel]``;
+C twin: firmware/src/kernels/mi_fully_connected.c).
+
+Supported as TFLM supports them: float32; int8 x int8 with per-tensor or
+per-channel weights (int32 bias); int16 x int8 ("16x8") with int64 bias, or
+int32 bias, or no bias (the accumulator is then int64 unless the options ask
+for ``quantized_bias_type=INT32``). int4 weights are not supported.
+
+TFLM behaviour reproduced on purpose:
+
+* ``batches`` is the output's size without its last dimension and the input
+  is read as ``[batches, accum_depth]`` whatever its own shape (this is how
+  ``keep_num_dims`` and rank > 2 inputs work).
+* Only the first ``output_depth`` rows of the filter are used.
+* The per-tensor multiplier is ``double(float(s_in * s_w)) / double(s_out)``
+  (the scale product is rounded to float first) while the per-channel one is
+  ``double(s_in) * double(s_w[c]) / double(s_out)`` -- they can differ in the
+  last bit, so both recipes are kept apart.
+* Per-tensor weights keep their zero point (``weights_offset``); per-channel
+  weights ignore it (TFLM assumes symmetric weights there).
+* int32 accumulators wrap like the C code; int64 accumulators use the int64
+  ``MultiplyByQuantizedMultiplier`` (16-bit reduced multiplier).
+* float32: each output is ``((0 + x0*w0) + x1*w1) + ...`` in float32, then
+  ``+ bias`` (``+ 0.0f`` without bias), then the clamp -- TFLM's loop order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+
+INPUT, WEIGHTS, BIAS = 0, 1, 2
+OUTPUT = 0
+
+#: schema TensorType.INT32, the value of ``quantized_bias_type`` that asks 16x8 for an int32 accumulator
+_TENSOR_TYPE_INT32 = 2
+#: cap on the float32 product block (elements) so large float layers do not allocate gigabytes
+_FLOAT_BLOCK = 1 << 22
+
+
+@dataclass(frozen=True)
+class OpData:
+    kind: str  # "float32", "int8", "int16"
+    batches: int
+    accum_depth: int
+    output_depth: int
+    acc64: bool  # int64 accumulator (16x8 with int64 or absent bias)
+    input_offset: int
+    output_offset: int
+    multiplier: np.ndarray  # int64, scalar or per output channel
+    shift: np.ndarray
+    act_min: float
+    act_max: float
+    weights: np.ndarray | None  # prepared constant weights (see _prepare_weights), None if not constant
+    weights_offset: int
+    bias: np.ndarray | None  # int64 / float32 copy of a constant bias
+
+
+def _prepare_weights(w: np.ndarray, output_depth: int, accum_depth: int, kind: str, offset: int) -> np.ndarray:
+    """Integer kinds: float64 ``(K, N)`` of ``w + offset`` (exact BLAS matmul operand);
+    float32: the ``(N, K)`` rows TFLM reads."""
+    rows = np.asarray(w).reshape(-1, accum_depth)[:output_depth]
+    if kind == "float32":
+        return np.ascontiguousarray(rows, np.float32)
+    return np.ascontiguousarray((rows.astype(np.float64) + offset).T)
+
+
+def prepare(node: Node) -> OpData:
+    inp, w, out = node.input(INPUT), node.input(WEIGHTS), node.output(OUTPUT)
+    bias = node.optional_input(BIAS)
+    opts = node.options
+    act = int(opts.fused_activation_function) if opts is not None else quant.ACT_NONE
+    if inp.type_name != out.type_name:
+        raise node.fail(f"input is {inp.type_name} but output is {out.type_name}; TFLM requires the same type")
+    combos = {("FLOAT32", "FLOAT32"): "float32", ("INT8", "INT8"): "int8", ("INT16", "INT8"): "int16"}
+    kind = combos.get((inp.type_name, w.type_name))
+    if kind is None:
+        raise node.unsupported(f"input {inp.type_name} with weights {w.type_name} is not supported "
+                               "(float32 x float32, int8 x int8 and int16 x int8 are)")
+    if len(w.shape) < 2 or len(out.shape) < 1:
+        raise node.fail(f"weights must be at least 2-D (got {list(w.shape)}) and the output at least 1-D")
+    accum_depth = int(w.shape[-1])
+    output_depth = int(out.shape[-1])
+    batches = int(np.prod(out.shape[:-1], dtype=np.int64))
+    if int(w.shape[-2]) < output_depth:
+        raise node.fail(f"output depth {output_depth} exceeds the {w.shape[-2]} rows of the weights")
+    if inp.size != batches * accum_depth:
+        raise node.fail(f"input of {inp.size} elements cannot be read as [{batches}, {accum_depth}] "
+                        f"(output {list(out.shape)}, weights {list(w.shape)})")
+    if bias is not None and bias.size < output_depth:
+        raise node.fail(f"bias has {bias.size} elements but the output depth is {output_depth}")
+
+    if kind == "float32":
+        if bias is not None and bias.type_name != "FLOAT32":
+            raise node.unsupported(f"float32 FULLY_CONNECTED with a {bias.type_name} bias")
+        lo, hi = quant.activation_range_float(act)
+        zero = np.zeros(0, np.int64)
+        return OpData(kind, batches, accum_depth, output_depth, False, 0, 0, zero, zero, lo, hi,
+                      _prepare_weights(w.data, output_depth, accum_depth, kind, 0) if w.is_constant else None, 0,
+                      np.asarray(bias.data, np.float32).reshape(-1)[:output_depth].copy()
+                      if bias is not None and bias.is_constant else None)
+
+    if inp.quant is None or out.quant is None or w.quant is None:
+        raise node.fail("quantized FULLY_CONNECTED needs quantization parameters on input, weights and output")
+    if kind == "int8":
+        if bias is not None and bias.type_name != "INT32":
+            raise node.unsupported(f"int8 FULLY_CONNECTED needs an int32 bias, got {bias.type_name}")
+        acc64 = False
+    else:
+        if bias is not None and bias.type_name not in ("INT32", "INT64"):
+            raise node.unsupported(f"16x8 FULLY_CONNECTED needs an int32 or int64 bias, got {bias.type_name}")
+        if bias is not None:
+            acc64 = bias.type_name == "INT64"
+        else:
+            acc64 = int(getattr(opts, "quantized_bias_type", 0) or 0) != _TENSOR_TYPE_INT32
+
+    in_scale, out_scale = inp.scale, out.scale
+    per_channel = w.quant.scale.size > 1
+    if per_channel:
+        qdim = w.quant.quantized_dimension
+        if qdim >= len(w.shape) or w.shape[qdim] != w.quant.scale.size:
+            raise node.fail(f"{w.quant.scale.size} per-channel weight scales do not match dimension {qdim} "
+                            f"of {list(w.shape)}")
+        if w.quant.scale.size < output_depth:
+            raise node.fail(f"{w.quant.scale.size} per-channel scales for {output_depth} outputs")
+        real = [float(in_scale) * float(s) / float(out_scale) for s in w.quant.scale[:output_depth]]
+        multiplier, shift = quant.quantize_multipliers(np.array(real))
+        weights_offset = 0  # TFLM's per-channel kernel ignores the weights zero point
+    else:
+        if bias is not None:
+            # TFLM GetQuantizedConvolutionMultipler's sanity check on the bias scale.
+            product = float(in_scale) * float(w.scale)
+            if abs(product - float(bias.scale)) / float(out_scale) > 0.02:
+                raise node.fail(f"bias scale {bias.scale} is too far from input*weights scale {product} "
+                                "(TFLM requires |difference| / output scale <= 0.02)")
+        product32 = float(np.float32(in_scale) * np.float32(w.scale))
+        if product32 < 0:
+            raise node.fail("input*weights scale is negative")
+        m, s = quant.quantize_multiplier(product32 / float(out_scale))
+        multiplier, shift = np.int64(m), np.int64(s)
+        weights_offset = -w.zero_point
+    qmin, qmax = quant.dtype_range(out.dtype)
+    act_min, act_max = quant.activation_range_quantized(act, qmin, qmax, out_scale, out.zero_point)
+    return OpData(
+        kind, batches, accum_depth, output_depth, acc64, -inp.zero_point, out.zero_point,
+        np.asarray(multiplier, np.int64), np.asarray(shift, np.int64), act_min, act_max,
+        _prepare_weights(w.data, output_depth, accum_depth, kind, weights_offset) if w.is_constant else None,
+        weights_offset,
+        np.asarray(bias.data, np.int64).reshape(-1)[:output_depth].copy()
+        if bias is not None and bias.is_constant else None,
+    )
+
+
+def _float_matmul(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Sequential float32 dot products ``(B, K) x (N, K) -> (B, N)`` in TFLM's order.
+
+    ``np.add.accumulate`` is a strictly sequential running sum (unlike
+    ``np.sum``, which is pairwise), so its last column is exactly the C loop's
+    ``total += x[d] * w[d]``; products are rounded to float32 first (no FMA).
+    """
+    b, k = x.shape
+    n = w.shape[0]
+    out = np.empty((b, n), np.float32)
+    cols = max(1, _FLOAT_BLOCK // max(1, b * k))
+    for start in range(0, n, cols):
+        prod = x[:, None, :] * w[None, start:start + cols, :]
+        prod[..., 0] += np.float32(0.0)  # TFLM starts from +0.0f: turns a leading -0.0 into +0.0
+        out[:, start:start + cols] = np.add.accumulate(prod, axis=-1)[..., -1]
+    return out
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    out = outputs[OUTPUT]
+    w = data.weights
+    if w is None:
+        w = _prepare_weights(inputs[WEIGHTS], data.output_depth, data.accum_depth, data.kind, data.weights_offset)
+    bias = data.bias
+    if bias is None and len(inputs) > BIAS and inputs[BIAS] is not None:
+        dtype = np.float32 if data.kind == "float32" else np.int64
+        bias = np.asarray(inputs[BIAS], dtype).reshape(-1)[:data.output_depth]
+    x = inputs[INPUT].reshape(data.batches, data.accum_depth)
+
+    if data.kind == "float32":
+        total = _float_matmul(x, w)
+        total = total + (bias if bias is not None else np.float32(0.0))
+        out.reshape(data.batches, data.output_depth)[...] = quant.clamp_float(total, data.act_min, data.act_max)
+        return
+
+    # Every partial sum is an integer below 2**53, so the float64 BLAS product is exact.
+    acc = ((x.astype(np.float64) + data.input_offset) @ w).astype(np.int64)
+    if bias is not None:
+        acc += bias
+    if data.acc64:
+        scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
+    else:
+        scaled = quant.multiply_by_quantized_multiplier(quant.wrap_int32(acc), data.multiplier, data.shift)
+    result = np.clip(scaled + data.output_offset, data.act_min, data.act_max)
+    out.reshape(data.batches, data.output_depth)[...] = result
+
+
+REGISTRATION = Registration("FULLY_CONNECTED", prepare, invoke)

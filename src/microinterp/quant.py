@@ -630,3 +630,25 @@ def lut_lookup_int16(value: np.ndarray, lut: np.ndarray) -> np.ndarray:
 def wrap_int32(x: np.ndarray) -> np.ndarray:
     """Two's-complement wrap to int32: what C's int32 accumulators do on overflow."""
     return _wrap_int32(x)
+
+
+# --------------------------------------------------------------------------- DIV and MEAN helpers
+
+
+def count_leading_sign_bits_i32(x: np.ndarray) -> np.ndarray:
+    """TFLM ``CountLeadingSignBits<int32_t>`` (gcc's ``__builtin_clrsb``; 31 for 0):
+    how far an int32 can be shifted left without changing its sign."""
+    x = np.asarray(x, np.int64)
+    return count_leading_zeros_u32(x ^ (x >> 63)) - 1
+
+
+def mean_multiplier(multiplier: int, shift: int, num_elements: int) -> tuple[int, int]:
+    """Fold the division by ``num_elements`` into a quantized multiplier, as TFLM's
+    ``QuantizedMeanOrSum`` does for MEAN: the multiplier is scaled up by
+    ``2**s`` (``s = floor(log2 n)``, capped at 32 and at ``31 + shift``),
+    integer-divided by ``n`` (truncating), and the shift lowered by ``s``.
+    The integer division is where TFLM's mean differs from an exact
+    ``scale_in / (n * scale_out)`` multiplier, so it is reproduced exactly."""
+    s = min(int(num_elements).bit_length() - 1, 32, 31 + shift)
+    scaled = (int(multiplier) << s) // int(num_elements)
+    return int(_wrap_int32(np.int64(scaled))), shift - s

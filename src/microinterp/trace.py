@@ -111,7 +111,7 @@ def _short_array(value: np.ndarray) -> str:
     flat = value.reshape(-1)
     if flat.size <= 4:
         return str(flat.tolist())
-    return f"{value.dtype}[{flat.size}] {flat[:4].tolist()}..."
+    return f"{value.dtype}[{flat.size}] {flat.min()}..{flat.max()}"
 
 
 def _op_data_lines(data: Any) -> list[str]:

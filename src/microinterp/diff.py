@@ -8,8 +8,8 @@ everything after it only inherits the difference.
 A *dump* is any of:
 
 * a golden case folder (``meta.json`` + ``.npy`` files, see ``golden.py``);
-* a ``.npz`` whose keys are tensor names, ``t<index>`` (what ``save_npz``
-  writes), ``input_<i>``/``output_<i>``, or golden layer-file stems;
+* a ``.npz`` whose keys are tensor names (these win), ``t<index>`` (what
+  ``save_npz`` writes), ``input_<i>``/``output_<i>``, or golden layer-file stems;
 * a ``dict`` of tensor index -> array (from Python).
 
 Tensors are compared exactly (tolerance 0; NaN equals NaN).
@@ -53,6 +53,8 @@ def save_npz(path: str | os.PathLike, tensors: Dump) -> Path:
 
 def _npz_index(key: str, model: Model, names: dict[str, int], stems: dict[str, int]) -> int | None:
     sg = model.main
+    if key in names:  # a tensor's own name wins over the patterns below
+        return names[key]
     m = re.fullmatch(r"(?:t|tensor_?)?(\d+)", key)
     if m:
         return int(m.group(1))
@@ -61,8 +63,6 @@ def _npz_index(key: str, model: Model, names: dict[str, int], stems: dict[str, i
         seq = sg.inputs if m.group(1) == "input" else sg.outputs
         k = int(m.group(2))
         return seq[k] if k < len(seq) else None
-    if key in names:
-        return names[key]
     return stems.get(key)
 
 

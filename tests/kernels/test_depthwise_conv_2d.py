@@ -1,0 +1,183 @@
+"""DEPTHWISE_CONV_2D vs TFLM (tolerance 0): int8 (per-channel and per-tensor),
+int16x8 (int64 bias), float32; depth multipliers 1-3, strides, dilations,
+SAME/VALID padding, optional bias, fused activations, extreme scales and
+zero points.
+
+Only configurations TFLM accepts are drawn (a VALID window never exceeds the
+image, in_channels * depth_multiplier == out_channels), because an invalid
+one can crash the oracle and with it pytest.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import compare_with_tflm, requires_tflm
+from strategies import ACTIVATIONS, int_array, scales, seeds, zero_points
+
+from microinterp import Interpreter
+from microinterp.builder import ModelBuilder
+from microinterp.errors import UnsupportedOpError
+
+
+@st.composite
+def geometry(draw) -> dict:
+    """Shapes and window parameters that TFLM accepts (output at least 1x1)."""
+    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    padding = draw(st.sampled_from(["SAME", "VALID"]))
+    in_h, in_w = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    if padding == "VALID":  # keep the dilated window inside the image
+        in_h, in_w = max(in_h, (kh - 1) * dh + 1), max(in_w, (kw - 1) * dw + 1)
+        out_h, out_w = (in_h - (kh - 1) * dh - 1) // sh + 1, (in_w - (kw - 1) * dw - 1) // sw + 1
+    else:
+        out_h, out_w = -(-in_h // sh), -(-in_w // sw)
+    in_c, multiplier = draw(st.integers(1, 16)), draw(st.integers(1, 3))
+    return dict(
+        batch=draw(st.integers(1, 2)), in_h=in_h, in_w=in_w, in_c=in_c, out_c=in_c * multiplier,
+        out_h=out_h, out_w=out_w, kh=kh, kw=kw, options=dict(
+            padding=padding, stride_h=sh, stride_w=sw, dilation_h_factor=dh, dilation_w_factor=dw,
+            depth_multiplier=multiplier, fused_activation_function=draw(st.sampled_from(ACTIVATIONS)),
+        ),
+    )
+
+
+@st.composite
+def quantization(draw, g: dict, act_dtype: str) -> dict:
+    """Scales and zero points (including the range ends); see test_conv_2d.quantization.
+
+    Three cases in four keep RELU6 / RELU_N1_TO_1 several steps wide and put
+    the effective scale within 16x of the one that spreads random full-range
+    data (accumulator about ``sqrt(KH*KW) * 85`` output steps) over the output
+    range; the fourth is extreme (output scale in [2**-12, 8], effective scale
+    anywhere in [2**-30, 16])."""
+    extreme = draw(st.integers(0, 3)) == 0
+    n = g["out_c"] if draw(st.booleans()) else 1
+    filter_scales = np.array([draw(scales(-10, 0)) for _ in range(n)], np.float32)
+    if extreme:
+        out_scale, factor = draw(scales(-12, 2)), draw(scales(-4, 29))
+    else:
+        out_scale = draw(scales(-10, -3))
+        factor = float(np.sqrt(g["kh"] * g["kw"]) * 85.0 * 2.0 ** draw(st.floats(-4, 4)))
+    in_scale = float(np.float32(out_scale / (float(filter_scales.max()) * factor)))
+    return dict(
+        in_scale=in_scale, in_zp=draw(zero_points(act_dtype)), filter_scales=filter_scales,
+        out_scale=out_scale, out_zp=draw(zero_points(act_dtype)),
+    )
+
+
+def build_depthwise(g: dict, act_dtype: str, weights: np.ndarray, bias: np.ndarray | None, bias_mode: str,
+                    q: dict | None) -> bytes:
+    b = ModelBuilder()
+    in_shape = (g["batch"], g["in_h"], g["in_w"], g["in_c"])
+    out_shape = (g["batch"], g["out_h"], g["out_w"], g["out_c"])
+    if q is None:
+        x = b.add_input("x", in_shape, act_dtype)
+        w = b.add_constant("w", weights)
+        y = b.add_output("y", out_shape, act_dtype)
+    else:
+        x = b.add_input("x", in_shape, act_dtype, scale=q["in_scale"], zero_point=q["in_zp"])
+        w = b.add_constant("w", weights, scale=q["filter_scales"], zero_point=0, quantized_dimension=3)
+        y = b.add_output("y", out_shape, act_dtype, scale=q["out_scale"], zero_point=q["out_zp"])
+    inputs = [x, w]
+    if bias is not None:
+        bq = {} if q is None else dict(scale=q["in_scale"] * q["filter_scales"], zero_point=0)
+        inputs.append(b.add_constant("bias", bias, **bq))
+    elif bias_mode == "optional":
+        inputs.append(-1)
+    b.add_operator("DEPTHWISE_CONV_2D", inputs, [y], **g["options"])
+    return b.build()
+
+
+def bias_modes() -> st.SearchStrategy[str]:
+    # Not "optional" (bias index -1): TFLM's depthwise prepare then frees a null
+    # temp tensor and segfaults; see test_depthwise_optional_bias_index.
+    return st.sampled_from(["bias", "bias", "absent"])
+
+
+def filter_shape(g: dict) -> tuple[int, int, int, int]:
+    return (1, g["kh"], g["kw"], g["out_c"])
+
+
+def input_shape(g: dict) -> tuple[int, int, int, int]:
+    return (g["batch"], g["in_h"], g["in_w"], g["in_c"])
+
+
+@requires_tflm
+@settings(max_examples=50, deadline=None)
+@given(st.data(), seeds)
+def test_depthwise_int8_matches_tflm(data, seed):
+    g = data.draw(geometry())
+    q = data.draw(quantization(g, "int8"))
+    bias_mode = data.draw(bias_modes())
+    rng = np.random.default_rng(seed)
+    weights = int_array(rng, filter_shape(g), "int8")
+    bias = rng.integers(-(2**20), 2**20, size=g["out_c"]).astype(np.int32) if bias_mode == "bias" else None
+    model = build_depthwise(g, "int8", weights, bias, bias_mode, q)
+    compare_with_tflm(model, [[int_array(rng, input_shape(g), "int8")] for _ in range(2)])
+
+
+@requires_tflm
+@settings(max_examples=40, deadline=None)
+@given(st.data(), seeds)
+def test_depthwise_int16x8_matches_tflm(data, seed):
+    g = data.draw(geometry())
+    q = data.draw(quantization(g, "int16"))
+    bias_mode = data.draw(bias_modes())
+    rng = np.random.default_rng(seed)
+    weights = int_array(rng, filter_shape(g), "int8")
+    bias = rng.integers(-(2**36), 2**36, size=g["out_c"]).astype(np.int64) if bias_mode == "bias" else None
+    model = build_depthwise(g, "int16", weights, bias, bias_mode, q)
+    compare_with_tflm(model, [[int_array(rng, input_shape(g), "int16")] for _ in range(2)])
+
+
+@requires_tflm
+@settings(max_examples=40, deadline=None)
+@given(st.data(), seeds)
+def test_depthwise_float32_matches_tflm(data, seed):
+    g = data.draw(geometry())
+    bias_mode = data.draw(bias_modes())
+    rng = np.random.default_rng(seed)
+    weights = rng.uniform(-1, 1, size=filter_shape(g)).astype(np.float32)
+    bias = rng.uniform(-2, 2, size=g["out_c"]).astype(np.float32) if bias_mode == "bias" else None
+    model = build_depthwise(g, "float32", weights, bias, bias_mode, None)
+    compare_with_tflm(model, [[rng.uniform(-4, 4, size=input_shape(g)).astype(np.float32)] for _ in range(2)])
+
+
+@requires_tflm
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
+def test_depthwise_optional_bias_index(dtype):
+    """A bias input of index -1 means "no bias". TFLM crashes on it in prepare
+    (``CalculateOpDataDepthwiseConv`` deallocates the null bias because it
+    counts 3 inputs), so microinterp's result on that model is checked against
+    TFLM running the same op with the bias input left out."""
+    g = dict(batch=2, in_h=6, in_w=5, in_c=3, out_c=6, out_h=3, out_w=5, kh=3, kw=2,
+             options=dict(padding="SAME", stride_h=2, stride_w=1, depth_multiplier=2,
+                          fused_activation_function="RELU6"))
+    rng = np.random.default_rng(3)
+    if dtype == "float32":
+        q, weights = None, rng.uniform(-1, 1, size=filter_shape(g)).astype(np.float32)
+        x = rng.uniform(-4, 4, size=input_shape(g)).astype(np.float32)
+    else:
+        q = dict(in_scale=0.02, in_zp=-5 if dtype == "int8" else 0,
+                 filter_scales=rng.uniform(0.005, 0.02, size=6).astype(np.float32),
+                 out_scale=0.03, out_zp=7 if dtype == "int8" else 0)
+        weights, x = int_array(rng, filter_shape(g), "int8"), int_array(rng, input_shape(g), dtype)
+    reference = compare_with_tflm(build_depthwise(g, dtype, weights, None, "absent", q), [[x]])
+    mi = Interpreter.from_bytes(build_depthwise(g, dtype, weights, None, "optional", q))
+    mi.set_input(x, 0)
+    mi.invoke()
+    assert np.array_equal(mi.get_output(0), reference.get_output(0))
+
+
+def test_depthwise_int16_with_int32_bias_is_refused():
+    """TFLM's int16 depthwise reads the bias as int64 whatever its type, so an
+    int32 bias would be misread there; microinterp refuses it with a clear error
+    (not run in TFLM: it would read past the end of the bias buffer)."""
+    g = dict(batch=1, in_h=4, in_w=4, in_c=2, out_c=2, out_h=4, out_w=4, kh=3, kw=3,
+             options=dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1))
+    q = dict(in_scale=0.01, in_zp=0, filter_scales=np.array([0.02], np.float32), out_scale=0.05, out_zp=0)
+    model = build_depthwise(g, "int16", np.ones(filter_shape(g), np.int8), np.zeros(2, np.int32), "bias", q)
+    with pytest.raises(UnsupportedOpError, match="int64"):
+        Interpreter.from_bytes(model)

@@ -7,7 +7,19 @@ and its C twin in ``firmware/src/kernels/mi_<stem>.c``.
 from __future__ import annotations
 
 from ..context import Registration
-from . import conv_2d, depthwise_conv_2d, fully_connected, hard_swish, logistic, relu, relu6, reshape, tanh
+from . import (
+    average_pool_2d,
+    conv_2d,
+    depthwise_conv_2d,
+    fully_connected,
+    hard_swish,
+    logistic,
+    max_pool_2d,
+    relu,
+    relu6,
+    reshape,
+    tanh,
+)
 
 BUILTIN_KERNELS: list[Registration] = [
     reshape.REGISTRATION,
@@ -19,4 +31,6 @@ BUILTIN_KERNELS: list[Registration] = [
     relu6.REGISTRATION,
     hard_swish.REGISTRATION,
     fully_connected.REGISTRATION,
+    average_pool_2d.REGISTRATION,
+    max_pool_2d.REGISTRATION,
 ]

@@ -1,0 +1,23 @@
+"""AVERAGE_POOL_2D (TFLM: kernels/pooling.cc ``AverageEval`` with pooling_common.cc,
+reference ``AveragePool`` for float32 and ``integer_ops::AveragePool`` for int8/int16;
+C twin: firmware/src/kernels/mi_average_pool_2d.c).
+
+The geometry and arithmetic live in ``pooling.py``: the divisor is the number
+of in-bounds taps (padding is not counted), integers round half away from
+zero with C truncating division, float32 sums the taps in TFLM's row-major
+order starting from +0.0f and divides by the float count.
+"""
+
+from __future__ import annotations
+
+from ..context import Node, Registration
+from .pooling import INPUT, OUTPUT, PoolData, invoke_average, prepare_pool
+
+__all__ = ["INPUT", "OUTPUT", "REGISTRATION"]
+
+
+def prepare(node: Node) -> PoolData:
+    return prepare_pool(node, average=True)
+
+
+REGISTRATION = Registration("AVERAGE_POOL_2D", prepare, invoke_average)

@@ -19,6 +19,7 @@ from . import (
     relu6,
     reshape,
     tanh,
+    transpose_conv,
 )
 
 BUILTIN_KERNELS: list[Registration] = [
@@ -33,4 +34,5 @@ BUILTIN_KERNELS: list[Registration] = [
     fully_connected.REGISTRATION,
     average_pool_2d.REGISTRATION,
     max_pool_2d.REGISTRATION,
+    transpose_conv.REGISTRATION,
 ]

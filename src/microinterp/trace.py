@@ -103,7 +103,7 @@ def _summary(t: Tensor | None, a: np.ndarray | None) -> str:
         info = np.iinfo(flat.dtype)
         at_min, at_max = int((flat == info.min).sum()), int((flat == info.max).sum())
         if at_min or at_max:
-            text += f" at dtype limits: {at_min}x{info.min}, {at_max}x{info.max}"
+            text += f" at limits: {at_min} at {info.min}, {at_max} at {info.max}"
     return text
 
 
@@ -141,6 +141,10 @@ def _op_data_lines(data: Any) -> list[str]:
             continue
         if isinstance(value, np.ndarray):
             value = _short_array(value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):  # e.g. a conv Window
+            inner = [f"{f.name}={getattr(value, f.name)}" for f in dataclasses.fields(value)
+                     if isinstance(getattr(value, f.name), (int, float, bool, str))]
+            value = f"({' '.join(inner)})"
         elif isinstance(value, (np.integer, np.floating)):
             value = value.item()
         elif not isinstance(value, (int, float, bool, str, tuple, type(None))):

@@ -200,3 +200,18 @@ def test_conv_uint8_is_rejected_like_tflm():
         tflm_runtime.Interpreter.from_bytes(model, arena_size=1 << 16)
     with pytest.raises(UnsupportedOpError, match="int8/int8"):
         Interpreter.from_bytes(model)
+
+
+@requires_tflm
+@pytest.mark.parametrize("activation", ["NONE", "RELU6"])
+def test_conv_float_infinite_weight_skips_padding_like_tflm(activation):
+    """TFLM skips taps outside the image instead of multiplying a zero pad, which
+    matters once a weight is infinite (0 * inf = NaN): border outputs stay finite."""
+    g = dict(batch=1, in_h=5, in_w=6, in_c=2, filter_c=2, out_c=3, out_h=5, out_w=6, kh=3, kw=3,
+             options=dict(padding="SAME", stride_h=1, stride_w=1, fused_activation_function=activation))
+    rng = np.random.default_rng(11)
+    weights = rng.uniform(-1, 1, size=(3, 3, 3, 2)).astype(np.float32)
+    weights[:, 0, 0, 0] = np.inf  # the top-left tap reads the padding for the first row/column
+    x = rng.uniform(0.5, 4, size=(1, 5, 6, 2)).astype(np.float32)  # no zeros: inf * x stays inf
+    mi = compare_with_tflm(build_conv(g, "float32", weights, None, "absent", None), [[x]])
+    assert np.isfinite(mi.get_output(0)).all()  # inf sums clamp to +-FLT_MAX; a NaN would mean a padded tap

@@ -181,3 +181,16 @@ def test_depthwise_int16_with_int32_bias_is_refused():
     model = build_depthwise(g, "int16", np.ones(filter_shape(g), np.int8), np.zeros(2, np.int32), "bias", q)
     with pytest.raises(UnsupportedOpError, match="int64"):
         Interpreter.from_bytes(model)
+
+
+@requires_tflm
+def test_depthwise_float_infinite_weight_skips_padding_like_tflm():
+    """TFLM skips taps outside the image instead of multiplying a zero pad, which
+    matters once a weight is infinite (0 * inf = NaN): border outputs stay finite."""
+    g = dict(batch=1, in_h=5, in_w=6, in_c=2, out_c=4, out_h=5, out_w=6, kh=3, kw=3,
+             options=dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=2))
+    rng = np.random.default_rng(12)
+    weights = rng.uniform(-1, 1, size=filter_shape(g)).astype(np.float32)
+    weights[0, 2, 2, :] = np.inf  # the bottom-right tap reads the padding for the last row/column
+    x = rng.uniform(0.5, 4, size=input_shape(g)).astype(np.float32)  # no zeros: inf * x stays inf
+    compare_with_tflm(build_depthwise(g, "float32", weights, None, "absent", None), [[x]])

@@ -218,9 +218,11 @@ def _float_conv(data: OpData, x: np.ndarray) -> np.ndarray:
                 xv = tap[..., ic::filter_c]
                 if g > 1:
                     xv = np.repeat(xv, per_group, axis=-1)
-                prod = xv * w[:, fy, fx, ic]
-                if inside is not None:
-                    prod = np.where(inside, prod, np.float32(0.0))
+                if inside is None:
+                    prod = xv * w[:, fy, fx, ic]
+                else:
+                    with np.errstate(invalid="ignore"):  # 0 * inf in the padding, discarded next
+                        prod = np.where(inside, xv * w[:, fy, fx, ic], np.float32(0.0))
                 total += prod
     bias = data.bias if data.bias is not None else np.float32(0.0)
     return quant.clamp_float(total + bias, data.act_min, data.act_max)

@@ -15,6 +15,9 @@ and filter ``[0, fy, fx, oc]``. Paths, each bit-exact with TFLM:
 * **float32**: ``total += input * filter`` over (filter_y, filter_x) in
   float32, then ``+ bias`` and clamp, as TFLM's loop does.
 
+A bias input of index -1 means "no bias" here. (TFLM's prepare crashes on
+it: it counts three inputs and then frees the absent bias tensor.)
+
 TFLM takes the depth multiplier from the op options rather than from the
 shapes; a model where ``in_channels * depth_multiplier != out_channels`` makes
 TFLM write a partial output, so it is rejected here. Fused activations other
@@ -153,10 +156,12 @@ def _accumulate(data: OpData, x: np.ndarray, dtype: type) -> np.ndarray:
     total = np.zeros((x.shape[0], win.out_h, win.out_w, data.weights.shape[2]), dtype)
     for fy in range(win.filter_h):
         for fx in range(win.filter_w):
-            prod = win.tap(data.buffer, fy, fx) * data.weights[fy, fx]
-            if data.mask_padding:
-                prod = np.where(win.inside_mask(fy, fx), prod, dtype(0.0))
-            total += prod
+            if not data.mask_padding:
+                total += win.tap(data.buffer, fy, fx) * data.weights[fy, fx]
+                continue
+            with np.errstate(invalid="ignore"):  # 0 * inf in the padding, discarded next
+                prod = win.tap(data.buffer, fy, fx) * data.weights[fy, fx]
+            total += np.where(win.inside_mask(fy, fx), prod, dtype(0.0))
     return total
 
 

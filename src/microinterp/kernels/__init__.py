@@ -18,6 +18,7 @@ from . import (
     relu,
     relu6,
     reshape,
+    softmax,
     tanh,
     transpose_conv,
 )
@@ -35,4 +36,5 @@ BUILTIN_KERNELS: list[Registration] = [
     average_pool_2d.REGISTRATION,
     max_pool_2d.REGISTRATION,
     transpose_conv.REGISTRATION,
+    softmax.REGISTRATION,
 ]

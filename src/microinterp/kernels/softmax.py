@@ -1,0 +1,168 @@
+"""SOFTMAX (TFLM: kernels/softmax.cc + softmax_common.cc, reference
+``reference_ops::Softmax`` (float and int8 in) and ``SoftmaxInt16``;
+C twin: firmware/src/kernels/mi_softmax.c).
+
+Supported as TFLM supports it, over the last dimension:
+
+* float32: ``max`` (NaN-ignoring ``std::max``), ``expf((x - max) * beta)``
+  in float32 through the C library's ``expf``, a sequential float32 sum,
+  then ``e / sum``.
+* int8 -> int8 (output scale exactly 1/256, zero point -128) and int8 ->
+  int16 (scale ~1/65536, zero point -32768): gemmlowp fixed point. The input
+  difference to the row maximum is rescaled by ``PreprocessSoftmaxScaling``
+  into Q5.26, differences below ``diff_min`` contribute nothing, exps are
+  summed in Q12.19 and the sum is inverted with ``GetReciprocal``.
+* int16 -> int16 (zero points 0, output scale ~1/32768): TFLM's two
+  513-entry interpolation tables (exp on [-10, 0] and 1/(1+x) on [0, 1]),
+  built in ``prepare`` with TFLM's float32 ``LUTPopulate``.
+
+TFLM aborts (``TFLITE_CHECK``) when an int8 row's sum of exps needs a shift
+outside [0, 31] (more than ~512 equal maxima for int8 output); microinterp
+raises a ``KernelError`` in that case instead of returning garbage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+from ..errors import KernelError
+
+INPUT, OUTPUT = 0, 0
+
+#: Q-format integer bits of gemmlowp's softmax: scaled differences (Q5.26), sum of exps (Q12.19)
+SCALED_DIFF_INTEGER_BITS = 5
+ACCUMULATION_INTEGER_BITS = 12
+
+
+@dataclass(frozen=True)
+class OpData:
+    kind: str  # "float32", "int8" (int8 or int16 output), "int16"
+    depth: int
+    beta: np.float32
+    input_multiplier: int
+    input_left_shift: int
+    diff_min: int
+    out_bits: int
+    out_min: int
+    out_max: int
+    exp_lut: np.ndarray | None
+    one_over_one_plus_x_lut: np.ndarray | None
+
+
+def _near(value: float, target: np.float32, epsilon: np.float32) -> bool:
+    """TFLM ``TF_LITE_ENSURE_NEAR`` on floats: |value - target| <= epsilon in float32."""
+    v = np.float32(value)
+    return bool((v - target if v > target else target - v) <= epsilon)
+
+
+def _int16_luts() -> tuple[np.ndarray, np.ndarray]:
+    """TFLM's ``InitializeLutForInt16``: exp on [-10, 0] and 1/(1+x) on [0, 1], int16 Q0.15."""
+    f32 = np.float32
+    value_range = f32(65535)  # int16 max - int16 min, converted to float as in C
+    exp_lut = quant.lut_populate_int16(quant.libm_expf_fast, f32(10.0) / value_range, 32767,
+                                       f32(2.0) / value_range, 0)
+    recip_lut = quant.lut_populate_int16(lambda v: f32(1.0) / (f32(1.0) + v), f32(1.0) / value_range, -32768,
+                                         f32(2.0) / value_range, 0)
+    return exp_lut, recip_lut
+
+
+def prepare(node: Node) -> OpData:
+    if len(node.inputs) != 1 or len(node.outputs) != 1:
+        raise node.fail("SOFTMAX takes exactly one input and one output")
+    inp, out = node.input(INPUT), node.output(OUTPUT)
+    if len(inp.shape) < 1:
+        raise node.fail("SOFTMAX needs an input of rank >= 1")
+    if inp.shape != out.shape:
+        raise node.fail(f"input {list(inp.shape)} and output {list(out.shape)} shapes differ")
+    beta = float(node.options.beta) if node.options is not None else 0.0
+    depth = int(inp.shape[-1])
+    if inp.type_name == "FLOAT32" and out.type_name == "FLOAT32":
+        return OpData("float32", depth, np.float32(beta), 0, 0, 0, 32, 0, 0, None, None)
+    pair = (inp.type_name, out.type_name)
+    if pair not in (("INT8", "INT8"), ("INT8", "INT16"), ("INT16", "INT16")):
+        raise node.unsupported(f"{inp.type_name} -> {out.type_name} softmax is not supported "
+                               "(float32, int8->int8, int8->int16 and int16->int16 are)")
+    if inp.quant is None or out.quant is None:
+        raise node.fail("quantized SOFTMAX needs quantization parameters on input and output")
+    info = np.iinfo(out.dtype)
+    if pair == ("INT16", "INT16"):
+        if inp.zero_point != 0 or out.zero_point != 0:
+            raise node.fail("int16 SOFTMAX needs zero points of 0 on input and output")
+        if not _near(out.scale, np.float32(1.0) / np.float32(32768), np.float32(0.001) / np.float32(32768)):
+            raise node.fail(f"int16 SOFTMAX needs an output scale of 1/32768, got {out.scale}")
+        multiplier, shift = quant.quantize_multiplier(float(inp.scale) * beta / (10.0 / 65535.0))
+        exp_lut, recip_lut = _int16_luts()
+        return OpData("int16", depth, np.float32(beta), multiplier, shift, 0, 16, int(info.min), int(info.max),
+                      exp_lut, recip_lut)
+    if pair == ("INT8", "INT16"):
+        if out.zero_point != -32768 or not _near(out.scale, np.float32(1.0) / np.float32(65536),
+                                                 np.float32(0.001) / np.float32(65536)):
+            raise node.fail("int8 -> int16 SOFTMAX needs output scale 1/65536 and zero point -32768")
+    elif out.zero_point != -128 or np.float32(out.scale) != np.float32(1.0) / np.float32(256):
+        raise node.fail("int8 SOFTMAX needs output scale exactly 1/256 and zero point -128")
+    multiplier, left_shift = quant.preprocess_softmax_scaling(beta, float(inp.scale), SCALED_DIFF_INTEGER_BITS)
+    diff_min = -quant.calculate_input_radius(SCALED_DIFF_INTEGER_BITS, left_shift)
+    return OpData("int8", depth, np.float32(beta), multiplier, left_shift, diff_min, info.bits, int(info.min),
+                  int(info.max), None, None)
+
+
+def _softmax_float(x: np.ndarray, beta: np.float32) -> np.ndarray:
+    row_max = np.fmax.reduce(x, axis=1, keepdims=True, initial=-np.finfo(np.float32).max)
+    exps = quant.libm_expf_fast((x - row_max) * beta)
+    # Sequential running sum (np.sum is pairwise); 0.0f + e0 == e0 since exps are >= +0.
+    total = np.add.accumulate(exps, axis=1)[:, -1:]
+    return exps / total
+
+
+def _softmax_int8_in(node: Node, data: OpData, x: np.ndarray) -> np.ndarray:
+    diff = x - x.max(axis=1, keepdims=True)
+    used = diff >= data.diff_min
+    rescaled = quant.multiply_by_quantized_multiplier_greater_than_one(diff, data.input_multiplier,
+                                                                      data.input_left_shift)
+    exp_q0 = quant.gemmlowp_exp_on_negative_values(rescaled, SCALED_DIFF_INTEGER_BITS)
+    exp_acc = quant.saturating_rounding_multiply_by_pot(exp_q0, -ACCUMULATION_INTEGER_BITS)  # Rescale<12>
+    sum_of_exps = quant.wrap_int32(np.where(used, exp_acc, 0).sum(axis=1, keepdims=True))
+    shifted_scale, num_bits_over_unit = quant.get_reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS)
+    exponent = num_bits_over_unit + 31 - data.out_bits
+    if np.any((exponent < 0) | (exponent > 31)):
+        raise KernelError(f"operator {node.index} (SOFTMAX): a row's sum of exps needs a shift outside [0, 31] "
+                          "(TFLM aborts here: too many equal maxima for this output type)")
+    unsat = quant.rounding_divide_by_pot(quant.saturating_rounding_doubling_high_mul(shifted_scale, exp_q0), exponent)
+    result = np.clip(unsat + data.out_min, data.out_min, data.out_max)
+    return np.where(used, result, data.out_min)
+
+
+def _softmax_int16(data: OpData, x: np.ndarray) -> np.ndarray:
+    diff = x - x.max(axis=1, keepdims=True)
+    scaled = quant.multiply_by_quantized_multiplier(diff, data.input_multiplier, data.input_left_shift)
+    exps = quant.lut_lookup_int16(np.clip(scaled + 32767, -32768, 32767), data.exp_lut)
+    sum_of_exps = quant.wrap_int32(exps.sum(axis=1, keepdims=True))  # Q16.15
+    headroom_plus_one = quant.count_leading_zeros_u32(sum_of_exps)
+    shifted_sum = quant.wrap_int32(((sum_of_exps << (headroom_plus_one - 1)) + (1 << 13)) >> 14)
+    # The 1/(1+x) table wants x = sum - 1, recentred from [0, 65535] to [-32768, 32767].
+    recip_in = np.clip(shifted_sum - ((1 << 15) + (1 << 16)), -32768, 32767)
+    reciprocal = quant.lut_lookup_int16(recip_in, data.one_over_one_plus_x_lut)
+    right_shift = 31 - headroom_plus_one
+    result = quant.wrap_int32((exps * reciprocal + (np.int64(1) << (right_shift - 1))) >> right_shift)
+    return np.clip(result, 0, 32767)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    out = outputs[OUTPUT]
+    if data.kind == "float32":
+        x = inputs[INPUT].reshape(-1, data.depth)
+        out.reshape(-1, data.depth)[...] = _softmax_float(x, data.beta)
+        return
+    x = inputs[INPUT].reshape(-1, data.depth).astype(np.int64)
+    if data.kind == "int8":
+        out.reshape(-1, data.depth)[...] = _softmax_int8_in(node, data, x)
+    else:
+        out.reshape(-1, data.depth)[...] = _softmax_int16(data, x)
+
+
+REGISTRATION = Registration("SOFTMAX", prepare, invoke)

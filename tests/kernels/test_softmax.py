@@ -1,0 +1,91 @@
+"""SOFTMAX vs TFLM (tolerance 0): float32, int8 -> int8, int8 -> int16 and
+int16 -> int16 (TFLM's LUT path); ranks 1-4, depths up to 200, betas from
+tiny to large enough to hit the capped input multiplier, extreme input scales
+and zero points, and rows with ties (narrow or constant data).
+
+Only configurations TFLM accepts are drawn: the output quantization TFLM
+demands for each type pair, and depths small enough that an int8 row's sum
+of exps never reaches TFLM's abort (more than ~512 equal maxima).
+"""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import compare_with_tflm, requires_tflm
+from strategies import scales, seeds, zero_points
+
+from microinterp import quant
+from microinterp.builder import ModelBuilder
+
+OUTPUT_QUANT = {"int8": dict(scale=1 / 256, zero_point=-128), "int16_from_int8": dict(scale=1 / 65536,
+                                                                                       zero_point=-32768),
+                "int16": dict(scale=1 / 32768, zero_point=0)}
+
+
+@st.composite
+def softmax_case(draw) -> dict:
+    pair = draw(st.sampled_from([("float32", "float32"), ("int8", "int8"), ("int8", "int16"), ("int16", "int16")]))
+    lead = draw(st.lists(st.integers(1, 3), min_size=0, max_size=3))
+    depth = draw(st.one_of(st.integers(1, 16), st.integers(17, 200)))
+    beta = draw(st.one_of(st.just(1.0), st.floats(0.0625, 4.0, width=32), st.floats(4.0, 64.0, width=32)))
+    case = dict(in_dtype=pair[0], out_dtype=pair[1], shape=(*lead, depth), beta=beta,
+                data_mode=draw(st.sampled_from(["full", "full", "narrow", "constant"])))
+    # Input scales: mostly ones where beta * scale * range spans a few units (outputs spread out),
+    # sometimes extreme ones, and for int8 sometimes beta * scale >= 32, where TFLM caps the input
+    # multiplier at 2**31 - 1 (left shift 31, diff_min 0: only the maxima count).
+    regime = draw(st.sampled_from(["useful", "useful", "extreme", "capped"]))
+    if pair[0] == "int8":
+        scale = {"useful": scales(-7, -3), "extreme": scales(-12, 2), "capped": scales(0, 2)}[regime]
+        case.update(in_scale=draw(scale), in_zp=draw(zero_points("int8")))
+        if regime == "capped":
+            case["beta"] = float(np.float32(64.0 / case["in_scale"] * draw(st.floats(1.0, 2.0))))
+    elif pair[0] == "int16":
+        scale = {"useful": scales(-15, -11), "extreme": scales(-20, -4), "capped": scales(-10, -6)}[regime]
+        case.update(in_scale=draw(scale), in_zp=0)
+    return case
+
+
+def build(case: dict, rng: np.random.Generator) -> tuple[bytes, np.ndarray]:
+    b = ModelBuilder()
+    shape, in_dtype, out_dtype = case["shape"], case["in_dtype"], case["out_dtype"]
+    if in_dtype == "float32":
+        x = b.add_input("x", shape, "float32")
+        y = b.add_output("y", shape, "float32")
+    else:
+        x = b.add_input("x", shape, in_dtype, scale=case["in_scale"], zero_point=case["in_zp"])
+        key = "int16_from_int8" if (in_dtype, out_dtype) == ("int8", "int16") else out_dtype
+        y = b.add_output("y", shape, out_dtype, **OUTPUT_QUANT[key])
+    b.add_operator("SOFTMAX", [x], [y], beta=case["beta"])
+    mode = case["data_mode"]
+    if in_dtype == "float32":
+        width = {"full": 20.0, "narrow": 0.5, "constant": 0.0}[mode]
+        data = (rng.uniform(-width, width, shape) + rng.uniform(-5, 5)).astype(np.float32)
+    else:
+        info = np.iinfo(in_dtype)
+        if mode == "full":
+            data = rng.integers(info.min, info.max, shape, endpoint=True)
+        else:
+            centre = int(rng.integers(info.min + 4, info.max - 4))
+            data = centre + (rng.integers(-3, 4, shape) if mode == "narrow" else np.zeros(shape, np.int64))
+        data = data.astype(in_dtype)
+    return b.build(), data
+
+
+@requires_tflm
+@settings(max_examples=60, deadline=None)
+@given(softmax_case(), seeds)
+def test_softmax_matches_tflm(case, seed):
+    model, data = build(case, np.random.default_rng(seed))
+    compare_with_tflm(model, [[data]])
+
+
+def test_libm_expf_fast_equals_libm_expf():
+    """The vectorised expf that float softmax uses returns glibc's expf bit for bit,
+    including arguments close to float32 rounding midpoints and the range ends."""
+    rng = np.random.default_rng(11)
+    x = np.concatenate([
+        rng.uniform(-104, 0, 200_000), rng.uniform(-1, 1, 50_000) * 1e-3, rng.uniform(0, 89, 20_000),
+        [0.0, -0.0, np.inf, -np.inf, -87.33, -103.97, -150.0, 88.72, 89.0],
+    ]).astype(np.float32)
+    fast, reference = quant.libm_expf_fast(x), quant.libm_expf(x)
+    assert np.array_equal(fast.view(np.uint32), reference.view(np.uint32))

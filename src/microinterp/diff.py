@@ -125,7 +125,7 @@ class TensorDiff:
     note: str = ""
 
     def describe(self) -> str:
-        head = (f"tensor {self.tensor_index} {self.name!r} [{','.join(map(str, self.shape))}]: "
+        head = (f"tensor {self.tensor_index} {_short_name(self.name)!r} [{','.join(map(str, self.shape))}]: "
                 f"{self.count} of {self.size} elements differ")
         if self.note:
             return f"{head} ({self.note})"
@@ -220,6 +220,14 @@ class DiffReport:
                          + _short_list([f"#{o.op_index} {o.op_name}" for o in rest])
                          + ("" if all_ops else " (--all for details)"))
         return "\n".join(lines)
+
+
+def _short_name(name: str, limit: int = 60) -> str:
+    """TF joins fused tensor names with ';'; the first part says enough."""
+    if len(name) <= limit:
+        return name
+    first = name.split(";")[0]
+    return (first if len(first) <= limit else first[: limit - 3]) + "..."
 
 
 def _short_list(items: list[Any], limit: int = 8) -> str:

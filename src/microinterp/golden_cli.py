@@ -105,8 +105,10 @@ class _Diff:
                     print(f"== {name}")
                 print(rep.format(all_ops=args.all))
             if len(reports) > 1:
+                ops = {f"{rep.compared_ops} of {rep.model_ops}" for _, rep in reports}
                 print(f"{len(differing)} of {len(reports)} cases differ"
-                      + (f": {', '.join(differing[:10])}" if differing else ""))
+                      + (f": {', '.join(differing[:10])}" if differing else "")
+                      + f" (compared {', '.join(sorted(ops))} ops per case)")
         return 1 if any(not rep.identical for _, rep in reports) else 0
 
 

@@ -10,7 +10,8 @@
   bytes live (``arena[start:end]`` or ``const``), and the kernel's op data:
   multipliers/shifts are printed with the real factor they encode
   (``m * 2**(shift-31)``), so a reader can check them against the scales;
-* **3**: adds a summary of every tensor's values (min/max/mean, first values,
+* **3**: adds the kernel's large prepared arrays (weights, work buffers) as
+  ranges, and a summary of every tensor's values (min/max/mean, first values,
   the real-valued range, and how many elements sit at the dtype's limits,
   which is how saturation shows up).
 
@@ -114,10 +115,11 @@ def _short_array(value: np.ndarray) -> str:
     return f"{value.dtype}[{flat.size}] {flat.min()}..{flat.max()}"
 
 
-def _op_data_lines(data: Any) -> list[str]:
+def _op_data_lines(data: Any, arrays: bool = False) -> list[str]:
     """The kernel's prepared fields. A ``*multiplier*`` field with a matching
     ``*shift*`` field is shown with the real factor it encodes,
-    ``multiplier * 2**(shift - 31)`` (TFLM's convention)."""
+    ``multiplier * 2**(shift - 31)`` (TFLM's convention). Arrays of more than
+    16 elements (weights, work buffers) are only named unless ``arrays``."""
     if data is None or not dataclasses.is_dataclass(data):
         return []
     values = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
@@ -136,10 +138,14 @@ def _op_data_lines(data: Any) -> list[str]:
                                    f"x{float(real.min()):.4g}..x{float(real.max()):.4g} "
                                    f"(first {int(m.reshape(-1)[0])}, {int(s.reshape(-1)[0])})")
                 used.update((name, shift_name))
+    hidden = []
     for name, value in values.items():
         if name in used:
             continue
         if isinstance(value, np.ndarray):
+            if value.size > 16 and not arrays:
+                hidden.append(name)
+                continue
             value = _short_array(value)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):  # e.g. a conv Window
             inner = [f"{f.name}={getattr(value, f.name)}" for f in dataclasses.fields(value)
@@ -151,6 +157,8 @@ def _op_data_lines(data: Any) -> list[str]:
             continue
         plain.append(f"{name}={value}")
     lines = [f"rescale: {f}" for f in factors]
+    if hidden:
+        plain.append(f"arrays {', '.join(hidden)} (ranges at level 3)")
     if plain:
         lines.append("op data: " + "; ".join(plain))
     return lines
@@ -222,7 +230,7 @@ class Tracer:
         out_desc = " ".join(_shape(t) for t in node.outputs)
         self._print(f"#{node.index:<3} {node.name:<24} -> {out_desc:<28} {dt * 1e6:9.1f} us")
         if self.level >= 2:
-            self._level2(node, data)
+            self._level2(node, data, arrays=self.level >= 3)
         if self.level >= 3:
             for k, (t, a) in enumerate(zip(node.inputs, ins)):
                 if t is not None:
@@ -230,7 +238,7 @@ class Tracer:
             for k, (t, a) in enumerate(zip(node.outputs, outs)):
                 self._print(f"      out{k} = {_summary(t, a)}")
 
-    def _level2(self, node: Node, data: Any) -> None:
+    def _level2(self, node: Node, data: Any, arrays: bool) -> None:
         opts = _options(node)
         if opts:
             self._print(f"      options: {opts}")
@@ -241,5 +249,5 @@ class Tracer:
             self._print(f"      out{k} t{t.index:<4} {_shape(t):<22} {_quant(t):<44} {self._where(t)}")
         for k, off, size in self.scratch.get(node.index, []):
             self._print(f"      scratch{k} arena[{off}:{off + size}]")
-        for line in _op_data_lines(data):
+        for line in _op_data_lines(data, arrays):
             self._print(f"      {line}")

@@ -48,7 +48,7 @@ class _Golden:
 
     @staticmethod
     def main(args: argparse.Namespace) -> int:
-        from .golden import generate, load_inputs
+        from .golden import case_folders, generate, load_inputs
         from .model import load_model
 
         model = load_model(args.model)
@@ -67,6 +67,11 @@ class _Golden:
         what = f"inputs from {source}" if source else f"random inputs, seed {args.seed}"
         print(f"wrote {len(paths)} case(s) to {args.out} ({what}; formats {args.format}"
               f"{'; every layer' if args.layers else ''}; values from {args.engine})")
+        stale = sorted(set(case_folders(args.out)) - {Path(p) for p in paths})
+        if stale:
+            print(f"note: {args.out} also holds {len(stale)} older case folder(s) not written now "
+                  f"({stale[0].name}...); remove them before comparing whole folders with `diff`",
+                  file=sys.stderr)
         for p in paths[:3]:
             print(f"  {p}: " + " ".join(sorted(f.name for f in Path(p).iterdir())))
         if len(paths) > 3:

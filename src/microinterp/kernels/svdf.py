@@ -1,0 +1,187 @@
+"""SVDF (TFLM: kernels/svdf.cc + svdf_common.cc; C twin: firmware/src/kernels/mi_svdf.c).
+
+Inputs: 0 input (B, I), 1 weights_feature (F, I), 2 weights_time (F, M),
+3 bias (units; optional in the schema, but TFLM dereferences it on every path and
+crashes without one, so it is required here), 4 activation_state -- a *variable* tensor (B, M*F)
+that holds, per batch and filter, the last M feature activations and persists
+across invocations (the interpreter keeps it in the arena's persistent region
+and ``reset()`` zeroes it, int8 to its zero point, as TFLM's ``Reset``).
+
+Each invocation: shift every filter's memory left by one, write the new
+feature activation into the last slot, dot each memory row with the time
+weights, sum ``rank`` filters per unit, add the bias, activate.
+
+Paths, as TFLM runs them:
+
+* **int8** (int8 input/feature weights/output; int16 or int8 time weights and
+  state; int32 bias): feature dot in int32, rescaled by ``effective_scale_1``
+  (``input*feature/state`` multiplied in *float32*, then quantized), clamped to
+  the state type, plus the state zero point (stored with a C-style wrap); time
+  dot of ``(state - state_zp) * time_weight`` in int32; bias + rank sum in int32;
+  rescaled by ``effective_scale_2`` (``state*time/output`` in float32); output
+  zero point; clamp to int8. The fused activation is *ignored* on this path, as
+  in TFLM.
+* **float32**: the same in float32, each dot product accumulated sequentially
+  from 0.0f; output = bias then ``+=`` the rank partial sums; then TFLM's
+  ``ActivationValFloat`` (``fmax``/``fmin`` clamps, ``tanhf``, signbit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+
+INPUT, WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS, STATE = 0, 1, 2, 3, 4
+OUTPUT = 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    mode: str  # "float32" or "int8"
+    rank: int
+    units: int
+    filters: int
+    memory: int
+    activation: int
+    weights_feature: np.ndarray  # float32 (F, I) or int64 (F, I)
+    weights_time: np.ndarray  # float32 (F, M) or int64 (F, M)
+    bias: np.ndarray
+    scale_1: tuple[int, int] = (0, 0)
+    scale_2: tuple[int, int] = (0, 0)
+    input_zero_point: int = 0
+    output_zero_point: int = 0
+    state_zero_point: int = 0
+    state_min: int = 0
+    state_max: int = 0
+
+
+def _f32(x: float) -> np.float32:
+    return np.float32(x)
+
+
+def prepare(node: Node) -> OpData:
+    if len(node.inputs) != 5 or len(node.outputs) != 1:
+        raise node.fail(f"expects 5 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
+    x, wf, wt = node.input(INPUT), node.input(WEIGHTS_FEATURE), node.input(WEIGHTS_TIME)
+    bias, state, y = node.optional_input(BIAS), node.input(STATE), node.output(OUTPUT)
+    rank = int(node.options.rank)
+    if len(x.shape) != 2 or len(wf.shape) != 2 or len(wt.shape) != 2 or len(y.shape) != 2 or len(state.shape) != 2:
+        raise node.fail("input, weights, state and output must all be 2-D")
+    batch, n_input = x.shape
+    filters, memory = wf.shape[0], wt.shape[1]
+    if rank <= 0 or filters % rank:
+        raise node.fail(f"{filters} filters are not a multiple of rank {rank}")
+    units = filters // rank
+    if wf.shape[1] != n_input or wt.shape[0] != filters:
+        raise node.fail(f"weights {list(wf.shape)} / {list(wt.shape)} do not match input {list(x.shape)}")
+    if y.shape != (batch, units):
+        raise node.fail(f"output must be {[batch, units]}, got {list(y.shape)}")
+    if bias is not None and bias.shape[0] != units:  # checked before the bias is required, as TFLM
+        raise node.fail(f"bias must have {units} values, got {list(bias.shape)}")
+    if state.shape != (batch, memory * filters):
+        raise node.fail(f"activation state must be {[batch, memory * filters]}, got {list(state.shape)}")
+    if not state.is_variable:
+        raise node.fail("the activation state (input 4) must be a variable tensor")
+    if bias is None:
+        # TFLM's PrepareSvdf and both eval paths dereference the bias ("TODO(#1751):
+        # account for optional bias tensor"): tflite-micro segfaults without one.
+        raise node.unsupported("SVDF without a bias tensor is not supported (TFLM crashes on it)")
+    if wf.data is None or wt.data is None or bias.data is None:
+        raise node.unsupported("weights and bias must be constant tensors")
+    common = dict(rank=rank, units=units, filters=filters, memory=memory,
+                  activation=int(node.options.fused_activation_function))
+
+    if x.type_name == "FLOAT32":
+        for t in (wf, wt, state, y, bias):
+            if t.type_name != "FLOAT32":
+                raise node.fail(f"float32 SVDF needs float32 tensors, got {t.type_name} for {t.name!r}")
+        node.request_scratch(batch * filters * 4)
+        return OpData("float32", weights_feature=np.array(wf.data, np.float32),
+                      weights_time=np.array(wt.data, np.float32),
+                      bias=np.array(bias.data, np.float32), **common)
+
+    if x.type_name != "INT8":
+        raise node.unsupported(f"input type {x.type_name} is not supported (float32, int8)")
+    if wf.type_name != "INT8" or y.type_name != "INT8":
+        raise node.fail("int8 SVDF needs int8 feature weights and an int8 output")
+    if wt.type_name not in ("INT16", "INT8") or state.type_name != wt.type_name:
+        raise node.unsupported(f"time weights {wt.type_name} with state {state.type_name} "
+                               "(TFLM reads the state with the time weights' type: both int16 or both int8)")
+    if bias.type_name != "INT32":
+        raise node.fail(f"int8 SVDF needs an int32 bias, got {bias.type_name}")
+    for t in (x, wf, wt, bias, state, y):
+        if t.quant is None:
+            raise node.fail(f"tensor {t.name!r} needs quantization parameters")
+    scale_1 = float(_f32(x.scale) * _f32(wf.scale) / _f32(state.scale))
+    state_time = _f32(state.scale) * _f32(wt.scale)
+    scale_2 = float(state_time / _f32(y.scale))
+    if not abs(float(_f32(bias.scale)) - float(state_time)) < 1e-5:
+        raise node.fail(f"bias scale {bias.scale} must equal state scale * time weights scale ({state_time})")
+    smin, smax = quant.dtype_range(state.dtype)
+    node.request_scratch(batch * filters * 4)
+    node.request_scratch(batch * units * 4)
+    return OpData("int8", weights_feature=np.asarray(wf.data, np.int64), weights_time=np.asarray(wt.data, np.int64),
+                  bias=np.asarray(bias.data, np.int64),
+                  scale_1=quant.quantize_multiplier(scale_1), scale_2=quant.quantize_multiplier(scale_2),
+                  input_zero_point=x.zero_point, output_zero_point=y.zero_point, state_zero_point=state.zero_point,
+                  state_min=smin, state_max=smax, **common)
+
+
+def activation_val_float(activation: int, x: np.ndarray) -> np.ndarray:
+    """TFLM ``ActivationValFloat`` (micro/kernels/activation_utils.h): ``TfLiteMax``/
+    ``TfLiteMin`` are ``std::fmax``/``std::fmin`` (NaN-ignoring)."""
+    if activation == quant.ACT_RELU:
+        return np.fmax(np.float32(0.0), x)
+    if activation == quant.ACT_RELU_N1_TO_1:
+        return np.fmax(np.float32(-1.0), np.fmin(x, np.float32(1.0)))
+    if activation == quant.ACT_RELU6:
+        return np.fmax(np.float32(0.0), np.fmin(x, np.float32(6.0)))
+    if activation == quant.ACT_TANH:
+        return quant.libm_tanhf(x)
+    if activation == quant.ACT_SIGN_BIT:
+        return np.signbit(x).astype(np.float32)
+    if activation == quant.ACT_NONE:
+        return x
+    return np.zeros_like(x)  # TFLM returns 0.0f for an activation it does not know
+
+
+def _sequential_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """sum_k a[..., k] * b[..., k] accumulated from 0.0f in k order, in float32."""
+    acc = np.zeros(np.broadcast_shapes(a.shape[:-1], b.shape[:-1]), np.float32)
+    for k in range(a.shape[-1]):
+        acc += a[..., k] * b[..., k]
+    return acc
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    state = inputs[STATE].reshape(x.shape[0], data.filters, data.memory)  # a view: updated in place
+    batch = x.shape[0]
+    state[:, :, :-1] = state[:, :, 1:].copy()
+    if data.mode == "float32":
+        state[:, :, -1] = _sequential_dot(data.weights_feature[None, :, :], x[:, None, :])
+        scratch = _sequential_dot(data.weights_time[None, :, :], state)  # (B, F)
+        acc = np.tile(data.bias, (batch, 1))
+        partial = scratch.reshape(batch, data.units, data.rank)
+        for r in range(data.rank):
+            acc += partial[:, :, r]
+        out[...] = activation_val_float(data.activation, acc)
+        return
+    dot = (x.astype(np.float64) - data.input_zero_point) @ data.weights_feature.T.astype(np.float64)
+    dot = quant.wrap_int32(dot.astype(np.int64))
+    scaled = np.clip(quant.multiply_by_quantized_multiplier(dot, *data.scale_1), data.state_min, data.state_max)
+    new = scaled + data.state_zero_point
+    state[:, :, -1] = new.astype(np.int64).astype(state.dtype)  # C store into int8/int16: wraps
+    centered = state.astype(np.int64) - data.state_zero_point
+    scratch = np.einsum("fm,bfm->bf", data.weights_time, centered)  # exact in int64
+    acc = quant.wrap_int32(data.bias[None, :] + scratch.reshape(batch, data.units, data.rank).sum(axis=2))
+    y = quant.multiply_by_quantized_multiplier(acc, *data.scale_2) + data.output_zero_point
+    out[...] = np.clip(y, -128, 127).astype(np.int8)
+
+
+REGISTRATION = Registration("SVDF", prepare, invoke)

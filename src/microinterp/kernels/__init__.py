@@ -19,6 +19,7 @@ from . import (
     relu6,
     reshape,
     softmax,
+    svdf,
     tanh,
     transpose_conv,
 )
@@ -37,4 +38,5 @@ BUILTIN_KERNELS: list[Registration] = [
     max_pool_2d.REGISTRATION,
     transpose_conv.REGISTRATION,
     softmax.REGISTRATION,
+    svdf.REGISTRATION,
 ]

@@ -292,7 +292,8 @@ def write_case(model: Model | bytes | str | os.PathLike, case_dir: str | os.Path
     m, path = _as_model(model)
     path = _model_path or path
     formats = _check_formats(formats)
-    if inputs is None:
+    drawn = inputs is None
+    if drawn:
         if seed is None:
             seed = 0
         inputs = random_inputs(m, case_rng(seed, case))
@@ -332,10 +333,10 @@ def write_case(model: Model | bytes | str | os.PathLike, case_dir: str | os.Path
         "model_name": Path(path).stem if path else "model",
         "model_ops": len(sg.operators),
         "case": case,
-        "seed": seed if source is None else None,
-        "rng": "numpy.random.default_rng([seed, case])" if source is None else None,
-        "inputs_from": source,
-        "float_input_range": list(FLOAT_INPUT_RANGE) if source is None else None,
+        "seed": seed if drawn else None,
+        "rng": "numpy.random.default_rng([seed, case])" if drawn else None,
+        "inputs_from": None if drawn else (source or "given arrays"),
+        "float_input_range": list(FLOAT_INPUT_RANGE) if drawn else None,
         "layers": bool(layers),
         "formats": sorted(formats),
         "tensors": records,

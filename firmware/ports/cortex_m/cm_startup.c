@@ -49,8 +49,9 @@ __attribute__((naked, noreturn)) void Reset_Handler(void)
         ".syntax unified\n\t"
         "ldr r0, =_estack\n\t"
         "mov sp, r0\n\t"
-#if defined(__ARM_FP)
-        /* CPACR (0xE000ED88): full access to CP10 and CP11, then barriers so the
+#if defined(__ARM_FP) && !defined(CM_SKIP_FPU_ENABLE)
+        /* (CM_SKIP_FPU_ENABLE exists only for the test proving this is needed.)
+         * CPACR (0xE000ED88): full access to CP10 and CP11, then barriers so the
          * next instruction sees the FPU enabled. */
         "ldr r0, =0xE000ED88\n\t"
         "ldr r1, [r0]\n\t"

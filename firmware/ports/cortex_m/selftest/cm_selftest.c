@@ -12,6 +12,8 @@
  *   cm_selftest fault-unaligned word load from an odd address (faults on ARMv6-M)
  *   cm_selftest fault-undef     execute a permanently undefined instruction
  *   cm_selftest hang            spin forever (for the host's timeout)
+ *   cm_selftest lockup          (ARMv7-M) fault with FAULTMASK set: the fault cannot be
+ *                               taken, the core locks up and QEMU aborts (rc 134)
  *   cm_selftest stack N         use about N bytes of stack (for the high-water mark)
  */
 #include <stdint.h>
@@ -164,6 +166,15 @@ int main(int argc, char **argv)
         for (;;) {
             __asm__ volatile("");
         }
+    }
+    if (strcmp(cmd, "lockup") == 0) {
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
+        __asm__ volatile(".syntax unified\n\tcpsid f\n\tudf #1" ::: "memory");
+        return 8;
+#else
+        cm_puts("selftest: lockup needs FAULTMASK (ARMv7-M)\n");
+        return 9;
+#endif
     }
     if (strcmp(cmd, "stack") == 0 && argc > 2) {
         return (int)(burn_stack(parse_u32(argv[2])) & 0) ;

@@ -1,0 +1,304 @@
+"""Cortex-M targets: build the C port with arm-none-eabi-gcc, run it in QEMU, and
+report flash, RAM and instructions per inference.
+
+Three targets, one per ABI that matters on microcontrollers:
+
+=================  =========================================  ==================
+target             compiler flags                             emulated machine
+=================  =========================================  ==================
+``cortex-m0plus``  ``-mcpu=cortex-m0plus -mthumb``            microbit, 4 MB/1 MB
+``cortex-m4``      ``-mcpu=cortex-m4 -mfloat-abi=soft``       mps2-an386
+``cortex-m4f``     ``-mfloat-abi=hard -mfpu=fpv4-sp-d16``     mps2-an386
+=================  =========================================  ==================
+
+Why these machines: ``microbit`` is a real ARMv6-M core, so it traps v7
+instructions and unaligned word loads as M0+ silicon does (running M0 code on an
+M4 machine would hide those bugs); ``mps2-an386`` is a Cortex-M4F.
+
+The model is linked into flash (``cm_model.S`` ``.incbin``), so a firmware binary
+is per model: the port and core objects are compiled once per target
+(:meth:`CortexMTarget.compile`), and :meth:`CortexMTarget.link` adds a model in a
+fraction of a second. Inputs and outputs travel through semihosting files in a
+temporary directory, so one emulator run checks many vectors.
+
+Footprint (from ``arm-none-eabi-size -A`` and ``nm``):
+
+* **flash** = vectors + ``.text`` + ``.rodata`` + unwind tables + ``.data``
+  initial values, *without* the model (reported apart as ``model``);
+* **RAM** = ``.data`` + ``.bss`` (the static tensor arena lives in ``.bss``) +
+  the fault-handler stack + the *measured* peak of the main stack (the stack is
+  painted at reset and scanned at exit); the reserved stack size is reported too;
+* **instructions per inference**: counted by a QEMU TCG plugin between two marker
+  functions around one invoke. These are instructions, not cycles: QEMU is not
+  cycle-accurate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .emulator import (
+    FIRMWARE_DIR,
+    MICROBIT_BIG,
+    MPS2_AN386,
+    CountRegion,
+    Emulator,
+    Machine,
+    RunResult,
+    select_emulator,
+)
+
+PORT_DIR = FIRMWARE_DIR / "ports" / "cortex_m"
+
+#: Port sources every Cortex-M firmware links (the model file is added at link time).
+PORT_SOURCES = ("cm_vectors.S", "cm_startup.c", "cm_semihost.c")
+MODEL_SOURCE = "cm_model.S"
+
+#: Reserved main stack (bytes); the measured peak is reported separately.
+DEFAULT_STACK_SIZE = 32 * 1024
+
+CROSS_PREFIX = os.environ.get("MICROINTERP_CROSS_PREFIX", "arm-none-eabi-")
+
+
+class ToolchainError(RuntimeError):
+    """A compiler, linker or binutils step failed; the message holds the command and its output."""
+
+
+def toolchain_missing() -> str | None:
+    """Why the Cortex-M targets cannot run here, or None when they can."""
+    missing = [t for t in (CROSS_PREFIX + "gcc", CROSS_PREFIX + "size", CROSS_PREFIX + "nm", "qemu-system-arm")
+               if shutil.which(t) is None]
+    if missing:
+        return ("not installed: " + ", ".join(missing)
+                + " (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)")
+    return None
+
+
+@dataclass(frozen=True)
+class CortexMTarget:
+    """One core + ABI + emulated board."""
+
+    name: str
+    cpu_flags: tuple[str, ...]
+    machine: Machine
+    linker_script: str
+    description: str
+
+    # ---- building ----------------------------------------------------------
+
+    def cflags(self, opt: str = "-O2") -> list[str]:
+        return [*self.cpu_flags, opt, "-g", "-std=c99", "-Wall", "-Wextra", "-ffunction-sections",
+                "-fdata-sections", "-fno-common"]
+
+    def ldflags(self, stack_size: int) -> list[str]:
+        return [*self.cpu_flags, "-nostartfiles", "--specs=nano.specs", f"-L{PORT_DIR}", "-T", self.linker_script,
+                "-Wl,--gc-sections", f"-Wl,--defsym=__cm_stack_size={stack_size}"]
+
+    def compile(self, sources: Iterable[Path], objdir: Path, *, include_dirs: Sequence[Path] = (),
+                defines: Sequence[str] = (), opt: str = "-O2", extra_cflags: Sequence[str] = ()) -> list[Path]:
+        """Compile C and assembler sources to objects in ``objdir`` (in parallel).
+
+        Object names keep the parent directory's name to stay unique
+        (``kernels/mi_add.c`` and ``ports/x/mi_add.c`` must not collide)."""
+        objdir.mkdir(parents=True, exist_ok=True)
+        incs = [f"-I{d}" for d in (PORT_DIR, *include_dirs)]
+        defs = [f"-D{d}" for d in defines]
+        jobs = []
+        for src in sources:
+            src = Path(src)
+            obj = objdir / f"{src.parent.name}__{src.stem}.o"
+            jobs.append((src, obj, [CROSS_PREFIX + "gcc", *self.cflags(opt), *extra_cflags, *incs, *defs,
+                                    "-c", str(src), "-o", str(obj)]))
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for (src, _obj, cmd), proc in zip(jobs, pool.map(lambda j: _run(j[2]), jobs)):
+                if proc.returncode != 0:
+                    raise ToolchainError(f"{self.name}: compiling {src} failed:\n{' '.join(cmd)}\n{proc.stderr}")
+        return [obj for _src, obj, _cmd in jobs]
+
+    def link(self, objects: Sequence[Path], out: Path, *, model: Path | None = None,
+             stack_size: int = DEFAULT_STACK_SIZE, wrap: Sequence[str] = (),
+             extra_ldflags: Sequence[str] = ()) -> Path:
+        """Link objects (plus the model, when given, into the ``.model`` flash section)."""
+        out.parent.mkdir(parents=True, exist_ok=True)
+        model_obj = out.with_suffix(".model.o")
+        model_def = []
+        if model is not None:
+            model = Path(model).resolve()
+            if '"' in str(model) or "\\" in str(model):
+                raise ValueError(f"model path {model} cannot be passed to the assembler")
+            model_def = [f'-DCM_MODEL_PATH="{model}"']
+        cmd = [CROSS_PREFIX + "gcc", *self.cpu_flags, *model_def, "-c", str(PORT_DIR / MODEL_SOURCE),
+               "-o", str(model_obj)]
+        proc = _run(cmd)
+        if proc.returncode != 0:
+            raise ToolchainError(f"{self.name}: assembling the model failed:\n{' '.join(cmd)}\n{proc.stderr}")
+        cmd = [CROSS_PREFIX + "gcc", *self.ldflags(stack_size), *(f"-Wl,--wrap={w}" for w in wrap),
+               *extra_ldflags, "-o", str(out), *map(str, objects), str(model_obj), "-lm", "-lc", "-lgcc"]
+        proc = _run(cmd)
+        if proc.returncode != 0:
+            raise ToolchainError(f"{self.name}: linking {out.name} failed:\n{' '.join(cmd)}\n{proc.stderr}")
+        return out
+
+    def port_objects(self, objdir: Path, *, include_dirs: Sequence[Path] = (), defines: Sequence[str] = (),
+                     opt: str = "-O2") -> list[Path]:
+        """The startup, vector table and semihosting objects."""
+        return self.compile([PORT_DIR / s for s in PORT_SOURCES], objdir, include_dirs=include_dirs,
+                            defines=defines, opt=opt)
+
+    # ---- running ------------------------------------------------------------
+
+    def run(self, elf: Path, args: Sequence[str], *, cwd: Path, timeout: float, count: bool = True,
+            emulator: Emulator | None = None) -> RunResult:
+        """Run an ELF with semihosting arguments in ``cwd``; count instructions between
+        ``cm_mark_start`` and ``cm_mark_stop`` when ``count``."""
+        emu = emulator or select_emulator()
+        region = None
+        if count:
+            syms = symbols(elf)
+            if "cm_mark_start" in syms and "cm_mark_stop" in syms:
+                region = CountRegion(syms["cm_mark_start"].address, syms["cm_mark_stop"].address)
+        return emu.run(elf, self.machine, args, cwd=cwd, timeout=timeout, count=region)
+
+
+CORTEX_M0PLUS = CortexMTarget(
+    name="cortex-m0plus",
+    cpu_flags=("-mcpu=cortex-m0plus", "-mthumb", "-mfloat-abi=soft"),
+    machine=MICROBIT_BIG,
+    linker_script="cm_microbit_big.ld",
+    description="Cortex-M0+ (ARMv6-M, soft-float) on QEMU microbit with 4 MB flash / 1 MB RAM",
+)
+CORTEX_M4 = CortexMTarget(
+    name="cortex-m4",
+    cpu_flags=("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft"),
+    machine=MPS2_AN386,
+    linker_script="cm_mps2_an386.ld",
+    description="Cortex-M4 (ARMv7E-M, soft-float ABI) on QEMU mps2-an386",
+)
+CORTEX_M4F = CortexMTarget(
+    name="cortex-m4f",
+    cpu_flags=("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"),
+    machine=MPS2_AN386,
+    linker_script="cm_mps2_an386.ld",
+    description="Cortex-M4F (ARMv7E-M, hard-float fpv4-sp-d16) on QEMU mps2-an386",
+)
+
+TARGETS: dict[str, CortexMTarget] = {t.name: t for t in (CORTEX_M0PLUS, CORTEX_M4, CORTEX_M4F)}
+
+
+# ---- inspecting ELF files --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Symbol:
+    address: int
+    size: int
+    kind: str
+
+
+def symbols(elf: Path) -> dict[str, Symbol]:
+    """``nm -S`` as a dict (Thumb bit left in function addresses)."""
+    proc = _run([CROSS_PREFIX + "nm", "-S", str(elf)])
+    if proc.returncode != 0:
+        raise ToolchainError(f"nm {elf} failed: {proc.stderr}")
+    out: dict[str, Symbol] = {}
+    for line in proc.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 4:
+            out[parts[3]] = Symbol(int(parts[0], 16), int(parts[1], 16), parts[2])
+        elif len(parts) == 3:
+            out.setdefault(parts[2], Symbol(int(parts[0], 16), 0, parts[1]))
+    return out
+
+
+def section_sizes(elf: Path) -> dict[str, int]:
+    """``size -A``: section name -> bytes."""
+    proc = _run([CROSS_PREFIX + "size", "-A", str(elf)])
+    if proc.returncode != 0:
+        raise ToolchainError(f"size {elf} failed: {proc.stderr}")
+    sizes: dict[str, int] = {}
+    for line in proc.stdout.splitlines()[2:]:
+        parts = line.split()
+        if len(parts) == 3 and parts[1].isdigit():
+            sizes[parts[0]] = int(parts[1])
+    return sizes
+
+
+_FLASH_SECTIONS = (".isr_vector", ".text", ".rodata", ".ARM.extab", ".ARM.exidx", ".data")
+
+
+@dataclass
+class Footprint:
+    """Flash and RAM of one firmware image (bytes)."""
+
+    text: int
+    rodata: int
+    data: int
+    bss: int
+    model: int
+    stack_reserved: int
+    fault_stack: int
+    arena: int | None = None
+    stack_used: int | None = None
+    sections: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def flash(self) -> int:
+        """Code + constants + .data initial values, without the model."""
+        return sum(self.sections.get(s, 0) for s in _FLASH_SECTIONS)
+
+    @property
+    def ram(self) -> int | None:
+        """.data + .bss (arena included) + fault stack + measured peak stack."""
+        if self.stack_used is None:
+            return None
+        return self.data + self.bss + self.fault_stack + self.stack_used
+
+    @property
+    def ram_reserved(self) -> int:
+        """.data + .bss + both stacks as reserved by the linker script."""
+        return self.data + self.bss + self.fault_stack + self.stack_reserved
+
+
+def footprint(elf: Path, *, arena_symbol: str | None = None, stack_used: int | None = None) -> Footprint:
+    """Measure an ELF; ``arena_symbol`` names the static arena (its size comes from nm)."""
+    s = section_sizes(elf)
+    arena = None
+    if arena_symbol:
+        sym = symbols(elf).get(arena_symbol)
+        arena = sym.size if sym else None
+    return Footprint(
+        text=s.get(".isr_vector", 0) + s.get(".text", 0),
+        rodata=s.get(".rodata", 0) + s.get(".ARM.extab", 0) + s.get(".ARM.exidx", 0),
+        data=s.get(".data", 0),
+        bss=s.get(".bss", 0),
+        model=s.get(".model", 0),
+        stack_reserved=s.get(".stack", 0),
+        fault_stack=s.get(".fault_stack", 0),
+        arena=arena,
+        stack_used=stack_used,
+        sections=s,
+    )
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def build_selftest(target: CortexMTarget, workdir: Path, *, defines: Sequence[str] = ()) -> Path:
+    """Build the port's own selftest firmware (no interpreter): used by the tests to
+    check startup, semihosting, exit codes, counting and fault reporting alone."""
+    objdir = workdir / f"selftest-{target.name}"
+    objs = target.port_objects(objdir, defines=defines)
+    objs += target.compile([PORT_DIR / "selftest" / "cm_selftest.c"], objdir, defines=defines)
+    return target.link(objs, objdir / "cm_selftest.elf")

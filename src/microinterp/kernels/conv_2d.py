@@ -186,6 +186,27 @@ def prepare(node: Node) -> OpData:
     )
 
 
+# OpenBLAS runs a GEMM single-threaded when M*N*K <= 65536 * 4. Its threaded path
+# gains nothing at these sizes and, on a busy machine, can be 15x slower (threads
+# spin waiting for a core), so large products are split into row blocks below it.
+_SINGLE_THREAD_GEMM = 1 << 18
+
+
+def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for float64 operands holding small integers: exact (every partial
+    sum is an integer below 2**53, whatever order BLAS adds in), in row blocks small
+    enough that BLAS stays on one thread."""
+    rows, depth = a.shape
+    cols = b.shape[1]
+    block = max(1, _SINGLE_THREAD_GEMM // max(1, depth * cols))
+    if rows <= block:
+        return a @ b
+    out = np.empty((rows, cols), np.float64)
+    for start in range(0, rows, block):
+        np.matmul(a[start:start + block], b, out=out[start:start + block])
+    return out
+
+
 def _integer_accumulators(data: OpData, x: np.ndarray) -> np.ndarray:
     """(N*OH*OW, Cout) int64 sums of w * (x - input_zp) over the valid taps."""
     win = data.window
@@ -193,11 +214,12 @@ def _integer_accumulators(data: OpData, x: np.ndarray) -> np.ndarray:
     patches = win.patches(data.buffer)  # (N, OH, OW, KH, KW, Cin)
     rows = patches.shape[0] * win.out_h * win.out_w
     if data.groups == 1:
-        acc = patches.reshape(rows, -1) @ data.weights[0]
+        acc = exact_matmul(patches.reshape(rows, -1), data.weights[0])
     else:
         g = data.groups
         grouped = patches.reshape(rows, win.filter_h, win.filter_w, g, -1)
-        acc = np.concatenate([grouped[:, :, :, k, :].reshape(rows, -1) @ data.weights[k] for k in range(g)], axis=1)
+        acc = np.concatenate([exact_matmul(grouped[:, :, :, k, :].reshape(rows, -1), data.weights[k])
+                              for k in range(g)], axis=1)
     return acc.astype(np.int64)
 
 

@@ -106,8 +106,9 @@ def prepare(node: Node) -> OpData:
     window = Window.create((in_h, in_w), (y.shape[1], y.shape[2]), (kh, kw), stride, dilation, pad)
     activation = tflm_activation(int(opts.fused_activation_function))
     buffer = window.new_buffer(n, out_c, np.float32 if mode == "float32" else np.float64)
-    interior = window.interior(buffer).view()
-    interior.shape = (n, in_h, in_w, in_c, multiplier)  # splitting the channel axis is always a view
+    # Splitting the (contiguous) channel axis never needs a copy, so this is a view of the buffer.
+    interior = window.interior(buffer).reshape(n, in_h, in_w, in_c, multiplier)
+    assert np.shares_memory(interior, buffer)
 
     if mode == "float32":
         if bias is not None and bias.type_name != "FLOAT32":

@@ -1,0 +1,302 @@
+"""UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM: kernels/unidirectional_sequence_lstm.cc, lstm_eval.cc,
+lstm_eval_common.cc, lstm_eval.h; C twin: firmware/src/kernels/mi_unidirectional_sequence_lstm.c).
+
+TFLM's micro LSTM supports the standard Keras LSTM only (no peephole, projection
+or layer norm; all four gates present) and ignores the converter's
+``intermediates``: its integer scales are fixed by design, as reproduced here.
+
+Per time step, with ``h``/``c`` the hidden/cell *variable* tensors (persistent
+across invocations, zeroed by ``reset()`` -- int8 to its zero point):
+
+1. forget, input and cell gates: ``act(FC(x_t, W_x, bias) + FC(h, W_h))``;
+2. ``c = f * c + i * g``, optionally clipped to ``cell_clip``;
+3. output gate (still with the old ``h``), then ``h = tanh(c) * o``; ``h`` is
+   copied to the output. Batch-major inputs are run batch by batch in TFLM;
+   batches never interact, so we run all of them per time step.
+
+Integer path (int8 activations x int8 weights, int32 bias, int16 cell; or
+int16 activations with int64 bias): each FC is a per-tensor integer
+``FullyConnected`` into int16 at scale 2^-12 (multiplier
+``double(float(s_in * s_w)) / 2^-12``), the two FC results are added with int16
+saturation, gates use the int16 LUT sigmoid/tanh (Q3.12 -> Q0.15), products are
+``MulElementwise`` with multipliers ``2^-15 * s_c / s_c``, ``2^-15 * 2^-15 / s_c``
+and ``2^-15 * 2^-15 / s_h`` (+ the hidden zero point); ``tanh(c)`` uses the
+power of two nearest to the cell scale (``CheckedLog2``) to pick its LUT shift;
+the cell clip is ``cell_clip / s_c`` truncated to int16.
+
+Float path: ``reference_ops::FullyConnected`` (sum from 0.0f in input order,
+then ``+ bias``), TFLM's ``Logistic`` (cut-offs + libm ``expf``), ``tanhf``,
+products and sums in float32 with TFLM's no-op activation clamps to +-FLT_MAX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+from .logistic import logistic_float
+
+INPUT = 0
+INPUT_WEIGHTS = (1, 2, 3, 4)  # input-to-{input, forget, cell, output}
+RECURRENT_WEIGHTS = (5, 6, 7, 8)
+PEEPHOLE = (9, 10, 11)
+BIASES = (12, 13, 14, 15)
+PROJECTION = (16, 17)
+HIDDEN_STATE, CELL_STATE = 18, 19
+LAYER_NORM = (20, 21, 22, 23)
+OUTPUT = 0
+GATES = ("input", "forget", "cell", "output")  # the order of the tensors above
+
+_GATE_INPUT_SCALE = np.float32(2.0**-12)  # FC output / nonlinearity input: Q3.12
+_GATE_OUTPUT_SCALE = np.float32(2.0**-15)  # nonlinearity output: Q0.15
+_FLT_MAX = float(np.finfo(np.float32).max)
+
+
+@dataclass(frozen=True)
+class GateFC:
+    """The two fully connected layers of one gate (integer: weights with the weight
+    offset applied, as float64 for exact BLAS products)."""
+
+    w_x: np.ndarray  # (S, I)
+    w_h: np.ndarray  # (S, S)
+    bias: np.ndarray  # (S,) int64 or float32
+    mult_x: int = 0
+    shift_x: int = 0
+    mult_h: int = 0
+    shift_h: int = 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    mode: str  # "float32", "int8" or "int16" (activation type)
+    time_major: bool
+    gates: dict  # gate name -> GateFC
+    cell_clip: float
+    quantized_cell_clip: int = 0
+    cell_state_scale_power: int = 0
+    input_zero_point: int = 0
+    hidden_zero_point: int = 0
+    hidden_min: int = 0
+    hidden_max: int = 0
+    forget_cell_mul: tuple[int, int] = (0, 0)
+    input_mul: tuple[int, int] = (0, 0)
+    output_mul: tuple[int, int] = (0, 0)
+
+
+def _fc_multiplier(in_scale: float, w_scale: float) -> tuple[int, int]:
+    """TFLM ``GetQuantizedConvolutionMultipler`` into the 2^-12 gate scale: the scale
+    product is taken in *float32*, then divided in double."""
+    product = float(np.float32(in_scale) * np.float32(w_scale))
+    return quant.quantize_multiplier(product / float(_GATE_INPUT_SCALE))
+
+
+def _mul_multiplier(scale_1: float, scale_2: float, out_scale: float) -> tuple[int, int]:
+    """TFLM ``CreateInterGateMulParams``: double(s1) * double(s2) / double(s_out)."""
+    return quant.quantize_multiplier(float(np.float32(scale_1)) * float(np.float32(scale_2))
+                                     / float(np.float32(out_scale)))
+
+
+def prepare(node: Node) -> OpData:
+    if len(node.inputs) != 24 or len(node.outputs) != 1:
+        raise node.fail(f"expects 24 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
+    x, y = node.input(INPUT), node.output(OUTPUT)
+    hidden, cell = node.input(HIDDEN_STATE), node.input(CELL_STATE)
+    opts = node.options
+    for group, what in ((PEEPHOLE, "peephole"), (PROJECTION, "projection"), (LAYER_NORM, "layer norm")):
+        if any(node.optional_input(i) is not None for i in group):
+            raise node.unsupported(f"{what} LSTM variants are not supported (TFLM supports the standard LSTM only)")
+    if not hidden.is_variable or not cell.is_variable:
+        raise node.fail("hidden state (input 18) and cell state (input 19) must be variable tensors")
+    if hidden.type_name != x.type_name or y.type_name != x.type_name:
+        raise node.fail("input, hidden state and output must have the same type")
+    w_in = [node.input(i) for i in INPUT_WEIGHTS]
+    w_rec = [node.input(i) for i in RECURRENT_WEIGHTS]
+    biases = [node.input(i) for i in BIASES]
+    if len({t.type_name for t in w_in + w_rec}) != 1 or len({t.type_name for t in biases}) != 1:
+        raise node.fail("all eight weight tensors, and all four biases, must share one type")
+    if len(x.shape) != 3 or len(y.shape) != 3 or len(hidden.shape) != 2:
+        raise node.fail("input and output must be 3-D and the hidden state 2-D")
+    time_major = bool(opts.time_major)
+    batch = x.shape[1] if time_major else x.shape[0]
+    n_input, n_state = x.shape[2], hidden.shape[1]
+    for t in w_in:
+        if t.shape != (n_state, n_input):
+            raise node.fail(f"input weights must be {[n_state, n_input]}, got {list(t.shape)}")
+    for t in w_rec:
+        if t.shape != (n_state, n_state):
+            raise node.fail(f"recurrent weights must be {[n_state, n_state]}, got {list(t.shape)}")
+    for t in biases:
+        if t.shape != (n_state,):
+            raise node.fail(f"biases must be {[n_state]}, got {list(t.shape)}")
+    if hidden.size != batch * n_state or cell.size != batch * n_state:
+        raise node.fail(f"hidden and cell states must hold {batch}x{n_state} values")
+    if y.shape[:2] != x.shape[:2] or y.shape[2] != n_state:
+        raise node.fail(f"output must be {[x.shape[0], x.shape[1], n_state]}, got {list(y.shape)}")
+    if any(t.data is None for t in w_in + w_rec + biases):
+        raise node.unsupported("LSTM weights and biases must be constant tensors")
+    if int(opts.fused_activation_function) != quant.ACT_TANH:
+        raise node.unsupported("only a TANH cell activation is supported (TFLM asserts on anything else)")
+    cell_clip = float(np.float32(opts.cell_clip))
+    node_scratch = batch * n_state * (4 if cell.type_name == "FLOAT32" else 2)
+    for _ in range(4):  # TFLM's four gate buffers
+        node.request_scratch(node_scratch)
+
+    if cell.type_name == "FLOAT32":
+        if x.type_name != "FLOAT32" or w_in[0].type_name != "FLOAT32" or biases[0].type_name != "FLOAT32":
+            raise node.unsupported("a float32 cell state needs float32 activations, weights and biases")
+        gates = {g: GateFC(np.array(wi.data, np.float32), np.array(wr.data, np.float32), np.array(b.data, np.float32))
+                 for g, wi, wr, b in zip(GATES, w_in, w_rec, biases)}
+        return OpData("float32", time_major, gates, cell_clip)
+
+    if cell.type_name != "INT16":
+        raise node.unsupported(f"cell state type {cell.type_name} is not supported (float32 or int16)")
+    if x.type_name == "INT8":
+        bias_type = "INT32"
+    elif x.type_name == "INT16":
+        bias_type = "INT64"
+    else:
+        raise node.unsupported(f"activation type {x.type_name} with an int16 cell state is not supported")
+    if w_in[0].type_name != "INT8" or biases[0].type_name != bias_type:
+        raise node.unsupported(f"{x.type_name} LSTM needs int8 weights and {bias_type} biases")
+    for t in [x, hidden, cell] + w_in + w_rec:
+        if t.quant is None:
+            raise node.fail(f"tensor {t.name!r} needs quantization parameters")
+        if t.quant.per_channel:
+            raise node.unsupported(f"per-channel weights ({t.name!r}) are not supported by TFLM's LSTM")
+    gates = {}
+    for g, wi, wr, b in zip(GATES, w_in, w_rec, biases):
+        mx, sx = _fc_multiplier(x.scale, wi.scale)
+        mh, sh = _fc_multiplier(hidden.scale, wr.scale)
+        gates[g] = GateFC(np.asarray(wi.data, np.float64) - wi.zero_point,
+                          np.asarray(wr.data, np.float64) - wr.zero_point,
+                          np.asarray(b.data, np.int64), mx, sx, mh, sh)
+    _, power = quant.checked_log2(cell.scale)
+    qclip = int(min(max(cell_clip / float(np.float32(cell.scale)), -32768.0), 32767.0))
+    hmin, hmax = quant.dtype_range(hidden.dtype)
+    return OpData(
+        x.type_name.lower(), time_major, gates, cell_clip,
+        quantized_cell_clip=qclip, cell_state_scale_power=power,
+        input_zero_point=x.zero_point, hidden_zero_point=hidden.zero_point, hidden_min=hmin, hidden_max=hmax,
+        forget_cell_mul=_mul_multiplier(_GATE_OUTPUT_SCALE, cell.scale, cell.scale),
+        input_mul=_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, cell.scale),
+        output_mul=_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, hidden.scale),
+    )
+
+
+# --------------------------------------------------------------------------- integer step
+
+
+def _int_fc(data: OpData, v: np.ndarray, w: np.ndarray, bias: np.ndarray | None, mult: int,
+            shift: int) -> np.ndarray:
+    """reference_integer_ops::FullyConnected into int16: ``v`` already has the input
+    offset applied. int8 path: int32 accumulator and the 32-bit rescale; int16 path:
+    int64 accumulator and the int64 rescale."""
+    acc = (v @ w.T).astype(np.int64)  # exact: integer products far below 2**53
+    if bias is not None:
+        acc = acc + bias
+    if data.mode == "int8":
+        out = quant.multiply_by_quantized_multiplier(quant.wrap_int32(acc), mult, shift)
+    else:
+        out = quant.multiply_by_quantized_multiplier_int64(acc, mult, shift)
+    return np.clip(out, -32768, 32767)
+
+
+def _int_gate(data: OpData, gate: GateFC, xv: np.ndarray, hv: np.ndarray, tanh: bool) -> np.ndarray:
+    pre = np.clip(_int_fc(data, xv, gate.w_x, gate.bias, gate.mult_x, gate.shift_x)
+                  + _int_fc(data, hv, gate.w_h, None, gate.mult_h, gate.shift_h), -32768, 32767)
+    if tanh:  # CalculateLstmGate: Tanh with cell_state_scale_power -12 -> LUT shift 0
+        return quant.lut_tanh_int16(pre, 0, 0).astype(np.int64)
+    return quant.lut_logistic_int16(pre, 0, 0).astype(np.int64)
+
+
+def _int_mul(a: np.ndarray, b: np.ndarray, mult_shift: tuple[int, int], offset: int, lo: int, hi: int) -> np.ndarray:
+    """reference_integer_ops::MulElementwise with zero input offsets."""
+    return np.clip(offset + quant.multiply_by_quantized_multiplier(a * b, *mult_shift), lo, hi)
+
+
+def _int_step(data: OpData, x_t: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xv = x_t.astype(np.float64) - data.input_zero_point
+    hv = h.astype(np.float64) - data.hidden_zero_point
+    g = data.gates
+    forget = _int_gate(data, g["forget"], xv, hv, False)
+    inp = _int_gate(data, g["input"], xv, hv, False)
+    cell_gate = _int_gate(data, g["cell"], xv, hv, True)
+    c = _int_mul(forget, c, data.forget_cell_mul, 0, -32768, 32767)
+    c = np.clip(c + _int_mul(inp, cell_gate, data.input_mul, 0, -32768, 32767), -32768, 32767)
+    if data.cell_clip > 0:
+        q = data.quantized_cell_clip
+        c = np.maximum(np.minimum(q, c), quant.wrap_int16(-q))
+    out_gate = _int_gate(data, g["output"], xv, hv, False)
+    shift = 15 + data.cell_state_scale_power - 3
+    mult = 0
+    if shift < 0:
+        shift, mult = -shift, 3
+    tanh_c = quant.lut_tanh_int16(c, mult, shift).astype(np.int64)
+    h = _int_mul(tanh_c, out_gate, data.output_mul, data.hidden_zero_point, data.hidden_min, data.hidden_max)
+    return h, c
+
+
+# --------------------------------------------------------------------------- float step
+
+
+def _float_fc(v: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """reference_ops::FullyConnected: ``total`` summed from 0.0f in input order, then
+    ``total + bias`` (0.0f without bias), clamped to +-FLT_MAX."""
+    total = np.zeros((v.shape[0], w.shape[0]), np.float32)
+    for d in range(v.shape[1]):
+        total += v[:, d, None] * w[None, :, d]
+    total = total + (bias if bias is not None else np.float32(0.0))
+    return quant.clamp_float(total, -_FLT_MAX, _FLT_MAX)
+
+
+def _float_gate(gate: GateFC, x_t: np.ndarray, h: np.ndarray, tanh: bool) -> np.ndarray:
+    pre = _float_fc(x_t, gate.w_x, gate.bias) + _float_fc(h, gate.w_h, None)
+    return quant.libm_tanhf(pre) if tanh else logistic_float(pre)
+
+
+def _float_step(data: OpData, x_t: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    g = data.gates
+    forget = _float_gate(g["forget"], x_t, h, False)
+    inp = _float_gate(g["input"], x_t, h, False)
+    cell_gate = _float_gate(g["cell"], x_t, h, True)
+    c = quant.clamp_float(forget * c, -_FLT_MAX, _FLT_MAX)
+    c = c + quant.clamp_float(inp * cell_gate, -_FLT_MAX, _FLT_MAX)
+    if data.cell_clip > 0:
+        clip = np.float32(data.cell_clip)
+        clipped = np.where(c < clip, c, clip)  # std::min(clip, c): NaN becomes clip
+        c = np.where(clipped < -clip, -clip, clipped)  # std::max(., -clip)
+    out_gate = _float_gate(g["output"], x_t, h, False)
+    h = quant.clamp_float(quant.libm_tanhf(c) * out_gate, -_FLT_MAX, _FLT_MAX)
+    return h, c
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    h_view, c_view = inputs[HIDDEN_STATE], inputs[CELL_STATE]
+    steps = x.shape[0] if data.time_major else x.shape[1]
+    batch = x.shape[1] if data.time_major else x.shape[0]
+    n_state = out.shape[2]
+    if data.mode == "float32":
+        h = np.array(h_view, np.float32).reshape(batch, n_state)
+        c = np.array(c_view, np.float32).reshape(batch, n_state)
+        step = _float_step
+    else:
+        h = h_view.astype(np.int64).reshape(batch, n_state)
+        c = c_view.astype(np.int64).reshape(batch, n_state)
+        step = _int_step
+    for t in range(steps):
+        x_t = x[t] if data.time_major else x[:, t]
+        h, c = step(data, x_t, h, c)
+        if data.time_major:
+            out[t] = h
+        else:
+            out[:, t] = h
+    h_view[...] = h.reshape(h_view.shape)
+    c_view[...] = c.reshape(c_view.shape)
+
+
+REGISTRATION = Registration("UNIDIRECTIONAL_SEQUENCE_LSTM", prepare, invoke)

@@ -22,6 +22,7 @@ from . import (
     svdf,
     tanh,
     transpose_conv,
+    unidirectional_sequence_lstm,
 )
 
 BUILTIN_KERNELS: list[Registration] = [
@@ -39,4 +40,5 @@ BUILTIN_KERNELS: list[Registration] = [
     transpose_conv.REGISTRATION,
     softmax.REGISTRATION,
     svdf.REGISTRATION,
+    unidirectional_sequence_lstm.REGISTRATION,
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..context import Registration
 from . import (
+    add,
     average_pool_2d,
     conv_2d,
     depthwise_conv_2d,
@@ -41,4 +42,5 @@ BUILTIN_KERNELS: list[Registration] = [
     softmax.REGISTRATION,
     svdf.REGISTRATION,
     unidirectional_sequence_lstm.REGISTRATION,
+    add.REGISTRATION,
 ]

@@ -1,0 +1,144 @@
+"""ADD (TFLM: kernels/add.cc + add_common.cc, reference ``reference_ops::Add`` /
+``BroadcastAdd6DSlow`` and ``integer_ops::Add``; C twin: firmware/src/kernels/mi_add.c).
+
+Supported as TFLM supports it: float32, int32 (no quantization; wraps on
+overflow, the fused activation is ignored), int8 and int16, with numpy-style
+broadcasting over up to 6 dimensions.
+
+The quantized path is TFLM's "general rescaling" for both int8 and int16:
+each input is offset, shifted left by ``left_shift`` (20 for int8, 15 for
+int16), scaled by ``s_i / (2 * max(s_1, s_2))`` with
+``MultiplyByQuantizedMultiplierSmallerThanOneExp``, the two are added, and the
+sum is scaled by ``2 * max(s_1, s_2) / (2**left_shift * s_out)``. TFLM Micro
+never takes TFLite's power-of-two int16 path: its int16 ADD always calls the
+general one (``pot_scale=false``), whatever ``pot_scale_int16`` says.
+
+TFLM aborts (``TFLITE_CHECK``) when a multiplier is not in (0, 1) (e.g. an
+output scale smaller than ``2 * max(s_1, s_2) / 2**left_shift``); microinterp
+rejects such a model in ``prepare`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+
+INPUT1, INPUT2 = 0, 1
+OUTPUT = 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    kind: str  # "float32", "int32", "int8", "int16"
+    left_shift: int
+    input1_offset: int
+    input1_multiplier: int
+    input1_shift: int
+    input2_offset: int
+    input2_multiplier: int
+    input2_shift: int
+    output_offset: int
+    output_multiplier: int
+    output_shift: int
+    act_min: float
+    act_max: float
+
+
+def _smaller_than_one(node: Node, real: float, what: str) -> tuple[int, int]:
+    """TFLM ``QuantizeMultiplierSmallerThanOneExp``, which CHECKs 0 < real < 1 (abort otherwise)."""
+    if not 0.0 < real < 1.0:
+        raise node.fail(f"{what} multiplier {real} is not in (0, 1): TFLM aborts on this model "
+                        "(check the input and output scales)")
+    return quant.quantize_multiplier(real)
+
+
+def _broadcast_ok(a: tuple[int, ...], b: tuple[int, ...], out: tuple[int, ...]) -> bool:
+    """TFLM's broadcast loop (``BroadcastBinaryOpSimple``): right-aligned, each input dim
+    equals the output dim or is 1. Its innermost loop cannot broadcast *both* inputs (it
+    would read past the end of one), so a last output dim > 1 needs an input that has it."""
+    rank = max(len(a), len(b), len(out))
+    if rank == 0:
+        return True
+
+    def ext(s: tuple[int, ...]) -> tuple[int, ...]:
+        return (1,) * (rank - len(s)) + tuple(s)
+
+    ea, eb, eo = ext(a), ext(b), ext(out)
+    if eo[-1] > 1 and ea[-1] == 1 and eb[-1] == 1:
+        return False
+    return all(da in (1, do) and db in (1, do) for da, db, do in zip(ea, eb, eo))
+
+
+def prepare(node: Node) -> OpData:
+    in1, in2, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
+    if not in1.type_name == in2.type_name == out.type_name:
+        raise node.fail(f"input types {in1.type_name}, {in2.type_name} and output type {out.type_name} differ")
+    kind = {"FLOAT32": "float32", "INT32": "int32", "INT8": "int8", "INT16": "int16"}.get(out.type_name)
+    if kind is None:
+        raise node.unsupported(f"{out.type_name} ADD is not supported (float32, int32, int8 and int16 are)")
+    if max(len(in1.shape), len(in2.shape), len(out.shape)) > 6:
+        raise node.unsupported("ADD supports at most 6 dimensions (TFLM's RuntimeShape limit)")
+    if not _broadcast_ok(in1.shape, in2.shape, out.shape):
+        raise node.fail(f"shapes {list(in1.shape)} and {list(in2.shape)} do not broadcast to {list(out.shape)} "
+                        "the way TFLM's broadcast loop can")
+    # TFLM takes its elementwise (non-broadcast) loop when the input shapes are equal -- exactly
+    # for float32/int32 (HaveSameShapes), after padding to the same rank for int8/int16
+    # (ProcessBroadcastShapes) -- and that loop CHECK-aborts unless the output has as many elements.
+    rank = max(len(in1.shape), len(in2.shape))
+    if kind in ("float32", "int32"):
+        same = in1.shape == in2.shape
+    else:
+        same = (1,) * (rank - len(in1.shape)) + in1.shape == (1,) * (rank - len(in2.shape)) + in2.shape
+    if same and out.size != in1.size:
+        raise node.fail(f"equal input shapes {list(in1.shape)} but {out.size} output elements: TFLM aborts on this")
+    act = int(node.options.fused_activation_function) if node.options is not None else quant.ACT_NONE
+    if kind == "float32":
+        lo, hi = quant.activation_range_float(act)
+        return OpData(kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, lo, hi)
+    if kind == "int32":
+        if in1.quant is not None or in2.quant is not None:
+            raise node.fail("TFLM only supports unquantized int32 ADD")
+        return OpData(kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, quant.INT32_MIN, quant.INT32_MAX)
+    if in1.quant is None or in2.quant is None or out.quant is None:
+        raise node.fail("quantized ADD needs quantization parameters on both inputs and the output")
+    left_shift = 15 if kind == "int16" else 20
+    twice_max_input_scale = 2 * float(max(np.float32(in1.scale), np.float32(in2.scale)))
+    m1, s1 = _smaller_than_one(node, float(in1.scale) / twice_max_input_scale, "input 1")
+    m2, s2 = _smaller_than_one(node, float(in2.scale) / twice_max_input_scale, "input 2")
+    mo, so = _smaller_than_one(node, twice_max_input_scale / ((1 << left_shift) * float(out.scale)), "output")
+    qmin, qmax = quant.dtype_range(out.dtype)
+    act_min, act_max = quant.activation_range_quantized(act, qmin, qmax, out.scale, out.zero_point)
+    return OpData(kind, left_shift, -in1.zero_point, m1, s1, -in2.zero_point, m2, s2, out.zero_point, mo, so,
+                  act_min, act_max)
+
+
+def _scaled_input(x: np.ndarray, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:
+    shifted = (x.astype(np.int64) + offset) * (1 << left_shift)
+    return quant.multiply_by_quantized_multiplier_smaller_than_one_exp(shifted, multiplier, shift)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    a, b, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
+    if data.kind == "float32":
+        result = quant.clamp_float(a + b, data.act_min, data.act_max)
+    elif data.kind == "int32":
+        result = quant.wrap_int32(a.astype(np.int64) + b.astype(np.int64))
+    else:
+        raw_sum = (_scaled_input(a, data.input1_offset, data.left_shift, data.input1_multiplier, data.input1_shift)
+                   + _scaled_input(b, data.input2_offset, data.left_shift, data.input2_multiplier,
+                                   data.input2_shift))
+        raw_output = quant.multiply_by_quantized_multiplier_smaller_than_one_exp(
+            raw_sum, data.output_multiplier, data.output_shift) + data.output_offset
+        result = np.clip(raw_output, data.act_min, data.act_max)
+    if result.ndim > out.ndim:  # extra leading dims are all 1 (checked in prepare)
+        result = result.reshape(result.shape[result.ndim - out.ndim:])
+    # Output dims > 1 where both inputs have 1 (outer dims only) repeat the result, as TFLM's loop does.
+    out[...] = np.broadcast_to(result, out.shape)
+
+
+REGISTRATION = Registration("ADD", prepare, invoke)

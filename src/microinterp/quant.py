@@ -652,3 +652,19 @@ def mean_multiplier(multiplier: int, shift: int, num_elements: int) -> tuple[int
     s = min(int(num_elements).bit_length() - 1, 32, 31 + shift)
     scaled = (int(multiplier) << s) // int(num_elements)
     return int(_wrap_int32(np.int64(scaled))), shift - s
+
+
+def rounding_divide_by_pot_x86(x: np.ndarray, exponent: np.ndarray | int) -> np.ndarray:
+    """gemmlowp ``RoundingDivideByPOT`` on int32 for *any* exponent in 0..63, as the
+    x86-64 oracle build computes it. Exponents of 32 and more are outside
+    gemmlowp's contract but TFLM's int8 DIV reaches them (a zero dividend has 31
+    leading sign bits): the mask ``(1ll << e) - 1`` truncated to int32 is -1,
+    and ``x >> e`` shifts by ``e & 31`` (the x86 ``sar`` count). A zero dividend
+    therefore rounds to 1, not 0."""
+    x = np.asarray(x, np.int64)
+    exponent = np.asarray(exponent, np.int64)
+    wide = exponent >= 32
+    mask = np.where(wide, -1, (np.int64(1) << np.minimum(exponent, 31)) - 1)
+    remainder = x & mask
+    threshold = (mask >> 1) + (x < 0)
+    return (x >> (exponent & 31)) + (remainder > threshold)

@@ -1,0 +1,96 @@
+"""DIV (TFLM: kernels/div.cc; C twin: firmware/src/kernels/mi_div.c).
+
+TFLM micro divides float32 (IEEE division, then the activation clamp), int32
+(C division, truncating toward zero, then the integer activation clamp) and
+int8. The int8 path never divides: per element it negates both operands if
+the divisor is negative, takes the divisor's fixed-point reciprocal
+(``GetReciprocal``), normalises the dividend by its leading sign bits,
+multiplies (``MultiplyByQuantizedMultiplierGreaterThanOne``) and rescales by
+``s1 / (s2 * s_out)`` (double from the float32 scales, as the oracle build
+computes it) with the shift reduced by the reciprocal's and the dividend's
+exponents.
+
+A zero dividend takes TFLM's rounding shift past 31 bits, where the x86-64
+oracle rounds 0 up to 1 (``quant.rounding_divide_by_pot_x86``): reproduced.
+A zero divisor is undefined in TFLM (int32: SIGFPE; int8: garbage from
+``CountLeadingZeros(0)``). Here int32 x/0 gives 0 and the int8 result is
+whatever the same fixed-point steps yield; neither crashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+from . import elementwise
+
+INPUT1, INPUT2, OUTPUT = 0, 1, 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    type_name: str
+    activation_min: float | int = 0
+    activation_max: float | int = 0
+    input1_offset: int = 0
+    input2_offset: int = 0
+    output_offset: int = 0
+    output_multiplier: int = 0
+    output_shift: int = 0
+
+
+def prepare(node: Node) -> OpData:
+    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
+    type_name = elementwise.same_type(node, a, b, out)
+    elementwise.check_shapes(node, a, b, out)
+    act = elementwise.activation_of(node)
+    if type_name == "FLOAT32":
+        lo, hi = elementwise.float_activation_range(act)
+        return OpData(type_name, lo, hi)
+    if type_name == "INT32":
+        if a.quant is not None or b.quant is not None:
+            raise node.unsupported("int32 DIV supports only unquantized inputs (as TFLM)")
+        lo, hi = elementwise.int32_activation_range(act)
+        return OpData(type_name, lo, hi)
+    if type_name != "INT8":
+        raise node.unsupported(f"type {type_name} is not supported (float32, int32, int8)")
+    lo, hi = elementwise.quantized_activation_range(act, out)
+    mult, shift = quant.quantize_multiplier(float(a.scale) / (float(b.scale) * float(out.scale)))
+    return OpData(type_name, lo, hi, -a.zero_point, -b.zero_point, out.zero_point, mult, shift)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x1, x2, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
+    a, b = elementwise.operands(x1, x2, out.shape)
+    if data.type_name == "FLOAT32":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = a / b
+        out[...] = elementwise.clamp(q, np.float32(data.activation_min), np.float32(data.activation_max))
+        return
+    if data.type_name == "INT32":
+        n, d = a.astype(np.int64), b.astype(np.int64)
+        safe = np.where(d == 0, 1, d)
+        q = np.where(d == 0, 0, np.abs(n) // np.abs(safe) * np.sign(n) * np.sign(safe))  # C truncation
+        out[...] = np.clip(quant.wrap_int32(q), data.activation_min, data.activation_max)
+        return
+    v1 = a.astype(np.int64) + data.input1_offset
+    v2 = b.astype(np.int64) + data.input2_offset
+    negative = v2 < 0
+    v1, v2 = np.where(negative, -v1, v1), np.where(negative, -v2, v2)
+    reciprocal, recip_shift = quant.get_reciprocal(v2, 31)
+    headroom = quant.count_leading_sign_bits_i32(v1)
+    unscaled = quant.multiply_by_quantized_multiplier_greater_than_one(v1, reciprocal, headroom)
+    # MultiplyByQuantizedMultiplierSmallerThanOneExp with TFLM's exponents, which exceed 31
+    # for a zero dividend; total_shift > 0 would need a multiplier above 2**22 (a
+    # negative-shift UB in TFLM) and is clamped here.
+    exponent = np.maximum(recip_shift + headroom - data.output_shift, 0)
+    high = quant.saturating_rounding_doubling_high_mul(unscaled, data.output_multiplier)
+    raw = quant.rounding_divide_by_pot_x86(high, exponent)
+    out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)
+
+
+REGISTRATION = Registration("DIV", prepare, invoke)

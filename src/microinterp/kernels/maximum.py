@@ -1,0 +1,35 @@
+"""MAXIMUM (TFLM: kernels/maximum_minimum.cc; C twin: firmware/src/kernels/mi_maximum.c).
+
+TFLM compares raw stored values, ``a > b ? a : b``, for float32, int8, int16,
+int32 and int64, with no prepare step: quantization parameters are never
+looked at (int8 inputs of different scales are compared as raw integers) and
+a NaN in ``a`` yields ``b``. Broadcasting as in ``elementwise``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import elementwise
+
+INPUT1, INPUT2, OUTPUT = 0, 1, 0
+TYPES = ("FLOAT32", "INT8", "INT16", "INT32", "INT64")
+
+
+def prepare(node: Node) -> None:
+    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
+    type_name = elementwise.same_type(node, a, b, out)
+    if type_name not in TYPES:
+        raise node.unsupported(f"type {type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
+    elementwise.check_shapes(node, a, b, out)
+
+
+def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    a, b = elementwise.operands(inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT].shape)
+    outputs[OUTPUT][...] = np.where(a > b, a, b)
+
+
+REGISTRATION = Registration("MAXIMUM", prepare, invoke)

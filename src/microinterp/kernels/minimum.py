@@ -1,0 +1,23 @@
+"""MINIMUM (TFLM: kernels/maximum_minimum.cc; C twin: firmware/src/kernels/mi_minimum.c).
+
+The mirror of MAXIMUM (same types, same prepare, no quantization): TFLM keeps
+``a < b ? a : b`` on raw stored values, so a NaN in ``a`` yields ``b``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import elementwise
+from .maximum import INPUT1, INPUT2, OUTPUT, prepare
+
+
+def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    a, b = elementwise.operands(inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT].shape)
+    outputs[OUTPUT][...] = np.where(a < b, a, b)
+
+
+REGISTRATION = Registration("MINIMUM", prepare, invoke)

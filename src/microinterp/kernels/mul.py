@@ -1,0 +1,73 @@
+"""MUL (TFLM: kernels/mul.cc + mul_common.cc; C twin: firmware/src/kernels/mi_mul.c).
+
+float32 multiplies and clamps to the fused activation's range; int32
+multiplies with two's-complement wrap (``WrappingMul``) and clamps to the
+integer activation range (RELU6 is 0..6). int8 and int16 multiply the offset
+inputs in int32 and requantize the product once with
+``MultiplyByQuantizedMultiplier`` by ``s1 * s2 / s_out`` (computed in double
+from the float32 scales); int16 requires all zero points to be 0, as TFLM's
+prepare does. The output type must equal the input type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+from . import elementwise
+
+INPUT1, INPUT2, OUTPUT = 0, 1, 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    type_name: str
+    activation_min: float | int = 0
+    activation_max: float | int = 0
+    input1_offset: int = 0
+    input2_offset: int = 0
+    output_offset: int = 0
+    output_multiplier: int = 0
+    output_shift: int = 0
+
+
+def prepare(node: Node) -> OpData:
+    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
+    type_name = elementwise.same_type(node, a, b, out)
+    elementwise.check_shapes(node, a, b, out)
+    act = elementwise.activation_of(node)
+    if type_name == "FLOAT32":
+        lo, hi = elementwise.float_activation_range(act)
+        return OpData(type_name, lo, hi)
+    if type_name == "INT32":
+        lo, hi = elementwise.int32_activation_range(act)
+        return OpData(type_name, lo, hi)
+    if type_name not in ("INT8", "INT16"):
+        raise node.unsupported(f"type {type_name} is not supported (float32, int32, int8, int16)")
+    if type_name == "INT16" and (a.zero_point or b.zero_point or out.zero_point):
+        raise node.fail("int16 MUL needs zero points of 0 on both inputs and the output")
+    lo, hi = elementwise.quantized_activation_range(act, out)
+    mult, shift = quant.quantize_multiplier(float(a.scale) * float(b.scale) / float(out.scale))
+    return OpData(type_name, lo, hi, -a.zero_point, -b.zero_point, out.zero_point, mult, shift)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x1, x2, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
+    a, b = elementwise.operands(x1, x2, out.shape)
+    if data.type_name == "FLOAT32":
+        out[...] = elementwise.clamp(a * b, np.float32(data.activation_min), np.float32(data.activation_max))
+        return
+    if data.type_name == "INT32":  # WrappingMul: the low 32 bits of the product
+        product = quant.wrap_int32(a.astype(np.int64) * b)
+        out[...] = np.clip(product, data.activation_min, data.activation_max)
+        return
+    product = (a.astype(np.int64) + data.input1_offset) * (b.astype(np.int64) + data.input2_offset)
+    raw = quant.multiply_by_quantized_multiplier(product, data.output_multiplier, data.output_shift)
+    out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)
+
+
+REGISTRATION = Registration("MUL", prepare, invoke)

@@ -1,0 +1,58 @@
+"""DIV vs TFLM, tolerance 0: float32 (bit patterns), int32 (C truncating division) and
+int8 (TFLM's reciprocal-based fixed-point division), every fused activation,
+numpy broadcasting up to rank 5. Divisors are never zero (undefined in TFLM:
+SIGFPE for int32).
+
+Hypothesis examples: 35 (int8) + 25 (float32/int32) = 60.
+"""
+
+import numpy as np
+from broadcast_cases import assert_same_bits, broadcast_shapes, data
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import compare_with_tflm, requires_tflm
+from strategies import ACTIVATIONS, scales, seeds, zero_points
+
+from microinterp.builder import ModelBuilder
+
+
+def _model(shapes, dtype, qs, act) -> bytes:
+    s1, s2, so = shapes
+    b = ModelBuilder()
+    x1 = b.add_input("x1", s1, dtype, **qs[0])
+    x2 = b.add_input("x2", s2, dtype, **qs[1])
+    y = b.add_output("y", so, dtype, **qs[2])
+    b.add_operator("DIV", [x1, x2], [y], fused_activation_function=act)
+    return b.build()
+
+
+@requires_tflm
+@settings(max_examples=35, deadline=None)
+@given(shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS), seed=seeds, data_=st.data())
+def test_div_int8_matches_tflm(shapes, act, seed, data_):
+    rng = np.random.default_rng(seed)
+    s1, s2 = data_.draw(scales(-10, 0)), data_.draw(scales(-10, 0))
+    so = float(np.float32(s1 / s2 * 2.0 ** data_.draw(st.floats(-4, 8))))
+    zps = [data_.draw(zero_points("int8")) for _ in range(3)]
+    qs = [{"scale": s, "zero_point": z} for s, z in zip((s1, s2, so), zps)]
+    a, b = data(shapes[0], "int8", rng), data(shapes[1], "int8", rng)
+    b = np.where(b == zps[1], np.int8(zps[1] + 1 if zps[1] < 127 else zps[1] - 1), b).astype(np.int8)
+    compare_with_tflm(_model(shapes, "int8", qs, act), [[a, b]])
+
+
+@requires_tflm
+@settings(max_examples=25, deadline=None)
+@given(dtype=st.sampled_from(["float32", "int32"]), shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS),
+       seed=seeds)
+def test_div_float_int32_matches_tflm(dtype, shapes, act, seed):
+    rng = np.random.default_rng(seed)
+    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
+    if dtype == "int32":
+        b = np.where(b == 0, 7, b).astype(np.int32)
+        a = np.where((a == np.iinfo(np.int32).min), 5, a).astype(np.int32)  # INT32_MIN / -1 traps in C
+    else:
+        b = np.where(b == 0, np.float32(0.5), b).astype(np.float32)
+    model = _model(shapes, dtype, [{}, {}, {}], act)
+    compare_with_tflm(model, [[a, b]])
+    if dtype == "float32":
+        assert_same_bits(model, [a, b])

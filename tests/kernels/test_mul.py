@@ -1,0 +1,58 @@
+"""MUL vs TFLM, tolerance 0: float32 (bit patterns, -0.0 included), int32 (wrapping),
+int8 (any zero points) and int16 (symmetric), every fused activation, numpy
+broadcasting up to rank 5, constant or variable second operand.
+
+Hypothesis examples: 40 (quantized) + 25 (float32/int32) = 65.
+"""
+
+import numpy as np
+from broadcast_cases import assert_same_bits, broadcast_shapes, data
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import compare_with_tflm, requires_tflm
+from strategies import ACTIVATIONS, scales, seeds, zero_points
+
+from microinterp.builder import ModelBuilder
+
+
+def _model(shapes, dtype, qs, act, const2=None) -> bytes:
+    s1, s2, so = shapes
+    b = ModelBuilder()
+    x1 = b.add_input("x1", s1, dtype, **qs[0])
+    x2 = b.add_constant("x2", const2, dtype, **qs[1]) if const2 is not None else b.add_input("x2", s2, dtype, **qs[1])
+    y = b.add_output("y", so, dtype, **qs[2])
+    b.add_operator("MUL", [x1, x2], [y], fused_activation_function=act)
+    return b.build()
+
+
+@st.composite
+def quant_params(draw, dtype):
+    """Any input scales; an output scale within 2^-4..2^12 of their product, so
+    the real multiplier s1*s2/so stays a normal TFLM multiplier (shift <= 30)."""
+    s1, s2 = draw(scales(-12, 2)), draw(scales(-12, 2))
+    so = float(np.float32(s1 * s2 * 2.0 ** draw(st.floats(-4, 12))))
+    return [{"scale": s, "zero_point": draw(zero_points(dtype))} for s in (s1, s2, so)]
+
+
+@requires_tflm
+@settings(max_examples=40, deadline=None)
+@given(dtype=st.sampled_from(["int8", "int16"]), shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS),
+       const=st.booleans(), seed=seeds, data_=st.data())
+def test_mul_quantized_matches_tflm(dtype, shapes, act, const, seed, data_):
+    rng = np.random.default_rng(seed)
+    qs = data_.draw(quant_params(dtype))
+    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
+    model = _model(shapes, dtype, qs, act, b if const else None)
+    compare_with_tflm(model, [[a] if const else [a, b]])
+
+
+@requires_tflm
+@settings(max_examples=25, deadline=None)
+@given(dtype=st.sampled_from(["float32", "int32"]), shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS),
+       seed=seeds)
+def test_mul_float_int32_matches_tflm(dtype, shapes, act, seed):
+    rng = np.random.default_rng(seed)
+    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
+    model = _model(shapes, dtype, [{}, {}, {}], act)
+    compare_with_tflm(model, [[a, b]])
+    assert_same_bits(model, [a, b])

@@ -8,7 +8,10 @@
 /* ADP_Stopped_ApplicationExit: the "reason" that makes the exit code meaningful. */
 #define CM_SH_ADP_STOPPED_APPLICATION_EXIT 0x20026u
 
-int32_t cm_sh_call(uint32_t op, void *arg)
+/* noinline: one fixed address for every semihosting call, so an emulator without
+ * full semihosting (Renode) can service the calls with a hook on this function
+ * (firmware/ports/renode/semihost_hook.py). */
+__attribute__((noinline)) int32_t cm_sh_call(uint32_t op, void *arg)
 {
     register uint32_t r0 __asm__("r0") = op;
     register void *r1 __asm__("r1") = arg;
@@ -94,8 +97,11 @@ void cm_sh_exit(int code)
     block[0] = CM_SH_ADP_STOPPED_APPLICATION_EXIT;
     block[1] = (uint32_t)code;
     cm_sh_call(CM_SH_SYS_EXIT_EXTENDED, block);
-    /* A host without SYS_EXIT_EXTENDED: fall back to SYS_EXIT (loses the code). */
-    cm_sh_call(CM_SH_SYS_EXIT, (void *)(uintptr_t)CM_SH_ADP_STOPPED_APPLICATION_EXIT);
+    /* A host without SYS_EXIT_EXTENDED: fall back to SYS_EXIT, which on AArch32
+     * takes the reason itself in r1 and can only say success or failure
+     * (ADP_Stopped_RunTimeErrorUnknown = 0x20023). */
+    cm_sh_call(CM_SH_SYS_EXIT,
+               (void *)(uintptr_t)(code == 0 ? CM_SH_ADP_STOPPED_APPLICATION_EXIT : 0x20023u));
     for (;;) {
     }
 }

@@ -257,11 +257,12 @@ def _parse_counts(path: Path) -> tuple[list[int], int | None]:
     return regions, total
 
 
-def _run_process(cmd: list[str], cwd: Path, timeout: float) -> tuple[int | None, str, str, bool, float]:
+def _run_process(cmd: list[str], cwd: Path, timeout: float,
+                 env: dict[str, str] | None = None) -> tuple[int | None, str, str, bool, float]:
     """Run with a hard timeout; kill the whole process group when it expires."""
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True, env=env)
     try:
         out, err = proc.communicate(timeout=timeout)
         timed_out = False
@@ -321,13 +322,13 @@ class QemuEmulator:
 
 
 class RenodeEmulator:
-    """Renode runner (UNTESTED here: Renode is not installable on this machine).
+    """Renode runner. UNTESTED: Renode is not installable where this was written.
 
-    It drives ``renode --disable-xwt --console`` with the platform scripts in
-    firmware/ports/renode/: the script loads the ELF, enables semihosting on the
-    console, runs until the firmware exits or faults, and quits. Exit code and
-    console lines are read as for QEMU. Instruction counts are not collected (no
-    plugin); ``regions`` stays empty. See firmware/ports/renode/README.md."""
+    Writes a ``run.resc`` that sets the ELF, the platform and three Python hooks
+    (semihosting on ``cm_sh_call``, instruction counts on the two markers) and
+    includes the board's ``.resc`` from firmware/ports/renode/ (see its README).
+    Console, exit code and counts come back through files in ``cwd`` and are
+    classified by the same rules as QEMU's."""
 
     name = "renode"
 
@@ -341,25 +342,39 @@ class RenodeEmulator:
             count: CountRegion | None = None) -> RunResult:
         if machine.renode_script is None:
             raise ValueError(f"machine {machine.name} has no Renode platform script")
+        resc = RENODE_DIR / machine.renode_script
+        platform = resc.with_suffix(".repl")
+        counts_file = cwd / "insncount.txt"
+        for stale in ("console.txt", "exit_code.txt", counts_file.name):
+            (cwd / stale).unlink(missing_ok=True)
         script = cwd / "run.resc"
-        platform = RENODE_DIR / machine.renode_script
         script.write_text(
             f"$elf=@{elf}\n"
-            f"$args=\"{' '.join(('fw', *args))}\"\n"
-            f"$workdir=@{cwd}\n"
-            f"include @{platform}\n"
+            f"$platform=@{platform}\n"
+            f"$hook=\"execfile(r'{RENODE_DIR / 'semihost_hook.py'}')\"\n"
+            "set mark_start\n\"\"\"\nimport sys\nsys._mi_mark = self.ExecutedInstructions\n\"\"\"\n"
+            "set mark_stop\n\"\"\"\nimport sys\n"
+            "n = getattr(sys, '_mi_regions', 0)\n"
+            f"f = open(r'{counts_file}', 'a')\n"
+            "f.write('region %d %d\\n' % (n, self.ExecutedInstructions - sys._mi_mark))\n"
+            "f.close()\nsys._mi_regions = n + 1\n\"\"\"\n"
+            f"include @{resc}\n"
         )
-        cmd = [self.binary, "--disable-xwt", "--console", "--plain", "-e", f"include @{script}"]
+        cmd = [self.binary, "--disable-xwt", "--console", "--plain", str(script)]
         if not self.available():
             return RunResult(Outcome.EMULATOR_MISSING, f"{self.binary} is not on PATH", self.name, cmd, None, "", "",
                              0.0)
-        rc, out, err, timed_out, seconds = _run_process(cmd, cwd, timeout)
-        rc_file = cwd / "renode_exit_code.txt"  # written by the platform script's exit hook
-        if rc_file.exists():
+        env = {**os.environ, "MI_RENODE_WORKDIR": str(cwd), "MI_RENODE_CMDLINE": " ".join(("fw", *args))}
+        rc, out, err, timed_out, seconds = _run_process(cmd, cwd, timeout, env=env)
+        console_file, rc_file = cwd / "console.txt", cwd / "exit_code.txt"
+        console = console_file.read_text(errors="replace") if console_file.exists() else ""
+        if rc_file.exists() and not timed_out:
             rc = int(rc_file.read_text().strip() or "1")
-        outcome, message = classify(rc, out, err, timed_out=timed_out, timeout=timeout)
-        used, size = _parse_stack(out)
-        return RunResult(outcome, message, self.name, cmd, rc, out, err, seconds, [], None, used, size)
+        outcome, message = classify(rc, console, err + out, timed_out=timed_out, timeout=timeout)
+        regions, _total = _parse_counts(counts_file)
+        used, size = _parse_stack(console)
+        return RunResult(outcome, message, self.name, cmd, rc, console, err + out, seconds, regions, None, used,
+                         size)
 
 
 def select_emulator(preference: str | None = None) -> Emulator:

@@ -63,7 +63,7 @@ def _console(text):
 
 def _exit(code):
     f = open(os.path.join(_st["workdir"], "exit_code.txt"), "w")
-    f.write("%d\n" % code)
+    f.write(str(code) + "\n")
     f.close()
     Environment.Exit(code)
 
@@ -77,7 +77,7 @@ def _service(op, block):
             return 1
         try:
             fh = open(os.path.join(_st["workdir"], name), mode)
-        except IOError:
+        except (IOError, OSError):  # noqa: UP024 - distinct classes in IronPython 2.7
             return -1
         h = _st["next"]
         _st["next"] = h + 1
@@ -127,7 +127,7 @@ def _service(op, block):
         _exit(0 if block == 0x20026 else 1)
     if op == 0x20:  # SYS_EXIT_EXTENDED: [reason, code]
         _exit(_word(block + 4) & 0xFF if _word(block) == 0x20026 else 1)
-    _console("[renode] unsupported semihosting op 0x%x\n" % op)
+    _console("[renode] unsupported semihosting op " + hex(op) + "\n")
     return -1
 
 

@@ -52,6 +52,18 @@ def random_input(details: dict, rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(-4.0, 4.0, size=shape).astype(dt)
 
 
+def _equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """Bit-exact equality; for floats, NaN == NaN (a NaN on both sides is the same answer)."""
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+def _mismatch_count(a: np.ndarray, b: np.ndarray) -> int:
+    differ = a != b
+    if a.dtype.kind == "f":
+        differ &= ~(np.isnan(a) & np.isnan(b))
+    return int(differ.sum())
+
+
 def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *, reset_after: int | None = None,
                       check_intermediates: bool = True) -> Interpreter:
     """Invoke both interpreters on each input list in turn (state carries over, as
@@ -74,11 +86,11 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
         for k in range(mi.num_outputs):
             got, want = mi.get_output(k), tf.get_output(k)
             assert got.dtype == want.dtype and got.shape == want.shape, (k, got.dtype, want.dtype)
-            if not np.array_equal(got, want):
+            if not _equal(got, want):
                 diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
                 raise AssertionError(
-                    f"step {step}: output {k} differs from TFLM in {int((diff > 0).sum())} of {diff.size} "
-                    f"elements (max |diff| {diff.max()})\nmicrointerp: {got.ravel()[:16]}\nTFLM:        {want.ravel()[:16]}"
+                    f"step {step}: output {k} differs from TFLM in {_mismatch_count(got, want)} of {diff.size} "
+                    f"elements (max |diff| {np.nanmax(diff) if diff.size else 0})\nmicrointerp: {got.ravel()[:16]}\nTFLM:        {want.ravel()[:16]}"
                 )
         if check_intermediates:
             for t in sg.tensors:
@@ -86,11 +98,13 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
                     continue
                 got = mi.get_tensor(t.index)
                 want = tf.GetTensor(t.index, 0)["tensor_data"]
-                if not np.array_equal(got.reshape(want.shape) if got.size == want.size else got, want):
+                if got.size == want.size:
+                    got = got.reshape(want.shape)
+                if got.shape != want.shape or not _equal(got, want):
                     producer = next((op for op in sg.operators if t.index in op.outputs), None)
                     where = f"op {producer.index} {producer.name}" if producer else "graph input/state"
                     raise AssertionError(
                         f"step {step}: tensor {t.index} ({t.name!r}, from {where}) differs from TFLM: "
-                        f"{int((got != want.reshape(got.shape)).sum())} of {got.size} elements"
+                        f"{_mismatch_count(got, want) if got.shape == want.shape else 'shape'} of {got.size} elements"
                     )
     return mi

@@ -12,6 +12,7 @@ from . import (
     average_pool_2d,
     conv_2d,
     depthwise_conv_2d,
+    dequantize,
     div,
     fully_connected,
     hard_swish,
@@ -20,6 +21,7 @@ from . import (
     maximum,
     minimum,
     mul,
+    quantize,
     relu,
     relu6,
     reshape,
@@ -53,4 +55,6 @@ BUILTIN_KERNELS: list[Registration] = [
     div.REGISTRATION,
     maximum.REGISTRATION,
     minimum.REGISTRATION,
+    quantize.REGISTRATION,
+    dequantize.REGISTRATION,
 ]

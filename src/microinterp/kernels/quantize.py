@@ -1,0 +1,95 @@
+"""QUANTIZE (TFLM: kernels/quantize.cc + quantize_common.cc, reference
+``AffineQuantize`` and ``Requantize``; C twin: firmware/src/kernels/mi_quantize.c).
+
+The type pairs TFLM evaluates:
+
+* float32 -> int8 / int16 (``AffineQuantize``):
+  ``clamp(int32(roundf(x / float(scale))) + zero_point)``, all in float32;
+* requantization, ``clamp(MultiplyByQuantizedMultiplier(q - zp_in, M, shift) + zp_out)``
+  with ``M, shift`` from ``double(s_in) / double(s_out)``: int8 -> int8 / uint8 /
+  int16 / int32, int16 -> int8 / int16 / int32, int32 -> int8 / int16, uint8 -> int8.
+  (TFLM's int8 <-> uint8 "xor 0x80" fast path gives the same bytes, so it needs
+  no special case.)
+
+Quirks reproduced: the float -> int conversion is x86's ``cvttss2si`` (NaN and
+values outside int32 become INT32_MIN) and the zero point is then added with
+int32 wrap-around before the clamp; ``q - zp_in`` wraps in int32 for int32
+inputs. Only per-tensor output quantization is supported, as in TFLM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+
+INPUT, OUTPUT = 0, 0
+
+#: (input type, output type) pairs TFLM's EvalQuantizeReference handles
+_REQUANTIZE = {
+    ("INT8", "INT8"), ("INT8", "UINT8"), ("INT8", "INT16"), ("INT8", "INT32"),
+    ("INT16", "INT8"), ("INT16", "INT16"), ("INT16", "INT32"),
+    ("INT32", "INT8"), ("INT32", "INT16"), ("UINT8", "INT8"),
+}
+_AFFINE = {("FLOAT32", "INT8"), ("FLOAT32", "INT16")}
+
+
+@dataclass(frozen=True)
+class OpData:
+    affine: bool  # float32 input
+    scale: np.float32  # output scale, as the float TFLM divides by
+    input_zero_point: int
+    output_zero_point: int
+    multiplier: int
+    shift: int
+    out_min: int
+    out_max: int
+
+
+def prepare(node: Node) -> OpData:
+    if len(node.inputs) != 1 or len(node.outputs) != 1:
+        raise node.fail("QUANTIZE takes exactly one input and one output")
+    inp, out = node.input(INPUT), node.output(OUTPUT)
+    if out.quant is None:
+        raise node.fail("the QUANTIZE output needs quantization parameters")
+    if out.quant.scale.size != 1:
+        raise node.unsupported("per-channel QUANTIZE outputs are not supported (as in TFLM)")
+    pair = (inp.type_name, out.type_name)
+    if pair not in _REQUANTIZE and pair not in _AFFINE:
+        raise node.unsupported(f"QUANTIZE {inp.type_name} -> {out.type_name} is not supported; TFLM handles "
+                               f"{', '.join(sorted(f'{a}->{b}' for a, b in _AFFINE | _REQUANTIZE))}")
+    if inp.size != out.size:
+        raise node.fail(f"input {list(inp.shape)} and output {list(out.shape)} differ in size")
+    multiplier = shift = 0
+    if pair in _REQUANTIZE:
+        # QuantizeMultiplier refuses shift > 30, where TFLM's left shift would overflow.
+        multiplier, shift = quant.quantize_multiplier(float(inp.scale) / float(out.scale))
+    lo, hi = quant.dtype_range(out.dtype)
+    return OpData(pair in _AFFINE, np.float32(out.scale), inp.zero_point, out.zero_point, multiplier, shift, lo, hi)
+
+
+def _float_to_int32(r: np.ndarray) -> np.ndarray:
+    """``static_cast<int32_t>(float)`` as x86 ``cvttss2si`` does it: NaN and values outside
+    the int32 range become INT32_MIN (the "integer indefinite" value)."""
+    inside = (r >= np.float32(-(2.0**31))) & (r < np.float32(2.0**31))
+    return np.where(inside, np.where(inside, r, 0).astype(np.int64), quant.INT32_MIN)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    if data.affine:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            rounded = quant.roundf(x / data.scale)
+        value = quant.wrap_int32(_float_to_int32(rounded) + data.output_zero_point)
+    else:
+        centred = quant.wrap_int32(x.astype(np.int64) - data.input_zero_point)
+        value = quant.wrap_int32(quant.multiply_by_quantized_multiplier(centred, data.multiplier, data.shift)
+                                 + data.output_zero_point)
+    out.reshape(-1)[...] = np.clip(value, data.out_min, data.out_max).reshape(-1)
+
+
+REGISTRATION = Registration("QUANTIZE", prepare, invoke)

@@ -1,0 +1,220 @@
+"""``microinterp plan``: how big must the tensor arena be, and why.
+
+Works from the parsed model alone (no kernels are prepared), so it answers for
+models whose ops microinterp cannot run yet. Prints, for one target:
+
+* TFLM's arena: planned (head) bytes from TFLM's greedy plan, persistent
+  (tail) bytes split by what they hold, alignment padding, and the smallest
+  ``arena_size`` that works (``sizing.tflm_arena``);
+* microinterp's C port (``microinterp.fwplan``, when built);
+* the chosen planner's plan, the lower bound and the gap to it, and what TFLM
+  would need with that plan written into the model (``--write-offline-plan``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+from typing import Any
+
+from .errors import MicrointerpError
+from .model import Model, load_model
+from .offline_plan import read_offline_plan, with_offline_plan
+from .planner import PLANNERS, BufferRequest, Plan, lower_bound, plan_greedy
+from .sizing import TARGETS, ModelPlanInput, TflmArena, plan_input, tflm_arena
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("model", help=".tflite file")
+    p.add_argument("--target", choices=sorted(TARGETS), default="host64",
+                   help="host64: the tflite-micro Python wheel on x86-64; cortex-m: 32-bit firmware "
+                        "(default: host64)")
+    p.add_argument("--planner", choices=sorted(PLANNERS), default="best",
+                   help="planner for microinterp's plan (default: best; TFLM's figures always use greedy)")
+    p.add_argument("--alias", action="store_true",
+                   help="let the planner write outputs over inputs that die at RESHAPE/elementwise ops "
+                        "(needs kernels that tolerate in-place operation)")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    p.add_argument("--ascii", action="store_true", help="print the plan like TFLM's PrintMemoryPlan")
+    p.add_argument("--plot", metavar="FILE", help="draw the plan to FILE (.png or .svg; needs matplotlib)")
+    p.add_argument("--write-offline-plan", metavar="OUT",
+                   help="write a copy of the model whose OfflineMemoryAllocation metadata holds this plan")
+
+
+def _labels(model: Model, owners: tuple[str, ...]) -> list[str]:
+    sg = model.main
+    out = []
+    for o in owners:
+        kind, _, rest = o.partition(":")
+        if kind == "tensor":
+            t = sg.tensors[int(rest)]
+            out.append(f"t{t.index} {t.name[-24:]}")
+        else:
+            op, _, k = rest.partition(":")
+            out.append(f"scratch op{op}.{k} {sg.operators[int(op)].name.lower()}")
+    return out
+
+
+def _firmware(model: Model, target: str, planner: str) -> dict[str, Any] | None:
+    """microinterp's C port arena, if ``microinterp.fwplan`` exists."""
+    try:
+        from . import fwplan  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    fn = getattr(fwplan, "firmware_arena_bytes", None)
+    if fn is None:
+        return None
+    kwargs = {"planner": planner} if "planner" in inspect.signature(fn).parameters else {}
+    return dict(fn(model, target, **kwargs))
+
+
+def _tensor_offsets(pin: ModelPlanInput, plan: Plan) -> dict[int, int]:
+    return {int(o.split(":")[1]): plan.offsets[i] for i, o in enumerate(pin.owners) if o.startswith("tensor:")}
+
+
+def _tflm_with_offline(model: Model, offsets: list[int], target: str) -> tuple[TflmArena, list[BufferRequest]]:
+    """TFLM's arena when ``offsets`` come from an OfflineMemoryAllocation entry:
+    tensors fixed, scratch placed online by TFLM's greedy planner."""
+    pin = plan_input(model, offline_offsets=offsets)
+    head = plan_greedy(pin.requests)
+    return (tflm_arena(model, target, plan_size=head.size, n_planned=len(pin.requests), offline=True),
+            list(pin.requests))
+
+
+def figures(model: Model, target: str = "host64", planner: str = "best", alias: bool = False,
+            model_name: str = "") -> tuple[dict[str, Any], ModelPlanInput, Plan]:
+    """Every figure ``plan`` prints, as a JSON-ready dict, plus the plan itself."""
+    existing = read_offline_plan(model)
+    if existing is not None:
+        tflm, _ = _tflm_with_offline(model, existing, target)
+    else:
+        tflm = tflm_arena(model, target)
+    pin = plan_input(model)
+    hints = pin.hints if alias else None
+    plan = PLANNERS[planner](pin.requests, hints)
+    greedy = plan_greedy(pin.requests)
+    lb = lower_bound(pin.requests, hints)
+    offline_tflm, _ = _tflm_with_offline(
+        model, [_tensor_offsets(pin, plan).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
+        target)
+    fw = _firmware(model, target, planner)
+    out: dict[str, Any] = {
+        "model": model_name,
+        "target": target,
+        "planner": planner,
+        "aliasing": alias,
+        "tflm_arena_bytes": tflm.arena_bytes,
+        "microinterp_arena_bytes": fw.get("total_bytes") if fw else None,
+        "planned_bytes": plan.size,
+        "persistent_bytes": tflm.persistent_bytes,
+        "lower_bound_bytes": lb,
+        "gap_bytes": plan.size - lb,
+        "tflm": {
+            "planner": "greedy" if existing is None else "offline plan in the model",
+            "planned_bytes": tflm.planned_bytes,
+            "persistent_bytes": tflm.persistent_bytes,
+            "persistent": tflm.persistent,
+            "alignment_bytes": tflm.alignment_bytes,
+            "used_bytes": tflm.used_bytes,
+            "arena_bytes": tflm.arena_bytes,
+            "planning_headroom_bytes": tflm.planning_headroom_bytes,
+            "binding_phase": tflm.binding_phase,
+            "approximate_ops": list(tflm.approximate_ops),
+            "target_description": TARGETS[target].description,
+        },
+        "microinterp": {
+            "planned_bytes": plan.size,
+            "greedy_planned_bytes": greedy.size,
+            "aliases": [list(a) for a in plan.aliases],
+            "buffers": len(pin.requests),
+            "tflm_arena_with_offline_plan_bytes": offline_tflm.arena_bytes,
+            "c_port": fw,
+        },
+    }
+    return out, pin, plan
+
+
+def _fmt(n: int | None) -> str:
+    return "n/a" if n is None else f"{n:,}"
+
+
+def render(fig: dict[str, Any]) -> str:
+    t, mi = fig["tflm"], fig["microinterp"]
+    fw = mi["c_port"]
+    rows = [
+        ("planned (non-persistent head)", t["planned_bytes"], fw and fw.get("planned_bytes")),
+        ("persistent (tail)", t["persistent_bytes"], fw and fw.get("persistent_bytes")),
+    ]
+    for k, v in t["persistent"].items():
+        rows.append((f"  {k}", v, None))
+    rows.append(("  alignment padding", t["alignment_bytes"], None))
+    rows.append(("used after AllocateTensors()", t["used_bytes"], None))
+    if t["planning_headroom_bytes"] > 0:
+        rows.append(("  + temporaries while allocating", t["planning_headroom_bytes"], None))
+    elif t["planning_headroom_bytes"] < 0:  # an arena end at 8 mod 16 saves tail padding
+        rows.append(("  - tail padding saved at that size", t["planning_headroom_bytes"], None))
+    rows.append(("total arena needed", t["arena_bytes"], fw and fw.get("total_bytes")))
+    lines = [f"model:   {fig['model']}",
+             f"target:  {fig['target']}: {t['target_description']}",
+             "",
+             f"{'':34s}{'TFLM':>12s}   {'microinterp C port':>20s}"]
+    for name, a, b in rows:
+        lines.append(f"{name:34s}{_fmt(a):>12s}   {(_fmt(b) if fw else ''):>20s}")
+    if not fw:
+        lines.append(f"{'':34s}{'':12s}   {'n/a (C port not built)':>20s}")
+    if t["planner"] != "greedy":
+        lines.append(f"(TFLM uses the {t['planner']})")
+    if t["binding_phase"] != "final layout":
+        lines.append(f"(the arena minimum is set by {t['binding_phase']}, not by the final layout)")
+    if t["approximate_ops"]:
+        lines.append("approximate: no allocation model for " + ", ".join(t["approximate_ops"]))
+    lb, plan = fig["lower_bound_bytes"], fig["planned_bytes"]
+    gap = plan - lb
+    lines += [
+        "",
+        f"planner {fig['planner']}{' (in-place aliasing on)' if fig['aliasing'] else ''}: "
+        f"{plan:,} bytes planned, {mi['buffers']} buffers"
+        + (f", {len(mi['aliases'])} aliased" if mi["aliases"] else ""),
+        f"  TFLM's greedy: {mi['greedy_planned_bytes']:,} bytes "
+        f"({plan - mi['greedy_planned_bytes']:+,} bytes, {plan / max(mi['greedy_planned_bytes'], 1):.3f}x)",
+        f"  lower bound:   {lb:,} bytes (gap {gap:,} bytes, {gap / lb * 100 if lb else 0.0:.1f}%)",
+        f"  TFLM with this plan as an offline plan: {mi['tflm_arena_with_offline_plan_bytes']:,} bytes of arena "
+        f"({mi['tflm_arena_with_offline_plan_bytes'] - t['arena_bytes']:+,})",
+    ]
+    return "\n".join(lines)
+
+
+def main(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    fig, pin, plan = figures(model, args.target, args.planner, args.alias, os.path.basename(args.model))
+    if args.json:
+        print(json.dumps(fig, indent=1))
+    else:
+        print(render(fig))
+    labels = _labels(model, pin.owners)
+    if args.ascii:
+        from .plan_picture import ascii_plan
+
+        print()
+        print(ascii_plan(pin.requests, plan, labels))
+    if args.plot:
+        from .plan_picture import plot_plan
+
+        plot_plan(pin.requests, plan, args.plot, labels=labels, lower_bound=fig["lower_bound_bytes"],
+                  title=f"{fig['model']}: {args.planner} plan, {plan.size:,} bytes "
+                        f"(TFLM greedy {fig['microinterp']['greedy_planned_bytes']:,})")
+        if not args.json:
+            print(f"plan picture written to {args.plot}")
+    if args.write_offline_plan:
+        data = with_offline_plan(model, _tensor_offsets(pin, plan))
+        try:
+            with open(args.write_offline_plan, "wb") as f:
+                f.write(data)
+        except OSError as e:
+            raise MicrointerpError(f"cannot write {args.write_offline_plan!r}: {e.strerror}") from None
+        if not args.json:
+            print(f"offline-planned model written to {args.write_offline_plan} "
+                  f"(TFLM needs {fig['microinterp']['tflm_arena_with_offline_plan_bytes']:,} bytes of arena)")
+    return 0

@@ -60,6 +60,7 @@ class OpData:
     weights: np.ndarray | None  # prepared constant weights (see _prepare_weights), None if not constant
     weights_offset: int
     bias: np.ndarray | None  # int64 / float32 copy of a constant bias
+    may_overflow: bool  # an int32 accumulator could wrap (otherwise the wrap is skipped)
 
 
 def _prepare_weights(w: np.ndarray, output_depth: int, accum_depth: int, kind: str, offset: int) -> np.ndarray:
@@ -104,7 +105,7 @@ def prepare(node: Node) -> OpData:
         return OpData(kind, batches, accum_depth, output_depth, False, 0, 0, zero, zero, lo, hi,
                       _prepare_weights(w.data, output_depth, accum_depth, kind, 0) if w.is_constant else None, 0,
                       np.asarray(bias.data, np.float32).reshape(-1)[:output_depth].copy()
-                      if bias is not None and bias.is_constant else None)
+                      if bias is not None and bias.is_constant else None, False)
 
     if inp.quant is None or out.quant is None or w.quant is None:
         raise node.fail("quantized FULLY_CONNECTED needs quantization parameters on input, weights and output")
@@ -147,6 +148,13 @@ def prepare(node: Node) -> OpData:
         weights_offset = -w.zero_point
     qmin, qmax = quant.dtype_range(out.dtype)
     act_min, act_max = quant.activation_range_quantized(act, qmin, qmax, out_scale, out.zero_point)
+    # Worst-case |accumulator| for the int32 path; below 2**31 the C wrap-around cannot happen.
+    in_lo, in_hi = quant.dtype_range(inp.dtype)
+    max_x = max(abs(in_lo - inp.zero_point), abs(in_hi - inp.zero_point))
+    max_w = 128 + abs(weights_offset)
+    max_bias = int(np.abs(np.asarray(bias.data, np.int64)).max()) if bias is not None and bias.is_constant \
+        and bias.size else (0 if bias is None else 2**31)
+    may_overflow = accum_depth * max_x * max_w + max_bias >= 2**31
     return OpData(
         kind, batches, accum_depth, output_depth, acc64, -inp.zero_point, out.zero_point,
         np.asarray(multiplier, np.int64), np.asarray(shift, np.int64), act_min, act_max,
@@ -154,6 +162,7 @@ def prepare(node: Node) -> OpData:
         weights_offset,
         np.asarray(bias.data, np.int64).reshape(-1)[:output_depth].copy()
         if bias is not None and bias.is_constant else None,
+        may_overflow,
     )
 
 
@@ -199,9 +208,13 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if data.acc64:
         scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
     else:
-        scaled = quant.multiply_by_quantized_multiplier(quant.wrap_int32(acc), data.multiplier, data.shift)
-    result = np.clip(scaled + data.output_offset, data.act_min, data.act_max)
-    out.reshape(data.batches, data.output_depth)[...] = result
+        if data.may_overflow:
+            acc = quant.wrap_int32(acc)
+        scaled = quant.multiply_by_quantized_multiplier_fast(acc, data.multiplier, data.shift)
+    scaled += data.output_offset
+    np.maximum(scaled, data.act_min, out=scaled)
+    np.minimum(scaled, data.act_max, out=scaled)
+    out.reshape(data.batches, data.output_depth)[...] = scaled
 
 
 REGISTRATION = Registration("FULLY_CONNECTED", prepare, invoke)

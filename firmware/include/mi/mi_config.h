@@ -1,0 +1,56 @@
+/* Every build-time switch of the C port, in one place (micropython/Lua style).
+ *
+ * Override any of them with -D on the compiler command line or by defining
+ * them before including a mi_ header; nothing else in the port is
+ * configured any other way. */
+#ifndef MI_CONFIG_H
+#define MI_CONFIG_H
+
+/* Largest tensor rank the port handles (TFLM's kernels go up to 5-6). */
+#ifndef MI_MAX_DIMS
+#define MI_MAX_DIMS 6
+#endif
+
+/* Largest number of inputs or outputs one operator may list. Caps the work
+ * a malicious model can ask the validator to do. */
+#ifndef MI_MAX_OP_IO
+#define MI_MAX_OP_IO 256
+#endif
+
+/* Largest number of tensors / operators in the main subgraph (16-bit indices
+ * in the runtime structures). */
+#ifndef MI_MAX_TENSORS
+#define MI_MAX_TENSORS 65535
+#endif
+
+/* 1: compile the float32 paths of the kernels. */
+#ifndef MI_ENABLE_FLOAT
+#define MI_ENABLE_FLOAT 1
+#endif
+
+/* 1: compile the int16 paths of the kernels. */
+#ifndef MI_ENABLE_INT16
+#define MI_ENABLE_INT16 1
+#endif
+
+/* 1: keep the per-operator hook (layer dumps, per-op cycle counts). */
+#ifndef MI_ENABLE_OP_HOOK
+#define MI_ENABLE_OP_HOOK 1
+#endif
+
+/* 1: report errors in words through mi_port_log(); 0: status codes only. */
+#ifndef MI_ENABLE_LOG
+#define MI_ENABLE_LOG 1
+#endif
+
+/* Planned (head) buffers are padded and aligned to this many bytes, as
+ * TFLM's MicroArenaBufferAlignment() and planner.py BUFFER_ALIGNMENT.
+ * Not configurable: the Python plan predicts offsets with it. */
+#define MI_BUFFER_ALIGN 16
+
+/* Every persistent (tail) allocation is rounded up to and aligned on this
+ * many bytes, on every target, so the Python prediction (fwplan.py) is a
+ * plain sum. Variable tensors use MI_BUFFER_ALIGN. */
+#define MI_PERSISTENT_ALIGN 8
+
+#endif /* MI_CONFIG_H */

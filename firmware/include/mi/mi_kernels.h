@@ -1,0 +1,103 @@
+/* What a kernel sees (C twin of src/microinterp/context.py) and the static
+ * op registry.
+ *
+ * A kernel is a registration of prepare/invoke, one per file
+ * src/kernels/mi_<stem>.c with the same stem as kernels/<stem>.py:
+ *   - prepare(ctx, node, options) runs once in mi_interpreter_allocate():
+ *     it validates types and shapes from the model (mi_node_*_info), computes
+ *     every scale-derived value once through mi_quant, stores them in op data
+ *     it allocates with mi_alloc_persistent(), and may request scratch;
+ *   - invoke(ctx, node) runs per inference on arena pointers only
+ *     (mi_node_input_data / mi_node_output_data): no float math on integer
+ *     paths, no allocation, no flatbuffer reading. */
+#ifndef MI_KERNELS_H
+#define MI_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mi_interpreter.h"
+#include "mi_model.h"
+#include "mi_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef mi_interpreter_t mi_context_t;
+
+typedef mi_status_t (*mi_prepare_fn)(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options);
+typedef mi_status_t (*mi_invoke_fn)(mi_context_t *ctx, const mi_node_t *node);
+
+/* The first two fields are 32-bit so that tools can read op_data_size from
+ * an object file at a fixed offset on every target (tests/firmware). */
+typedef struct mi_registration {
+    int32_t builtin_code;   /* MI_OP_*; MI_OP_CUSTOM for custom ops */
+    uint32_t op_data_size;  /* bytes of op data the interpreter allocates (zeroed) before
+                               prepare into node->op_data; 0 for none */
+    const char *name;       /* "CONV_2D", or the custom op's custom_code */
+    mi_prepare_fn prepare;
+    mi_invoke_fn invoke;
+} mi_registration_t;
+
+/* A static table of registrations (TFLM's MicroMutableOpResolver, fixed). */
+typedef struct mi_resolver {
+    const mi_registration_t *const *registrations;
+    uint32_t count;
+} mi_resolver_t;
+
+/* Every kernel the port ships (src/mi_resolver.c lists them explicitly). */
+extern const mi_resolver_t mi_builtin_resolver;
+
+/* The registration for an operator, or NULL. */
+const mi_registration_t *mi_resolver_find(const mi_resolver_t *resolver, const mi_model_t *model,
+                                          const mi_op_info_t *op);
+
+/* ---- prepare time */
+uint32_t mi_node_num_inputs(const mi_node_t *node);
+uint32_t mi_node_num_outputs(const mi_node_t *node);
+/* Tensor index of input `i` (-1: optional input absent or i out of range). */
+int32_t mi_node_input_index(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);
+int32_t mi_node_output_index(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);
+/* Model metadata of input/output `i`; MI_ERR_BAD_INDEX when missing. */
+mi_status_t mi_node_input_info(const mi_context_t *ctx, const mi_node_t *node, uint32_t i,
+                               mi_tensor_info_t *info);
+mi_status_t mi_node_output_info(const mi_context_t *ctx, const mi_node_t *node, uint32_t i,
+                                mi_tensor_info_t *info);
+/* Per-channel quantization parameters of a tensor. */
+float mi_info_scale(const mi_context_t *ctx, const mi_tensor_info_t *info, uint32_t channel);
+int32_t mi_info_zero_point(const mi_context_t *ctx, const mi_tensor_info_t *info, uint32_t channel);
+/* Zero-filled persistent bytes (arena tail); NULL when the arena is full. */
+void *mi_alloc_persistent(mi_context_t *ctx, size_t bytes);
+/* Ask for `bytes` of head memory live only while this op runs. */
+mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t **handle);
+
+/* ---- invoke time */
+const void *mi_node_input_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);
+void *mi_node_output_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);
+void *mi_scratch_data(const mi_context_t *ctx, const mi_scratch_t *scratch);
+
+/* ---- diagnostics (MI_ENABLE_LOG): printf-like, supports %s %d %u %ld %lu %% */
+void mi_logf(const char *format, ...);
+
+/* sizeof of the runtime structures, in this order: mi_tensor_t, mi_node_t,
+ * mi_scratch_t, mi_plan_buffer_t (fwplan.py predicts them per target). */
+extern const uint32_t mi_struct_sizes[4];
+
+/* ---- the kernels, one per file (same stems as src/microinterp/kernels/) */
+extern const mi_registration_t mi_registration_add;
+extern const mi_registration_t mi_registration_average_pool_2d;
+extern const mi_registration_t mi_registration_conv_2d;
+extern const mi_registration_t mi_registration_depthwise_conv_2d;
+extern const mi_registration_t mi_registration_dequantize;
+extern const mi_registration_t mi_registration_fully_connected;
+extern const mi_registration_t mi_registration_max_pool_2d;
+extern const mi_registration_t mi_registration_quantize;
+extern const mi_registration_t mi_registration_reshape;
+extern const mi_registration_t mi_registration_softmax;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MI_KERNELS_H */

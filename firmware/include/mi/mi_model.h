@@ -1,0 +1,171 @@
+/* Read-only, bounds-checked reader for the subset of the .tflite flatbuffer
+ * schema the port runs (C twin of src/microinterp/model.py).
+ *
+ * Why hand-written: the generated flatbuffers C code trusts its input, and a
+ * firmware must survive any bytes it is given. Every offset, length and index
+ * read here is checked against the model size before use; scalars are read
+ * byte by byte (little-endian), so the model may sit at any address and an
+ * unaligned or truncated file can never fault. mi_model_init() validates the
+ * whole main subgraph once and returns a status; the accessors re-check what
+ * they read, so they stay safe even if called on an unvalidated model.
+ *
+ * Nothing is copied: all results point into the caller's model bytes, which
+ * must stay alive and unchanged while the model is used. */
+#ifndef MI_MODEL_H
+#define MI_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mi_config.h"
+#include "mi_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A validated flatbuffer vector: `count` elements starting at byte `pos`. */
+typedef struct mi_vec {
+    uint32_t pos;
+    uint32_t count;
+} mi_vec_t;
+
+/* The model: the bytes plus the positions of the main subgraph's tables. */
+typedef struct mi_model {
+    const uint8_t *data;
+    uint32_t size;
+    uint32_t subgraph;   /* table position of subgraph 0 (TFLM runs only it) */
+    mi_vec_t opcodes;    /* tables */
+    mi_vec_t buffers;    /* tables */
+    mi_vec_t tensors;    /* tables */
+    mi_vec_t operators;  /* tables */
+    mi_vec_t inputs;     /* int32 tensor indices */
+    mi_vec_t outputs;    /* int32 tensor indices */
+} mi_model_t;
+
+/* Tensor element types: the schema's TensorType values. */
+enum {
+    MI_TYPE_FLOAT32 = 0, MI_TYPE_FLOAT16 = 1, MI_TYPE_INT32 = 2, MI_TYPE_UINT8 = 3,
+    MI_TYPE_INT64 = 4, MI_TYPE_STRING = 5, MI_TYPE_BOOL = 6, MI_TYPE_INT16 = 7,
+    MI_TYPE_COMPLEX64 = 8, MI_TYPE_INT8 = 9, MI_TYPE_FLOAT64 = 10, MI_TYPE_COMPLEX128 = 11,
+    MI_TYPE_UINT64 = 12, MI_TYPE_RESOURCE = 13, MI_TYPE_VARIANT = 14, MI_TYPE_UINT32 = 15,
+    MI_TYPE_UINT16 = 16, MI_TYPE_INT4 = 17, MI_TYPE_BFLOAT16 = 18
+};
+
+/* Builtin operator codes the port knows by name (schema BuiltinOperator). */
+enum {
+    MI_OP_ADD = 0, MI_OP_AVERAGE_POOL_2D = 1, MI_OP_CONV_2D = 3, MI_OP_DEPTHWISE_CONV_2D = 4,
+    MI_OP_DEQUANTIZE = 6, MI_OP_FULLY_CONNECTED = 9, MI_OP_MAX_POOL_2D = 17, MI_OP_RESHAPE = 22,
+    MI_OP_SOFTMAX = 25, MI_OP_CUSTOM = 32, MI_OP_QUANTIZE = 114
+};
+
+/* Schema enums used by the options. */
+enum { MI_PADDING_SAME = 0, MI_PADDING_VALID = 1 };
+enum {
+    MI_ACT_NONE = 0, MI_ACT_RELU = 1, MI_ACT_RELU_N1_TO_1 = 2, MI_ACT_RELU6 = 3,
+    MI_ACT_TANH = 4, MI_ACT_SIGN_BIT = 5
+};
+
+/* One tensor as the model declares it. */
+typedef struct mi_tensor_info {
+    const uint8_t *data;        /* constant bytes inside the model, or NULL */
+    uint32_t count;             /* number of elements (1 for a scalar) */
+    uint32_t bytes;             /* count * element size; 0 for types the port cannot hold */
+    int32_t dims[MI_MAX_DIMS];
+    uint8_t rank;
+    uint8_t type;               /* MI_TYPE_* */
+    uint8_t is_variable;
+    uint8_t reserved;
+    uint32_t buffer;            /* buffer index */
+    int32_t quantized_dimension;
+    mi_vec_t scales;            /* float32; count 0 = not quantized */
+    mi_vec_t zero_points;       /* int64; count 0 (all zero) or scales.count */
+    mi_vec_t name;              /* UTF-8 bytes, not NUL-terminated */
+} mi_tensor_info_t;
+
+/* One operator as the model declares it. */
+typedef struct mi_op_info {
+    int32_t builtin_code;       /* MI_OP_* (max of builtin_code and the deprecated byte) */
+    int32_t version;
+    mi_vec_t inputs;            /* int32 tensor indices, -1 = optional input absent */
+    mi_vec_t outputs;           /* int32 tensor indices */
+    mi_vec_t intermediates;     /* int32 tensor indices */
+    mi_vec_t custom_code;       /* bytes of the custom op name (count 0 for builtins) */
+    uint32_t options;           /* table position of the builtin options, 0 if absent */
+    uint8_t options_type;       /* schema BuiltinOptions union type */
+} mi_op_info_t;
+
+/* Builtin options, parsed (kernels never read the flatbuffer). Fields keep
+ * the schema's names and defaults. */
+typedef struct mi_conv_options {
+    int32_t stride_w, stride_h, dilation_w_factor, dilation_h_factor;
+    uint8_t padding, fused_activation_function, quantized_bias_type;
+} mi_conv_options_t;
+
+typedef struct mi_depthwise_options {
+    int32_t stride_w, stride_h, depth_multiplier, dilation_w_factor, dilation_h_factor;
+    uint8_t padding, fused_activation_function;
+} mi_depthwise_options_t;
+
+typedef struct mi_pool_options {
+    int32_t stride_w, stride_h, filter_width, filter_height;
+    uint8_t padding, fused_activation_function;
+} mi_pool_options_t;
+
+typedef struct mi_fully_connected_options {
+    uint8_t fused_activation_function, weights_format, keep_num_dims,
+        asymmetric_quantize_inputs, quantized_bias_type;
+} mi_fully_connected_options_t;
+
+typedef struct mi_softmax_options {
+    float beta;
+} mi_softmax_options_t;
+
+typedef struct mi_add_options {
+    uint8_t fused_activation_function, pot_scale_int16;
+} mi_add_options_t;
+
+typedef union mi_options {
+    mi_conv_options_t conv;
+    mi_depthwise_options_t depthwise;
+    mi_pool_options_t pool;
+    mi_fully_connected_options_t fully_connected;
+    mi_softmax_options_t softmax;
+    mi_add_options_t add;
+} mi_options_t;
+
+/* Validate `size` bytes at `data` as a .tflite model and index its main
+ * subgraph. Checks the identifier, every table, vector and string reachable
+ * from the main subgraph, every tensor/buffer/opcode index, shapes against
+ * constant data sizes, and quantization vector lengths. */
+mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size);
+
+/* Size in bytes of one element of `type`; 0 for types the port cannot hold
+ * (string, resource, variant, int4, bfloat16), as model.py's dtype None. */
+uint32_t mi_type_size(uint32_t type);
+
+/* Tensor `index` of the main subgraph. */
+mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_info_t *out);
+
+/* Scale / zero point of `channel` (the only one for per-tensor params).
+ * Out-of-range channels and unquantized tensors give 0. */
+float mi_model_scale(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel);
+int32_t mi_model_zero_point(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel);
+
+/* Operator `index` of the main subgraph. */
+mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *out);
+
+/* Element `i` of a validated int32 vector (INT32_MIN if out of range). */
+int32_t mi_model_i32(const mi_model_t *model, mi_vec_t vec, uint32_t i);
+
+/* The builtin options of an operator with schema defaults for absent ones. */
+mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi_options_t *out);
+
+/* "CONV_2D" etc. for the ops the port knows, "BUILTIN" otherwise. */
+const char *mi_op_name(int32_t builtin_code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MI_MODEL_H */

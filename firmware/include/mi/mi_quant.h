@@ -1,0 +1,87 @@
+/* The one home of fixed-point arithmetic in the C port: a line-for-line twin
+ * of src/microinterp/quant.py (same names with an mi_ prefix, same order).
+ *
+ * TFLM builds MultiplyByQuantizedMultiplier with *double rounding* (gemmlowp
+ * SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT); so do we.
+ * Every int32 overflow that C++ TFLM leaves to two's-complement wrap-around is
+ * written here as explicit unsigned arithmetic, so the results are defined
+ * behaviour (UBSan-clean) and equal quant.py's _wrap_int32. */
+#ifndef MI_QUANT_H
+#define MI_QUANT_H
+
+#include <stdint.h>
+
+#include "mi_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MI_INT32_MIN (-2147483647 - 1)
+#define MI_INT32_MAX 2147483647
+
+/* Two's-complement wrap of a 64-bit value to int32 (quant.py _wrap_int32). */
+int32_t mi_wrap_int32(int64_t x);
+
+/* C's std::round on doubles: halves go away from zero; saturates at +-2**62. */
+int64_t mi_round_half_away(double x);
+
+/* TFLM QuantizeMultiplier: real ~= multiplier * 2**(shift - 31).
+ * MI_ERR_BAD_PARAM for a non-finite multiplier or shift > 30 (as quant.py). */
+mi_status_t mi_quantize_multiplier(double real_multiplier, int32_t *quantized_multiplier, int32_t *shift);
+
+/* Same mantissa; MI_ERR_BAD_PARAM unless shift >= 0. */
+mi_status_t mi_quantize_multiplier_greater_than_one(double real_multiplier, int32_t *quantized_multiplier,
+                                                    int32_t *shift);
+
+/* QuantizeMultiplier without the shift > 30 refusal (softmax set-up). */
+mi_status_t mi_quantize_multiplier_unbounded(double real_multiplier, int32_t *quantized_multiplier,
+                                             int32_t *shift);
+
+int32_t mi_saturating_rounding_doubling_high_mul(int32_t a, int32_t b);
+int32_t mi_rounding_divide_by_pot(int32_t x, int exponent);
+
+/* TFLM MultiplyByQuantizedMultiplier(int32, int32, int): double rounding. */
+int32_t mi_multiply_by_quantized_multiplier(int32_t x, int32_t quantized_multiplier, int shift);
+
+/* TFLM MultiplyByQuantizedMultiplier(int64, int32, int) of the 16x8 kernels. */
+int32_t mi_multiply_by_quantized_multiplier_int64(int64_t x, int32_t quantized_multiplier, int shift);
+
+int32_t mi_multiply_by_quantized_multiplier_smaller_than_one_exp(int32_t x, int32_t quantized_multiplier,
+                                                                 int left_shift);
+int32_t mi_multiply_by_quantized_multiplier_greater_than_one(int32_t x, int32_t quantized_multiplier,
+                                                             int left_shift);
+
+/* TFLM's activation-bound Quantize: zero_point + round(real / scale) in float32. */
+int64_t mi_quantize_value(float real, float scale, int32_t zero_point);
+
+/* TFLM CalculateActivationRangeQuantized; MI_ERR_BAD_PARAM for activations
+ * other than NONE/RELU/RELU6/RELU_N1_TO_1 or a non-finite scale. */
+mi_status_t mi_activation_range_quantized(int activation, int32_t qmin, int32_t qmax, float scale,
+                                          int32_t zero_point, int32_t *act_min, int32_t *act_max);
+
+/* TFLM CalculateActivationRange for float. */
+mi_status_t mi_activation_range_float(int activation, float *act_min, float *act_max);
+
+/* TFLM ActivationFunctionWithMinMax: min(max(x, lo), hi), NaN passes through. */
+float mi_clamp_float(float x, float lo, float hi);
+
+/* ---- gemmlowp fixed point (softmax) */
+int32_t mi_saturating_rounding_multiply_by_pot(int32_t x, int exponent);
+int32_t mi_rounding_half_sum(int32_t a, int32_t b);
+int32_t mi_gemmlowp_exp_on_negative_values(int32_t a, int integer_bits);
+int32_t mi_gemmlowp_one_over_one_plus_x_for_x_in_0_1(int32_t a);
+int32_t mi_calculate_input_radius(int input_integer_bits, int input_left_shift, int total_signed_bits);
+mi_status_t mi_preprocess_softmax_scaling(double beta, double input_scale, int input_integer_bits,
+                                          int32_t *quantized_multiplier, int32_t *left_shift);
+int mi_count_leading_zeros_u32(uint32_t x);
+int32_t mi_get_reciprocal(int32_t x, int x_integer_digits, int *num_bits_over_unit);
+
+/* C roundf (TFLM's TfLiteRound on float): half away from zero. */
+float mi_roundf(float x);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MI_QUANT_H */

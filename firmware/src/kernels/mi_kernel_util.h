@@ -1,0 +1,68 @@
+/* Small helpers shared by the kernels (internal header, not installed).
+ * Anything arithmetic lives in mi_quant.c instead. */
+#ifndef MI_KERNEL_UTIL_H
+#define MI_KERNEL_UTIL_H
+
+#include <stdint.h>
+
+#include "mi/mi_kernels.h"
+#include "mi/mi_quant.h"
+
+#define MI_TRY(expr)                        \
+    do {                                    \
+        mi_status_t try_s_ = (expr);        \
+        if (try_s_ != MI_OK) return try_s_; \
+    } while (0)
+
+/* quant.py dtype_range for the integer tensor types kernels produce. */
+static inline mi_status_t mi_type_range(uint32_t type, int32_t *qmin, int32_t *qmax)
+{
+    switch (type) {
+    case MI_TYPE_INT8: *qmin = -128; *qmax = 127; return MI_OK;
+    case MI_TYPE_UINT8: *qmin = 0; *qmax = 255; return MI_OK;
+    case MI_TYPE_INT16: *qmin = -32768; *qmax = 32767; return MI_OK;
+    case MI_TYPE_INT32: *qmin = MI_INT32_MIN; *qmax = MI_INT32_MAX; return MI_OK;
+    default: return MI_ERR_UNSUPPORTED_TYPE;
+    }
+}
+
+/* np.clip(v, lo, hi): maximum first, then minimum (so lo > hi gives hi). */
+static inline int32_t mi_clip_i32(int64_t v, int32_t lo, int32_t hi)
+{
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    return (int32_t)v;
+}
+
+/* Per-tensor scale and zero point (first channel), as model.py Tensor.scale. */
+static inline float mi_scale0(const mi_context_t *ctx, const mi_tensor_info_t *t)
+{
+    return mi_info_scale(ctx, t, 0);
+}
+
+static inline int32_t mi_zero_point0(const mi_context_t *ctx, const mi_tensor_info_t *t)
+{
+    return mi_info_zero_point(ctx, t, 0);
+}
+
+/* Zero points the integer kernels accept: enough headroom that every
+ * (value + offset) * (weight + offset) product fits in int32. */
+static inline int mi_zero_point_in(int32_t zp, int32_t lo, int32_t hi) { return zp >= lo && zp <= hi; }
+
+/* Product of dims [from, to) of a tensor; 0x7FFFFFFF+ never happens for
+ * validated tensors (count fits in 31 bits). */
+static inline int32_t mi_dims_product(const mi_tensor_info_t *t, uint32_t from, uint32_t to)
+{
+    int64_t p = 1;
+    uint32_t i;
+    for (i = from; i < to && i < t->rank; i++) p *= t->dims[i];
+    return (int32_t)p;
+}
+
+/* Allocate `count` int32 values in the arena tail (per-channel data). */
+static inline int32_t *mi_alloc_i32(mi_context_t *ctx, uint32_t count)
+{
+    return (int32_t *)mi_alloc_persistent(ctx, (size_t)count * sizeof(int32_t));
+}
+
+#endif /* MI_KERNEL_UTIL_H */

@@ -1,0 +1,528 @@
+/* The interpreter: allocation phases and the invoke loop (C twin of
+ * src/microinterp/interpreter.py). mi_interpreter_allocate() reads as a list
+ * of phases, top to bottom: tables -> resolve -> prepare -> plan -> bind. */
+#include "mi/mi_interpreter.h"
+
+#include <string.h>
+
+#include "mi/mi_kernels.h"
+#include "mi/mi_planner.h"
+
+const uint32_t mi_struct_sizes[4] = {
+    (uint32_t)sizeof(mi_tensor_t), (uint32_t)sizeof(mi_node_t), (uint32_t)sizeof(mi_scratch_t),
+    (uint32_t)sizeof(mi_plan_buffer_t)};
+
+enum { STATE_EMPTY = 0, STATE_INITIALIZED, STATE_PREPARING, STATE_READY, STATE_FAILED };
+
+#define TRY(expr)                           \
+    do {                                    \
+        mi_status_t try_s_ = (expr);        \
+        if (try_s_ != MI_OK) return try_s_; \
+    } while (0)
+
+/* ------------------------------------------------------------------ init */
+
+mi_status_t mi_interpreter_init(mi_interpreter_t *it, const void *model, size_t model_size, void *arena,
+                                size_t arena_size)
+{
+    mi_status_t s;
+    if (!it) return MI_ERR_NULL_ARG;
+    memset(it, 0, sizeof *it);
+    it->current_op = -1;
+    it->failed_op = -1;
+    if (!model || !arena) return MI_ERR_NULL_ARG;
+    s = mi_model_init(&it->model, model, model_size);
+    if (s != MI_OK) {
+#if MI_ENABLE_LOG
+        mi_logf("model rejected: %s", mi_status_str(s));
+#endif
+        return s;
+    }
+    TRY(mi_arena_init(&it->arena, arena, arena_size));
+    it->resolver = &mi_builtin_resolver;
+    it->num_tensors = it->model.tensors.count;
+    it->num_nodes = it->model.operators.count;
+    it->state = STATE_INITIALIZED;
+    return MI_OK;
+}
+
+mi_status_t mi_interpreter_set_resolver(mi_interpreter_t *it, const mi_resolver_t *resolver)
+{
+    if (!it || !resolver) return MI_ERR_NULL_ARG;
+    if (it->state != STATE_INITIALIZED) return MI_ERR_BAD_STATE;
+    it->resolver = resolver;
+    return MI_OK;
+}
+
+/* ------------------------------------------------------------------ allocate phases */
+
+static mi_status_t too_small(mi_interpreter_t *it)
+{
+#if MI_ENABLE_LOG
+    mi_logf("arena too small: %u bytes available, at least %u needed", (unsigned)it->arena.size,
+            (unsigned)it->arena.needed);
+#else
+    (void)it;
+#endif
+    return MI_ERR_ARENA_TOO_SMALL;
+}
+
+/* Tensor and node tables, then variable tensors, all in the tail. */
+static mi_status_t build_tables(mi_interpreter_t *it)
+{
+    uint32_t i;
+    it->tensors = (mi_tensor_t *)mi_arena_alloc_persistent(
+        &it->arena, (uint32_t)(it->num_tensors * sizeof(mi_tensor_t)), 0);
+    if (!it->tensors && it->num_tensors) return too_small(it);
+    it->nodes = (mi_node_t *)mi_arena_alloc_persistent(&it->arena, (uint32_t)(it->num_nodes * sizeof(mi_node_t)),
+                                                       0);
+    if (!it->nodes && it->num_nodes) return too_small(it);
+    for (i = 0; i < it->num_tensors; i++) {
+        mi_tensor_info_t info;
+        mi_tensor_t *t = &it->tensors[i];
+        TRY(mi_model_tensor(&it->model, i, &info));
+        t->type = info.type;
+        t->bytes = info.bytes;
+        if (info.data) {
+            t->flags = MI_TENSOR_CONSTANT;
+            t->data = (void *)(uintptr_t)info.data; /* kernels only read inputs */
+        } else if (info.bytes == 0 && mi_type_size(info.type) == 0 && info.type != MI_TYPE_STRING) {
+#if MI_ENABLE_LOG
+            mi_logf("tensor %u has unsupported type %u", (unsigned)i, (unsigned)info.type);
+#endif
+            return MI_ERR_UNSUPPORTED_TYPE;
+        } else if (info.is_variable) {
+            t->flags = MI_TENSOR_VARIABLE;
+        } else if (info.bytes > 0) {
+            t->flags = MI_TENSOR_PLANNED;
+        }
+    }
+    /* variable (state) tensors first in the tail, MI_BUFFER_ALIGN each, like
+     * interpreter.py's persistent region */
+    for (i = 0; i < it->num_tensors; i++) {
+        mi_tensor_t *t = &it->tensors[i];
+        if (t->flags != MI_TENSOR_VARIABLE) continue;
+        t->data = mi_arena_alloc_persistent(&it->arena, mi_align_up(t->bytes, MI_BUFFER_ALIGN), MI_BUFFER_ALIGN);
+        if (!t->data) return too_small(it);
+    }
+    return MI_OK;
+}
+
+static void log_op(const mi_interpreter_t *it, uint32_t index, const mi_op_info_t *op, const char *what,
+                   mi_status_t s)
+{
+#if MI_ENABLE_LOG
+    if (op->builtin_code == MI_OP_CUSTOM) {
+        char name[48];
+        uint32_t n = op->custom_code.count < sizeof name - 1u ? op->custom_code.count : (uint32_t)sizeof name - 1u;
+        memcpy(name, it->model.data + op->custom_code.pos, n);
+        name[n] = '\0';
+        mi_logf("operator %u (CUSTOM:%s): %s: %s", (unsigned)index, name, what, mi_status_str(s));
+    } else {
+        mi_logf("operator %u (%s, code %d): %s: %s", (unsigned)index, mi_op_name(op->builtin_code),
+                (int)op->builtin_code, what, mi_status_str(s));
+    }
+#else
+    (void)it; (void)index; (void)op; (void)what; (void)s;
+#endif
+}
+
+/* Every op gets a registration; all missing ops are reported before failing. */
+static mi_status_t resolve(mi_interpreter_t *it)
+{
+    uint32_t i;
+    mi_status_t result = MI_OK;
+    for (i = 0; i < it->num_nodes; i++) {
+        mi_op_info_t op;
+        mi_node_t *node = &it->nodes[i];
+        TRY(mi_model_op(&it->model, i, &op));
+        node->inputs = op.inputs;
+        node->outputs = op.outputs;
+        node->registration = mi_resolver_find(it->resolver, &it->model, &op);
+        if (!node->registration) {
+            log_op(it, i, &op, "no kernel", MI_ERR_UNSUPPORTED_OP);
+            if (result == MI_OK) it->failed_op = (int32_t)i;
+            result = MI_ERR_UNSUPPORTED_OP;
+        }
+    }
+    return result;
+}
+
+static mi_status_t prepare(mi_interpreter_t *it)
+{
+    uint32_t i;
+    for (i = 0; i < it->num_nodes; i++) {
+        mi_op_info_t op;
+        mi_options_t options;
+        mi_node_t *node = &it->nodes[i];
+        mi_status_t s;
+        TRY(mi_model_op(&it->model, i, &op));
+        s = mi_model_options(&it->model, &op, &options);
+        it->current_op = (int32_t)i;
+        if (s == MI_OK && node->registration->op_data_size) {
+            /* TFLM's init(): the op data, zero-filled, before prepare fills it */
+            node->op_data = mi_arena_alloc_persistent(&it->arena, node->registration->op_data_size, 0);
+            if (!node->op_data) s = MI_ERR_ARENA_TOO_SMALL;
+        }
+        if (s == MI_OK) s = node->registration->prepare(it, node, &options);
+        it->current_op = -1;
+        if (s != MI_OK) {
+            it->failed_op = (int32_t)i;
+            if (s == MI_ERR_ARENA_TOO_SMALL) return too_small(it);
+            log_op(it, i, &op, "prepare failed", s);
+            return s;
+        }
+    }
+    return MI_OK;
+}
+
+/* planner.py tensor_lifetimes, for the planned tensors: graph inputs live from
+ * time 0, operator i runs at time i + 1, graph outputs live to the end. */
+static mi_plan_buffer_t *plan_of(const mi_interpreter_t *it, mi_plan_buffer_t *buffers, int32_t t)
+{
+    if (t < 0 || (uint32_t)t >= it->num_tensors || it->tensors[t].flags != MI_TENSOR_PLANNED) return NULL;
+    return &buffers[it->tensors[t].plan_index];
+}
+
+static void lifetimes(const mi_interpreter_t *it, mi_plan_buffer_t *buffers)
+{
+    const mi_model_t *m = &it->model;
+    uint32_t i, k;
+    int32_t time = 0;
+    for (i = 0; i < m->inputs.count; i++) {
+        mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, m->inputs, i));
+        if (!b) continue;
+        if (b->first_use == -1) b->first_use = 0;
+        b->last_use = 0;
+    }
+    for (i = 0; i < it->num_nodes; i++) {
+        const mi_node_t *node = &it->nodes[i];
+        time += 1;
+        for (k = 0; k < node->outputs.count; k++) {
+            mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, node->outputs, k));
+            if (b && b->first_use == -1) b->first_use = time;
+        }
+        for (k = 0; k < node->inputs.count; k++) {
+            mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, node->inputs, k));
+            if (b) b->last_use = time;
+        }
+        for (k = 0; k < node->outputs.count; k++) {
+            mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, node->outputs, k));
+            if (b) b->last_use = time;
+        }
+    }
+    for (i = 0; i < m->outputs.count; i++) {
+        mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, m->outputs, i));
+        if (!b) continue;
+        if (b->first_use == -1) b->first_use = time;
+        b->last_use = time;
+    }
+}
+
+/* Requests in interpreter.py's order (planned tensors by index, then scratch
+ * by node), greedy plan, head = plan size rounded up, then bind pointers. */
+static mi_status_t plan_and_bind(mi_interpreter_t *it)
+{
+    uint32_t i, n_tensors = 0, count, plan_size = 0, bytes;
+    mi_plan_buffer_t *buffers;
+    mi_scratch_t *sc;
+    for (i = 0; i < it->num_tensors; i++)
+        if (it->tensors[i].flags == MI_TENSOR_PLANNED) it->tensors[i].plan_index = (uint16_t)n_tensors++;
+    count = n_tensors + it->num_scratch;
+    bytes = mi_align_up(count * (uint32_t)sizeof(mi_plan_buffer_t) + MI_PLAN_WORK_BYTES(count), MI_BUFFER_ALIGN);
+    buffers = (mi_plan_buffer_t *)mi_arena_alloc_temp(&it->arena, bytes);
+    if (!buffers) return too_small(it);
+    for (i = 0; i < it->num_tensors; i++) {
+        const mi_tensor_t *t = &it->tensors[i];
+        if (t->flags != MI_TENSOR_PLANNED) continue;
+        buffers[t->plan_index].size = (int32_t)mi_align_up(t->bytes, MI_BUFFER_ALIGN);
+        buffers[t->plan_index].first_use = -1;
+        buffers[t->plan_index].last_use = -1;
+        buffers[t->plan_index].offset = MI_PLAN_ONLINE;
+    }
+    for (sc = it->scratch_first, i = n_tensors; sc; sc = sc->next, i++) {
+        buffers[i].size = (int32_t)mi_align_up(sc->bytes, MI_BUFFER_ALIGN);
+        buffers[i].first_use = buffers[i].last_use = (int32_t)sc->node + 1;
+        buffers[i].offset = MI_PLAN_ONLINE;
+    }
+    lifetimes(it, buffers);
+    TRY(mi_plan_greedy(buffers, count, (int32_t *)(void *)(buffers + count), &plan_size));
+    if (mi_arena_set_head(&it->arena, mi_align_up(plan_size, MI_BUFFER_ALIGN)) != MI_OK) return too_small(it);
+    /* bind: the work lists at the head are read before any tensor is written */
+    for (i = 0; i < it->num_tensors; i++) {
+        mi_tensor_t *t = &it->tensors[i];
+        if (t->flags == MI_TENSOR_PLANNED) {
+            t->data = it->arena.base + buffers[t->plan_index].offset;
+        } else if (t->flags == 0) {
+            t->data = it->arena.base; /* zero bytes: any valid pointer */
+        }
+    }
+    for (sc = it->scratch_first, i = n_tensors; sc; sc = sc->next, i++) sc->offset = (uint32_t)buffers[i].offset;
+    return MI_OK;
+}
+
+mi_status_t mi_interpreter_allocate(mi_interpreter_t *it)
+{
+    mi_status_t s;
+    if (!it) return MI_ERR_NULL_ARG;
+    if (it->state != STATE_INITIALIZED) return MI_ERR_BAD_STATE;
+    it->state = STATE_PREPARING;
+    s = build_tables(it);
+    if (s == MI_OK) s = resolve(it);
+    if (s == MI_OK) s = prepare(it);
+    if (s == MI_OK) s = plan_and_bind(it);
+    if (s != MI_OK) {
+        it->state = STATE_FAILED;
+        return s;
+    }
+    it->state = STATE_READY;
+    return mi_interpreter_reset(it);
+}
+
+/* ------------------------------------------------------------------ kernel context */
+
+uint32_t mi_node_num_inputs(const mi_node_t *node) { return node->inputs.count; }
+uint32_t mi_node_num_outputs(const mi_node_t *node) { return node->outputs.count; }
+
+int32_t mi_node_input_index(const mi_context_t *ctx, const mi_node_t *node, uint32_t i)
+{
+    int32_t t = mi_model_i32(&ctx->model, node->inputs, i);
+    return t < 0 ? -1 : t;
+}
+
+int32_t mi_node_output_index(const mi_context_t *ctx, const mi_node_t *node, uint32_t i)
+{
+    int32_t t = mi_model_i32(&ctx->model, node->outputs, i);
+    return t < 0 ? -1 : t;
+}
+
+mi_status_t mi_node_input_info(const mi_context_t *ctx, const mi_node_t *node, uint32_t i, mi_tensor_info_t *info)
+{
+    int32_t t = mi_node_input_index(ctx, node, i);
+    if (t < 0) return MI_ERR_BAD_INDEX;
+    return mi_model_tensor(&ctx->model, (uint32_t)t, info);
+}
+
+mi_status_t mi_node_output_info(const mi_context_t *ctx, const mi_node_t *node, uint32_t i,
+                                mi_tensor_info_t *info)
+{
+    int32_t t = mi_node_output_index(ctx, node, i);
+    if (t < 0) return MI_ERR_BAD_INDEX;
+    return mi_model_tensor(&ctx->model, (uint32_t)t, info);
+}
+
+float mi_info_scale(const mi_context_t *ctx, const mi_tensor_info_t *info, uint32_t channel)
+{
+    return mi_model_scale(&ctx->model, info, channel);
+}
+
+int32_t mi_info_zero_point(const mi_context_t *ctx, const mi_tensor_info_t *info, uint32_t channel)
+{
+    return mi_model_zero_point(&ctx->model, info, channel);
+}
+
+void *mi_alloc_persistent(mi_context_t *ctx, size_t bytes)
+{
+    if (ctx->state != STATE_PREPARING || bytes > 0x7FFFFFF0u) return NULL;
+    return mi_arena_alloc_persistent(&ctx->arena, (uint32_t)bytes, 0);
+}
+
+mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t **handle)
+{
+    mi_scratch_t *sc;
+    if (!handle) return MI_ERR_NULL_ARG;
+    *handle = NULL;
+    if (ctx->state != STATE_PREPARING || ctx->current_op < 0) return MI_ERR_BAD_STATE;
+    sc = (mi_scratch_t *)mi_arena_alloc_persistent(&ctx->arena, (uint32_t)sizeof *sc, 0);
+    if (!sc) return MI_ERR_ARENA_TOO_SMALL;
+    sc->bytes = bytes;
+    sc->node = (uint32_t)ctx->current_op;
+    if (ctx->scratch_last) ctx->scratch_last->next = sc;
+    else ctx->scratch_first = sc;
+    ctx->scratch_last = sc;
+    ctx->num_scratch++;
+    *handle = sc;
+    return MI_OK;
+}
+
+const void *mi_node_input_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i)
+{
+    int32_t t = mi_node_input_index(ctx, node, i);
+    return t < 0 ? NULL : ctx->tensors[t].data;
+}
+
+void *mi_node_output_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i)
+{
+    int32_t t = mi_node_output_index(ctx, node, i);
+    return t < 0 ? NULL : ctx->tensors[t].data;
+}
+
+void *mi_scratch_data(const mi_context_t *ctx, const mi_scratch_t *scratch)
+{
+    return ctx->arena.base + scratch->offset;
+}
+
+/* ------------------------------------------------------------------ running */
+
+mi_status_t mi_interpreter_invoke(mi_interpreter_t *it)
+{
+    uint32_t i;
+    if (!it) return MI_ERR_NULL_ARG;
+    if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
+    for (i = 0; i < it->num_nodes; i++) {
+        const mi_node_t *node = &it->nodes[i];
+        mi_status_t s;
+        it->current_op = (int32_t)i;
+        s = node->registration->invoke(it, node);
+        it->current_op = -1;
+        if (s != MI_OK) {
+            it->failed_op = (int32_t)i;
+#if MI_ENABLE_LOG
+            mi_logf("operator %u (%s): invoke failed: %s", (unsigned)i, node->registration->name,
+                    mi_status_str(s));
+#endif
+            return s;
+        }
+#if MI_ENABLE_OP_HOOK
+        if (it->op_hook) it->op_hook(it->op_hook_user, it, i);
+#endif
+    }
+    return MI_OK;
+}
+
+mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
+{
+    uint32_t i;
+    if (!it) return MI_ERR_NULL_ARG;
+    if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
+    for (i = 0; i < it->num_tensors; i++) {
+        mi_tensor_t *t = &it->tensors[i];
+        mi_tensor_info_t info;
+        int value = 0;
+        if (t->flags != MI_TENSOR_VARIABLE) continue;
+        TRY(mi_model_tensor(&it->model, i, &info));
+        /* int8 state starts at its zero point, anything else at 0 (interpreter.py reset) */
+        if (info.type == MI_TYPE_INT8 && info.scales.count)
+            value = (int)(mi_model_zero_point(&it->model, &info, 0) & 0xFF);
+        memset(t->data, value, t->bytes);
+    }
+    return MI_OK;
+}
+
+/* ------------------------------------------------------------------ inputs / outputs */
+
+uint32_t mi_interpreter_num_inputs(const mi_interpreter_t *it) { return it ? it->model.inputs.count : 0; }
+uint32_t mi_interpreter_num_outputs(const mi_interpreter_t *it) { return it ? it->model.outputs.count : 0; }
+
+static mi_tensor_t *io_tensor(const mi_interpreter_t *it, mi_vec_t vec, uint32_t index)
+{
+    int32_t t;
+    if (!it || it->state != STATE_READY || index >= vec.count) return NULL;
+    t = mi_model_i32(&it->model, vec, index);
+    if (t < 0 || (uint32_t)t >= it->num_tensors) return NULL;
+    return &it->tensors[t];
+}
+
+mi_status_t mi_interpreter_set_input(mi_interpreter_t *it, uint32_t index, const void *data, size_t bytes)
+{
+    mi_tensor_t *t;
+    if (!it || !data) return MI_ERR_NULL_ARG;
+    if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
+    t = io_tensor(it, it->model.inputs, index);
+    if (!t || (t->flags & MI_TENSOR_CONSTANT)) return MI_ERR_BAD_INDEX;
+    if (bytes != t->bytes) return MI_ERR_BAD_SIZE;
+    if (bytes) memcpy(t->data, data, bytes);
+    return MI_OK;
+}
+
+void *mi_interpreter_input_data(mi_interpreter_t *it, uint32_t index, size_t *bytes)
+{
+    mi_tensor_t *t = it ? io_tensor(it, it->model.inputs, index) : NULL;
+    if (bytes) *bytes = t ? t->bytes : 0;
+    return t && !(t->flags & MI_TENSOR_CONSTANT) ? t->data : NULL;
+}
+
+const void *mi_interpreter_output_data(const mi_interpreter_t *it, uint32_t index, size_t *bytes)
+{
+    const mi_tensor_t *t = it ? io_tensor(it, it->model.outputs, index) : NULL;
+    if (bytes) *bytes = t ? t->bytes : 0;
+    return t ? t->data : NULL;
+}
+
+static mi_status_t io_info(const mi_interpreter_t *it, mi_vec_t vec, uint32_t index, mi_tensor_info_t *info)
+{
+    int32_t t;
+    if (!it || !info) return MI_ERR_NULL_ARG;
+    if (it->state == STATE_EMPTY) return MI_ERR_BAD_STATE;
+    if (index >= vec.count) return MI_ERR_BAD_INDEX;
+    t = mi_model_i32(&it->model, vec, index);
+    if (t < 0) return MI_ERR_BAD_INDEX;
+    return mi_model_tensor(&it->model, (uint32_t)t, info);
+}
+
+mi_status_t mi_interpreter_input_info(const mi_interpreter_t *it, uint32_t index, mi_tensor_info_t *info)
+{
+    return io_info(it, it ? it->model.inputs : (mi_vec_t){0, 0}, index, info);
+}
+
+mi_status_t mi_interpreter_output_info(const mi_interpreter_t *it, uint32_t index, mi_tensor_info_t *info)
+{
+    return io_info(it, it ? it->model.outputs : (mi_vec_t){0, 0}, index, info);
+}
+
+mi_status_t mi_interpreter_get_output(const mi_interpreter_t *it, uint32_t index, void *data, size_t bytes)
+{
+    const mi_tensor_t *t;
+    if (!it || !data) return MI_ERR_NULL_ARG;
+    if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
+    t = io_tensor(it, it->model.outputs, index);
+    if (!t) return MI_ERR_BAD_INDEX;
+    if (bytes != t->bytes) return MI_ERR_BAD_SIZE;
+    if (bytes) memcpy(data, t->data, bytes);
+    return MI_OK;
+}
+
+size_t mi_interpreter_arena_used_bytes(const mi_interpreter_t *it)
+{
+    return it ? mi_arena_used_bytes(&it->arena) : 0;
+}
+
+size_t mi_interpreter_arena_needed_bytes(const mi_interpreter_t *it)
+{
+    if (!it) return 0;
+    return it->arena.needed > mi_arena_used_bytes(&it->arena) ? it->arena.needed : mi_arena_used_bytes(&it->arena);
+}
+
+int32_t mi_interpreter_failed_op(const mi_interpreter_t *it) { return it ? it->failed_op : -1; }
+
+uint32_t mi_interpreter_num_ops(const mi_interpreter_t *it) { return it ? it->num_nodes : 0; }
+
+uint32_t mi_interpreter_op_num_outputs(const mi_interpreter_t *it, uint32_t op)
+{
+    if (!it || it->state != STATE_READY || op >= it->num_nodes) return 0;
+    return it->nodes[op].outputs.count;
+}
+
+mi_status_t mi_interpreter_op_output(const mi_interpreter_t *it, uint32_t op, uint32_t k, const void **data,
+                                     size_t *bytes, int32_t *tensor_index)
+{
+    int32_t t;
+    if (!it || !data || !bytes) return MI_ERR_NULL_ARG;
+    if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
+    if (op >= it->num_nodes || k >= it->nodes[op].outputs.count) return MI_ERR_BAD_INDEX;
+    t = mi_model_i32(&it->model, it->nodes[op].outputs, k);
+    if (t < 0 || (uint32_t)t >= it->num_tensors) return MI_ERR_BAD_INDEX;
+    *data = it->tensors[t].data;
+    *bytes = it->tensors[t].bytes;
+    if (tensor_index) *tensor_index = t;
+    return MI_OK;
+}
+
+#if MI_ENABLE_OP_HOOK
+void mi_interpreter_set_op_hook(mi_interpreter_t *it, mi_op_hook_t hook, void *user)
+{
+    if (!it) return;
+    it->op_hook = hook;
+    it->op_hook_user = user;
+}
+#endif

@@ -1,0 +1,556 @@
+/* Bounds-checked .tflite reader (C twin of src/microinterp/model.py).
+ *
+ * Flatbuffer layout in brief: byte 0 holds the offset of the root table and
+ * bytes 4..7 the file identifier. A table starts with a signed offset back to
+ * its vtable; the vtable lists its own size, the table's size and one 16-bit
+ * field offset per field (0 = absent, use the schema default). Offset fields
+ * (tables, vectors, strings) hold an unsigned distance forward from the field
+ * itself. A vector is a 32-bit length followed by its elements.
+ *
+ * Every helper below checks the bytes it is about to read lie inside the
+ * model, and every index read from the model is range-checked before use.
+ * Loops run over vector lengths that were checked against the model size,
+ * and per-operator input lists are capped (MI_MAX_OP_IO), so a malicious file
+ * can neither read out of bounds nor make validation take unbounded time. */
+#include "mi/mi_model.h"
+
+#include <string.h>
+
+/* Schema field ids (position in the table's vtable). */
+enum { MODEL_OPERATOR_CODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4, MODEL_METADATA = 6 };
+enum { OPCODE_DEPRECATED_BUILTIN = 0, OPCODE_CUSTOM_CODE = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3 };
+enum { SUBGRAPH_TENSORS = 0, SUBGRAPH_INPUTS = 1, SUBGRAPH_OUTPUTS = 2, SUBGRAPH_OPERATORS = 3 };
+enum {
+    TENSOR_SHAPE = 0, TENSOR_TYPE = 1, TENSOR_BUFFER = 2, TENSOR_NAME = 3, TENSOR_QUANT = 4,
+    TENSOR_IS_VARIABLE = 5
+};
+enum { QUANT_SCALE = 2, QUANT_ZERO_POINT = 3, QUANT_DIMENSION = 6 };
+enum {
+    OP_OPCODE_INDEX = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4,
+    OP_CUSTOM_OPTIONS = 5, OP_INTERMEDIATES = 8
+};
+enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
+enum { METADATA_BUFFER = 1 };
+
+/* BuiltinOptions union type codes of the options the port parses. */
+enum {
+    OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
+    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11
+};
+
+/* Models are addressed with 32-bit positions; keep a margin so that
+ * `pos + small constant` can never wrap. */
+#define MI_MODEL_MAX_SIZE 0x7FFFFFF0u
+
+typedef struct fb_table {
+    uint32_t pos;       /* position of the table */
+    uint32_t vtable;    /* position of its vtable */
+    uint32_t vt_size;   /* bytes in the vtable */
+    uint32_t tbl_size;  /* bytes in the table (inline fields) */
+} fb_table_t;
+
+/* ------------------------------------------------------------------ raw reads */
+
+static uint32_t rd16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
+
+static int32_t as_i32(uint32_t u)
+{
+    /* two's complement reinterpretation without implementation-defined casts */
+    return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) - (int32_t)0x7FFFFFFF - 1 : (int32_t)u;
+}
+
+static int64_t as_i64(uint64_t u)
+{
+    return u >= 0x8000000000000000ull ? (int64_t)(u - 0x8000000000000000ull) - (int64_t)0x7FFFFFFFFFFFFFFFll - 1
+                                      : (int64_t)u;
+}
+
+/* True when [pos, pos + n) lies inside the model. */
+static int fb_has(const mi_model_t *m, uint64_t pos, uint64_t n)
+{
+    return pos <= m->size && n <= (uint64_t)m->size - pos;
+}
+
+/* ------------------------------------------------------------------ tables */
+
+static mi_status_t fb_table_at(const mi_model_t *m, uint64_t pos, fb_table_t *t)
+{
+    int64_t vtable;
+    if (!fb_has(m, pos, 4)) return MI_ERR_MODEL_CORRUPT;
+    vtable = (int64_t)pos - (int64_t)as_i32(rd32(m->data + pos));
+    if (vtable < 0 || !fb_has(m, (uint64_t)vtable, 4)) return MI_ERR_MODEL_CORRUPT;
+    t->pos = (uint32_t)pos;
+    t->vtable = (uint32_t)vtable;
+    t->vt_size = rd16(m->data + t->vtable);
+    t->tbl_size = rd16(m->data + t->vtable + 2);
+    if (t->vt_size < 4 || (t->vt_size & 1u) || !fb_has(m, t->vtable, t->vt_size)) return MI_ERR_MODEL_CORRUPT;
+    if (t->tbl_size < 4 || !fb_has(m, t->pos, t->tbl_size)) return MI_ERR_MODEL_CORRUPT;
+    return MI_OK;
+}
+
+/* Position of field `id` (of `width` bytes) in table `t`; 0 when absent. */
+static mi_status_t fb_field(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t width, uint32_t *pos)
+{
+    uint32_t entry = 4u + 2u * id, off;
+    *pos = 0;
+    if (entry + 2u > t->vt_size) return MI_OK; /* older schema: field absent */
+    off = rd16(m->data + t->vtable + entry);
+    if (off == 0) return MI_OK;
+    if (off < 4u || off + width > t->tbl_size) return MI_ERR_MODEL_CORRUPT;
+    *pos = t->pos + off;
+    return MI_OK;
+}
+
+static mi_status_t fb_u8(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint8_t def, uint8_t *out)
+{
+    uint32_t pos;
+    mi_status_t s = fb_field(m, t, id, 1, &pos);
+    *out = (s == MI_OK && pos) ? m->data[pos] : def;
+    return s;
+}
+
+static mi_status_t fb_i8(const mi_model_t *m, const fb_table_t *t, uint32_t id, int32_t *out)
+{
+    uint8_t u;
+    mi_status_t s = fb_u8(m, t, id, 0, &u);
+    *out = u >= 128u ? (int32_t)u - 256 : (int32_t)u;
+    return s;
+}
+
+static mi_status_t fb_u32(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t def, uint32_t *out)
+{
+    uint32_t pos;
+    mi_status_t s = fb_field(m, t, id, 4, &pos);
+    *out = (s == MI_OK && pos) ? rd32(m->data + pos) : def;
+    return s;
+}
+
+static mi_status_t fb_i32(const mi_model_t *m, const fb_table_t *t, uint32_t id, int32_t def, int32_t *out)
+{
+    uint32_t pos;
+    mi_status_t s = fb_field(m, t, id, 4, &pos);
+    *out = (s == MI_OK && pos) ? as_i32(rd32(m->data + pos)) : def;
+    return s;
+}
+
+static mi_status_t fb_u64(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint64_t *out)
+{
+    uint32_t pos;
+    mi_status_t s = fb_field(m, t, id, 8, &pos);
+    *out = (s == MI_OK && pos) ? rd64(m->data + pos) : 0;
+    return s;
+}
+
+static mi_status_t fb_f32(const mi_model_t *m, const fb_table_t *t, uint32_t id, float def, float *out)
+{
+    uint32_t pos, bits;
+    mi_status_t s = fb_field(m, t, id, 4, &pos);
+    *out = def;
+    if (s == MI_OK && pos) {
+        bits = rd32(m->data + pos);
+        memcpy(out, &bits, sizeof bits);
+    }
+    return s;
+}
+
+/* Follow the offset field `id`: position of what it points to (0 when absent). */
+static mi_status_t fb_ref(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t *target)
+{
+    uint32_t pos;
+    uint64_t dest;
+    mi_status_t s = fb_field(m, t, id, 4, &pos);
+    *target = 0;
+    if (s != MI_OK || !pos) return s;
+    dest = (uint64_t)pos + rd32(m->data + pos);
+    if (dest == pos || !fb_has(m, dest, 4)) return MI_ERR_MODEL_CORRUPT;
+    *target = (uint32_t)dest;
+    return MI_OK;
+}
+
+/* Vector field `id` whose elements are `elem` bytes each (count 0 when absent). */
+static mi_status_t fb_vector(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t elem, mi_vec_t *v)
+{
+    uint32_t at, n;
+    mi_status_t s = fb_ref(m, t, id, &at);
+    v->pos = 0;
+    v->count = 0;
+    if (s != MI_OK || !at) return s;
+    n = rd32(m->data + at);
+    if ((uint64_t)n * elem > (uint64_t)m->size - at - 4u) return MI_ERR_MODEL_CORRUPT;
+    v->pos = at + 4u;
+    v->count = n;
+    return MI_OK;
+}
+
+/* Sub-table field `id`; *present = 0 when absent. */
+static mi_status_t fb_subtable(const mi_model_t *m, const fb_table_t *t, uint32_t id, fb_table_t *sub, int *present)
+{
+    uint32_t at;
+    mi_status_t s = fb_ref(m, t, id, &at);
+    *present = 0;
+    if (s != MI_OK || !at) return s;
+    *present = 1;
+    return fb_table_at(m, at, sub);
+}
+
+/* Element `i` of a vector of tables. */
+static mi_status_t fb_vec_table(const mi_model_t *m, mi_vec_t v, uint32_t i, fb_table_t *t)
+{
+    uint64_t pos;
+    if (i >= v.count) return MI_ERR_BAD_INDEX;
+    pos = (uint64_t)v.pos + 4u * (uint64_t)i;
+    if (!fb_has(m, pos, 4)) return MI_ERR_MODEL_CORRUPT;
+    pos += rd32(m->data + pos);
+    return fb_table_at(m, pos, t);
+}
+
+#define TRY(expr)                        \
+    do {                                 \
+        mi_status_t try_s_ = (expr);     \
+        if (try_s_ != MI_OK) return try_s_; \
+    } while (0)
+
+/* ------------------------------------------------------------------ public */
+
+uint32_t mi_type_size(uint32_t type)
+{
+    switch (type) {
+    case MI_TYPE_FLOAT32: case MI_TYPE_INT32: case MI_TYPE_UINT32: return 4;
+    case MI_TYPE_FLOAT16: case MI_TYPE_INT16: case MI_TYPE_UINT16: return 2;
+    case MI_TYPE_UINT8: case MI_TYPE_INT8: case MI_TYPE_BOOL: return 1;
+    case MI_TYPE_INT64: case MI_TYPE_UINT64: case MI_TYPE_FLOAT64: case MI_TYPE_COMPLEX64: return 8;
+    case MI_TYPE_COMPLEX128: return 16;
+    default: return 0;
+    }
+}
+
+int32_t mi_model_i32(const mi_model_t *model, mi_vec_t vec, uint32_t i)
+{
+    uint64_t pos = (uint64_t)vec.pos + 4u * (uint64_t)i;
+    if (!model || i >= vec.count || !fb_has(model, pos, 4)) return INT32_MIN;
+    return as_i32(rd32(model->data + pos));
+}
+
+/* The bytes of buffer `index`: inline data, or offset/size into the file
+ * (the >2 GB layout). */
+static mi_status_t buffer_bytes(const mi_model_t *m, uint32_t index, const uint8_t **data, uint32_t *len)
+{
+    fb_table_t b;
+    uint64_t offset, size;
+    mi_vec_t v;
+    *data = NULL;
+    *len = 0;
+    TRY(fb_vec_table(m, m->buffers, index, &b));
+    TRY(fb_u64(m, &b, BUFFER_OFFSET, &offset));
+    TRY(fb_u64(m, &b, BUFFER_SIZE, &size));
+    if (offset > 1) {
+        if (!fb_has(m, offset, size)) return MI_ERR_MODEL_CORRUPT;
+        *data = m->data + offset;
+        *len = (uint32_t)size;
+        return MI_OK;
+    }
+    TRY(fb_vector(m, &b, BUFFER_DATA, 1, &v));
+    if (v.count) {
+        *data = m->data + v.pos;
+        *len = v.count;
+    }
+    return MI_OK;
+}
+
+mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_info_t *out)
+{
+    fb_table_t t, q;
+    mi_vec_t shape;
+    uint32_t i, elem;
+    uint64_t count = 1;
+    int present;
+    if (!model || !out) return MI_ERR_NULL_ARG;
+    memset(out, 0, sizeof *out);
+    TRY(fb_vec_table(model, model->tensors, index, &t));
+    TRY(fb_vector(model, &t, TENSOR_SHAPE, 4, &shape));
+    if (shape.count > MI_MAX_DIMS) return MI_ERR_UNSUPPORTED_SHAPE;
+    out->rank = (uint8_t)shape.count;
+    for (i = 0; i < shape.count; i++) {
+        int32_t d = mi_model_i32(model, shape, i);
+        if (d < 0) return MI_ERR_MODEL_INVALID; /* dynamic or negative shape */
+        out->dims[i] = d;
+        count *= (uint64_t)d;
+        if (count > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
+    }
+    TRY(fb_u8(model, &t, TENSOR_TYPE, 0, &out->type));
+    TRY(fb_u32(model, &t, TENSOR_BUFFER, 0, &out->buffer));
+    TRY(fb_vector(model, &t, TENSOR_NAME, 1, &out->name));
+    TRY(fb_u8(model, &t, TENSOR_IS_VARIABLE, 0, &out->is_variable));
+    out->is_variable = out->is_variable ? 1 : 0;
+    elem = mi_type_size(out->type);
+    if (count * elem > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
+    out->count = (uint32_t)count;
+    out->bytes = (uint32_t)count * elem;
+
+    /* buffer: model.py accepts index 0 when the model has no buffers at all */
+    if (out->buffer >= (model->buffers.count ? model->buffers.count : 1u)) return MI_ERR_MODEL_CORRUPT;
+    if (model->buffers.count) {
+        const uint8_t *blob;
+        uint32_t len;
+        TRY(buffer_bytes(model, out->buffer, &blob, &len));
+        if (len) {
+            uint32_t align = elem > 8u ? 8u : elem;
+            if (elem == 0 || len != out->bytes) return MI_ERR_MODEL_INVALID;
+            if (align > 1u && ((uintptr_t)blob & (uintptr_t)(align - 1u))) return MI_ERR_MODEL_MISALIGNED;
+            out->data = blob;
+        }
+    }
+
+    TRY(fb_subtable(model, &t, TENSOR_QUANT, &q, &present));
+    if (present) {
+        TRY(fb_vector(model, &q, QUANT_SCALE, 4, &out->scales));
+        TRY(fb_vector(model, &q, QUANT_ZERO_POINT, 8, &out->zero_points));
+        TRY(fb_i32(model, &q, QUANT_DIMENSION, 0, &out->quantized_dimension));
+        if (out->scales.count == 0) {
+            out->zero_points.count = 0; /* no scales: not quantized (model.py: quant None) */
+        } else {
+            if (out->zero_points.count != 0 && out->zero_points.count != out->scales.count)
+                return MI_ERR_MODEL_INVALID;
+            /* TFLM accepts a quantized_dimension past the rank (person_detect's biases) */
+            if (out->scales.count > 1 &&
+                (out->quantized_dimension < 0 ||
+                 (out->quantized_dimension < (int32_t)out->rank &&
+                  (uint32_t)out->dims[out->quantized_dimension] != out->scales.count)))
+                return MI_ERR_MODEL_INVALID;
+        }
+    }
+    return MI_OK;
+}
+
+float mi_model_scale(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel)
+{
+    uint32_t bits;
+    float f = 0.0f;
+    uint64_t pos;
+    if (!model || !tensor || channel >= tensor->scales.count) return 0.0f;
+    pos = (uint64_t)tensor->scales.pos + 4u * (uint64_t)channel;
+    if (!fb_has(model, pos, 4)) return 0.0f;
+    bits = rd32(model->data + pos);
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+int32_t mi_model_zero_point(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel)
+{
+    int64_t zp;
+    uint64_t pos;
+    if (!model || !tensor || channel >= tensor->zero_points.count) return 0;
+    pos = (uint64_t)tensor->zero_points.pos + 8u * (uint64_t)channel;
+    if (!fb_has(model, pos, 8)) return 0;
+    zp = as_i64(rd64(model->data + pos));
+    if (zp > INT32_MAX) return INT32_MAX;
+    if (zp < INT32_MIN) return INT32_MIN;
+    return (int32_t)zp;
+}
+
+/* Check every element of an int32 index vector lies in [lowest, n). */
+static mi_status_t check_indices(const mi_model_t *m, mi_vec_t v, int32_t lowest, uint32_t n)
+{
+    uint32_t i;
+    if (v.count > MI_MAX_OP_IO) return MI_ERR_MODEL_TOO_LARGE;
+    for (i = 0; i < v.count; i++) {
+        int32_t x = mi_model_i32(m, v, i);
+        if (x < lowest || (x >= 0 && (uint32_t)x >= n)) return MI_ERR_MODEL_CORRUPT;
+    }
+    return MI_OK;
+}
+
+mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *out)
+{
+    fb_table_t o, code, opts;
+    uint32_t opcode_index;
+    int32_t deprecated, builtin;
+    mi_vec_t custom_options;
+    int present;
+    if (!model || !out) return MI_ERR_NULL_ARG;
+    memset(out, 0, sizeof *out);
+    TRY(fb_vec_table(model, model->operators, index, &o));
+    TRY(fb_u32(model, &o, OP_OPCODE_INDEX, 0, &opcode_index));
+    if (opcode_index >= model->opcodes.count) return MI_ERR_MODEL_CORRUPT;
+    TRY(fb_vec_table(model, model->opcodes, opcode_index, &code));
+    TRY(fb_i8(model, &code, OPCODE_DEPRECATED_BUILTIN, &deprecated));
+    TRY(fb_i32(model, &code, OPCODE_BUILTIN, 0, &builtin));
+    TRY(fb_i32(model, &code, OPCODE_VERSION, 1, &out->version));
+    TRY(fb_vector(model, &code, OPCODE_CUSTOM_CODE, 1, &out->custom_code));
+    out->builtin_code = builtin > deprecated ? builtin : deprecated;
+
+    TRY(fb_vector(model, &o, OP_INPUTS, 4, &out->inputs));
+    TRY(fb_vector(model, &o, OP_OUTPUTS, 4, &out->outputs));
+    TRY(fb_vector(model, &o, OP_INTERMEDIATES, 4, &out->intermediates));
+    TRY(check_indices(model, out->inputs, -1, model->tensors.count));
+    TRY(check_indices(model, out->outputs, 0, model->tensors.count));
+    TRY(check_indices(model, out->intermediates, 0, model->tensors.count));
+    TRY(fb_vector(model, &o, OP_CUSTOM_OPTIONS, 1, &custom_options));
+    TRY(fb_u8(model, &o, OP_OPTIONS_TYPE, 0, &out->options_type));
+    TRY(fb_subtable(model, &o, OP_OPTIONS, &opts, &present));
+    if (present && out->options_type != 0) out->options = opts.pos;
+    return MI_OK;
+}
+
+static mi_status_t options_table(const mi_model_t *m, const mi_op_info_t *op, uint8_t type, fb_table_t *t,
+                                 int *present)
+{
+    *present = 0;
+    if (!op->options) return MI_OK;
+    if (op->options_type != type) return MI_ERR_MODEL_INVALID; /* options of another op */
+    *present = 1;
+    return fb_table_at(m, op->options, t);
+}
+
+mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi_options_t *out)
+{
+    fb_table_t t;
+    int p = 0;
+    if (!model || !op || !out) return MI_ERR_NULL_ARG;
+    memset(out, 0, sizeof *out);
+    switch (op->builtin_code) {
+    case MI_OP_CONV_2D: {
+        mi_conv_options_t *c = &out->conv;
+        c->dilation_w_factor = c->dilation_h_factor = 1;
+        TRY(options_table(model, op, OPTIONS_CONV2D, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &c->padding));
+        TRY(fb_i32(model, &t, 1, 0, &c->stride_w));
+        TRY(fb_i32(model, &t, 2, 0, &c->stride_h));
+        TRY(fb_u8(model, &t, 3, 0, &c->fused_activation_function));
+        TRY(fb_i32(model, &t, 4, 1, &c->dilation_w_factor));
+        TRY(fb_i32(model, &t, 5, 1, &c->dilation_h_factor));
+        return fb_u8(model, &t, 6, 0, &c->quantized_bias_type);
+    }
+    case MI_OP_DEPTHWISE_CONV_2D: {
+        mi_depthwise_options_t *d = &out->depthwise;
+        d->dilation_w_factor = d->dilation_h_factor = 1;
+        TRY(options_table(model, op, OPTIONS_DEPTHWISE, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &d->padding));
+        TRY(fb_i32(model, &t, 1, 0, &d->stride_w));
+        TRY(fb_i32(model, &t, 2, 0, &d->stride_h));
+        TRY(fb_i32(model, &t, 3, 0, &d->depth_multiplier));
+        TRY(fb_u8(model, &t, 4, 0, &d->fused_activation_function));
+        TRY(fb_i32(model, &t, 5, 1, &d->dilation_w_factor));
+        return fb_i32(model, &t, 6, 1, &d->dilation_h_factor);
+    }
+    case MI_OP_AVERAGE_POOL_2D:
+    case MI_OP_MAX_POOL_2D: {
+        mi_pool_options_t *o = &out->pool;
+        TRY(options_table(model, op, OPTIONS_POOL2D, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &o->padding));
+        TRY(fb_i32(model, &t, 1, 0, &o->stride_w));
+        TRY(fb_i32(model, &t, 2, 0, &o->stride_h));
+        TRY(fb_i32(model, &t, 3, 0, &o->filter_width));
+        TRY(fb_i32(model, &t, 4, 0, &o->filter_height));
+        return fb_u8(model, &t, 5, 0, &o->fused_activation_function);
+    }
+    case MI_OP_FULLY_CONNECTED: {
+        mi_fully_connected_options_t *f = &out->fully_connected;
+        TRY(options_table(model, op, OPTIONS_FULLY_CONNECTED, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &f->fused_activation_function));
+        TRY(fb_u8(model, &t, 1, 0, &f->weights_format));
+        TRY(fb_u8(model, &t, 2, 0, &f->keep_num_dims));
+        TRY(fb_u8(model, &t, 3, 0, &f->asymmetric_quantize_inputs));
+        return fb_u8(model, &t, 4, 0, &f->quantized_bias_type);
+    }
+    case MI_OP_SOFTMAX:
+        TRY(options_table(model, op, OPTIONS_SOFTMAX, &t, &p));
+        if (!p) return MI_OK;
+        return fb_f32(model, &t, 0, 0.0f, &out->softmax.beta);
+    case MI_OP_ADD:
+        out->add.pot_scale_int16 = 1;
+        TRY(options_table(model, op, OPTIONS_ADD, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
+        return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
+    default:
+        return MI_OK; /* no options the port reads */
+    }
+}
+
+const char *mi_op_name(int32_t builtin_code)
+{
+    switch (builtin_code) {
+    case MI_OP_ADD: return "ADD";
+    case MI_OP_AVERAGE_POOL_2D: return "AVERAGE_POOL_2D";
+    case MI_OP_CONV_2D: return "CONV_2D";
+    case MI_OP_DEPTHWISE_CONV_2D: return "DEPTHWISE_CONV_2D";
+    case MI_OP_DEQUANTIZE: return "DEQUANTIZE";
+    case MI_OP_FULLY_CONNECTED: return "FULLY_CONNECTED";
+    case MI_OP_MAX_POOL_2D: return "MAX_POOL_2D";
+    case MI_OP_RESHAPE: return "RESHAPE";
+    case MI_OP_SOFTMAX: return "SOFTMAX";
+    case MI_OP_CUSTOM: return "CUSTOM";
+    case MI_OP_QUANTIZE: return "QUANTIZE";
+    default: return "BUILTIN";
+    }
+}
+
+mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
+{
+    fb_table_t root, sg, tbl;
+    mi_vec_t subgraphs, metadata;
+    uint32_t i;
+    if (!model || !data) return MI_ERR_NULL_ARG;
+    memset(model, 0, sizeof *model);
+    if (size < 8) return MI_ERR_MODEL_TRUNCATED;
+    if (size > MI_MODEL_MAX_SIZE) return MI_ERR_MODEL_TOO_LARGE;
+    model->data = (const uint8_t *)data;
+    model->size = (uint32_t)size;
+    if (memcmp(model->data + 4, "TFL3", 4) != 0) return MI_ERR_MODEL_IDENTIFIER;
+    if (!fb_has(model, rd32(model->data), 4)) return MI_ERR_MODEL_TRUNCATED;
+    TRY(fb_table_at(model, rd32(model->data), &root));
+    TRY(fb_vector(model, &root, MODEL_OPERATOR_CODES, 4, &model->opcodes));
+    TRY(fb_vector(model, &root, MODEL_SUBGRAPHS, 4, &subgraphs));
+    TRY(fb_vector(model, &root, MODEL_BUFFERS, 4, &model->buffers));
+    TRY(fb_vector(model, &root, MODEL_METADATA, 4, &metadata));
+    if (subgraphs.count == 0) return MI_ERR_MODEL_INVALID;
+
+    for (i = 0; i < model->opcodes.count; i++) {
+        mi_vec_t name;
+        TRY(fb_vec_table(model, model->opcodes, i, &tbl));
+        TRY(fb_vector(model, &tbl, OPCODE_CUSTOM_CODE, 1, &name));
+    }
+    for (i = 0; i < model->buffers.count; i++) {
+        const uint8_t *blob;
+        uint32_t len;
+        TRY(buffer_bytes(model, i, &blob, &len));
+    }
+    for (i = 0; i < metadata.count; i++) {
+        uint32_t buffer;
+        TRY(fb_vec_table(model, metadata, i, &tbl));
+        TRY(fb_u32(model, &tbl, METADATA_BUFFER, 0, &buffer));
+        if (buffer >= model->buffers.count) return MI_ERR_MODEL_CORRUPT;
+    }
+
+    TRY(fb_vec_table(model, subgraphs, 0, &sg));
+    model->subgraph = sg.pos;
+    TRY(fb_vector(model, &sg, SUBGRAPH_TENSORS, 4, &model->tensors));
+    TRY(fb_vector(model, &sg, SUBGRAPH_INPUTS, 4, &model->inputs));
+    TRY(fb_vector(model, &sg, SUBGRAPH_OUTPUTS, 4, &model->outputs));
+    TRY(fb_vector(model, &sg, SUBGRAPH_OPERATORS, 4, &model->operators));
+    if (model->tensors.count > MI_MAX_TENSORS || model->operators.count > MI_MAX_TENSORS)
+        return MI_ERR_MODEL_TOO_LARGE;
+    for (i = 0; i < model->tensors.count; i++) {
+        mi_tensor_info_t t;
+        TRY(mi_model_tensor(model, i, &t));
+    }
+    TRY(check_indices(model, model->inputs, 0, model->tensors.count));
+    TRY(check_indices(model, model->outputs, 0, model->tensors.count));
+    for (i = 0; i < model->operators.count; i++) {
+        mi_op_info_t op;
+        TRY(mi_model_op(model, i, &op));
+    }
+    return MI_OK;
+}

@@ -1,0 +1,38 @@
+/* The static op registry: every kernel the port ships, listed explicitly
+ * (twin of src/microinterp/kernels/__init__.py). Nothing registers itself. */
+#include <string.h>
+
+#include "mi/mi_kernels.h"
+
+static const mi_registration_t *const builtin_kernels[] = {
+    &mi_registration_add,
+    &mi_registration_average_pool_2d,
+    &mi_registration_conv_2d,
+    &mi_registration_depthwise_conv_2d,
+    &mi_registration_dequantize,
+    &mi_registration_fully_connected,
+    &mi_registration_max_pool_2d,
+    &mi_registration_quantize,
+    &mi_registration_reshape,
+    &mi_registration_softmax,
+};
+
+const mi_resolver_t mi_builtin_resolver = {
+    builtin_kernels, (uint32_t)(sizeof builtin_kernels / sizeof builtin_kernels[0])};
+
+const mi_registration_t *mi_resolver_find(const mi_resolver_t *resolver, const mi_model_t *model,
+                                          const mi_op_info_t *op)
+{
+    uint32_t i;
+    if (!resolver || !model || !op) return NULL;
+    for (i = 0; i < resolver->count; i++) {
+        const mi_registration_t *reg = resolver->registrations[i];
+        if (!reg || reg->builtin_code != op->builtin_code) continue;
+        if (op->builtin_code != MI_OP_CUSTOM) return reg;
+        /* custom op: match its custom_code (bounded compare, not NUL-terminated) */
+        if (reg->name && strlen(reg->name) == op->custom_code.count &&
+            memcmp(reg->name, model->data + op->custom_code.pos, op->custom_code.count) == 0)
+            return reg;
+    }
+    return NULL;
+}

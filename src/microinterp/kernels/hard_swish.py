@@ -10,8 +10,8 @@ around the multiply, or a rounding right shift), mapped to [0, 1], combined with
 a *truncating* doubling high mul, and finally right-shifted with gemmlowp's
 int16 ``RoundingDivideByPOT``. Quirks kept: the int16 mask of that shift turns
 into -1 for shifts >= 16; adding the output zero point wraps in int16 before
-the clamp to int8. The multipliers are quantized from float32 ratios and rounded
-from Q31 to Q15 by ``DownScaleInt32ToInt16Multiplier``.
+the clamp to int8. The multipliers are quantized from double ratios (of the float32
+scales) and rounded from Q31 to Q15 by ``DownScaleInt32ToInt16Multiplier``.
 """
 
 from __future__ import annotations
@@ -48,10 +48,11 @@ def prepare(node: Node) -> OpData:
         raise node.unsupported(f"input {src.type_name} is not supported (float32, int8)")
     hires_input_scale = np.float32(1.0 / 128.0) * np.float32(src.scale)
     reluish_scale = np.float32(3.0) / np.float32(32768.0)
-    out_mult, out_exp = quant.quantize_multiplier(float(hires_input_scale / np.float32(dst.scale)))
+    # the float32 hires scale, then *double* divisions (cvtss2sd + divsd in the oracle wheel)
+    out_mult, out_exp = quant.quantize_multiplier(float(hires_input_scale) / float(np.float32(dst.scale)))
     if out_exp > 0:
         raise node.fail(f"output multiplier exponent {out_exp} > 0: input scale too large for the output scale")
-    rel_mult, rel_exp = quant.quantize_multiplier(float(hires_input_scale / reluish_scale))
+    rel_mult, rel_exp = quant.quantize_multiplier(float(hires_input_scale) / float(reluish_scale))
     return OpData("int8", src.zero_point, dst.zero_point,
                   quant.downscale_int32_to_int16_multiplier(out_mult), out_exp,
                   quant.downscale_int32_to_int16_multiplier(rel_mult), rel_exp)

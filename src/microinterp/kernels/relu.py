@@ -2,7 +2,7 @@
 
 Quantized RELU in TFLM is a *requantization*: every value is rescaled from the
 input to the output scale with ``MultiplyByQuantizedMultiplier`` (multiplier
-from ``input_scale / output_scale`` divided in float32), then clamped below at
+from ``input_scale / output_scale`` divided in double), then clamped below at
 the output zero point. int16 requires zero points of 0. float32 keeps -0.0 and
 NaN as TFLM's ``val < 0 ? 0 : val`` does.
 """
@@ -42,8 +42,9 @@ def prepare(node: Node) -> OpData:
     if src.type_name == "INT16" and (src.zero_point != 0 or dst.zero_point != 0):
         raise node.fail("int16 input and output must be symmetric (zero point 0)")
     qmin, qmax = quant.dtype_range(dst.dtype)
-    # float32 division, then widened: static_cast<double>(in_scale / out_scale)
-    real = float(np.float32(src.scale) / np.float32(dst.scale))
+    # double division of the float32 scales: the tflite-micro wheel (our oracle) compiles
+    # this as cvtss2sd + divsd, although the older source reads static_cast<double>(a / b)
+    real = float(np.float32(src.scale)) / float(np.float32(dst.scale))
     mult, shift = quant.quantize_multiplier(real)
     act_min = max(qmin, dst.zero_point + quant.round_half_away(float(np.float32(0.0) / np.float32(dst.scale))))
     return OpData(src.type_name.lower(), mult, shift, src.zero_point, dst.zero_point, act_min, qmax)

@@ -15,10 +15,10 @@ Paths, as TFLM runs them:
 
 * **int8** (int8 input/feature weights/output; int16 or int8 time weights and
   state; int32 bias): feature dot in int32, rescaled by ``effective_scale_1``
-  (``input*feature/state`` multiplied in *float32*, then quantized), clamped to
+  (``input*feature/state`` in double, then quantized), clamped to
   the state type, plus the state zero point (stored with a C-style wrap); time
   dot of ``(state - state_zp) * time_weight`` in int32; bias + rank sum in int32;
-  rescaled by ``effective_scale_2`` (``state*time/output`` in float32); output
+  rescaled by ``effective_scale_2`` (``state*time/output`` in double); output
   zero point; clamp to int8. The fused activation is *ignored* on this path, as
   in TFLM.
 * **float32**: the same in float32, each dot product accumulated sequentially
@@ -58,10 +58,6 @@ class OpData:
     state_zero_point: int = 0
     state_min: int = 0
     state_max: int = 0
-
-
-def _f32(x: float) -> np.float32:
-    return np.float32(x)
 
 
 def prepare(node: Node) -> OpData:
@@ -117,10 +113,12 @@ def prepare(node: Node) -> OpData:
     for t in (x, wf, wt, bias, state, y):
         if t.quant is None:
             raise node.fail(f"tensor {t.name!r} needs quantization parameters")
-    scale_1 = float(_f32(x.scale) * _f32(wf.scale) / _f32(state.scale))
-    state_time = _f32(state.scale) * _f32(wt.scale)
-    scale_2 = float(state_time / _f32(y.scale))
-    if not abs(float(_f32(bias.scale)) - float(state_time)) < 1e-5:
+    # double arithmetic on the float32 scales (the oracle wheel's PrepareSvdf: cvtss2sd,
+    # mulsd, divsd); products of two float32 values are exact in double
+    scale_1 = float(x.scale) * float(wf.scale) / float(state.scale)
+    state_time = float(state.scale) * float(wt.scale)
+    scale_2 = state_time / float(y.scale)
+    if not abs(float(bias.scale) - state_time) < 1e-5:
         raise node.fail(f"bias scale {bias.scale} must equal state scale * time weights scale ({state_time})")
     smin, smax = quant.dtype_range(state.dtype)
     node.request_scratch(batch * filters * 4)

@@ -17,7 +17,7 @@ across invocations, zeroed by ``reset()`` -- int8 to its zero point):
 Integer path (int8 activations x int8 weights, int32 bias, int16 cell; or
 int16 activations with int64 bias): each FC is a per-tensor integer
 ``FullyConnected`` into int16 at scale 2^-12 (multiplier
-``double(float(s_in * s_w)) / 2^-12``), the two FC results are added with int16
+``double(s_in) * double(s_w) / 2^-12``), the two FC results are added with int16
 saturation, gates use the int16 LUT sigmoid/tanh (Q3.12 -> Q0.15), products are
 ``MulElementwise`` with multipliers ``2^-15 * s_c / s_c``, ``2^-15 * 2^-15 / s_c``
 and ``2^-15 * 2^-15 / s_h`` (+ the hidden zero point); ``tanh(c)`` uses the
@@ -89,8 +89,9 @@ class OpData:
 
 def _fc_multiplier(in_scale: float, w_scale: float) -> tuple[int, int]:
     """TFLM ``GetQuantizedConvolutionMultipler`` into the 2^-12 gate scale: the scale
-    product is taken in *float32*, then divided in double."""
-    product = float(np.float32(in_scale) * np.float32(w_scale))
+    product and quotient are taken in double (the oracle wheel widens both float32
+    scales with cvtss2sd before mulsd/divsd)."""
+    product = float(np.float32(in_scale)) * float(np.float32(w_scale))
     return quant.quantize_multiplier(product / float(_GATE_INPUT_SCALE))
 
 

@@ -16,9 +16,11 @@ from . import (
     div,
     fully_connected,
     hard_swish,
+    leaky_relu,
     logistic,
     max_pool_2d,
     maximum,
+    mean,
     minimum,
     mul,
     pad,
@@ -32,6 +34,7 @@ from . import (
     sub,
     svdf,
     tanh,
+    transpose,
     transpose_conv,
     unidirectional_sequence_lstm,
 )
@@ -63,4 +66,7 @@ BUILTIN_KERNELS: list[Registration] = [
     pad.REGISTRATION,
     padv2.REGISTRATION,
     strided_slice.REGISTRATION,
+    leaky_relu.REGISTRATION,
+    transpose.REGISTRATION,
+    mean.REGISTRATION,
 ]

@@ -1,0 +1,68 @@
+"""LEAKY_RELU (TFLM: kernels/leaky_relu.cc + leaky_relu_common.cc;
+C twin: firmware/src/kernels/mi_leaky_relu.c).
+
+float32: ``x > 0 ? x : x * alpha`` with alpha as the float32 the model stores
+(so -0.0 and NaN take the alpha branch). int8/int16 requantize with two
+multipliers: ``s_in / s_out`` for x >= zero point ("identity") and
+``s_in * alpha / s_out`` below it, both computed in double from the float32
+values (what the oracle build's prepare does; the mirrored source multiplies
+in float32 first). A negative alpha gives a negative multiplier, which TFLM
+applies as ``-MultiplyByQuantizedMultiplier(x, -m)``; reproduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+
+INPUT, OUTPUT = 0, 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    type_name: str
+    alpha: np.float32 = np.float32(0)
+    input_offset: int = 0
+    output_offset: int = 0
+    identity_multiplier: int = 0
+    identity_shift: int = 0
+    alpha_multiplier: int = 0  # magnitude; the sign is in alpha_negative
+    alpha_shift: int = 0
+    alpha_negative: bool = False
+
+
+def prepare(node: Node) -> OpData:
+    src, dst = node.input(INPUT), node.output(OUTPUT)
+    if src.type_name != dst.type_name:
+        raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
+    alpha = np.float32(getattr(node.options, "alpha", 0.0) or 0.0)
+    if src.type_name == "FLOAT32":
+        return OpData("FLOAT32", alpha)
+    if src.type_name not in ("INT8", "INT16"):
+        raise node.unsupported(f"type {src.type_name} is not supported (float32, int8, int16)")
+    s_in, s_out = float(src.scale), float(dst.scale)
+    m_alpha, sh_alpha = quant.quantize_multiplier(s_in * float(alpha) / s_out)
+    m_id, sh_id = quant.quantize_multiplier(s_in / s_out)
+    return OpData(src.type_name, alpha, src.zero_point, dst.zero_point, m_id, sh_id,
+                  abs(m_alpha), sh_alpha, m_alpha < 0)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    if data.type_name == "FLOAT32":
+        out[...] = np.where(x > np.float32(0), x, x * data.alpha)
+        return
+    v = x.astype(np.int64) - data.input_offset
+    identity = quant.multiply_by_quantized_multiplier(v, data.identity_multiplier, data.identity_shift)
+    scaled = quant.multiply_by_quantized_multiplier(v, data.alpha_multiplier, data.alpha_shift)
+    leaky = -scaled if data.alpha_negative else scaled
+    qmin, qmax = quant.dtype_range(out.dtype)
+    out[...] = np.clip(data.output_offset + np.where(v >= 0, identity, leaky), qmin, qmax)
+
+
+REGISTRATION = Registration("LEAKY_RELU", prepare, invoke)

@@ -5,8 +5,9 @@ keep_num_dims (rank-3 input), extreme scales and zero points.
 
 Only configurations TFLM accepts are drawn: the bias scale equals
 input*weight scale (TFLM rejects a per-tensor bias scale more than 2 % of
-an output step away), weights are symmetric (TFLM DCHECKs a zero weight zero
-point), and the effective scale keeps the multiplier shift <= 30.
+an output step away) and the effective scale keeps the multiplier shift
+<= 30. Per-tensor weights sometimes have a non-zero zero point, which TFLM
+only DCHECKs (compiled out in the oracle) and applies as ``weights_offset``.
 """
 
 import numpy as np
@@ -50,8 +51,11 @@ def fc_case(draw) -> dict:
         out_scale = typical * 2.0 ** draw(st.integers(-12, 12))
     else:
         out_scale = typical * draw(st.floats(0.125, 4.0))
+    # Per-tensor weights may carry a zero point: TFLM only DCHECKs it (compiled out in its release
+    # build) and applies it as weights_offset; per-channel kernels ignore it.
+    w_zp = 0 if per_channel or draw(st.booleans()) else draw(st.integers(-127, 127))
     case.update(in_scale=in_scale, w_scales=w_scales, out_scale=float(np.float32(out_scale)),
-                in_zp=draw(zero_points(act_dtype)), out_zp=draw(zero_points(act_dtype)))
+                in_zp=draw(zero_points(act_dtype)), out_zp=draw(zero_points(act_dtype)), w_zp=w_zp)
     return case
 
 
@@ -69,7 +73,7 @@ def build(case: dict, rng: np.random.Generator) -> tuple[bytes, np.ndarray]:
         act_dtype = case["act_dtype"]
         x = b.add_input("x", case["in_shape"], act_dtype, scale=case["in_scale"], zero_point=case["in_zp"])
         w_scales = np.array(case["w_scales"], np.float32)
-        w = b.add_constant("w", int_array(rng, (n, k), "int8"), scale=w_scales, zero_point=0,
+        w = b.add_constant("w", int_array(rng, (n, k), "int8"), scale=w_scales, zero_point=case["w_zp"],
                            quantized_dimension=0)
         bias_scales = (np.float32(case["in_scale"]) * w_scales).astype(np.float32)
         bias = -1

@@ -228,6 +228,8 @@ def valid_hints(requests: Sequence[BufferRequest], hints: Sequence[AliasHint] | 
         ra, rb = requests[a], requests[b]
         if ra.offline_offset != ONLINE or rb.offline_offset != ONLINE or rb.last_use != ra.first_use:
             continue
+        if ra.size == 0 or rb.size == 0:
+            continue  # nothing to share
         ga, gb = group_of[a], group_of[b]
         if ga == gb:
             continue
@@ -357,10 +359,14 @@ def _portfolio(requests: Sequence[BufferRequest], kept: Sequence[AliasHint], bes
 
 
 def lower_bound(requests: Sequence[BufferRequest], hints: Sequence[AliasHint] | None = None) -> int:
-    """Largest total size of buffers live at the same time (after merging the
-    valid alias ``hints``, if any): no plan of these buffers is smaller."""
+    """Largest total size of buffers live at the same time: no plan of these
+    buffers is smaller. With alias ``hints``, the smaller of that and the same
+    bound over the buffers merged along the valid hints (a plan may take the
+    hints or leave them, as ``plan_best`` does)."""
     if hints:
-        requests, _ = _merge(requests, valid_hints(requests, hints))
+        kept = valid_hints(requests, hints)
+        if kept:
+            return min(lower_bound(requests), lower_bound(_merge(requests, kept)[0]))
     times = {t for r in requests for t in (r.first_use, r.last_use)}
     best = 0
     for t in times:

@@ -698,3 +698,17 @@ def multiply_by_quantized_multiplier_fast(
     right = np.maximum(-shift, 0)
     half = (np.int64(1) << right) >> 1  # 2**(r-1), or 0 for r == 0
     return (high + half - ((high < 0) & (right > 0))) >> right
+
+
+def clamp_float_exact(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """TFLM's ``ActivationFunctionWithMinMax`` on float32 with C++'s exact semantics,
+    ``std::min(std::max(x, lo), hi)`` where ``std::max(a, b) = (a < b) ? b : a``.
+
+    Unlike ``np.maximum``/``np.minimum`` (used by ``clamp_float``), this keeps the
+    sign of zero as TFLM does: RELU of -0.0 is -0.0 in TFLM (numpy's SIMD maximum
+    returns +0.0), and NaN passes through.
+    """
+    x = np.asarray(x, np.float32)
+    lo32, hi32 = np.float32(lo), np.float32(hi)
+    y = np.where(x < lo32, lo32, x)
+    return np.where(hi32 < y, hi32, y)

@@ -120,3 +120,28 @@ def test_simple_add_model():
     mi = Interpreter.from_bytes(model)
     rng = np.random.default_rng(5)
     compare_with_tflm(model, [[random_input(mi.get_input_details(i), rng) for i in range(2)]])
+
+
+@requires_tflm
+@pytest.mark.parametrize("act", ACTIVATIONS)
+def test_add_float_signed_zero_and_nan_bits(act):
+    """Float ADD keeps TFLM's exact bits, not just equal values: (-0) + (-0) stays -0.0 through
+    RELU (std::max keeps its first argument on ties), NaN and infinities pass the clamp as in C."""
+    from oracle import tflm_runtime
+
+    values = np.array([-0.0, 0.0, np.nan, np.inf, -np.inf, 1.0, -1.0, 6.0, 7.5, -3.0e38], np.float32)
+    a = np.repeat(values, values.size)
+    b = np.tile(values, values.size)
+    builder = ModelBuilder()
+    x1 = builder.add_input("x1", a.shape, "float32")
+    x2 = builder.add_input("x2", b.shape, "float32")
+    y = builder.add_output("y", a.shape, "float32")
+    builder.add_operator("ADD", [x1, x2], [y], fused_activation_function=act)
+    model = builder.build()
+    mi = Interpreter.from_bytes(model)
+    tf = tflm_runtime.Interpreter.from_bytes(model, arena_size=1 << 16)
+    for it in (mi, tf):
+        it.set_input(a, 0)
+        it.set_input(b, 1)
+        it.invoke()
+    assert np.array_equal(mi.get_output(0).view(np.uint32), tf.get_output(0).view(np.uint32))

@@ -10,11 +10,13 @@ zero point, and a VALID window fits the image.
 """
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import ACTIVATIONS, int_array, scales, seeds, zero_points
 
+from microinterp import Interpreter
 from microinterp.builder import ModelBuilder
 
 
@@ -86,3 +88,27 @@ def test_average_pool_global_window():
     b.add_operator("AVERAGE_POOL_2D", [x], [y], padding="VALID", stride_h=25, stride_w=5, filter_height=25,
                    filter_width=5)
     compare_with_tflm(b.build(), [[int_array(rng, (1, 25, 5, 64), "int8")]])
+
+
+@requires_tflm
+@pytest.mark.parametrize("op", ["MAX_POOL_2D", "AVERAGE_POOL_2D"])
+def test_float_pooling_keeps_tflm_bits(op):
+    """Float pooling matches TFLM bit for bit, not just by value: windows of +0.0/-0.0 ties (the
+    running std::max keeps the first of equal values) and RELU of -0.0 keep the sign of zero."""
+    from oracle import tflm_runtime
+
+    rng = np.random.default_rng(9)
+    data = rng.choice(np.array([0.0, -0.0, -0.0, 1.5, -2.0], np.float32), (1, 6, 6, 3))
+    for act in ACTIVATIONS:
+        b = ModelBuilder()
+        x = b.add_input("x", data.shape, "float32")
+        y = b.add_output("y", (1, 3, 3, 3), "float32")
+        b.add_operator(op, [x], [y], padding="SAME", stride_h=2, stride_w=2, filter_height=2, filter_width=3,
+                       fused_activation_function=act)
+        model = b.build()
+        mi = Interpreter.from_bytes(model)
+        tf = tflm_runtime.Interpreter.from_bytes(model, arena_size=1 << 16)
+        for it in (mi, tf):
+            it.set_input(data, 0)
+            it.invoke()
+        assert np.array_equal(mi.get_output(0).view(np.uint32), tf.get_output(0).view(np.uint32)), act

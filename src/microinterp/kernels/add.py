@@ -125,7 +125,8 @@ def _scaled_input(x: np.ndarray, offset: int, left_shift: int, multiplier: int, 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
     a, b, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
     if data.kind == "float32":
-        result = quant.clamp_float(a + b, data.act_min, data.act_max)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf = NaN and overflow, as in C
+            result = quant.clamp_float_exact(a + b, data.act_min, data.act_max)
     elif data.kind == "int32":
         result = quant.wrap_int32(a.astype(np.int64) + b.astype(np.int64))
     else:

@@ -198,7 +198,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if data.kind == "float32":
         total = _float_matmul(x, w)
         total = total + (bias if bias is not None else np.float32(0.0))
-        out.reshape(data.batches, data.output_depth)[...] = quant.clamp_float(total, data.act_min, data.act_max)
+        out.reshape(data.batches, data.output_depth)[...] = quant.clamp_float_exact(total, data.act_min, data.act_max)
         return
 
     # Every partial sum is an integer below 2**53, so the float64 BLAS product is exact.

@@ -164,4 +164,5 @@ def _end_vector_takes_length() -> bool:
     """flatbuffers < 2.0 takes the element count in EndVector; newer ones do not."""
     import inspect
 
-    return len(inspect.signature(flatbuffers.Builder.EndVector).parameters) > 1
+    params = list(inspect.signature(flatbuffers.Builder.EndVector).parameters.values())[1:]
+    return bool(params) and params[0].default is inspect.Parameter.empty

@@ -79,7 +79,7 @@ def _tflm_with_offline(model: Model, offsets: list[int], target: str) -> tuple[T
     tensors fixed, scratch placed online by TFLM's greedy planner."""
     pin = plan_input(model, offline_offsets=offsets)
     head = plan_greedy(pin.requests)
-    return (tflm_arena(model, target, plan_size=head.size, n_planned=len(pin.requests), offline=True),
+    return (tflm_arena(model, target, plan_size=head.size, n_planned=len(pin.requests), offline_offsets=offsets),
             list(pin.requests))
 
 

@@ -487,7 +487,7 @@ def _quant_channels(t: Tensor) -> int:
 
 def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
                  n_planned: int, record: dict[str, int] | None = None,
-                 offline: bool = False) -> str:
+                 offline_offsets: Sequence[int] | None = None) -> str:
     """Replay ``AllocateTensors()`` on ``arena_size`` bytes; return the phase
     reached. Raises ``ArenaExhausted`` where TFLM would fail. ``record`` (if
     given) receives the persistent bytes requested per category."""
@@ -562,10 +562,12 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
     arena.temporary(s("size_t") * nsub, a("size_t"))
     n_tensors = sum(len(sg.tensors) for sg in model.subgraphs)
     arena.temporary(s("AllocationInfo") * (n_tensors + n_scratch), a("AllocationInfo"))
+    base = 0
     for sg in model.subgraphs:
-        for t in sg.tensors:
-            if t.is_variable and not offline:
+        for t in sg.tensors:  # variables with an offline offset are planned in the head instead
+            if t.is_variable and (offline_offsets is None or offline_offsets[base + t.index] == ONLINE):
                 persist("variable tensors", t.nbytes, BUFFER_ALIGNMENT)
+        base += len(sg.tensors)
     if arena.available(BUFFER_ALIGNMENT) // GREEDY_BYTES_PER_BUFFER < n_planned:
         raise ArenaExhausted("planner working memory")
     arena.reset_temp()
@@ -609,13 +611,14 @@ def _min_arena(fits: callable, start: int) -> int:  # type: ignore[valid-type]
 
 
 def tflm_arena(model: Model, target: str | Target = "host64", *, plan_size: int | None = None,
-               n_planned: int | None = None, offline: bool = False) -> TflmArena:
+               n_planned: int | None = None, offline_offsets: Sequence[int] | None = None) -> TflmArena:
     """TFLM's arena for ``model`` on ``target``: the replayed allocation
     sequence, its final layout and the smallest arena that works.
 
     ``plan_size``/``n_planned`` default to TFLM's own greedy plan; pass another
-    planner's size to ask what TFLM would need with that plan (e.g. an
-    offline-planned model).
+    planner's size to ask what TFLM would need with that plan, and
+    ``offline_offsets`` (per tensor of all subgraphs, -1 = online) for a model
+    carrying an ``OfflineMemoryAllocation`` plan.
     """
     tgt = target if isinstance(target, Target) else get_target(target)
     if plan_size is None or n_planned is None:
@@ -624,14 +627,14 @@ def tflm_arena(model: Model, target: str | Target = "host64", *, plan_size: int 
         n_planned = len(pin.requests) if n_planned is None else n_planned
     record: dict[str, int] = {}
     big = 1 << 40
-    _tflm_replay(model, tgt, big, plan_size, n_planned, record, offline)
+    _tflm_replay(model, tgt, big, plan_size, n_planned, record, offline_offsets)
     tail = record.pop("_tail")
     requested = record.pop("_requested")
     used = plan_size + tail
 
     def fits(n: int) -> bool:
         try:
-            _tflm_replay(model, tgt, n, plan_size, n_planned, None, offline)
+            _tflm_replay(model, tgt, n, plan_size, n_planned, None, offline_offsets)
             return True
         except ArenaExhausted:
             return False
@@ -639,16 +642,17 @@ def tflm_arena(model: Model, target: str | Target = "host64", *, plan_size: int 
     minimum = _min_arena(fits, max(used - 64, 0))
     phase = "final layout"
     if minimum > used:
-        phase = _binding_phase(model, tgt, minimum - 1, plan_size, n_planned, offline)
+        phase = _binding_phase(model, tgt, minimum - 1, plan_size, n_planned, offline_offsets)
     approx = tuple(sorted({op.name for sg in model.subgraphs for op in sg.operators
                            if not _op_model(op, sg).modelled}))
     return TflmArena(tgt.name, plan_size, record, tail - requested, used, minimum, approx, phase)
 
 
-def _binding_phase(model: Model, tgt: Target, n: int, plan_size: int, n_planned: int, offline: bool) -> str:
+def _binding_phase(model: Model, tgt: Target, n: int, plan_size: int, n_planned: int,
+                   offline_offsets: Sequence[int] | None) -> str:
     """Which phase fails one byte below the minimum (what makes the arena that big)."""
     try:
-        _tflm_replay(model, tgt, n, plan_size, n_planned, None, offline)
+        _tflm_replay(model, tgt, n, plan_size, n_planned, None, offline_offsets)
     except ArenaExhausted as e:
         return f"AllocateTensors temporaries ({e})"
     return "final layout"

@@ -11,6 +11,7 @@ only DCHECKs (compiled out in the oracle) and applies as ``weights_offset``.
 """
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
@@ -150,3 +151,27 @@ def test_fully_connected_int16_int32_accumulator_wraps():
         data = np.full((2, 1024), -32768, np.int16)
         data[1] = int_array(rng, (1024,), "int16")
         compare_with_tflm(b.build(), [[data]])
+
+
+@requires_tflm
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+def test_fully_connected_weights_and_bias_as_graph_inputs(dtype):
+    """Weights and bias that are not constants (fed at run time) take the same arithmetic."""
+    rng = np.random.default_rng(12)
+    b = ModelBuilder()
+    if dtype == "float32":
+        x = b.add_input("x", (3, 20), "float32")
+        w = b.add_input("w", (7, 20), "float32")
+        bias = b.add_input("bias", (7,), "float32")
+        y = b.add_output("y", (3, 7), "float32")
+        data = [rng.uniform(-2, 2, (3, 20)).astype(np.float32), rng.uniform(-1, 1, (7, 20)).astype(np.float32),
+                rng.uniform(-1, 1, 7).astype(np.float32)]
+    else:
+        x = b.add_input("x", (3, 20), "int8", scale=0.05, zero_point=-7)
+        w = b.add_input("w", (7, 20), "int8", scale=0.01, zero_point=0)
+        bias = b.add_input("bias", (7,), "int32", scale=0.0005, zero_point=0)
+        y = b.add_output("y", (3, 7), "int8", scale=0.08, zero_point=3)
+        data = [int_array(rng, (3, 20), "int8"), int_array(rng, (7, 20), "int8"),
+                rng.integers(-5000, 5000, 7).astype(np.int32)]
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y], fused_activation_function="RELU6")
+    compare_with_tflm(b.build(), [data])

@@ -9,12 +9,17 @@ from __future__ import annotations
 from ..context import Registration
 from . import (
     add,
+    arg_max,
     average_pool_2d,
+    cast,
+    concatenation,
     conv_2d,
     depthwise_conv_2d,
     dequantize,
     div,
+    expand_dims,
     fully_connected,
+    gather,
     hard_swish,
     leaky_relu,
     logistic,
@@ -23,6 +28,7 @@ from . import (
     mean,
     minimum,
     mul,
+    pack,
     pad,
     padv2,
     quantize,
@@ -30,6 +36,8 @@ from . import (
     relu6,
     reshape,
     softmax,
+    split,
+    squeeze,
     strided_slice,
     sub,
     svdf,
@@ -37,6 +45,7 @@ from . import (
     transpose,
     transpose_conv,
     unidirectional_sequence_lstm,
+    unpack,
 )
 
 BUILTIN_KERNELS: list[Registration] = [
@@ -69,4 +78,13 @@ BUILTIN_KERNELS: list[Registration] = [
     leaky_relu.REGISTRATION,
     transpose.REGISTRATION,
     mean.REGISTRATION,
+    concatenation.REGISTRATION,
+    cast.REGISTRATION,
+    squeeze.REGISTRATION,
+    expand_dims.REGISTRATION,
+    pack.REGISTRATION,
+    unpack.REGISTRATION,
+    split.REGISTRATION,
+    gather.REGISTRATION,
+    arg_max.REGISTRATION,
 ]

@@ -175,6 +175,8 @@ def _float_matmul(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """
     b, k = x.shape
     n = w.shape[0]
+    if k == 0:
+        return np.zeros((b, n), np.float32)
     out = np.empty((b, n), np.float32)
     cols = max(1, _FLOAT_BLOCK // max(1, b * k))
     for start in range(0, n, cols):

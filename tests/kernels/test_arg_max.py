@@ -56,3 +56,18 @@ def test_arg_max_nan_matches_tflm(shape, seed, data_):
     x = tied(shape, "float32", rng)
     x[rng.random(shape) < 0.3] = np.nan
     assert_same_bits(argmax_model(shape, axis, "float32", {}), [x])
+
+
+def test_arg_max_int64_output_is_unsupported_like_tflm_micro():
+    import pytest
+
+    from microinterp import Interpreter
+    from microinterp.errors import UnsupportedOpError
+
+    b = ModelBuilder()
+    x = b.add_input("x", (3, 4), "float32")
+    a = b.add_constant("axis", np.array([1], np.int32))
+    y = b.add_output("y", (3,), "int64")
+    b.add_operator("ARG_MAX", [x, a], [y], output_type=4)  # TensorType.INT64
+    with pytest.raises(UnsupportedOpError, match="int32 only"):
+        Interpreter.from_bytes(b.build())

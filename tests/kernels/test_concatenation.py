@@ -67,3 +67,23 @@ def test_concatenation_matches_tflm(case, dtype, consts, seed, data_):
     y = b.add_output("y", tuple(out_shape), dtype, **out_q)
     b.add_operator("CONCATENATION", ins, [y], axis=axis)
     compare_with_tflm(b.build(), [feeds])
+
+
+def test_concatenation_rejects_rescaling_and_activations_like_tflm():
+    import pytest
+
+    from microinterp import Interpreter
+    from microinterp.errors import UnsupportedOpError
+
+    def build(scale2, act):
+        b = ModelBuilder()
+        x1 = b.add_input("x1", (2, 3), "int8", scale=0.5, zero_point=1)
+        x2 = b.add_input("x2", (2, 3), "int8", scale=scale2, zero_point=1)
+        y = b.add_output("y", (4, 3), "int8", scale=0.5, zero_point=1)
+        b.add_operator("CONCATENATION", [x1, x2], [y], axis=0, fused_activation_function=act)
+        return b.build()
+
+    with pytest.raises(UnsupportedOpError, match="scale and zero point"):
+        Interpreter.from_bytes(build(0.25, "NONE"))
+    with pytest.raises(UnsupportedOpError, match="fused activation"):
+        Interpreter.from_bytes(build(0.5, "RELU"))

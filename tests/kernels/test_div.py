@@ -3,7 +3,7 @@ int8 (TFLM's reciprocal-based fixed-point division), every fused activation,
 numpy broadcasting up to rank 5. Divisors are never zero (undefined in TFLM:
 SIGFPE for int32).
 
-Hypothesis examples: 35 (int8) + 25 (float32/int32) = 60.
+Hypothesis examples: 35 (int8) + 25 (float32/int32) + 15 (every int8 pair) = 75.
 """
 
 import numpy as np
@@ -56,3 +56,28 @@ def test_div_float_int32_matches_tflm(dtype, shapes, act, seed):
     compare_with_tflm(model, [[a, b]])
     if dtype == "float32":
         assert_same_bits(model, [a, b])
+
+
+@requires_tflm
+@settings(max_examples=15, deadline=None)
+@given(act=st.sampled_from(ACTIVATIONS), data_=st.data())
+def test_div_int8_every_pair_matches_tflm(act, data_):
+    """Every int8 dividend against every non-zero divisor (256 x 255) per model."""
+    s1, s2 = data_.draw(scales(-10, 0)), data_.draw(scales(-10, 0))
+    so = float(np.float32(s1 / s2 * 2.0 ** data_.draw(st.floats(-4, 8))))
+    zps = [data_.draw(zero_points("int8")) for _ in range(3)]
+    qs = [{"scale": s, "zero_point": z} for s, z in zip((s1, s2, so), zps)]
+    a = np.arange(-128, 128, dtype=np.int8).reshape(256, 1)
+    b = np.array([v for v in range(-128, 128) if v != zps[1]], np.int8).reshape(1, 255)
+    compare_with_tflm(_model((a.shape, b.shape, (256, 255)), "int8", qs, act), [[a, b]])
+
+
+def test_div_int16_is_unsupported_like_tflm():
+    import pytest
+
+    from microinterp import Interpreter
+    from microinterp.errors import UnsupportedOpError
+
+    q = {"scale": 0.01, "zero_point": 0}
+    with pytest.raises(UnsupportedOpError, match="INT16 is not supported"):
+        Interpreter.from_bytes(_model(((4,), (4,), (4,)), "int16", [q, q, q], "NONE"))

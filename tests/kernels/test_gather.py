@@ -50,3 +50,21 @@ def test_gather_matches_tflm(case, dtype, const, seed, data_):
     b.add_operator("GATHER", [x, p], [y], axis=axis, batch_dims=batch_dims)
     x_data = data(shape, dtype, rng)
     compare_with_tflm(b.build(), [[x_data] if const else [x_data, positions]])
+
+
+def test_gather_out_of_range_position_is_an_error_not_a_wild_read():
+    import pytest
+
+    from microinterp import Interpreter
+    from microinterp.errors import KernelError
+
+    b = ModelBuilder()
+    x = b.add_input("x", (4, 2), "float32")
+    p = b.add_input("positions", (2,), "int32")
+    y = b.add_output("y", (2, 2), "float32")
+    b.add_operator("GATHER", [x, p], [y], axis=0)
+    mi = Interpreter.from_bytes(b.build())
+    mi.set_input(np.zeros((4, 2), np.float32), 0)
+    mi.set_input(np.array([1, 4], np.int32), 1)
+    with pytest.raises(KernelError, match="position 4 is outside 0..3"):
+        mi.invoke()

@@ -2,7 +2,7 @@
 int8 (any zero points) and int16 (symmetric), every fused activation, numpy
 broadcasting up to rank 5, constant or variable second operand.
 
-Hypothesis examples: 40 (quantized) + 25 (float32/int32) = 65.
+Hypothesis examples: 40 (quantized) + 25 (float32/int32) + 15 (65536 pairs each) = 80.
 """
 
 import numpy as np
@@ -56,3 +56,18 @@ def test_mul_float_int32_matches_tflm(dtype, shapes, act, seed):
     model = _model(shapes, dtype, [{}, {}, {}], act)
     compare_with_tflm(model, [[a, b]])
     assert_same_bits(model, [a, b])
+
+
+@requires_tflm
+@settings(max_examples=15, deadline=None)
+@given(dtype=st.sampled_from(["int8", "int16"]), act=st.sampled_from(ACTIVATIONS), seed=seeds, data_=st.data())
+def test_mul_exhaustive_pairs_match_tflm(dtype, act, seed, data_):
+    """65536 pairs per model: every int8 pair, or 256 x 256 random int16 values
+    (extremes included); rare 1-LSB rounding differences cannot hide here."""
+    rng = np.random.default_rng(seed)
+    if dtype == "int8":
+        a, b = np.arange(-128, 128, dtype=np.int8).reshape(256, 1), np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    else:
+        a, b = data((256, 1), dtype, rng), data((1, 256), dtype, rng)
+    model = _model((a.shape, b.shape, (256, 256)), dtype, data_.draw(quant_params(dtype)), act)
+    compare_with_tflm(model, [[a, b]])

@@ -2,7 +2,7 @@
 left_shift rescaling, every fused activation, numpy broadcasting up to rank 5,
 constant or variable second operand; plus every seanet ``sub*`` int16 model.
 
-Hypothesis examples: 40 (quantized) + 25 (float32/int32) = 65.
+Hypothesis examples: 40 (quantized) + 25 (float32/int32) + 15 (65536 pairs each) = 80.
 """
 
 import numpy as np
@@ -73,3 +73,30 @@ def test_seanet_sub_models_match_tflm(name):
     rng = np.random.default_rng(len(name))
     inputs = [random_input(mi.get_input_details(i), rng) for i in range(mi.num_inputs)]
     compare_with_tflm(model, [inputs])
+
+
+@requires_tflm
+@settings(max_examples=15, deadline=None)
+@given(dtype=st.sampled_from(["int8", "int16"]), act=st.sampled_from(ACTIVATIONS), seed=seeds, data_=st.data())
+def test_sub_exhaustive_pairs_match_tflm(dtype, act, seed, data_):
+    """65536 pairs per model: every int8 pair, or 256 x 256 random int16 values
+    (extremes included); rare 1-LSB rounding differences cannot hide here."""
+    rng = np.random.default_rng(seed)
+    if dtype == "int8":
+        a, b = np.arange(-128, 128, dtype=np.int8).reshape(256, 1), np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    else:
+        a, b = data((256, 1), dtype, rng), data((1, 256), dtype, rng)
+    model = _model((a.shape, b.shape, (256, 256)), dtype, data_.draw(quant_params(dtype)), act)
+    compare_with_tflm(model, [[a, b]])
+
+
+def test_sub_rejects_what_tflm_aborts_on():
+    """An output multiplier >= 1 trips TFLM's CHECK (abort); int32 SUB must be unquantized."""
+    from microinterp.errors import UnsupportedOpError
+
+    q = {"scale": 1.0, "zero_point": 0}
+    tiny = {"scale": 1e-9, "zero_point": 0}
+    with pytest.raises(UnsupportedOpError, match="outside \\(0, 1\\)"):
+        Interpreter.from_bytes(_model(((4,), (4,), (4,)), "int8", [q, q, tiny], "NONE"))
+    with pytest.raises(UnsupportedOpError, match="unquantized"):
+        Interpreter.from_bytes(_model(((4,), (4,), (4,)), "int32", [q, {}, {}], "NONE"))

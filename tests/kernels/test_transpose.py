@@ -35,3 +35,18 @@ def test_transpose_matches_tflm(case, dtype, seed, data_):
     y = b.add_output("y", tuple(shape[i] for i in perm), dtype, **q)
     b.add_operator("TRANSPOSE", [x, p], [y])
     compare_with_tflm(b.build(), [[data(shape, dtype, np.random.default_rng(seed))]])
+
+
+def test_transpose_int32_is_unsupported_like_tflm():
+    import pytest
+
+    from microinterp import Interpreter
+    from microinterp.errors import UnsupportedOpError
+
+    b = ModelBuilder()
+    x = b.add_input("x", (2, 3), "int32")
+    p = b.add_constant("perm", np.array([1, 0], np.int32))
+    y = b.add_output("y", (3, 2), "int32")
+    b.add_operator("TRANSPOSE", [x, p], [y])
+    with pytest.raises(UnsupportedOpError, match="INT32 is not supported"):
+        Interpreter.from_bytes(b.build())

@@ -57,8 +57,10 @@ def _labels(model: Model, owners: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _firmware(model: Model, target: str, planner: str) -> dict[str, Any] | None:
-    """microinterp's C port arena, if ``microinterp.fwplan`` exists."""
+def _firmware(model: Model, target: str, planner: str, path: str = "") -> dict[str, Any] | None:
+    """microinterp's C port arena (planned_bytes, persistent_bytes, total_bytes),
+    if ``microinterp.fwplan`` exists; it is given the parsed model (or, if it
+    does not take one, the file path), the target and, if it accepts one, the planner."""
     try:
         from . import fwplan  # type: ignore[attr-defined]
     except ImportError:
@@ -67,7 +69,12 @@ def _firmware(model: Model, target: str, planner: str) -> dict[str, Any] | None:
     if fn is None:
         return None
     kwargs = {"planner": planner} if "planner" in inspect.signature(fn).parameters else {}
-    return dict(fn(model, target, **kwargs))
+    try:
+        return dict(fn(model, target, **kwargs))
+    except (TypeError, AttributeError):
+        if not path:
+            raise
+        return dict(fn(path, target, **kwargs))
 
 
 def _tensor_offsets(pin: ModelPlanInput, plan: Plan) -> dict[int, int]:
@@ -84,7 +91,7 @@ def _tflm_with_offline(model: Model, offsets: list[int], target: str) -> tuple[T
 
 
 def figures(model: Model, target: str = "host64", planner: str = "best", alias: bool = False,
-            model_name: str = "") -> tuple[dict[str, Any], ModelPlanInput, Plan]:
+            model_name: str = "", model_path: str = "") -> tuple[dict[str, Any], ModelPlanInput, Plan]:
     """Every figure ``plan`` prints, as a JSON-ready dict, plus the plan itself."""
     existing = read_offline_plan(model)
     if existing is not None:
@@ -99,7 +106,7 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
     offline_tflm, _ = _tflm_with_offline(
         model, [_tensor_offsets(pin, plan).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
         target)
-    fw = _firmware(model, target, planner)
+    fw = _firmware(model, target, planner, model_path)
     out: dict[str, Any] = {
         "model": model_name,
         "target": target,
@@ -188,7 +195,8 @@ def render(fig: dict[str, Any]) -> str:
 
 def main(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    fig, pin, plan = figures(model, args.target, args.planner, args.alias, os.path.basename(args.model))
+    fig, pin, plan = figures(model, args.target, args.planner, args.alias, os.path.basename(args.model),
+                             args.model)
     if args.json:
         print(json.dumps(fig, indent=1))
     else:

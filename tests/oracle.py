@@ -52,16 +52,22 @@ def random_input(details: dict, rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(-4.0, 4.0, size=shape).astype(dt)
 
 
+def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise 'not bit-identical'. Floats are compared as bit patterns, so
+    -0.0 vs +0.0 is a difference; a NaN on both sides counts as the same answer
+    (TFLM's NaN payloads are not part of any contract)."""
+    if a.dtype.kind == "f" and a.dtype == b.dtype:
+        bits = np.dtype(f"u{a.dtype.itemsize}")
+        return (a.view(bits) != b.view(bits)) & ~(np.isnan(a) & np.isnan(b))
+    return a != b
+
+
 def _equal(a: np.ndarray, b: np.ndarray) -> bool:
-    """Bit-exact equality; for floats, NaN == NaN (a NaN on both sides is the same answer)."""
-    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    return a.shape == b.shape and a.dtype == b.dtype and not bool(np.any(_differ(a, b)))
 
 
 def _mismatch_count(a: np.ndarray, b: np.ndarray) -> int:
-    differ = a != b
-    if a.dtype.kind == "f":
-        differ &= ~(np.isnan(a) & np.isnan(b))
-    return int(differ.sum())
+    return int(np.sum(_differ(a, b)))
 
 
 def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *, reset_after: int | None = None,

@@ -183,8 +183,14 @@ def activation_range_float(activation: int) -> tuple[float, float]:
 
 
 def clamp_float(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """TFLM's ``ActivationFunctionWithMinMax``: min(max(x, lo), hi) in float32."""
-    return np.minimum(np.maximum(x, np.float32(lo)), np.float32(hi))
+    """TFLM's ``ActivationFunctionWithMinMax``: ``std::min(std::max(x, lo), hi)`` in float32.
+
+    Written with comparisons, not ``np.maximum``/``np.minimum``: C++'s
+    ``std::max(a, b)`` is ``(a < b) ? b : a``, which keeps the sign of zero
+    (RELU of -0.0 is -0.0 in TFLM) and lets NaN through; numpy's SIMD maximum
+    returns +0.0 for -0.0, which is a different bit pattern.
+    """
+    return clamp_float_exact(x, lo, hi)
 
 
 def dtype_range(dtype: np.dtype) -> tuple[int, int]:

@@ -107,6 +107,9 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
         model, [_tensor_offsets(pin, plan).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
         target)
     fw = _firmware(model, target, planner, model_path)
+    from .interpreter import _is_hybrid
+
+    hybrid = _is_hybrid(model)
     out: dict[str, Any] = {
         "model": model_name,
         "target": target,
@@ -119,6 +122,7 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
         "lower_bound_bytes": lb,
         "gap_bytes": plan.size - lb,
         "tflm": {
+            "rejects_model": f"hybrid models are not supported: {hybrid}" if hybrid else None,
             "planner": "greedy" if existing is None else "offline plan in the model",
             "planned_bytes": tflm.planned_bytes,
             "persistent_bytes": tflm.persistent_bytes,
@@ -171,6 +175,8 @@ def render(fig: dict[str, Any]) -> str:
         lines.append(f"{name:34s}{_fmt(a):>12s}   {(_fmt(b) if fw else ''):>20s}")
     if not fw:
         lines.append(f"{'':34s}{'':12s}   {'n/a (C port not built)':>20s}")
+    if t["rejects_model"]:
+        lines.append(f"note: TFLM refuses this model ({t['rejects_model']}); the figures are what it would need")
     if t["planner"] != "greedy":
         lines.append(f"(TFLM uses the {t['planner']})")
     if t["binding_phase"] != "final layout":

@@ -2,18 +2,23 @@
 integers over their full range (wrapping to narrower types), float32 values
 well outside every integer range plus +-inf (TFLM's x86 build saturates and
 truncates), bool; plus NaN -> int checked on outputs alone (NaN inputs cannot
-go through ``compare_with_tflm``, which also compares the input tensor).
+go through ``compare_with_tflm``, which also compares the input tensor); plus
+the audio preprocessor's two builtin stretches (its Signal custom ops keep it
+from running end to end), 3 random full-range inputs each.
 
 Hypothesis examples: 40 + 10 (NaN) = 50.
 """
 
 import numpy as np
+import pytest
 from broadcast_cases import assert_same_bits
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle import compare_with_tflm, requires_tflm
+from model_slices import extract_ops
+from oracle import compare_with_tflm, model_path, random_input, requires_tflm
 from strategies import seeds
 
+from microinterp import Interpreter
 from microinterp.builder import ModelBuilder
 
 INPUTS = ["int8", "int16", "int32", "uint32", "float32", "bool"]
@@ -63,3 +68,22 @@ def test_cast_nan_matches_tflm(dst, seed):
     x = cast_input((8,), "float32", np.random.default_rng(seed))
     x[::2] = np.nan
     assert_same_bits(cast_model((8,), "float32", dst), [x])
+
+
+AUDIO = "tflite-micro/audio_preprocessor_int8.tflite"
+AUDIO_FLOAT = "tflite-micro/audio_preprocessor_float.tflite"
+
+
+@requires_tflm
+@pytest.mark.parametrize("name,first,last", [(AUDIO, 5, 8), (AUDIO, 14, 21), (AUDIO_FLOAT, 14, 15)],
+                         ids=["energy-slice-concat", "log-scale-clamp-tail", "float-log-scale"])
+def test_audio_preprocessor_builtin_stretches_match_tflm(name, first, last):
+    """The audio preprocessor's builtin stretches between its Signal custom ops,
+    with the model's own constants: CAST uint32->int32, STRIDED_SLICE,
+    CONCATENATION, CAST int32->uint32; and CAST int16->int32, MUL, ADD, DIV,
+    ADD, MINIMUM, MAXIMUM, CAST int32->int8; the float model's CAST int16->float32, MUL."""
+    model = extract_ops(model_path(name).read_bytes(), list(range(first, last + 1)))
+    mi = Interpreter.from_bytes(model)
+    rng = np.random.default_rng(first)
+    for _ in range(3):
+        compare_with_tflm(model, [[random_input(mi.get_input_details(i), rng) for i in range(mi.num_inputs)]])

@@ -1,9 +1,11 @@
-/* placeholder, replaced below */
-#include "mi_kernel_util.h"
+/* AVERAGE_POOL_2D (TFLM: kernels/pooling.cc AverageEval; Python twin:
+ * kernels/average_pool_2d.py). The arithmetic lives in mi_pooling.c. */
+#include "mi_pooling.h"
+
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
-    (void)ctx; (void)node; (void)options;
-    return MI_ERR_UNSUPPORTED_TYPE;
+    return mi_pool_prepare(ctx, node, options, 1);
 }
-static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node) { (void)ctx; (void)node; return MI_ERR_UNSUPPORTED_TYPE; }
-const mi_registration_t mi_registration_average_pool_2d = {MI_OP_AVERAGE_POOL_2D, 0, "AVERAGE_POOL_2D", prepare, invoke};
+
+const mi_registration_t mi_registration_average_pool_2d = {
+    MI_OP_AVERAGE_POOL_2D, (uint32_t)sizeof(mi_pool_data_t), "AVERAGE_POOL_2D", prepare, mi_pool_invoke_average};

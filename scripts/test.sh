@@ -23,4 +23,5 @@ fi
 
 scripts/bootstrap.sh test
 .venv/bin/ruff check src tests benchmarks examples
+export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 exec .venv/bin/python -m pytest "$@" </dev/null

@@ -26,8 +26,10 @@ Targets (``TARGETS``):
   ``MicroAllocator`` and the reference kernels.
 
 The struct sizes were measured with ``sizeof``/``alignof`` against the TFLM
-headers at commit 90b983c2 (``probe_struct_sizes`` rebuilds the table when a
-TFLM checkout and compilers are at hand). Per-kernel allocations follow each
+headers at commit 90b983c2 (a probe compiled with g++ and arm-none-eabi-g++,
+with Debian's libflatbuffers-dev, libgemmlowp-dev and
+libstdc++-arm-none-eabi-newlib for the headers TFLM includes; nothing here
+needs them at run time). Per-kernel allocations follow each
 reference kernel's ``Init``/``Prepare`` (``_op_model``); ops not modelled fall
 back to a generic guess and are listed in ``TflmArena.approximate_ops``.
 

@@ -66,3 +66,17 @@ def test_seanet_strided_slice_models_match_tflm(name):
     mi = Interpreter.from_bytes(model)
     rng = np.random.default_rng(len(name))
     compare_with_tflm(model, [[random_input(mi.get_input_details(i), rng) for i in range(mi.num_inputs)]])
+
+
+@requires_tflm
+@pytest.mark.parametrize("options", [{"offset": True}, {"ellipsis_mask": 1}, {"new_axis_mask": 1}],
+                         ids=["offset", "ellipsis_mask", "new_axis_mask"])
+def test_strided_slice_ignores_what_tflm_ignores(options):
+    """TFLM's BuildStridedSliceParams drops offset, ellipsis_mask and new_axis_mask."""
+    b = ModelBuilder()
+    x = b.add_input("x", (2, 6), "int8", scale=0.5, zero_point=3)
+    consts = [b.add_constant(n, np.array(v, np.int32)) for n, v in (("begin", [0, 1]), ("end", [2, 3]),
+                                                                      ("strides", [1, 1]))]
+    y = b.add_output("y", (2, 2), "int8", scale=0.5, zero_point=3)
+    b.add_operator("STRIDED_SLICE", [x, *consts], [y], **options)
+    compare_with_tflm(b.build(), [[np.arange(12, dtype=np.int8).reshape(2, 6)]])

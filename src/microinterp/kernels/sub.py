@@ -84,7 +84,9 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     x1, x2, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
     if data.type_name == "FLOAT32":
         a, b = elementwise.operands(x1, x2, out.shape)
-        out[...] = elementwise.clamp(a - b, np.float32(data.activation_min), np.float32(data.activation_max))
+        with np.errstate(over="ignore", invalid="ignore"):  # IEEE inf/NaN, as in C
+            result = a - b
+        out[...] = elementwise.clamp(result, np.float32(data.activation_min), np.float32(data.activation_max))
         return
     if data.type_name == "INT32":  # C int32 arithmetic wraps
         a, b = elementwise.operands(x1, x2, out.shape)

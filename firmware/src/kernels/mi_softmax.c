@@ -113,7 +113,8 @@ static mi_status_t softmax_int8(const op_data_t *d, const int8_t *x, void *y)
     int32_t r, c;
     for (r = 0; r < d->rows; r++) {
         const int8_t *xr = x + (size_t)r * (size_t)d->depth;
-        int32_t max = -128, shifted_scale, exponent, num_bits_over_unit;
+        int32_t max = -128, shifted_scale, exponent;
+        int num_bits_over_unit;
         uint32_t sum = 0; /* Q12.19 accumulator, wrapping as the C++ FixedPoint does */
         for (c = 0; c < d->depth; c++)
             if (xr[c] > max) max = xr[c];

@@ -1,0 +1,108 @@
+/* Drives mi_quant.c from stdin so tests/firmware/test_fw_quant.py can compare
+ * every function with quant.py on the same edge values. One call per line:
+ * a function name and its arguments (floats and doubles as hex bit patterns,
+ * so nothing is lost in decimal); prints one result line per call. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mi/mi_model.h"
+#include "mi/mi_quant.h"
+
+static double as_double(const char *hex)
+{
+    uint64_t bits = strtoull(hex, NULL, 16);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+static float as_float(const char *hex)
+{
+    uint32_t bits = (uint32_t)strtoul(hex, NULL, 16);
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+static uint32_t float_bits(float f)
+{
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return bits;
+}
+
+int main(void)
+{
+    char line[512];
+    while (fgets(line, sizeof line, stdin)) {
+        char fn[32], a[64], b[64], c[64], d[64], e[64];
+        int n = sscanf(line, "%31s %63s %63s %63s %63s %63s", fn, a, b, c, d, e);
+        if (n <= 0) continue;
+        if (!strcmp(fn, "quantize_multiplier")) {
+            int32_t m, s;
+            mi_status_t st = mi_quantize_multiplier(as_double(a), &m, &s);
+            printf("%d %" PRId32 " %" PRId32 "\n", st == MI_OK ? 0 : 1, m, s);
+        } else if (!strcmp(fn, "quantize_multiplier_unbounded")) {
+            int32_t m, s;
+            mi_status_t st = mi_quantize_multiplier_unbounded(as_double(a), &m, &s);
+            printf("%d %" PRId32 " %" PRId32 "\n", st == MI_OK ? 0 : 1, m, s);
+        } else if (!strcmp(fn, "srdhm")) {
+            printf("%" PRId32 "\n", mi_saturating_rounding_doubling_high_mul((int32_t)atol(a), (int32_t)atol(b)));
+        } else if (!strcmp(fn, "rdbpot")) {
+            printf("%" PRId32 "\n", mi_rounding_divide_by_pot((int32_t)atol(a), atoi(b)));
+        } else if (!strcmp(fn, "mbqm")) {
+            printf("%" PRId32 "\n", mi_multiply_by_quantized_multiplier((int32_t)atol(a), (int32_t)atol(b), atoi(c)));
+        } else if (!strcmp(fn, "mbqm64")) {
+            printf("%" PRId32 "\n",
+                   mi_multiply_by_quantized_multiplier_int64((int64_t)atoll(a), (int32_t)atol(b), atoi(c)));
+        } else if (!strcmp(fn, "mbqm_lt1")) {
+            printf("%" PRId32 "\n", mi_multiply_by_quantized_multiplier_smaller_than_one_exp((int32_t)atol(a),
+                                                                                            (int32_t)atol(b), atoi(c)));
+        } else if (!strcmp(fn, "mbqm_gt1")) {
+            printf("%" PRId32 "\n", mi_multiply_by_quantized_multiplier_greater_than_one((int32_t)atol(a),
+                                                                                        (int32_t)atol(b), atoi(c)));
+        } else if (!strcmp(fn, "quantize_value")) {
+            printf("%" PRId64 "\n", mi_quantize_value(as_float(a), as_float(b), (int32_t)atol(c)));
+        } else if (!strcmp(fn, "activation_range_quantized")) {
+            int32_t lo = 0, hi = 0;
+            mi_status_t st = mi_activation_range_quantized(atoi(a), (int32_t)atol(b), (int32_t)atol(c), as_float(d),
+                                                           (int32_t)atol(e), &lo, &hi);
+            printf("%d %" PRId32 " %" PRId32 "\n", st == MI_OK ? 0 : 1, lo, hi);
+        } else if (!strcmp(fn, "activation_range_float")) {
+            float lo = 0, hi = 0;
+            mi_status_t st = mi_activation_range_float(atoi(a), &lo, &hi);
+            printf("%d %08" PRIx32 " %08" PRIx32 "\n", st == MI_OK ? 0 : 1, float_bits(lo), float_bits(hi));
+        } else if (!strcmp(fn, "clamp_float")) {
+            printf("%08" PRIx32 "\n", float_bits(mi_clamp_float(as_float(a), as_float(b), as_float(c))));
+        } else if (!strcmp(fn, "srmbpot")) {
+            printf("%" PRId32 "\n", mi_saturating_rounding_multiply_by_pot((int32_t)atol(a), atoi(b)));
+        } else if (!strcmp(fn, "rounding_half_sum")) {
+            printf("%" PRId32 "\n", mi_rounding_half_sum((int32_t)atol(a), (int32_t)atol(b)));
+        } else if (!strcmp(fn, "exp_on_negative_values")) {
+            printf("%" PRId32 "\n", mi_gemmlowp_exp_on_negative_values((int32_t)atol(a), atoi(b)));
+        } else if (!strcmp(fn, "one_over_one_plus_x")) {
+            printf("%" PRId32 "\n", mi_gemmlowp_one_over_one_plus_x_for_x_in_0_1((int32_t)atol(a)));
+        } else if (!strcmp(fn, "calculate_input_radius")) {
+            printf("%" PRId32 "\n", mi_calculate_input_radius(atoi(a), atoi(b), atoi(c)));
+        } else if (!strcmp(fn, "preprocess_softmax_scaling")) {
+            int32_t m, s;
+            mi_status_t st = mi_preprocess_softmax_scaling(as_double(a), as_double(b), atoi(c), &m, &s);
+            printf("%d %" PRId32 " %" PRId32 "\n", st == MI_OK ? 0 : 1, m, s);
+        } else if (!strcmp(fn, "clz")) {
+            printf("%d\n", mi_count_leading_zeros_u32((uint32_t)strtoul(a, NULL, 10)));
+        } else if (!strcmp(fn, "get_reciprocal")) {
+            int bits;
+            int32_t r = mi_get_reciprocal((int32_t)atol(a), atoi(b), &bits);
+            printf("%" PRId32 " %d\n", r, bits);
+        } else if (!strcmp(fn, "roundf")) {
+            printf("%08" PRIx32 "\n", float_bits(mi_roundf(as_float(a))));
+        } else if (!strcmp(fn, "round_half_away")) {
+            printf("%" PRId64 "\n", mi_round_half_away(as_double(a)));
+        } else {
+            printf("unknown %s\n", fn);
+        }
+    }
+    return 0;
+}

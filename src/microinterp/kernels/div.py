@@ -10,8 +10,12 @@ multiplies (``MultiplyByQuantizedMultiplierGreaterThanOne``) and rescales by
 computes it) with the shift reduced by the reciprocal's and the dividend's
 exponents.
 
-A zero dividend takes TFLM's rounding shift past 31 bits, where the x86-64
-oracle rounds 0 up to 1 (``quant.rounding_divide_by_pot_x86``): reproduced.
+A zero dividend (31 leading sign bits), or a negative one that is minus a
+power of two, takes TFLM's rounding shift to 32 bits or more, outside
+gemmlowp's contract; the x86-64 oracle then rounds 0 up to 1 and leaves a
+shift of exactly 32 undone, so the result lands near INT32_MIN and wraps
+when the zero point is added (``quant.rounding_divide_by_pot_x86`` and an
+int32 wrap): reproduced, every int8 pair is tested.
 A zero divisor is undefined in TFLM (int32: SIGFPE; int8: garbage from
 ``CountLeadingZeros(0)``). Here int32 x/0 gives 0 and the int8 result is
 whatever the same fixed-point steps yield; neither crashes.
@@ -90,7 +94,9 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     exponent = np.maximum(recip_shift + headroom - data.output_shift, 0)
     high = quant.saturating_rounding_doubling_high_mul(unscaled, data.output_multiplier)
     raw = quant.rounding_divide_by_pot_x86(high, exponent)
-    out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)
+    # int32 addition: with an exponent of 32 the x86 shift is a no-op and raw can be near
+    # INT32_MIN, so adding the zero point wraps in TFLM (e.g. -0.5 saturating to +127)
+    out[...] = np.clip(quant.wrap_int32(raw + data.output_offset), data.activation_min, data.activation_max)
 
 
 REGISTRATION = Registration("DIV", prepare, invoke)

@@ -253,6 +253,7 @@ int main(int argc, char **argv)
         }
         model = model_buffer;
 #else
+        (void)model_path;
         mi_rp_print("mi: error stage=usage message=this image has no linked model and no model buffer");
         return EXIT_USAGE;
 #endif

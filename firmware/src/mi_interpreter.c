@@ -219,6 +219,31 @@ static void lifetimes(const mi_interpreter_t *it, mi_plan_buffer_t *buffers)
     }
 }
 
+/* TFLM's OfflineMemoryAllocation metadata: int32 [version 0, subgraphs, n,
+ * offset per tensor of every subgraph (main first), -1 = plan online].
+ * Returns the position of tensor 0's offset, 0 when the model has no plan. */
+static mi_status_t offline_plan(const mi_interpreter_t *it, const uint8_t **offsets)
+{
+    const uint8_t *data;
+    uint32_t size, n;
+    mi_status_t s = mi_model_metadata(&it->model, "OfflineMemoryAllocation", &data, &size);
+    *offsets = NULL;
+    if (s == MI_ERR_BAD_INDEX) return MI_OK;
+    if (s != MI_OK) return s;
+    if (size < 12 || size % 4) return MI_ERR_MODEL_INVALID;
+    n = (uint32_t)data[8] | ((uint32_t)data[9] << 8) | ((uint32_t)data[10] << 16) | ((uint32_t)data[11] << 24);
+    if (n != size / 4 - 3 || n < it->num_tensors) return MI_ERR_MODEL_INVALID;
+    *offsets = data + 12;
+    return MI_OK;
+}
+
+static int32_t offline_offset(const uint8_t *offsets, uint32_t t)
+{
+    const uint8_t *p = offsets + 4u * t;
+    uint32_t u = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+    return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) + (-2147483647 - 1) : (int32_t)u;
+}
+
 /* Requests in interpreter.py's order (planned tensors by index, then scratch
  * by node), greedy plan, head = plan size rounded up, then bind pointers. */
 static mi_status_t plan_and_bind(mi_interpreter_t *it)
@@ -226,6 +251,8 @@ static mi_status_t plan_and_bind(mi_interpreter_t *it)
     uint32_t i, n_tensors = 0, count, plan_size = 0, bytes;
     mi_plan_buffer_t *buffers;
     mi_scratch_t *sc;
+    const uint8_t *offline;
+    TRY(offline_plan(it, &offline));
     for (i = 0; i < it->num_tensors; i++)
         if (it->tensors[i].flags == MI_TENSOR_PLANNED) it->tensors[i].plan_index = (uint16_t)n_tensors++;
     count = n_tensors + it->num_scratch;
@@ -239,6 +266,12 @@ static mi_status_t plan_and_bind(mi_interpreter_t *it)
         buffers[t->plan_index].first_use = -1;
         buffers[t->plan_index].last_use = -1;
         buffers[t->plan_index].offset = MI_PLAN_ONLINE;
+        if (offline) {
+            /* an offline offset pins the tensor (the planner keeps it there) */
+            int32_t at = offline_offset(offline, i);
+            if (at < MI_PLAN_ONLINE || (at >= 0 && at % 4)) return MI_ERR_MODEL_INVALID;
+            buffers[t->plan_index].offset = at;
+        }
     }
     for (sc = it->scratch_first, i = n_tensors; sc; sc = sc->next, i++) {
         buffers[i].size = (int32_t)mi_align_up(sc->bytes, MI_BUFFER_ALIGN);

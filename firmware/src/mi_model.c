@@ -30,7 +30,7 @@ enum {
     OP_CUSTOM_OPTIONS = 5, OP_INTERMEDIATES = 8
 };
 enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
-enum { METADATA_BUFFER = 1 };
+enum { METADATA_NAME = 0, METADATA_BUFFER = 1 };
 
 /* BuiltinOptions union type codes of the options the port parses. */
 enum {
@@ -479,6 +479,27 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
     }
 }
 
+mi_status_t mi_model_metadata(const mi_model_t *model, const char *name, const uint8_t **data, uint32_t *size)
+{
+    uint32_t i, n;
+    if (!model || !name || !data || !size) return MI_ERR_NULL_ARG;
+    *data = NULL;
+    *size = 0;
+    n = (uint32_t)strlen(name);
+    for (i = 0; i < model->metadata.count; i++) {
+        fb_table_t tbl;
+        mi_vec_t entry_name;
+        uint32_t buffer;
+        TRY(fb_vec_table(model, model->metadata, i, &tbl));
+        TRY(fb_vector(model, &tbl, METADATA_NAME, 1, &entry_name));
+        if (entry_name.count != n || memcmp(model->data + entry_name.pos, name, n) != 0) continue;
+        TRY(fb_u32(model, &tbl, METADATA_BUFFER, 0, &buffer));
+        if (buffer >= model->buffers.count) return MI_ERR_MODEL_CORRUPT;
+        return buffer_bytes(model, buffer, data, size);
+    }
+    return MI_ERR_BAD_INDEX;
+}
+
 const char *mi_op_name(int32_t builtin_code)
 {
     switch (builtin_code) {
@@ -500,7 +521,7 @@ const char *mi_op_name(int32_t builtin_code)
 mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
 {
     fb_table_t root, sg, tbl;
-    mi_vec_t subgraphs, metadata;
+    mi_vec_t subgraphs;
     uint32_t i;
     if (!model || !data) return MI_ERR_NULL_ARG;
     memset(model, 0, sizeof *model);
@@ -514,7 +535,7 @@ mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
     TRY(fb_vector(model, &root, MODEL_OPERATOR_CODES, 4, &model->opcodes));
     TRY(fb_vector(model, &root, MODEL_SUBGRAPHS, 4, &subgraphs));
     TRY(fb_vector(model, &root, MODEL_BUFFERS, 4, &model->buffers));
-    TRY(fb_vector(model, &root, MODEL_METADATA, 4, &metadata));
+    TRY(fb_vector(model, &root, MODEL_METADATA, 4, &model->metadata));
     if (subgraphs.count == 0) return MI_ERR_MODEL_INVALID;
 
     for (i = 0; i < model->opcodes.count; i++) {
@@ -527,9 +548,11 @@ mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
         uint32_t len;
         TRY(buffer_bytes(model, i, &blob, &len));
     }
-    for (i = 0; i < metadata.count; i++) {
+    for (i = 0; i < model->metadata.count; i++) {
         uint32_t buffer;
-        TRY(fb_vec_table(model, metadata, i, &tbl));
+        mi_vec_t name;
+        TRY(fb_vec_table(model, model->metadata, i, &tbl));
+        TRY(fb_vector(model, &tbl, METADATA_NAME, 1, &name));
         TRY(fb_u32(model, &tbl, METADATA_BUFFER, 0, &buffer));
         if (buffer >= model->buffers.count) return MI_ERR_MODEL_CORRUPT;
     }

@@ -41,6 +41,7 @@ typedef struct mi_model {
     mi_vec_t operators;  /* tables */
     mi_vec_t inputs;     /* int32 tensor indices */
     mi_vec_t outputs;    /* int32 tensor indices */
+    mi_vec_t metadata;   /* tables (name, buffer) */
 } mi_model_t;
 
 /* Tensor element types: the schema's TensorType values. */
@@ -160,6 +161,10 @@ int32_t mi_model_i32(const mi_model_t *model, mi_vec_t vec, uint32_t i);
 
 /* The builtin options of an operator with schema defaults for absent ones. */
 mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi_options_t *out);
+
+/* The bytes of the metadata entry called `name` (e.g. "OfflineMemoryAllocation");
+ * MI_ERR_BAD_INDEX when the model has none. */
+mi_status_t mi_model_metadata(const mi_model_t *model, const char *name, const uint8_t **data, uint32_t *size);
 
 /* "CONV_2D" etc. for the ops the port knows, "BUILTIN" otherwise. */
 const char *mi_op_name(int32_t builtin_code);

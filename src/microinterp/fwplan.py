@@ -1,0 +1,253 @@
+"""The exact tensor-arena bytes the C port (``firmware/``) needs, predicted in Python.
+
+Why it exists: a firmware author must size a static arena before flashing.
+The C port never mallocs; ``mi_interpreter_allocate`` carves everything out of
+one arena (``firmware/include/mi/mi_arena.h``):
+
+* the **planned head**: every non-constant, non-variable tensor at the offsets
+  of the same greedy planner as ``planner.py`` (``mi_planner.c`` is its
+  line-for-line twin), or at the offsets of the model's
+  ``OfflineMemoryAllocation`` plan when it carries one;
+* the **temporary peak** at the head while planning (the planner's work lists:
+  24 bytes per planned buffer), which can exceed the head for tiny models;
+* the **persistent tail**: the tensor and node tables, variable tensors, each
+  kernel's op data and its per-channel multiplier/shift arrays.
+
+``used = max(head, temporary peak) + tail rounded up to 16``. This module
+replays that sequence with the C struct sizes of each ABI, computed from the
+field lists below with C's alignment rules; ``tests/firmware`` checks the
+field lists against ``sizeof`` from the compiled objects (host and
+arm-none-eabi), and every model check compares the prediction with the bytes
+the firmware reports.
+
+Targets: ``host``/``host-asan``/``host64`` use 8-byte pointers (LP64);
+``cortex-m*`` (``cortex-m0plus``, ``cortex-m4``, ``cortex-m4f``, ``cortex-m``)
+use 4-byte pointers (ILP32, AAPCS).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Model, Tensor, load_model
+from .offline_plan import read_offline_plan
+from .planner import ONLINE, PLANNERS, BufferRequest, align_up, plan_greedy, tensor_lifetimes
+
+#: MI_BUFFER_ALIGN: planned buffers and the tail's final rounding
+BUFFER_ALIGN = 16
+#: MI_PERSISTENT_ALIGN: every persistent allocation is rounded up to and aligned on it
+PERSISTENT_ALIGN = 8
+
+
+@dataclass(frozen=True)
+class Abi:
+    """What decides C struct layouts on a target."""
+
+    name: str
+    pointer_bytes: int
+
+
+HOST64 = Abi("host64", 8)
+ILP32 = Abi("ilp32", 4)
+
+
+def abi_of(target: str) -> Abi:
+    """The ABI of a firmware target name (``fw.targets`` names, or sizing.py's)."""
+    if target in ("host", "host-asan", "host64", "lp64"):
+        return HOST64
+    if target.startswith("cortex-m") or target == "ilp32":
+        return ILP32
+    raise ValueError(f"unknown firmware target {target!r}: use host, host-asan, host64, cortex-m0plus, "
+                     "cortex-m4, cortex-m4f or cortex-m")
+
+
+# --------------------------------------------------------------------------- C layouts
+
+# Field kinds: "p" pointer, "w" 32-bit int/float, "h" 16-bit, "b" 8-bit.
+_FIELD = {"w": (4, 4), "h": (2, 2), "b": (1, 1)}
+
+
+def sizeof(fields: str, abi: Abi) -> int:
+    """``sizeof`` of a C struct whose members have the kinds in ``fields``, in order."""
+    offset, struct_align = 0, 1
+    for kind in fields:
+        size, align = (abi.pointer_bytes, abi.pointer_bytes) if kind == "p" else _FIELD[kind]
+        offset = align_up(offset, align) + size
+        struct_align = max(struct_align, align)
+    return align_up(offset, struct_align) if fields else 0
+
+
+def _fields(**counts: int) -> str:
+    """Field kinds in declaration order: pointers, words, halves, bytes."""
+    return "p" * counts.get("p", 0) + "w" * counts.get("w", 0) + "h" * counts.get("h", 0) + "b" * counts.get("b", 0)
+
+
+#: the interpreter's runtime structures (mi_interpreter.h, mi_planner.h)
+STRUCTS: dict[str, str] = {
+    "mi_tensor_t": "pwbbh",        # data, bytes, type, flags, plan_index
+    "mi_node_t": "ppwwww",         # registration, op_data, inputs {pos, count}, outputs {pos, count}
+    "mi_scratch_t": "pwww",        # next, bytes, offset, node
+    "mi_plan_buffer_t": "wwww",    # size, first_use, last_use, offset
+}
+
+#: each kernel's op data (the ``fwplan.py layout`` comment in firmware/src/kernels/mi_<stem>.c);
+#: an empty string means the kernel keeps none (registration op_data_size 0)
+OP_DATA: dict[str, str] = {
+    "ADD": _fields(w=33, b=2),
+    "AVERAGE_POOL_2D": _fields(w=16, b=1),
+    "CONV_2D": _fields(p=2, w=23, b=2),
+    "DEPTHWISE_CONV_2D": _fields(p=2, w=22, b=2),
+    "DEQUANTIZE": _fields(w=2, b=1),
+    "FULLY_CONNECTED": _fields(p=2, w=12, b=3),
+    "MAX_POOL_2D": _fields(w=16, b=1),
+    "QUANTIZE": _fields(w=5, b=2),
+    "RESHAPE": "",
+    "SOFTMAX": _fields(w=9, b=1),
+}
+
+#: ops the C port has a kernel for (firmware/src/mi_resolver.c)
+SUPPORTED_OPS = frozenset(OP_DATA)
+
+#: planner work bytes per planned buffer: an mi_plan_buffer_t + two int32 lists
+PLAN_WORK_BYTES_PER_BUFFER = 16 + 8
+
+
+def struct_sizes(target: str) -> dict[str, int]:
+    """``sizeof`` of every runtime structure and op data struct on ``target``."""
+    abi = abi_of(target)
+    out = {name: sizeof(f, abi) for name, f in STRUCTS.items()}
+    out.update({f"op_data:{op}": sizeof(f, abi) for op, f in OP_DATA.items()})
+    return out
+
+
+# --------------------------------------------------------------------------- the replay
+
+
+def _per_channel_arrays(op_name: str, inputs: Sequence[Tensor | None], outputs: Sequence[Tensor]) -> list[int]:
+    """Bytes of the extra persistent arrays a kernel's prepare allocates (in order)."""
+    if op_name in ("CONV_2D", "DEPTHWISE_CONV_2D"):
+        x, w = inputs[0], inputs[1]
+        if x is None or w is None or x.type_name == "FLOAT32" or len(w.shape) != 4:
+            return []
+        channels = w.shape[0] if op_name == "CONV_2D" else w.shape[3]
+        return [4 * channels, 4 * channels]  # multiplier, shift
+    if op_name == "FULLY_CONNECTED":
+        x, w = inputs[0], inputs[1]
+        if x is None or w is None or x.type_name == "FLOAT32" or w.quant is None or w.quant.scale.size <= 1:
+            return []
+        depth = outputs[0].shape[-1] if outputs and outputs[0].shape else 1
+        return [4 * depth, 4 * depth]
+    return []
+
+
+class _Tail:
+    """mi_arena_alloc_persistent: the tail grows down from a 16-aligned end."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def alloc(self, nbytes: int, align: int = PERSISTENT_ALIGN) -> int:
+        align = max(align, PERSISTENT_ALIGN)
+        before = self.bytes
+        self.bytes = align_up(self.bytes + align_up(nbytes, align), align)
+        return self.bytes - before
+
+
+def _is_planned(t: Tensor) -> bool:
+    return not t.is_constant and not t.is_variable and t.nbytes > 0
+
+
+def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferRequest], list[int], bool]:
+    """The C port's buffer requests (planned tensors by index; it requests no
+    scratch), with offline offsets when the model carries a plan -- or, for a
+    planner other than greedy, with that planner's offsets as the offline plan
+    ``microinterp plan --write-offline-plan`` would embed. Returns the
+    requests, their tensor indices and whether offsets are pinned."""
+    sg = model.main
+    lifetimes = tensor_lifetimes(len(sg.tensors), sg.inputs, [op.inputs for op in sg.operators],
+                                 [op.outputs for op in sg.operators], sg.outputs)
+    offline = read_offline_plan(model)
+    owners = [t.index for t in sg.tensors if _is_planned(t)]
+    requests = []
+    for i in owners:
+        first, last = lifetimes[i]
+        pinned = offline[i] if offline is not None and i < len(offline) else ONLINE
+        requests.append(BufferRequest(align_up(sg.tensors[i].nbytes, BUFFER_ALIGN), first, last, pinned))
+    if offline is None and planner != "greedy":
+        if planner not in PLANNERS:
+            raise ValueError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
+        plan = PLANNERS[planner](requests)
+        requests = [BufferRequest(r.size, r.first_use, r.last_use, off) for r, off in zip(requests, plan.offsets)]
+        return requests, owners, True
+    return requests, owners, offline is not None
+
+
+def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: str = "host",
+                         planner: str = "greedy") -> dict[str, Any]:
+    """The arena the C port uses for ``model`` on ``target``, byte for byte.
+
+    Keys: ``planned_bytes`` (head), ``temp_bytes`` (planning peak),
+    ``persistent_bytes`` (tail, rounded to 16), ``total_bytes`` (what
+    ``mi_interpreter_arena_used_bytes`` reports and the arena must hold),
+    a breakdown of the tail, and ``supported``/``unsupported_ops`` (ops the C
+    port has no kernel for are left out of the tail and make the figure a
+    lower bound). ``planner`` other than ``"greedy"`` assumes that planner's
+    offsets are embedded as an offline plan (the C port honours
+    ``OfflineMemoryAllocation`` metadata; a plan already in the model wins).
+    """
+    if not isinstance(model, Model):
+        model = load_model(os.fspath(model) if isinstance(model, os.PathLike) else model)
+    abi = abi_of(target)
+    sizes = {name: sizeof(f, abi) for name, f in STRUCTS.items()}
+    sg = model.main
+
+    tail = _Tail()
+    tables = tail.alloc(len(sg.tensors) * sizes["mi_tensor_t"])
+    tables += tail.alloc(len(sg.operators) * sizes["mi_node_t"])
+    variables = 0
+    for t in sg.tensors:
+        if t.is_variable and not t.is_constant:
+            variables += tail.alloc(align_up(t.nbytes, BUFFER_ALIGN), BUFFER_ALIGN)
+    per_op: list[dict[str, Any]] = []
+    unsupported: list[str] = []
+    op_data_total = 0
+    for op in sg.operators:
+        if op.name not in OP_DATA:
+            unsupported.append(f"#{op.index} {op.name}")
+            continue
+        inputs = [sg.tensors[i] if i >= 0 else None for i in op.inputs]
+        outputs = [sg.tensors[i] for i in op.outputs]
+        nbytes = 0
+        size = sizeof(OP_DATA[op.name], abi)
+        if size:
+            nbytes += tail.alloc(size)
+        for extra in _per_channel_arrays(op.name, inputs, outputs):
+            nbytes += tail.alloc(extra)
+        op_data_total += nbytes
+        per_op.append({"op": op.index, "name": op.name, "bytes": nbytes})
+
+    requests, _owners, pinned = head_requests(model, planner)
+    plan = plan_greedy(requests)
+    planned = align_up(plan.size, BUFFER_ALIGN)
+    temp = align_up(len(requests) * PLAN_WORK_BYTES_PER_BUFFER, BUFFER_ALIGN)
+    persistent = align_up(tail.bytes, BUFFER_ALIGN)
+    return {
+        "target": target,
+        "abi": abi.name,
+        "pointer_bytes": abi.pointer_bytes,
+        "planner": "offline" if read_offline_plan(model) is not None else planner,
+        "offline_plan": pinned,
+        "planned_bytes": planned,
+        "temp_bytes": temp,
+        "persistent_bytes": persistent,
+        "total_bytes": max(planned, temp) + persistent,
+        "tables_bytes": tables,
+        "variable_bytes": variables,
+        "op_data_bytes": op_data_total,
+        "per_op": per_op,
+        "supported": not unsupported,
+        "unsupported_ops": unsupported,
+    }

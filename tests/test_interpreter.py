@@ -136,3 +136,32 @@ def test_signal_custom_ops_are_named(name):
         Interpreter.from_file(model_path(name))
     for op in ("CUSTOM:SignalWindow", "CUSTOM:SignalRfft", "CUSTOM:SignalFilterBankLog"):
         assert op in str(e.value)
+
+
+def test_variable_tensor_state_persists_and_resets():
+    """A variable tensor lives in the persistent region: kept across invokes,
+    cleared by reset(). Buffer data on it is ignored, as TFLM does."""
+    b = ModelBuilder()
+    x = b.add_input("x", (4,), "int8", scale=1.0, zero_point=5)
+    state = b.add_tensor("state", (4,), "int8", data=np.full(4, 99, np.int8), scale=1.0, zero_point=5,
+                         is_variable=True)
+    y = b.add_output("y", (4,), "int8", scale=1.0, zero_point=5)
+    b.add_operator("CUSTOM:Accumulate", [x, state], [y])
+
+    def invoke(node, data, inputs, outputs):
+        inputs[1][...] = inputs[1] + inputs[0] - 5  # state += real(x)
+        outputs[0][...] = inputs[1]
+
+    resolver = OpResolver.builtins()
+    resolver.register("Accumulate", lambda node: None, invoke)
+    it = Interpreter.from_bytes(b.build(), resolver=resolver)
+    assert it.memory.persistent_bytes == 16
+    one = np.full(4, 6, np.int8)  # real value 1
+    for step in range(1, 4):
+        it.set_input(one, 0)
+        it.invoke()
+        assert it.get_output(0).tolist() == [5 + step] * 4  # starts from the zero point, not 99
+    it.reset()
+    it.set_input(one, 0)
+    it.invoke()
+    assert it.get_output(0).tolist() == [6] * 4

@@ -210,7 +210,7 @@ class Interpreter:
         planned = align_up(plan.size)
         persistent, offset = {}, planned
         for t in sg.tensors:
-            if t.is_variable and not t.is_constant:
+            if t.is_variable:
                 persistent[t.index] = offset
                 offset += align_up(t.nbytes)
         return MemoryPlan(tuple(requests), tuple(owners), plan, planned, persistent, offset - planned)

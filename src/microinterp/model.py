@@ -97,7 +97,9 @@ class Tensor:
 
     @property
     def is_constant(self) -> bool:
-        return self.data is not None
+        """Constant = has buffer data and is not a variable. TFLM ignores buffer
+        data on a variable tensor: it gets persistent arena memory, cleared."""
+        return self.data is not None and not self.is_variable
 
     @property
     def size(self) -> int:

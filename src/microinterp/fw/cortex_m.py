@@ -192,6 +192,131 @@ CORTEX_M4F = CortexMTarget(
 TARGETS: dict[str, CortexMTarget] = {t.name: t for t in (CORTEX_M0PLUS, CORTEX_M4, CORTEX_M4F)}
 
 
+# ---- the interpreter firmware (firmware/Makefile, PORT=cortex_m) --------------------
+
+
+def _make(target: CortexMTarget, build_dir: Path, goal: str, **variables: str) -> None:
+    """Run firmware/Makefile for this target into ``build_dir``: the Makefile holds
+    the one set of compiler flags (warnings, -ffp-contract=off ...) for every target."""
+    cmd = ["make", "-s", f"-j{os.cpu_count() or 2}", "-C", str(FIRMWARE_DIR), f"TARGET={target.name}",
+           f"BUILD={build_dir}", goal, *(f"{k}={v}" for k, v in variables.items())]
+    proc = _run(cmd)
+    if proc.returncode != 0:
+        raise ToolchainError(f"{target.name}: make {goal} failed:\n{' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
+
+
+def build_library(target: CortexMTarget, workdir: Path, *, arena_bytes: int | None = None) -> Path:
+    """Compile the core, kernels, runner and port for ``target`` (no model yet).
+
+    Returns the build directory; :func:`link_runner` then adds a model. Make keeps
+    it incremental, so calling this again is cheap."""
+    build_dir = Path(workdir).resolve() / target.name
+    variables = {"ARENA": str(arena_bytes)} if arena_bytes else {}
+    _make(target, build_dir, "lib", **variables)
+    return build_dir
+
+
+def link_runner(target: CortexMTarget, build_dir: Path, model: Path, *, arena_bytes: int | None = None) -> Path:
+    """The runner firmware with ``model`` in flash, as ``<build_dir>/runner-<model digest>.elf``."""
+    model = Path(model).resolve()
+    out = build_dir / f"runner-{model.stem}-{file_digest(model)}.elf"
+    if out.exists():
+        return out
+    variables = {"MODEL": str(model)}
+    if arena_bytes:
+        variables["ARENA"] = str(arena_bytes)
+    # The Makefile's link rule depends on the model file's time, not on which model
+    # it is: remove the previous image so the new model is really linked in.
+    (build_dir / "mi_runner.elf").unlink(missing_ok=True)
+    _make(target, build_dir, "runner", **variables)
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")
+    shutil.copyfile(build_dir / "mi_runner.elf", tmp)
+    os.replace(tmp, out)
+    return out
+
+
+#: Symbol of the runner's static arena (firmware/runner/mi_runner.c).
+RUNNER_ARENA_SYMBOL = "arena"
+
+
+@dataclass
+class RunnerRun:
+    """One emulator run of the runner firmware over a file of input vectors."""
+
+    target: CortexMTarget
+    elf: Path
+    result: RunResult
+    #: ``mi: key=value`` console lines of the runner (last value wins).
+    info: dict[str, str]
+    footprint: Footprint
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    @property
+    def instructions(self) -> list[int]:
+        """Instructions per inference, one per vector."""
+        return self.result.regions
+
+    @property
+    def arena_used(self) -> int | None:
+        v = self.info.get("arena_used_bytes")
+        return int(v) if v is not None else None
+
+    @property
+    def ram(self) -> int | None:
+        """RAM a deployment needs: .data + .bss with the runner's oversized static
+        arena replaced by the bytes really used, + fault stack + measured peak stack."""
+        fp = self.footprint
+        if fp.stack_used is None or fp.arena is None or self.arena_used is None:
+            return None
+        return fp.data + fp.bss - fp.arena + self.arena_used + fp.fault_stack + fp.stack_used
+
+
+def parse_runner_console(console: str) -> dict[str, str]:
+    """``mi: key=value`` lines -> dict (an ``mi: error ...`` line lands under ``error``)."""
+    info: dict[str, str] = {}
+    for line in console.splitlines():
+        if not line.startswith("mi: "):
+            continue
+        body = line[4:].strip()
+        if body.startswith("error "):
+            info["error"] = body[6:]
+        elif "=" in body and " " not in body.split("=", 1)[0]:
+            key, value = body.split("=", 1)
+            info[key] = value
+    return info
+
+
+def run_runner(target: CortexMTarget, elf: Path, inputs: Path, outputs: Path, *, timeout: float,
+               dump: Path | None = None, arena_bytes: int | None = None, count: bool = True,
+               emulator: Emulator | None = None) -> RunnerRun:
+    """Run the runner firmware on a file of input vectors in a temporary directory
+    (semihosting sees the host file system there), then move the outputs (and the
+    per-op dump) to the paths asked for."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix=f"mi-{target.name}-") as tmp:
+        run_dir = Path(tmp)
+        shutil.copyfile(inputs, run_dir / "in.bin")
+        args = ["--inputs", "in.bin", "--outputs", "out.bin"]
+        if dump is not None:
+            args += ["--dump", "dump.bin"]
+        if arena_bytes:
+            args += ["--arena", str(arena_bytes)]
+        result = target.run(elf, args, cwd=run_dir, timeout=timeout, count=count, emulator=emulator)
+        if (run_dir / "out.bin").exists():
+            shutil.move(run_dir / "out.bin", outputs)
+        if dump is not None and (run_dir / "dump.bin").exists():
+            shutil.move(run_dir / "dump.bin", dump)
+    info = parse_runner_console(result.console)
+    if result.ok is False and "error" in info and result.outcome.value == "firmware-error":
+        result.message += f": {info['error']}"
+    fp = footprint(elf, arena_symbol=RUNNER_ARENA_SYMBOL, stack_used=result.stack_used)
+    return RunnerRun(target, elf, result, info, fp)
+
+
 # ---- inspecting ELF files --------------------------------------------------------
 
 

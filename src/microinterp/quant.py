@@ -154,7 +154,10 @@ def quantize_value(real: float, scale: float, zero_point: int) -> int:
 def activation_range_quantized(
     activation: int, qmin: int, qmax: int, scale: float, zero_point: int
 ) -> tuple[int, int]:
-    """TFLM ``CalculateActivationRangeQuantized``: clamp bounds in the output's quantized domain."""
+    """TFLM ``CalculateActivationRangeQuantized``: clamp bounds in the output's quantized domain.
+
+    Only RELU, RELU6 and RELU_N1_TO_1 clamp; any other fused activation (NONE,
+    TANH, SIGN_BIT) gets the dtype's full range, exactly as TFLM does."""
     if activation == ACT_RELU:
         return max(qmin, quantize_value(0.0, scale, zero_point)), qmax
     if activation == ACT_RELU6:
@@ -163,13 +166,13 @@ def activation_range_quantized(
     if activation == ACT_RELU_N1_TO_1:
         return (max(qmin, quantize_value(-1.0, scale, zero_point)),
                 min(qmax, quantize_value(1.0, scale, zero_point)))
-    if activation == ACT_NONE:
-        return qmin, qmax
-    raise ValueError(f"fused activation {activation} is not supported on quantized tensors")
+    # NONE, and the non-clamping TANH / SIGN_BIT, fall through to the full range in TFLM.
+    return qmin, qmax
 
 
 def activation_range_float(activation: int) -> tuple[float, float]:
-    """TFLM ``CalculateActivationRange`` for float: (min, max) as float32 bounds."""
+    """TFLM ``CalculateActivationRange`` for float: (min, max) as float32 bounds
+    (the full float32 range for NONE/TANH/SIGN_BIT, which TFLM does not clamp)."""
     lo, hi = -np.finfo(np.float32).max, np.finfo(np.float32).max
     if activation == ACT_RELU:
         return 0.0, float(hi)
@@ -177,9 +180,7 @@ def activation_range_float(activation: int) -> tuple[float, float]:
         return 0.0, 6.0
     if activation == ACT_RELU_N1_TO_1:
         return -1.0, 1.0
-    if activation == ACT_NONE:
-        return float(lo), float(hi)
-    raise ValueError(f"fused activation {activation} is not supported on float tensors")
+    return float(lo), float(hi)  # NONE, TANH, SIGN_BIT: TFLM does not clamp
 
 
 def clamp_float(x: np.ndarray, lo: float, hi: float) -> np.ndarray:

@@ -30,7 +30,6 @@ from ..model import Tensor
 
 MAX_BROADCAST_RANK = 6  # micro's RuntimeShape holds at most 6 dims (kMaxSmallSize)
 
-_CLAMPING = (quant.ACT_RELU, quant.ACT_RELU6, quant.ACT_RELU_N1_TO_1)
 
 
 def check_shapes(node: Node, a: Tensor, b: Tensor, out: Tensor, max_rank: int = MAX_BROADCAST_RANK) -> bool:
@@ -80,11 +79,8 @@ def same_type(node: Node, *tensors: Tensor) -> str:
 
 def float_activation_range(activation: int) -> tuple[np.float32, np.float32]:
     """TFLM ``CalculateActivationRange<float>`` (non-clamping activations give the full range)."""
-    if activation in _CLAMPING:
-        lo, hi = quant.activation_range_float(activation)
-        return np.float32(lo), np.float32(hi)
-    info = np.finfo(np.float32)
-    return np.float32(info.min), np.float32(info.max)
+    lo, hi = quant.activation_range_float(activation)
+    return np.float32(lo), np.float32(hi)
 
 
 def int32_activation_range(activation: int) -> tuple[int, int]:
@@ -102,9 +98,7 @@ def int32_activation_range(activation: int) -> tuple[int, int]:
 def quantized_activation_range(activation: int, out: Tensor) -> tuple[int, int]:
     """TFLM ``CalculateActivationRangeQuantized`` for an int8/int16 output."""
     qmin, qmax = quant.dtype_range(out.dtype)
-    if activation in _CLAMPING:
-        return quant.activation_range_quantized(activation, qmin, qmax, out.scale, out.zero_point)
-    return qmin, qmax
+    return quant.activation_range_quantized(activation, qmin, qmax, out.scale, out.zero_point)
 
 
 def activation_of(node: Node) -> int:

@@ -41,7 +41,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .emulator import (
@@ -51,9 +51,12 @@ from .emulator import (
     CountRegion,
     Emulator,
     Machine,
+    Outcome,
     RunResult,
     select_emulator,
 )
+from .runner import RunnerOutput
+from .runner import parse as parse_runner
 
 PORT_DIR = FIRMWARE_DIR / "ports" / "cortex_m"
 
@@ -195,21 +198,29 @@ TARGETS: dict[str, CortexMTarget] = {t.name: t for t in (CORTEX_M0PLUS, CORTEX_M
 # ---- the interpreter firmware (firmware/Makefile, PORT=cortex_m) --------------------
 
 
+def _locked(path: Path):  # type: ignore[no-untyped-def]
+    from .targets import _locked as locked
+
+    return locked(path)
+
+
 def _make(target: CortexMTarget, build_dir: Path, goal: str, **variables: str) -> None:
-    """Run firmware/Makefile for this target into ``build_dir``: the Makefile holds
-    the one set of compiler flags (warnings, -ffp-contract=off ...) for every target."""
-    cmd = ["make", "-s", f"-j{os.cpu_count() or 2}", "-C", str(FIRMWARE_DIR), f"TARGET={target.name}",
-           f"BUILD={build_dir}", goal, *(f"{k}={v}" for k, v in variables.items())]
-    proc = _run(cmd)
-    if proc.returncode != 0:
-        raise ToolchainError(f"{target.name}: make {goal} failed:\n{' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
+    """Run firmware/Makefile for this target into ``build_dir`` (under fw.targets'
+    per-build-dir lock): the Makefile holds the one set of compiler flags
+    (warnings, -ffp-contract=off ...) for every target."""
+    from . import targets as tg
+
+    try:
+        tg.make([f"TARGET={target.name}", f"BUILD={build_dir}", goal, *(f"{k}={v}" for k, v in variables.items())],
+                lock=build_dir.with_name(build_dir.name + ".lock"))
+    except tg.BuildError as e:
+        raise ToolchainError(f"{target.name}: {e}") from None
 
 
 def build_library(target: CortexMTarget, workdir: Path, *, arena_bytes: int | None = None) -> Path:
-    """Compile the core, kernels, runner and port for ``target`` (no model yet).
-
-    Returns the build directory; :func:`link_runner` then adds a model. Make keeps
-    it incremental, so calling this again is cheap."""
+    """Compile the core and kernels for ``target`` into ``<workdir>/<target>`` (no
+    model yet) and return that build directory; :func:`link_runner` adds a model.
+    Make keeps it incremental, so calling this again is cheap."""
     build_dir = Path(workdir).resolve() / target.name
     variables = {"ARENA": str(arena_bytes)} if arena_bytes else {}
     _make(target, build_dir, "lib", **variables)
@@ -217,21 +228,25 @@ def build_library(target: CortexMTarget, workdir: Path, *, arena_bytes: int | No
 
 
 def link_runner(target: CortexMTarget, build_dir: Path, model: Path, *, arena_bytes: int | None = None) -> Path:
-    """The runner firmware with ``model`` in flash, as ``<build_dir>/runner-<model digest>.elf``."""
+    """The runner firmware with ``model`` in flash, ``<build_dir>/runner-<model>-<digest>.elf``
+    (reused when it exists). Links under a lock: make writes one ``mi_runner.elf``."""
     model = Path(model).resolve()
-    out = build_dir / f"runner-{model.stem}-{file_digest(model)}.elf"
+    tag = f"-arena{arena_bytes}" if arena_bytes else ""
+    out = build_dir / f"runner-{model.stem}-{file_digest(model)}{tag}.elf"
     if out.exists():
         return out
     variables = {"MODEL": str(model)}
     if arena_bytes:
         variables["ARENA"] = str(arena_bytes)
-    # The Makefile's link rule depends on the model file's time, not on which model
-    # it is: remove the previous image so the new model is really linked in.
-    (build_dir / "mi_runner.elf").unlink(missing_ok=True)
-    _make(target, build_dir, "runner", **variables)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp")
-    shutil.copyfile(build_dir / "mi_runner.elf", tmp)
-    os.replace(tmp, out)
+    with _locked(build_dir.with_name(build_dir.name + ".link.lock")):
+        if not out.exists():
+            # The Makefile's link rule depends on the model file's time, not on which
+            # model it is: remove the previous image so this model is really linked in.
+            (build_dir / "mi_runner.elf").unlink(missing_ok=True)
+            _make(target, build_dir, "runner", **variables)
+            tmp = out.with_suffix(f".{os.getpid()}.tmp")
+            shutil.copyfile(build_dir / "mi_runner.elf", tmp)
+            os.replace(tmp, out)
     return out
 
 
@@ -315,6 +330,104 @@ def run_runner(target: CortexMTarget, elf: Path, inputs: Path, outputs: Path, *,
         result.message += f": {info['error']}"
     fp = footprint(elf, arena_symbol=RUNNER_ARENA_SYMBOL, stack_used=result.stack_used)
     return RunnerRun(target, elf, result, info, fp)
+
+
+# ---- the firmware-target registry (fw/targets.py) ------------------------------------
+
+
+@dataclass
+class CortexMRunnerOutput(RunnerOutput):
+    """The runner's parsed console (as on the host) plus what only an emulated
+    Cortex-M run knows: how the emulator run ended, instructions per inference,
+    and the image's footprint."""
+
+    emulator: RunResult | None = None
+    instructions: list[int] = field(default_factory=list)
+    footprint: dict[str, int | None] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """The emulator's verdict (HardFault, lockup, timeout ...) with the console
+        tail and command; for a runner error exit, the runner's own explanation."""
+        if self.emulator is None or self.emulator.outcome is Outcome.OK:
+            return super().describe()
+        if self.emulator.outcome is Outcome.FIRMWARE_ERROR:
+            return super().describe() + f"\n(emulated on {self.emulator.emulator})"
+        return self.emulator.describe()
+
+    def report_lines(self) -> list[str]:
+        """Lines for a check report: instructions per inference, flash and RAM."""
+        fp = self.footprint
+        lines = []
+        if self.instructions:
+            ins = sorted(self.instructions)
+            lines.append(f"instructions per inference: median {ins[len(ins) // 2]:,} (min {ins[0]:,}, "
+                         f"max {ins[-1]:,}; QEMU TCG plugin, instructions not cycles)")
+        if fp:
+            lines.append(f"flash: {fp.get('flash'):,} B code+constants (+ model {fp.get('model'):,} B); "
+                         f"RAM: {_fmt_bytes(fp.get('ram'))} (.data+.bss with the arena cut to "
+                         f"{_fmt_bytes(fp.get('arena_used'))} used, + peak stack {_fmt_bytes(fp.get('stack_used'))})")
+        return lines
+
+
+def _fmt_bytes(v: int | None) -> str:
+    return "?" if v is None else f"{v:,} B"
+
+
+class CortexMFirmwareTarget:
+    """A Cortex-M target as ``fw.targets`` sees it: ``build`` compiles the port once,
+    ``run`` links the model into flash (cached per model) and runs the runner in
+    the emulator over the inputs file."""
+
+    abi = "ilp32"
+
+    def __init__(self, cm: CortexMTarget, emulator: Emulator | None = None) -> None:
+        self.cm = cm
+        self.name = cm.name
+        self.description = cm.description
+        self.emulator = emulator
+
+    def unavailable(self) -> str | None:
+        return toolchain_missing()
+
+    def build_dir(self, workdir: Path | None = None) -> Path:
+        from . import targets as tg
+
+        return ((Path(workdir) if workdir is not None else tg.BUILD_DIR) / self.name).resolve()
+
+    def build(self, workdir: Path | None = None) -> Path:
+        """Compile core and kernels; returns the build directory (the runner image
+        itself needs a model, so ``run`` links it, once per model)."""
+        return build_library(self.cm, self.build_dir(workdir).parent)
+
+    def run(self, binary: Path, model: Path, inputs: Path, outputs: Path, *, timeout: float,
+            dump: Path | None = None, arena: int | None = None) -> CortexMRunnerOutput:
+        build_dir = Path(binary) if Path(binary).is_dir() else Path(binary).parent
+        elf = link_runner(self.cm, build_dir, model)
+        r = run_runner(self.cm, elf, inputs, outputs, timeout=timeout, dump=dump, arena_bytes=arena,
+                       emulator=self.emulator)
+        res = r.result
+        parsed = parse_runner(res.returncode, res.console, res.stderr, timed_out=res.outcome is Outcome.TIMEOUT,
+                              seconds=res.seconds, command=res.command)
+        out = CortexMRunnerOutput(**{f.name: getattr(parsed, f.name) for f in fields(RunnerOutput)})
+        out.emulator = res
+        out.instructions = list(res.regions)
+        fp = r.footprint
+        out.footprint = {"flash": fp.flash, "model": fp.model, "ram": r.ram, "ram_linked": fp.ram_reserved,
+                         "arena_static": fp.arena, "arena_used": r.arena_used, "stack_used": fp.stack_used,
+                         "stack_reserved": fp.stack_reserved}
+        return out
+
+
+FIRMWARE_TARGETS: dict[str, CortexMFirmwareTarget] = {n: CortexMFirmwareTarget(t) for n, t in TARGETS.items()}
+
+
+def register_targets() -> None:
+    """Called by ``fw.targets`` on first use: add cortex-m0plus, cortex-m4, cortex-m4f."""
+    from . import targets as tg
+
+    for t in FIRMWARE_TARGETS.values():
+        if t.name not in tg.TARGETS:
+            tg.register(t)
 
 
 # ---- inspecting ELF files --------------------------------------------------------

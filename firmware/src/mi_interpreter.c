@@ -83,16 +83,19 @@ static mi_status_t build_tables(mi_interpreter_t *it)
         TRY(mi_model_tensor(&it->model, i, &info));
         t->type = info.type;
         t->bytes = info.bytes;
-        if (info.data) {
-            t->flags = MI_TENSOR_CONSTANT;
-            t->data = (void *)(uintptr_t)info.data; /* kernels only read inputs */
-        } else if (info.bytes == 0 && mi_type_size(info.type) == 0 && info.type != MI_TYPE_STRING) {
+        int constant = info.data != NULL && !info.is_variable;
+        if (!constant && info.bytes == 0 && mi_type_size(info.type) == 0 && info.type != MI_TYPE_STRING) {
 #if MI_ENABLE_LOG
             mi_logf("tensor %u has unsupported type %u", (unsigned)i, (unsigned)info.type);
 #endif
             return MI_ERR_UNSUPPORTED_TYPE;
-        } else if (info.is_variable) {
+        }
+        if (info.is_variable) {
+            /* state: persistent and cleared on reset, buffer data or not (as TFLM) */
             t->flags = MI_TENSOR_VARIABLE;
+        } else if (constant) {
+            t->flags = MI_TENSOR_CONSTANT;
+            t->data = (void *)(uintptr_t)info.data; /* kernels only read inputs */
         } else if (info.bytes > 0) {
             t->flags = MI_TENSOR_PLANNED;
         }

@@ -350,8 +350,10 @@ int32_t mi_model_zero_point(const mi_model_t *model, const mi_tensor_info_t *ten
     pos = (uint64_t)tensor->zero_points.pos + 8u * (uint64_t)channel;
     if (!fb_has(model, pos, 8)) return 0;
     zp = as_i64(rd64(model->data + pos));
+    /* saturated to +-(2**31 - 1) so that kernels may negate it; no kernel
+     * accepts zero points anywhere near these bounds */
     if (zp > INT32_MAX) return INT32_MAX;
-    if (zp < INT32_MIN) return INT32_MIN;
+    if (zp < -INT32_MAX) return -INT32_MAX;
     return (int32_t)zp;
 }
 

@@ -50,7 +50,11 @@ mi_status_t mi_quantize_multiplier(double real_multiplier, int32_t *quantized_mu
 {
     mi_status_t s = mi_quantize_multiplier_unbounded(real_multiplier, quantized_multiplier, shift);
     if (s != MI_OK) return s;
-    if (*shift > 30) return MI_ERR_BAD_PARAM; /* TFLM would overflow later */
+    if (*shift > 30) { /* TFLM would overflow later */
+        *quantized_multiplier = 0;
+        *shift = 0;
+        return MI_ERR_BAD_PARAM;
+    }
     return MI_OK;
 }
 
@@ -59,7 +63,12 @@ mi_status_t mi_quantize_multiplier_greater_than_one(double real_multiplier, int3
 {
     mi_status_t s = mi_quantize_multiplier(real_multiplier, quantized_multiplier, shift);
     if (s != MI_OK) return s;
-    return *shift >= 0 ? MI_OK : MI_ERR_BAD_PARAM;
+    if (*shift < 0) {
+        *quantized_multiplier = 0;
+        *shift = 0;
+        return MI_ERR_BAD_PARAM;
+    }
+    return MI_OK;
 }
 
 int32_t mi_saturating_rounding_doubling_high_mul(int32_t a, int32_t b)
@@ -149,9 +158,7 @@ mi_status_t mi_activation_range_quantized(int activation, int32_t qmin, int32_t 
         if ((s = quantize_checked(1.0f, scale, zero_point, &b)) != MI_OK) return s;
         lo = a > qmin ? a : qmin;
         hi = b < qmax ? b : qmax;
-    } else if (activation != MI_ACT_NONE) {
-        return MI_ERR_BAD_PARAM;
-    }
+    } /* NONE, TANH, SIGN_BIT: the full range, as TFLM (which does not clamp them) */
     /* bounds may cross (e.g. RELU with a zero point above qmax); kernels clamp
      * with max-then-min exactly as quant.py, so keep them as computed */
     *act_min = (int32_t)(lo < MI_INT32_MIN ? MI_INT32_MIN : lo > MI_INT32_MAX ? MI_INT32_MAX : lo);
@@ -166,7 +173,7 @@ mi_status_t mi_activation_range_float(int activation, float *act_min, float *act
     case MI_ACT_RELU: *act_min = 0.0f; *act_max = FLT_MAX; return MI_OK;
     case MI_ACT_RELU6: *act_min = 0.0f; *act_max = 6.0f; return MI_OK;
     case MI_ACT_RELU_N1_TO_1: *act_min = -1.0f; *act_max = 1.0f; return MI_OK;
-    default: return MI_ERR_BAD_PARAM;
+    default: *act_min = -FLT_MAX; *act_max = FLT_MAX; return MI_OK; /* NONE, TANH, SIGN_BIT */
     }
 }
 

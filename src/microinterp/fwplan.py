@@ -103,7 +103,7 @@ OP_DATA: dict[str, str] = {
     "DEQUANTIZE": _fields(w=2, b=1),
     "FULLY_CONNECTED": _fields(p=2, w=12, b=3),
     "MAX_POOL_2D": _fields(w=16, b=1),
-    "QUANTIZE": _fields(w=5, b=2),
+    "QUANTIZE": _fields(w=7, b=3),
     "RESHAPE": "",
     "SOFTMAX": _fields(w=9, b=1),
 }

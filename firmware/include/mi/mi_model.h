@@ -149,7 +149,8 @@ uint32_t mi_type_size(uint32_t type);
 mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_info_t *out);
 
 /* Scale / zero point of `channel` (the only one for per-tensor params).
- * Out-of-range channels and unquantized tensors give 0. */
+ * Out-of-range channels and unquantized tensors give 0. Zero points are
+ * saturated to +-(2**31 - 1), so negating one is always defined. */
 float mi_model_scale(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel);
 int32_t mi_model_zero_point(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel);
 

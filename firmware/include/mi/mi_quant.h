@@ -55,12 +55,13 @@ int32_t mi_multiply_by_quantized_multiplier_greater_than_one(int32_t x, int32_t 
 /* TFLM's activation-bound Quantize: zero_point + round(real / scale) in float32. */
 int64_t mi_quantize_value(float real, float scale, int32_t zero_point);
 
-/* TFLM CalculateActivationRangeQuantized; MI_ERR_BAD_PARAM for activations
- * other than NONE/RELU/RELU6/RELU_N1_TO_1 or a non-finite scale. */
+/* TFLM CalculateActivationRangeQuantized: RELU, RELU6 and RELU_N1_TO_1 clamp,
+ * any other activation gets the full [qmin, qmax]. MI_ERR_BAD_PARAM when a
+ * bound's quotient is not finite (quant.py's int() refuses it too). */
 mi_status_t mi_activation_range_quantized(int activation, int32_t qmin, int32_t qmax, float scale,
                                           int32_t zero_point, int32_t *act_min, int32_t *act_max);
 
-/* TFLM CalculateActivationRange for float. */
+/* TFLM CalculateActivationRange for float (full float32 range unless a clamp). */
 mi_status_t mi_activation_range_float(int activation, float *act_min, float *act_max);
 
 /* TFLM ActivationFunctionWithMinMax: min(max(x, lo), hi), NaN passes through. */

@@ -1,0 +1,110 @@
+"""``microinterp firmware``: build the C port and cross-check it bit for bit.
+
+    microinterp firmware check MODEL [--target host] [--vectors N] [--seed S]
+                                     [--sanitize] [--layers] [--json]
+    microinterp firmware build [--target host] [--sanitize]
+    microinterp firmware sizes [--target host]
+    microinterp firmware targets
+
+``check`` builds the runner for the target once (later runs reuse it), runs
+the model on N random input vectors (full range of each input type,
+reproducible from the seed), compares every output byte with
+``microinterp.Interpreter``, prints the arena the firmware used next to
+``fwplan``'s prediction for that target, and exits non-zero on any
+difference, naming the first operator whose outputs differ. Exit status: 0
+identical, 1 mismatch (bytes or arena), 2 could not build or run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import fwplan
+from .fw import check as fwcheck
+from .fw import targets as tg
+
+
+def _target_name(args: argparse.Namespace) -> str:
+    name = args.target
+    if getattr(args, "sanitize", False):
+        if name != "host":
+            raise SystemExit(f"microinterp firmware: --sanitize applies to --target host, not {name}")
+        name = "host-asan"
+    return name
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="fw_command", metavar="ACTION")
+
+    c = sub.add_parser("check", help="run a model on the C port and compare every byte with the Python interpreter")
+    c.add_argument("model", help=".tflite file")
+    c.add_argument("--target", default="host", help="firmware target (see `microinterp firmware targets`)")
+    c.add_argument("--vectors", type=int, default=4, help="random input vectors to run (default 4)")
+    c.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
+    c.add_argument("--sanitize", action="store_true", help="host only: build with AddressSanitizer + UBSan")
+    c.add_argument("--layers", action="store_true",
+                   help="also compare every operator's outputs (always done after an output mismatch)")
+    c.add_argument("--arena", type=int, default=None,
+                   help="give the firmware exactly this many arena bytes (default: its whole static arena)")
+    c.add_argument("--timeout", type=float, default=300.0, help="seconds before the firmware run is killed")
+    c.add_argument("--build-dir", type=Path, default=None, help="where to build (default firmware/build/<target>)")
+    c.add_argument("--keep", type=Path, default=None, help="keep the inputs/outputs/dump files in this directory")
+    c.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    b = sub.add_parser("build", help="build the C port's runner (and, on the host, its unit tests)")
+    b.add_argument("--target", default="host")
+    b.add_argument("--sanitize", action="store_true")
+    b.add_argument("--build-dir", type=Path, default=None)
+
+    s = sub.add_parser("sizes", help="the C struct sizes fwplan assumes on a target, and the arena for a model")
+    s.add_argument("model", nargs="?", help="optional .tflite file: also print its predicted arena")
+    s.add_argument("--target", default="host")
+
+    sub.add_parser("targets", help="list the firmware targets and whether they can run here")
+
+
+def main(args: argparse.Namespace) -> int:
+    cmd = getattr(args, "fw_command", None)
+    if cmd == "check":
+        report = fwcheck.check(args.model, _target_name(args), vectors=args.vectors, seed=args.seed,
+                               layers=args.layers, timeout=args.timeout, workdir=args.build_dir, keep=args.keep,
+                               arena=args.arena)
+        if args.json:
+            print(report.to_json())
+        else:
+            print("\n".join(report.lines()))
+        if report.ok:
+            return 0
+        return 1 if report.outcome in ("mismatch", "arena-mismatch") else 2
+    if cmd == "build":
+        target = tg.get_target(_target_name(args))
+        why = target.unavailable()
+        if why:
+            print(f"microinterp firmware: target {target.name} cannot build here: {why}", file=sys.stderr)
+            return 2
+        try:
+            print(target.build(args.build_dir))
+        except tg.BuildError as e:
+            print(e, file=sys.stderr)
+            return 2
+        return 0
+    if cmd == "sizes":
+        sizes = fwplan.struct_sizes(args.target)
+        width = max(len(k) for k in sizes)
+        print(f"target {args.target} (ABI {fwplan.abi_of(args.target).name})")
+        for name, size in sizes.items():
+            print(f"  {name:<{width}}  {size:>4} B")
+        if args.model:
+            print(json.dumps(fwplan.firmware_arena_bytes(args.model, args.target), indent=1))
+        return 0
+    if cmd == "targets":
+        for name in tg.names():
+            t = tg.get_target(name)
+            why = t.unavailable()
+            print(f"{name:<15} {t.abi:<7} {'ok' if why is None else 'unavailable: ' + why}  {t.description}")
+        return 0
+    print("usage: microinterp firmware {check,build,sizes,targets} ... (see --help)", file=sys.stderr)
+    return 2

@@ -1,0 +1,84 @@
+"""mi_planner.c against planner.py plan_greedy on the same lifetime sets.
+
+The C planner decides every tensor's offset in the firmware and fwplan
+predicts the firmware arena from planner.py, so the two must agree offset by
+offset: on random lifetime sets (ties in size included, offline-pinned
+buffers included) and on the request lists of the real models.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fw_helpers import assert_clean, requires_host_cc, run_binary
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import model_path
+
+from microinterp import fwplan, load_model
+from microinterp.planner import ONLINE, BufferRequest, plan_greedy
+
+pytestmark = requires_host_cc
+
+
+def c_plans(cases: list[list[BufferRequest]]) -> list[tuple[int, list[int]]]:
+    """Plan every case with the C planner in one process."""
+    text = []
+    for reqs in cases:
+        text.append(f"case {len(reqs)}")
+        text += [f"{r.size} {r.first_use} {r.last_use} {r.offline_offset}" for r in reqs]
+    proc = run_binary("test_planner", [], stdin="\n".join(text) + "\n")
+    assert_clean(proc)
+    out = []
+    for line in proc.stdout.splitlines():
+        assert line.startswith("plan "), line
+        nums = [int(v) for v in line.split()[1:]]
+        out.append((nums[0], nums[1:]))
+    assert len(out) == len(cases)
+    return out
+
+
+def assert_same(cases: list[list[BufferRequest]]) -> None:
+    for reqs, (size, offsets) in zip(cases, c_plans(cases)):
+        want = plan_greedy(reqs)
+        assert offsets == list(want.offsets), (reqs, offsets, want.offsets)
+        assert size == want.size
+
+
+def random_case(rng: np.random.Generator, n: int, times: int, offline_share: float = 0.0) -> list[BufferRequest]:
+    reqs = []
+    for _ in range(n):
+        first = int(rng.integers(-1, times))
+        last = first if first < 0 else int(rng.integers(first, times))
+        size = int(rng.choice([16, 32, 48, 64, 128, 1024, 4096]) if rng.random() < 0.6 else rng.integers(1, 5000) * 16)
+        offline = int(rng.integers(0, 64)) * 16 if rng.random() < offline_share else ONLINE
+        reqs.append(BufferRequest(size, first, last, offline))
+    return reqs
+
+
+def test_random_lifetime_sets() -> None:
+    rng = np.random.default_rng(7)
+    cases = [[]] + [random_case(rng, int(rng.integers(1, 60)), int(rng.integers(1, 30))) for _ in range(300)]
+    assert_same(cases)
+
+
+def test_random_sets_with_offline_buffers() -> None:
+    rng = np.random.default_rng(8)
+    assert_same([random_case(rng, int(rng.integers(1, 40)), int(rng.integers(1, 20)), 0.4) for _ in range(200)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([16, 32, 48, 64, 96]), st.integers(0, 6), st.integers(0, 4)),
+                min_size=1, max_size=25))
+def test_size_ties_and_touching_lifetimes(spec: list[tuple[int, int, int]]) -> None:
+    """Few distinct sizes and short lifetimes: many ties (the later buffer goes
+    first) and buffers that meet in time exactly at one step."""
+    assert_same([[BufferRequest(size, first, first + extra) for size, first, extra in spec]])
+
+
+@pytest.mark.parametrize("rel", ["mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/vww_96_int8.tflite",
+                                 "mlperf-tiny/pretrainedResnet_quant.tflite", "tflite-micro/person_detect.tflite"])
+def test_real_model_requests(rel: str) -> None:
+    model = load_model(str(model_path(rel)))
+    requests, _owners, _pinned = fwplan.head_requests(model)
+    assert_same([requests])

@@ -1,0 +1,180 @@
+"""mi_quant.c against quant.py, on the same edge values.
+
+Every expected value is computed here by quant.py (the twin the C file
+mirrors line for line), never written down by hand. Floats cross the process
+boundary as hex bit patterns so nothing is lost in decimal. Run under
+ASan/UBSan: the int32 wrap-arounds must be defined behaviour in C.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import numpy as np
+import pytest
+from fw_helpers import assert_clean, requires_host_cc, run_binary
+
+from microinterp import quant
+
+pytestmark = requires_host_cc
+
+I32_MIN, I32_MAX = -(2**31), 2**31 - 1
+RNG = np.random.default_rng(20261122)
+
+EDGE_I32 = [I32_MIN, I32_MIN + 1, -(2**30) - 1, -(2**30), -65536, -32768, -129, -128, -2, -1, 0, 1, 2, 127, 128,
+            32767, 65535, 2**30 - 1, 2**30, 2**30 + 1, I32_MAX - 1, I32_MAX]
+RANDOM_I32 = [int(v) for v in RNG.integers(I32_MIN, I32_MAX, size=40, endpoint=True)]
+MULTIPLIERS = [0, 1, 2**30, 2**30 + 1, 1518500250, 1895147668, I32_MAX - 1, I32_MAX] + [
+    int(v) for v in RNG.integers(2**30, I32_MAX, size=10, endpoint=True)]
+
+
+def dhex(x: float) -> str:
+    return struct.pack("<d", x)[::-1].hex()
+
+
+def fhex(x: float) -> str:
+    return struct.pack("<f", np.float32(x))[::-1].hex()
+
+
+def fbits(x: float) -> str:
+    return struct.pack("<f", np.float32(x))[::-1].hex()
+
+
+def run_cases(cases: list[tuple[str, str]]) -> None:
+    """Send every call line, compare every output line with its expected value."""
+    proc = run_binary("test_quant", [], stdin="".join(line + "\n" for line, _ in cases))
+    assert_clean(proc)
+    got = proc.stdout.splitlines()
+    assert len(got) == len(cases), proc.stdout[-500:]
+    bad = [(line, want, have) for (line, want), have in zip(cases, got) if want != have]
+    assert not bad, f"{len(bad)} of {len(cases)} differ from quant.py, e.g.\n" + "\n".join(
+        f"  {line!r}: quant.py {want!r}, C {have!r}" for line, want, have in bad[:12])
+
+
+def status_of(fn, *args):  # type: ignore[no-untyped-def]
+    """(0, result) or (1, None) when quant.py refuses the arguments."""
+    try:
+        with np.errstate(all="ignore"):  # zero/inf scales are edge cases on purpose
+            return 0, fn(*args)
+    except (ValueError, OverflowError, AssertionError):
+        return 1, None
+
+
+def test_quantize_multiplier() -> None:
+    reals = [0.0, 5e-324, 1e-40, 2.0**-40, 2.0**-32, 2.0**-31, 2.0**-30, 0.25, 0.5, math.nextafter(0.5, 0),
+             math.nextafter(0.5, 1), 1 - 2.0**-53, 1 - 2.0**-32, 1 - 2.0**-33, 1.0, 1.5, 3.0, 2.0**30 - 1, 2.0**30,
+             2.0**31 - 1, 2.0**31, 2.0**40, -0.5, -1.0, -(2.0**-20), math.inf, -math.inf, math.nan]
+    reals += [float(2.0 ** e * m) for e, m in zip(RNG.integers(-45, 33, size=200), RNG.uniform(1, 2, size=200))]
+    # around a rounding tie of q * 2**31: mantissas whose 2**31 multiple ends in .5
+    reals += [(2**30 + k + 0.5) / 2**31 for k in range(5)] + [(2**31 - 0.5) / 2**31]
+    cases = []
+    for r in reals:
+        st, res = status_of(quant.quantize_multiplier, r)
+        want = "0 {} {}".format(*res) if st == 0 else None
+        st2, res2 = status_of(quant.quantize_multiplier_unbounded, r)
+        cases.append((f"quantize_multiplier {dhex(r)}", want or "1 0 0"))
+        cases.append((f"quantize_multiplier_unbounded {dhex(r)}", "0 {} {}".format(*res2) if st2 == 0 else "1 0 0"))
+    # C gives status 1 with zeroed outputs where quant.py raises; that is checked here too
+    run_cases(cases)
+
+
+def test_fixed_point_multiplications() -> None:
+    cases = []
+    values = EDGE_I32 + RANDOM_I32
+    for a in values:
+        for b in EDGE_I32[::2] + RANDOM_I32[:8]:
+            cases.append((f"srdhm {a} {b}", str(int(quant.saturating_rounding_doubling_high_mul(a, b)))))
+    for x in values:
+        for e in range(32):
+            cases.append((f"rdbpot {x} {e}", str(int(quant.rounding_divide_by_pot(x, e)))))
+    for x in values:
+        for m in MULTIPLIERS:
+            for s in (-31, -20, -8, -1, 0, 1, 2, 7, 15, 30):
+                cases.append((f"mbqm {x} {m} {s}", str(int(quant.multiply_by_quantized_multiplier(x, m, s)))))
+            for s in (-31, -12, -1, 0):
+                cases.append((f"mbqm_lt1 {x} {m} {s}",
+                              str(int(quant.multiply_by_quantized_multiplier_smaller_than_one_exp(x, m, s)))))
+            for s in (0, 1, 5, 12, 20, 31):
+                cases.append((f"mbqm_gt1 {x} {m} {s}",
+                              str(int(quant.multiply_by_quantized_multiplier_greater_than_one(x, m, s)))))
+    for x in [0, 1, -1, 2**31, -(2**31), 2**40, -(2**40), 2**47 - 1, -(2**47)] + [
+            int(v) for v in RNG.integers(-(2**47), 2**47, size=20)]:
+        for m in MULTIPLIERS + [0x7FFF0000, 0x7FFEFFFF]:
+            for s in (-31, -16, -1, 0, 1, 5, 14):
+                cases.append((f"mbqm64 {x} {m} {s}", str(int(quant.multiply_by_quantized_multiplier_int64(x, m, s)))))
+    run_cases(cases)
+
+
+def test_activation_ranges_and_clamp() -> None:
+    cases = []
+    scales = [2.0**-20, 1 / 256, 0.0039215689, 0.05, 0.1, 1.0, 3.0e38, 1e-45, 0.0]
+    for real in (0.0, 6.0, -1.0, 1.0, 0.5, -0.5, 2.5):
+        for scale in scales[:-3]:
+            for zp in (-128, -5, 0, 17, 127):
+                want = quant.quantize_value(real, scale, zp)
+                cases.append((f"quantize_value {fhex(real)} {fhex(scale)} {zp}", str(int(want))))
+    for act in range(6):
+        for qmin, qmax in ((-128, 127), (-32768, 32767), (0, 255)):
+            for scale in scales:
+                for zp in (qmin, -3, 0, 9, qmax, qmax + 50):
+                    st, res = status_of(quant.activation_range_quantized, act, qmin, qmax, scale, zp)
+                    want = "0 {} {}".format(*res) if st == 0 else "1 0 0"
+                    cases.append((f"activation_range_quantized {act} {qmin} {qmax} {fhex(scale)} {zp}", want))
+        st, res = status_of(quant.activation_range_float, act)
+        want = f"0 {fbits(res[0])} {fbits(res[1])}" if st == 0 else "1 00000000 00000000"
+        cases.append((f"activation_range_float {act}", want))
+    xs = [-0.0, 0.0, -1e-45, 1e-45, -1.0, -0.99999994, 1.0, 5.9999995, 6.0, 6.0000005, -3.4e38, 3.4e38,
+          math.inf, -math.inf, 7.25, -7.25]
+    for x in xs:
+        for lo, hi in ((0.0, 6.0), (-1.0, 1.0), (0.0, 3.4028234663852886e38), (-3.4028234663852886e38,
+                                                                                  3.4028234663852886e38)):
+            want = quant.clamp_float(np.array([x], np.float32), lo, hi)[0]
+            cases.append((f"clamp_float {fhex(x)} {fhex(lo)} {fhex(hi)}", fbits(float(want))))
+    for x in (0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.49999997, -0.49999997, 8388607.5, 8388609.0, 1e30, -1e30,
+              1e-40, 123.456):
+        cases.append((f"roundf {fhex(x)}", fbits(float(quant.roundf(np.array([x], np.float32))[0]))))
+    for d in (0.0, 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, 2.0**31, -(2.0**31), 1e15 + 0.5):
+        cases.append((f"round_half_away {dhex(d)}", str(quant.round_half_away(d))))
+    run_cases(cases)
+
+
+def test_gemmlowp_softmax_helpers() -> None:
+    cases = []
+    for x in EDGE_I32 + RANDOM_I32:
+        for e in (-31, -12, -5, -1, 0, 1, 2, 5, 12, 30):
+            cases.append((f"srmbpot {x} {e}", str(int(quant.saturating_rounding_multiply_by_pot(x, e)))))
+        for y in EDGE_I32[::3]:
+            cases.append((f"rounding_half_sum {x} {y}", str(int(quant.rounding_half_sum(x, y)))))
+    negatives = sorted({v for v in EDGE_I32 + RANDOM_I32 if v <= 0} | {-(2**26), -(2**25) - 1, -1 << 28})
+    negatives += [int(v) for v in RNG.integers(-(2**31), 0, size=60)] + [int(v) for v in RNG.integers(-(2**27), 0,
+                                                                                                      size=60)]
+    for a in negatives:
+        for bits in (0, 1, 2, 3, 4, 5, 6, 8, 12):
+            cases.append((f"exp_on_negative_values {a} {bits}",
+                          str(int(quant.gemmlowp_exp_on_negative_values(np.int64(a), bits)))))
+    for a in [v for v in EDGE_I32 + RANDOM_I32 if v >= 0] + [int(v) for v in RNG.integers(0, I32_MAX, size=40)]:
+        cases.append((f"one_over_one_plus_x {a}", str(int(quant.gemmlowp_one_over_one_plus_x_for_x_in_0_1(a)))))
+    for bits in range(1, 11):
+        for shift in range(0, 32):
+            cases.append((f"calculate_input_radius {bits} {shift} 31", str(quant.calculate_input_radius(bits, shift))))
+    for beta in (0.0, 1.0, 0.5, 2.0, 1e-3, 1e6):
+        for scale in (1 / 256, 0.1, 0.0625, 1e-6, 10.0, 3e38, 0.00390625):
+            b32, s32 = float(np.float32(beta)), float(np.float32(scale))
+            st, res = status_of(quant.preprocess_softmax_scaling, b32, s32, 5)
+            want = "0 {} {}".format(*res) if st == 0 else "1 0 0"
+            cases.append((f"preprocess_softmax_scaling {dhex(b32)} {dhex(s32)} 5", want))
+    for x in [0, 1, 2, 3, 255, 256, 65535, 2**31 - 1, 2**31, 2**32 - 1] + [int(v) for v in RNG.integers(0, 2**32,
+                                                                                                       size=20)]:
+        cases.append((f"clz {x}", str(int(quant.count_leading_zeros_u32(np.int64(x))))))
+    for x in [1, 2, 3, 4096, 2**19, 2**19 + 1, 2**30, I32_MAX] + [int(v) for v in RNG.integers(1, I32_MAX, size=40)]:
+        r, n = quant.get_reciprocal(np.int64(x), 12)
+        cases.append((f"get_reciprocal {x} 12", f"{int(r)} {int(n)}"))
+    run_cases(cases)
+
+
+@pytest.mark.parametrize("func", ["nonexistent_function"])
+def test_unknown_call_is_reported(func: str) -> None:
+    proc = run_binary("test_quant", [], stdin=f"{func} 1 2\n")
+    assert_clean(proc)
+    assert proc.stdout.strip() == f"unknown {func}"

@@ -14,13 +14,20 @@ Skipped (with the reason) only when the toolchain or QEMU is not installed.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from oracle import model_path
 
+from microinterp.fw import check as fwcheck
 from microinterp.fw import cortex_m
+from microinterp.fw import runner as rp
+from microinterp.fw import targets as tg
 from microinterp.fw.emulator import HARDFAULT_EXIT_CODE, Outcome, classify
+from microinterp.model import load_model
 
 _missing = cortex_m.toolchain_missing()
 pytestmark = pytest.mark.skipif(_missing is not None, reason=f"Cortex-M toolchain/emulator absent: {_missing}")
@@ -154,3 +161,129 @@ def test_footprint_sections(selftests, name):
     assert fp.text > 0 and fp.flash >= fp.text + fp.rodata
     assert fp.stack_reserved == cortex_m.DEFAULT_STACK_SIZE
     assert fp.model < 64  # the selftest links no model
+
+
+# ---- the interpreter on real models ------------------------------------------------
+
+CI_MODELS = [
+    "tflite-micro/hello_world_int8.tflite",
+    "mlperf-tiny/ad01_int8.tflite",
+    "mlperf-tiny/kws_ref_model.tflite",
+    "tflite-micro/micro_speech_quantized.tflite",
+]
+VECTORS = 4
+
+
+@pytest.fixture(scope="module")
+def fw_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build directory per test session: each core's port is compiled once."""
+    return tmp_path_factory.mktemp("cm_build")
+
+
+@pytest.mark.parametrize("name", TARGET_NAMES)
+@pytest.mark.parametrize("rel", CI_MODELS)
+def test_firmware_check_is_bit_exact(rel, name, fw_workdir):
+    """Every output byte of every vector equals microinterp.Interpreter's, and the
+    arena the firmware used equals fwplan's 32-bit prediction."""
+    path = model_path(rel)
+    report = fwcheck.check(path, name, vectors=VECTORS, seed=11, workdir=fw_workdir, timeout=120)
+    text = "\n".join(report.lines())
+    assert report.ok, text
+    assert report.outputs_compared > 0 and report.output_bytes_differing == 0, text
+    assert report.arena_used_bytes == report.arena_predicted["total_bytes"], text
+
+
+@pytest.mark.parametrize("name", TARGET_NAMES)
+def test_instructions_flash_and_ram_are_reported(name, fw_workdir, tmp_path):
+    """Through the registry, as `microinterp firmware check` runs it: one
+    instruction count per vector, repeatable for the same input, and a footprint
+    that adds up."""
+    path = model_path("mlperf-tiny/ad01_int8.tflite")
+    target = tg.get_target(name)
+    build = target.build(fw_workdir)
+    model = load_model(str(path))
+    vectors = fwcheck.random_inputs(model, 2, seed=5)
+    (tmp_path / "in.bin").write_bytes(rp.pack_inputs([vectors[0], vectors[1], vectors[0]]))
+    run = target.run(build, path, tmp_path / "in.bin", tmp_path / "out.bin", timeout=120)
+    assert run.ok, run.describe()
+    assert len(run.instructions) == 3 and min(run.instructions) > 100_000
+    assert run.instructions[0] == run.instructions[2]  # same input, same instruction count
+    fp = run.footprint
+    assert fp["model"] >= path.stat().st_size  # the model really is in flash
+    assert 10_000 < fp["flash"] < 256 * 1024
+    assert fp["arena_used"] == run.values["arena_used_bytes"]
+    assert fp["ram"] == fp["ram_linked"] - fp["stack_reserved"] - fp["arena_static"] + fp["arena_used"] + fp[
+        "stack_used"]
+    lines = "\n".join(run.report_lines())
+    assert "instructions per inference" in lines and "flash" in lines and "RAM" in lines
+
+
+def test_cli_firmware_check_on_m0plus(fw_workdir):
+    path = model_path("tflite-micro/hello_world_int8.tflite")
+    proc = subprocess.run(
+        [sys.executable, "-m", "microinterp.cli", "firmware", "check", str(path), "--target", "cortex-m0plus",
+         "--vectors", "3", "--build-dir", str(fw_workdir)],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "cortex-m0plus" in proc.stdout and "identical" in proc.stdout
+
+
+def _flip_output_byte(model, outputs: list[list[bytes]], layers: list[list[bytes]], vector: int):
+    """Flip one byte of output 0 in ``vector``, and the same byte in the layer
+    slot holding that tensor, so outputs and per-op expectations stay consistent."""
+    sg = model.main
+    tensor = sg.outputs[0]
+    out = [list(row) for row in outputs]
+    b = bytearray(out[vector][0])
+    b[len(b) // 2] ^= 0x5A
+    out[vector][0] = bytes(b)
+    lay = [list(row) for row in layers]
+    for slot, (_op, _k, t, _n) in enumerate(rp.dump_layout(model)):
+        if t == tensor:
+            lay[vector][slot] = bytes(b)
+    return out, lay
+
+
+@pytest.mark.parametrize("name", ["cortex-m0plus", "cortex-m4f"])
+def test_corrupted_expected_output_is_a_mismatch_naming_the_op(name, fw_workdir, monkeypatch):
+    """The firmware is right and the *expectation* is deliberately wrong in one
+    byte: the check must say mismatch and name the operator producing that output."""
+    path = model_path("mlperf-tiny/kws_ref_model.tflite")
+    model = load_model(str(path))
+    producer = next(op for op in model.main.operators if model.main.outputs[0] in op.outputs)
+    real_outputs, real_layers = fwcheck.reference_outputs, fwcheck.reference_layers
+    corrupted: dict[str, list[list[bytes]]] = {}
+
+    def outputs_with_flip(m, vectors):
+        outs, plan = real_outputs(m, vectors)
+        corrupted["outputs"], corrupted["layers"] = _flip_output_byte(m, outs, real_layers(m, vectors), 1)
+        return corrupted["outputs"], plan
+
+    monkeypatch.setattr(fwcheck, "reference_outputs", outputs_with_flip)
+    monkeypatch.setattr(fwcheck, "reference_layers", lambda m, vectors: corrupted["layers"])
+    report = fwcheck.check(path, name, vectors=3, seed=2, workdir=fw_workdir, timeout=120)
+    text = "\n".join(report.lines())
+    assert report.outcome == "mismatch", text
+    assert report.first_mismatch == {"vector": 1, "output": 0, "elements_differing": 1,
+                                     "elements": int(np.prod(model.main.tensors[model.main.outputs[0]].shape))}
+    op = report.first_diverging_op
+    assert op is not None and op["op"] == producer.index and op["name"] == producer.name, text
+    assert f"#{producer.index} {producer.name}" in text
+
+
+@pytest.fixture
+def faulting_target():
+    """The M0+ runner built with a deliberate bad-pointer load inside invoke."""
+    t = cortex_m.CortexMFirmwareTarget(cortex_m.TARGETS["cortex-m0plus"], name="cortex-m0plus-fault-test",
+                                       extra_cflags=["-DCM_TEST_FAULT_IN_INVOKE"])
+    tg.register(t, replace=True)
+    yield t
+    tg.TARGETS.pop(t.name, None)
+
+
+def test_faulting_firmware_is_reported_as_hardfault_not_timeout(faulting_target, fw_workdir):
+    path = model_path("tflite-micro/hello_world_int8.tflite")
+    report = fwcheck.check(path, faulting_target.name, vectors=2, workdir=fw_workdir, timeout=60)
+    assert report.outcome == "firmware-error", "\n".join(report.lines())
+    assert "[hardfault] HardFault: exception 3 (HardFault) pc=0x" in report.message
+    assert "timeout" not in report.message and report.seconds < 60

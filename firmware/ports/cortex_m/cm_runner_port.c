@@ -89,6 +89,16 @@ int mi_rp_linked_model(const unsigned char **data, unsigned long *size)
 void mi_rp_measure_begin(void)
 {
     cm_mark_start();
+#ifdef CM_TEST_FAULT_IN_INVOKE
+    /* Test builds only (tests/firmware/test_cortex_m.py): a word load from an
+     * address with nothing behind it, inside the measured region, to prove the
+     * host reports a HardFault with its pc rather than waiting for a timeout. */
+    {
+        uint32_t v;
+        __asm__ volatile(".syntax unified\n\tldr %0, [%1]" : "=l"(v) : "l"(0x30000000u) : "memory");
+        (void)v;
+    }
+#endif
 }
 
 void mi_rp_measure_end(void)

@@ -217,17 +217,26 @@ def _make(target: CortexMTarget, build_dir: Path, goal: str, **variables: str) -
         raise ToolchainError(f"{target.name}: {e}") from None
 
 
-def build_library(target: CortexMTarget, workdir: Path, *, arena_bytes: int | None = None) -> Path:
-    """Compile the core and kernels for ``target`` into ``<workdir>/<target>`` (no
-    model yet) and return that build directory; :func:`link_runner` adds a model.
-    Make keeps it incremental, so calling this again is cheap."""
-    build_dir = Path(workdir).resolve() / target.name
-    variables = {"ARENA": str(arena_bytes)} if arena_bytes else {}
-    _make(target, build_dir, "lib", **variables)
+def build_library(target: CortexMTarget, workdir: Path, *, arena_bytes: int | None = None,
+                  extra_cflags: Sequence[str] = (), dirname: str | None = None) -> Path:
+    """Compile the core and kernels for ``target`` into ``<workdir>/<dirname or
+    target>`` (no model yet) and return that build directory; :func:`link_runner`
+    adds a model. Make keeps it incremental, so calling this again is cheap.
+    ``extra_cflags`` (e.g. a test-only define) need a build directory of their own."""
+    build_dir = Path(workdir).resolve() / (dirname or target.name)
+    _make(target, build_dir, "lib", **_variables(arena_bytes, extra_cflags))
     return build_dir
 
 
-def link_runner(target: CortexMTarget, build_dir: Path, model: Path, *, arena_bytes: int | None = None) -> Path:
+def _variables(arena_bytes: int | None, extra_cflags: Sequence[str]) -> dict[str, str]:
+    variables = {"ARENA": str(arena_bytes)} if arena_bytes else {}
+    if extra_cflags:
+        variables["EXTRA_CFLAGS"] = " ".join(extra_cflags)
+    return variables
+
+
+def link_runner(target: CortexMTarget, build_dir: Path, model: Path, *, arena_bytes: int | None = None,
+                extra_cflags: Sequence[str] = ()) -> Path:
     """The runner firmware with ``model`` in flash, ``<build_dir>/runner-<model>-<digest>.elf``
     (reused when it exists). Links under a lock: make writes one ``mi_runner.elf``."""
     model = Path(model).resolve()
@@ -235,9 +244,7 @@ def link_runner(target: CortexMTarget, build_dir: Path, model: Path, *, arena_by
     out = build_dir / f"runner-{model.stem}-{file_digest(model)}{tag}.elf"
     if out.exists():
         return out
-    variables = {"MODEL": str(model)}
-    if arena_bytes:
-        variables["ARENA"] = str(arena_bytes)
+    variables = {"MODEL": str(model), **_variables(arena_bytes, extra_cflags)}
     with _locked(build_dir.with_name(build_dir.name + ".link.lock")):
         if not out.exists():
             # The Makefile's link rule depends on the model file's time, not on which
@@ -380,11 +387,13 @@ class CortexMFirmwareTarget:
 
     abi = "ilp32"
 
-    def __init__(self, cm: CortexMTarget, emulator: Emulator | None = None) -> None:
+    def __init__(self, cm: CortexMTarget, emulator: Emulator | None = None, *, name: str | None = None,
+                 extra_cflags: Sequence[str] = ()) -> None:
         self.cm = cm
-        self.name = cm.name
-        self.description = cm.description
+        self.name = name or cm.name
+        self.description = cm.description + (f" [{' '.join(extra_cflags)}]" if extra_cflags else "")
         self.emulator = emulator
+        self.extra_cflags = tuple(extra_cflags)
 
     def unavailable(self) -> str | None:
         return toolchain_missing()
@@ -397,12 +406,13 @@ class CortexMFirmwareTarget:
     def build(self, workdir: Path | None = None) -> Path:
         """Compile core and kernels; returns the build directory (the runner image
         itself needs a model, so ``run`` links it, once per model)."""
-        return build_library(self.cm, self.build_dir(workdir).parent)
+        out = self.build_dir(workdir)
+        return build_library(self.cm, out.parent, extra_cflags=self.extra_cflags, dirname=out.name)
 
     def run(self, binary: Path, model: Path, inputs: Path, outputs: Path, *, timeout: float,
             dump: Path | None = None, arena: int | None = None) -> CortexMRunnerOutput:
         build_dir = Path(binary) if Path(binary).is_dir() else Path(binary).parent
-        elf = link_runner(self.cm, build_dir, model)
+        elf = link_runner(self.cm, build_dir, model, extra_cflags=self.extra_cflags)
         r = run_runner(self.cm, elf, inputs, outputs, timeout=timeout, dump=dump, arena_bytes=arena,
                        emulator=self.emulator)
         res = r.result

@@ -210,8 +210,16 @@ def _make(target: CortexMTarget, build_dir: Path, goal: str, **variables: str) -
     (warnings, -ffp-contract=off ...) for every target."""
     from . import targets as tg
 
+    # Inside firmware/, name the build directory relative to it, as a manual
+    # `make TARGET=...` does: the -MMD dependency files record object paths as
+    # spelled, and a relative and an absolute spelling of one directory are two
+    # different targets to make, so header changes would go unnoticed.
     try:
-        tg.make([f"TARGET={target.name}", f"BUILD={build_dir}", goal, *(f"{k}={v}" for k, v in variables.items())],
+        build_arg = str(build_dir.resolve().relative_to(FIRMWARE_DIR.resolve()))
+    except ValueError:
+        build_arg = str(build_dir.resolve())
+    try:
+        tg.make([f"TARGET={target.name}", f"BUILD={build_arg}", goal, *(f"{k}={v}" for k, v in variables.items())],
                 lock=build_dir.with_name(build_dir.name + ".lock"))
     except tg.BuildError as e:
         raise ToolchainError(f"{target.name}: {e}") from None
@@ -237,23 +245,23 @@ def _variables(arena_bytes: int | None, extra_cflags: Sequence[str]) -> dict[str
 
 def link_runner(target: CortexMTarget, build_dir: Path, model: Path, *, arena_bytes: int | None = None,
                 extra_cflags: Sequence[str] = ()) -> Path:
-    """The runner firmware with ``model`` in flash, ``<build_dir>/runner-<model>-<digest>.elf``
-    (reused when it exists). Links under a lock: make writes one ``mi_runner.elf``."""
+    """The runner firmware with ``model`` in flash, as ``<build_dir>/runner-<model>-<digest>.elf``.
+
+    Always relinks (a fraction of a second): make brings the runner and port
+    objects up to date first, so an image never outlives a source change. Under a
+    lock, because make writes one ``mi_runner.elf`` per build directory."""
     model = Path(model).resolve()
     tag = f"-arena{arena_bytes}" if arena_bytes else ""
     out = build_dir / f"runner-{model.stem}-{file_digest(model)}{tag}.elf"
-    if out.exists():
-        return out
     variables = {"MODEL": str(model), **_variables(arena_bytes, extra_cflags)}
     with _locked(build_dir.with_name(build_dir.name + ".link.lock")):
-        if not out.exists():
-            # The Makefile's link rule depends on the model file's time, not on which
-            # model it is: remove the previous image so this model is really linked in.
-            (build_dir / "mi_runner.elf").unlink(missing_ok=True)
-            _make(target, build_dir, "runner", **variables)
-            tmp = out.with_suffix(f".{os.getpid()}.tmp")
-            shutil.copyfile(build_dir / "mi_runner.elf", tmp)
-            os.replace(tmp, out)
+        # The Makefile's link rule depends on the model file's time, not on which
+        # model it is: remove the previous image so this model is really linked in.
+        (build_dir / "mi_runner.elf").unlink(missing_ok=True)
+        _make(target, build_dir, "runner", **variables)
+        tmp = out.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(build_dir / "mi_runner.elf", tmp)
+        os.replace(tmp, out)
     return out
 
 
@@ -421,6 +429,10 @@ class CortexMFirmwareTarget:
         out = CortexMRunnerOutput(**{f.name: getattr(parsed, f.name) for f in fields(RunnerOutput)})
         out.emulator = res
         out.instructions = list(res.regions)
+        if out.invoke_cycles and not any(out.invoke_cycles):
+            # DWT->CYCCNT reads 0 under QEMU (and ARMv6-M has none): zeros are not
+            # a measurement, so report none; the instruction counts stand in.
+            out.invoke_cycles = []
         fp = r.footprint
         out.footprint = {"flash": fp.flash, "model": fp.model, "ram": r.ram, "ram_linked": fp.ram_reserved,
                          "arena_static": fp.arena, "arena_used": r.arena_used, "stack_used": fp.stack_used,

@@ -193,6 +193,24 @@ def test_firmware_check_is_bit_exact(rel, name, fw_workdir):
     assert report.arena_used_bytes == report.arena_predicted["total_bytes"], text
 
 
+#: The larger MLPerf Tiny / TFLM models: each runs in about a second of QEMU
+#: (100-230 M instructions), so they fit the CI budget too, with fewer vectors.
+LARGE_MODELS = [
+    "mlperf-tiny/vww_96_int8.tflite",
+    "mlperf-tiny/pretrainedResnet_quant.tflite",
+    "tflite-micro/person_detect.tflite",
+]
+
+
+@pytest.mark.parametrize("name", TARGET_NAMES)
+@pytest.mark.parametrize("rel", LARGE_MODELS)
+def test_firmware_check_is_bit_exact_on_larger_models(rel, name, fw_workdir):
+    path = model_path(rel)
+    report = fwcheck.check(path, name, vectors=2, seed=3, workdir=fw_workdir, timeout=300)
+    text = "\n".join(report.lines())
+    assert report.ok and report.output_bytes_differing == 0, text
+
+
 @pytest.mark.parametrize("name", TARGET_NAMES)
 def test_instructions_flash_and_ram_are_reported(name, fw_workdir, tmp_path):
     """Through the registry, as `microinterp firmware check` runs it: one

@@ -170,7 +170,7 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
         report.outcome, report.message = "unavailable", f"target {target} cannot run here: {why}"
         return report
     model = load_model(str(model_path))
-    report.arena_predicted = fwplan.firmware_arena_bytes(model, target)
+    report.arena_predicted = fwplan.firmware_arena_bytes(model, getattr(tgt, "abi", target))
     inputs = random_inputs(model, vectors, seed)
     expected, report.python_plan_bytes = reference_outputs(model, inputs)
     if not report.arena_predicted["supported"]:

@@ -1,0 +1,87 @@
+"""fwplan's C struct layouts against the compiled C port.
+
+fwplan predicts the firmware arena from field lists of the C structs; these
+tests read the real ``sizeof`` values: on the host from the runner's
+``--sizes`` report, and for 32-bit Cortex-M from the object files
+arm-none-eabi-gcc produces (each registration's ``op_data_size`` sits at byte
+4 of its read-only section, and ``mi_struct_sizes`` lists the runtime
+structures), so a layout change that fwplan does not follow fails here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from fw_helpers import build_dir, requires_host_cc
+
+from microinterp import fwplan
+from microinterp.fw import runner as rp
+from microinterp.fw import targets as tg
+
+STRUCT_ORDER = ["mi_tensor_t", "mi_node_t", "mi_scratch_t", "mi_plan_buffer_t"]
+REPORT_KEYS = ["sizeof_tensor", "sizeof_node", "sizeof_scratch", "sizeof_plan_buffer"]
+STEMS = {op: op.lower() for op in fwplan.OP_DATA}
+
+
+@requires_host_cc
+def test_host_sizes_match_fwplan() -> None:
+    t = tg.get_target("host")
+    out = t.execute([str(build_dir("host") / "mi_runner"), "--sizes"], timeout=30)
+    assert out.ok, out.describe()
+    want = fwplan.struct_sizes("host")
+    assert out.values["sizeof_pointer"] == 8
+    for key, name in zip(REPORT_KEYS, STRUCT_ORDER):
+        assert out.values[key] == want[name], name
+    assert out.op_data_sizes == {op: want[f"op_data:{op}"] for op in fwplan.OP_DATA}
+    assert set(out.op_data_sizes) == fwplan.SUPPORTED_OPS
+
+
+def test_layout_calculator() -> None:
+    """C's alignment rules on hand-checked layouts."""
+    assert fwplan.sizeof("pwbbh", fwplan.HOST64) == 16 and fwplan.sizeof("pwbbh", fwplan.ILP32) == 12
+    assert fwplan.sizeof("b", fwplan.HOST64) == 1 and fwplan.sizeof("wb", fwplan.HOST64) == 8
+    assert fwplan.sizeof("bw", fwplan.ILP32) == 8 and fwplan.sizeof("pb", fwplan.HOST64) == 16
+    assert fwplan.sizeof("", fwplan.HOST64) == 0
+    assert fwplan.abi_of("cortex-m0plus") is fwplan.ILP32 and fwplan.abi_of("host-asan") is fwplan.HOST64
+    with pytest.raises(ValueError):
+        fwplan.abi_of("z80")
+
+
+CROSS = "arm-none-eabi-"
+
+
+@pytest.mark.skipif(shutil.which(CROSS + "gcc") is None or shutil.which(CROSS + "objcopy") is None,
+                    reason="arm-none-eabi-gcc/objcopy not installed (apt-get install gcc-arm-none-eabi)")
+@pytest.mark.parametrize("target", ["cortex-m0plus", "cortex-m4f"])
+def test_cortex_m_sizes_match_fwplan(target: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / target
+        tg.make([f"TARGET={target}", f"BUILD={out}", "lib"], lock=Path(tmp) / "lock")
+        objs = out / "obj" / "src"
+        want = fwplan.struct_sizes(target)
+
+        def section(obj: Path, name: str) -> bytes:
+            dst = Path(tmp) / "section.bin"
+            subprocess.run([CROSS + "objcopy", "-O", "binary", f"--only-section={name}", str(obj), str(dst)],
+                           check=True, capture_output=True)
+            return dst.read_bytes()
+
+        sizes = struct.unpack("<4I", section(objs / "mi_interpreter.o", ".rodata.mi_struct_sizes"))
+        assert dict(zip(STRUCT_ORDER, sizes)) == {n: want[n] for n in STRUCT_ORDER}
+        for op, stem in STEMS.items():
+            reg = section(objs / "kernels" / f"mi_{stem}.o", f".rodata.mi_registration_{stem}")
+            builtin_code, op_data_size = struct.unpack_from("<iI", reg, 0)
+            assert op_data_size == want[f"op_data:{op}"], op
+
+
+def test_status_names_mirror_the_c_enum() -> None:
+    header = (tg.FIRMWARE_DIR / "include" / "mi" / "mi_status.h").read_text()
+    body = header[header.index("typedef enum mi_status {"):header.index("} mi_status_t;")]
+    names = [line.split()[0].rstrip(",").split("=")[0] for line in body.splitlines()[1:]
+             if line.strip().startswith("MI_") and "MI_STATUS_COUNT" not in line]
+    assert tuple(names) == rp.STATUS_NAMES

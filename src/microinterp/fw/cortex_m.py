@@ -15,21 +15,31 @@ Why these machines: ``microbit`` is a real ARMv6-M core, so it traps v7
 instructions and unaligned word loads as M0+ silicon does (running M0 code on an
 M4 machine would hide those bugs); ``mps2-an386`` is a Cortex-M4F.
 
-The model is linked into flash (``cm_model.S`` ``.incbin``), so a firmware binary
-is per model: the port and core objects are compiled once per target
-(:meth:`CortexMTarget.compile`), and :meth:`CortexMTarget.link` adds a model in a
-fraction of a second. Inputs and outputs travel through semihosting files in a
-temporary directory, so one emulator run checks many vectors.
+How it is put together:
+
+* :class:`CortexMTarget` holds a core's flags, machine and linker script, and runs an
+  ELF in the emulator (``emulator.py``) with the counting plugin;
+* the interpreter firmware is built by ``firmware/Makefile`` (the one home of the
+  compiler flags): :func:`build_library` compiles the core once per target, and
+  :func:`link_runner` links ``runner/mi_runner.c`` with the model in flash
+  (``cm_model.S`` ``.incbin``) in a fraction of a second;
+* :func:`run_runner` runs it over a file of input vectors in a temporary
+  directory (semihosting files), so one emulator run checks many vectors;
+* :func:`register_targets` puts the three targets in ``fw.targets``, so
+  ``microinterp firmware check MODEL --target cortex-m4f`` works like ``host``;
+* :func:`build_selftest` builds ``ports/cortex_m/selftest``, the port without the
+  interpreter, for the tests of startup, semihosting, counting and faults.
 
 Footprint (from ``arm-none-eabi-size -A`` and ``nm``):
 
 * **flash** = vectors + ``.text`` + ``.rodata`` + unwind tables + ``.data``
   initial values, *without* the model (reported apart as ``model``);
-* **RAM** = ``.data`` + ``.bss`` (the static tensor arena lives in ``.bss``) +
-  the fault-handler stack + the *measured* peak of the main stack (the stack is
-  painted at reset and scanned at exit); the reserved stack size is reported too;
+* **RAM** = ``.data`` + ``.bss`` with the runner's oversized static arena cut to
+  the bytes the firmware reports it used, + the 512 B fault-handler stack + the
+  *measured* peak of the main stack (painted at reset, scanned at exit); the
+  reserved sizes are reported too;
 * **instructions per inference**: counted by a QEMU TCG plugin between two marker
-  functions around one invoke. These are instructions, not cycles: QEMU is not
+  functions around each invoke. These are instructions, not cycles: QEMU is not
   cycle-accurate.
 """
 
@@ -76,8 +86,8 @@ class ToolchainError(RuntimeError):
 
 def toolchain_missing() -> str | None:
     """Why the Cortex-M targets cannot run here, or None when they can."""
-    missing = [t for t in (CROSS_PREFIX + "gcc", CROSS_PREFIX + "size", CROSS_PREFIX + "nm", "qemu-system-arm")
-               if shutil.which(t) is None]
+    missing = [t for t in (CROSS_PREFIX + "gcc", CROSS_PREFIX + "size", CROSS_PREFIX + "nm", "make",
+                           "qemu-system-arm") if shutil.which(t) is None]
     if missing:
         return ("not installed: " + ", ".join(missing)
                 + " (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)")
@@ -97,8 +107,11 @@ class CortexMTarget:
     # ---- building ----------------------------------------------------------
 
     def cflags(self, opt: str = "-O2") -> list[str]:
-        return [*self.cpu_flags, opt, "-g", "-std=c99", "-Wall", "-Wextra", "-ffunction-sections",
-                "-fdata-sections", "-fno-common"]
+        """Flags for sources built outside firmware/Makefile (the selftest), with the
+        same warnings the Makefile treats as errors."""
+        return [*self.cpu_flags, opt, "-g", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-Wshadow",
+                "-Wstrict-prototypes", "-Wmissing-prototypes", "-Wundef", "-ffunction-sections", "-fdata-sections",
+                "-fno-common"]
 
     def ldflags(self, stack_size: int) -> list[str]:
         return [*self.cpu_flags, "-nostartfiles", "--specs=nano.specs", f"-L{PORT_DIR}", "-T", self.linker_script,
@@ -126,8 +139,7 @@ class CortexMTarget:
         return [obj for _src, obj, _cmd in jobs]
 
     def link(self, objects: Sequence[Path], out: Path, *, model: Path | None = None,
-             stack_size: int = DEFAULT_STACK_SIZE, wrap: Sequence[str] = (),
-             extra_ldflags: Sequence[str] = ()) -> Path:
+             stack_size: int = DEFAULT_STACK_SIZE, extra_ldflags: Sequence[str] = ()) -> Path:
         """Link objects (plus the model, when given, into the ``.model`` flash section)."""
         out.parent.mkdir(parents=True, exist_ok=True)
         model_obj = out.with_suffix(".model.o")
@@ -142,7 +154,7 @@ class CortexMTarget:
         proc = _run(cmd)
         if proc.returncode != 0:
             raise ToolchainError(f"{self.name}: assembling the model failed:\n{' '.join(cmd)}\n{proc.stderr}")
-        cmd = [CROSS_PREFIX + "gcc", *self.ldflags(stack_size), *(f"-Wl,--wrap={w}" for w in wrap),
+        cmd = [CROSS_PREFIX + "gcc", *self.ldflags(stack_size),
                *extra_ldflags, "-o", str(out), *map(str, objects), str(model_obj), "-lm", "-lc", "-lgcc"]
         proc = _run(cmd)
         if proc.returncode != 0:
@@ -219,7 +231,8 @@ def _make(target: CortexMTarget, build_dir: Path, goal: str, **variables: str) -
     except ValueError:
         build_arg = str(build_dir.resolve())
     try:
-        tg.make([f"TARGET={target.name}", f"BUILD={build_arg}", goal, *(f"{k}={v}" for k, v in variables.items())],
+        tg.make([f"TARGET={target.name}", f"BUILD={build_arg}", f"CROSS={CROSS_PREFIX}", goal,
+                 *(f"{k}={v}" for k, v in variables.items())],
                 lock=build_dir.with_name(build_dir.name + ".lock"))
     except tg.BuildError as e:
         raise ToolchainError(f"{target.name}: {e}") from None

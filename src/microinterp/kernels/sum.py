@@ -1,0 +1,76 @@
+"""SUM (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: firmware/src/kernels/mi_sum.c).
+
+Reduces over an int32 axis list (see ``reduction.py``: read at invoke, so it
+may be a graph input; negative axes wrap, duplicates count once; keep_dims
+only changes the output's declared shape).
+
+* float32: TFLM's ``ReduceGeneric`` starts every output at +0.0f and adds the
+  elements one by one in row-major input order (``in + current``), so the
+  sum is reproduced with a sequential ``np.add.accumulate`` from +0.0.
+* int8/int16: ``QuantizedMeanOrSum`` with ``compute_sum``: an int32 (wrapping)
+  sum per output, minus ``zp_in * n`` (truncated to int32), then one
+  ``MultiplyByQuantizedMultiplier`` with the multiplier of ``s_in / s_out``
+  (double), plus the output zero point, clamped to the type. Unlike MEAN,
+  the multiplier is not divided by the element count.
+
+Scratch buffers are requested as TFLM's prepare does (int32 accumulators for
+the quantized types, then the index iterator and the resolved axes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import quant
+from ..context import Node, Registration
+from . import reduction
+
+INPUT, AXIS, OUTPUT = 0, 1, 0
+TYPES = ("FLOAT32", "INT8", "INT16")
+
+
+@dataclass(frozen=True)
+class OpData:
+    type_name: str
+    axes: reduction.Axes | None  # None: the axis tensor is read at invoke
+    input_zero_point: int = 0
+    output_zero_point: int = 0
+    multiplier: int = 0
+    shift: int = 0
+
+
+def prepare(node: Node) -> OpData:
+    src, dst, axis_t = node.input(INPUT), node.output(OUTPUT), node.input(AXIS)
+    if src.type_name not in TYPES:
+        raise node.unsupported(f"type {src.type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
+    axes = reduction.check_axis_tensor(node)
+    if src.type_name != "FLOAT32":
+        node.request_scratch(4 * dst.size)  # int32 accumulators
+    node.request_scratch(4 * len(src.shape))  # input index iterator
+    node.request_scratch(4 * axis_t.size)  # resolved axes
+    if src.type_name == "FLOAT32":
+        return OpData(src.type_name, axes)
+    mult, shift = quant.quantize_multiplier(float(src.scale) / float(dst.scale))
+    return OpData(src.type_name, axes, src.zero_point, dst.zero_point, mult, shift)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    out = outputs[OUTPUT]
+    x = reduction.group(node, data.axes, inputs[INPUT], inputs[AXIS], out)
+    flat = out.reshape(-1)
+    if data.type_name == "FLOAT32":
+        padded = np.concatenate([np.zeros((x.shape[0], 1), np.float32), x], axis=1)
+        flat[...] = np.add.accumulate(padded, axis=1, dtype=np.float32)[:, -1]  # sequential, like TFLM
+        return
+    n = x.shape[1]
+    total = quant.wrap_int32(x.astype(np.int64).sum(axis=1))  # int32 accumulators wrap
+    shifted = quant.wrap_int32(total - data.input_zero_point * n)
+    result = quant.multiply_by_quantized_multiplier(shifted, data.multiplier, data.shift) + data.output_zero_point
+    qmin, qmax = quant.dtype_range(flat.dtype)
+    flat[...] = np.clip(result, qmin, qmax)
+
+
+REGISTRATION = Registration("SUM", prepare, invoke)

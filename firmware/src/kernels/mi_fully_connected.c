@@ -153,8 +153,12 @@ static void invoke_int8(const op_data_t *d, const int8_t *x, const int8_t *w, co
         for (c = 0; c < d->output_depth; c++) {
             const int8_t *wr = w + (size_t)c * (size_t)depth;
             uint32_t acc = 0; /* int32 accumulator with defined wrap-around */
-            for (k = 0; k < depth; k++)
-                acc += (uint32_t)(((int32_t)wr[k] + d->weights_offset) * ((int32_t)xr[k] + d->input_offset));
+            if (d->weights_offset == 0) { /* symmetric weights: the usual case, one add less */
+                for (k = 0; k < depth; k++) acc += (uint32_t)((int32_t)wr[k] * ((int32_t)xr[k] + d->input_offset));
+            } else {
+                for (k = 0; k < depth; k++)
+                    acc += (uint32_t)(((int32_t)wr[k] + d->weights_offset) * ((int32_t)xr[k] + d->input_offset));
+            }
             if (bias) acc += (uint32_t)bias[c];
             y[(size_t)b * (size_t)d->output_depth + (size_t)c] = (int8_t)requantize(d, mi_wrap_int32(acc), c);
         }

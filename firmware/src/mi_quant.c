@@ -307,3 +307,53 @@ float mi_roundf(float x)
     double f = (double)x;
     return (float)copysign(floor(fabs(f) + 0.5), f);
 }
+
+/* ------------------------------------------------------------------ int16 lookup tables */
+
+int32_t mi_wrap_int16(int64_t x)
+{
+    uint32_t u = (uint32_t)(uint64_t)x & 0xFFFFu;
+    return u >= 0x8000u ? (int32_t)u - 0x10000 : (int32_t)u;
+}
+
+static int16_t clamp_table_value(float v)
+{
+    v = v > -32768.0f ? v : -32768.0f; /* np.maximum, then np.minimum */
+    v = v < 32767.0f ? v : 32767.0f;
+    return (int16_t)v;
+}
+
+void mi_lut_populate_int16(float (*transform)(float), float input_scale, int32_t input_zero_point,
+                           float output_scale, int32_t output_zero_point, int16_t *table)
+{
+    const float input_min = input_scale * (float)(-32768 - input_zero_point);
+    const float input_max = input_scale * (float)(32767 - input_zero_point);
+    const float output_min = output_scale * (float)(-32768 - output_zero_point);
+    const float output_max = output_scale * (float)(32767 - output_zero_point);
+    const float step = (input_max - input_min) / 512.0f;
+    const float half_step = step / 2.0f;
+    const float scaling_inv = 65536.0f / (output_max - output_min);
+    int i;
+    for (i = 0; i < 512; i++) {
+        const float fi = (float)i;
+        const float at_i = input_min + fi * step;
+        const float val = transform(at_i);
+        const float val_midpoint = transform(at_i + half_step);
+        const float val_next = transform(input_min + (fi + 1.0f) * step);
+        const float sample_val = mi_roundf(val * scaling_inv);
+        const float midpoint_interp_val = mi_roundf((val_next * scaling_inv + mi_roundf(val * scaling_inv)) / 2.0f);
+        const float midpoint_val = mi_roundf(val_midpoint * scaling_inv);
+        const float bias = mi_roundf((midpoint_interp_val - midpoint_val) / 2.0f);
+        table[i] = clamp_table_value(sample_val - bias);
+    }
+    table[512] = clamp_table_value(mi_roundf(transform(input_max) * scaling_inv));
+}
+
+int32_t mi_lut_lookup_int16(int32_t value, const int16_t *lut)
+{
+    const int32_t index = 256 + (value >> 7);
+    const int32_t base = lut[index];
+    const int32_t slope = mi_wrap_int16((int64_t)lut[index + 1] - base);
+    const int32_t delta = (slope * (value & 0x7F) + 64) >> 7;
+    return mi_wrap_int16((int64_t)base + delta);
+}

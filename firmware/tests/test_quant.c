@@ -3,6 +3,7 @@
  * a function name and its arguments (floats and doubles as hex bit patterns,
  * so nothing is lost in decimal); prints one result line per call. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,16 @@ static uint32_t float_bits(float f)
     return bits;
 }
 
+/* the int16 softmax tables, as mi_softmax.c builds them */
+static float exp_transform(float v) { return expf(v); }
+static float recip_transform(float v) { return 1.0f / (1.0f + v); }
+static int16_t exp_lut[MI_INT16_LUT_ENTRIES], recip_lut[MI_INT16_LUT_ENTRIES];
+
 int main(void)
 {
+    const float value_range = 65535.0f;
+    mi_lut_populate_int16(exp_transform, 10.0f / value_range, 32767, 2.0f / value_range, 0, exp_lut);
+    mi_lut_populate_int16(recip_transform, 1.0f / value_range, -32768, 2.0f / value_range, 0, recip_lut);
     char line[512];
     while (fgets(line, sizeof line, stdin)) {
         char fn[32], a[64], b[64], c[64], d[64], e[64];
@@ -100,6 +109,14 @@ int main(void)
             printf("%08" PRIx32 "\n", float_bits(mi_roundf(as_float(a))));
         } else if (!strcmp(fn, "round_half_away")) {
             printf("%" PRId64 "\n", mi_round_half_away(as_double(a)));
+        } else if (!strcmp(fn, "lut_table")) {
+            const int16_t *t = !strcmp(a, "exp") ? exp_lut : recip_lut;
+            int i;
+            for (i = 0; i < MI_INT16_LUT_ENTRIES; i++) printf("%d%c", t[i], i + 1 < MI_INT16_LUT_ENTRIES ? ' ' : '\n');
+        } else if (!strcmp(fn, "lut_lookup")) {
+            printf("%" PRId32 "\n", mi_lut_lookup_int16((int32_t)atol(b), !strcmp(a, "exp") ? exp_lut : recip_lut));
+        } else if (!strcmp(fn, "wrap_int16")) {
+            printf("%" PRId32 "\n", mi_wrap_int16((int64_t)atoll(a)));
         } else {
             printf("unknown %s\n", fn);
         }

@@ -105,11 +105,14 @@ OP_DATA: dict[str, str] = {
     "MAX_POOL_2D": _fields(w=16, b=1),
     "QUANTIZE": _fields(w=7, b=3),
     "RESHAPE": "",
-    "SOFTMAX": _fields(w=9, b=1),
+    "SOFTMAX": _fields(p=2, w=9, b=1),
 }
 
 #: ops the C port has a kernel for (firmware/src/mi_resolver.c)
 SUPPORTED_OPS = frozenset(OP_DATA)
+
+#: MI_INT16_LUT_ENTRIES: entries of each int16 softmax table
+INT16_LUT_ENTRIES = 513
 
 #: planner work bytes per planned buffer: an mi_plan_buffer_t + two int32 lists
 PLAN_WORK_BYTES_PER_BUFFER = 16 + 8
@@ -134,6 +137,11 @@ def _per_channel_arrays(op_name: str, inputs: Sequence[Tensor | None], outputs: 
             return []
         channels = w.shape[0] if op_name == "CONV_2D" else w.shape[3]
         return [4 * channels, 4 * channels]  # multiplier, shift
+    if op_name == "SOFTMAX":
+        x = inputs[0] if inputs else None
+        if x is not None and x.type_name == "INT16" and outputs and outputs[0].type_name == "INT16":
+            return [2 * INT16_LUT_ENTRIES, 2 * INT16_LUT_ENTRIES]  # exp and 1/(1+x) tables
+        return []
     if op_name == "FULLY_CONNECTED":
         x, w = inputs[0], inputs[1]
         if x is None or w is None or x.type_name == "FLOAT32" or w.quant is None or w.quant.scale.size <= 1:

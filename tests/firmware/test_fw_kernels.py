@@ -188,13 +188,16 @@ def test_pooling(data: st.DataObject) -> None:
 @given(st.data())
 def test_softmax(data: st.DataObject) -> None:
     draw = data.draw
-    kind = draw(st.sampled_from(["int8", "int8_int16", "float32"]))
+    kind = draw(st.sampled_from(["int8", "int8_int16", "float32", "int16"]))
     shape = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=3)))
     beta = draw(st.sampled_from([1.0, 0.5, 2.0, 0.125]))
     b = ModelBuilder()
     if kind == "float32":
         x = b.add_input("x", shape, "float32")
         y = b.add_output("y", shape, "float32")
+    elif kind == "int16":
+        x = b.add_input("x", shape, "int16", scale=scale(draw, -12, -6), zero_point=0)
+        y = b.add_output("y", shape, "int16", scale=1 / 32768, zero_point=0)
     else:
         x = b.add_input("x", shape, "int8", scale=scale(draw, -8, 0), zero_point=zero_point(draw, "int8"))
         if kind == "int8":

@@ -173,6 +173,23 @@ def test_gemmlowp_softmax_helpers() -> None:
     run_cases(cases)
 
 
+def test_int16_lookup_tables() -> None:
+    """TFLM's int16 softmax tables built in C equal softmax.py's, and the lookup matches."""
+    from microinterp.kernels.softmax import _int16_luts
+
+    exp_lut, recip_lut = _int16_luts()
+    cases = [("lut_table exp", " ".join(str(int(v)) for v in exp_lut)),
+             ("lut_table recip", " ".join(str(int(v)) for v in recip_lut))]
+    values = [-32768, -32767, -129, -128, -1, 0, 1, 127, 128, 32766, 32767] + [
+        int(v) for v in RNG.integers(-32768, 32768, size=60)]
+    for name, lut in (("exp", exp_lut), ("recip", recip_lut)):
+        for v in values:
+            cases.append((f"lut_lookup {name} {v}", str(int(quant.lut_lookup_int16(np.int64(v), lut)))))
+    for x in [-(2**40), -70000, -32769, -32768, -1, 0, 32767, 32768, 65535, 65536, 2**40 + 5]:
+        cases.append((f"wrap_int16 {x}", str(int(quant.wrap_int16(np.int64(x))))))
+    run_cases(cases)
+
+
 @pytest.mark.parametrize("func", ["nonexistent_function"])
 def test_unknown_call_is_reported(func: str) -> None:
     proc = run_binary("test_quant", [], stdin=f"{func} 1 2\n")

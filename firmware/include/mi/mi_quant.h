@@ -81,6 +81,22 @@ int32_t mi_get_reciprocal(int32_t x, int x_integer_digits, int *num_bits_over_un
 /* C roundf (TFLM's TfLiteRound on float): half away from zero. */
 float mi_roundf(float x);
 
+/* ---- int16 lookup tables (int16 softmax) */
+#define MI_INT16_LUT_ENTRIES 513
+
+/* Two's-complement wrap to int16 (quant.py wrap_int16). */
+int32_t mi_wrap_int16(int64_t x);
+
+/* TFLM LUTPopulate<int16_t>, float flavour: the 513-entry interpolation table
+ * of `transform` over the int16 input range, every step in float32 in TFLM's
+ * order. `transform` must be the very function TFLM's lambda computes. */
+void mi_lut_populate_int16(float (*transform)(float), float input_scale, int32_t input_zero_point,
+                           float output_scale, int32_t output_zero_point, int16_t *table);
+
+/* TFLM LUTLookup(int16_t, const int16_t*): top 9 bits pick the segment, the
+ * low 7 bits interpolate (rounded, int16 wrap). `value` must be an int16. */
+int32_t mi_lut_lookup_int16(int32_t value, const int16_t *lut);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,9 +8,11 @@
  *     difference to the row maximum is rescaled into Q5.26, differences below
  *     diff_min contribute nothing, exps are summed in Q12.19 and inverted with
  *     GetReciprocal (all in mi_quant.c).
+ *   int16 -> int16 (zero points 0, output scale ~1/32768): TFLM's two
+ *     513-entry tables (exp on [-10, 0] and 1/(1+x) on [0, 1]) built in prepare
+ *     with TFLM's float32 LUTPopulate, in the arena's tail.
  * A row whose sum needs a shift outside [0, 31] (TFLM aborts there) fails
- * invoke with MI_ERR_BAD_PARAM, as softmax.py raises. int16 -> int16 (TFLM's
- * LUT path) is not in the C port yet: prepare returns MI_ERR_UNSUPPORTED_TYPE. */
+ * invoke with MI_ERR_BAD_PARAM, as softmax.py raises. */
 #include <float.h>
 #include <math.h>
 
@@ -22,10 +24,12 @@
 #define SCALED_DIFF_INTEGER_BITS 5
 #define ACCUMULATION_INTEGER_BITS 12
 
-enum { KIND_FLOAT32 = 0, KIND_INT8 = 1 };
+enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
 
-/* fwplan.py layout: 0 pointers, 9 words, 1 byte */
+/* fwplan.py layout: 2 pointers, 9 words, 1 byte */
 typedef struct op_data {
+    int16_t *exp_lut; /* int16 path: MI_INT16_LUT_ENTRIES each */
+    int16_t *one_over_one_plus_x_lut;
     int32_t depth, rows;
     int32_t input_multiplier, input_left_shift, diff_min;
     int32_t out_bits, out_min, out_max;
@@ -38,6 +42,37 @@ static int near(float value, float target, float epsilon)
 {
     float diff = value > target ? value - target : target - value;
     return diff <= epsilon;
+}
+
+#if MI_ENABLE_INT16 && MI_ENABLE_FLOAT
+/* TFLM's lambdas of InitializeLutForInt16, as softmax.py _int16_luts */
+static float exp_transform(float v) { return expf(v); }
+static float one_over_one_plus_x_transform(float v) { return 1.0f / (1.0f + v); }
+#endif
+
+static mi_status_t prepare_int16(mi_context_t *ctx, op_data_t *d, const mi_tensor_info_t *in, float out_scale,
+                                 int32_t out_zp)
+{
+#if MI_ENABLE_INT16 && MI_ENABLE_FLOAT
+    const float value_range = 65535.0f; /* int16 max - int16 min, as a float */
+    if (mi_zero_point0(ctx, in) != 0 || out_zp != 0) return MI_ERR_BAD_PARAM;
+    if (!near(out_scale, 1.0f / 32768.0f, 0.001f / 32768.0f)) return MI_ERR_BAD_PARAM;
+    d->kind = KIND_INT16;
+    d->out_min = -32768;
+    d->out_max = 32767;
+    MI_TRY(mi_quantize_multiplier((double)mi_scale0(ctx, in) * (double)d->beta / (10.0 / 65535.0),
+                                  &d->input_multiplier, &d->input_left_shift));
+    d->exp_lut = (int16_t *)mi_alloc_persistent(ctx, MI_INT16_LUT_ENTRIES * sizeof(int16_t));
+    d->one_over_one_plus_x_lut = (int16_t *)mi_alloc_persistent(ctx, MI_INT16_LUT_ENTRIES * sizeof(int16_t));
+    if (!d->exp_lut || !d->one_over_one_plus_x_lut) return MI_ERR_ARENA_TOO_SMALL;
+    mi_lut_populate_int16(exp_transform, 10.0f / value_range, 32767, 2.0f / value_range, 0, d->exp_lut);
+    mi_lut_populate_int16(one_over_one_plus_x_transform, 1.0f / value_range, -32768, 2.0f / value_range, 0,
+                          d->one_over_one_plus_x_lut);
+    return MI_OK;
+#else
+    (void)ctx; (void)d; (void)in; (void)out_scale; (void)out_zp;
+    return MI_ERR_UNSUPPORTED_TYPE;
+#endif
 }
 
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
@@ -60,11 +95,13 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         d->kind = KIND_FLOAT32;
         return MI_OK;
     }
-    if (in.type != MI_TYPE_INT8 || (out.type != MI_TYPE_INT8 && out.type != MI_TYPE_INT16))
+    if (!((in.type == MI_TYPE_INT8 && (out.type == MI_TYPE_INT8 || out.type == MI_TYPE_INT16)) ||
+          (in.type == MI_TYPE_INT16 && out.type == MI_TYPE_INT16 && MI_ENABLE_INT16 && MI_ENABLE_FLOAT)))
         return MI_ERR_UNSUPPORTED_TYPE;
     if (!in.scales.count || !out.scales.count) return MI_ERR_BAD_PARAM;
     out_scale = mi_scale0(ctx, &out);
     out_zp = mi_zero_point0(ctx, &out);
+    if (in.type == MI_TYPE_INT16) return prepare_int16(ctx, d, &in, out_scale, out_zp);
     if (out.type == MI_TYPE_INT16) {
         if (out_zp != -32768 || !near(out_scale, 1.0f / 65536.0f, 0.001f / 65536.0f)) return MI_ERR_BAD_PARAM;
         d->out_bits = 16;
@@ -141,6 +178,40 @@ static mi_status_t softmax_int8(const op_data_t *d, const int8_t *x, void *y)
     return MI_OK;
 }
 
+#if MI_ENABLE_INT16 && MI_ENABLE_FLOAT
+static mi_status_t softmax_int16(const op_data_t *d, const int16_t *x, int16_t *y)
+{
+    int32_t r, c;
+    for (r = 0; r < d->rows; r++) {
+        const int16_t *xr = x + (size_t)r * (size_t)d->depth;
+        int16_t *yr = y + (size_t)r * (size_t)d->depth; /* holds the exps until the last pass */
+        int32_t max = -32768, headroom_plus_one, shifted_sum, reciprocal, right_shift;
+        uint32_t sum = 0; /* Q16.15, wrapping */
+        for (c = 0; c < d->depth; c++)
+            if (xr[c] > max) max = xr[c];
+        for (c = 0; c < d->depth; c++) {
+            int32_t scaled = mi_multiply_by_quantized_multiplier((int32_t)xr[c] - max, d->input_multiplier,
+                                                                 d->input_left_shift);
+            int32_t e = mi_lut_lookup_int16(mi_clip_i32((int64_t)scaled + 32767, -32768, 32767), d->exp_lut);
+            yr[c] = (int16_t)e;
+            sum += (uint32_t)e;
+        }
+        headroom_plus_one = mi_count_leading_zeros_u32(sum);
+        right_shift = 31 - headroom_plus_one;
+        if (headroom_plus_one < 1 || right_shift < 1) return MI_ERR_BAD_PARAM; /* shifts softmax.py refuses */
+        shifted_sum = mi_wrap_int32((((int64_t)sum << (headroom_plus_one - 1)) + (1 << 13)) >> 14);
+        /* the 1/(1+x) table wants x = sum - 1, recentred from [0, 65535] to [-32768, 32767] */
+        reciprocal = mi_lut_lookup_int16(mi_clip_i32((int64_t)shifted_sum - ((1 << 15) + (1 << 16)), -32768, 32767),
+                                         d->one_over_one_plus_x_lut);
+        for (c = 0; c < d->depth; c++) {
+            int32_t v = mi_wrap_int32(((int64_t)yr[c] * reciprocal + ((int64_t)1 << (right_shift - 1))) >> right_shift);
+            yr[c] = (int16_t)mi_clip_i32(v, 0, 32767);
+        }
+    }
+    return MI_OK;
+}
+#endif
+
 static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 {
     const op_data_t *d = (const op_data_t *)node->op_data;
@@ -151,6 +222,9 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
         softmax_float(d, (const float *)x, (float *)y);
         return MI_OK;
     }
+#endif
+#if MI_ENABLE_INT16 && MI_ENABLE_FLOAT
+    if (d->kind == KIND_INT16) return softmax_int16(d, (const int16_t *)x, (int16_t *)y);
 #endif
     return softmax_int8(d, (const int8_t *)x, y);
 }

@@ -177,7 +177,9 @@ static int mutate(const char *path)
 {
     size_t len, i;
     uint8_t *model = read_file(path, &len), *work;
-    static const uint32_t hostile[] = {0xFFFFFFFFu, 0x80000000u, 0x7FFFFFFFu, 0x0000FFFFu, 0x00010000u};
+    static const uint32_t hostile[] = {0xFFFFFFFFu, 0x80000000u, 0x7FFFFFFFu, 0x0000FFFFu, 0x00010000u,
+                                       0u, 1u, 2u, 3u, 0x100u, 0x7FFFu};
+    static const uint8_t hostile_bytes[] = {0x00u, 0x01u, 0x7Fu, 0x80u, 0xFFu};
     unsigned trunc_ok = 0, runs = 0, inits_ok = 0, allocs_ok = 0;
     mi_status_t st[3];
     if (!model) {
@@ -191,13 +193,22 @@ static int mutate(const char *path)
         if (st[0] == MI_OK) trunc_ok++;
     }
     work = (uint8_t *)malloc(len);
-    for (i = 0; i < len; i++) { /* every byte flipped */
+    for (i = 0; i < len; i++) { /* every byte flipped, and set to edge values */
+        unsigned v;
         memcpy(work, model, len);
         work[i] ^= 0xFFu;
         run_model(work, len, st);
         runs++;
         inits_ok += st[0] == MI_OK;
         allocs_ok += st[1] == MI_OK;
+        for (v = 0; v < sizeof hostile_bytes; v++) {
+            memcpy(work, model, len);
+            work[i] = hostile_bytes[v];
+            run_model(work, len, st);
+            runs++;
+            inits_ok += st[0] == MI_OK;
+            allocs_ok += st[1] == MI_OK;
+        }
     }
     for (i = 0; i + 4 <= len; i += 2) { /* hostile 32-bit values at every even offset */
         unsigned v;

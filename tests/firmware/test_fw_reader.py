@@ -46,6 +46,70 @@ def two_op_model() -> bytes:
     return b.build()
 
 
+def all_ops_model(kind: str = "int8") -> bytes:
+    """Every C kernel once, on ``kind`` (int8, int16 or float32) activations:
+    CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D, AVERAGE_POOL_2D, ADD, RESHAPE,
+    FULLY_CONNECTED, QUANTIZE, SOFTMAX, DEQUANTIZE (float32: QUANTIZE to int8
+    and back). Small, so a mutation sweep over it stays fast."""
+    rng = np.random.default_rng(5)
+    b = ModelBuilder()
+    fl = kind == "float32"
+
+    def act(name: str, shape: tuple[int, ...], s: float = 0.05, zp: int = -2) -> int:
+        if fl:
+            return b.add_tensor(name, shape, "float32")
+        return b.add_tensor(name, shape, kind, scale=s, zero_point=zp if kind == "int8" else 0)
+
+    def weights(name: str, shape: tuple[int, ...], scales: float | list[float], qdim: int = 0) -> int:
+        if fl:
+            return b.add_constant(name, rng.uniform(-1, 1, size=shape).astype(np.float32))
+        return b.add_constant(name, rng.integers(-127, 128, size=shape).astype(np.int8), scale=scales,
+                              zero_point=0, quantized_dimension=qdim)
+
+    def bias(name: str, n: int, dtype: type) -> int:
+        if fl:
+            return b.add_constant(name, rng.uniform(-1, 1, size=(n,)).astype(np.float32))
+        return b.add_constant(name, rng.integers(-200, 200, size=(n,)).astype(dtype), scale=0.0005, zero_point=0)
+
+    x = act("x", (1, 6, 6, 2))
+    b.inputs.append(x)
+    c = act("c", (1, 6, 6, 4))
+    b.add_operator("CONV_2D", [x, weights("cw", (4, 3, 3, 2), [0.01, 0.02, 0.015, 0.03]),
+                               bias("cb", 4, np.int32 if kind == "int8" else np.int64)], [c],
+                   padding="SAME", stride_w=1, stride_h=1, fused_activation_function="RELU6")
+    d = act("d", (1, 4, 4, 4))
+    b.add_operator("DEPTHWISE_CONV_2D", [c, weights("dw", (1, 3, 3, 4), [0.02] * 4, 3), -1], [d],
+                   padding="VALID", stride_w=1, stride_h=1, depth_multiplier=1)
+    m = act("m", (1, 2, 2, 4))
+    b.add_operator("MAX_POOL_2D", [d], [m], padding="VALID", stride_w=2, stride_h=2, filter_width=2,
+                   filter_height=2)
+    a = act("a", (1, 2, 2, 4))
+    b.add_operator("AVERAGE_POOL_2D", [m], [a], padding="SAME", stride_w=1, stride_h=1, filter_width=2,
+                   filter_height=2)
+    s = act("s", (1, 2, 2, 4), 0.08, 1)
+    b.add_operator("ADD", [m, a], [s])
+    r = act("r", (1, 16), 0.08, 1)
+    b.add_operator("RESHAPE", [s], [r])
+    f = act("f", (1, 3), 0.1, 0)
+    b.add_operator("FULLY_CONNECTED", [r, weights("fw", (3, 16), 0.02), -1], [f])
+    if fl:
+        p = b.add_tensor("p", (1, 3), "float32")
+        b.add_operator("SOFTMAX", [f], [p], beta=1.0)
+        q = b.add_tensor("q", (1, 3), "int8", scale=1 / 256, zero_point=-128)
+        b.add_operator("QUANTIZE", [p], [q])
+    else:
+        g = act("g", (1, 3), 0.07, 3)
+        b.add_operator("QUANTIZE", [f], [g])
+        if kind == "int8":
+            q = b.add_tensor("q", (1, 3), "int8", scale=1 / 256, zero_point=-128)
+        else:
+            q = b.add_tensor("q", (1, 3), "int16", scale=1 / 32768, zero_point=0)
+        b.add_operator("SOFTMAX", [g], [q], beta=1.0)
+    y = b.add_output("y", (1, 3), "float32")
+    b.add_operator("DEQUANTIZE", [q], [y])
+    return b.build()
+
+
 def c_check(data: bytes, tmp_path: Path) -> dict[str, str]:
     """init/allocate/invoke statuses of the C port on ``data``, by name."""
     f = tmp_path / "m.tflite"
@@ -222,6 +286,25 @@ def test_mutation_sweep_builder_model(tmp_path: Path) -> None:
     f.write_bytes(two_op_model())
     out = _mutate(f)
     assert "base init=0 allocate=0 invoke=0" in out
+
+
+@pytest.mark.parametrize("kind", ["int8", "int16", "float32"])
+def test_mutation_sweep_every_kernel(kind: str, tmp_path: Path) -> None:
+    f = tmp_path / f"all_ops_{kind}.tflite"
+    f.write_bytes(all_ops_model(kind))
+    out = _mutate(f)
+    assert "base init=0 allocate=0 invoke=0" in out
+
+
+@pytest.mark.parametrize("kind", ["int8", "int16", "float32"])
+def test_every_kernel_graph_is_bit_exact(kind: str, tmp_path: Path) -> None:
+    """The unmutated graph: the C port and Python agree on every operator."""
+    from microinterp.fw import check as fwcheck
+
+    f = tmp_path / f"all_ops_{kind}.tflite"
+    f.write_bytes(all_ops_model(kind))
+    report = fwcheck.check(f, "host-asan", vectors=3, seed=9, layers=True)
+    assert report.ok, "\n".join(report.lines())
 
 
 @pytest.mark.parametrize("rel", ["tflite-micro/hello_world_int8.tflite", "tflite-micro/hello_world_float.tflite"])

@@ -88,6 +88,9 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
                                           d->filter_h, d->filter_w, o->padding);
     d->pad_h = pad.height;
     d->pad_w = pad.width;
+    if (!mi_window_fits(d->in_h, d->out_h, d->filter_h, d->stride_h, d->dilation_h, d->pad_h) ||
+        !mi_window_fits(d->in_w, d->out_w, d->filter_w, d->stride_w, d->dilation_w, d->pad_w))
+        return MI_ERR_UNSUPPORTED_SHAPE;
 
     if (d->mode == MODE_FLOAT32) {
         if (has_bias && bias.type != MI_TYPE_FLOAT32) return MI_ERR_UNSUPPORTED_TYPE;

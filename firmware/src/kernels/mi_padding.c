@@ -53,3 +53,10 @@ mi_padding_t mi_compute_padding_height_width(int32_t stride_h, int32_t stride_w,
     p.width_offset = ow;
     return p;
 }
+
+int mi_window_fits(int32_t in, int32_t out, int32_t filter, int32_t stride, int32_t dilation, int32_t pad)
+{
+    const int64_t limit = (int64_t)1 << 29;
+    if (in > limit || out > limit || filter > limit || pad < 0 || pad > limit) return 0;
+    return ((int64_t)(out > 0 ? out - 1 : 0) * stride + ((int64_t)filter - 1) * dilation) <= limit;
+}

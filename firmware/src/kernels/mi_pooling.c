@@ -65,6 +65,9 @@ mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options
     d->pad_h = pool_padding(o->padding, d->stride_h, d->in_h, d->filter_h);
     d->out_h = out.dims[1];
     d->out_w = out.dims[2];
+    if (!mi_window_fits(d->in_h, d->out_h, d->filter_h, d->stride_h, 1, d->pad_h) ||
+        !mi_window_fits(d->in_w, d->out_w, d->filter_w, d->stride_w, 1, d->pad_w))
+        return MI_ERR_UNSUPPORTED_SHAPE;
     if (d->kind == KIND_FLOAT32) {
         MI_TRY(mi_activation_range_float(o->fused_activation_function, &d->float_min, &d->float_max));
     } else {

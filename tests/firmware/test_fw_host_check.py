@@ -38,7 +38,20 @@ MODELS = [
 ]
 
 
-@pytest.mark.parametrize("rel", MODELS)
+#: beyond the required set: float32 models and TFLM's int16 (16x8) golden models
+MORE_MODELS = [
+    "mlperf-tiny/ad01_fp32.tflite",
+    "mlperf-tiny/pretrainedResnet.tflite",
+    "mlperf-tiny/vww_96_float.tflite",
+    "tflite-micro/simple_add_model.tflite",
+    "tflite-micro-seanet/conv6.tflite",
+    "tflite-micro-seanet/conv16.tflite",
+    "tflite-micro-seanet/add4.tflite",
+    "tflite-micro-seanet/quantize0.tflite",
+]
+
+
+@pytest.mark.parametrize("rel", MODELS + MORE_MODELS)
 def test_model_bit_exact_under_sanitizers(rel: str) -> None:
     path = model_path(rel)
     build_dir("host-asan")

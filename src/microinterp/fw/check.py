@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .. import fwplan
+from ..errors import MicrointerpError
 from ..interpreter import Interpreter
 from ..model import Model, load_model
 from . import runner as rp
@@ -34,7 +35,8 @@ class CheckReport:
     """Everything one cross-check found. ``outcome`` is one of ``ok``,
     ``mismatch`` (output or layer bytes differ), ``arena-mismatch`` (bytes
     right, arena prediction wrong), ``firmware-error`` (the runner failed),
-    ``build-error`` or ``unavailable``."""
+    ``build-error`` or ``unavailable`` (the target, the C port or the Python
+    reference cannot run this model)."""
 
     model: str
     target: str
@@ -169,10 +171,14 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
     if why:
         report.outcome, report.message = "unavailable", f"target {target} cannot run here: {why}"
         return report
-    model = load_model(str(model_path))
-    report.arena_predicted = fwplan.firmware_arena_bytes(model, getattr(tgt, "abi", target))
-    inputs = random_inputs(model, vectors, seed)
-    expected, report.python_plan_bytes = reference_outputs(model, inputs)
+    try:
+        model = load_model(str(model_path))
+        report.arena_predicted = fwplan.firmware_arena_bytes(model, getattr(tgt, "abi", target))
+        inputs = random_inputs(model, vectors, seed)
+        expected, report.python_plan_bytes = reference_outputs(model, inputs)
+    except MicrointerpError as e:
+        report.outcome, report.message = "unavailable", f"the Python reference cannot run this model: {e}"
+        return report
     if not report.arena_predicted["supported"]:
         report.outcome = "unavailable"
         report.message = ("the C port has no kernel for " + ", ".join(report.arena_predicted["unsupported_ops"])

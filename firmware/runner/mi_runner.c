@@ -3,7 +3,7 @@
  * Python side can compare them byte for byte with microinterp.Interpreter.
  *
  *   mi_runner [--model PATH] --inputs PATH --outputs PATH [--dump PATH]
- *             [--arena BYTES] [--sizes]
+ *             [--arena BYTES] [--plan] [--sizes]
  *
  * Files are raw bytes, no header:
  *   inputs : for each vector, each model input's bytes in input order;
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
     const char *model_path = NULL, *inputs_path = NULL, *outputs_path = NULL, *dump_path = NULL;
     unsigned long arena_bytes = sizeof arena, model_size = 0, vectors = 0, input_bytes = 0;
     const unsigned char *model = NULL;
-    int in_h, out_h, i, ok;
+    int in_h, out_h, i, ok, print_plan = 0;
     uint32_t k;
     dump_state_t dump = {-1, 0};
     mi_status_t s;
@@ -201,6 +201,9 @@ int main(int argc, char **argv)
         if (strcmp(a, "--sizes") == 0) {
             print_sizes();
             return EXIT_OK;
+        } else if (strcmp(a, "--plan") == 0) {
+            print_plan = 1;
+            continue;
         } else if (!v) {
             mi_rp_print("mi: error stage=usage message=missing value after an option");
             return EXIT_USAGE;
@@ -220,7 +223,7 @@ int main(int argc, char **argv)
             }
         } else {
             mi_rp_print("mi: error stage=usage message=usage: mi_runner [--model PATH] --inputs PATH "
-                        "--outputs PATH [--dump PATH] [--arena BYTES] [--sizes]");
+                        "--outputs PATH [--dump PATH] [--arena BYTES] [--plan] [--sizes]");
             return EXIT_USAGE;
         }
         i++;
@@ -271,6 +274,18 @@ int main(int argc, char **argv)
     say_kv("arena_head_bytes", interpreter.arena.head);
     say_kv("arena_temp_bytes", interpreter.arena.temp_peak);
     say_kv("arena_tail_bytes", interpreter.arena.size - interpreter.arena.tail);
+    if (print_plan) {
+        for (k = 0; k < interpreter.num_tensors; k++) {
+            uint32_t offset;
+            line_t l = {{0}, 0};
+            if (mi_interpreter_tensor_offset(&interpreter, k, &offset) != MI_OK) continue;
+            add_str(&l, "mi: plan tensor=");
+            add_uint(&l, k);
+            add_str(&l, " offset=");
+            add_uint(&l, offset);
+            mi_rp_print(l.text);
+        }
+    }
     for (k = 0; k < mi_interpreter_num_inputs(&interpreter); k++) {
         size_t bytes;
         mi_interpreter_input_data(&interpreter, k, &bytes);

@@ -529,6 +529,15 @@ size_t mi_interpreter_arena_needed_bytes(const mi_interpreter_t *it)
     return it->arena.needed > mi_arena_used_bytes(&it->arena) ? it->arena.needed : mi_arena_used_bytes(&it->arena);
 }
 
+mi_status_t mi_interpreter_tensor_offset(const mi_interpreter_t *it, uint32_t index, uint32_t *offset)
+{
+    if (!it || !offset) return MI_ERR_NULL_ARG;
+    if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
+    if (index >= it->num_tensors || it->tensors[index].flags != MI_TENSOR_PLANNED) return MI_ERR_BAD_INDEX;
+    *offset = (uint32_t)((const uint8_t *)it->tensors[index].data - it->arena.base);
+    return MI_OK;
+}
+
 int32_t mi_interpreter_failed_op(const mi_interpreter_t *it) { return it ? it->failed_op : -1; }
 
 uint32_t mi_interpreter_num_ops(const mi_interpreter_t *it) { return it ? it->num_nodes : 0; }

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fw_helpers import assert_clean, requires_host_cc, run_binary
+from fw_helpers import assert_clean, build_dir, requires_host_cc, run_binary
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import model_path
 
-from microinterp import fwplan, load_model
+from microinterp import Interpreter, fwplan, load_model
+from microinterp.fw import targets as tg
 from microinterp.planner import ONLINE, BufferRequest, plan_greedy
 
 pytestmark = requires_host_cc
@@ -82,3 +83,20 @@ def test_real_model_requests(rel: str) -> None:
     model = load_model(str(model_path(rel)))
     requests, _owners, _pinned = fwplan.head_requests(model)
     assert_same([requests])
+
+
+@pytest.mark.parametrize("rel", ["mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/vww_96_int8.tflite",
+                                 "mlperf-tiny/pretrainedResnet_quant.tflite", "tflite-micro/person_detect.tflite",
+                                 "tflite-micro/micro_speech_quantized.tflite"])
+def test_firmware_places_every_tensor_where_python_does(rel: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The running firmware's tensor offsets (runner --plan) are the Python interpreter's."""
+    path = model_path(rel)
+    (tmp_path / "empty.bin").write_bytes(b"")
+    t = tg.get_target("host-asan")
+    out = t.execute([str(build_dir("host-asan") / "mi_runner"), "--model", str(path), "--inputs",
+                     str(tmp_path / "empty.bin"), "--outputs", str(tmp_path / "out.bin"), "--plan"], timeout=60)
+    assert out.ok, out.describe()
+    it = Interpreter(str(path))
+    python = {int(o.split(":")[1]): off for o, off in zip(it.memory.owners, it.memory.plan.offsets)
+              if o.startswith("tensor:")}
+    assert out.tensor_offsets == python

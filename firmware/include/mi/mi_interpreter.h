@@ -127,6 +127,11 @@ size_t mi_interpreter_arena_used_bytes(const mi_interpreter_t *it);
 /* After MI_ERR_ARENA_TOO_SMALL: at least this many bytes are needed. */
 size_t mi_interpreter_arena_needed_bytes(const mi_interpreter_t *it);
 
+/* Arena offset of tensor `index` when the plan placed it in the head
+ * (MI_ERR_BAD_INDEX for constants, variables and empty tensors). The same
+ * offsets as planner.py's plan for the model. */
+mi_status_t mi_interpreter_tensor_offset(const mi_interpreter_t *it, uint32_t index, uint32_t *offset);
+
 /* Index of the operator whose kernel failed, or -1. */
 int32_t mi_interpreter_failed_op(const mi_interpreter_t *it);
 

@@ -63,6 +63,7 @@ class RunnerOutput:
     seconds: float = 0.0
     values: dict[str, int] = field(default_factory=dict)
     op_data_sizes: dict[str, int] = field(default_factory=dict)
+    tensor_offsets: dict[int, int] = field(default_factory=dict)  # --plan: tensor index -> arena offset
     invoke_cycles: list[int] = field(default_factory=list)
     error: dict[str, str] | None = None
     command: list[str] = field(default_factory=list)
@@ -118,6 +119,11 @@ def parse(returncode: int | None, stdout: str, stderr: str, *, timed_out: bool =
             if msg:
                 err["message"] = msg
             out.error = err
+            continue
+        if body.startswith("plan "):
+            kv = dict(_KV.findall(body))
+            if kv.get("tensor", "").isdigit() and kv.get("offset", "").isdigit():
+                out.tensor_offsets[int(kv["tensor"])] = int(kv["offset"])
             continue
         if body.startswith("op_data_size "):
             name, _, value = body[len("op_data_size "):].partition("=")

@@ -52,28 +52,30 @@ def random_input(details: dict, rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(-4.0, 4.0, size=shape).astype(dt)
 
 
-def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _differ(a: np.ndarray, b: np.ndarray, nan_payloads: bool = False) -> np.ndarray:
     """Elementwise 'not bit-identical'. Floats are compared as bit patterns, so
     -0.0 vs +0.0 is a difference; a NaN on both sides counts as the same answer
-    (TFLM's NaN payloads are not part of any contract)."""
+    (TFLM's NaN payloads are not part of any contract) unless ``nan_payloads``."""
     if a.dtype.kind == "f" and a.dtype == b.dtype:
         bits = np.dtype(f"u{a.dtype.itemsize}")
-        return (a.view(bits) != b.view(bits)) & ~(np.isnan(a) & np.isnan(b))
+        differ = a.view(bits) != b.view(bits)
+        return differ if nan_payloads else differ & ~(np.isnan(a) & np.isnan(b))
     return a != b
 
 
-def _equal(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and a.dtype == b.dtype and not bool(np.any(_differ(a, b)))
+def _equal(a: np.ndarray, b: np.ndarray, nan_payloads: bool = False) -> bool:
+    return a.shape == b.shape and a.dtype == b.dtype and not bool(np.any(_differ(a, b, nan_payloads)))
 
 
-def _mismatch_count(a: np.ndarray, b: np.ndarray) -> int:
-    return int(np.sum(_differ(a, b)))
+def _mismatch_count(a: np.ndarray, b: np.ndarray, nan_payloads: bool = False) -> int:
+    return int(np.sum(_differ(a, b, nan_payloads)))
 
 
 def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *, reset_after: int | None = None,
-                      check_intermediates: bool = True) -> Interpreter:
+                      check_intermediates: bool = True, nan_payloads: bool = False) -> Interpreter:
     """Invoke both interpreters on each input list in turn (state carries over, as
-    for stateful models), asserting every output and intermediate is identical."""
+    for stateful models), asserting every output and intermediate is identical
+    (``nan_payloads``: NaNs too, bit for bit, for kernels whose NaNs are part of the test)."""
     mi = Interpreter.from_bytes(model_bytes, preserve_all_tensors=True)
     tf = tflm_runtime.Interpreter.from_bytes(
         model_bytes, arena_size=_tflm_arena(model_bytes, mi),
@@ -92,11 +94,11 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
         for k in range(mi.num_outputs):
             got, want = mi.get_output(k), tf.get_output(k)
             assert got.dtype == want.dtype and got.shape == want.shape, (k, got.dtype, want.dtype)
-            if not _equal(got, want):
+            if not _equal(got, want, nan_payloads):
                 diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
                 raise AssertionError(
-                    f"step {step}: output {k} differs from TFLM in {_mismatch_count(got, want)} of {diff.size} "
-                    f"elements (max |diff| {np.nanmax(diff) if diff.size else 0})\nmicrointerp: {got.ravel()[:16]}\nTFLM:        {want.ravel()[:16]}"
+                    f"step {step}: output {k} differs from TFLM in {_mismatch_count(got, want, nan_payloads)} "
+                    f"of {diff.size} elements (max |diff| {np.nanmax(diff) if diff.size else 0})\nmicrointerp: {got.ravel()[:16]}\nTFLM:        {want.ravel()[:16]}"
                 )
         if check_intermediates:
             for t in sg.tensors:
@@ -106,11 +108,12 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
                 want = tf.GetTensor(t.index, 0)["tensor_data"]
                 if got.size == want.size:
                     got = got.reshape(want.shape)
-                if got.shape != want.shape or not _equal(got, want):
+                if got.shape != want.shape or not _equal(got, want, nan_payloads):
                     producer = next((op for op in sg.operators if t.index in op.outputs), None)
                     where = f"op {producer.index} {producer.name}" if producer else "graph input/state"
                     raise AssertionError(
                         f"step {step}: tensor {t.index} ({t.name!r}, from {where}) differs from TFLM: "
-                        f"{_mismatch_count(got, want) if got.shape == want.shape else 'shape'} of {got.size} elements"
+                        f"{_mismatch_count(got, want, nan_payloads) if got.shape == want.shape else 'shape'} "
+                        f"of {got.size} elements"
                     )
     return mi

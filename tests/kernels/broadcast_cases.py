@@ -1,19 +1,19 @@
 """Shared drawing helpers for the element-wise and data-movement kernel tests
 (SUB, MUL, DIV, MAXIMUM, MINIMUM, ...): TFLM-valid broadcast shape pairs,
-full-range input data, and a bit-pattern check for float outputs.
+full-range input data, one-op binary models, and ``assert_same_bits``.
 
-``oracle.compare_with_tflm`` compares with ``np.array_equal``, which treats
--0.0 and 0.0 as equal; ``assert_same_bits`` re-runs TFLM and compares the raw
-bytes, so a sign-of-zero difference in a float kernel cannot hide.
+``oracle.compare_with_tflm`` already compares floats as bit patterns (-0.0 is
+not 0.0) but lets any NaN match any NaN; ``assert_same_bits`` (or
+``compare_with_tflm(..., nan_payloads=True)``) also holds NaN payloads to TFLM's.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
-from oracle import tflm_runtime
+from oracle import compare_with_tflm
 
-from microinterp import Interpreter
+from microinterp.builder import ModelBuilder
 
 DTYPES = ["float32", "int32", "int8", "int16"]
 
@@ -59,15 +59,27 @@ def data(shape: tuple, dtype: str, rng: np.random.Generator, *, low: float = -8.
     return rng.permutation(vals).astype(dtype).reshape(shape)
 
 
+def binary_model(op: str, shapes: tuple[tuple, tuple, tuple], dtype: str, qs: list[dict],
+                 const2: np.ndarray | None = None, **options) -> bytes:
+    """``y = op(x1, x2)`` with shapes (x1, x2, y) and quantization dicts ``qs`` (may be
+    empty); ``const2`` makes the second operand a constant tensor with those values."""
+    s1, s2, so = shapes
+    b = ModelBuilder()
+    x1 = b.add_input("x1", s1, dtype, **qs[0])
+    x2 = b.add_constant("x2", const2, dtype, **qs[1]) if const2 is not None else b.add_input("x2", s2, dtype, **qs[1])
+    y = b.add_output("y", so, dtype, **qs[2])
+    b.add_operator(op, [x1, x2], [y], **options)
+    return b.build()
+
+
+def exhaustive_pairs(dtype: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A (256, 1) and a (1, 256) operand whose broadcast covers 65536 pairs: every
+    int8 pair, or random int16 values (extremes included)."""
+    if dtype == "int8":
+        return np.arange(-128, 128, dtype=np.int8).reshape(256, 1), np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    return data((256, 1), dtype, rng), data((1, 256), dtype, rng)
+
+
 def assert_same_bits(model: bytes, inputs: list[np.ndarray]) -> None:
-    """Outputs of microinterp and TFLM are identical byte for byte (float -0.0 included)."""
-    mi = Interpreter.from_bytes(model)
-    tf = tflm_runtime.Interpreter.from_bytes(model, arena_size=1 << 20)
-    for i, x in enumerate(inputs):
-        mi.set_input(x, i)
-        tf.set_input(x, i)
-    mi.invoke()
-    tf.invoke()
-    for k in range(mi.num_outputs):
-        got, want = mi.get_output(k), tf.get_output(k)
-        assert got.tobytes() == want.tobytes(), f"output {k}: bit patterns differ\n{got}\n{want}"
+    """Outputs of microinterp and TFLM are identical byte for byte, NaN payloads included."""
+    compare_with_tflm(model, [inputs], check_intermediates=False, nan_payloads=True)

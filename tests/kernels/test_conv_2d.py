@@ -3,20 +3,20 @@
 grouped convolution, optional bias, fused activations, extreme scales and
 zero points. Plus the int16 seanet CONV_2D models with full-range inputs.
 
-Only configurations TFLM accepts are drawn (a VALID window never exceeds the
-image, the effective output scale stays in the range TFLM's 64-bit rescale
-assumes), because an invalid one can crash the oracle and with it pytest.
+Drawing and model building are shared with the depthwise tests (``conv_cases``).
 """
 
 import glob
 import zlib
 
+import conv_cases
 import numpy as np
 import pytest
+from conv_cases import conv_model, input_shape, window_geometry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import MODELS_DIR, compare_with_tflm, model_path, requires_tflm, tflm_runtime
-from strategies import ACTIVATIONS, int_array, scales, seeds, zero_points
+from strategies import ACTIVATIONS, int_array, seeds
 
 from microinterp import Interpreter
 from microinterp.builder import ModelBuilder
@@ -24,80 +24,24 @@ from microinterp.errors import UnsupportedOpError
 
 
 @st.composite
-def geometry(draw, grouped: bool = True) -> dict:
-    """Shapes and window parameters that TFLM accepts (output at least 1x1)."""
-    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    padding = draw(st.sampled_from(["SAME", "VALID"]))
-    in_h, in_w = draw(st.integers(1, 12)), draw(st.integers(1, 12))
-    if padding == "VALID":  # keep the dilated window inside the image
-        in_h, in_w = max(in_h, (kh - 1) * dh + 1), max(in_w, (kw - 1) * dw + 1)
-        out_h, out_w = (in_h - (kh - 1) * dh - 1) // sh + 1, (in_w - (kw - 1) * dw - 1) // sw + 1
-    else:
-        out_h, out_w = -(-in_h // sh), -(-in_w // sw)
-    groups = draw(st.sampled_from([1, 1, 1, 2, 3, 4])) if grouped else 1
+def geometry(draw) -> dict:
+    """A window (see ``conv_cases``) with 1-4 groups of 1-16 channels in and out."""
+    g = draw(window_geometry())
+    groups = draw(st.sampled_from([1, 1, 1, 2, 3, 4]))
     filter_c = draw(st.integers(1, 16 // groups))
     out_c = groups * draw(st.integers(1, 16 // groups))
-    return dict(
-        batch=draw(st.integers(1, 2)), in_h=in_h, in_w=in_w, in_c=groups * filter_c, filter_c=filter_c,
-        out_c=out_c, out_h=out_h, out_w=out_w, kh=kh, kw=kw, options=dict(
-            padding=padding, stride_h=sh, stride_w=sw, dilation_h_factor=dh, dilation_w_factor=dw,
-            fused_activation_function=draw(st.sampled_from(ACTIVATIONS)),
-        ),
-    )
+    g.update(batch=draw(st.integers(1, 2)), in_c=groups * filter_c, filter_c=filter_c, out_c=out_c)
+    g["options"]["fused_activation_function"] = draw(st.sampled_from(ACTIVATIONS))
+    return g
 
 
-@st.composite
-def quantization(draw, g: dict, act_dtype: str) -> dict:
-    """Input/filter/output scales and zero points (including the range ends).
-
-    Three cases in four are "useful": the output scale leaves RELU6 /
-    RELU_N1_TO_1 several quantization steps, and the effective scale
-    ``in * filter / out`` is within 16x of the one that maps the typical
-    accumulator of random full-range data (about ``sqrt(K) * 85`` output
-    steps, for int8 and int16 alike) onto the output range, so outputs spread
-    over it. The fourth case is extreme: any output scale in [2**-12, 8] and
-    an effective scale anywhere in [2**-30, 16] (outputs all at the zero
-    point, or all saturated)."""
-    extreme = draw(st.integers(0, 3)) == 0
-    per_channel = draw(st.booleans())
-    n = g["out_c"] if per_channel else 1
-    filter_scales = np.array([draw(scales(-10, 0)) for _ in range(n)], np.float32)
-    if extreme:
-        out_scale, factor = draw(scales(-12, 2)), draw(scales(-4, 29))
-    else:
-        depth = g["kh"] * g["kw"] * g["filter_c"]
-        out_scale = draw(scales(-10, -3))
-        factor = float(np.sqrt(depth) * 85.0 * 2.0 ** draw(st.floats(-4, 4)))
-    in_scale = float(np.float32(out_scale / (float(filter_scales.max()) * factor)))
-    return dict(
-        in_scale=in_scale, in_zp=draw(zero_points(act_dtype)), filter_scales=filter_scales,
-        out_scale=out_scale, out_zp=draw(zero_points(act_dtype)),
-    )
+def quantization(g: dict, act_dtype: str) -> st.SearchStrategy[dict]:
+    return conv_cases.quantization(g["out_c"], g["kh"] * g["kw"] * g["filter_c"], act_dtype)
 
 
 def build_conv(g: dict, act_dtype: str, weights: np.ndarray, bias: np.ndarray | None, bias_mode: str,
                q: dict | None) -> bytes:
-    b = ModelBuilder()
-    in_shape = (g["batch"], g["in_h"], g["in_w"], g["in_c"])
-    out_shape = (g["batch"], g["out_h"], g["out_w"], g["out_c"])
-    if q is None:
-        x = b.add_input("x", in_shape, act_dtype)
-        w = b.add_constant("w", weights)
-        y = b.add_output("y", out_shape, act_dtype)
-    else:
-        x = b.add_input("x", in_shape, act_dtype, scale=q["in_scale"], zero_point=q["in_zp"])
-        w = b.add_constant("w", weights, scale=q["filter_scales"], zero_point=0, quantized_dimension=0)
-        y = b.add_output("y", out_shape, act_dtype, scale=q["out_scale"], zero_point=q["out_zp"])
-    inputs = [x, w]
-    if bias is not None:
-        bq = {} if q is None else dict(scale=q["in_scale"] * q["filter_scales"], zero_point=0)
-        inputs.append(b.add_constant("bias", bias, **bq))
-    elif bias_mode == "optional":
-        inputs.append(-1)
-    b.add_operator("CONV_2D", inputs, [y], **g["options"])
-    return b.build()
+    return conv_model("CONV_2D", g, act_dtype, weights, bias, bias_mode, q, filter_channel_dim=0)
 
 
 def bias_mode_strategy() -> st.SearchStrategy[str]:
@@ -115,8 +59,7 @@ def test_conv_int8_matches_tflm(data, seed):
     weights = int_array(rng, (g["out_c"], g["kh"], g["kw"], g["filter_c"]), "int8")
     bias = rng.integers(-(2**20), 2**20, size=g["out_c"]).astype(np.int32) if bias_mode == "bias" else None
     model = build_conv(g, "int8", weights, bias, bias_mode, q)
-    shape = (g["batch"], g["in_h"], g["in_w"], g["in_c"])
-    compare_with_tflm(model, [[int_array(rng, shape, "int8")] for _ in range(2)])
+    compare_with_tflm(model, [[int_array(rng, input_shape(g), "int8")] for _ in range(2)])
 
 
 @requires_tflm
@@ -135,8 +78,7 @@ def test_conv_int16x8_matches_tflm(data, seed):
     limit = 2**28 if bias_dtype == "int32" else 2**36
     bias = rng.integers(-limit, limit, size=g["out_c"]).astype(bias_dtype) if bias_mode == "bias" else None
     model = build_conv(g, "int16", weights, bias, bias_mode, q)
-    shape = (g["batch"], g["in_h"], g["in_w"], g["in_c"])
-    compare_with_tflm(model, [[int_array(rng, shape, "int16")] for _ in range(2)])
+    compare_with_tflm(model, [[int_array(rng, input_shape(g), "int16")] for _ in range(2)])
 
 
 @requires_tflm
@@ -149,8 +91,7 @@ def test_conv_float32_matches_tflm(data, seed):
     weights = rng.uniform(-1, 1, size=(g["out_c"], g["kh"], g["kw"], g["filter_c"])).astype(np.float32)
     bias = rng.uniform(-2, 2, size=g["out_c"]).astype(np.float32) if bias_mode == "bias" else None
     model = build_conv(g, "float32", weights, bias, bias_mode, None)
-    shape = (g["batch"], g["in_h"], g["in_w"], g["in_c"])
-    compare_with_tflm(model, [[rng.uniform(-4, 4, size=shape).astype(np.float32)] for _ in range(2)])
+    compare_with_tflm(model, [[rng.uniform(-4, 4, size=input_shape(g)).astype(np.float32)] for _ in range(2)])
 
 
 _TANH_GEOMETRY = dict(batch=1, in_h=5, in_w=4, in_c=3, filter_c=3, out_c=4, out_h=5, out_w=4, kh=3, kw=3,

@@ -3,91 +3,41 @@ int16x8 (int64 bias), float32; depth multipliers 1-3, strides, dilations,
 SAME/VALID padding, optional bias, fused activations, extreme scales and
 zero points.
 
-Only configurations TFLM accepts are drawn (a VALID window never exceeds the
-image, in_channels * depth_multiplier == out_channels), because an invalid
-one can crash the oracle and with it pytest.
+Drawing and model building are shared with the CONV_2D tests (``conv_cases``);
+only configurations TFLM accepts are drawn (in_channels * depth_multiplier ==
+out_channels too), because an invalid one can crash the oracle and with it pytest.
 """
 
+import conv_cases
 import numpy as np
 import pytest
+from conv_cases import conv_model, input_shape, window_geometry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
-from strategies import ACTIVATIONS, int_array, scales, seeds, zero_points
+from strategies import ACTIVATIONS, int_array, seeds
 
 from microinterp import Interpreter
-from microinterp.builder import ModelBuilder
 from microinterp.errors import UnsupportedOpError
 
 
 @st.composite
 def geometry(draw) -> dict:
-    """Shapes and window parameters that TFLM accepts (output at least 1x1)."""
-    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    padding = draw(st.sampled_from(["SAME", "VALID"]))
-    in_h, in_w = draw(st.integers(1, 12)), draw(st.integers(1, 12))
-    if padding == "VALID":  # keep the dilated window inside the image
-        in_h, in_w = max(in_h, (kh - 1) * dh + 1), max(in_w, (kw - 1) * dw + 1)
-        out_h, out_w = (in_h - (kh - 1) * dh - 1) // sh + 1, (in_w - (kw - 1) * dw - 1) // sw + 1
-    else:
-        out_h, out_w = -(-in_h // sh), -(-in_w // sw)
+    """A window (see ``conv_cases``) with 1-16 input channels and a depth multiplier of 1-3."""
+    g = draw(window_geometry())
     in_c, multiplier = draw(st.integers(1, 16)), draw(st.integers(1, 3))
-    return dict(
-        batch=draw(st.integers(1, 2)), in_h=in_h, in_w=in_w, in_c=in_c, out_c=in_c * multiplier,
-        out_h=out_h, out_w=out_w, kh=kh, kw=kw, options=dict(
-            padding=padding, stride_h=sh, stride_w=sw, dilation_h_factor=dh, dilation_w_factor=dw,
-            depth_multiplier=multiplier, fused_activation_function=draw(st.sampled_from(ACTIVATIONS)),
-        ),
-    )
+    g.update(batch=draw(st.integers(1, 2)), in_c=in_c, out_c=in_c * multiplier)
+    g["options"].update(depth_multiplier=multiplier, fused_activation_function=draw(st.sampled_from(ACTIVATIONS)))
+    return g
 
 
-@st.composite
-def quantization(draw, g: dict, act_dtype: str) -> dict:
-    """Scales and zero points (including the range ends); see test_conv_2d.quantization.
-
-    Three cases in four keep RELU6 / RELU_N1_TO_1 several steps wide and put
-    the effective scale within 16x of the one that spreads random full-range
-    data (accumulator about ``sqrt(KH*KW) * 85`` output steps) over the output
-    range; the fourth is extreme (output scale in [2**-12, 8], effective scale
-    anywhere in [2**-30, 16])."""
-    extreme = draw(st.integers(0, 3)) == 0
-    n = g["out_c"] if draw(st.booleans()) else 1
-    filter_scales = np.array([draw(scales(-10, 0)) for _ in range(n)], np.float32)
-    if extreme:
-        out_scale, factor = draw(scales(-12, 2)), draw(scales(-4, 29))
-    else:
-        out_scale = draw(scales(-10, -3))
-        factor = float(np.sqrt(g["kh"] * g["kw"]) * 85.0 * 2.0 ** draw(st.floats(-4, 4)))
-    in_scale = float(np.float32(out_scale / (float(filter_scales.max()) * factor)))
-    return dict(
-        in_scale=in_scale, in_zp=draw(zero_points(act_dtype)), filter_scales=filter_scales,
-        out_scale=out_scale, out_zp=draw(zero_points(act_dtype)),
-    )
+def quantization(g: dict, act_dtype: str) -> st.SearchStrategy[dict]:
+    return conv_cases.quantization(g["out_c"], g["kh"] * g["kw"], act_dtype)
 
 
 def build_depthwise(g: dict, act_dtype: str, weights: np.ndarray, bias: np.ndarray | None, bias_mode: str,
                     q: dict | None) -> bytes:
-    b = ModelBuilder()
-    in_shape = (g["batch"], g["in_h"], g["in_w"], g["in_c"])
-    out_shape = (g["batch"], g["out_h"], g["out_w"], g["out_c"])
-    if q is None:
-        x = b.add_input("x", in_shape, act_dtype)
-        w = b.add_constant("w", weights)
-        y = b.add_output("y", out_shape, act_dtype)
-    else:
-        x = b.add_input("x", in_shape, act_dtype, scale=q["in_scale"], zero_point=q["in_zp"])
-        w = b.add_constant("w", weights, scale=q["filter_scales"], zero_point=0, quantized_dimension=3)
-        y = b.add_output("y", out_shape, act_dtype, scale=q["out_scale"], zero_point=q["out_zp"])
-    inputs = [x, w]
-    if bias is not None:
-        bq = {} if q is None else dict(scale=q["in_scale"] * q["filter_scales"], zero_point=0)
-        inputs.append(b.add_constant("bias", bias, **bq))
-    elif bias_mode == "optional":
-        inputs.append(-1)
-    b.add_operator("DEPTHWISE_CONV_2D", inputs, [y], **g["options"])
-    return b.build()
+    return conv_model("DEPTHWISE_CONV_2D", g, act_dtype, weights, bias, bias_mode, q, filter_channel_dim=3)
 
 
 def bias_modes() -> st.SearchStrategy[str]:
@@ -98,10 +48,6 @@ def bias_modes() -> st.SearchStrategy[str]:
 
 def filter_shape(g: dict) -> tuple[int, int, int, int]:
     return (1, g["kh"], g["kw"], g["out_c"])
-
-
-def input_shape(g: dict) -> tuple[int, int, int, int]:
-    return (g["batch"], g["in_h"], g["in_w"], g["in_c"])
 
 
 @requires_tflm

@@ -3,22 +3,13 @@ that drive the relu-ish shift left, right and to zero, and output shifts of 16+ 
 gemmlowp's int16 mask quirk shows) and float32."""
 
 import numpy as np
+from activation_cases import every_int8, unary_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import scales, seeds, zero_points
 
-from microinterp.builder import ModelBuilder
-
 SHAPES = st.sampled_from([(256,), (4, 64), (1, 4, 8, 8)])
-
-
-def _model(shape, dtype: str, in_q: dict, out_q: dict) -> bytes:
-    b = ModelBuilder()
-    x = b.add_input("x", shape, dtype, **in_q)
-    y = b.add_output("y", shape, dtype, **out_q)
-    b.add_operator("HARD_SWISH", [x], [y])
-    return b.build()
 
 
 @requires_tflm
@@ -31,10 +22,9 @@ def test_hard_swish_int8_matches_tflm(shape, in_scale, ratio, in_zp, out_zp, see
     if in_scale / 128 / out_scale >= 1.0:
         out_scale = float(np.float32(in_scale / 128 * 1.5))
     rng = np.random.default_rng(seed)
-    data = np.resize(rng.permutation(np.arange(-128, 128)), int(np.prod(shape))).astype(np.int8).reshape(shape)
-    model = _model(shape, "int8", {"scale": in_scale, "zero_point": in_zp},
-                   {"scale": out_scale, "zero_point": out_zp})
-    compare_with_tflm(model, [[data]])
+    model = unary_model("HARD_SWISH", shape, "int8", {"scale": in_scale, "zero_point": in_zp},
+                        {"scale": out_scale, "zero_point": out_zp})
+    compare_with_tflm(model, [[every_int8(shape, rng)]])
 
 
 @requires_tflm
@@ -45,4 +35,4 @@ def test_hard_swish_float_matches_tflm(shape, seed):
     n = int(np.prod(shape))
     data = (rng.standard_normal(n) * 4).astype(np.float32)
     data[:6] = [-3.0, 3.0, 0.0, -0.0, -3.0000002, 2.9999998]
-    compare_with_tflm(_model(shape, "float32", {}, {}), [[data.reshape(shape)]])
+    compare_with_tflm(unary_model("HARD_SWISH", shape, "float32", {}, {}), [[data.reshape(shape)]])

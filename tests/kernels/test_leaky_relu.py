@@ -10,25 +10,17 @@ Hypothesis examples: 40 (quantized) + 15 (float32) = 55.
 
 import numpy as np
 import pytest
-from broadcast_cases import assert_same_bits, data
+from activation_cases import unary_model
+from broadcast_cases import data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, model_path, random_input, requires_tflm
 from strategies import scales, seeds, zero_points
 
 from microinterp import Interpreter
-from microinterp.builder import ModelBuilder
 
 SHAPES = st.sampled_from([(300,), (4, 64), (1, 2, 8, 8), (2, 3, 1, 5, 2)])
 ALPHAS = st.one_of(st.sampled_from([0.0, 0.3, 0.2, 0.01, 1.0, -0.5]), st.floats(-2.0, 2.0, width=32))
-
-
-def _model(shape, dtype, alpha, in_q, out_q) -> bytes:
-    b = ModelBuilder()
-    x = b.add_input("x", shape, dtype, **in_q)
-    y = b.add_output("y", shape, dtype, **out_q)
-    b.add_operator("LEAKY_RELU", [x], [y], alpha=alpha)
-    return b.build()
 
 
 @requires_tflm
@@ -43,7 +35,7 @@ def test_leaky_relu_quantized_matches_tflm(dtype, alpha, seed, data_):
     info = np.iinfo(dtype)
     x = np.random.default_rng(seed).permutation(np.arange(info.min, info.max + 1)).astype(dtype)
     x = x.reshape((16, 16) if dtype == "int8" else (4, 128, 128))
-    compare_with_tflm(_model(x.shape, dtype, alpha, in_q, out_q), [[x]])
+    compare_with_tflm(unary_model("LEAKY_RELU", x.shape, dtype, in_q, out_q, alpha=alpha), [[x]])
 
 
 @requires_tflm
@@ -51,9 +43,8 @@ def test_leaky_relu_quantized_matches_tflm(dtype, alpha, seed, data_):
 @given(shape=SHAPES, alpha=ALPHAS, seed=seeds)
 def test_leaky_relu_float_matches_tflm(shape, alpha, seed):
     x = data(shape, "float32", np.random.default_rng(seed))
-    model = _model(shape, "float32", alpha, {}, {})
-    compare_with_tflm(model, [[x]])
-    assert_same_bits(model, [x])
+    model = unary_model("LEAKY_RELU", shape, "float32", {}, {}, alpha=alpha)
+    compare_with_tflm(model, [[x]], nan_payloads=True)
 
 
 @requires_tflm

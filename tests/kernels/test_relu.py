@@ -5,35 +5,21 @@ and clamps raw input values, so its output scale is drawn independently too.
 """
 
 import numpy as np
+from activation_cases import every_int8, int16_with_edges, unary_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import scales, seeds, zero_points
 
-from microinterp.builder import ModelBuilder
-
 SHAPES = st.sampled_from([(256,), (4, 64), (2, 2, 8, 8)])
 
 
-def _model(op: str, shape, dtype: str, in_q: dict, out_q: dict) -> bytes:
-    b = ModelBuilder()
-    x = b.add_input("x", shape, dtype, **in_q)
-    y = b.add_output("y", shape, dtype, **out_q)
-    b.add_operator(op, [x], [y])
-    return b.build()
-
-
 def _data(shape, dtype: str, rng: np.random.Generator) -> np.ndarray:
-    n = int(np.prod(shape))
     if dtype == "float32":
-        vals = (rng.standard_normal(n) * 5).astype(np.float32)
+        vals = (rng.standard_normal(int(np.prod(shape))) * 5).astype(np.float32)
         vals[:6] = [0.0, -0.0, 6.0, 6.0000005, -1e-30, 5.9999995]
         return vals.reshape(shape)
-    if dtype == "int8":
-        return np.resize(rng.permutation(np.arange(-128, 128)), n).astype(np.int8).reshape(shape)
-    vals = rng.integers(-32768, 32767, size=n, endpoint=True)
-    vals[:4] = [-32768, 32767, 0, -1]
-    return vals.astype(np.int16).reshape(shape)
+    return every_int8(shape, rng) if dtype == "int8" else int16_with_edges(shape, rng)
 
 
 @st.composite
@@ -52,8 +38,8 @@ def test_relu_quantized_matches_tflm(op, shape, case, seed):
     dtype, in_scale, in_zp, out_scale, out_zp = case
     if op == "RELU6" and dtype == "int8":
         out_scale, out_zp = in_scale, in_zp  # what the converter emits; TFLM ignores it anyway
-    model = _model(op, shape, dtype, {"scale": in_scale, "zero_point": in_zp},
-                   {"scale": out_scale, "zero_point": out_zp})
+    model = unary_model(op, shape, dtype, {"scale": in_scale, "zero_point": in_zp},
+                        {"scale": out_scale, "zero_point": out_zp})
     compare_with_tflm(model, [[_data(shape, dtype, np.random.default_rng(seed))]])
 
 
@@ -61,4 +47,4 @@ def test_relu_quantized_matches_tflm(op, shape, case, seed):
 @settings(max_examples=10, deadline=None)
 @given(op=st.sampled_from(["RELU", "RELU6"]), shape=SHAPES, seed=seeds)
 def test_relu_float_matches_tflm(op, shape, seed):
-    compare_with_tflm(_model(op, shape, "float32", {}, {}), [[_data(shape, "float32", np.random.default_rng(seed))]])
+    compare_with_tflm(unary_model(op, shape, "float32", {}, {}), [[_data(shape, "float32", np.random.default_rng(seed))]])

@@ -5,17 +5,20 @@ Supported as TFLM supports it: float32, int32 (no quantization; wraps on
 overflow, the fused activation is ignored), int8 and int16, with numpy-style
 broadcasting over up to 6 dimensions.
 
-The quantized path is TFLM's "general rescaling" for both int8 and int16:
-each input is offset, shifted left by ``left_shift`` (20 for int8, 15 for
-int16), scaled by ``s_i / (2 * max(s_1, s_2))`` with
-``MultiplyByQuantizedMultiplierSmallerThanOneExp``, the two are added, and the
-sum is scaled by ``2 * max(s_1, s_2) / (2**left_shift * s_out)``. TFLM Micro
-never takes TFLite's power-of-two int16 path: its int16 ADD always calls the
-general one (``pot_scale=false``), whatever ``pot_scale_int16`` says.
+The quantized path is TFLM's "general rescaling" for both int8 and int16,
+shared with SUB (``elementwise.general_rescaling``): each input is offset,
+shifted left by ``left_shift`` (20 for int8, 15 for int16), scaled by
+``s_i / (2 * max(s_1, s_2))`` with ``MultiplyByQuantizedMultiplierSmallerThanOneExp``,
+the two are added, and the sum is scaled by ``2 * max(s_1, s_2) / (2**left_shift * s_out)``.
+TFLM Micro never takes TFLite's power-of-two int16 path: its int16 ADD always
+calls the general one (``pot_scale=false``), whatever ``pot_scale_int16`` says.
 
 TFLM aborts (``TFLITE_CHECK``) when a multiplier is not in (0, 1) (e.g. an
 output scale smaller than ``2 * max(s_1, s_2) / 2**left_shift``); microinterp
-rejects such a model in ``prepare`` instead.
+rejects such a model in ``prepare`` instead (``UnsupportedOpError``).
+
+Broadcasting follows TFLM's ADD loop, which is stricter than the other binary
+ops' (``_broadcast_ok``), so only the rescaling comes from ``elementwise``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from . import elementwise
 
 INPUT1, INPUT2 = 0, 1
 OUTPUT = 0
@@ -47,14 +51,6 @@ class OpData:
     output_shift: int
     act_min: float
     act_max: float
-
-
-def _smaller_than_one(node: Node, real: float, what: str) -> tuple[int, int]:
-    """TFLM ``QuantizeMultiplierSmallerThanOneExp``, which CHECKs 0 < real < 1 (abort otherwise)."""
-    if not 0.0 < real < 1.0:
-        raise node.fail(f"{what} multiplier {real} is not in (0, 1): TFLM aborts on this model "
-                        "(check the input and output scales)")
-    return quant.quantize_multiplier(real)
 
 
 def _broadcast_ok(a: tuple[int, ...], b: tuple[int, ...], out: tuple[int, ...]) -> bool:
@@ -106,33 +102,24 @@ def prepare(node: Node) -> OpData:
         return OpData(kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, quant.INT32_MIN, quant.INT32_MAX)
     if in1.quant is None or in2.quant is None or out.quant is None:
         raise node.fail("quantized ADD needs quantization parameters on both inputs and the output")
-    left_shift = 15 if kind == "int16" else 20
-    twice_max_input_scale = 2 * float(max(np.float32(in1.scale), np.float32(in2.scale)))
-    m1, s1 = _smaller_than_one(node, float(in1.scale) / twice_max_input_scale, "input 1")
-    m2, s2 = _smaller_than_one(node, float(in2.scale) / twice_max_input_scale, "input 2")
-    mo, so = _smaller_than_one(node, twice_max_input_scale / ((1 << left_shift) * float(out.scale)), "output")
-    qmin, qmax = quant.dtype_range(out.dtype)
-    act_min, act_max = quant.activation_range_quantized(act, qmin, qmax, out.scale, out.zero_point)
+    left_shift, m1, s1, m2, s2, mo, so = elementwise.general_rescaling(node, in1, in2, out)
+    act_min, act_max = elementwise.activation_range(out.type_name, act, out)
     return OpData(kind, left_shift, -in1.zero_point, m1, s1, -in2.zero_point, m2, s2, out.zero_point, mo, so,
                   act_min, act_max)
-
-
-def _scaled_input(x: np.ndarray, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:
-    shifted = (x.astype(np.int64) + offset) * (1 << left_shift)
-    return quant.multiply_by_quantized_multiplier_smaller_than_one_exp(shifted, multiplier, shift)
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
     a, b, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
     if data.kind == "float32":
         with np.errstate(invalid="ignore", over="ignore"):  # inf - inf = NaN and overflow, as in C
-            result = quant.clamp_float_exact(a + b, data.act_min, data.act_max)
+            result = quant.clamp_float(a + b, data.act_min, data.act_max)
     elif data.kind == "int32":
         result = quant.wrap_int32(a.astype(np.int64) + b.astype(np.int64))
     else:
-        raw_sum = (_scaled_input(a, data.input1_offset, data.left_shift, data.input1_multiplier, data.input1_shift)
-                   + _scaled_input(b, data.input2_offset, data.left_shift, data.input2_multiplier,
-                                   data.input2_shift))
+        raw_sum = (elementwise.rescale_input(a, data.input1_offset, data.left_shift, data.input1_multiplier,
+                                             data.input1_shift)
+                   + elementwise.rescale_input(b, data.input2_offset, data.left_shift, data.input2_multiplier,
+                                               data.input2_shift))
         raw_output = quant.multiply_by_quantized_multiplier_smaller_than_one_exp(
             raw_sum, data.output_multiplier, data.output_shift) + data.output_offset
         result = np.clip(raw_output, data.act_min, data.act_max)

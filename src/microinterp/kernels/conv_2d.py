@@ -35,7 +35,8 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from .padding import Window, compute_padding_height_width
+from . import convolution
+from .padding import Window
 
 INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
@@ -65,56 +66,11 @@ class OpData:
     mask_padding: bool  # float path: weights not all finite, so padded taps must be skipped explicitly
 
 
-def tflm_activation(activation: int) -> int:
-    """TFLM treats every fused activation except the three clamps as NONE."""
-    if activation in (quant.ACT_RELU, quant.ACT_RELU6, quant.ACT_RELU_N1_TO_1):
-        return activation
-    return quant.ACT_NONE
-
-
-def per_channel_multipliers(node: Node, input_scale: float, filter_scales: np.ndarray, output_scale: float,
-                            channels: int) -> tuple[np.ndarray, np.ndarray]:
-    """TFLM ``PopulateConvolutionQuantizationParams``: per output channel,
-    ``double(input_scale) * double(filter_scale) / double(output_scale)`` through
-    ``QuantizeMultiplier``; a single filter scale is broadcast to every channel."""
-    scales = np.asarray(filter_scales, np.float32)
-    if scales.size not in (1, channels):
-        raise node.fail(f"filter has {scales.size} scales for {channels} output channels")
-    if scales.size == 1:
-        scales = np.repeat(scales, channels)
-    effective = [float(input_scale) * float(s) / float(output_scale) for s in scales]
-    return quant.quantize_multipliers(np.asarray(effective, np.float64))
-
-
-def check_quantized(node: Node, *tensors: object) -> None:
-    for t in tensors:
-        if t.quant is None:  # type: ignore[attr-defined]
-            raise node.fail(f"tensor {t.name!r} needs quantization parameters")  # type: ignore[attr-defined]
-
-
 def prepare(node: Node) -> OpData:
     x, w, y = node.input(INPUT), node.input(FILTER), node.output(OUTPUT)
     bias = node.optional_input(BIAS)
     opts = node.options
-    if len(node.inputs) not in (2, 3) or len(node.outputs) != 1:
-        raise node.fail(f"expects 2 or 3 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
-    for t, what in ((x, "input"), (w, "filter"), (y, "output")):
-        if len(t.shape) != 4:
-            raise node.fail(f"{what} must be 4-D (NHWC / OHWI), got shape {list(t.shape)}")
-    if x.type_name != y.type_name:
-        raise node.fail(f"input is {x.type_name} but output is {y.type_name}")
-    combos = {("FLOAT32", "FLOAT32"): "float32", ("INT8", "INT8"): "int8", ("INT16", "INT8"): "int16"}
-    mode = combos.get((x.type_name, w.type_name))
-    if mode is None:
-        raise node.unsupported(
-            f"{x.type_name} input with {w.type_name} filter is not supported "
-            "(supported: float32/float32, int8/int8, int16/int8)"
-        )
-    if not w.is_constant:
-        raise node.unsupported("the filter must be a constant tensor")
-    if bias is not None and not bias.is_constant:
-        raise node.unsupported("the bias must be a constant tensor")
-
+    mode = convolution.check_tensors(node, x, w, y, bias, "OHWI")
     n, in_h, in_w, in_c = x.shape
     out_c, kh, kw, filter_c = w.shape
     if y.shape[0] != n or y.shape[3] != out_c:
@@ -124,14 +80,8 @@ def prepare(node: Node) -> OpData:
     groups = in_c // filter_c
     if out_c % groups:
         raise node.fail(f"output channels {out_c} are not divisible into {groups} groups")
-    stride = (int(opts.stride_h), int(opts.stride_w))
-    dilation = (int(opts.dilation_h_factor), int(opts.dilation_w_factor))
-    if min(stride) <= 0 or min(dilation) <= 0:
-        raise node.fail(f"strides {stride} and dilations {dilation} must be positive")
-
-    pad, _, _ = compute_padding_height_width(*stride, *dilation, in_h, in_w, kh, kw, int(opts.padding))
-    window = Window.create((in_h, in_w), (y.shape[1], y.shape[2]), (kh, kw), stride, dilation, pad)
-    activation = tflm_activation(int(opts.fused_activation_function))
+    window = convolution.window(node, x, y, (kh, kw))
+    activation = int(opts.fused_activation_function)
     filters_per_group = out_c // groups
 
     if bias is not None and bias.size != out_c:
@@ -151,7 +101,6 @@ def prepare(node: Node) -> OpData:
             mask_padding=not window.all_inside and not bool(np.all(np.isfinite(weights))),
         )
 
-    check_quantized(node, x, w, y)
     if mode == "int8":
         if bias is not None and bias.type_name != "INT32":
             raise node.unsupported(f"{bias.type_name} bias with int8 input is not supported (TFLM reads int32)")
@@ -165,12 +114,7 @@ def prepare(node: Node) -> OpData:
             acc32 = int(getattr(opts, "quantized_bias_type", 0) or 0) == _TENSOR_TYPE_INT32
         mode = "int16_acc32" if acc32 else "int16_acc64"
         input_zp = 0  # the 16x8 kernels use no offsets
-    qdim = w.quant.quantized_dimension
-    if w.quant.scale.size > 1 and (qdim >= 4 or w.shape[qdim] != out_c):
-        raise node.fail("per-channel filter scales must run along the output-channel dimension")
-    mult, shift = per_channel_multipliers(node, x.scale, w.quant.scale, y.scale, out_c)
-    qmin, qmax = quant.dtype_range(y.dtype)
-    act_min, act_max = quant.activation_range_quantized(activation, qmin, qmax, y.scale, y.zero_point)
+    mult, shift, act_min, act_max = convolution.quantized_output_params(node, x, w, y, out_c, activation)
 
     # (Cout, KH, KW, Cg) -> per group a (KH*KW*Cg, filters_per_group) matrix matching the
     # (KH, KW, Cg) order of an im2col row.
@@ -224,7 +168,7 @@ def _integer_accumulators(data: OpData, x: np.ndarray) -> np.ndarray:
 
 
 def _float_conv(data: OpData, x: np.ndarray) -> np.ndarray:
-    """TFLM's float loop: total += input * filter over (fy, fx, ic), in float32."""
+    """TFLM's float loop: total += input * filter over (fy, fx, ic), in float32 (no bias yet)."""
     win, w = data.window, data.weights
     out_c, _, _, filter_c = w.shape
     g = data.groups
@@ -246,8 +190,7 @@ def _float_conv(data: OpData, x: np.ndarray) -> np.ndarray:
                     with np.errstate(invalid="ignore"):  # 0 * inf in the padding, discarded next
                         prod = np.where(inside, xv * w[:, fy, fx, ic], np.float32(0.0))
                 total += prod
-    bias = data.bias if data.bias is not None else np.float32(0.0)
-    return quant.clamp_float(total + bias, data.act_min, data.act_max)
+    return total
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
@@ -255,18 +198,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if y.size == 0:
         return
     if data.mode == "float32":
-        y[...] = _float_conv(data, x)
+        y[...] = convolution.add_bias_and_clamp(_float_conv(data, x), data.bias, data.act_min, data.act_max)
         return
-    acc = _integer_accumulators(data, x)
-    if data.bias is not None:
-        acc += data.bias
-    if data.mode == "int16_acc64":
-        scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
-    else:
-        # int32 accumulator in C: wrap (never happens for converter-made models)
-        scaled = quant.multiply_by_quantized_multiplier(acc.astype(np.int32), data.multiplier, data.shift)
-        scaled += data.output_zero_point
-    y[...] = np.clip(scaled, data.act_min, data.act_max).reshape(y.shape)
+    y[...] = convolution.requantize(_integer_accumulators(data, x), data.bias, data.multiplier, data.shift,
+                                    data.output_zero_point, data.act_min, data.act_max,
+                                    acc64=data.mode == "int16_acc64").reshape(y.shape)
 
 
 REGISTRATION = Registration("CONV_2D", prepare, invoke)

@@ -33,8 +33,8 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from .conv_2d import check_quantized, per_channel_multipliers, tflm_activation
-from .padding import Window, compute_padding_height_width
+from . import convolution
+from .padding import Window
 
 INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
@@ -66,25 +66,7 @@ def prepare(node: Node) -> OpData:
     x, w, y = node.input(INPUT), node.input(FILTER), node.output(OUTPUT)
     bias = node.optional_input(BIAS)
     opts = node.options
-    if len(node.inputs) not in (2, 3) or len(node.outputs) != 1:
-        raise node.fail(f"expects 2 or 3 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
-    for t, what in ((x, "input"), (w, "filter"), (y, "output")):
-        if len(t.shape) != 4:
-            raise node.fail(f"{what} must be 4-D (NHWC / 1HWO), got shape {list(t.shape)}")
-    if x.type_name != y.type_name:
-        raise node.fail(f"input is {x.type_name} but output is {y.type_name}")
-    combos = {("FLOAT32", "FLOAT32"): "float32", ("INT8", "INT8"): "int8", ("INT16", "INT8"): "int16"}
-    mode = combos.get((x.type_name, w.type_name))
-    if mode is None:
-        raise node.unsupported(
-            f"{x.type_name} input with {w.type_name} filter is not supported "
-            "(supported: float32/float32, int8/int8, int16/int8)"
-        )
-    if not w.is_constant:
-        raise node.unsupported("the filter must be a constant tensor")
-    if bias is not None and not bias.is_constant:
-        raise node.unsupported("the bias must be a constant tensor")
-
+    mode = convolution.check_tensors(node, x, w, y, bias, "1HWO")
     n, in_h, in_w, in_c = x.shape
     _, kh, kw, out_c = w.shape
     multiplier = int(opts.depth_multiplier)
@@ -95,16 +77,10 @@ def prepare(node: Node) -> OpData:
             f"depth_multiplier {multiplier} with {in_c} input channels does not give the filter's "
             f"{out_c} output channels"
         )
-    stride = (int(opts.stride_h), int(opts.stride_w))
-    dilation = (int(opts.dilation_h_factor), int(opts.dilation_w_factor))
-    if min(stride) <= 0 or min(dilation) <= 0:
-        raise node.fail(f"strides {stride} and dilations {dilation} must be positive")
+    window = convolution.window(node, x, y, (kh, kw))
     if bias is not None and bias.size != out_c:
         raise node.fail(f"bias has {bias.size} values for {out_c} output channels")
-
-    pad, _, _ = compute_padding_height_width(*stride, *dilation, in_h, in_w, kh, kw, int(opts.padding))
-    window = Window.create((in_h, in_w), (y.shape[1], y.shape[2]), (kh, kw), stride, dilation, pad)
-    activation = tflm_activation(int(opts.fused_activation_function))
+    activation = int(opts.fused_activation_function)
     buffer = window.new_buffer(n, out_c, np.float32 if mode == "float32" else np.float64)
     # Splitting the (contiguous) channel axis never needs a copy, so this is a view of the buffer.
     interior = window.interior(buffer).reshape(n, in_h, in_w, in_c, multiplier)
@@ -123,18 +99,12 @@ def prepare(node: Node) -> OpData:
             mask_padding=not window.all_inside and not bool(np.all(np.isfinite(weights))),
         )
 
-    check_quantized(node, x, w, y)
     want_bias = "INT32" if mode == "int8" else "INT64"
     if bias is not None and bias.type_name != want_bias:
         raise node.unsupported(
             f"{bias.type_name} bias with {x.type_name.lower()} input is not supported (TFLM reads {want_bias.lower()})"
         )
-    qdim = w.quant.quantized_dimension
-    if w.quant.scale.size > 1 and (qdim >= 4 or w.shape[qdim] != out_c):
-        raise node.fail("per-channel filter scales must run along the output-channel dimension")
-    mult, shift = per_channel_multipliers(node, x.scale, w.quant.scale, y.scale, out_c)
-    qmin, qmax = quant.dtype_range(y.dtype)
-    act_min, act_max = quant.activation_range_quantized(activation, qmin, qmax, y.scale, y.zero_point)
+    mult, shift, act_min, act_max = convolution.quantized_output_params(node, x, w, y, out_c, activation)
     return OpData(
         mode=mode, window=window, buffer=buffer, interior=interior,
         weights=np.ascontiguousarray(w.data[0], np.float64),
@@ -171,20 +141,12 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if y.size == 0:
         return
     if data.mode == "float32":
-        total = _accumulate(data, x, np.float32)
-        bias = data.bias if data.bias is not None else np.float32(0.0)
-        y[...] = quant.clamp_float(total + bias, data.act_min, data.act_max)
+        y[...] = convolution.add_bias_and_clamp(_accumulate(data, x, np.float32), data.bias,
+                                                data.act_min, data.act_max)
         return
     acc = _accumulate(data, x, np.float64).astype(np.int64)
-    if data.bias is not None:
-        acc += data.bias
-    if data.mode == "int16":
-        scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
-    else:
-        # int32 accumulator in C: wrap (never happens for converter-made models)
-        scaled = quant.multiply_by_quantized_multiplier(acc.astype(np.int32), data.multiplier, data.shift)
-        scaled += data.output_zero_point
-    y[...] = np.clip(scaled, data.act_min, data.act_max)
+    y[...] = convolution.requantize(acc, data.bias, data.multiplier, data.shift, data.output_zero_point,
+                                    data.act_min, data.act_max, acc64=data.mode == "int16")
 
 
 REGISTRATION = Registration("DEPTHWISE_CONV_2D", prepare, invoke)

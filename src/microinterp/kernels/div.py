@@ -14,7 +14,7 @@ A zero dividend (31 leading sign bits), or a negative one that is minus a
 power of two, takes TFLM's rounding shift to 32 bits or more, outside
 gemmlowp's contract; the x86-64 oracle then rounds 0 up to 1 and leaves a
 shift of exactly 32 undone, so the result lands near INT32_MIN and wraps
-when the zero point is added (``quant.rounding_divide_by_pot_x86`` and an
+when the zero point is added (``quant.rounding_divide_by_pot`` and an
 int32 wrap): reproduced, every int8 pair is tested.
 A zero divisor is undefined in TFLM (int32: SIGFPE; int8: garbage from
 ``CountLeadingZeros(0)``). Here int32 x/0 gives 0 and the int8 result is
@@ -51,18 +51,13 @@ def prepare(node: Node) -> OpData:
     a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
     type_name = elementwise.same_type(node, a, b, out)
     elementwise.check_shapes(node, a, b, out)
-    act = elementwise.activation_of(node)
-    if type_name == "FLOAT32":
-        lo, hi = elementwise.float_activation_range(act)
-        return OpData(type_name, lo, hi)
-    if type_name == "INT32":
-        if a.quant is not None or b.quant is not None:
-            raise node.unsupported("int32 DIV supports only unquantized inputs (as TFLM)")
-        lo, hi = elementwise.int32_activation_range(act)
-        return OpData(type_name, lo, hi)
-    if type_name != "INT8":
+    if type_name not in ("FLOAT32", "INT32", "INT8"):
         raise node.unsupported(f"type {type_name} is not supported (float32, int32, int8)")
-    lo, hi = elementwise.quantized_activation_range(act, out)
+    if type_name == "INT32" and (a.quant is not None or b.quant is not None):
+        raise node.unsupported("int32 DIV supports only unquantized inputs (as TFLM)")
+    lo, hi = elementwise.activation_range(type_name, elementwise.activation_of(node), out)
+    if type_name in ("FLOAT32", "INT32"):
+        return OpData(type_name, lo, hi)
     mult, shift = quant.quantize_multiplier(float(a.scale) / (float(b.scale) * float(out.scale)))
     return OpData(type_name, lo, hi, -a.zero_point, -b.zero_point, out.zero_point, mult, shift)
 
@@ -73,7 +68,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if data.type_name == "FLOAT32":
         with np.errstate(divide="ignore", invalid="ignore"):
             q = a / b
-        out[...] = elementwise.clamp(q, np.float32(data.activation_min), np.float32(data.activation_max))
+        out[...] = quant.clamp_float(q, data.activation_min, data.activation_max)
         return
     if data.type_name == "INT32":
         n, d = a.astype(np.int64), b.astype(np.int64)

@@ -39,18 +39,13 @@ def prepare(node: Node) -> OpData:
     a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
     type_name = elementwise.same_type(node, a, b, out)
     elementwise.check_shapes(node, a, b, out)
-    act = elementwise.activation_of(node)
-    if type_name == "FLOAT32":
-        lo, hi = elementwise.float_activation_range(act)
-        return OpData(type_name, lo, hi)
-    if type_name == "INT32":
-        lo, hi = elementwise.int32_activation_range(act)
-        return OpData(type_name, lo, hi)
-    if type_name not in ("INT8", "INT16"):
+    if type_name not in ("FLOAT32", "INT32", "INT8", "INT16"):
         raise node.unsupported(f"type {type_name} is not supported (float32, int32, int8, int16)")
+    lo, hi = elementwise.activation_range(type_name, elementwise.activation_of(node), out)
+    if type_name in ("FLOAT32", "INT32"):
+        return OpData(type_name, lo, hi)
     if type_name == "INT16" and (a.zero_point or b.zero_point or out.zero_point):
         raise node.fail("int16 MUL needs zero points of 0 on both inputs and the output")
-    lo, hi = elementwise.quantized_activation_range(act, out)
     mult, shift = quant.quantize_multiplier(float(a.scale) * float(b.scale) / float(out.scale))
     return OpData(type_name, lo, hi, -a.zero_point, -b.zero_point, out.zero_point, mult, shift)
 
@@ -61,7 +56,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if data.type_name == "FLOAT32":
         with np.errstate(over="ignore", invalid="ignore"):  # IEEE inf/NaN, as in C
             result = a * b
-        out[...] = elementwise.clamp(result, np.float32(data.activation_min), np.float32(data.activation_max))
+        out[...] = quant.clamp_float(result, data.activation_min, data.activation_max)
         return
     if data.type_name == "INT32":  # WrappingMul: the low 32 bits of the product
         product = quant.wrap_int32(a.astype(np.int64) * b)

@@ -1,18 +1,14 @@
 """SUB (TFLM: kernels/sub.cc + sub_common.cc; C twin: firmware/src/kernels/mi_sub.c).
 
 float32 and int32 subtract directly (int32 wraps) and clamp to the fused
-activation's range. int8 and int16 follow TFLM's general rescaling: both
-inputs are offset, shifted left by ``left_shift`` (20 for int8, 15 for
-int16), scaled by their own multiplier to a common scale of twice the larger
-input scale, subtracted, and rescaled to the output. TFLM micro never uses
-the int16 power-of-two path (``pot_scale_int16`` is ignored).
-
-Measured quirk: the mirrored ``sub_common.cc`` divides the scales in float32
-(``s1 / twice_max``, ``twice_max / ((1 << left_shift) * s_out)``) before
-widening to double, but the oracle build (tflite-micro 0.dev20261023)
-matches divisions done in double from the float32 scales: over 150 random
-int16 scale triples with 4096 inputs each, the float32 recipe differed from
-TFLM (by 1 LSB) in 46 models and the double recipe in none. The oracle wins.
+activation's range. int8 and int16 follow TFLM's general rescaling, shared
+with ADD (``elementwise.general_rescaling``): both inputs are offset, shifted
+left by ``left_shift`` (20 for int8, 15 for int16), scaled by their own
+multiplier to a common scale of twice the larger input scale, subtracted, and
+rescaled to the output. TFLM micro never uses the int16 power-of-two path
+(``pot_scale_int16`` is ignored). Measured quirk: the scale ratios are divided
+in double, not in float32 as the mirrored ``sub_common.cc`` reads (see
+``elementwise``); the oracle wins.
 """
 
 from __future__ import annotations
@@ -46,36 +42,18 @@ class OpData:
     output_shift: int = 0
 
 
-def _smaller_than_one(node: Node, real: float, what: str) -> tuple[int, int]:
-    """TFLM ``QuantizeMultiplierSmallerThanOneExp``, whose CHECKs (0 < m < 1) abort TFLM;
-    here they are a clear error instead."""
-    if not 0.0 < real < 1.0:
-        raise node.unsupported(f"{what} multiplier {real!r} is outside (0, 1); TFLM aborts on it")
-    return quant.quantize_multiplier(real)
-
-
 def prepare(node: Node) -> OpData:
     a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
     type_name = elementwise.same_type(node, a, b, out)
     elementwise.check_shapes(node, a, b, out)
-    act = elementwise.activation_of(node)
-    if type_name == "FLOAT32":
-        lo, hi = elementwise.float_activation_range(act)
-        return OpData(type_name, lo, hi)
-    if type_name == "INT32":
-        if any(t.quant is not None for t in (a, b, out)):
-            raise node.unsupported("int32 SUB supports only unquantized tensors (as TFLM)")
-        lo, hi = elementwise.int32_activation_range(act)
-        return OpData(type_name, lo, hi)
-    if type_name not in ("INT8", "INT16"):
+    if type_name not in ("FLOAT32", "INT32", "INT8", "INT16"):
         raise node.unsupported(f"type {type_name} is not supported (float32, int32, int8, int16)")
-    left_shift = 15 if type_name == "INT16" else 20
-    s1, s2, so = float(a.scale), float(b.scale), float(out.scale)  # float32 values, double math
-    twice_max = 2.0 * max(s1, s2)  # exact in float32 as well
-    m1, sh1 = _smaller_than_one(node, s1 / twice_max, "input 1")
-    m2, sh2 = _smaller_than_one(node, s2 / twice_max, "input 2")
-    mo, sho = _smaller_than_one(node, twice_max / ((1 << left_shift) * so), "output")
-    lo, hi = elementwise.quantized_activation_range(act, out)
+    if type_name == "INT32" and any(t.quant is not None for t in (a, b, out)):
+        raise node.unsupported("int32 SUB supports only unquantized tensors (as TFLM)")
+    lo, hi = elementwise.activation_range(type_name, elementwise.activation_of(node), out)
+    if type_name in ("FLOAT32", "INT32"):
+        return OpData(type_name, lo, hi)
+    left_shift, m1, sh1, m2, sh2, mo, sho = elementwise.general_rescaling(node, a, b, out)
     return OpData(type_name, lo, hi, left_shift, -a.zero_point, m1, sh1, -b.zero_point, m2, sh2,
                   out.zero_point, mo, sho)
 
@@ -86,7 +64,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         a, b = elementwise.operands(x1, x2, out.shape)
         with np.errstate(over="ignore", invalid="ignore"):  # IEEE inf/NaN, as in C
             result = a - b
-        out[...] = elementwise.clamp(result, np.float32(data.activation_min), np.float32(data.activation_max))
+        out[...] = quant.clamp_float(result, data.activation_min, data.activation_max)
         return
     if data.type_name == "INT32":  # C int32 arithmetic wraps
         a, b = elementwise.operands(x1, x2, out.shape)
@@ -94,10 +72,10 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.clip(diff, data.activation_min, data.activation_max)
         return
     # Each input is rescaled on its own, so do it before broadcasting.
-    scaled1 = quant.multiply_by_quantized_multiplier_smaller_than_one_exp(
-        (x1.astype(np.int64) + data.input1_offset) << data.left_shift, data.input1_multiplier, data.input1_shift)
-    scaled2 = quant.multiply_by_quantized_multiplier_smaller_than_one_exp(
-        (x2.astype(np.int64) + data.input2_offset) << data.left_shift, data.input2_multiplier, data.input2_shift)
+    scaled1 = elementwise.rescale_input(x1, data.input1_offset, data.left_shift, data.input1_multiplier,
+                                        data.input1_shift)
+    scaled2 = elementwise.rescale_input(x2, data.input2_offset, data.left_shift, data.input2_multiplier,
+                                        data.input2_shift)
     a, b = elementwise.operands(scaled1, scaled2, out.shape)
     raw = quant.multiply_by_quantized_multiplier_smaller_than_one_exp(a - b, data.output_multiplier, data.output_shift)
     out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)

@@ -36,7 +36,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from .conv_2d import per_channel_multipliers, tflm_activation
+from . import convolution
 from .padding import compute_padding_height_width
 
 OUTPUT_SHAPE, FILTER, INPUT, BIAS = 0, 1, 2, 3
@@ -84,7 +84,7 @@ def prepare(node: Node) -> OpData:
         raise node.fail(f"bias must be a constant with {oc} values")
     pad, _, _ = compute_padding_height_width(opts.stride_h, opts.stride_w, 1, 1, y.shape[1], y.shape[2],
                                              kh, kw, opts.padding)
-    activation = tflm_activation(opts.fused_activation_function)
+    activation = int(opts.fused_activation_function)
     common = dict(stride_h=opts.stride_h, stride_w=opts.stride_w, pad_h=pad.height, pad_w=pad.width,
                   kernel_h=kh, kernel_w=kw)
 
@@ -99,17 +99,12 @@ def prepare(node: Node) -> OpData:
 
     if x.type_name not in ("INT8", "INT16"):
         raise node.unsupported(f"input type {x.type_name} is not supported (float32, int8, int16)")
-    for t, what in ((x, "input"), (w, "filter"), (y, "output")):
-        if t.quant is None:
-            raise node.fail(f"{what} needs quantization parameters")
     mode = x.type_name.lower()
     if bias is not None:
         allowed = ("INT32",) if mode == "int8" else ("INT16", "INT64")
         if bias.type_name not in allowed:
             raise node.unsupported(f"{mode} transpose conv with a {bias.type_name} bias (TFLM accepts {allowed})")
-    mult, shift = per_channel_multipliers(node, x.scale, w.quant.scale, y.scale, oc)
-    qmin, qmax = quant.dtype_range(y.dtype)
-    act_min, act_max = quant.activation_range_quantized(activation, qmin, qmax, y.scale, y.zero_point)
+    mult, shift, act_min, act_max = convolution.quantized_output_params(node, x, w, y, oc, activation)
     # TFLM's scratch: the int32/int64 accumulator (+ the widened int16 bias).
     node.request_scratch(y.size * (4 if mode == "int8" else 8))
     if bias is not None and bias.type_name == "INT16":
@@ -190,14 +185,8 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = quant.clamp_float(acc, data.act_min, data.act_max)
         return
     acc = _integer_accumulators(data, x, out.shape)
-    if data.bias is not None:
-        acc = acc + data.bias
-    if data.mode == "int8":
-        scaled = quant.multiply_by_quantized_multiplier(quant.wrap_int32(acc), data.multiplier, data.shift)
-        scaled = scaled + data.output_zero_point
-    else:
-        scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
-    out[...] = np.clip(scaled, data.act_min, data.act_max).astype(out.dtype)
+    out[...] = convolution.requantize(acc, data.bias, data.multiplier, data.shift, data.output_zero_point,
+                                      data.act_min, data.act_max, acc64=data.mode == "int16")
 
 
 REGISTRATION = Registration("TRANSPOSE_CONV", prepare, invoke)

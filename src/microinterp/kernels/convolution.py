@@ -1,0 +1,123 @@
+"""The prepare checks and the output stage shared by CONV_2D, DEPTHWISE_CONV_2D and
+TRANSPOSE_CONV. Not a kernel: no registration.
+
+TFLM counterparts: ``conv_common.cc`` / ``depthwise_conv_common.cc``
+(``CalculateOpData*``), ``kernel_util.cc`` (``PopulateConvolutionQuantizationParams``)
+and the per-channel output loop of ``reference_integer_ops::Conv*`` /
+``DepthwiseConv*``. C twin: the same steps inside ``firmware/src/kernels/mi_conv_2d.c``
+and ``mi_depthwise_conv_2d.c``.
+
+The output stage, as TFLM runs it: an integer accumulator gets the bias, is
+rescaled per output channel (the 32-bit double-rounding
+``MultiplyByQuantizedMultiplier`` on an int32 accumulator, or its int64 overload
+with a 16-bit multiplier on an int64 one), gets the output zero point and is
+clamped to the activation range. Fused activations other than RELU, RELU6 and
+RELU_N1_TO_1 (TANH, SIGN_BIT) clamp to the full range, as TFLM's
+``CalculateActivationRange*`` do (see ``quant.activation_range_*``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import quant
+from ..context import Node
+from ..model import Tensor
+from .padding import Window, compute_padding_height_width
+
+#: (input type, filter type) -> arithmetic path, the combinations TFLM's conv kernels evaluate
+MODES = {("FLOAT32", "FLOAT32"): "float32", ("INT8", "INT8"): "int8", ("INT16", "INT8"): "int16"}
+
+
+def check_tensors(node: Node, x: Tensor, w: Tensor, y: Tensor, bias: Tensor | None, filter_layout: str) -> str:
+    """Arity, ranks, types and constant weights of a CONV_2D / DEPTHWISE_CONV_2D node;
+    returns the arithmetic path (a value of ``MODES``)."""
+    if len(node.inputs) not in (2, 3) or len(node.outputs) != 1:
+        raise node.fail(f"expects 2 or 3 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
+    for t, what in ((x, "input"), (w, "filter"), (y, "output")):
+        if len(t.shape) != 4:
+            raise node.fail(f"{what} must be 4-D (NHWC / {filter_layout}), got shape {list(t.shape)}")
+    if x.type_name != y.type_name:
+        raise node.fail(f"input is {x.type_name} but output is {y.type_name}")
+    mode = MODES.get((x.type_name, w.type_name))
+    if mode is None:
+        raise node.unsupported(
+            f"{x.type_name} input with {w.type_name} filter is not supported "
+            "(supported: float32/float32, int8/int8, int16/int8)"
+        )
+    if not w.is_constant:
+        raise node.unsupported("the filter must be a constant tensor")
+    if bias is not None and not bias.is_constant:
+        raise node.unsupported("the bias must be a constant tensor")
+    return mode
+
+
+def window(node: Node, x: Tensor, y: Tensor, filter_hw: tuple[int, int]) -> Window:
+    """The sliding window of the node's strides, dilations and padding mode, with
+    TFLM's padding (derived from the output size TFLM computes, see ``padding.py``)."""
+    opts = node.options
+    stride = (int(opts.stride_h), int(opts.stride_w))
+    dilation = (int(opts.dilation_h_factor), int(opts.dilation_w_factor))
+    if min(stride) <= 0 or min(dilation) <= 0:
+        raise node.fail(f"strides {stride} and dilations {dilation} must be positive")
+    (in_h, in_w), (kh, kw) = x.shape[1:3], filter_hw
+    pad, _, _ = compute_padding_height_width(*stride, *dilation, in_h, in_w, kh, kw, int(opts.padding))
+    return Window.create((in_h, in_w), (y.shape[1], y.shape[2]), filter_hw, stride, dilation, pad)
+
+
+def check_quantized(node: Node, *tensors: Tensor) -> None:
+    for t in tensors:
+        if t.quant is None:
+            raise node.fail(f"tensor {t.name!r} needs quantization parameters")
+
+
+def per_channel_multipliers(node: Node, input_scale: float, filter_scales: np.ndarray, output_scale: float,
+                            channels: int) -> tuple[np.ndarray, np.ndarray]:
+    """TFLM ``PopulateConvolutionQuantizationParams``: per output channel,
+    ``double(input_scale) * double(filter_scale) / double(output_scale)`` through
+    ``QuantizeMultiplier``; a single filter scale is broadcast to every channel."""
+    scales = np.asarray(filter_scales, np.float32)
+    if scales.size not in (1, channels):
+        raise node.fail(f"filter has {scales.size} scales for {channels} output channels")
+    if scales.size == 1:
+        scales = np.repeat(scales, channels)
+    effective = [float(input_scale) * float(s) / float(output_scale) for s in scales]
+    return quant.quantize_multipliers(np.asarray(effective, np.float64))
+
+
+def quantized_output_params(node: Node, x: Tensor, w: Tensor, y: Tensor, channels: int,
+                            activation: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """(multiplier, shift, act_min, act_max) of a quantized conv: per-channel
+    multipliers (filter scales along the output-channel dimension) and the
+    activation range in the output's quantized domain."""
+    check_quantized(node, x, w, y)
+    qdim = w.quant.quantized_dimension
+    if w.quant.scale.size > 1 and (qdim >= 4 or w.shape[qdim] != channels):
+        raise node.fail("per-channel filter scales must run along the output-channel dimension")
+    mult, shift = per_channel_multipliers(node, x.scale, w.quant.scale, y.scale, channels)
+    qmin, qmax = quant.dtype_range(y.dtype)
+    act_min, act_max = quant.activation_range_quantized(activation, qmin, qmax, y.scale, y.zero_point)
+    return mult, shift, act_min, act_max
+
+
+def requantize(acc: np.ndarray, bias: np.ndarray | None, multiplier: np.ndarray, shift: np.ndarray,
+               output_zero_point: int, act_min: int, act_max: int, *, acc64: bool) -> np.ndarray:
+    """The integer output stage: ``acc + bias``, rescaled per channel (last axis),
+    ``+ output_zero_point``, clamped; int64 values of the output type's range.
+
+    ``acc64`` selects TFLM's int64 accumulator (16x8 kernels with an int64 bias);
+    otherwise the accumulator is int32 in C and wraps (which never happens for
+    converter-made models)."""
+    if bias is not None:
+        acc = acc + bias
+    if acc64:
+        scaled = quant.multiply_by_quantized_multiplier_int64(acc, multiplier, shift)
+    else:
+        scaled = quant.multiply_by_quantized_multiplier(quant.wrap_int32(acc), multiplier, shift)
+    return np.clip(scaled + output_zero_point, act_min, act_max)
+
+
+def add_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: float, act_max: float) -> np.ndarray:
+    """The float32 output stage of CONV_2D and DEPTHWISE_CONV_2D: ``total + bias``
+    (``+ 0.0f`` without a bias, as TFLM adds its zero default), then the clamp."""
+    return quant.clamp_float(total + (bias if bias is not None else np.float32(0.0)), act_min, act_max)

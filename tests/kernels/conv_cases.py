@@ -1,0 +1,92 @@
+"""Shared drawing and model building for the CONV_2D and DEPTHWISE_CONV_2D tests.
+
+Only configurations TFLM accepts are drawn (a VALID window never exceeds the
+image, the effective output scale stays in the range TFLM's 64-bit rescale
+assumes), because an invalid one can crash the oracle and with it pytest.
+A geometry is a dict: ``batch, in_h, in_w, in_c, out_h, out_w, out_c, kh, kw``
+(plus ``filter_c`` for CONV_2D) and the op's ``options``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from strategies import scales, zero_points
+
+from microinterp.builder import ModelBuilder
+
+
+@st.composite
+def window_geometry(draw) -> dict:
+    """Filter size, dilation, stride, padding and image size, with the output size
+    TFLM computes for them (at least 1x1)."""
+    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    padding = draw(st.sampled_from(["SAME", "VALID"]))
+    in_h, in_w = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    if padding == "VALID":  # keep the dilated window inside the image
+        in_h, in_w = max(in_h, (kh - 1) * dh + 1), max(in_w, (kw - 1) * dw + 1)
+        out_h, out_w = (in_h - (kh - 1) * dh - 1) // sh + 1, (in_w - (kw - 1) * dw - 1) // sw + 1
+    else:
+        out_h, out_w = -(-in_h // sh), -(-in_w // sw)
+    return dict(in_h=in_h, in_w=in_w, out_h=out_h, out_w=out_w, kh=kh, kw=kw, options=dict(
+        padding=padding, stride_h=sh, stride_w=sw, dilation_h_factor=dh, dilation_w_factor=dw))
+
+
+@st.composite
+def quantization(draw, channels: int, depth: int, act_dtype: str) -> dict:
+    """Input/filter/output scales and zero points (including the range ends) for a
+    convolution with ``channels`` outputs that sums ``depth`` products each.
+
+    Three cases in four are "useful": the output scale leaves RELU6 /
+    RELU_N1_TO_1 several quantization steps, and the effective scale
+    ``in * filter / out`` is within 16x of the one that maps the typical
+    accumulator of random full-range data (about ``sqrt(depth) * 85`` output
+    steps, for int8 and int16 alike) onto the output range, so outputs spread
+    over it. The fourth case is extreme: any output scale in [2**-12, 8] and
+    an effective scale anywhere in [2**-30, 16] (outputs all at the zero
+    point, or all saturated)."""
+    extreme = draw(st.integers(0, 3)) == 0
+    n = channels if draw(st.booleans()) else 1
+    filter_scales = np.array([draw(scales(-10, 0)) for _ in range(n)], np.float32)
+    if extreme:
+        out_scale, factor = draw(scales(-12, 2)), draw(scales(-4, 29))
+    else:
+        out_scale = draw(scales(-10, -3))
+        factor = float(np.sqrt(depth) * 85.0 * 2.0 ** draw(st.floats(-4, 4)))
+    in_scale = float(np.float32(out_scale / (float(filter_scales.max()) * factor)))
+    return dict(
+        in_scale=in_scale, in_zp=draw(zero_points(act_dtype)), filter_scales=filter_scales,
+        out_scale=out_scale, out_zp=draw(zero_points(act_dtype)),
+    )
+
+
+def input_shape(g: dict) -> tuple[int, int, int, int]:
+    return (g["batch"], g["in_h"], g["in_w"], g["in_c"])
+
+
+def conv_model(op: str, g: dict, act_dtype: str, weights: np.ndarray, bias: np.ndarray | None, bias_mode: str,
+               q: dict | None, filter_channel_dim: int) -> bytes:
+    """A one-op CONV_2D / DEPTHWISE_CONV_2D model; ``q`` None means float32.
+    ``bias_mode`` "optional" (with no bias) passes the bias input as index -1,
+    "absent" leaves it out; per-channel filter scales run along ``filter_channel_dim``."""
+    b = ModelBuilder()
+    out_shape = (g["batch"], g["out_h"], g["out_w"], g["out_c"])
+    if q is None:
+        x = b.add_input("x", input_shape(g), act_dtype)
+        w = b.add_constant("w", weights)
+        y = b.add_output("y", out_shape, act_dtype)
+    else:
+        x = b.add_input("x", input_shape(g), act_dtype, scale=q["in_scale"], zero_point=q["in_zp"])
+        w = b.add_constant("w", weights, scale=q["filter_scales"], zero_point=0,
+                           quantized_dimension=filter_channel_dim)
+        y = b.add_output("y", out_shape, act_dtype, scale=q["out_scale"], zero_point=q["out_zp"])
+    inputs = [x, w]
+    if bias is not None:
+        bq = {} if q is None else dict(scale=q["in_scale"] * q["filter_scales"], zero_point=0)
+        inputs.append(b.add_constant("bias", bias, **bq))
+    elif bias_mode == "optional":
+        inputs.append(-1)
+    b.add_operator(op, inputs, [y], **g["options"])
+    return b.build()

@@ -53,6 +53,7 @@ class CheckReport:
     first_diverging_op: dict[str, Any] | None = None
     layers_compared: bool = False
     invoke_cycles: list[int] = field(default_factory=list)
+    target_lines: list[str] = field(default_factory=list)  # e.g. instructions, flash, RAM on Cortex-M
     seconds: float = 0.0
     runner: str = ""
 
@@ -84,6 +85,7 @@ class CheckReport:
                        f"{d['elements']} elements differ")
         if self.invoke_cycles:
             out.append(f"invoke:   median {int(np.median(self.invoke_cycles))} cycles (port counter)")
+        out.extend(self.target_lines)
         out.append(f"result:   {self.outcome.upper()}" + (f": {self.message}" if self.message else ""))
         return out
 
@@ -201,6 +203,8 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
                       dump=dump_path if layers else None, arena=arena)
         report.invoke_cycles = run.invoke_cycles
         report.arena_used_bytes = run.values.get("arena_used_bytes")
+        if hasattr(run, "report_lines"):  # emulated targets measure instructions and footprint
+            report.target_lines = run.report_lines()
         if not run.ok:
             report.outcome = "firmware-error"
             op = run.failed_op

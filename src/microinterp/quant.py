@@ -722,3 +722,88 @@ def clamp_float_exact(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     lo32, hi32 = np.float32(lo), np.float32(hi)
     y = np.where(x < lo32, lo32, x)
     return np.where(hi32 < y, hi32, y)
+
+
+# --------------------------------------------------------------------------- LOG_SOFTMAX helpers
+# TFLM's int8 LOG_SOFTMAX (reference_ops::LogSoftmaxQuantized) needs gemmlowp's
+# fixed-point log (tensorflow/lite/kernels/internal/common.h) and its own
+# scaling set-up (quantization_util.cc); reproduced operation by operation.
+
+
+def saturating_rounding_multiply_by_pot_param(x: np.ndarray, exponent: np.ndarray | int) -> np.ndarray:
+    """TFLM ``SaturatingRoundingMultiplyByPOTParam`` on int32 for exponents in 0..31 that
+    may differ per element: ``x`` for 0, else ``x << exponent`` saturated to int32."""
+    x = np.asarray(x, np.int64)
+    e = np.asarray(exponent, np.int64)
+    threshold = (np.int64(1) << (31 - e)) - 1
+    shifted = np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN, x << e))
+    return np.where(e == 0, x, shifted)
+
+
+def _saturate_int32(x: np.ndarray) -> np.ndarray:
+    return np.clip(np.asarray(x, np.int64), INT32_MIN, INT32_MAX)
+
+
+def gemmlowp_log_x_for_x_greater_than_or_equal_to_1(a: np.ndarray, output_integer_bits: int,
+                                                     input_integer_bits: int) -> np.ndarray:
+    """TFLM ``log_x_for_x_greater_than_or_equal_to_1<OutputIntegerBits>`` on
+    ``FixedPoint<int32, input_integer_bits>`` raw values (> 0) -> raw values with
+    ``output_integer_bits`` integer bits.
+
+    The input is normalised two ways (by its own headroom, and after a multiply by
+    sqrt(1/2)); the better of the two feeds a rational approximation whose
+    denominator goes through gemmlowp's Newton-Raphson reciprocal. Products are
+    ``SaturatingRoundingDoublingHighMul``, sums wrap like int32, the two exponent
+    adjustments saturate (``SaturatingAddNonGemmlowp`` / ``SaturatingSub``), and
+    ``Rescale`` is gemmlowp's ``SaturatingRoundingMultiplyByPOT``.
+    """
+    accum_bits = output_integer_bits + 1
+    log_2, sqrt_sqrt_half, sqrt_half, one_quarter = 1488522236, 1805811301, 1518500250, 536870912
+    alpha_n, alpha_d, alpha_i, alpha_f = 117049297, 127690142, 1057819769, 638450708
+    shifted_quarter = int(saturating_rounding_multiply_by_pot(np.int64(one_quarter), -accum_bits))
+    z_a = np.asarray(a, np.int64)
+    z_a_headroom_plus_1 = count_leading_zeros_u32(z_a)
+    r_a_tmp = saturating_rounding_multiply_by_pot_param(z_a, z_a_headroom_plus_1 - 1)
+    r_a_raw = saturating_rounding_multiply_by_pot_param(_fx_mul(r_a_tmp, sqrt_half), 1)
+    z_a_pow_2_adj = _saturate_int32(saturating_rounding_multiply_by_pot_param(
+        input_integer_bits - z_a_headroom_plus_1, 31 - accum_bits) + shifted_quarter)
+    z_b = _fx_mul(z_a, sqrt_half)
+    z_b_headroom = count_leading_zeros_u32(z_b) - 1
+    r_b_raw = saturating_rounding_multiply_by_pot_param(z_a, z_b_headroom)
+    z_b_pow_2_adj = _saturate_int32(saturating_rounding_multiply_by_pot_param(
+        input_integer_bits - z_b_headroom, 31 - accum_bits) - shifted_quarter)
+    r = np.minimum(r_a_raw, r_b_raw)
+    z_pow_2_adj = np.maximum(z_a_pow_2_adj, z_b_pow_2_adj)
+    p = rounding_half_sum(r, sqrt_sqrt_half)
+    q = _wrap_int32(r - sqrt_sqrt_half)
+    q = _wrap_int32(q + q)
+    common_sq = _fx_mul(q, q)
+    num = _wrap_int32(_fx_mul(q, r) + _fx_mul(_fx_mul(q, common_sq), alpha_n))
+    denom_minus_one_0 = _wrap_int32(
+        _fx_mul(p, _wrap_int32(_wrap_int32(alpha_i + q) + _fx_mul(alpha_d, common_sq))) + _fx_mul(alpha_f, q))
+    recip_denom = gemmlowp_one_over_one_plus_x_for_x_in_0_1(denom_minus_one_0)
+    num_scaled = saturating_rounding_multiply_by_pot(num, -accum_bits)  # Rescale<accum> of a Q0.31
+    total = _wrap_int32(_fx_mul(z_pow_2_adj, log_2) + _fx_mul(num_scaled, recip_denom))
+    return saturating_rounding_multiply_by_pot(total, accum_bits - output_integer_bits)  # Rescale<output>
+
+
+def preprocess_log_softmax_scaling_exp(beta: float, input_scale: float,
+                                       input_integer_bits: int) -> tuple[int, int, int, int]:
+    """TFLM ``PreprocessLogSoftmaxScalingExp`` (double-rounding build):
+    (input_multiplier, input_left_shift, reverse_scaling_divisor, reverse_scaling_left_shift).
+
+    The input multiplier is ``beta * input_scale * 2**(31 - input_integer_bits)`` capped
+    at ``2**31 - 1`` (``QuantizeMultiplierGreaterThanOne``), the reverse divisor
+    ``2**(31 - left_shift) / multiplier`` (``QuantizeMultiplierSmallerThanOneExp``).
+    Where TFLM's CHECKs would abort (a multiplier not above 1, a reverse divisor
+    not inside (0, 1)) a ValueError is raised instead.
+    """
+    real = min(float(beta) * float(input_scale) * float(1 << (31 - input_integer_bits)), float((1 << 31) - 1))
+    if not real > 1.0:
+        raise ValueError(f"input multiplier {real!r} must exceed 1 (TFLM's QuantizeMultiplierGreaterThanOne aborts)")
+    multiplier, left_shift = quantize_multiplier_unbounded(real)
+    reverse = float(1 << (31 - left_shift)) / float(multiplier)
+    if not 0.0 < reverse < 1.0:
+        raise ValueError(f"reverse scaling divisor {reverse!r} is outside (0, 1) (TFLM aborts)")
+    reverse_multiplier, reverse_shift = quantize_multiplier_unbounded(reverse)
+    return multiplier, left_shift, reverse_multiplier, reverse_shift

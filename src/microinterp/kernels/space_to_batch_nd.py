@@ -1,0 +1,65 @@
+"""SPACE_TO_BATCH_ND (TFLM: kernels/space_to_batch_nd.cc + reference_ops::SpaceToBatchND;
+C twin: firmware/src/kernels/mi_space_to_batch_nd.c).
+
+Moves spatial blocks of a 3-D (NHC) or 4-D (NHWC) float32 or int8 tensor into
+the batch: output batch ``(sh * bw + sw) * in_batch + b`` holds input pixels
+``(h * bh + sh - pad_top, w * bw + sw - pad_left)`` of batch ``b``, and pixels
+outside the input are padding. A 3-D tensor is handled as NH1C with a block
+width of 1 and no left padding. TFLM reads only ``block_shape[0..1]`` and the
+top/left paddings; the output tensor's shape bounds the rest.
+
+TFLM's padding is undefined: it ``memset``s padded pixels with the byte
+``SpaceToBatchParams::output_offset``, a field of a persistent buffer it
+allocates and never initialises, so the oracle's padding bytes depend on
+the arena's history (measured: 0, 40, 64, 85 or 96 for the same model at
+different arena sizes). No implementation can match such bytes; microinterp
+pads with what the op means and what TFLite's reference kernel writes: +0.0
+for float32 and the output zero point for int8. Every other element is
+bit-exact with TFLM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..context import Node, Registration
+from .batch_to_space_nd import read_block_params
+
+INPUT, BLOCK_SHAPE, PADDINGS, OUTPUT = 0, 1, 2, 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    block_h: int
+    block_w: int
+    top: int
+    left: int
+    buffer: np.ndarray  # (in_batch, out_h * bh, out_w * bw, C) padded image, padding preset
+
+
+def prepare(node: Node) -> OpData:
+    bh, bw, top, left, (n, h, w, c), (on, oh, ow, oc) = read_block_params(node, PADDINGS, "paddings")
+    if on != n * bh * bw or c != oc:
+        raise node.fail(f"output {list(node.output(OUTPUT).shape)} does not hold input "
+                        f"{list(node.input(INPUT).shape)} in {bh}x{bw} blocks")
+    dst = node.output(OUTPUT)
+    pad_value = dst.zero_point if dst.type_name == "INT8" else 0
+    return OpData(bh, bw, top, left, np.full((n, oh * bh, ow * bw, c), pad_value, dst.dtype))
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    out, buf = outputs[OUTPUT], data.buffer
+    n, ph, pw, c = buf.shape
+    x = inputs[INPUT].reshape(n, inputs[INPUT].shape[1], -1, c)
+    rows = max(0, min(x.shape[1], ph - data.top))
+    cols = max(0, min(x.shape[2], pw - data.left))
+    buf[:, data.top:data.top + rows, data.left:data.left + cols] = x[:, :rows, :cols]
+    bh, bw = data.block_h, data.block_w
+    blocks = buf.reshape(n, ph // bh, bh, pw // bw, bw, c).transpose(2, 4, 0, 1, 3, 5)
+    out.reshape(-1)[...] = blocks.reshape(-1)
+
+
+REGISTRATION = Registration("SPACE_TO_BATCH_ND", prepare, invoke)

@@ -92,3 +92,31 @@ def test_tflm_runs_offline_plan_identically(rel: str, tmp_path) -> None:  # type
     assert tflm_fits(out, predicted.arena_bytes)
     if rel != "tflite-micro/keyword_scrambled.tflite":  # see test_sizing.RESIDUAL_MIN
         assert not tflm_fits(out, predicted.arena_bytes - 1)
+
+
+@requires_tflm
+@pytest.mark.parametrize("rel", MODELS[:2])
+def test_interpreter_honours_offline_plan(rel: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The Python interpreter places tensors where the offline plan says, as TFLM
+    and the C port do, so its arena shrinks to the best plan and stays exact."""
+    from microinterp import Interpreter
+
+    _model, rewritten, _pin, plan, out = _export(rel, tmp_path)
+    it = Interpreter.from_file(out)
+    assert it.memory.planned_bytes == plan.size
+    offsets = read_offline_plan(rewritten)
+    placed = dict(zip(it.memory.owners, it.memory.plan.offsets))
+    for owner, off in placed.items():
+        if owner.startswith("tensor:"):
+            assert off == offsets[int(owner.split(":")[1])]
+    # outputs still bit-exact with TFLM running the same offline plan (TFLM cannot
+    # preserve all tensors under an offline plan, so outputs only)
+    tf = tflm_runtime.Interpreter.from_bytes(out.read_bytes(), arena_size=1 << 20)
+    rng = np.random.default_rng(5)
+    for _ in range(2):
+        x = random_input(it.get_input_details(0), rng)
+        it.set_input(x, 0)
+        tf.set_input(x, 0)
+        it.invoke()
+        tf.invoke()
+        assert np.array_equal(it.get_output(0), tf.get_output(0))

@@ -28,9 +28,16 @@ import numpy as np
 
 from .arena import Arena
 from .context import Node, Registration
-from .errors import ArenaTooSmallError, InputError, KernelError, MicrointerpError, UnsupportedOpError
+from .errors import (
+    ArenaTooSmallError,
+    InputError,
+    KernelError,
+    MicrointerpError,
+    ModelError,
+    UnsupportedOpError,
+)
 from .model import Model, Tensor, load_model
-from .planner import PLANNERS, BufferRequest, Plan, align_up, tensor_lifetimes
+from .planner import ONLINE, PLANNERS, BufferRequest, Plan, align_up, tensor_lifetimes
 from .resolver import OpResolver
 
 
@@ -194,12 +201,15 @@ class Interpreter:
             len(sg.tensors), sg.inputs,
             [op.inputs for op in sg.operators], [op.outputs for op in sg.operators], sg.outputs,
         )
+        offline = self._offline_offsets()
         requests, owners = [], []
         for t in sg.tensors:
-            if t.is_constant or t.is_variable or t.nbytes == 0:
+            fixed = offline[t.index] if offline else ONLINE
+            # TFLM: a variable tensor with an offline offset is planned in the head like any other
+            if t.is_constant or (t.is_variable and fixed == ONLINE) or t.nbytes == 0:
                 continue
             first, last = lifetimes[t.index]
-            requests.append(BufferRequest(align_up(t.nbytes), first, last))
+            requests.append(BufferRequest(align_up(t.nbytes), first, last, fixed))
             owners.append(f"tensor:{t.index}")
         for node in self.nodes:
             for k, nbytes in enumerate(node.scratch_requests):
@@ -209,11 +219,27 @@ class Interpreter:
         plan = planner(requests)
         planned = align_up(plan.size)
         persistent, offset = {}, planned
+        planned_here = set(owners)
         for t in sg.tensors:
-            if t.is_variable:
+            if t.is_variable and f"tensor:{t.index}" not in planned_here:
                 persistent[t.index] = offset
                 offset += align_up(t.nbytes)
         return MemoryPlan(tuple(requests), tuple(owners), plan, planned, persistent, offset - planned)
+
+    def _offline_offsets(self) -> list[int] | None:
+        """Offsets from the model's ``OfflineMemoryAllocation`` metadata, which TFLM
+        (and the C port) honour, or None. Ignored when every tensor is preserved."""
+        if self.preserve_all_tensors:
+            return None
+        from .offline_plan import read_offline_plan
+
+        offsets = read_offline_plan(self.model)
+        if offsets is None:
+            return None
+        total = sum(len(sg.tensors) for sg in self.model.subgraphs)
+        if len(offsets) != total:
+            raise ModelError(f"OfflineMemoryAllocation holds {len(offsets)} offsets but the model has {total} tensors")
+        return offsets
 
     def _bind(self) -> list[np.ndarray | None]:
         sg = self.subgraph

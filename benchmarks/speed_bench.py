@@ -46,13 +46,26 @@ def inputs_for(it: Interpreter, seed: int = 0) -> list[np.ndarray]:
     return random_inputs(it, seed)
 
 
+def tflm_arena_bytes(data: bytes) -> int | None:
+    """TFLM's minimum arena for this model on this (64-bit) host, as ``microinterp plan``
+    computes it by replaying TFLM's allocator (validated against live bisection in tests)."""
+    try:
+        from microinterp.model import load_model
+        from microinterp.sizing import tflm_arena
+
+        return int(tflm_arena(load_model(data), "host64").arena_bytes)
+    except Exception:  # noqa: BLE001 - a figure we cannot compute is printed as n/a
+        return None
+
+
 def bench(path: Path, repeats: int) -> dict[str, object]:
     data = path.read_bytes()
     mi = Interpreter.from_bytes(data)
     xs = inputs_for(mi)
     for i, x in enumerate(xs):
         mi.set_input(x, i)
-    row: dict[str, object] = {"model": path.stem, "mi_ms": median_ms(mi.invoke, repeats)}
+    row: dict[str, object] = {"model": path.stem, "mi_ms": median_ms(mi.invoke, repeats),
+                              "mi_arena": mi.arena_used_bytes()}
     mi_out = mi.get_output(0)
     try:
         from tflite_micro.python.tflite_micro import runtime
@@ -61,6 +74,7 @@ def bench(path: Path, repeats: int) -> dict[str, object]:
         for i, x in enumerate(xs):
             tf.set_input(x, i)
         row["tflm_ms"] = median_ms(tf.invoke, repeats)
+        row["tflm_arena"] = tflm_arena_bytes(data)
         row["exact"] = bool(np.array_equal(tf.get_output(0), mi_out))
     except ImportError:
         pass
@@ -93,8 +107,9 @@ def main() -> int:
     ap.add_argument("models", nargs="*", default=DEFAULT)
     ap.add_argument("--repeats", type=int, default=30)
     args = ap.parse_args()
+    print("ms per invoke (median); arena bytes: microinterp's plan (planned head + state) vs TFLM's whole arena")
     print(f"{'model':<26}{'microinterp':>12}{'TFLM':>9}{'LiteRT ref':>11}{'XNNPACK':>9}"
-          f"{'mi/TFLM':>9}{'mi/ref':>8}{'mi/XNN':>8}  exact")
+          f"{'mi/TFLM':>9}{'mi/ref':>8}{'mi/XNN':>8}{'mi arena':>10}{'TFLM arena':>11}  exact")
     for name in args.models:
         path = Path(name) if Path(name).exists() else MODELS_DIR / name
         if not path.exists():
@@ -107,7 +122,8 @@ def main() -> int:
             continue
         print(f"{r['model']:<26}{_ms(r, 'mi_ms'):>12}{_ms(r, 'tflm_ms'):>9}{_ms(r, 'litert_ref_ms'):>11}"
               f"{_ms(r, 'litert_xnn_ms'):>9}{_ratio(r, 'tflm_ms'):>9}{_ratio(r, 'litert_ref_ms'):>8}"
-              f"{_ratio(r, 'litert_xnn_ms'):>8}  {r.get('exact', 'n/a')}")
+              f"{_ratio(r, 'litert_xnn_ms'):>8}{r['mi_arena']:>10}{str(r.get('tflm_arena', 'n/a')):>11}"
+              f"  {r.get('exact', 'n/a')}")
         sys.stdout.flush()
     return 0
 

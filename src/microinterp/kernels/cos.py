@@ -1,0 +1,30 @@
+"""COS (TFLM: kernels/elementwise.cc (``CosEval``); C twin: none yet).
+
+float32 only: ``std::cos(float)``, i.e. glibc's ``cosf``, called through
+``unary.libm_float`` (numpy's float32 cosine differs in the last bit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import unary
+
+INPUT, OUTPUT = 0, 0
+
+OpData = unary.UnaryOpData
+
+
+def prepare(node: Node) -> OpData:
+    return unary.prepare_float(node)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, out = inputs[INPUT].reshape(-1), outputs[OUTPUT].reshape(-1)
+    out[...] = unary.libm_float("cosf", x)
+
+
+REGISTRATION = Registration("COS", prepare, invoke)

@@ -1,0 +1,32 @@
+"""FLOOR (TFLM: kernels/floor.cc (``reference_ops::Floor``); C twin: none yet).
+
+float32 only: ``std::floor``, exact in IEEE arithmetic (keeps -0.0). The
+oracle's floor returns a NaN input bit for bit (a signalling NaN stays
+signalling), where numpy's quiets it: NaNs are passed through unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import unary
+
+INPUT, OUTPUT = 0, 0
+
+OpData = unary.UnaryOpData
+
+
+def prepare(node: Node) -> OpData:
+    return unary.prepare_float(node)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, out = inputs[INPUT].reshape(-1), outputs[OUTPUT].reshape(-1)
+    with np.errstate(all="ignore"):
+        out[...] = np.where(np.isnan(x), x, np.floor(x))  # NaNs pass unchanged, signalling ones too
+
+
+REGISTRATION = Registration("FLOOR", prepare, invoke)

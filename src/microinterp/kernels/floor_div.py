@@ -1,0 +1,46 @@
+"""FLOOR_DIV (TFLM: kernels/floor_div.cc, ``reference_ops::FloorDiv``;
+C twin: none yet).
+
+float32 only (the oracle's eval rejects every other type): each quotient is
+``std::floor(double(x) / double(y))`` converted back to float32, with numpy
+broadcasting. Before computing anything TFLM scans the *whole* denominator
+tensor and fails the invoke ("Division by 0") if any element equals 0 (-0.0
+included); so does this kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import elementwise
+
+INPUT1, INPUT2, OUTPUT = 0, 1, 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    broadcast: bool
+
+
+def prepare(node: Node) -> OpData:
+    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
+    type_name = elementwise.same_type(node, a, b, out)
+    if type_name != "FLOAT32":
+        raise node.unsupported(f"type {type_name} is not supported (float32)")
+    return OpData(elementwise.check_shapes(node, a, b, out))
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x1, x2, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
+    if np.any(x2 == 0):
+        raise node.fail("division by 0 (TFLM fails the invoke as well)")
+    a, b = elementwise.operands(x1, x2, out.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out[...] = np.floor(a.astype(np.float64) / b.astype(np.float64)).astype(np.float32)
+
+
+REGISTRATION = Registration("FLOOR_DIV", prepare, invoke)

@@ -1,0 +1,30 @@
+"""GREATER_EQUAL (TFLM: kernels/comparisons.cc; C twin: none yet).
+
+``>=``; float32, int32, int64, int8. Bool output, numpy broadcasting, int8 compared after
+TFLM's per-input rescaling (see ``comparisons.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import comparisons
+
+OUTPUT = 0
+TYPES = comparisons.ORDERED_TYPES
+
+OpData = comparisons.OpData
+
+
+def prepare(node: Node) -> OpData:
+    return comparisons.prepare(node, TYPES)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    comparisons.invoke(data, inputs, outputs[OUTPUT], np.greater_equal)
+
+
+REGISTRATION = Registration("GREATER_EQUAL", prepare, invoke)

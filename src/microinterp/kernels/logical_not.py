@@ -1,0 +1,30 @@
+"""LOGICAL_NOT (TFLM: kernels/elementwise.cc, ``LogicalNotEval``; C twin: none yet).
+
+bool only: ``!v`` element-wise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import unary
+
+INPUT, OUTPUT = 0, 0
+
+
+OpData = unary.UnaryOpData
+
+
+def prepare(node: Node) -> OpData:
+    unary.check_same_type(node, ("BOOL",))
+    return OpData(node.input(INPUT).size)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    outputs[OUTPUT].reshape(-1)[...] = np.logical_not(inputs[INPUT].reshape(-1))
+
+
+REGISTRATION = Registration("LOGICAL_NOT", prepare, invoke)

@@ -1,0 +1,30 @@
+"""NEG (TFLM: kernels/neg.cc (``reference_ops::Negate``); C twin: none yet).
+
+float32 only (TFLM's eval rejects every other type): ``-x``, which flips the
+sign bit of zeros and NaNs too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import unary
+
+INPUT, OUTPUT = 0, 0
+
+OpData = unary.UnaryOpData
+
+
+def prepare(node: Node) -> OpData:
+    return unary.prepare_float(node)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, out = inputs[INPUT].reshape(-1), outputs[OUTPUT].reshape(-1)
+    out[...] = np.negative(x)
+
+
+REGISTRATION = Registration("NEG", prepare, invoke)

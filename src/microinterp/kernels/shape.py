@@ -1,0 +1,39 @@
+"""SHAPE (TFLM: kernels/shape.cc; C twin: none yet).
+
+Writes the input's dimensions (any input type) into an int32 output of one
+element per dimension. TFLM supports only an int32 output (``out_type``
+int64 fails its eval) and does not check the output's size; here it must
+hold exactly the input's rank. The values are known at prepare time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..context import Node, Registration
+
+INPUT, OUTPUT = 0, 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    dims: tuple[int, ...]
+
+
+def prepare(node: Node) -> OpData:
+    src, out = node.input(INPUT), node.output(OUTPUT)
+    if out.type_name != "INT32":
+        raise node.unsupported(f"output type {out.type_name} is not supported (int32)")
+    if out.size != len(src.shape):
+        raise node.fail(f"output {list(out.shape)} must hold the {len(src.shape)} dimensions of the input")
+    return OpData(tuple(int(d) for d in src.shape))
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    outputs[OUTPUT].reshape(-1)[...] = np.asarray(data.dims, np.int32)
+
+
+REGISTRATION = Registration("SHAPE", prepare, invoke)

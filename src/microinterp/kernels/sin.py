@@ -1,0 +1,30 @@
+"""SIN (TFLM: kernels/elementwise.cc (``SinEval``); C twin: none yet).
+
+float32 only: ``std::sin(float)``, i.e. glibc's ``sinf``, called through
+``unary.libm_float`` (numpy's float32 sine differs in the last bit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..context import Node, Registration
+from . import unary
+
+INPUT, OUTPUT = 0, 0
+
+OpData = unary.UnaryOpData
+
+
+def prepare(node: Node) -> OpData:
+    return unary.prepare_float(node)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x, out = inputs[INPUT].reshape(-1), outputs[OUTPUT].reshape(-1)
+    out[...] = unary.libm_float("sinf", x)
+
+
+REGISTRATION = Registration("SIN", prepare, invoke)

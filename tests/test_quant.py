@@ -34,6 +34,15 @@ def rdbpot(x: int, e: int) -> int:
     return (x >> e) + (1 if rem > threshold else 0)
 
 
+def rdbpot_x86(x: int, e: int) -> int:
+    """``RoundingDivideByPOT`` on int32 as x86-64 computes it for exponents of 32 and
+    more: the int32-truncated mask is -1 and ``sar`` shifts by ``e & 31``."""
+    if e < 32:
+        return rdbpot(x, e)
+    threshold = -1 >> 1 if x >= 0 else 0  # (mask >> 1) + (x < 0) with mask == -1
+    return (x >> (e & 31)) + (1 if x > threshold else 0)
+
+
 def wrap32(v: int) -> int:
     return (v + (1 << 31)) % (1 << 32) - (1 << 31)
 
@@ -55,9 +64,32 @@ def test_rounding_divide_by_pot(x, e):
     assert int(quant.rounding_divide_by_pot(np.int64(x), e)) == rdbpot(x, e)
 
 
+@settings(max_examples=200)
+@given(st.one_of(I32, st.sampled_from(EDGES)), st.integers(32, 63))
+def test_rounding_divide_by_pot_beyond_31_as_x86(x, e):
+    """DIV reaches exponents of 32 and more; the result is what the x86-64 oracle computes."""
+    assert int(quant.rounding_divide_by_pot(np.int64(x), e)) == rdbpot_x86(x, e)
+
+
+MULTIPLIERS = st.one_of(st.integers(0, quant.INT32_MAX), st.sampled_from([0, 1, 1 << 30, quant.INT32_MAX]))
+ANY_MULTIPLIERS = st.one_of(I32, st.sampled_from(EDGES))
+
+
 @settings(max_examples=400)
-@given(st.lists(I32, min_size=1, max_size=20), st.integers(0, quant.INT32_MAX), st.integers(-31, 30))
+@given(st.lists(st.one_of(I32, st.sampled_from(EDGES)), min_size=1, max_size=20), MULTIPLIERS,
+       st.integers(-31, 30))
 def test_multiply_by_quantized_multiplier_vectorised(xs, m, shift):
+    got = quant.multiply_by_quantized_multiplier(np.array(xs, np.int64), m, shift)
+    assert got.tolist() == [mbqm(x, m, shift) for x in xs]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(I32, st.sampled_from(EDGES)), min_size=1, max_size=20), ANY_MULTIPLIERS,
+       st.integers(-31, 30))
+def test_multiply_by_quantized_multiplier_negative_multipliers(xs, m, shift):
+    """``quantize_multiplier`` only makes negative multipliers from negative reals
+    (LEAKY_RELU's alpha, which the kernel applies as a magnitude); gemmlowp's
+    semantics hold for them anyway, INT32_MIN x INT32_MIN saturation included."""
     got = quant.multiply_by_quantized_multiplier(np.array(xs, np.int64), m, shift)
     assert got.tolist() == [mbqm(x, m, shift) for x in xs]
 
@@ -69,6 +101,32 @@ def test_per_channel_broadcast():
     got = quant.multiply_by_quantized_multiplier(x, m, s)
     want = [[mbqm(int(v), int(m[j]), int(s[j])) for j, v in enumerate(row)] for row in x.tolist()]
     assert got.tolist() == want
+
+
+def test_per_channel_full_range():
+    """Per-channel multipliers and shifts (any sign, edges included) on full-range int32 values."""
+    rng = np.random.default_rng(2)
+    m = np.concatenate([[0, 1, 1 << 30, quant.INT32_MAX, quant.INT32_MIN, -1], rng.integers(-(2**31), 2**31, 58)])
+    s = np.concatenate([[-31, 30, 0, 1, -1, 7], rng.integers(-31, 31, 58)])
+    x = np.concatenate([np.array(EDGES, np.int64)[:, None].repeat(64, 1), rng.integers(-(2**31), 2**31, (40, 64))])
+    got = quant.multiply_by_quantized_multiplier(x, m, s)
+    want = [[mbqm(int(v), int(m[j]), int(s[j])) for j, v in enumerate(row)] for row in x.tolist()]
+    assert got.tolist() == want
+
+
+@settings(max_examples=200)
+@given(st.one_of(I32, st.sampled_from(EDGES)), MULTIPLIERS, st.integers(0, 31))
+def test_smaller_and_greater_than_one_variants(x, m, e):
+    assert int(quant.multiply_by_quantized_multiplier_smaller_than_one_exp(np.int64(x), m, -e)) == \
+        rdbpot(srdhm(x, m), e)
+    assert int(quant.multiply_by_quantized_multiplier_greater_than_one(np.int64(x), m, e)) == \
+        srdhm(wrap32(x << e), m)
+
+
+def test_wrap_int32():
+    values = [0, -1, quant.INT32_MAX, quant.INT32_MAX + 1, quant.INT32_MIN - 1, 2**40 + 5, -(2**40) - 5, 2**62]
+    assert quant.wrap_int32(np.array(values, np.int64)).tolist() == [wrap32(v) for v in values]
+    assert int(quant.wrap_int32(np.int64(2**32 + 3))) == 3
 
 
 @settings(max_examples=300)
@@ -110,3 +168,15 @@ def test_activation_ranges():
     assert quant.activation_range_quantized(quant.ACT_RELU, -128, 127, 0.1, 3) == (3, 127)
     assert quant.activation_range_quantized(quant.ACT_RELU6, -128, 127, 0.1, -128) == (-128, -68)
     assert quant.activation_range_quantized(quant.ACT_RELU_N1_TO_1, -128, 127, 0.5, 0) == (-2, 2)
+
+
+def test_libm_expf_is_glibc_expf():
+    """The vectorised ``libm_expf`` (float64 exp, libm only near rounding midpoints) returns
+    the C library's expf bit for bit, near midpoints and at the range ends included."""
+    rng = np.random.default_rng(11)
+    x = np.concatenate([
+        rng.uniform(-104, 0, 200_000), rng.uniform(-1, 1, 50_000) * 1e-3, rng.uniform(0, 89, 20_000),
+        [0.0, -0.0, np.inf, -np.inf, np.nan, -87.33, -103.97, -150.0, 88.72, 89.0],
+    ]).astype(np.float32)
+    got, reference = quant.libm_expf(x), quant._libm_apply("expf", x)  # element by element through ctypes
+    assert np.array_equal(got.view(np.uint32), reference.view(np.uint32))

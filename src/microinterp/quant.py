@@ -1,16 +1,25 @@
 """The one home of fixed-point arithmetic (C twin: ``firmware/src/mi_quant.c``).
 
 Every kernel rescales through these functions and none writes its own
-rounding, so that bit-exactness with TFLM is argued in one place:
+rounding, so that bit-exactness with TFLM is argued in one place. The file
+reads top to bottom, one name per concept:
 
-* ``quantize_multiplier`` turns a real multiplier into (int32 mantissa, shift)
-  exactly as TFLM's ``QuantizeMultiplier`` (``frexp`` + round-half-away).
-* ``multiply_by_quantized_multiplier`` is TFLM's default *double rounding*
-  ``MultiplyByQuantizedMultiplier`` (gemmlowp's
-  ``SaturatingRoundingDoublingHighMul`` then ``RoundingDivideByPOT``);
-  tflite-micro never defines ``TFLITE_SINGLE_ROUNDING``.
-* ``multiply_by_quantized_multiplier_int64`` is the overload TFLM uses for
-  int64 accumulators (16x8 kernels), which reduces the multiplier to 16 bits.
+* **multipliers** -- ``quantize_multiplier`` turns a real multiplier into
+  (int32 mantissa, shift) exactly as TFLM's ``QuantizeMultiplier`` (``frexp`` +
+  round-half-away), plus its per-channel and int16 variants;
+* **rescaling** -- C's int32 wrap-around, gemmlowp's rounding primitives and
+  ``multiply_by_quantized_multiplier``, TFLM's default *double rounding*
+  ``MultiplyByQuantizedMultiplier`` (gemmlowp's ``SaturatingRoundingDoublingHighMul``
+  then ``RoundingDivideByPOT``; tflite-micro never defines ``TFLITE_SINGLE_ROUNDING``),
+  and its int64 overload for the 16x8 kernels (16-bit multiplier);
+* **activation ranges** -- ``CalculateActivationRange*`` and the float clamp;
+* **gemmlowp fixed-point transcendental functions** -- exp, logistic, tanh,
+  1/(1+x) on ``FixedPoint<int32, IntegerBits>`` raw values;
+* **libm-exact float helpers** -- ``roundf`` and the C library's ``expf``/
+  ``tanhf``/``logf``, bit for bit;
+* **int16 fixed point and LUTs** -- HARD_SWISH's int16 primitives and the
+  interpolation tables of the int16 LOGISTIC/TANH/SOFTMAX;
+* **op-specific set-up** -- the SOFTMAX and MEAN multipliers.
 
 The functions are vectorised: ``x`` may be any integer numpy array and the
 multiplier/shift may be scalars or arrays that broadcast against it (per
@@ -19,7 +28,10 @@ channel). Values are carried in int64 and every result is in int32 range.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -31,14 +43,23 @@ INT32_MAX = 2**31 - 1
 ACT_NONE, ACT_RELU, ACT_RELU_N1_TO_1, ACT_RELU6, ACT_TANH, ACT_SIGN_BIT = 0, 1, 2, 3, 4, 5
 
 
+# --------------------------------------------------------------------------- multipliers
+# Real multipliers -> TFLM's (int32 mantissa, shift) pairs, computed once in prepare.
+
+
 def round_half_away(x: float) -> int:
     """C's ``std::round``: halves go away from zero (Python's ``round`` goes to even)."""
     return int(math.copysign(math.floor(abs(x) + 0.5), x))
 
 
-def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
-    """Real multiplier -> (quantized_multiplier, shift) with
-    real ~= quantized_multiplier * 2**(shift - 31); TFLM's ``QuantizeMultiplier``."""
+def quantize_multiplier_unbounded(real_multiplier: float) -> tuple[int, int]:
+    """TFLM's ``QuantizeMultiplier``: real ~= quantized_multiplier * 2**(shift - 31),
+    with no upper bound on the shift.
+
+    Softmax's ``PreprocessSoftmaxScaling`` caps its multiplier at ``2**31 - 1``,
+    which quantizes to shift 31; TFLM accepts it (the rescaled differences are
+    then only ever 0), so the softmax set-up needs this unrefusing version.
+    """
     if real_multiplier == 0.0:
         return 0, 0
     q, shift = math.frexp(real_multiplier)
@@ -48,10 +69,17 @@ def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
         shift += 1
     if shift < -31:
         return 0, 0
-    if shift > 30:
-        # TFLM would overflow later; refuse here with a clear message.
-        raise ValueError(f"multiplier {real_multiplier} is too large to quantize (shift {shift} > 30)")
     return int(q_fixed), int(shift)
+
+
+def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
+    """Real multiplier -> (quantized_multiplier, shift) with
+    real ~= quantized_multiplier * 2**(shift - 31); TFLM's ``QuantizeMultiplier``,
+    refusing a shift above 30 (which would overflow later in TFLM) with a clear message."""
+    q_fixed, shift = quantize_multiplier_unbounded(real_multiplier)
+    if shift > 30:
+        raise ValueError(f"multiplier {real_multiplier} is too large to quantize (shift {shift} > 30)")
+    return q_fixed, shift
 
 
 def quantize_multipliers(real_multipliers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -69,9 +97,28 @@ def quantize_multiplier_greater_than_one(real_multiplier: float) -> tuple[int, i
     return mult, shift
 
 
-def _wrap_int32(x: np.ndarray) -> np.ndarray:
-    """Two's-complement wrap to int32, as the C code's int32 arithmetic does."""
-    return (np.asarray(x, np.int64) + (1 << 31)) % (1 << 32) - (1 << 31)
+def downscale_int32_to_int16_multiplier(multiplier: int) -> int:
+    """TFLM ``DownScaleInt32ToInt16Multiplier``: round a Q31 multiplier to Q15."""
+    if multiplier >= INT32_MAX - (1 << 15):
+        return 32767
+    return (multiplier + (1 << 15)) >> 16
+
+
+# --------------------------------------------------------------------------- rescaling (int32 fixed point)
+# What every int8/int16 kernel does per element in invoke, on int32 values held in
+# int64 numpy arrays: C's int32 wrap-around, gemmlowp's rounding primitives and
+# TFLM's MultiplyByQuantizedMultiplier family built from them.
+
+
+def wrap_int32(x: np.ndarray) -> np.ndarray:
+    """Two's-complement wrap to int32: what C's int32 arithmetic and accumulators do on
+    overflow (numpy's int64 -> int32 cast keeps the low 32 bits). Returns int64 values."""
+    return np.asarray(x, np.int64).astype(np.int32).astype(np.int64)[()]
+
+
+def _saturate_int32(x: np.ndarray) -> np.ndarray:
+    """Clamp to the int32 range (TFLM's saturating int32 additions and subtractions)."""
+    return np.clip(np.asarray(x, np.int64), INT32_MIN, INT32_MAX)
 
 
 def saturating_rounding_doubling_high_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -88,26 +135,64 @@ def saturating_rounding_doubling_high_mul(a: np.ndarray, b: np.ndarray) -> np.nd
 
 
 def rounding_divide_by_pot(x: np.ndarray, exponent: np.ndarray | int) -> np.ndarray:
-    """gemmlowp ``RoundingDivideByPOT``: divide by 2**exponent, rounding half away from zero."""
+    """gemmlowp ``RoundingDivideByPOT`` on int32: divide by 2**exponent, rounding half
+    away from zero.
+
+    gemmlowp's contract is 0 <= exponent <= 31. TFLM's int8 DIV goes beyond it
+    (a zero dividend has 31 leading sign bits, so its exponent reaches 32 and
+    more), and there the result is whatever the x86-64 oracle build computes:
+    the mask ``(1ll << e) - 1`` truncated to int32 is -1 and ``x >> e`` shifts
+    by ``e & 31`` (the x86 ``sar`` count), so a zero dividend rounds to 1, not 0.
+    Exponents 0..31 are unaffected; exponents up to 63 are accepted.
+    """
     x = np.asarray(x, np.int64)
     exponent = np.asarray(exponent, np.int64)
-    mask = (np.int64(1) << exponent) - 1
+    mask = np.where(exponent >= 32, -1, (np.int64(1) << np.minimum(exponent, 31)) - 1)
     remainder = x & mask
     threshold = (mask >> 1) + (x < 0)
-    return (x >> exponent) + (remainder > threshold)
+    return (x >> (exponent & 31)) + (remainder > threshold)
 
 
 def multiply_by_quantized_multiplier(
     x: np.ndarray, quantized_multiplier: np.ndarray | int, shift: np.ndarray | int
 ) -> np.ndarray:
-    """TFLM ``MultiplyByQuantizedMultiplier(int32 x, int32 m, int shift)``, double rounding."""
+    """TFLM ``MultiplyByQuantizedMultiplier(int32 x, int32 m, int shift)``, double rounding:
+    ``RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x << left, m), right)`` with
+    ``left = max(shift, 0)`` (the shifted value wraps to int32) and ``right = max(-shift, 0)``.
+
+    The hot path of every int8 kernel, so it is written without sign branches, in
+    a few numpy passes, through two identities (checked value by value against
+    the scalar gemmlowp definitions in tests/test_quant.py):
+
+    * ``SaturatingRoundingDoublingHighMul(a, b)``, with its sign-dependent nudge
+      and truncating division, equals ``(a*b + 2**30) >> 31`` with a flooring
+      shift; its one saturating case, ``a == b == INT32_MIN``, needs a multiplier
+      of INT32_MIN, which ``quantize_multiplier`` never returns but is kept exact;
+    * ``RoundingDivideByPOT(v, r)`` equals ``(v + 2**(r-1) - (v < 0)) >> r`` for
+      ``r >= 1``.
+    """
     x = np.asarray(x, np.int64)
+    if np.ndim(shift) == 0 and np.ndim(quantized_multiplier) == 0:
+        # per-tensor: branch on Python ints, no array reductions
+        s, m = int(shift), int(quantized_multiplier)
+        if s > 0:
+            x = wrap_int32(x << s)
+        high = (x * m + (1 << 30)) >> 31
+        if m == INT32_MIN:
+            high = np.where(x == INT32_MIN, INT32_MAX, high)
+        if s >= 0:
+            return high
+        return (high + (1 << (-s - 1)) - (high < 0)) >> -s
+    m = np.asarray(quantized_multiplier, np.int64)
     shift = np.asarray(shift, np.int64)
-    left = np.maximum(shift, 0)
+    if np.any(shift > 0):
+        x = wrap_int32(x << np.maximum(shift, 0))
+    high = (x * m + (1 << 30)) >> 31
+    if np.any(m == INT32_MIN):
+        high = np.where((x == INT32_MIN) & (m == INT32_MIN), INT32_MAX, high)
     right = np.maximum(-shift, 0)
-    if np.any(left):
-        x = _wrap_int32(x << left)
-    return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x, quantized_multiplier), right)
+    half = (np.int64(1) << right) >> 1  # 2**(r-1), or 0 for r == 0
+    return (high + half - ((high < 0) & (right > 0))) >> right
 
 
 def multiply_by_quantized_multiplier_int64(
@@ -124,25 +209,47 @@ def multiply_by_quantized_multiplier_int64(
     reduced = np.where(m < 0x7FFF0000, (m + (1 << 15)) >> 16, 0x7FFF)
     total_shift = 15 - shift
     result = (x * reduced + (np.int64(1) << (total_shift - 1))) >> total_shift
-    return _wrap_int32(result)
+    return wrap_int32(result)
 
 
 def multiply_by_quantized_multiplier_smaller_than_one_exp(
-    x: np.ndarray, quantized_multiplier: int, left_shift: int
+    x: np.ndarray, quantized_multiplier: np.ndarray | int, left_shift: np.ndarray | int
 ) -> np.ndarray:
-    """TFLM ``MultiplyByQuantizedMultiplierSmallerThanOneExp`` (left_shift <= 0)."""
-    return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x, quantized_multiplier), -left_shift)
+    """TFLM ``MultiplyByQuantizedMultiplierSmallerThanOneExp`` (left_shift <= 0):
+    ``RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), -left_shift)``,
+    i.e. ``multiply_by_quantized_multiplier`` with a non-positive shift."""
+    return multiply_by_quantized_multiplier(x, quantized_multiplier, left_shift)
 
 
 def multiply_by_quantized_multiplier_greater_than_one(
-    x: np.ndarray, quantized_multiplier: int, left_shift: int
+    x: np.ndarray, quantized_multiplier: np.ndarray | int, left_shift: np.ndarray | int
 ) -> np.ndarray:
-    """TFLM ``MultiplyByQuantizedMultiplierGreaterThanOne`` (left_shift >= 0)."""
-    return saturating_rounding_doubling_high_mul(_wrap_int32(np.asarray(x, np.int64) << left_shift),
-                                                 quantized_multiplier)
+    """TFLM ``MultiplyByQuantizedMultiplierGreaterThanOne`` (left_shift >= 0) on int32 x:
+    ``SaturatingRoundingDoublingHighMul(x << left_shift, m)``, i.e.
+    ``multiply_by_quantized_multiplier`` with a non-negative shift."""
+    return multiply_by_quantized_multiplier(x, quantized_multiplier, left_shift)
 
 
-# --------------------------------------------------------------------------- activations
+def count_leading_zeros_u32(x: np.ndarray) -> np.ndarray:
+    """``__builtin_clz`` on uint32 values (TFLM's ``CountLeadingZeros``; 32 for zero)."""
+    x = np.asarray(x, np.int64) & 0xFFFFFFFF
+    _, exponent = np.frexp(x.astype(np.float64))  # exact: x < 2**53
+    return np.where(x == 0, 32, 32 - exponent).astype(np.int64)
+
+
+def count_leading_sign_bits_i32(x: np.ndarray) -> np.ndarray:
+    """TFLM ``CountLeadingSignBits<int32_t>`` (gcc's ``__builtin_clrsb``; 31 for 0):
+    how far an int32 can be shifted left without changing its sign."""
+    x = np.asarray(x, np.int64)
+    return count_leading_zeros_u32(x ^ (x >> 63)) - 1
+
+
+# --------------------------------------------------------------------------- activation ranges
+
+def dtype_range(dtype: np.dtype) -> tuple[int, int]:
+    """(min, max) of an integer numpy dtype."""
+    info = np.iinfo(dtype)
+    return int(info.min), int(info.max)
 
 
 def quantize_value(real: float, scale: float, zero_point: int) -> int:
@@ -184,39 +291,46 @@ def activation_range_float(activation: int) -> tuple[float, float]:
 
 
 def clamp_float(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """TFLM's ``ActivationFunctionWithMinMax``: ``std::min(std::max(x, lo), hi)`` in float32.
+    """TFLM's ``ActivationFunctionWithMinMax`` on float32: ``std::min(std::max(x, lo), hi)``.
 
     Written with comparisons, not ``np.maximum``/``np.minimum``: C++'s
     ``std::max(a, b)`` is ``(a < b) ? b : a``, which keeps the sign of zero
     (RELU of -0.0 is -0.0 in TFLM) and lets NaN through; numpy's SIMD maximum
     returns +0.0 for -0.0, which is a different bit pattern.
     """
-    return clamp_float_exact(x, lo, hi)
+    x = np.asarray(x, np.float32)
+    lo32, hi32 = np.float32(lo), np.float32(hi)
+    y = np.where(x < lo32, lo32, x)
+    return np.where(hi32 < y, hi32, y)
 
 
-def dtype_range(dtype: np.dtype) -> tuple[int, int]:
-    info = np.iinfo(dtype)
-    return int(info.min), int(info.max)
-
-
-# --------------------------------------------------------------------------- gemmlowp fixed point (int32 raw)
-# TFLM's int8 LOGISTIC/TANH (and others) evaluate gemmlowp's fixed-point
-# transcendental functions on ``FixedPoint<int32_t, IntegerBits>`` values. The
+# ------------------------------------------------------------- gemmlowp fixed-point transcendental functions
+# TFLM's int8 LOGISTIC/TANH/SOFTMAX/LOG_SOFTMAX (and DIV's reciprocal) evaluate gemmlowp's
+# fixed-point functions on ``FixedPoint<int32_t, IntegerBits>`` values. The
 # helpers below reproduce gemmlowp/fixedpoint/fixedpoint.h operation by
 # operation on int32 raw values held in int64 arrays; "+"/"-" wrap like the C
 # int32 arithmetic and every product is a SaturatingRoundingDoublingHighMul.
 
 
-def saturating_rounding_multiply_by_pot(x: np.ndarray, exponent: int) -> np.ndarray:
+def saturating_rounding_multiply_by_pot(x: np.ndarray, exponent: np.ndarray | int) -> np.ndarray:
     """gemmlowp ``SaturatingRoundingMultiplyByPOT<exponent>`` on int32: a saturating
-    left shift for exponent > 0, a rounding right shift for exponent < 0."""
+    left shift for exponent > 0, a rounding right shift for exponent < 0. An array
+    of exponents (one per element, as in TFLM's ``SaturatingRoundingMultiplyByPOTParam``,
+    the run-time version LOG_SOFTMAX uses) gives the same values element by element."""
     x = np.asarray(x, np.int64)
-    if exponent == 0:
-        return x
-    if exponent < 0:
-        return rounding_divide_by_pot(x, -exponent)
-    threshold = (1 << (31 - exponent)) - 1
-    return np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN, x << exponent))
+    if np.ndim(exponent) == 0:
+        exponent = int(exponent)
+        if exponent == 0:
+            return x
+        if exponent < 0:
+            return rounding_divide_by_pot(x, -exponent)
+        threshold = (1 << (31 - exponent)) - 1
+        return np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN, x << exponent))
+    e = np.asarray(exponent, np.int64)
+    left = np.maximum(e, 0)
+    threshold = (np.int64(1) << (31 - left)) - 1
+    up = np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN, x << left))
+    return np.where(e > 0, up, rounding_divide_by_pot(x, np.maximum(-e, 0)))
 
 
 def rounding_half_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -234,14 +348,14 @@ def _exp_on_interval_between_negative_one_quarter_and_0_excl(a: np.ndarray) -> n
     """exp(a) for a in [-1/4, 0), Q0.31 in and out (Taylor series around -1/8)."""
     constant_term = 1895147668  # exp(-1/8)
     constant_1_over_3 = 715827883
-    x = _wrap_int32(a + (1 << 28))  # a + 1/8
+    x = wrap_int32(a + (1 << 28))  # a + 1/8
     x2 = _fx_mul(x, x)
     x3 = _fx_mul(x2, x)
     x4 = _fx_mul(x2, x2)
     x4_over_4 = saturating_rounding_multiply_by_pot(x4, -2)
     poly = saturating_rounding_multiply_by_pot(
-        _wrap_int32(_fx_mul(_wrap_int32(x4_over_4 + x3), constant_1_over_3) + x2), -1)
-    return _wrap_int32(constant_term + _fx_mul(constant_term, _wrap_int32(x + poly)))
+        wrap_int32(_fx_mul(wrap_int32(x4_over_4 + x3), constant_1_over_3) + x2), -1)
+    return wrap_int32(constant_term + _fx_mul(constant_term, wrap_int32(x + poly)))
 
 
 #: (exponent, Q0.31 of exp(-2**exponent)) for gemmlowp's barrel shifter
@@ -255,10 +369,10 @@ def gemmlowp_exp_on_negative_values(a: np.ndarray, integer_bits: int) -> np.ndar
     a = np.asarray(a, np.int64)
     frac = 31 - integer_bits
     one_quarter = 1 << (frac - 2)
-    a_mod_quarter_minus_one_quarter = _wrap_int32((a & (one_quarter - 1)) - one_quarter)
+    a_mod_quarter_minus_one_quarter = wrap_int32((a & (one_quarter - 1)) - one_quarter)
     result = _exp_on_interval_between_negative_one_quarter_and_0_excl(
         saturating_rounding_multiply_by_pot(a_mod_quarter_minus_one_quarter, integer_bits))
-    remainder = _wrap_int32(a_mod_quarter_minus_one_quarter - a)
+    remainder = wrap_int32(a_mod_quarter_minus_one_quarter - a)
     for exponent, multiplier in _EXP_BARREL:
         if integer_bits > exponent:
             bit = 1 << (frac + exponent)
@@ -272,12 +386,12 @@ def gemmlowp_exp_on_negative_values(a: np.ndarray, integer_bits: int) -> np.ndar
 def _newton_raphson_reciprocal_half(half_denominator: np.ndarray) -> np.ndarray:
     """The shared Newton-Raphson core of gemmlowp's 1/(1+x) helpers: returns the
     F2 (Q2.29) approximation of 1/half_denominator after three iterations."""
-    x = _wrap_int32(1515870810 + _fx_mul(half_denominator, -1010580540))  # 48/17 - 32/17 * d
+    x = wrap_int32(1515870810 + _fx_mul(half_denominator, -1010580540))  # 48/17 - 32/17 * d
     one_f2 = 1 << 29
     for _ in range(3):
         half_denominator_times_x = _fx_mul(half_denominator, x)
-        one_minus = _wrap_int32(one_f2 - half_denominator_times_x)
-        x = _wrap_int32(x + saturating_rounding_multiply_by_pot(_fx_mul(x, one_minus), 2))
+        one_minus = wrap_int32(one_f2 - half_denominator_times_x)
+        x = wrap_int32(x + saturating_rounding_multiply_by_pot(_fx_mul(x, one_minus), 2))
     return x
 
 
@@ -290,17 +404,17 @@ def gemmlowp_one_over_one_plus_x_for_x_in_0_1(a: np.ndarray) -> np.ndarray:
 def gemmlowp_one_minus_x_over_one_plus_x_for_x_in_0_1(a: np.ndarray) -> np.ndarray:
     """gemmlowp ``one_minus_x_over_one_plus_x_for_x_in_0_1`` (Q0.31 in and out)."""
     x = _newton_raphson_reciprocal_half(rounding_half_sum(a, INT32_MAX))
-    return saturating_rounding_multiply_by_pot(_wrap_int32(x - (1 << 29)), 2)  # Rescale<0>(x - 1)
+    return saturating_rounding_multiply_by_pot(wrap_int32(x - (1 << 29)), 2)  # Rescale<0>(x - 1)
 
 
 def gemmlowp_logistic(a: np.ndarray, integer_bits: int) -> np.ndarray:
     """gemmlowp ``logistic`` on ``FixedPoint<int32, integer_bits>`` raw values -> Q0.31 raw."""
     a = np.asarray(a, np.int64)
     positive = a > 0
-    abs_input = np.where(positive, a, _wrap_int32(-a))
+    abs_input = np.where(positive, a, wrap_int32(-a))
     result_if_positive = gemmlowp_one_over_one_plus_x_for_x_in_0_1(
-        gemmlowp_exp_on_negative_values(_wrap_int32(-abs_input), integer_bits))
-    result_if_negative = _wrap_int32(INT32_MAX - result_if_positive)
+        gemmlowp_exp_on_negative_values(wrap_int32(-abs_input), integer_bits))
+    result_if_negative = wrap_int32(INT32_MAX - result_if_positive)
     return np.where(a == 0, 1 << 30, np.where(positive, result_if_positive, result_if_negative))
 
 
@@ -308,10 +422,53 @@ def gemmlowp_tanh(a: np.ndarray, integer_bits: int) -> np.ndarray:
     """gemmlowp ``tanh`` on ``FixedPoint<int32, integer_bits>`` raw values -> Q0.31 raw."""
     a = np.asarray(a, np.int64)
     negative = a < 0
-    n = np.where(negative, a, _wrap_int32(-a))
+    n = np.where(negative, a, wrap_int32(-a))
     # neg_tanh_on_negative_values: ExactMulByPot<1> only relabels the format.
     t = gemmlowp_one_minus_x_over_one_plus_x_for_x_in_0_1(gemmlowp_exp_on_negative_values(n, integer_bits + 1))
-    return np.where(a == 0, 0, np.where(negative, _wrap_int32(-t), t))
+    return np.where(a == 0, 0, np.where(negative, wrap_int32(-t), t))
+
+
+def gemmlowp_log_x_for_x_greater_than_or_equal_to_1(a: np.ndarray, output_integer_bits: int,
+                                                     input_integer_bits: int) -> np.ndarray:
+    """TFLM ``log_x_for_x_greater_than_or_equal_to_1<OutputIntegerBits>`` on
+    ``FixedPoint<int32, input_integer_bits>`` raw values (> 0) -> raw values with
+    ``output_integer_bits`` integer bits.
+
+    The input is normalised two ways (by its own headroom, and after a multiply by
+    sqrt(1/2)); the better of the two feeds a rational approximation whose
+    denominator goes through gemmlowp's Newton-Raphson reciprocal. Products are
+    ``SaturatingRoundingDoublingHighMul``, sums wrap like int32, the two exponent
+    adjustments saturate (``SaturatingAddNonGemmlowp`` / ``SaturatingSub``), and
+    ``Rescale`` is gemmlowp's ``SaturatingRoundingMultiplyByPOT``.
+    """
+    accum_bits = output_integer_bits + 1
+    log_2, sqrt_sqrt_half, sqrt_half, one_quarter = 1488522236, 1805811301, 1518500250, 536870912
+    alpha_n, alpha_d, alpha_i, alpha_f = 117049297, 127690142, 1057819769, 638450708
+    shifted_quarter = int(saturating_rounding_multiply_by_pot(np.int64(one_quarter), -accum_bits))
+    z_a = np.asarray(a, np.int64)
+    z_a_headroom_plus_1 = count_leading_zeros_u32(z_a)
+    r_a_tmp = saturating_rounding_multiply_by_pot(z_a, z_a_headroom_plus_1 - 1)
+    r_a_raw = saturating_rounding_multiply_by_pot(_fx_mul(r_a_tmp, sqrt_half), 1)
+    z_a_pow_2_adj = _saturate_int32(saturating_rounding_multiply_by_pot(
+        input_integer_bits - z_a_headroom_plus_1, 31 - accum_bits) + shifted_quarter)
+    z_b = _fx_mul(z_a, sqrt_half)
+    z_b_headroom = count_leading_zeros_u32(z_b) - 1
+    r_b_raw = saturating_rounding_multiply_by_pot(z_a, z_b_headroom)
+    z_b_pow_2_adj = _saturate_int32(saturating_rounding_multiply_by_pot(
+        input_integer_bits - z_b_headroom, 31 - accum_bits) - shifted_quarter)
+    r = np.minimum(r_a_raw, r_b_raw)
+    z_pow_2_adj = np.maximum(z_a_pow_2_adj, z_b_pow_2_adj)
+    p = rounding_half_sum(r, sqrt_sqrt_half)
+    q = wrap_int32(r - sqrt_sqrt_half)
+    q = wrap_int32(q + q)
+    common_sq = _fx_mul(q, q)
+    num = wrap_int32(_fx_mul(q, r) + _fx_mul(_fx_mul(q, common_sq), alpha_n))
+    denom_minus_one_0 = wrap_int32(
+        _fx_mul(p, wrap_int32(wrap_int32(alpha_i + q) + _fx_mul(alpha_d, common_sq))) + _fx_mul(alpha_f, q))
+    recip_denom = gemmlowp_one_over_one_plus_x_for_x_in_0_1(denom_minus_one_0)
+    num_scaled = saturating_rounding_multiply_by_pot(num, -accum_bits)  # Rescale<accum> of a Q0.31
+    total = wrap_int32(_fx_mul(z_pow_2_adj, log_2) + _fx_mul(num_scaled, recip_denom))
+    return saturating_rounding_multiply_by_pot(total, accum_bits - output_integer_bits)  # Rescale<output>
 
 
 def calculate_input_radius(input_integer_bits: int, input_left_shift: int, total_signed_bits: int = 31) -> int:
@@ -321,86 +478,112 @@ def calculate_input_radius(input_integer_bits: int, input_left_shift: int, total
     return int(math.floor(max_input_rescaled / math.ldexp(1.0, input_left_shift)))
 
 
-# --------------------------------------------------------------------------- int16 LUT sigmoid / tanh
-# TFLM's int16 LOGISTIC and TANH (reference_integer_ops, also used inside the
-# micro LSTM) interpolate one shared table of sigmoid(i/24) in 0.16 format.
+def get_reciprocal(x: np.ndarray, x_integer_digits: int) -> tuple[np.ndarray, np.ndarray]:
+    """TFLM ``GetReciprocal``: (Q0.31 raw of the normalised 1/x, num_bits_over_unit).
 
-SIGMOID_TABLE_UINT16 = np.array([
-    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498,
-    40149, 40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255,
-    46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865,
-    52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174,
-    56503, 56823, 57133, 57433, 57724, 58007, 58280, 58544, 58800, 59048, 59288,
-    59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110, 61279, 61441,
-    61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886,
-    62990, 63090, 63186, 63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835,
-    63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308, 64357, 64405, 64450,
-    64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845,
-    64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097,
-    65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
-    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360,
-    65367, 65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425,
-    65429, 65433, 65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465,
-    65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
-    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508,
-    65509, 65510, 65511, 65512, 65513, 65514, 65515, 65516, 65517, 65517, 65518,
-    65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524, 65525,
-    65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529,
-    65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531, 65531, 65531, 65531,
-    65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533, 65533, 65533,
-    65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
-    65534, 65534, 65535], dtype=np.int64)
+    ``x`` is shifted left until its top bit is set (uint32 arithmetic), and
+    1/(1 + frac) comes from gemmlowp's Newton-Raphson helper.
+    """
+    x = np.asarray(x, np.int64)
+    headroom_plus_one = count_leading_zeros_u32(x)
+    num_bits_over_unit = x_integer_digits - headroom_plus_one
+    shifted = ((x & 0xFFFFFFFF) << headroom_plus_one) & 0xFFFFFFFF
+    shifted_sum_minus_one = wrap_int32((shifted - (1 << 31)) & 0xFFFFFFFF)
+    return gemmlowp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one), num_bits_over_unit
 
 
-def _lut_prescale_int16(x: np.ndarray, input_multiplier: int, input_left_shift: int) -> np.ndarray:
-    """The common input rescaling of TFLM's int16 LUT sigmoid/tanh: a multiplier of
-    0 means the power-of-two case, where the multiplier is ``3 << shift``."""
-    if input_multiplier == 0:
-        input_multiplier, input_left_shift = 3 << input_left_shift, 0
-    rnd = (1 << (input_left_shift - 1)) if input_left_shift > 0 else 0
-    return _wrap_int32(np.asarray(x, np.int64) * input_multiplier + rnd) >> input_left_shift
+# --------------------------------------------------------------------------- libm-exact float helpers
+# TFLM's float kernels call std::exp/std::tanh/std::log on floats, i.e. the C
+# library's expf/tanhf/logf. Those are not correctly rounded, and numpy's own
+# float32 exp differs from glibc's in ~40% of inputs (float64 exp rounded to
+# float32 still differs in ~0.07%). To be bit-exact we call the very same libm
+# functions TFLM's host build links through ctypes (the firmware twin simply
+# calls them): about 0.5 us an element, which only float models pay. ``expf``,
+# on the float SOFTMAX/LOGISTIC hot paths, is vectorised and asks libm only
+# where the float64 result could round differently.
 
 
-def lut_logistic_int16(x: np.ndarray, input_multiplier: int, input_left_shift: int) -> np.ndarray:
-    """TFLM ``reference_integer_ops::Logistic`` for int16 (Q0.15 output)."""
-    v = _lut_prescale_int16(x, input_multiplier, input_left_shift)
-    a = np.abs(v)
-    uh = a >> 9
-    idx = np.minimum(uh, 254)
-    ua, ub = SIGMOID_TABLE_UINT16[idx], SIGMOID_TABLE_UINT16[idx + 1]
-    result = np.where(uh >= 255, 0x7FFF << 10, (ua << 9) + (a & 0x1FF) * (ub - ua))
-    result = np.where(v >= 0, result + (1 << 9), (1 << 25) - result + (1 << 9) - 1)
-    return (result >> 10).astype(np.int16)
+def roundf(x: np.ndarray) -> np.ndarray:
+    """C ``roundf`` (TFLM's ``TfLiteRound`` on float) on float32 arrays: half away from zero.
+
+    Computed in float64 so that ``|x| + 0.5`` is exact (0.49999997f must give 0).
+    """
+    f = np.asarray(x, np.float32).astype(np.float64)
+    return np.copysign(np.floor(np.abs(f) + 0.5), f).astype(np.float32)
 
 
-def lut_tanh_int16(x: np.ndarray, input_multiplier: int, input_left_shift: int) -> np.ndarray:
-    """TFLM ``reference_integer_ops::Tanh`` for int16 (Q0.15 output)."""
-    v = _lut_prescale_int16(x, input_multiplier, input_left_shift)
-    a = np.abs(v)
-    uh = a >> 8
-    idx = np.minimum(uh, 254)
-    ua, ub = SIGMOID_TABLE_UINT16[idx], SIGMOID_TABLE_UINT16[idx + 1]
-    result = np.where(uh >= 255, 0xFFFF << 8, (ua << 8) + (a & 0xFF) * (ub - ua))
-    result = np.where(v >= 0, result - (1 << 23) + (1 << 7), -result + (1 << 23) + (1 << 7) - 1)
-    return (result >> 8).astype(np.int16)
+def _load_libm_float(name: str):  # type: ignore[no-untyped-def]
+    path = ctypes.util.find_library("m") or ctypes.util.find_library("c")
+    if path is None:  # pragma: no cover - every supported platform has a libm
+        return None
+    fn = getattr(ctypes.CDLL(path), name, None)
+    if fn is not None:
+        fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
+    return fn
 
 
-def checked_log2(x: float) -> tuple[bool, int]:
-    """TFLM ``CheckedLog2``: (is x a power of two within 1e-3 in log2, rounded log2),
-    computed in float32 with the C library's ``logf`` as TFLM does."""
-    one_over_log2 = np.float32(1.0) / np.float32(math.log(2.0))  # compile-time constant in C
-    x_log2 = np.float32(libm_logf(np.float32(x))) * one_over_log2
-    rounded = np.float32(round_half_away(float(x_log2)))
-    frac = np.float32(x_log2 - rounded)
-    return bool(abs(frac) < np.float32(1e-3)), int(rounded)
+_LIBM = {name: _load_libm_float(name) for name in ("expf", "tanhf", "logf")}
+_NUMPY_FALLBACK = {"expf": np.exp, "tanhf": np.tanh, "logf": np.log}
 
 
-# --------------------------------------------------------------------------- int16 gemmlowp (HARD_SWISH)
+def _libm_apply(name: str, x: np.ndarray | float) -> np.ndarray:
+    arr = np.asarray(x, np.float32)
+    fn = _LIBM[name]
+    if fn is None:  # pragma: no cover - no C library: close, but not bit-exact
+        return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
+    out = np.fromiter((fn(v) for v in arr.ravel().tolist()), np.float32, count=arr.size)
+    return out.reshape(arr.shape)
+
+
+def libm_expf(x: np.ndarray | float) -> np.ndarray:
+    """The C library's (glibc's) ``expf`` applied element-wise (float32 in, float32 out).
+
+    glibc's expf is not correctly rounded, but its documented error is below
+    0.502 ulp, so it can only differ from the correctly rounded float32 where
+    the exact value lies within 0.002 ulp of a rounding midpoint. We round a
+    float64 exp to float32 and call libm's expf only where the float64 value
+    is within 0.01 ulp of a midpoint (~0.5 % of arguments) or the result is
+    zero (above -104), subnormal or not finite. An exhaustive run over every float32 in
+    [-110, 90] on glibc 2.36 (x86-64, FMA variant) put all 170,648
+    expf-vs-correct-rounding differences inside that band (max 0.0017 ulp).
+    """
+    xf = np.asarray(x, np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = np.exp(xf.astype(np.float64))
+        c = t.astype(np.float32)
+        c64 = c.astype(np.float64)
+        neighbour = np.nextafter(c, np.where(t >= c64, np.float32(np.inf), np.float32(-np.inf))).astype(np.float64)
+        ulp = np.abs(neighbour - c64)
+        distance = np.abs(t - 0.5 * (c64 + neighbour)) / np.where(ulp > 0, ulp, 1.0)
+        # Zero/subnormal results go to libm too, except below -104 where both glibc (underflow
+        # threshold -103.97) and correct rounding (exp(-104) < 2**-150) give +0.0.
+        tiny = (np.abs(c) < np.finfo(np.float32).tiny) & ~(xf < np.float32(-104.0))
+        hard = (distance < 0.01) | ~np.isfinite(c) | tiny
+    if np.any(hard):
+        c = np.array(c, np.float32, copy=True).reshape(-1)
+        idx = np.flatnonzero(hard.reshape(-1))
+        c[idx] = _libm_apply("expf", xf.reshape(-1)[idx])
+        c = c.reshape(xf.shape)
+    return c
+
+
+def libm_tanhf(x: np.ndarray | float) -> np.ndarray:
+    """The C library's ``tanhf`` applied element-wise (float32 in, float32 out)."""
+    return _libm_apply("tanhf", x)
+
+
+def libm_logf(x: np.ndarray | float) -> np.ndarray:
+    """The C library's ``logf`` applied element-wise (float32 in, float32 out)."""
+    return _libm_apply("logf", x)
+
+
+# --------------------------------------------------------------------------- int16 fixed point (HARD_SWISH)
+# gemmlowp's primitives instantiated for int16_t, as TFLM's int8 HARD_SWISH runs them.
 
 
 def wrap_int16(x: np.ndarray) -> np.ndarray:
     """Two's-complement wrap to int16 (a C store of an int into an int16_t)."""
-    return (np.asarray(x, np.int64) + (1 << 15)) % (1 << 16) - (1 << 15)
+    return np.asarray(x, np.int64).astype(np.int16).astype(np.int64)[()]
 
 
 def saturating_rounding_doubling_high_mul_int16(a: np.ndarray, b: np.ndarray | int) -> np.ndarray:
@@ -439,158 +622,81 @@ def saturating_left_shift_int16(x: np.ndarray, amount: int) -> np.ndarray:
     return np.clip(np.asarray(x, np.int64) * (1 << amount), -32768, 32767)
 
 
-def downscale_int32_to_int16_multiplier(multiplier: int) -> int:
-    """TFLM ``DownScaleInt32ToInt16Multiplier``: round a Q31 multiplier to Q15."""
-    if multiplier >= INT32_MAX - (1 << 15):
-        return 32767
-    return (multiplier + (1 << 15)) >> 16
+# --------------------------------------------------------------------------- int16 LUTs
+# TFLM's int16 LOGISTIC and TANH (reference_integer_ops, also used inside the
+# micro LSTM) interpolate one shared table of sigmoid(i/24) in 0.16 format;
+# int16 SOFTMAX builds 513-entry tables in prepare (LUTPopulate) and
+# interpolates them (LUTLookup).
 
 
-# --------------------------------------------------------------------------- C library float functions
-# TFLM's float kernels call std::exp/std::tanh on floats, i.e. the C library's
-# expf/tanhf. Those are not correctly rounded, and numpy's own float32 exp
-# differs from glibc's in ~40% of inputs (float64 exp rounded to float32
-# still differs in ~0.07%). To be bit-exact we call the very same libm
-# functions TFLM's host build links (expf, tanhf, logf) through ctypes; the
-# firmware twin simply calls them. Element-wise calls cost ~0.5 us each, which
-# only float models pay.
-
-import ctypes  # noqa: E402
-import ctypes.util  # noqa: E402
-
-
-def _load_libm_float(name: str):  # type: ignore[no-untyped-def]
-    path = ctypes.util.find_library("m") or ctypes.util.find_library("c")
-    if path is None:  # pragma: no cover - every supported platform has a libm
-        return None
-    fn = getattr(ctypes.CDLL(path), name, None)
-    if fn is not None:
-        fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-    return fn
-
-
-_LIBM = {name: _load_libm_float(name) for name in ("expf", "tanhf", "logf")}
-_NUMPY_FALLBACK = {"expf": np.exp, "tanhf": np.tanh, "logf": np.log}
-
-
-def _libm_apply(name: str, x: np.ndarray | float) -> np.ndarray:
-    arr = np.asarray(x, np.float32)
-    fn = _LIBM[name]
-    if fn is None:  # pragma: no cover - no C library: close, but not bit-exact
-        return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
-    out = np.fromiter((fn(v) for v in arr.ravel().tolist()), np.float32, count=arr.size)
-    return out.reshape(arr.shape)
+SIGMOID_TABLE_UINT16 = np.array([
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498,
+    40149, 40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255,
+    46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865,
+    52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174,
+    56503, 56823, 57133, 57433, 57724, 58007, 58280, 58544, 58800, 59048, 59288,
+    59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110, 61279, 61441,
+    61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886,
+    62990, 63090, 63186, 63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835,
+    63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308, 64357, 64405, 64450,
+    64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845,
+    64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097,
+    65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
+    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360,
+    65367, 65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425,
+    65429, 65433, 65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465,
+    65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
+    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508,
+    65509, 65510, 65511, 65512, 65513, 65514, 65515, 65516, 65517, 65517, 65518,
+    65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524, 65525,
+    65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529,
+    65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531, 65531, 65531, 65531,
+    65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533, 65533, 65533,
+    65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
+    65534, 65534, 65535], dtype=np.int64)
 
 
-def libm_expf(x: np.ndarray | float) -> np.ndarray:
-    """The C library's ``expf`` applied element-wise (float32 in, float32 out)."""
-    return _libm_apply("expf", x)
+def _lut_prescale_int16(x: np.ndarray, input_multiplier: int, input_left_shift: int) -> np.ndarray:
+    """The common input rescaling of TFLM's int16 LUT sigmoid/tanh: a multiplier of
+    0 means the power-of-two case, where the multiplier is ``3 << shift``."""
+    if input_multiplier == 0:
+        input_multiplier, input_left_shift = 3 << input_left_shift, 0
+    rnd = (1 << (input_left_shift - 1)) if input_left_shift > 0 else 0
+    return wrap_int32(np.asarray(x, np.int64) * input_multiplier + rnd) >> input_left_shift
 
 
-def libm_tanhf(x: np.ndarray | float) -> np.ndarray:
-    """The C library's ``tanhf`` applied element-wise (float32 in, float32 out)."""
-    return _libm_apply("tanhf", x)
+def lut_logistic_int16(x: np.ndarray, input_multiplier: int, input_left_shift: int) -> np.ndarray:
+    """TFLM ``reference_integer_ops::Logistic`` for int16 (Q0.15 output)."""
+    v = _lut_prescale_int16(x, input_multiplier, input_left_shift)
+    a = np.abs(v)
+    uh = a >> 9
+    idx = np.minimum(uh, 254)
+    ua, ub = SIGMOID_TABLE_UINT16[idx], SIGMOID_TABLE_UINT16[idx + 1]
+    result = np.where(uh >= 255, 0x7FFF << 10, (ua << 9) + (a & 0x1FF) * (ub - ua))
+    result = np.where(v >= 0, result + (1 << 9), (1 << 25) - result + (1 << 9) - 1)
+    return (result >> 10).astype(np.int16)
 
 
-def libm_logf(x: np.ndarray | float) -> np.ndarray:
-    """The C library's ``logf`` applied element-wise (float32 in, float32 out)."""
-    return _libm_apply("logf", x)
+def lut_tanh_int16(x: np.ndarray, input_multiplier: int, input_left_shift: int) -> np.ndarray:
+    """TFLM ``reference_integer_ops::Tanh`` for int16 (Q0.15 output)."""
+    v = _lut_prescale_int16(x, input_multiplier, input_left_shift)
+    a = np.abs(v)
+    uh = a >> 8
+    idx = np.minimum(uh, 254)
+    ua, ub = SIGMOID_TABLE_UINT16[idx], SIGMOID_TABLE_UINT16[idx + 1]
+    result = np.where(uh >= 255, 0xFFFF << 8, (ua << 8) + (a & 0xFF) * (ub - ua))
+    result = np.where(v >= 0, result - (1 << 23) + (1 << 7), -result + (1 << 23) + (1 << 7) - 1)
+    return (result >> 8).astype(np.int16)
 
 
-# --------------------------------------------------------------------------- softmax helpers
-# Fixed-point and float pieces of TFLM's softmax (reference_ops::Softmax,
-# SoftmaxInt16, softmax_common.cc) not covered above: the scaling set-up, the
-# reciprocal of the sum of exps, and the int16 interpolation tables.
-
-from collections.abc import Callable  # noqa: E402
-
-
-def quantize_multiplier_unbounded(real_multiplier: float) -> tuple[int, int]:
-    """TFLM's ``QuantizeMultiplier`` without ``quantize_multiplier``'s ``shift > 30`` refusal.
-
-    Softmax's ``PreprocessSoftmaxScaling`` caps its multiplier at ``2**31 - 1``,
-    which quantizes to shift 31; TFLM accepts it (the rescaled differences are
-    then only ever 0), so the softmax set-up needs the unrefusing version.
-    """
-    if real_multiplier == 0.0:
-        return 0, 0
-    q, shift = math.frexp(real_multiplier)
-    q_fixed = round_half_away(q * (1 << 31))
-    if q_fixed == (1 << 31):
-        q_fixed //= 2
-        shift += 1
-    if shift < -31:
-        return 0, 0
-    return int(q_fixed), int(shift)
-
-
-def preprocess_softmax_scaling(beta: float, input_scale: float, input_integer_bits: int) -> tuple[int, int]:
-    """TFLM ``PreprocessSoftmaxScaling`` (double-rounding build): (multiplier, left_shift)
-    for ``beta * input_scale * 2**(31 - input_integer_bits)``, capped at ``2**31 - 1``."""
-    real = min(float(beta) * float(input_scale) * float(1 << (31 - input_integer_bits)), float((1 << 31) - 1))
-    return quantize_multiplier_unbounded(real)
-
-
-def count_leading_zeros_u32(x: np.ndarray) -> np.ndarray:
-    """``__builtin_clz`` on uint32 values (TFLM's ``CountLeadingZeros``; 32 for zero)."""
-    x = np.asarray(x, np.int64) & 0xFFFFFFFF
-    _, exponent = np.frexp(x.astype(np.float64))  # exact: x < 2**53
-    return np.where(x == 0, 32, 32 - exponent).astype(np.int64)
-
-
-def get_reciprocal(x: np.ndarray, x_integer_digits: int) -> tuple[np.ndarray, np.ndarray]:
-    """TFLM ``GetReciprocal``: (Q0.31 raw of the normalised 1/x, num_bits_over_unit).
-
-    ``x`` is shifted left until its top bit is set (uint32 arithmetic), and
-    1/(1 + frac) comes from gemmlowp's Newton-Raphson helper.
-    """
-    x = np.asarray(x, np.int64)
-    headroom_plus_one = count_leading_zeros_u32(x)
-    num_bits_over_unit = x_integer_digits - headroom_plus_one
-    shifted = ((x & 0xFFFFFFFF) << headroom_plus_one) & 0xFFFFFFFF
-    shifted_sum_minus_one = _wrap_int32((shifted - (1 << 31)) & 0xFFFFFFFF)
-    return gemmlowp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one), num_bits_over_unit
-
-
-def roundf(x: np.ndarray) -> np.ndarray:
-    """C ``roundf`` (TFLM's ``TfLiteRound`` on float) on float32 arrays: half away from zero.
-
-    Computed in float64 so that ``|x| + 0.5`` is exact (0.49999997f must give 0).
-    """
-    f = np.asarray(x, np.float32).astype(np.float64)
-    return np.copysign(np.floor(np.abs(f) + 0.5), f).astype(np.float32)
-
-
-def libm_expf_fast(x: np.ndarray | float) -> np.ndarray:
-    """Same values as ``libm_expf`` (glibc's ``expf``), vectorised.
-
-    glibc's expf is not correctly rounded, but its documented error is below
-    0.502 ulp, so it can only differ from the correctly rounded float32 where
-    the exact value lies within 0.002 ulp of a rounding midpoint. We round a
-    float64 exp to float32 and call libm's expf only where the float64 value
-    is within 0.01 ulp of a midpoint (~0.5 % of arguments) or the result is
-    zero (above -104), subnormal or not finite. An exhaustive run over every float32 in
-    [-110, 90] on glibc 2.36 (x86-64, FMA variant) put all 170,648
-    expf-vs-correct-rounding differences inside that band (max 0.0017 ulp).
-    """
-    xf = np.asarray(x, np.float32)
-    with np.errstate(over="ignore", invalid="ignore"):
-        t = np.exp(xf.astype(np.float64))
-        c = t.astype(np.float32)
-        c64 = c.astype(np.float64)
-        neighbour = np.nextafter(c, np.where(t >= c64, np.float32(np.inf), np.float32(-np.inf))).astype(np.float64)
-        ulp = np.abs(neighbour - c64)
-        distance = np.abs(t - 0.5 * (c64 + neighbour)) / np.where(ulp > 0, ulp, 1.0)
-        # Zero/subnormal results go to libm too, except below -104 where both glibc (underflow
-        # threshold -103.97) and correct rounding (exp(-104) < 2**-150) give +0.0.
-        tiny = (np.abs(c) < np.finfo(np.float32).tiny) & ~(xf < np.float32(-104.0))
-        hard = (distance < 0.01) | ~np.isfinite(c) | tiny
-    if np.any(hard):
-        c = np.array(c, np.float32, copy=True).reshape(-1)
-        idx = np.flatnonzero(hard.reshape(-1))
-        c[idx] = libm_expf(xf.reshape(-1)[idx])
-        c = c.reshape(xf.shape)
-    return c
+def checked_log2(x: float) -> tuple[bool, int]:
+    """TFLM ``CheckedLog2``: (is x a power of two within 1e-3 in log2, rounded log2),
+    computed in float32 with the C library's ``logf`` as TFLM does."""
+    one_over_log2 = np.float32(1.0) / np.float32(math.log(2.0))  # compile-time constant in C
+    x_log2 = np.float32(libm_logf(np.float32(x))) * one_over_log2
+    rounded = np.float32(round_half_away(float(x_log2)))
+    frac = np.float32(x_log2 - rounded)
+    return bool(abs(frac) < np.float32(1e-3)), int(rounded)
 
 
 def lut_populate_int16(transform: Callable[[np.ndarray], np.ndarray], input_scale: float, input_zero_point: int,
@@ -637,154 +743,13 @@ def lut_lookup_int16(value: np.ndarray, lut: np.ndarray) -> np.ndarray:
     return wrap_int16(base + delta)
 
 
-def wrap_int32(x: np.ndarray) -> np.ndarray:
-    """Two's-complement wrap to int32: what C's int32 accumulators do on overflow."""
-    return _wrap_int32(x)
+# ----------------------------------------------------------- op-specific set-up (SOFTMAX, LOG_SOFTMAX, MEAN)
 
-
-# --------------------------------------------------------------------------- DIV and MEAN helpers
-
-
-def count_leading_sign_bits_i32(x: np.ndarray) -> np.ndarray:
-    """TFLM ``CountLeadingSignBits<int32_t>`` (gcc's ``__builtin_clrsb``; 31 for 0):
-    how far an int32 can be shifted left without changing its sign."""
-    x = np.asarray(x, np.int64)
-    return count_leading_zeros_u32(x ^ (x >> 63)) - 1
-
-
-def mean_multiplier(multiplier: int, shift: int, num_elements: int) -> tuple[int, int]:
-    """Fold the division by ``num_elements`` into a quantized multiplier, as TFLM's
-    ``QuantizedMeanOrSum`` does for MEAN: the multiplier is scaled up by
-    ``2**s`` (``s = floor(log2 n)``, capped at 32 and at ``31 + shift``),
-    integer-divided by ``n`` (truncating), and the shift lowered by ``s``.
-    The integer division is where TFLM's mean differs from an exact
-    ``scale_in / (n * scale_out)`` multiplier, so it is reproduced exactly."""
-    s = min(int(num_elements).bit_length() - 1, 32, 31 + shift)
-    scaled = (int(multiplier) << s) // int(num_elements)
-    return int(_wrap_int32(np.int64(scaled))), shift - s
-
-
-def rounding_divide_by_pot_x86(x: np.ndarray, exponent: np.ndarray | int) -> np.ndarray:
-    """gemmlowp ``RoundingDivideByPOT`` on int32 for *any* exponent in 0..63, as the
-    x86-64 oracle build computes it. Exponents of 32 and more are outside
-    gemmlowp's contract but TFLM's int8 DIV reaches them (a zero dividend has 31
-    leading sign bits): the mask ``(1ll << e) - 1`` truncated to int32 is -1,
-    and ``x >> e`` shifts by ``e & 31`` (the x86 ``sar`` count). A zero dividend
-    therefore rounds to 1, not 0."""
-    x = np.asarray(x, np.int64)
-    exponent = np.asarray(exponent, np.int64)
-    wide = exponent >= 32
-    mask = np.where(wide, -1, (np.int64(1) << np.minimum(exponent, 31)) - 1)
-    remainder = x & mask
-    threshold = (mask >> 1) + (x < 0)
-    return (x >> (exponent & 31)) + (remainder > threshold)
-
-
-def multiply_by_quantized_multiplier_fast(
-    x: np.ndarray, quantized_multiplier: np.ndarray | int, shift: np.ndarray | int
-) -> np.ndarray:
-    """Same values as ``multiply_by_quantized_multiplier`` for multipliers >= 0 (all that
-    ``quantize_multiplier`` produces), in about a third of the numpy passes, for hot loops.
-
-    Two identities remove the sign branches: gemmlowp's
-    ``SaturatingRoundingDoublingHighMul`` with its sign-dependent nudge and truncating
-    division equals ``(a*b + 2**30) >> 31`` with a flooring shift (its only saturating
-    case needs a negative multiplier), and ``RoundingDivideByPOT(v, r)`` equals
-    ``(v + 2**(r-1) - (v < 0)) >> r`` for ``r >= 1``.
-    """
-    x = np.asarray(x, np.int64)
-    if np.ndim(shift) == 0:  # per-tensor: branch on Python ints, no array reductions
-        s = int(shift)
-        if s > 0:
-            x = _wrap_int32(x << s)
-        high = (x * int(quantized_multiplier) + (1 << 30)) >> 31
-        if s >= 0:
-            return high
-        return (high + (1 << (-s - 1)) - (high < 0)) >> -s
-    shift = np.asarray(shift, np.int64)
-    if np.any(shift > 0):
-        x = _wrap_int32(x << np.maximum(shift, 0))
-    high = (x * np.asarray(quantized_multiplier, np.int64) + (1 << 30)) >> 31
-    right = np.maximum(-shift, 0)
-    half = (np.int64(1) << right) >> 1  # 2**(r-1), or 0 for r == 0
-    return (high + half - ((high < 0) & (right > 0))) >> right
-
-
-def clamp_float_exact(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """TFLM's ``ActivationFunctionWithMinMax`` on float32 with C++'s exact semantics,
-    ``std::min(std::max(x, lo), hi)`` where ``std::max(a, b) = (a < b) ? b : a``.
-
-    Unlike ``np.maximum``/``np.minimum`` (used by ``clamp_float``), this keeps the
-    sign of zero as TFLM does: RELU of -0.0 is -0.0 in TFLM (numpy's SIMD maximum
-    returns +0.0), and NaN passes through.
-    """
-    x = np.asarray(x, np.float32)
-    lo32, hi32 = np.float32(lo), np.float32(hi)
-    y = np.where(x < lo32, lo32, x)
-    return np.where(hi32 < y, hi32, y)
-
-
-# --------------------------------------------------------------------------- LOG_SOFTMAX helpers
-# TFLM's int8 LOG_SOFTMAX (reference_ops::LogSoftmaxQuantized) needs gemmlowp's
-# fixed-point log (tensorflow/lite/kernels/internal/common.h) and its own
-# scaling set-up (quantization_util.cc); reproduced operation by operation.
-
-
-def saturating_rounding_multiply_by_pot_param(x: np.ndarray, exponent: np.ndarray | int) -> np.ndarray:
-    """TFLM ``SaturatingRoundingMultiplyByPOTParam`` on int32 for exponents in 0..31 that
-    may differ per element: ``x`` for 0, else ``x << exponent`` saturated to int32."""
-    x = np.asarray(x, np.int64)
-    e = np.asarray(exponent, np.int64)
-    threshold = (np.int64(1) << (31 - e)) - 1
-    shifted = np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN, x << e))
-    return np.where(e == 0, x, shifted)
-
-
-def _saturate_int32(x: np.ndarray) -> np.ndarray:
-    return np.clip(np.asarray(x, np.int64), INT32_MIN, INT32_MAX)
-
-
-def gemmlowp_log_x_for_x_greater_than_or_equal_to_1(a: np.ndarray, output_integer_bits: int,
-                                                     input_integer_bits: int) -> np.ndarray:
-    """TFLM ``log_x_for_x_greater_than_or_equal_to_1<OutputIntegerBits>`` on
-    ``FixedPoint<int32, input_integer_bits>`` raw values (> 0) -> raw values with
-    ``output_integer_bits`` integer bits.
-
-    The input is normalised two ways (by its own headroom, and after a multiply by
-    sqrt(1/2)); the better of the two feeds a rational approximation whose
-    denominator goes through gemmlowp's Newton-Raphson reciprocal. Products are
-    ``SaturatingRoundingDoublingHighMul``, sums wrap like int32, the two exponent
-    adjustments saturate (``SaturatingAddNonGemmlowp`` / ``SaturatingSub``), and
-    ``Rescale`` is gemmlowp's ``SaturatingRoundingMultiplyByPOT``.
-    """
-    accum_bits = output_integer_bits + 1
-    log_2, sqrt_sqrt_half, sqrt_half, one_quarter = 1488522236, 1805811301, 1518500250, 536870912
-    alpha_n, alpha_d, alpha_i, alpha_f = 117049297, 127690142, 1057819769, 638450708
-    shifted_quarter = int(saturating_rounding_multiply_by_pot(np.int64(one_quarter), -accum_bits))
-    z_a = np.asarray(a, np.int64)
-    z_a_headroom_plus_1 = count_leading_zeros_u32(z_a)
-    r_a_tmp = saturating_rounding_multiply_by_pot_param(z_a, z_a_headroom_plus_1 - 1)
-    r_a_raw = saturating_rounding_multiply_by_pot_param(_fx_mul(r_a_tmp, sqrt_half), 1)
-    z_a_pow_2_adj = _saturate_int32(saturating_rounding_multiply_by_pot_param(
-        input_integer_bits - z_a_headroom_plus_1, 31 - accum_bits) + shifted_quarter)
-    z_b = _fx_mul(z_a, sqrt_half)
-    z_b_headroom = count_leading_zeros_u32(z_b) - 1
-    r_b_raw = saturating_rounding_multiply_by_pot_param(z_a, z_b_headroom)
-    z_b_pow_2_adj = _saturate_int32(saturating_rounding_multiply_by_pot_param(
-        input_integer_bits - z_b_headroom, 31 - accum_bits) - shifted_quarter)
-    r = np.minimum(r_a_raw, r_b_raw)
-    z_pow_2_adj = np.maximum(z_a_pow_2_adj, z_b_pow_2_adj)
-    p = rounding_half_sum(r, sqrt_sqrt_half)
-    q = _wrap_int32(r - sqrt_sqrt_half)
-    q = _wrap_int32(q + q)
-    common_sq = _fx_mul(q, q)
-    num = _wrap_int32(_fx_mul(q, r) + _fx_mul(_fx_mul(q, common_sq), alpha_n))
-    denom_minus_one_0 = _wrap_int32(
-        _fx_mul(p, _wrap_int32(_wrap_int32(alpha_i + q) + _fx_mul(alpha_d, common_sq))) + _fx_mul(alpha_f, q))
-    recip_denom = gemmlowp_one_over_one_plus_x_for_x_in_0_1(denom_minus_one_0)
-    num_scaled = saturating_rounding_multiply_by_pot(num, -accum_bits)  # Rescale<accum> of a Q0.31
-    total = _wrap_int32(_fx_mul(z_pow_2_adj, log_2) + _fx_mul(num_scaled, recip_denom))
-    return saturating_rounding_multiply_by_pot(total, accum_bits - output_integer_bits)  # Rescale<output>
+def preprocess_softmax_scaling(beta: float, input_scale: float, input_integer_bits: int) -> tuple[int, int]:
+    """TFLM ``PreprocessSoftmaxScaling`` (double-rounding build): (multiplier, left_shift)
+    for ``beta * input_scale * 2**(31 - input_integer_bits)``, capped at ``2**31 - 1``."""
+    real = min(float(beta) * float(input_scale) * float(1 << (31 - input_integer_bits)), float((1 << 31) - 1))
+    return quantize_multiplier_unbounded(real)
 
 
 def preprocess_log_softmax_scaling_exp(beta: float, input_scale: float,
@@ -809,39 +774,13 @@ def preprocess_log_softmax_scaling_exp(beta: float, input_scale: float,
     return multiplier, left_shift, reverse_multiplier, reverse_shift
 
 
-# --------------------------------------------------------------------------- RSQRT helper
-
-
-def inv_sqrt_quantized_multiplier_exp(x: np.ndarray, reverse_shift: int = -1) -> tuple[np.ndarray, np.ndarray]:
-    """TFLM ``GetInvSqrtQuantizedMultiplierExp`` element-wise on int32 values >= 0:
-    (multiplier, shift) with ``1/sqrt(x) ~= multiplier * 2**(shift - 31)`` for the
-    default ``reverse_shift`` of -1 (``kReverseShift``).
-
-    The input is normalised by bit pairs into [2**27, 2**29), then five
-    Newton-Raphson steps run in gemmlowp's ``FixedPoint<int32, 3>`` (products are
-    ``SaturatingRoundingDoublingHighMul``, ``Rescale<3>`` a saturating left shift),
-    and the result is multiplied by sqrt(2)/2 in Q0.31. Inputs 0 and 1 give
-    ``(INT32_MAX, 0)`` as in TFLM.
-    """
-    x = np.asarray(x, np.int64)
-    small = x <= 1
-    v = np.where(small, 2, x)
-    shift = np.full(v.shape, 11, np.int64)
-    while np.any(v >= (1 << 29)):
-        big = v >= (1 << 29)
-        v = np.where(big, v // 4, v)
-        shift = shift + big
-    left_shift_bit_pairs = (count_leading_zeros_u32(v) - 1) // 2 - 1
-    shift = shift - left_shift_bit_pairs
-    v = v << (2 * left_shift_bit_pairs)
-    half_input = rounding_divide_by_pot(v >> 1, 1)  # F3 input, SaturatingRoundingMultiplyByPOT<-1>
-    half_three = (1 << 28) + (1 << 27)  # 1.5 in F3
-    r = np.full(v.shape, 1 << 28, np.int64)  # F3::One()
-    for _ in range(5):
-        cube = saturating_rounding_multiply_by_pot(_fx_mul(_fx_mul(r, r), r), 6)  # F9 -> F3
-        r = saturating_rounding_multiply_by_pot(wrap_int32(_fx_mul(half_three, r) - _fx_mul(half_input, cube)), 3)
-    r = _fx_mul(r, 1518500250)  # * sqrt(2)/2 in F0
-    negative = shift < 0
-    r = np.where(negative, wrap_int32(r << np.where(negative, -shift, 0)), r)
-    shift = np.where(negative, 0, shift)
-    return np.where(small, INT32_MAX, r), np.where(small, 0, shift * reverse_shift)
+def mean_multiplier(multiplier: int, shift: int, num_elements: int) -> tuple[int, int]:
+    """Fold the division by ``num_elements`` into a quantized multiplier, as TFLM's
+    ``QuantizedMeanOrSum`` does for MEAN: the multiplier is scaled up by
+    ``2**s`` (``s = floor(log2 n)``, capped at 32 and at ``31 + shift``),
+    integer-divided by ``n`` (truncating), and the shift lowered by ``s``.
+    The integer division is where TFLM's mean differs from an exact
+    ``scale_in / (n * scale_out)`` multiplier, so it is reproduced exactly."""
+    s = min(int(num_elements).bit_length() - 1, 32, 31 + shift)
+    scaled = (int(multiplier) << s) // int(num_elements)
+    return int(wrap_int32(np.int64(scaled))), shift - s

@@ -88,7 +88,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     # negative-shift UB in TFLM) and is clamped here.
     exponent = np.maximum(recip_shift + headroom - data.output_shift, 0)
     high = quant.saturating_rounding_doubling_high_mul(unscaled, data.output_multiplier)
-    raw = quant.rounding_divide_by_pot_x86(high, exponent)
+    raw = quant.rounding_divide_by_pot(high, exponent)
     # int32 addition: with an exponent of 32 the x86 shift is a no-op and raw can be near
     # INT32_MIN, so adding the zero point wraps in TFLM (e.g. -0.5 saturating to +127)
     out[...] = np.clip(quant.wrap_int32(raw + data.output_offset), data.activation_min, data.activation_max)

@@ -200,7 +200,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if data.kind == "float32":
         total = _float_matmul(x, w)
         total = total + (bias if bias is not None else np.float32(0.0))
-        out.reshape(data.batches, data.output_depth)[...] = quant.clamp_float_exact(total, data.act_min, data.act_max)
+        out.reshape(data.batches, data.output_depth)[...] = quant.clamp_float(total, data.act_min, data.act_max)
         return
 
     # Every partial sum is an integer below 2**53, so the float64 BLAS product is exact.
@@ -212,7 +212,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     else:
         if data.may_overflow:
             acc = quant.wrap_int32(acc)
-        scaled = quant.multiply_by_quantized_multiplier_fast(acc, data.multiplier, data.shift)
+        scaled = quant.multiply_by_quantized_multiplier(acc, data.multiplier, data.shift)
     scaled += data.output_offset
     np.maximum(scaled, data.act_min, out=scaled)
     np.minimum(scaled, data.act_max, out=scaled)

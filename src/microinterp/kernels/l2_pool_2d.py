@@ -68,7 +68,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                 tap = w.tap(data.buffer, fy, fx)
                 total += tap * tap
         result = np.sqrt(total / data.counts)
-    outputs[OUTPUT][...] = quant.clamp_float_exact(result, data.act_min, data.act_max)
+    outputs[OUTPUT][...] = quant.clamp_float(result, data.act_min, data.act_max)
 
 
 REGISTRATION = Registration("L2_POOL_2D", prepare, invoke)

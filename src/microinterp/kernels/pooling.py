@@ -146,7 +146,7 @@ def invoke_average(node: Node, data: PoolData, inputs: Sequence[np.ndarray | Non
         for tap in taps:
             total += tap
         average = total / data.counts.astype(np.float32)
-        out[...] = quant.clamp_float_exact(average, data.act_min, data.act_max)
+        out[...] = quant.clamp_float(average, data.act_min, data.act_max)
         return
     acc = np.zeros(out.shape, np.int64)
     for tap in taps:
@@ -167,7 +167,7 @@ def invoke_max(node: Node, data: PoolData, inputs: Sequence[np.ndarray | None],
             # std::max(best, x) = (best < x) ? x : best: keeps best for NaN x and for +/-0 ties
             # (np.fmax's SIMD loop would return x on ties, flipping the sign of zero).
             np.copyto(best, tap, where=best < tap)
-        out[...] = quant.clamp_float_exact(best, data.act_min, data.act_max)
+        out[...] = quant.clamp_float(best, data.act_min, data.act_max)
         return
     best = taps[0].copy()
     for tap in taps[1:]:

@@ -19,7 +19,8 @@ reads top to bottom, one name per concept:
   ``tanhf``/``logf``, bit for bit;
 * **int16 fixed point and LUTs** -- HARD_SWISH's int16 primitives and the
   interpolation tables of the int16 LOGISTIC/TANH/SOFTMAX;
-* **op-specific set-up** -- the SOFTMAX and MEAN multipliers.
+* **op-specific set-up** -- the SOFTMAX, LOG_SOFTMAX, RSQRT/L2_NORMALIZATION and MEAN
+  multipliers.
 
 The functions are vectorised: ``x`` may be any integer numpy array and the
 multiplier/shift may be scalars or arrays that broadcast against it (per
@@ -743,7 +744,7 @@ def lut_lookup_int16(value: np.ndarray, lut: np.ndarray) -> np.ndarray:
     return wrap_int16(base + delta)
 
 
-# ----------------------------------------------------------- op-specific set-up (SOFTMAX, LOG_SOFTMAX, MEAN)
+# ---------------------------------------------------------- op-specific set-up (SOFTMAX, LOG_SOFTMAX, RSQRT, MEAN)
 
 def preprocess_softmax_scaling(beta: float, input_scale: float, input_integer_bits: int) -> tuple[int, int]:
     """TFLM ``PreprocessSoftmaxScaling`` (double-rounding build): (multiplier, left_shift)
@@ -772,6 +773,41 @@ def preprocess_log_softmax_scaling_exp(beta: float, input_scale: float,
         raise ValueError(f"reverse scaling divisor {reverse!r} is outside (0, 1) (TFLM aborts)")
     reverse_multiplier, reverse_shift = quantize_multiplier_unbounded(reverse)
     return multiplier, left_shift, reverse_multiplier, reverse_shift
+
+
+def inv_sqrt_quantized_multiplier_exp(x: np.ndarray, reverse_shift: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """TFLM ``GetInvSqrtQuantizedMultiplierExp`` element-wise on int32 values >= 0:
+    (multiplier, shift) with ``1/sqrt(x) ~= multiplier * 2**(shift - 31)`` for the
+    default ``reverse_shift`` of -1 (``kReverseShift``).
+
+    The input is normalised by bit pairs into [2**27, 2**29), then five
+    Newton-Raphson steps run in gemmlowp's ``FixedPoint<int32, 3>`` (products are
+    ``SaturatingRoundingDoublingHighMul``, ``Rescale<3>`` a saturating left shift),
+    and the result is multiplied by sqrt(2)/2 in Q0.31. Inputs 0 and 1 give
+    ``(INT32_MAX, 0)`` as in TFLM.
+    """
+    x = np.asarray(x, np.int64)
+    small = x <= 1
+    v = np.where(small, 2, x)
+    shift = np.full(v.shape, 11, np.int64)
+    while np.any(v >= (1 << 29)):
+        big = v >= (1 << 29)
+        v = np.where(big, v // 4, v)
+        shift = shift + big
+    left_shift_bit_pairs = (count_leading_zeros_u32(v) - 1) // 2 - 1
+    shift = shift - left_shift_bit_pairs
+    v = v << (2 * left_shift_bit_pairs)
+    half_input = rounding_divide_by_pot(v >> 1, 1)  # F3 input, SaturatingRoundingMultiplyByPOT<-1>
+    half_three = (1 << 28) + (1 << 27)  # 1.5 in F3
+    r = np.full(v.shape, 1 << 28, np.int64)  # F3::One()
+    for _ in range(5):
+        cube = saturating_rounding_multiply_by_pot(_fx_mul(_fx_mul(r, r), r), 6)  # F9 -> F3
+        r = saturating_rounding_multiply_by_pot(wrap_int32(_fx_mul(half_three, r) - _fx_mul(half_input, cube)), 3)
+    r = _fx_mul(r, 1518500250)  # * sqrt(2)/2 in F0
+    negative = shift < 0
+    r = np.where(negative, wrap_int32(r << np.where(negative, -shift, 0)), r)
+    shift = np.where(negative, 0, shift)
+    return np.where(small, INT32_MAX, r), np.where(small, 0, shift * reverse_shift)
 
 
 def mean_multiplier(multiplier: int, shift: int, num_elements: int) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""ARG_MAX (TFLM: kernels/arg_min_max.cc; C twin: firmware/src/kernels/mi_arg_max.c).
+"""ARG_MAX (TFLM: kernels/arg_min_max.cc; C twin: none yet).
 
 Index of the largest float32 or int8 value along an int32 axis (read at
 invoke time, as TFLM does; negative counts from the rank), as int32 (TFLM

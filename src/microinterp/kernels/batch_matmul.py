@@ -1,5 +1,5 @@
 """BATCH_MATMUL (TFLM: kernels/batch_matmul.cc + batch_matmul_common.cc,
-reference_ops::BatchMatMul; C twin: firmware/src/kernels/mi_batch_matmul.c).
+reference_ops::BatchMatMul; C twin: none yet).
 
 ``out[..., a, c] = sum_k L[..., a, k] * R[..., k, c]`` where ``L`` is the LHS
 (its last two axes swapped with adj_x) and ``R`` the RHS (swapped with adj_y),

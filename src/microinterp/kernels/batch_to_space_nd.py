@@ -1,5 +1,5 @@
 """BATCH_TO_SPACE_ND (TFLM: kernels/batch_to_space_nd.cc + reference_ops::BatchToSpaceND;
-C twin: firmware/src/kernels/mi_batch_to_space_nd.c).
+C twin: none yet).
 
 Moves blocks of the batch of a 3-D (NHC) or 4-D (NHWC) float32 or int8 tensor
 back into space: input batch ``(sh * bw + sw) * out_batch + b`` fills output

@@ -1,5 +1,5 @@
 """BROADCAST_ARGS (TFLM: kernels/broadcast_args.cc + reference_ops::BroadcastArgs;
-C twin: firmware/src/kernels/mi_broadcast_args.c).
+C twin: none yet).
 
 The broadcast of two int32 or int64 shape vectors (all three tensors share
 the type), written right-aligned into the output vector; output entries

@@ -1,5 +1,5 @@
 """BROADCAST_TO (TFLM: kernels/broadcast_to.cc + reference_ops::BroadcastTo;
-C twin: firmware/src/kernels/mi_broadcast_to.c).
+C twin: none yet).
 
 Copies a tensor of rank <= 5 into the constant int32 or int64 ``shape`` (rank
 <= 5) with numpy broadcasting: the input's dimensions align to the right,

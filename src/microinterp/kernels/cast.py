@@ -1,4 +1,4 @@
-"""CAST (TFLM: kernels/cast.cc; C twin: firmware/src/kernels/mi_cast.c).
+"""CAST (TFLM: kernels/cast.cc; C twin: none yet).
 
 TFLM's ``static_cast`` between int8, int16, int32, uint32, float32 and bool
 inputs and int8, int16, int32, uint32 and float32 outputs; quantization is

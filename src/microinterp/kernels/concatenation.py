@@ -1,4 +1,4 @@
-"""CONCATENATION (TFLM: kernels/concatenation.cc; C twin: firmware/src/kernels/mi_concatenation.c).
+"""CONCATENATION (TFLM: kernels/concatenation.cc; C twin: none yet).
 
 Joins up to 10 inputs of rank <= 6 along one axis (negative axes count from
 the output's rank) for float32, int8, int16, int32, int64 and bool. It is a

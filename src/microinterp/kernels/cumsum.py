@@ -1,4 +1,4 @@
-"""CUMSUM (TFLM: kernels/cumsum.cc + reference_ops::CumSum; C twin: firmware/src/kernels/mi_cumsum.c).
+"""CUMSUM (TFLM: kernels/cumsum.cc + reference_ops::CumSum; C twin: none yet).
 
 Running sum of a float32 or int8 tensor along an int32 axis (read at invoke;
 negative counts from the rank), optionally exclusive (each output excludes its

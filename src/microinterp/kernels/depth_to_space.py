@@ -1,5 +1,5 @@
 """DEPTH_TO_SPACE (TFLM: kernels/depth_to_space.cc + reference_ops::DepthToSpace;
-C twin: firmware/src/kernels/mi_depth_to_space.c).
+C twin: none yet).
 
 Moves channel blocks of a 4-D float32 or int8 NHWC tensor into space: output
 pixel ``(h, w)`` channel ``c`` reads input pixel ``(h // bs, w // bs)`` channel

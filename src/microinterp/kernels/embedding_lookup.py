@@ -1,4 +1,4 @@
-"""EMBEDDING_LOOKUP (TFLM: kernels/embedding_lookup.cc; C twin: firmware/src/kernels/mi_embedding_lookup.c).
+"""EMBEDDING_LOOKUP (TFLM: kernels/embedding_lookup.cc; C twin: none yet).
 
 Copies the rows ``value[ids[i]]`` of a float32 or int8 table (rank >= 2) for a
 1-D int32 ``ids`` tensor; the output shape is ``(len(ids),) + value.shape[1:]``,

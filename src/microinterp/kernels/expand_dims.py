@@ -1,4 +1,4 @@
-"""EXPAND_DIMS (TFLM: kernels/expand_dims.cc; C twin: firmware/src/kernels/mi_expand_dims.c).
+"""EXPAND_DIMS (TFLM: kernels/expand_dims.cc; C twin: none yet).
 
 Inserts a size-1 dimension at a constant int32 axis (negative axes count from
 rank + 1) of a float32, int8 or int16 tensor; the values are copied. TFLM

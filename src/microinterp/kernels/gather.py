@@ -1,4 +1,4 @@
-"""GATHER (TFLM: kernels/gather.cc; C twin: firmware/src/kernels/mi_gather.c).
+"""GATHER (TFLM: kernels/gather.cc; C twin: none yet).
 
 Picks slices of a float32 or int8 tensor along ``axis`` at int32 positions,
 with ``batch_dims`` leading dimensions shared by input and positions

@@ -1,4 +1,4 @@
-"""GATHER_ND (TFLM: kernels/gather_nd.cc; C twin: firmware/src/kernels/mi_gather_nd.c).
+"""GATHER_ND (TFLM: kernels/gather_nd.cc; C twin: none yet).
 
 Gathers slices of a float32 or int8 ``params`` tensor at the int32 index
 tuples in the last dimension of ``indices`` (at most 5 per tuple, at most the

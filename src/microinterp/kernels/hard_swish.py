@@ -1,5 +1,5 @@
 """HARD_SWISH (TFLM: kernels/hard_swish.cc + hard_swish_common.cc, reference_ops::HardSwish;
-C twin: firmware/src/kernels/mi_hard_swish.c).
+C twin: none yet).
 
 float32: ``x * min(6, max(0, x + 3)) / 6`` in float32, in that order.
 

@@ -1,5 +1,4 @@
-"""L2_POOL_2D (TFLM: kernels/l2_pool_2d.cc + reference_ops::L2Pool; C twin:
-firmware/src/kernels/mi_l2_pool_2d.c).
+"""L2_POOL_2D (TFLM: kernels/l2_pool_2d.cc + reference_ops::L2Pool; C twin: none yet).
 
 float32 only (TFLM has no quantized L2 pool). For every output position and
 channel TFLM sums ``val * val`` over the filter taps inside the image, in

@@ -1,5 +1,5 @@
 """LOG_SOFTMAX (TFLM: kernels/log_softmax.cc + reference_ops::LogSoftmax /
-LogSoftmaxQuantized; C twin: firmware/src/kernels/mi_log_softmax.c).
+LogSoftmaxQuantized; C twin: none yet).
 
 Along the last dimension of a float32 or int8 tensor (same shape in and out).
 

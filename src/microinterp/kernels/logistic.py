@@ -1,4 +1,4 @@
-"""LOGISTIC (TFLM: kernels/logistic.cc + logistic_common.cc; C twin: firmware/src/kernels/mi_logistic.c).
+"""LOGISTIC (TFLM: kernels/logistic.cc + logistic_common.cc; C twin: none yet).
 
 Three TFLM paths, reproduced exactly:
 

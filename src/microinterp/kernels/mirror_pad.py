@@ -1,4 +1,4 @@
-"""MIRROR_PAD (TFLM: kernels/mirror_pad.cc; C twin: firmware/src/kernels/mi_mirror_pad.c).
+"""MIRROR_PAD (TFLM: kernels/mirror_pad.cc; C twin: none yet).
 
 Pads a float32 or int8 tensor by mirroring it: REFLECT (mode 0) leaves the
 edge element out of the mirror (offset 1), SYMMETRIC (mode 1) repeats it

@@ -1,4 +1,4 @@
-"""MUL (TFLM: kernels/mul.cc + mul_common.cc; C twin: firmware/src/kernels/mi_mul.c).
+"""MUL (TFLM: kernels/mul.cc + mul_common.cc; C twin: none yet).
 
 float32 multiplies and clamps to the fused activation's range; int32
 multiplies with two's-complement wrap (``WrappingMul``) and clamps to the

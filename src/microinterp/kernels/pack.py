@@ -1,4 +1,4 @@
-"""PACK (TFLM: kernels/pack.cc; C twin: firmware/src/kernels/mi_pack.c).
+"""PACK (TFLM: kernels/pack.cc; C twin: none yet).
 
 Stacks ``values_count`` equally shaped inputs along a new axis (negative axes
 count from the output's rank) for float32, int8, int16, int32 and int64.

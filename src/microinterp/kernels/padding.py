@@ -2,8 +2,8 @@
 
 TFLM counterpart: ``tensorflow/lite/kernels/padding.h``
 (``ComputePaddingHeightWidth`` / ``ComputeOutSize``), used by
-``conv_common.cc`` and ``depthwise_conv_common.cc``. C twin: the padding
-helpers in ``firmware/src/kernels/mi_conv_2d.c``.
+``conv_common.cc`` and ``depthwise_conv_common.cc``. C twin:
+``firmware/src/kernels/mi_padding.c``.
 
 Quirks reproduced on purpose:
 

@@ -1,4 +1,4 @@
-"""RELU (TFLM: kernels/activations.cc + activations_common.cc; C twin: firmware/src/kernels/mi_relu.c).
+"""RELU (TFLM: kernels/activations.cc + activations_common.cc; C twin: none yet).
 
 Quantized RELU in TFLM is a *requantization*: every value is rescaled from the
 input to the output scale with ``MultiplyByQuantizedMultiplier`` (multiplier

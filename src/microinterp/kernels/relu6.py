@@ -1,4 +1,4 @@
-"""RELU6 (TFLM: kernels/activations.cc + activations_common.cc; C twin: firmware/src/kernels/mi_relu6.c).
+"""RELU6 (TFLM: kernels/activations.cc + activations_common.cc; C twin: none yet).
 
 Quirk reproduced: unlike RELU, quantized RELU6 does *not* requantize. It clamps
 the raw input values to [input zero point, quantized 6.0] computed with the

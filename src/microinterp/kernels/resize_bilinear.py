@@ -1,5 +1,5 @@
 """RESIZE_BILINEAR (TFLM: kernels/resize_bilinear.cc + reference_ops::ResizeBilinear /
-ResizeBilinearInteger; C twin: firmware/src/kernels/mi_resize_bilinear.c).
+ResizeBilinearInteger; C twin: none yet).
 
 Resizes the height and width of a 4-D float32 or int8 tensor to the constant
 int32 ``size`` (TFLM micro has no int16 path: "requires float or int8").

@@ -1,5 +1,5 @@
 """RESIZE_NEAREST_NEIGHBOR (TFLM: kernels/resize_nearest_neighbor.cc +
-reference_ops::ResizeNearestNeighbor; C twin: firmware/src/kernels/mi_resize_nearest_neighbor.c).
+reference_ops::ResizeNearestNeighbor; C twin: none yet).
 
 Resizes the height and width of a 4-D float32, int8 or int16 tensor to the
 constant int32 ``size`` [new_height, new_width]. Every output pixel copies one

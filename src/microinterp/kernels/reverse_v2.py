@@ -1,5 +1,4 @@
-"""REVERSE_V2 (TFLM: kernels/reverse.cc + reference_ops::Reverse; C twin:
-firmware/src/kernels/mi_reverse_v2.c).
+"""REVERSE_V2 (TFLM: kernels/reverse.cc + reference_ops::Reverse; C twin: none yet).
 
 Reverses a tensor along the axes of a 1-D int32 tensor (read at invoke time;
 negative axes count from the rank). TFLM sorts the axes and only accepts a

@@ -1,4 +1,4 @@
-"""SLICE (TFLM: kernels/slice.cc + reference_ops::Slice; C twin: firmware/src/kernels/mi_slice.c).
+"""SLICE (TFLM: kernels/slice.cc + reference_ops::Slice; C twin: none yet).
 
 Copies the block ``input[begin : begin + size]`` of a float32, int32, int8,
 int16 or bool tensor of rank <= 5. ``begin`` and ``size`` are int32 or int64

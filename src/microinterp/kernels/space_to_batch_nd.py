@@ -1,5 +1,5 @@
 """SPACE_TO_BATCH_ND (TFLM: kernels/space_to_batch_nd.cc + reference_ops::SpaceToBatchND;
-C twin: firmware/src/kernels/mi_space_to_batch_nd.c).
+C twin: none yet).
 
 Moves spatial blocks of a 3-D (NHC) or 4-D (NHWC) float32 or int8 tensor into
 the batch: output batch ``(sh * bw + sw) * in_batch + b`` holds input pixels

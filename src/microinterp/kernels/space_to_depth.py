@@ -1,5 +1,5 @@
 """SPACE_TO_DEPTH (TFLM: kernels/space_to_depth.cc + reference_ops::SpaceToDepth;
-C twin: firmware/src/kernels/mi_space_to_depth.c).
+C twin: none yet).
 
 The inverse of DEPTH_TO_SPACE for a 4-D float32 or int8 NHWC tensor: input
 pixel ``(h, w)`` channel ``c`` goes to output pixel ``(h // bs, w // bs)``

@@ -1,4 +1,4 @@
-"""SPLIT (TFLM: kernels/split.cc; C twin: firmware/src/kernels/mi_split.c).
+"""SPLIT (TFLM: kernels/split.cc; C twin: none yet).
 
 Cuts a float32, int8, int16 or int32 tensor into as many equal parts along a
 constant int32 axis (input 0; negative counts from the rank) as the operator

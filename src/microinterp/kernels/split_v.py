@@ -1,4 +1,4 @@
-"""SPLIT_V (TFLM: kernels/split_v.cc; C twin: firmware/src/kernels/mi_split_v.c).
+"""SPLIT_V (TFLM: kernels/split_v.cc; C twin: none yet).
 
 Cuts a float32, int8, int16 or int32 tensor (input 0) along a constant int32
 axis (input 2; negative counts from the rank) into parts whose extents are

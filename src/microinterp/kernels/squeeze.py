@@ -1,4 +1,4 @@
-"""SQUEEZE (TFLM: kernels/squeeze.cc; C twin: firmware/src/kernels/mi_squeeze.c).
+"""SQUEEZE (TFLM: kernels/squeeze.cc; C twin: none yet).
 
 Drops size-1 dimensions (the listed ``squeeze_dims``, negative ones counted
 from the input's rank, or every size-1 dimension when the list is empty) of

@@ -1,4 +1,4 @@
-"""SUB (TFLM: kernels/sub.cc + sub_common.cc; C twin: firmware/src/kernels/mi_sub.c).
+"""SUB (TFLM: kernels/sub.cc + sub_common.cc; C twin: none yet).
 
 float32 and int32 subtract directly (int32 wraps) and clamp to the fused
 activation's range. int8 and int16 follow TFLM's general rescaling, shared

@@ -1,5 +1,5 @@
 """TRANSPOSE_CONV (TFLM: kernels/transpose_conv.cc, reference/transpose_conv.h and
-reference/integer_ops/transpose_conv.h; C twin: firmware/src/kernels/mi_transpose_conv.c).
+reference/integer_ops/transpose_conv.h; C twin: none yet).
 
 Inputs: 0 output_shape (ignored, as in TFLM: the output tensor's shape rules),
 1 filter (OC, KH, KW, IC), 2 input (N, H, W, IC), 3 optional bias.

@@ -1,7 +1,7 @@
 """Shared pieces of TFLM's one-input element-wise kernels (ABS, NEG, SQRT, RSQRT,
 SQUARE, EXP, LOG, SIN, COS, FLOOR, CEIL, ROUND, ELU, LOGICAL_NOT, ZEROS_LIKE).
 
-Not a kernel: no registration.
+Not a kernel: no registration. C twin: none yet.
 
 TFLM's float kernels call the C library (``std::sin(float)`` is glibc's
 ``sinf``, ``std::expm1`` is ``expm1f``, ...). Those functions are not

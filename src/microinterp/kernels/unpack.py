@@ -1,4 +1,4 @@
-"""UNPACK (TFLM: kernels/unpack.cc; C twin: firmware/src/kernels/mi_unpack.c).
+"""UNPACK (TFLM: kernels/unpack.cc; C twin: none yet).
 
 Splits a float32, int32, int16 or int8 tensor into ``num`` outputs along an
 axis (negative axes count from the input's rank), removing that axis. TFLM

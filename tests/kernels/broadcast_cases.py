@@ -80,6 +80,31 @@ def exhaustive_pairs(dtype: str, rng: np.random.Generator) -> tuple[np.ndarray, 
     return data((256, 1), dtype, rng), data((1, 256), dtype, rng)
 
 
+def check_quantized_pair(op: str, dtype: str, shapes: tuple[tuple, tuple, tuple], act: str, const: bool,
+                         qs: list[dict], seed: int) -> None:
+    """A quantized binary op with a variable or (``const``) constant second operand vs TFLM."""
+    rng = np.random.default_rng(seed)
+    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
+    model = binary_model(op, shapes, dtype, qs, b if const else None, fused_activation_function=act)
+    compare_with_tflm(model, [[a] if const else [a, b]])
+
+
+def check_unquantized_pair(op: str, dtype: str, shapes: tuple[tuple, tuple, tuple], act: str, seed: int) -> None:
+    """A float32 or int32 binary op vs TFLM, float NaN payloads included."""
+    rng = np.random.default_rng(seed)
+    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
+    model = binary_model(op, shapes, dtype, [{}, {}, {}], fused_activation_function=act)
+    compare_with_tflm(model, [[a, b]], nan_payloads=True)
+
+
+def check_exhaustive_pairs(op: str, dtype: str, qs: list[dict], act: str, seed: int) -> None:
+    """A quantized binary op on 65536 pairs (``exhaustive_pairs``) vs TFLM: rare 1-LSB
+    rounding differences cannot hide there."""
+    a, b = exhaustive_pairs(dtype, np.random.default_rng(seed))
+    model = binary_model(op, (a.shape, b.shape, (256, 256)), dtype, qs, fused_activation_function=act)
+    compare_with_tflm(model, [[a, b]])
+
+
 def assert_same_bits(model: bytes, inputs: list[np.ndarray]) -> None:
     """Outputs of microinterp and TFLM are identical byte for byte, NaN payloads included."""
     compare_with_tflm(model, [inputs], check_intermediates=False, nan_payloads=True)

@@ -1,73 +1,78 @@
 """ARG_MAX vs TFLM, tolerance 0: ranks 1..5, any axis (negative included) as a
 constant or as a graph input read at invoke time, float32 and int8 with many
-ties (first maximum wins); plus NaN placement checked on outputs alone (a NaN
-first stays index 0, a NaN elsewhere never wins).
+ties (first maximum wins) and infinities; plus NaN placement checked on outputs
+alone (a NaN first stays index 0, a NaN elsewhere never wins).
+``arg_model``, ``check_arg_op`` and ``check_arg_nan`` are shared with test_arg_min.py.
 
 Hypothesis examples: 40 + 15 (NaN) = 55.
 """
 
 import numpy as np
+import pytest
 from broadcast_cases import assert_same_bits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import scales, seeds, zero_points
 
+from microinterp import Interpreter
 from microinterp.builder import ModelBuilder
+from microinterp.errors import UnsupportedOpError
+
+SHAPES = st.lists(st.integers(1, 5), min_size=1, max_size=5)
+NAN_SHAPES = st.lists(st.integers(2, 5), min_size=1, max_size=3)
 
 
-def argmax_model(shape, axis, dtype, q, const_axis=True) -> bytes:
+def arg_model(op, shape, axis, dtype, q, const_axis=True, out_dtype="int32") -> bytes:
     pos = axis % len(shape)
     b = ModelBuilder()
     x = b.add_input("x", shape, dtype, **q)
     a = b.add_constant("axis", np.array([axis], np.int32)) if const_axis else b.add_input("axis", (1,), "int32")
-    y = b.add_output("y", shape[:pos] + shape[pos + 1:], "int32")
-    b.add_operator("ARG_MAX", [x, a], [y], output_type=2)  # TensorType.INT32
+    y = b.add_output("y", shape[:pos] + shape[pos + 1:], out_dtype)
+    b.add_operator(op, [x, a], [y], output_type=2 if out_dtype == "int32" else 4)  # TensorType.INT32 / INT64
     return b.build()
 
 
 def tied(shape, dtype, rng):
     """Few distinct values, so ties are everywhere."""
     if dtype == "float32":
-        return rng.choice(np.array([-1.5, 0.0, 2.25, -0.0, 7.0], np.float32), size=shape)
+        return rng.choice(np.array([-1.5, 0.0, 2.25, -0.0, 7.0, np.inf, -np.inf], np.float32), size=shape)
     return rng.integers(-3, 3, size=shape).astype(np.int8) * np.int8(40)
 
 
-@requires_tflm
-@settings(max_examples=40, deadline=None)
-@given(shape=st.lists(st.integers(1, 5), min_size=1, max_size=5), dtype=st.sampled_from(["float32", "int8"]),
-       const_axis=st.booleans(), seed=seeds, data_=st.data())
-def test_arg_max_matches_tflm(shape, dtype, const_axis, seed, data_):
+def check_arg_op(op, shape, dtype, const_axis, seed, data_):
     shape = tuple(shape)
     axis = data_.draw(st.integers(-len(shape), len(shape) - 1))
     q = {"scale": data_.draw(scales()), "zero_point": data_.draw(zero_points())} if dtype == "int8" else {}
     x = tied(shape, dtype, np.random.default_rng(seed))
-    model = argmax_model(shape, axis, dtype, q, const_axis)
+    model = arg_model(op, shape, axis, dtype, q, const_axis)
     compare_with_tflm(model, [[x] if const_axis else [x, np.array([axis], np.int32)]])
 
 
-@requires_tflm
-@settings(max_examples=15, deadline=None)
-@given(shape=st.lists(st.integers(2, 5), min_size=1, max_size=3), seed=seeds, data_=st.data())
-def test_arg_max_nan_matches_tflm(shape, seed, data_):
+def check_arg_nan(op, shape, seed, data_):
     shape = tuple(shape)
     axis = data_.draw(st.integers(0, len(shape) - 1))
     rng = np.random.default_rng(seed)
     x = tied(shape, "float32", rng)
     x[rng.random(shape) < 0.3] = np.nan
-    assert_same_bits(argmax_model(shape, axis, "float32", {}), [x])
+    assert_same_bits(arg_model(op, shape, axis, "float32", {}), [x])
+
+
+@requires_tflm
+@settings(max_examples=40, deadline=None)
+@given(shape=SHAPES, dtype=st.sampled_from(["float32", "int8"]), const_axis=st.booleans(), seed=seeds,
+       data_=st.data())
+def test_arg_max_matches_tflm(shape, dtype, const_axis, seed, data_):
+    check_arg_op("ARG_MAX", shape, dtype, const_axis, seed, data_)
+
+
+@requires_tflm
+@settings(max_examples=15, deadline=None)
+@given(shape=NAN_SHAPES, seed=seeds, data_=st.data())
+def test_arg_max_nan_matches_tflm(shape, seed, data_):
+    check_arg_nan("ARG_MAX", shape, seed, data_)
 
 
 def test_arg_max_int64_output_is_unsupported_like_tflm_micro():
-    import pytest
-
-    from microinterp import Interpreter
-    from microinterp.errors import UnsupportedOpError
-
-    b = ModelBuilder()
-    x = b.add_input("x", (3, 4), "float32")
-    a = b.add_constant("axis", np.array([1], np.int32))
-    y = b.add_output("y", (3,), "int64")
-    b.add_operator("ARG_MAX", [x, a], [y], output_type=4)  # TensorType.INT64
     with pytest.raises(UnsupportedOpError, match="int32 only"):
-        Interpreter.from_bytes(b.build())
+        Interpreter.from_bytes(arg_model("ARG_MAX", (3, 4), 1, "float32", {}, out_dtype="int64"))

@@ -6,15 +6,16 @@ Hypothesis examples: 40 (quantized) + 25 (float32/int32) + 15 (65536 pairs each)
 """
 
 import numpy as np
-from broadcast_cases import binary_model, broadcast_shapes, data, exhaustive_pairs
+from broadcast_cases import (
+    broadcast_shapes,
+    check_exhaustive_pairs,
+    check_quantized_pair,
+    check_unquantized_pair,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle import compare_with_tflm, requires_tflm
+from oracle import requires_tflm
 from strategies import ACTIVATIONS, scales, seeds, zero_points
-
-
-def _model(shapes, dtype, qs, act, const2=None) -> bytes:
-    return binary_model("MUL", shapes, dtype, qs, const2, fused_activation_function=act)
 
 
 @st.composite
@@ -31,11 +32,7 @@ def quant_params(draw, dtype):
 @given(dtype=st.sampled_from(["int8", "int16"]), shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS),
        const=st.booleans(), seed=seeds, data_=st.data())
 def test_mul_quantized_matches_tflm(dtype, shapes, act, const, seed, data_):
-    rng = np.random.default_rng(seed)
-    qs = data_.draw(quant_params(dtype))
-    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
-    model = _model(shapes, dtype, qs, act, b if const else None)
-    compare_with_tflm(model, [[a] if const else [a, b]])
+    check_quantized_pair("MUL", dtype, shapes, act, const, data_.draw(quant_params(dtype)), seed)
 
 
 @requires_tflm
@@ -43,19 +40,12 @@ def test_mul_quantized_matches_tflm(dtype, shapes, act, const, seed, data_):
 @given(dtype=st.sampled_from(["float32", "int32"]), shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS),
        seed=seeds)
 def test_mul_float_int32_matches_tflm(dtype, shapes, act, seed):
-    rng = np.random.default_rng(seed)
-    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
-    model = _model(shapes, dtype, [{}, {}, {}], act)
-    compare_with_tflm(model, [[a, b]], nan_payloads=True)
+    check_unquantized_pair("MUL", dtype, shapes, act, seed)
 
 
 @requires_tflm
 @settings(max_examples=15, deadline=None)
 @given(dtype=st.sampled_from(["int8", "int16"]), act=st.sampled_from(ACTIVATIONS), seed=seeds, data_=st.data())
 def test_mul_exhaustive_pairs_match_tflm(dtype, act, seed, data_):
-    """65536 pairs per model: every int8 pair, or 256 x 256 random int16 values
-    (extremes included); rare 1-LSB rounding differences cannot hide here."""
-    rng = np.random.default_rng(seed)
-    a, b = exhaustive_pairs(dtype, rng)
-    model = _model((a.shape, b.shape, (256, 256)), dtype, data_.draw(quant_params(dtype)), act)
-    compare_with_tflm(model, [[a, b]])
+    """65536 pairs per model: every int8 pair, or 256 x 256 random int16 values (extremes included)."""
+    check_exhaustive_pairs("MUL", dtype, data_.draw(quant_params(dtype)), act, seed)

@@ -7,7 +7,13 @@ Hypothesis examples: 40 (quantized) + 25 (float32/int32) + 15 (65536 pairs each)
 
 import numpy as np
 import pytest
-from broadcast_cases import binary_model, broadcast_shapes, data, exhaustive_pairs
+from broadcast_cases import (
+    binary_model,
+    broadcast_shapes,
+    check_exhaustive_pairs,
+    check_quantized_pair,
+    check_unquantized_pair,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, model_path, random_input, requires_tflm
@@ -35,11 +41,7 @@ def quant_params(draw, dtype):
 @given(dtype=st.sampled_from(["int8", "int16"]), shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS),
        const=st.booleans(), seed=seeds, data_=st.data())
 def test_sub_quantized_matches_tflm(dtype, shapes, act, const, seed, data_):
-    rng = np.random.default_rng(seed)
-    qs = data_.draw(quant_params(dtype))
-    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
-    model = _model(shapes, dtype, qs, act, b if const else None)
-    compare_with_tflm(model, [[a] if const else [a, b]])
+    check_quantized_pair("SUB", dtype, shapes, act, const, data_.draw(quant_params(dtype)), seed)
 
 
 @requires_tflm
@@ -47,10 +49,7 @@ def test_sub_quantized_matches_tflm(dtype, shapes, act, const, seed, data_):
 @given(dtype=st.sampled_from(["float32", "int32"]), shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS),
        seed=seeds)
 def test_sub_float_int32_matches_tflm(dtype, shapes, act, seed):
-    rng = np.random.default_rng(seed)
-    a, b = data(shapes[0], dtype, rng), data(shapes[1], dtype, rng)
-    model = _model(shapes, dtype, [{}, {}, {}], act)
-    compare_with_tflm(model, [[a, b]], nan_payloads=True)
+    check_unquantized_pair("SUB", dtype, shapes, act, seed)
 
 
 SEANET_SUB = [f"sub{i}" for i in (0, 2, 4)]
@@ -70,12 +69,8 @@ def test_seanet_sub_models_match_tflm(name):
 @settings(max_examples=15, deadline=None)
 @given(dtype=st.sampled_from(["int8", "int16"]), act=st.sampled_from(ACTIVATIONS), seed=seeds, data_=st.data())
 def test_sub_exhaustive_pairs_match_tflm(dtype, act, seed, data_):
-    """65536 pairs per model: every int8 pair, or 256 x 256 random int16 values
-    (extremes included); rare 1-LSB rounding differences cannot hide here."""
-    rng = np.random.default_rng(seed)
-    a, b = exhaustive_pairs(dtype, rng)
-    model = _model((a.shape, b.shape, (256, 256)), dtype, data_.draw(quant_params(dtype)), act)
-    compare_with_tflm(model, [[a, b]])
+    """65536 pairs per model: every int8 pair, or 256 x 256 random int16 values (extremes included)."""
+    check_exhaustive_pairs("SUB", dtype, data_.draw(quant_params(dtype)), act, seed)
 
 
 def test_sub_rejects_what_tflm_aborts_on():

@@ -1,10 +1,10 @@
 """ARG_MIN (TFLM: kernels/arg_min_max.cc; C twin: none yet).
 
-Index of the smallest float32 or int8 value along an int32 axis (read at
-invoke time, as TFLM does; negative counts from the rank), as int32 (TFLM
-micro has no int64 output). TFLM scans with ``candidate < best`` from index 0:
-the first minimum wins ties (-0.0 and +0.0 tie), a NaN never wins, and a NaN
-in first place is never replaced (index 0) -- the mirror image of ARG_MAX.
+Index of the smallest float32 or int8 value along an int32 axis, as int32.
+TFLM scans with ``candidate < best`` from index 0: the first minimum wins ties
+(-0.0 and +0.0 tie), a NaN never wins, and a NaN in first place is never
+replaced (index 0) -- the mirror image of ARG_MAX, with which prepare and
+invoke are shared (``arg_min_max.py``).
 """
 
 from __future__ import annotations
@@ -14,49 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
-from ..errors import KernelError
-
-INPUT, AXIS, OUTPUT = 0, 1, 0
-TYPES = ("FLOAT32", "INT8")
-
-
-def _axis(node: Node, value: int, rank: int) -> int:
-    axis = value + rank if value < 0 else value
-    if not 0 <= axis < rank:
-        raise KernelError(f"operator {node.index} ({node.name}): axis {value} is out of range for rank {rank}")
-    return axis
-
-
-def prepare(node: Node) -> None:
-    src, axis_t, dst = node.input(INPUT), node.input(AXIS), node.output(OUTPUT)
-    if src.type_name not in TYPES:
-        raise node.unsupported(f"input type {src.type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
-    if axis_t.type_name != "INT32":
-        raise node.unsupported(f"axis type {axis_t.type_name} is not supported (int32)")
-    if dst.type_name != "INT32":
-        raise node.unsupported(f"output type {dst.type_name} is not supported (TFLM micro: int32 only)")
-    if not src.shape or axis_t.size < 1:
-        raise node.fail("needs an input of rank >= 1 and an axis value")
-    if axis_t.is_constant:
-        axis = _axis(node, int(np.asarray(axis_t.data).reshape(-1)[0]), len(src.shape))
-        expected = src.shape[:axis] + src.shape[axis + 1:]
-        if dst.shape != expected:
-            raise node.fail(f"output shape {list(dst.shape)} is not {list(expected)}")
+from . import arg_min_max
+from .arg_min_max import prepare
 
 
 def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
-    x, out = inputs[INPUT], outputs[OUTPUT]
-    axis = _axis(node, int(inputs[AXIS].reshape(-1)[0]), x.ndim)
-    if out.size != x.size // max(x.shape[axis], 1):
-        raise KernelError(f"operator {node.index} (ARG_MIN): output {list(out.shape)} does not match input "
-                          f"{list(x.shape)} reduced over axis {axis}")
-    if x.dtype.kind == "f":
-        # NaN never beats anything: rank it above +inf, except that a NaN first stays put
-        first_nan = np.isnan(np.take(x, 0, axis=axis))
-        index = np.argmin(np.where(np.isnan(x), np.inf, x), axis=axis)
-        out.reshape(-1)[...] = np.where(first_nan, 0, index).reshape(-1)
-        return
-    out.reshape(-1)[...] = np.argmin(x, axis=axis).reshape(-1)
+    arg_min_max.invoke(node, inputs, outputs, largest=False)
 
 
 REGISTRATION = Registration("ARG_MIN", prepare, invoke)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import math
 from collections.abc import Callable
 
@@ -494,8 +495,8 @@ def get_reciprocal(x: np.ndarray, x_integer_digits: int) -> tuple[np.ndarray, np
 
 
 # --------------------------------------------------------------------------- libm-exact float helpers
-# TFLM's float kernels call std::exp/std::tanh/std::log on floats, i.e. the C
-# library's expf/tanhf/logf. Those are not correctly rounded, and numpy's own
+# TFLM's float kernels call std::exp/std::tanh/std::log/std::sin... on floats, i.e.
+# the C library's expf/tanhf/logf/sinf... Those are not correctly rounded, and numpy's own
 # float32 exp differs from glibc's in ~40% of inputs (float64 exp rounded to
 # float32 still differs in ~0.07%). To be bit-exact we call the very same libm
 # functions TFLM's host build links through ctypes (the firmware twin simply
@@ -513,7 +514,8 @@ def roundf(x: np.ndarray) -> np.ndarray:
     return np.copysign(np.floor(np.abs(f) + 0.5), f).astype(np.float32)
 
 
-def _load_libm_float(name: str):  # type: ignore[no-untyped-def]
+@functools.cache
+def _libm_function(name: str) -> Callable[[float], float] | None:
     path = ctypes.util.find_library("m") or ctypes.util.find_library("c")
     if path is None:  # pragma: no cover - every supported platform has a libm
         return None
@@ -523,15 +525,18 @@ def _load_libm_float(name: str):  # type: ignore[no-untyped-def]
     return fn
 
 
-_LIBM = {name: _load_libm_float(name) for name in ("expf", "tanhf", "logf")}
-_NUMPY_FALLBACK = {"expf": np.exp, "tanhf": np.tanh, "logf": np.log}
+_NUMPY_FALLBACK = {"expf": np.exp, "tanhf": np.tanh, "logf": np.log, "sinf": np.sin, "cosf": np.cos,
+                   "expm1f": np.expm1}
 
 
-def _libm_apply(name: str, x: np.ndarray | float) -> np.ndarray:
+def libm_float(name: str, x: np.ndarray | float) -> np.ndarray:
+    """The C library's float function ``name`` (``"expf"``, ``"sinf"``, ``"expm1f"``, ...)
+    applied element-wise, float32 in and out: one ctypes call per element."""
     arr = np.asarray(x, np.float32)
-    fn = _LIBM[name]
+    fn = _libm_function(name)
     if fn is None:  # pragma: no cover - no C library: close, but not bit-exact
-        return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
+        with np.errstate(all="ignore"):
+            return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
     out = np.fromiter((fn(v) for v in arr.ravel().tolist()), np.float32, count=arr.size)
     return out.reshape(arr.shape)
 
@@ -563,19 +568,19 @@ def libm_expf(x: np.ndarray | float) -> np.ndarray:
     if np.any(hard):
         c = np.array(c, np.float32, copy=True).reshape(-1)
         idx = np.flatnonzero(hard.reshape(-1))
-        c[idx] = _libm_apply("expf", xf.reshape(-1)[idx])
+        c[idx] = libm_float("expf", xf.reshape(-1)[idx])
         c = c.reshape(xf.shape)
     return c
 
 
 def libm_tanhf(x: np.ndarray | float) -> np.ndarray:
     """The C library's ``tanhf`` applied element-wise (float32 in, float32 out)."""
-    return _libm_apply("tanhf", x)
+    return libm_float("tanhf", x)
 
 
 def libm_logf(x: np.ndarray | float) -> np.ndarray:
     """The C library's ``logf`` applied element-wise (float32 in, float32 out)."""
-    return _libm_apply("logf", x)
+    return libm_float("logf", x)
 
 
 # --------------------------------------------------------------------------- int16 fixed point (HARD_SWISH)
@@ -744,7 +749,7 @@ def lut_lookup_int16(value: np.ndarray, lut: np.ndarray) -> np.ndarray:
     return wrap_int16(base + delta)
 
 
-# ---------------------------------------------------------- op-specific set-up (SOFTMAX, LOG_SOFTMAX, RSQRT, MEAN)
+# ------------------------------------------------------- op-specific set-up (SOFTMAX, LOG_SOFTMAX, RSQRT, MEAN)
 
 def preprocess_softmax_scaling(beta: float, input_scale: float, input_integer_bits: int) -> tuple[int, int]:
     """TFLM ``PreprocessSoftmaxScaling`` (double-rounding build): (multiplier, left_shift)

@@ -69,7 +69,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         negative = x < 0
         result = x.copy()
         if negative.any():
-            result[negative] = unary.libm_float("expm1f", x[negative])
+            result[negative] = quant.libm_float("expm1f", x[negative])
         out[...] = result
         return
     out[...] = data.table[x.astype(np.int64) + 128]

@@ -1,7 +1,7 @@
 """SIN (TFLM: kernels/elementwise.cc (``SinEval``); C twin: none yet).
 
 float32 only: ``std::sin(float)``, i.e. glibc's ``sinf``, called through
-``unary.libm_float`` (numpy's float32 sine differs in the last bit).
+``quant.libm_float`` (numpy's float32 sine differs in the last bit).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import quant
 from ..context import Node, Registration
 from . import unary
 
@@ -24,7 +25,7 @@ def prepare(node: Node) -> OpData:
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
     x, out = inputs[INPUT].reshape(-1), outputs[OUTPUT].reshape(-1)
-    out[...] = unary.libm_float("sinf", x)
+    out[...] = quant.libm_float("sinf", x)
 
 
 REGISTRATION = Registration("SIN", prepare, invoke)

@@ -6,21 +6,15 @@ Not a kernel: no registration. C twin: none yet.
 TFLM's float kernels call the C library (``std::sin(float)`` is glibc's
 ``sinf``, ``std::expm1`` is ``expm1f``, ...). Those functions are not
 correctly rounded, so numpy's own versions differ from them in the last bit
-for a fraction of inputs; ``libm_float`` calls the very functions the oracle
-build links (``objdump -T`` of the tflite-micro wheel lists ``sinf``,
+for a fraction of inputs; ``quant.libm_float`` calls the very functions the
+oracle build links (``objdump -T`` of the tflite-micro wheel lists ``sinf``,
 ``cosf``, ``expm1f``, ``expf``, ``logf``) through ctypes, element by element.
 Only float models pay for that.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
-
-import numpy as np
 
 from ..context import Node
 
@@ -53,30 +47,3 @@ def prepare_float(node: Node) -> UnaryOpData:
     """prepare of the float32-only kernels."""
     check_same_type(node, ("FLOAT32",))
     return UnaryOpData(node.input(INPUT).size)
-
-
-@functools.cache
-def _libm_function(name: str) -> Callable[[float], float] | None:
-    path = ctypes.util.find_library("m") or ctypes.util.find_library("c")
-    if path is None:  # pragma: no cover - every supported platform has a libm
-        return None
-    fn = getattr(ctypes.CDLL(path), name, None)
-    if fn is not None:
-        fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-    return fn
-
-
-_NUMPY_FALLBACK = {"sinf": np.sin, "cosf": np.cos, "expm1f": np.expm1, "logf": np.log, "expf": np.exp}
-
-
-def libm_float(name: str, x: np.ndarray) -> np.ndarray:
-    """The C library's float function ``name`` (``"sinf"``, ``"cosf"``, ``"expm1f"``...)
-    applied element-wise, float32 in and out."""
-    arr = np.asarray(x, np.float32)
-    fn = _libm_function(name)
-    if fn is None:  # pragma: no cover - no C library: close, but not bit-exact
-        with np.errstate(all="ignore"):
-            return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
-    out = np.fromiter((fn(v) for v in arr.ravel().tolist()), np.float32, count=arr.size)
-    return out.reshape(arr.shape)
-

@@ -1,7 +1,8 @@
 """MEAN (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: none yet).
 
 Reduces over a constant int32 axis list (negative axes wrap, duplicates
-count once, keep_dims only changes the output's declared shape).
+count once, keep_dims only changes the output's declared shape); the axis
+handling and the sums are shared with SUM (``reduction.py``).
 
 * float32: TFLM sums into the output in the input's row-major order (one
   float32 addition per element, starting from 0.0) and divides by the element
@@ -26,6 +27,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from . import reduction
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8", "INT16")
@@ -34,9 +36,7 @@ TYPES = ("FLOAT32", "INT8", "INT16")
 @dataclass(frozen=True)
 class OpData:
     type_name: str
-    perm: tuple[int, ...]  # kept axes, then reduced axes in increasing order
-    num_outputs: int
-    num_reduced: int
+    axes: reduction.Axes
     input_zero_point: int = 0
     output_zero_point: int = 0
     multiplier: int = 0
@@ -53,53 +53,31 @@ def prepare(node: Node) -> OpData:
         raise node.fail(f"axis must be int32, got {axis_t.type_name}")
     if axis_t.data is None:
         raise node.unsupported("a non-constant axis tensor is not supported")
-    rank = len(src.shape)
-    axes: list[int] = []
-    for a in (int(v) for v in np.asarray(axis_t.data).reshape(-1)):
-        a = a + rank if a < 0 else a
-        if not 0 <= a < rank:
-            raise node.fail(f"axis {a} is out of range for an input of rank {rank}")
-        if a not in axes:
-            axes.append(a)
-    reduced = sorted(axes)
-    kept = [d for d in range(rank) if d not in reduced]
-    num_outputs = int(np.prod([src.shape[d] for d in kept], dtype=np.int64))
-    num_reduced = int(np.prod([src.shape[d] for d in reduced], dtype=np.int64))
-    if dst.size != num_outputs:
-        raise node.fail(f"output {list(dst.shape)} does not hold the {num_outputs} means of {list(src.shape)}")
+    axes = reduction.resolve_axes(node, axis_t.data, src.shape, dst.size)
     quantized = src.type_name != "FLOAT32"
     if quantized:
-        node.request_scratch(4 * num_outputs)  # int32 accumulators
-    node.request_scratch(4 * rank)  # input index iterator
+        node.request_scratch(4 * axes.num_outputs)  # int32 accumulators
+    node.request_scratch(4 * len(src.shape))  # input index iterator
     node.request_scratch(4 * axis_t.size)  # resolved axes
-    data = OpData(src.type_name, tuple(kept + reduced), num_outputs, num_reduced)
     if not quantized:
-        return data
+        return OpData(src.type_name, axes)
     mult, shift = quant.quantize_multiplier(float(src.scale) / float(dst.scale))
-    if num_reduced > 0:
-        mult, shift = quant.mean_multiplier(mult, shift, num_reduced)
-    return OpData(src.type_name, data.perm, num_outputs, num_reduced, src.zero_point, dst.zero_point, mult, shift)
+    if axes.num_reduced > 0:
+        mult, shift = quant.mean_multiplier(mult, shift, axes.num_reduced)
+    return OpData(src.type_name, axes, src.zero_point, dst.zero_point, mult, shift)
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
     out = outputs[OUTPUT].reshape(-1)
-    x = np.transpose(inputs[INPUT], data.perm).reshape(data.num_outputs, data.num_reduced)
-    if data.type_name == "FLOAT32":
-        if data.num_reduced == 0:
-            out[...] = 0.0
-            return
-        padded = np.concatenate([np.zeros((data.num_outputs, 1), np.float32), x], axis=1)
-        total = np.add.accumulate(padded, axis=1, dtype=np.float32)[:, -1]  # sequential, like TFLM
-        out[...] = total / np.float32(data.num_reduced)
-        return
-    if data.num_reduced == 0:
+    if data.axes.num_reduced == 0:
         out[...] = 0
         return
-    total = quant.wrap_int32(x.astype(np.int64).sum(axis=1))  # int32 accumulators wrap
-    shifted = quant.wrap_int32(total - data.input_zero_point * data.num_reduced)
-    result = quant.multiply_by_quantized_multiplier(shifted, data.multiplier, data.shift) + data.output_zero_point
-    qmin, qmax = quant.dtype_range(out.dtype)
-    out[...] = np.clip(result, qmin, qmax)
+    x = reduction.group(node, data.axes, inputs[INPUT], inputs[AXIS], out)
+    if data.type_name == "FLOAT32":
+        out[...] = reduction.sum_float32(x) / np.float32(data.axes.num_reduced)
+    else:  # the division by n is folded into the multiplier (quant.mean_multiplier)
+        out[...] = reduction.requantized_sum(x, data.input_zero_point, data.multiplier, data.shift,
+                                             data.output_zero_point, out.dtype)
 
 
 REGISTRATION = Registration("MEAN", prepare, invoke)

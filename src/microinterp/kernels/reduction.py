@@ -1,4 +1,4 @@
-"""Shared pieces of TFLM's generic reductions SUM, REDUCE_MAX and REDUCE_MIN
+"""Shared pieces of TFLM's reductions MEAN, SUM, REDUCE_MAX and REDUCE_MIN
 (TFLM: kernels/reduce.cc + reduce_common.cc, reference ``ReduceGeneric`` and
 ``QuantizedMeanOrSum`` in reference/reduce.h). Not a kernel: no registration.
 C twin: none yet.
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import quant
 from ..context import Node
 from ..errors import KernelError
 
@@ -71,3 +72,22 @@ def group(node: Node, axes: Axes | None, x: np.ndarray, axis_values: np.ndarray,
     if axes is None:
         axes = resolve_axes(node, axis_values, x.shape, out.size)
     return np.transpose(x, axes.perm).reshape(axes.num_outputs, axes.num_reduced)
+
+
+def sum_float32(rows: np.ndarray) -> np.ndarray:
+    """Each row of ``group``'s output summed as TFLM does: from +0.0f, one float32
+    addition per element in order (``np.add.accumulate`` is sequential, ``np.sum``
+    is pairwise)."""
+    padded = np.concatenate([np.zeros((rows.shape[0], 1), np.float32), rows], axis=1)
+    return np.add.accumulate(padded, axis=1, dtype=np.float32)[:, -1]
+
+
+def requantized_sum(rows: np.ndarray, input_zero_point: int, multiplier: int, shift: int, output_zero_point: int,
+                    dtype: np.dtype) -> np.ndarray:
+    """``QuantizedMeanOrSum``'s integer path on ``group``'s rows: an int32 (wrapping) sum
+    per row, minus ``zp_in * n`` (truncated to int32), one ``MultiplyByQuantizedMultiplier``,
+    plus the output zero point, clamped to ``dtype``."""
+    total = quant.wrap_int32(rows.astype(np.int64).sum(axis=1))  # int32 accumulators wrap
+    shifted = quant.wrap_int32(total - input_zero_point * rows.shape[1])
+    result = quant.multiply_by_quantized_multiplier(shifted, multiplier, shift) + output_zero_point
+    return np.clip(result, *quant.dtype_range(dtype))

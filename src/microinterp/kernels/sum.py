@@ -62,15 +62,10 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     x = reduction.group(node, data.axes, inputs[INPUT], inputs[AXIS], out)
     flat = out.reshape(-1)
     if data.type_name == "FLOAT32":
-        padded = np.concatenate([np.zeros((x.shape[0], 1), np.float32), x], axis=1)
-        flat[...] = np.add.accumulate(padded, axis=1, dtype=np.float32)[:, -1]  # sequential, like TFLM
-        return
-    n = x.shape[1]
-    total = quant.wrap_int32(x.astype(np.int64).sum(axis=1))  # int32 accumulators wrap
-    shifted = quant.wrap_int32(total - data.input_zero_point * n)
-    result = quant.multiply_by_quantized_multiplier(shifted, data.multiplier, data.shift) + data.output_zero_point
-    qmin, qmax = quant.dtype_range(flat.dtype)
-    flat[...] = np.clip(result, qmin, qmax)
+        flat[...] = reduction.sum_float32(x)
+    else:
+        flat[...] = reduction.requantized_sum(x, data.input_zero_point, data.multiplier, data.shift,
+                                              data.output_zero_point, flat.dtype)
 
 
 REGISTRATION = Registration("SUM", prepare, invoke)

@@ -95,16 +95,14 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         }
         d->weights_offset = 0; /* TFLM's per-channel kernel ignores the weights zero point */
     } else {
-        float product32;
+        double product = (double)in_scale * (double)mi_scale0(ctx, &w);
         if (has_bias) {
             /* TFLM GetQuantizedConvolutionMultipler's sanity check on the bias scale */
-            double product = (double)in_scale * (double)mi_scale0(ctx, &w);
             if (fabs(product - (double)mi_scale0(ctx, &bias)) / (double)out_scale > 0.02) return MI_ERR_BAD_PARAM;
         }
-        product32 = in_scale * mi_scale0(ctx, &w); /* rounded to float first, as TFLM */
-        if (product32 < 0) return MI_ERR_BAD_PARAM;
-        MI_TRY(mi_quantize_multiplier((double)product32 / (double)out_scale, &d->output_multiplier,
-                                      &d->output_shift));
+        if (product < 0) return MI_ERR_BAD_PARAM;
+        /* in double throughout, as the TFLM oracle wheel computes it (twin of fully_connected.py) */
+        MI_TRY(mi_quantize_multiplier(product / (double)out_scale, &d->output_multiplier, &d->output_shift));
         d->weights_offset = -mi_zero_point0(ctx, &w);
     }
     d->input_offset = -mi_zero_point0(ctx, &in);

@@ -10,12 +10,18 @@ from hypothesis import strategies as st
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 
 
+def _float32_in_binade(m: float, e: int) -> float:
+    """m * 2**e rounded to float32, kept strictly below 2**(e + 1): a mantissa just
+    under 2 must not round up into the next binade (e.g. to exactly 1.0 when a
+    test asks for scales below 1)."""
+    top = np.float32(2.0 ** (e + 1))
+    value = np.float32(m * 2.0**e)
+    return float(np.nextafter(top, np.float32(0)) if value >= top else value)
+
+
 def scales(min_exp: int = -12, max_exp: int = 2) -> st.SearchStrategy[float]:
-    """Positive float32 scales spread over many binades (extreme ones included)."""
-    return st.builds(
-        lambda m, e: float(np.float32(m * 2.0**e)),
-        st.floats(1.0, 2.0, exclude_max=True), st.integers(min_exp, max_exp),
-    )
+    """Positive float32 scales in [2**min_exp, 2**(max_exp + 1)), spread over many binades."""
+    return st.builds(_float32_in_binade, st.floats(1.0, 2.0, exclude_max=True), st.integers(min_exp, max_exp))
 
 
 def zero_points(dtype: str = "int8") -> st.SearchStrategy[int]:

@@ -583,6 +583,24 @@ def libm_logf(x: np.ndarray | float) -> np.ndarray:
     return libm_float("logf", x)
 
 
+def sse_nan_first(result: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Fix the NaN of a float32 binary op where *both* operands are NaN.
+
+    x86 SSE arithmetic (what the oracle runs) returns the first source operand,
+    quieted, when both are NaN; which C operand is "first" is the compiler's
+    choice, fixed per kernel. numpy's SIMD loops make no such promise (the
+    operand that wins varies with the loop chosen), so kernels pass their
+    operands in TFLM's order and this makes the payload match. ``result`` is
+    modified in place and returned; a cheap no-op when no NaN pair exists.
+    """
+    first = np.broadcast_to(first, result.shape)
+    second = np.broadcast_to(second, result.shape)
+    both = np.isnan(first) & np.isnan(second)
+    if both.any():
+        result[both] = (first[both].view(np.uint32) | np.uint32(0x00400000)).view(np.float32)
+    return result
+
+
 # --------------------------------------------------------------------------- int16 fixed point (HARD_SWISH)
 # gemmlowp's primitives instantiated for int16_t, as TFLM's int8 HARD_SWISH runs them.
 

@@ -112,7 +112,8 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     a, b, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
     if data.kind == "float32":
         with np.errstate(invalid="ignore", over="ignore"):  # inf - inf = NaN and overflow, as in C
-            result = quant.clamp_float(a + b, data.act_min, data.act_max)
+            total = quant.sse_nan_first(np.asarray(a + b, np.float32), a, b)
+            result = quant.clamp_float(total, data.act_min, data.act_max)
     elif data.kind == "int32":
         result = quant.wrap_int32(a.astype(np.int64) + b.astype(np.int64))
     else:

@@ -82,7 +82,8 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         acc = np.zeros(out.shape, np.float32)
         with np.errstate(over="ignore", invalid="ignore"):
             for x in inputs:
-                acc = acc + x.reshape(-1)
+                step = x.reshape(-1)
+                acc = quant.sse_nan_first(acc + step, acc, step)
         out[...] = acc
         return
 

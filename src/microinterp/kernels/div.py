@@ -67,7 +67,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     a, b = elementwise.operands(x1, x2, out.shape)
     if data.type_name == "FLOAT32":
         with np.errstate(divide="ignore", invalid="ignore"):
-            q = a / b
+            q = quant.sse_nan_first(np.asarray(a / b, np.float32), a, b)
         out[...] = quant.clamp_float(q, data.activation_min, data.activation_max)
         return
     if data.type_name == "INT32":

@@ -55,7 +55,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     a, b = elementwise.operands(x1, x2, out.shape)
     if data.type_name == "FLOAT32":
         with np.errstate(over="ignore", invalid="ignore"):  # IEEE inf/NaN, as in C
-            result = a * b
+            result = quant.sse_nan_first(np.asarray(a * b, np.float32), b, a)  # TFLM's binary: b first
         out[...] = quant.clamp_float(result, data.activation_min, data.activation_max)
         return
     if data.type_name == "INT32":  # WrappingMul: the low 32 bits of the product

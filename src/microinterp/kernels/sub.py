@@ -63,7 +63,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if data.type_name == "FLOAT32":
         a, b = elementwise.operands(x1, x2, out.shape)
         with np.errstate(over="ignore", invalid="ignore"):  # IEEE inf/NaN, as in C
-            result = a - b
+            result = quant.sse_nan_first(np.asarray(a - b, np.float32), a, b)
         out[...] = quant.clamp_float(result, data.activation_min, data.activation_max)
         return
     if data.type_name == "INT32":  # C int32 arithmetic wraps

@@ -43,6 +43,7 @@ from . import (
     greater,
     greater_equal,
     hard_swish,
+    l2_normalization,
     l2_pool_2d,
     leaky_relu,
     less,
@@ -193,4 +194,5 @@ BUILTIN_KERNELS: list[Registration] = [
     square.REGISTRATION,
     squared_difference.REGISTRATION,
     zeros_like.REGISTRATION,
+    l2_normalization.REGISTRATION,
 ]

@@ -57,13 +57,6 @@ class OpModelBuilder(ModelBuilder):
         return getattr(tflite.BuiltinOptions, cls_name), getattr(tflite, cls_name + "End")(b)
 
 
-def quant(dtype: str, scale: float | None, zero_point: int = 0) -> dict:
-    """Quantization keyword arguments for a tensor (none for float/int32/bool)."""
-    if dtype in ("int8", "int16") and scale is not None:
-        return {"scale": scale, "zero_point": zero_point}
-    return {}
-
-
 def quant_params(dtype: str, min_exp: int = -12, max_exp: int = 2) -> st.SearchStrategy[dict]:
     """Drawn per-tensor quantization for int8/int16 tensors, none for other types."""
     if dtype not in ("int8", "int16"):

@@ -6,7 +6,7 @@ once), invoked twice; float32 (k-ordered float32 sums, bit for bit, depths up
 to 40), int8 (any zero points) and int16 (zero points 0, int64 accumulation
 and TFLM's 16-bit reduced multiplier), with output scales over a wide range.
 
-Hypothesis examples: 60 (quantized) + 30 (float32) = 90.
+Hypothesis examples: 60 (quantized) + 30 (float32) + 15 (int8 multiplier in double) = 105.
 """
 
 import numpy as np

@@ -241,7 +241,13 @@ OPTIONS_OF_OP: dict[str, str] = {
     "HARD_SWISH": "HardSwishOptions", "MAXIMUM": "MaximumMinimumOptions",
     "MINIMUM": "MaximumMinimumOptions", "QUANTIZE": "QuantizeOptions",
     "DEQUANTIZE": "DequantizeOptions", "SQUARED_DIFFERENCE": "SquaredDifferenceOptions",
-    "BATCH_MATMUL": "BatchMatMulOptions",
+    "BATCH_MATMUL": "BatchMatMulOptions", "SLICE": "SliceOptions",
+    "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "RESIZE_BILINEAR": "ResizeBilinearOptions",
+    "L2_NORMALIZATION": "L2NormOptions", "LOG_SOFTMAX": "LogSoftmaxOptions",
+    "DEPTH_TO_SPACE": "DepthToSpaceOptions", "SPACE_TO_DEPTH": "SpaceToDepthOptions",
+    "BATCH_TO_SPACE_ND": "BatchToSpaceNDOptions", "SPACE_TO_BATCH_ND": "SpaceToBatchNDOptions",
+    "MIRROR_PAD": "MirrorPadOptions", "GATHER_ND": "GatherNdOptions", "BROADCAST_TO": "BroadcastToOptions",
+    "CUMSUM": "CumsumOptions", "REVERSE_V2": "ReverseV2Options",
 }
 
 

@@ -3,9 +3,7 @@ ARG_MIN, RESIZE_*, L2_POOL_2D, L2_NORMALIZATION, LOG_SOFTMAX, DEPTH_TO_SPACE,
 SPACE_TO_DEPTH, BATCH_TO_SPACE_ND, SPACE_TO_BATCH_ND, MIRROR_PAD, GATHER_ND,
 BROADCAST_TO, BROADCAST_ARGS, CUMSUM, REVERSE_V2, BATCH_MATMUL, EMBEDDING_LOOKUP).
 
-``OpModelBuilder`` is ``ModelBuilder`` that also knows the options tables of
-these ops (the base builder only writes the tables ``model.OPTIONS_OF_OP``
-lists); ``single_op`` builds a one-op model; ``run_both`` runs TFLM and
+``single_op`` builds a one-op model; ``run_both`` runs TFLM and
 microinterp side by side when a test needs to see an error from both.
 """
 
@@ -15,46 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import tflite
 from hypothesis import strategies as st
 from oracle import tflm_runtime
 from strategies import scales, zero_points
 
 from microinterp import Interpreter
-from microinterp.builder import _ENUMS, ModelBuilder, _Op
-from microinterp.model import OPTIONS_OF_OP, _fields_of
-
-#: options tables of the batch-D ops, by op name
-EXTRA_OPTIONS = {
-    "SLICE": "SliceOptions", "SPLIT_V": "SplitVOptions", "SUM": "ReducerOptions",
-    "REDUCE_MAX": "ReducerOptions", "REDUCE_MIN": "ReducerOptions", "ARG_MIN": "ArgMinOptions",
-    "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "RESIZE_BILINEAR": "ResizeBilinearOptions",
-    "L2_POOL_2D": "Pool2DOptions", "L2_NORMALIZATION": "L2NormOptions", "LOG_SOFTMAX": "LogSoftmaxOptions",
-    "DEPTH_TO_SPACE": "DepthToSpaceOptions", "SPACE_TO_DEPTH": "SpaceToDepthOptions",
-    "BATCH_TO_SPACE_ND": "BatchToSpaceNDOptions", "SPACE_TO_BATCH_ND": "SpaceToBatchNDOptions",
-    "MIRROR_PAD": "MirrorPadOptions", "GATHER_ND": "GatherNdOptions", "BROADCAST_TO": "BroadcastToOptions",
-    "CUMSUM": "CumsumOptions", "REVERSE_V2": "ReverseV2Options", "BATCH_MATMUL": "BatchMatMulOptions",
-}
-
-
-class OpModelBuilder(ModelBuilder):
-    """``ModelBuilder`` that writes the options tables of ``EXTRA_OPTIONS`` too."""
-
-    def _options(self, b: Any, op: _Op) -> tuple[int, int | None]:
-        cls_name = EXTRA_OPTIONS.get(op.name) or OPTIONS_OF_OP.get(op.name)
-        if cls_name is None:
-            return super()._options(b, op)
-        cls = getattr(tflite, cls_name)
-        fields = {snake: (meth, is_vec) for meth, snake, is_vec in _fields_of(cls)}
-        for key in op.options:
-            if key not in fields:
-                raise ValueError(f"{cls_name} has no field {key!r}; fields: {sorted(fields)}")
-        getattr(tflite, cls_name + "Start")(b)
-        for key, value in op.options.items():
-            if isinstance(value, str):
-                value = getattr(_ENUMS[key], value)
-            getattr(tflite, f"{cls_name}Add{fields[key][0]}")(b, value)
-        return getattr(tflite.BuiltinOptions, cls_name), getattr(tflite, cls_name + "End")(b)
+from microinterp.builder import ModelBuilder
 
 
 def quant_params(dtype: str, min_exp: int = -12, max_exp: int = 2) -> st.SearchStrategy[dict]:
@@ -68,7 +32,7 @@ def single_op(op: str, inputs: Sequence[tuple], outputs: Sequence[tuple], **opti
     """One-op model. Each input is ``(name, shape, dtype, quant)`` for a graph input or
     ``(name, array)`` / ``(name, array, quant)`` for a constant; outputs are
     ``(name, shape, dtype, quant)``."""
-    b = OpModelBuilder()
+    b = ModelBuilder()
     ins = []
     for spec in inputs:
         if isinstance(spec[1], np.ndarray):

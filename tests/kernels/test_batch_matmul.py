@@ -10,12 +10,13 @@ Hypothesis examples: 60 (quantized) + 30 (float32) + 15 (int8 multiplier in doub
 """
 
 import numpy as np
-from batch_d_models import OpModelBuilder
 from broadcast_cases import assert_same_bits, data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import scales, seeds, zero_points
+
+from microinterp.builder import ModelBuilder
 
 
 @st.composite
@@ -40,7 +41,7 @@ def matmul_case(draw, max_depth: int = 8):
 
 def matmul_model(case, dtype, lq, rq, oq, rhs_const=None):
     lhs, rhs, out, adj_x, adj_y = case
-    b = OpModelBuilder()
+    b = ModelBuilder()
     x = b.add_input("lhs", lhs, dtype, **lq)
     y = b.add_constant("rhs", rhs_const, **rq) if rhs_const is not None else b.add_input("rhs", rhs, dtype, **rq)
     z = b.add_output("out", out, dtype, **oq)

@@ -8,20 +8,21 @@ Hypothesis examples: 60.
 """
 
 import numpy as np
-from batch_d_models import OpModelBuilder, run_both
+from batch_d_models import run_both
 from broadcast_cases import assert_same_bits, data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import scales, seeds, zero_points
 
+from microinterp.builder import ModelBuilder
 from microinterp.errors import KernelError
 
 KINDS = [("float32", "float32"), ("int8", "int8"), ("int8", "float32")]
 
 
 def lookup_model(ids_n, table, value_dtype, out_dtype, q, const_table):
-    b = OpModelBuilder()
+    b = ModelBuilder()
     ids = b.add_input("ids", (ids_n,), "int32")
     if const_table:
         v = b.add_constant("value", table, **q)

@@ -12,7 +12,7 @@ Hypothesis examples: 30 (no padding) + 40 (padding) = 70.
 """
 
 import numpy as np
-from batch_d_models import OpModelBuilder, quant_params
+from batch_d_models import quant_params
 from broadcast_cases import data
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +20,7 @@ from oracle import compare_with_tflm, requires_tflm, tflm_runtime
 from strategies import seeds
 
 from microinterp import Interpreter
+from microinterp.builder import ModelBuilder
 
 
 @st.composite
@@ -44,7 +45,7 @@ def s2b_case(draw, padded: bool):
 
 def s2b_model(case, dtype, q):
     in_shape, block, pads, out_shape = case
-    b = OpModelBuilder()
+    b = ModelBuilder()
     x = b.add_input("x", in_shape, dtype, **q)
     bs = b.add_constant("block_shape", np.array(block, np.int32))
     p = b.add_constant("paddings", np.array(pads, np.int32))

@@ -7,12 +7,14 @@ Hypothesis examples: 40.
 """
 
 import numpy as np
-from batch_d_models import OpModelBuilder, quant_params
+from batch_d_models import quant_params
 from broadcast_cases import data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import seeds
+
+from microinterp.builder import ModelBuilder
 
 
 @requires_tflm
@@ -26,7 +28,7 @@ def test_split_v_matches_tflm(shape, parts, dtype, splits_kind, seed, data_):
     pos = axis % len(shape)
     shape[pos] = sum(parts)
     q = data_.draw(quant_params(dtype))
-    b = OpModelBuilder()
+    b = ModelBuilder()
     x = b.add_input("x", tuple(shape), dtype, **q)
     splits = np.array(parts, np.int32)
     if splits_kind == "minus_one":

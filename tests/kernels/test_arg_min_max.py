@@ -1,10 +1,10 @@
-"""ARG_MAX vs TFLM, tolerance 0: ranks 1..5, any axis (negative included) as a
-constant or as a graph input read at invoke time, float32 and int8 with many
-ties (first maximum wins) and infinities; plus NaN placement checked on outputs
-alone (a NaN first stays index 0, a NaN elsewhere never wins).
-``arg_model``, ``check_arg_op`` and ``check_arg_nan`` are shared with test_arg_min.py.
+"""ARG_MAX and ARG_MIN vs TFLM, tolerance 0, one parametrized set of tests: ranks 1..5, any
+axis (negative included) as a constant or as a graph input read at invoke time, float32 and int8
+with many ties (the first maximum / minimum wins; -0.0 ties +0.0) and infinities; plus NaN
+placement checked on outputs alone (a NaN first stays index 0, a NaN elsewhere never wins).
+int64 output is refused, like TFLM Micro.
 
-Hypothesis examples: 40 + 15 (NaN) = 55.
+Hypothesis examples, per op: 40 + 15 (NaN) = 55; for the two ops 2 x 55 = 110.
 """
 
 import numpy as np
@@ -58,21 +58,27 @@ def check_arg_nan(op, shape, seed, data_):
     assert_same_bits(arg_model(op, shape, axis, "float32", {}), [x])
 
 
+OPS = ["ARG_MAX", "ARG_MIN"]
+
+
 @requires_tflm
+@pytest.mark.parametrize("op", OPS)
 @settings(max_examples=40, deadline=None)
 @given(shape=SHAPES, dtype=st.sampled_from(["float32", "int8"]), const_axis=st.booleans(), seed=seeds,
        data_=st.data())
-def test_arg_max_matches_tflm(shape, dtype, const_axis, seed, data_):
-    check_arg_op("ARG_MAX", shape, dtype, const_axis, seed, data_)
+def test_arg_matches_tflm(op, shape, dtype, const_axis, seed, data_):
+    check_arg_op(op, shape, dtype, const_axis, seed, data_)
 
 
 @requires_tflm
+@pytest.mark.parametrize("op", OPS)
 @settings(max_examples=15, deadline=None)
 @given(shape=NAN_SHAPES, seed=seeds, data_=st.data())
-def test_arg_max_nan_matches_tflm(shape, seed, data_):
-    check_arg_nan("ARG_MAX", shape, seed, data_)
+def test_arg_nan_matches_tflm(op, shape, seed, data_):
+    check_arg_nan(op, shape, seed, data_)
 
 
-def test_arg_max_int64_output_is_unsupported_like_tflm_micro():
+@pytest.mark.parametrize("op", OPS)
+def test_arg_int64_output_is_unsupported_like_tflm_micro(op):
     with pytest.raises(UnsupportedOpError, match="int32 only"):
-        Interpreter.from_bytes(arg_model("ARG_MAX", (3, 4), 1, "float32", {}, out_dtype="int64"))
+        Interpreter.from_bytes(arg_model(op, (3, 4), 1, "float32", {}, out_dtype="int64"))

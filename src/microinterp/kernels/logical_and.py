@@ -1,41 +1,29 @@
 """LOGICAL_AND (TFLM: kernels/logical.cc + logical_common.cc; C twin: none yet).
 
-bool only: ``x && y`` element-wise, with numpy broadcasting (TFLM's
-``BroadcastBinaryFunction4DSlow`` when the input shapes differ). TFLM checks
-no types and reads any other type's bytes as ``bool`` (undefined behaviour:
-the oracle returns bytes other than 0/1 for int8), so anything but bool is
-refused here.
+``x && y`` element-wise; bool only, numpy broadcasting, other types refused (TFLM reads their
+bytes as bool). Prepare and invoke are shared with LOGICAL_OR (``logical.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..context import Node, Registration
-from . import elementwise
+from . import logical
 
-INPUT1, INPUT2, OUTPUT = 0, 1, 0
+OUTPUT = 0
 
-
-@dataclass(frozen=True)
-class OpData:
-    broadcast: bool
+OpData = logical.OpData
 
 
 def prepare(node: Node) -> OpData:
-    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
-    if any(t.type_name != "BOOL" for t in (a, b, out)):
-        raise node.unsupported(f"only bool is supported, got {a.type_name}, {b.type_name} -> {out.type_name}")
-    return OpData(elementwise.check_shapes(node, a, b, out))
+    return logical.prepare(node)
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
-    out = outputs[OUTPUT]
-    a, b = elementwise.operands(inputs[INPUT1], inputs[INPUT2], out.shape)
-    out[...] = np.logical_and(a, b)
+    logical.invoke(inputs, outputs[OUTPUT], np.logical_and)
 
 
 REGISTRATION = Registration("LOGICAL_AND", prepare, invoke)

@@ -14,8 +14,6 @@ import numpy as np
 from ..context import Node, Registration
 from . import unary
 
-INPUT, OUTPUT = 0, 0
-
 OpData = unary.UnaryOpData
 
 
@@ -24,9 +22,7 @@ def prepare(node: Node) -> OpData:
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
-    x, out = inputs[INPUT].reshape(-1), outputs[OUTPUT].reshape(-1)
-    with np.errstate(all="ignore"):
-        out[...] = np.where(np.isnan(x), x, np.ceil(x))  # NaNs pass unchanged, signalling ones too
+    unary.invoke_nan_preserving(inputs, outputs, np.ceil)
 
 
 REGISTRATION = Registration("CEIL", prepare, invoke)

@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from . import unary
 
 INPUT, OUTPUT = 0, 0
 
@@ -40,12 +41,8 @@ class OpData:
 
 def prepare(node: Node) -> OpData:
     src, dst = node.input(INPUT), node.output(OUTPUT)
-    if src.type_name != dst.type_name:
-        raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
-    if src.type_name == "FLOAT32":
+    if unary.check_float_or(node, ("INT8",)) == "FLOAT32":
         return OpData("float32")
-    if src.type_name != "INT8":
-        raise node.unsupported(f"input {src.type_name} is not supported (float32, int8)")
     hires_input_scale = np.float32(1.0 / 128.0) * np.float32(src.scale)
     reluish_scale = np.float32(3.0) / np.float32(32768.0)
     # the float32 hires scale, then *double* divisions (cvtss2sd + divsd in the oracle wheel)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from . import unary
 
 INPUT, OUTPUT = 0, 0
 
@@ -33,12 +34,8 @@ class OpData:
 
 def prepare(node: Node) -> OpData:
     src, dst = node.input(INPUT), node.output(OUTPUT)
-    if src.type_name != dst.type_name:
-        raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
-    if src.type_name == "FLOAT32":
+    if unary.check_float_or(node, ("INT8", "INT16")) == "FLOAT32":
         return OpData("float32")
-    if src.type_name not in ("INT8", "INT16"):
-        raise node.unsupported(f"input {src.type_name} is not supported (float32, int8, int16)")
     if src.type_name == "INT16" and (src.zero_point != 0 or dst.zero_point != 0):
         raise node.fail("int16 input and output must be symmetric (zero point 0)")
     qmin, qmax = quant.dtype_range(dst.dtype)

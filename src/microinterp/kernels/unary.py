@@ -1,5 +1,6 @@
 """Shared pieces of TFLM's one-input element-wise kernels (ABS, NEG, SQRT, RSQRT,
-SQUARE, EXP, LOG, SIN, COS, FLOOR, CEIL, ROUND, ELU, LOGICAL_NOT, ZEROS_LIKE).
+SQUARE, EXP, LOG, SIN, COS, FLOOR, CEIL, ROUND, ELU, LOGICAL_NOT, ZEROS_LIKE), and the
+opening type checks of RELU, RELU6 and HARD_SWISH.
 
 Not a kernel: no registration. C twin: none yet.
 
@@ -14,7 +15,10 @@ Only float models pay for that.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..context import Node
 
@@ -43,7 +47,30 @@ def check_same_type(node: Node, allowed: tuple[str, ...]) -> str:
     return src.type_name
 
 
+def check_float_or(node: Node, quantized: tuple[str, ...]) -> str:
+    """The opening checks of RELU, RELU6 and HARD_SWISH: input and output share one type,
+    float32 or one of ``quantized``; returns the type name."""
+    src, dst = node.input(INPUT), node.output(OUTPUT)
+    if src.type_name != dst.type_name:
+        raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
+    allowed = ("FLOAT32",) + quantized
+    if src.type_name not in allowed:
+        raise node.unsupported(
+            f"input {src.type_name} is not supported ({', '.join(t.lower() for t in allowed)})")
+    return src.type_name
+
+
 def prepare_float(node: Node) -> UnaryOpData:
     """prepare of the float32-only kernels."""
     check_same_type(node, ("FLOAT32",))
     return UnaryOpData(node.input(INPUT).size)
+
+
+def invoke_nan_preserving(inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray],
+                          function: Callable[[np.ndarray], np.ndarray]) -> None:
+    """invoke of FLOOR and CEIL: ``function`` element-wise, NaNs passed through unchanged
+    (the oracle's ``std::floor``/``std::ceil`` return a NaN input bit for bit, a signalling
+    NaN stays signalling, where numpy's quiet it)."""
+    x, out = inputs[INPUT].reshape(-1), outputs[OUTPUT].reshape(-1)
+    with np.errstate(all="ignore"):
+        out[...] = np.where(np.isnan(x), x, function(x))  # NaNs pass unchanged, signalling ones too

@@ -1,4 +1,5 @@
-"""Shared pieces of TFLM's element-wise binary kernels (ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM).
+"""Shared pieces of TFLM's element-wise binary kernels (ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM,
+SQUARED_DIFFERENCE, FLOOR_DIV, FLOOR_MOD, ...).
 
 Not a kernel: no registration. C twin: none yet.
 
@@ -80,6 +81,18 @@ def operands(a: np.ndarray, b: np.ndarray, out_shape: tuple[int, ...]) -> tuple[
     return wide_a, wide_b
 
 
+def tensors_of(node: Node) -> tuple[Tensor, Tensor, Tensor, str]:
+    """Inputs 0 and 1 and output 0 of a binary op, and their common type name (``same_type``)."""
+    a, b, out = node.input(0), node.input(1), node.output(0)
+    return a, b, out, same_type(node, a, b, out)
+
+
+def require_type(node: Node, type_name: str, types: tuple[str, ...]) -> None:
+    """The kernel's type switch: ``type_name`` must be one of ``types``."""
+    if type_name not in types:
+        raise node.unsupported(f"type {type_name} is not supported ({', '.join(t.lower() for t in types)})")
+
+
 def same_type(node: Node, *tensors: Tensor) -> str:
     """The common type name of ``tensors``; TFLM requires them all equal."""
     names = {t.type_name for t in tensors}
@@ -141,7 +154,7 @@ def general_rescaling(node: Node, a: Tensor, b: Tensor, out: Tensor) -> tuple[in
 
 
 def rescale_input(x: np.ndarray, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:
-    """One input of ADD/SUB on the common scale: ``(x + offset) << left_shift``, then
+    """One input of ADD/SUB (and SQUARED_DIFFERENCE) on the common scale: ``(x + offset) << left_shift``, then
     ``MultiplyByQuantizedMultiplierSmallerThanOneExp``."""
     shifted = (x.astype(np.int64) + offset) << left_shift
     return quant.multiply_by_quantized_multiplier_smaller_than_one_exp(shifted, multiplier, shift)

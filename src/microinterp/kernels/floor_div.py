@@ -27,10 +27,8 @@ class OpData:
 
 
 def prepare(node: Node) -> OpData:
-    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
-    type_name = elementwise.same_type(node, a, b, out)
-    if type_name != "FLOAT32":
-        raise node.unsupported(f"type {type_name} is not supported (float32)")
+    a, b, out, type_name = elementwise.tensors_of(node)
+    elementwise.require_type(node, type_name, ("FLOAT32",))
     return OpData(elementwise.check_shapes(node, a, b, out))
 
 

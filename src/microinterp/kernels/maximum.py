@@ -20,10 +20,8 @@ TYPES = ("FLOAT32", "INT8", "INT16", "INT32", "INT64")
 
 
 def prepare(node: Node) -> None:
-    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
-    type_name = elementwise.same_type(node, a, b, out)
-    if type_name not in TYPES:
-        raise node.unsupported(f"type {type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
+    a, b, out, type_name = elementwise.tensors_of(node)
+    elementwise.require_type(node, type_name, TYPES)
     elementwise.check_shapes(node, a, b, out)
 
 

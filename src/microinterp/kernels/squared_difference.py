@@ -28,6 +28,7 @@ from ..context import Node, Registration
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
+TYPES = ("FLOAT32", "INT32", "INT8", "INT16")
 LEFT_SHIFT = {"INT8": 7, "INT16": 0}
 
 
@@ -47,10 +48,8 @@ class OpData:
 
 
 def prepare(node: Node) -> OpData:
-    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
-    type_name = elementwise.same_type(node, a, b, out)
-    if type_name not in ("FLOAT32", "INT32", "INT8", "INT16"):
-        raise node.unsupported(f"type {type_name} is not supported (float32, int32, int8, int16)")
+    a, b, out, type_name = elementwise.tensors_of(node)
+    elementwise.require_type(node, type_name, TYPES)
     elementwise.check_shapes(node, a, b, out)
     if type_name in ("FLOAT32", "INT32"):
         return OpData(type_name)
@@ -71,11 +70,6 @@ def prepare(node: Node) -> OpData:
     return OpData(type_name, left_shift, -a.zero_point, m1, sh1, -b.zero_point, m2, sh2, out.zero_point, mo, sho)
 
 
-def _scaled(x: np.ndarray, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:
-    shifted = (x.astype(np.int64) + offset) << left_shift
-    return quant.multiply_by_quantized_multiplier_smaller_than_one_exp(shifted, multiplier, shift)
-
-
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
     x1, x2, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
     if data.type_name == "FLOAT32":
@@ -89,9 +83,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         diff = quant.wrap_int32(a.astype(np.int64) - b)
         out[...] = quant.wrap_int32(diff * diff)
         return
-    a, b = elementwise.operands(
-        _scaled(x1, data.input1_offset, data.left_shift, data.input1_multiplier, data.input1_shift),
-        _scaled(x2, data.input2_offset, data.left_shift, data.input2_multiplier, data.input2_shift), out.shape)
+    scaled1 = elementwise.rescale_input(x1, data.input1_offset, data.left_shift, data.input1_multiplier,
+                                        data.input1_shift)
+    scaled2 = elementwise.rescale_input(x2, data.input2_offset, data.left_shift, data.input2_multiplier,
+                                        data.input2_shift)
+    a, b = elementwise.operands(scaled1, scaled2, out.shape)
     diff = a - b
     raw = quant.multiply_by_quantized_multiplier(quant.wrap_int32(diff * diff), data.output_multiplier,
                                                  data.output_shift) + data.output_offset

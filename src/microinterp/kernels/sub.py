@@ -23,6 +23,7 @@ from ..context import Node, Registration
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
+TYPES = ("FLOAT32", "INT32", "INT8", "INT16")
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,9 @@ class OpData:
 
 
 def prepare(node: Node) -> OpData:
-    a, b, out = node.input(INPUT1), node.input(INPUT2), node.output(OUTPUT)
-    type_name = elementwise.same_type(node, a, b, out)
+    a, b, out, type_name = elementwise.tensors_of(node)
     elementwise.check_shapes(node, a, b, out)
-    if type_name not in ("FLOAT32", "INT32", "INT8", "INT16"):
-        raise node.unsupported(f"type {type_name} is not supported (float32, int32, int8, int16)")
+    elementwise.require_type(node, type_name, TYPES)
     if type_name == "INT32" and any(t.quant is not None for t in (a, b, out)):
         raise node.unsupported("int32 SUB supports only unquantized tensors (as TFLM)")
     lo, hi = elementwise.activation_range(type_name, elementwise.activation_of(node), out)

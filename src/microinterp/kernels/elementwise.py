@@ -35,6 +35,8 @@ none).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .. import quant
@@ -91,6 +93,23 @@ def require_type(node: Node, type_name: str, types: tuple[str, ...]) -> None:
     """The kernel's type switch: ``type_name`` must be one of ``types``."""
     if type_name not in types:
         raise node.unsupported(f"type {type_name} is not supported ({', '.join(t.lower() for t in types)})")
+
+
+@dataclass(frozen=True)
+class BroadcastOpData:
+    """OpData of a binary op with nothing scale-derived to keep (FLOOR_DIV, FLOOR_MOD,
+    LOGICAL_AND, LOGICAL_OR): whether the broadcast path is taken (informational, see
+    ``check_shapes``)."""
+
+    broadcast: bool
+
+
+def prepare_unquantized(node: Node, types: tuple[str, ...]) -> BroadcastOpData:
+    """prepare of a binary op with nothing to precompute (FLOOR_DIV, FLOOR_MOD): one common
+    type out of ``types``, then the shapes."""
+    a, b, out, type_name = tensors_of(node)
+    require_type(node, type_name, types)
+    return BroadcastOpData(check_shapes(node, a, b, out))
 
 
 def same_type(node: Node, *tensors: Tensor) -> str:

@@ -11,7 +11,6 @@ included); so does this kernel.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,16 +19,11 @@ from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
 
-
-@dataclass(frozen=True)
-class OpData:
-    broadcast: bool
+OpData = elementwise.BroadcastOpData
 
 
 def prepare(node: Node) -> OpData:
-    a, b, out, type_name = elementwise.tensors_of(node)
-    elementwise.require_type(node, type_name, ("FLOAT32",))
-    return OpData(elementwise.check_shapes(node, a, b, out))
+    return elementwise.prepare_unquantized(node, ("FLOAT32",))
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:

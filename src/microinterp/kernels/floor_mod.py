@@ -18,7 +18,6 @@ places; reproduced bit for bit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,16 +29,11 @@ QUIET_BIT = np.uint32(0x00400000)
 SIGN_BIT = np.uint32(0x80000000)
 X87_INDEFINITE = np.uint32(0xFFC00000)
 
-
-@dataclass(frozen=True)
-class OpData:
-    broadcast: bool
+OpData = elementwise.BroadcastOpData
 
 
 def prepare(node: Node) -> OpData:
-    a, b, out, type_name = elementwise.tensors_of(node)
-    elementwise.require_type(node, type_name, ("FLOAT32",))
-    return OpData(elementwise.check_shapes(node, a, b, out))
+    return elementwise.prepare_unquantized(node, ("FLOAT32",))
 
 
 def x87_fprem(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -10,7 +10,6 @@ anything but bool is refused here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,10 +18,7 @@ from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
 
-
-@dataclass(frozen=True)
-class OpData:
-    broadcast: bool
+OpData = elementwise.BroadcastOpData
 
 
 def prepare(node: Node) -> OpData:

@@ -41,6 +41,16 @@ def broadcast_shapes(draw, max_rank: int = 5, max_dim: int = 5) -> tuple[tuple, 
     return s1, s2, tuple(np.broadcast_shapes(s1, s2))
 
 
+def any_type_data(shape: tuple, dtype: str, rng: np.random.Generator) -> np.ndarray:
+    """``data`` for the data-movement ops' types too: bool as random 0/1, int64 in
+    [-2**62, 2**62), the others as ``data`` draws them."""
+    if dtype == "bool":
+        return rng.integers(0, 2, size=shape).astype(bool)
+    if dtype == "int64":
+        return rng.integers(-2**62, 2**62, size=shape, dtype=np.int64)
+    return data(shape, dtype, rng)
+
+
 def data(shape: tuple, dtype: str, rng: np.random.Generator, *, low: float = -8.0, high: float = 8.0) -> np.ndarray:
     """Full-range integers (extremes included) or floats with exact zeros of both signs."""
     shape = tuple(shape)

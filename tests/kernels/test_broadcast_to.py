@@ -8,7 +8,7 @@ Hypothesis examples: 50.
 
 import numpy as np
 from batch_d_models import quant_params, single_op
-from broadcast_cases import assert_same_bits, data
+from broadcast_cases import any_type_data, assert_same_bits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
@@ -35,12 +35,7 @@ def test_broadcast_to_matches_tflm(case, dtype, shape_dtype, seed, data_):
     model = single_op("BROADCAST_TO", [("x", shape, dtype, q), ("shape", np.array(target, shape_dtype))],
                       [("y", target, dtype, q)])
     rng = np.random.default_rng(seed)
-    if dtype == "bool":
-        x = rng.integers(0, 2, size=shape).astype(bool)
-    elif dtype == "int64":
-        x = rng.integers(-2**62, 2**62, size=shape, dtype=np.int64)
-    else:
-        x = data(shape, dtype, rng)
+    x = any_type_data(shape, dtype, rng)
     if dtype == "float32" and x.size:
         x.reshape(-1)[0] = np.nan
     compare_with_tflm(model, [[x]])

@@ -8,7 +8,7 @@ Hypothesis examples: 50.
 
 import numpy as np
 from batch_d_models import quant_params, run_both, single_op
-from broadcast_cases import assert_same_bits, data
+from broadcast_cases import any_type_data, assert_same_bits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
@@ -37,12 +37,7 @@ def test_reverse_v2_matches_tflm(shape, dtype, const, seed, data_):
     axes = data_.draw(st.permutations([a - rank if data_.draw(st.booleans()) else a for a in range(first, last + 1)]))
     q = data_.draw(quant_params(dtype))
     rng = np.random.default_rng(seed)
-    if dtype == "bool":
-        x = rng.integers(0, 2, size=shape).astype(bool)
-    elif dtype == "int64":
-        x = rng.integers(-2**62, 2**62, size=shape, dtype=np.int64)
-    else:
-        x = data(shape, dtype, rng)
+    x = any_type_data(shape, dtype, rng)
     if dtype == "float32":
         x.reshape(-1)[0] = np.nan
     model = reverse_model(shape, axes, dtype, q, const)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
-from strategies import scales, zero_points
+from strategies import int_array, scales, zero_points
 
 from microinterp.builder import ModelBuilder
 
@@ -64,6 +64,24 @@ def quantization(draw, channels: int, depth: int, act_dtype: str) -> dict:
 
 def input_shape(g: dict) -> tuple[int, int, int, int]:
     return (g["batch"], g["in_h"], g["in_w"], g["in_c"])
+
+
+def random_bias(rng: np.random.Generator, g: dict, dtype: str, bias_mode: str,
+                limit: int = 2**20) -> np.ndarray | None:
+    """The bias for ``bias_mode`` "bias" (None otherwise, drawing nothing): ``g["out_c"]``
+    float32 values in [-2, 2), or integers in [-limit, limit) as ``dtype``."""
+    if bias_mode != "bias":
+        return None
+    if dtype == "float32":
+        return rng.uniform(-2, 2, size=g["out_c"]).astype(np.float32)
+    return rng.integers(-limit, limit, size=g["out_c"]).astype(dtype)
+
+
+def two_invocations(rng: np.random.Generator, g: dict, act_dtype: str) -> list[list[np.ndarray]]:
+    """Inputs of two invocations: full-range integers, or float32 values in [-4, 4)."""
+    if act_dtype == "float32":
+        return [[rng.uniform(-4, 4, size=input_shape(g)).astype(np.float32)] for _ in range(2)]
+    return [[int_array(rng, input_shape(g), act_dtype)] for _ in range(2)]
 
 
 def conv_model(op: str, g: dict, act_dtype: str, weights: np.ndarray, bias: np.ndarray | None, bias_mode: str,

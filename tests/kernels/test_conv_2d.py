@@ -12,7 +12,7 @@ import zlib
 import conv_cases
 import numpy as np
 import pytest
-from conv_cases import conv_model, input_shape, window_geometry
+from conv_cases import conv_model, random_bias, two_invocations, window_geometry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import MODELS_DIR, compare_with_tflm, model_path, requires_tflm, tflm_runtime
@@ -57,9 +57,9 @@ def test_conv_int8_matches_tflm(data, seed):
     bias_mode = data.draw(bias_mode_strategy())
     rng = np.random.default_rng(seed)
     weights = int_array(rng, (g["out_c"], g["kh"], g["kw"], g["filter_c"]), "int8")
-    bias = rng.integers(-(2**20), 2**20, size=g["out_c"]).astype(np.int32) if bias_mode == "bias" else None
+    bias = random_bias(rng, g, "int32", bias_mode)
     model = build_conv(g, "int8", weights, bias, bias_mode, q)
-    compare_with_tflm(model, [[int_array(rng, input_shape(g), "int8")] for _ in range(2)])
+    compare_with_tflm(model, two_invocations(rng, g, "int8"))
 
 
 @requires_tflm
@@ -76,9 +76,9 @@ def test_conv_int16x8_matches_tflm(data, seed):
     weights = int_array(rng, (g["out_c"], g["kh"], g["kw"], g["filter_c"]), "int8")
     # int32 accumulators: |sum| <= 400 * 128 * 32768 < 2**31 - 2**28, so no drawn case overflows
     limit = 2**28 if bias_dtype == "int32" else 2**36
-    bias = rng.integers(-limit, limit, size=g["out_c"]).astype(bias_dtype) if bias_mode == "bias" else None
+    bias = random_bias(rng, g, bias_dtype, bias_mode, limit)
     model = build_conv(g, "int16", weights, bias, bias_mode, q)
-    compare_with_tflm(model, [[int_array(rng, input_shape(g), "int16")] for _ in range(2)])
+    compare_with_tflm(model, two_invocations(rng, g, "int16"))
 
 
 @requires_tflm
@@ -89,9 +89,9 @@ def test_conv_float32_matches_tflm(data, seed):
     bias_mode = data.draw(bias_mode_strategy())
     rng = np.random.default_rng(seed)
     weights = rng.uniform(-1, 1, size=(g["out_c"], g["kh"], g["kw"], g["filter_c"])).astype(np.float32)
-    bias = rng.uniform(-2, 2, size=g["out_c"]).astype(np.float32) if bias_mode == "bias" else None
+    bias = random_bias(rng, g, "float32", bias_mode)
     model = build_conv(g, "float32", weights, bias, bias_mode, None)
-    compare_with_tflm(model, [[rng.uniform(-4, 4, size=input_shape(g)).astype(np.float32)] for _ in range(2)])
+    compare_with_tflm(model, two_invocations(rng, g, "float32"))
 
 
 _TANH_GEOMETRY = dict(batch=1, in_h=5, in_w=4, in_c=3, filter_c=3, out_c=4, out_h=5, out_w=4, kh=3, kw=3,

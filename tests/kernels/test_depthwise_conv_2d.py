@@ -11,7 +11,7 @@ out_channels too), because an invalid one can crash the oracle and with it pytes
 import conv_cases
 import numpy as np
 import pytest
-from conv_cases import conv_model, input_shape, window_geometry
+from conv_cases import conv_model, input_shape, random_bias, two_invocations, window_geometry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
@@ -59,9 +59,9 @@ def test_depthwise_int8_matches_tflm(data, seed):
     bias_mode = data.draw(bias_modes())
     rng = np.random.default_rng(seed)
     weights = int_array(rng, filter_shape(g), "int8")
-    bias = rng.integers(-(2**20), 2**20, size=g["out_c"]).astype(np.int32) if bias_mode == "bias" else None
+    bias = random_bias(rng, g, "int32", bias_mode)
     model = build_depthwise(g, "int8", weights, bias, bias_mode, q)
-    compare_with_tflm(model, [[int_array(rng, input_shape(g), "int8")] for _ in range(2)])
+    compare_with_tflm(model, two_invocations(rng, g, "int8"))
 
 
 @requires_tflm
@@ -73,9 +73,9 @@ def test_depthwise_int16x8_matches_tflm(data, seed):
     bias_mode = data.draw(bias_modes())
     rng = np.random.default_rng(seed)
     weights = int_array(rng, filter_shape(g), "int8")
-    bias = rng.integers(-(2**36), 2**36, size=g["out_c"]).astype(np.int64) if bias_mode == "bias" else None
+    bias = random_bias(rng, g, "int64", bias_mode, 2**36)
     model = build_depthwise(g, "int16", weights, bias, bias_mode, q)
-    compare_with_tflm(model, [[int_array(rng, input_shape(g), "int16")] for _ in range(2)])
+    compare_with_tflm(model, two_invocations(rng, g, "int16"))
 
 
 @requires_tflm
@@ -86,9 +86,9 @@ def test_depthwise_float32_matches_tflm(data, seed):
     bias_mode = data.draw(bias_modes())
     rng = np.random.default_rng(seed)
     weights = rng.uniform(-1, 1, size=filter_shape(g)).astype(np.float32)
-    bias = rng.uniform(-2, 2, size=g["out_c"]).astype(np.float32) if bias_mode == "bias" else None
+    bias = random_bias(rng, g, "float32", bias_mode)
     model = build_depthwise(g, "float32", weights, bias, bias_mode, None)
-    compare_with_tflm(model, [[rng.uniform(-4, 4, size=input_shape(g)).astype(np.float32)] for _ in range(2)])
+    compare_with_tflm(model, two_invocations(rng, g, "float32"))
 
 
 @requires_tflm

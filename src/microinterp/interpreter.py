@@ -73,6 +73,15 @@ def _is_hybrid(model: Model) -> str | None:
     return None
 
 
+def _trace_level_from_env() -> int:
+    """``$MICROINTERP_TRACE`` as a level; anything that is not an integer is an error, not a crash."""
+    value = os.environ.get("MICROINTERP_TRACE", "").strip() or "0"
+    try:
+        return int(value)
+    except ValueError:
+        raise MicrointerpError(f"MICROINTERP_TRACE={value!r} is not a trace level (use 0, 1, 2 or 3)") from None
+
+
 class Interpreter:
     """A TFLM-style interpreter over one model.
 
@@ -101,9 +110,7 @@ class Interpreter:
         self.subgraph = self.model.main
         self.preserve_all_tensors = preserve_all_tensors
         self.resolver = resolver if resolver is not None else OpResolver.builtins()
-        if trace is None:
-            trace = int(os.environ.get("MICROINTERP_TRACE", "0") or 0)
-        self.trace_level = int(trace)
+        self.trace_level = int(trace) if trace is not None else _trace_level_from_env()
         self._check_supported_model()
         # 2. resolve
         self.nodes, self.registrations = self._resolve()

@@ -35,7 +35,7 @@ Deliberate differences, all in the direction of "what runs on TFLM runs here":
 * ``arena_size=None``: TFLM guesses ten times the model size (and fails, or
   crashes, when that is too little); microinterp sizes the arena exactly.
 * An explicit ``arena_size`` is checked against TFLM's own need on the
-  x86-64 wheel (``sizing.tflm_arena``, a replay of its allocator), so an arena
+  x86-64 wheel (``memory.tflm_arena``, a replay of its allocator), so an arena
   TFLM rejects is rejected here with the exact number; the check is skipped
   where that replay is approximate (ops it does not model) and under
   ``kPreserveAllTensors``.
@@ -165,7 +165,7 @@ def _resolver(custom_op_registerers: list[str]) -> OpResolver:
 
 def _tflm_needed(model: Model) -> int | None:
     """TFLM's minimum arena on the x86-64 wheel, or None where the replay is approximate."""
-    from .sizing import tflm_arena
+    from .memory.tflm_arena import tflm_arena
 
     need = tflm_arena(model, "host64")
     return None if need.approximate_ops else need.arena_bytes
@@ -319,14 +319,14 @@ class Interpreter:
         wheel, printed to stderr (as TFLM prints it) and returned as a string.
 
         The three totals (whole arena, head, tail) are TFLM's numbers, from the
-        replay of its allocator in ``sizing.py``; the per-category lines that
+        replay of its allocator in ``memory/tflm_arena.py``; the per-category lines that
         follow split the tail by what it holds, in microinterp's categories
         (TFLM's recording categories are finer and not replayed). The C port's
         and microinterp's own arenas differ from TFLM's: see ``microinterp plan``.
         """
         if self._preserve:
             raise InputError("Cannot print allocations as they were not recorded")
-        from .sizing import tflm_arena
+        from .memory.tflm_arena import tflm_arena
 
         a = tflm_arena(self._model, "host64")
         tail = a.used_bytes - a.planned_bytes

@@ -46,6 +46,8 @@ MODELS_DIR = _models_dir()
 
 #: Node ids of the tests that read a real model (for the run summary in conftest.py).
 MODEL_TESTS: set[str] = set()
+#: Node ids of the tests that compared with TFLM through compare_with_tflm.
+ORACLE_TESTS: set[str] = set()
 CURRENT_TEST: list[str] = [""]
 
 
@@ -100,6 +102,7 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
     """Invoke both interpreters on each input list in turn (state carries over, as
     for stateful models), asserting every output and intermediate is identical
     (``nan_payloads``: NaNs too, bit for bit, for kernels whose NaNs are part of the test)."""
+    ORACLE_TESTS.add(CURRENT_TEST[0])
     mi = Interpreter.from_bytes(model_bytes, preserve_all_tensors=True)
     tf = tflm_runtime.Interpreter.from_bytes(
         model_bytes, arena_size=_tflm_arena(model_bytes, mi),

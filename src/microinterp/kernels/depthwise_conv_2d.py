@@ -164,5 +164,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
                     c_arrays=(4 * channels, 4 * channels) if quantized else ())
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteDepthwiseConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=2, w=22, b=2), needs=memory)
+MEMORY = KernelMemory(tflm_params="TfLiteDepthwiseConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=2, w=24, b=3), needs=memory)
 REGISTRATION = Registration("DEPTHWISE_CONV_2D", prepare, invoke, memory=MEMORY)

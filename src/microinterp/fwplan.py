@@ -102,10 +102,15 @@ OP_DATA: dict[str, str] = {
     "DEPTHWISE_CONV_2D": _fields(p=2, w=22, b=2),
     "DEQUANTIZE": _fields(w=2, b=1),
     "FULLY_CONNECTED": _fields(p=2, w=12, b=3),
+    "LEAKY_RELU": _fields(w=8, b=2),
     "MAX_POOL_2D": _fields(w=16, b=1),
+    "PAD": _fields(w=17, b=1),
+    "PADV2": _fields(w=17, b=1),
     "QUANTIZE": _fields(w=7, b=3),
     "RESHAPE": "",
     "SOFTMAX": _fields(p=2, w=9, b=1),
+    "STRIDED_SLICE": _fields(w=16, b=1),
+    "TRANSPOSE": _fields(w=10, b=1),
 }
 
 #: ops the C port has a kernel for (firmware/src/mi_resolver.c)

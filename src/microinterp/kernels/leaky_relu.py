@@ -1,5 +1,5 @@
 """LEAKY_RELU (TFLM: kernels/leaky_relu.cc + leaky_relu_common.cc;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_leaky_relu.c).
 
 float32: ``x > 0 ? x : x * alpha`` with alpha as the float32 the model stores
 (so -0.0 and NaN take the alpha branch). int8/int16 requantize with two

@@ -1,4 +1,4 @@
-"""PAD (TFLM: kernels/pad.cc + pad_common.cc; C twin: none yet).
+"""PAD (TFLM: kernels/pad.cc + pad_common.cc; C twin: firmware/src/kernels/mi_pad.c).
 
 Constant padding of up to 5-D float32, int8, int16 and int32 tensors. The
 paddings tensor must be a constant int32 ``[rank, 2]`` (TFLM reads it in

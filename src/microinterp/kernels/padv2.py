@@ -1,5 +1,5 @@
 """PADV2 (TFLM: kernels/pad.cc, registered as PadV2 with the same kernel;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_padv2.c).
 
 PAD with a third input holding the pad value: a scalar of the input's type,
 read at invoke time (it may be a variable tensor); for int8 it must share the

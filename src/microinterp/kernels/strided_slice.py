@@ -1,5 +1,5 @@
 """STRIDED_SLICE (TFLM: kernels/strided_slice.cc + strided_slice_common.cc;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_strided_slice.c).
 
 Inputs of rank <= 4 (TFLM's prepare limit) in float32, int8, int16, int32 or
 bool; begin/end/strides must be constant int32 vectors with one entry per

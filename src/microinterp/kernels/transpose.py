@@ -1,5 +1,5 @@
 """TRANSPOSE (TFLM: kernels/transpose.cc + transpose_common.cc;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_transpose.c).
 
 Permutes the axes of a 1-D to 5-D float32, int8 or int16 tensor (TFLM micro
 has no int32 path). The permutation must be a constant int32 vector with one

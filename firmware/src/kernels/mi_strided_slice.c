@@ -12,7 +12,6 @@
  *     then nothing at all is written.
  * Prepare turns each axis into (first index, count, step); invoke walks the
  * output in row-major order, copying element bytes (never requantizing). */
-#include <math.h>
 #include <string.h>
 
 #include "mi_kernel_util.h"
@@ -52,8 +51,9 @@ static int64_t checked_dim(int32_t begin, int32_t end, int32_t stride, int32_t s
         stop = bit(end_mask, axis) ? (stride > 0 ? MI_INT32_MAX : MI_INT32_MIN) : end;
         stop = clamp_axis(stop < 0 ? stop + size : stop, stride, size);
     }
-    q = ceilf((float)(stop - start) / (float)stride); /* float32, as TFLM */
-    return q > 0.0f ? (int64_t)q : 0;
+    q = (float)(stop - start) / (float)stride; /* float32, as TFLM; then max(0, ceil(q)) */
+    if (!(q > 0.0f)) return 0;
+    return (float)(int64_t)q < q ? (int64_t)q + 1 : (int64_t)q;
 }
 
 /* strided_slice.py _copy_range: first index and length of the visited range */

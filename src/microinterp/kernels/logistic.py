@@ -1,4 +1,4 @@
-"""LOGISTIC (TFLM: kernels/logistic.cc + logistic_common.cc; C twin: none yet).
+"""LOGISTIC (TFLM: kernels/logistic.cc + logistic_common.cc; C twin: firmware/src/kernels/mi_logistic.c).
 
 Three TFLM paths, reproduced exactly:
 

@@ -1,4 +1,4 @@
-"""MEAN (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: none yet).
+"""MEAN (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: firmware/src/kernels/mi_mean.c).
 
 Reduces over a constant int32 axis list (negative axes wrap, duplicates
 count once, keep_dims only changes the output's declared shape); the axis

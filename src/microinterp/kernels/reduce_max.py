@@ -1,4 +1,4 @@
-"""REDUCE_MAX (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: none yet).
+"""REDUCE_MAX (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: firmware/src/kernels/mi_reduce_max.c).
 
 float32 or int8 maximum over an int32 axis list (see ``reduction.py``). TFLM
 folds ``(in > current) ? in : current`` from the type's lowest value

@@ -1,4 +1,4 @@
-"""SUM (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: none yet).
+"""SUM (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: firmware/src/kernels/mi_sum.c).
 
 Reduces over an int32 axis list (see ``reduction.py``: read at invoke, so it
 may be a graph input; negative axes wrap, duplicates count once; keep_dims

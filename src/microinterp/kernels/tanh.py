@@ -1,4 +1,4 @@
-"""TANH (TFLM: kernels/tanh.cc; C twin: none yet).
+"""TANH (TFLM: kernels/tanh.cc; C twin: firmware/src/kernels/mi_tanh.c).
 
 * float32: ``std::tanh`` on floats, i.e. the C library's ``tanhf`` (``quant.libm_tanhf``).
 * int8: input rescaled to Q4.27 (``frexp`` multiplier, saturation beyond the

@@ -9,6 +9,8 @@ output's scale and zero point. Without the third input it is exactly PAD.
 from __future__ import annotations
 
 from ..context import Registration
+from ..memory.declaration import KernelMemory, c_struct
 from .pad import invoke, prepare
 
-REGISTRATION = Registration("PADV2", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="PadOpData", c_op_data=c_struct(w=17, b=1))
+REGISTRATION = Registration("PADV2", prepare, invoke, memory=MEMORY)

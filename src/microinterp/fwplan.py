@@ -93,19 +93,59 @@ STRUCTS: dict[str, str] = {
     "mi_plan_buffer_t": "wwww",    # size, first_use, last_use, offset
 }
 
+#: mi_elementwise.h mi_broadcast_t: output dims, two stride rows, count
+_BROADCAST = 6 + 2 * 6 + 1
+#: mi_unary.h mi_unary_op_data_t (the element count)
+_UNARY = _fields(w=1)
+#: mi_comparisons.h mi_comparisons_op_data_t
+_COMPARISON = _fields(w=_BROADCAST + 6, b=1)
+
 #: each kernel's op data (the ``fwplan.py layout`` comment in firmware/src/kernels/mi_<stem>.c);
 #: an empty string means the kernel keeps none (registration op_data_size 0)
 OP_DATA: dict[str, str] = {
+    "ABS": _fields(w=7, b=2),
     "ADD": _fields(w=33, b=2),
+    "ADD_N": _fields(w=8, b=1),
     "AVERAGE_POOL_2D": _fields(w=16, b=1),
+    "CEIL": _UNARY,
     "CONV_2D": _fields(p=2, w=23, b=2),
+    "COS": _UNARY,
     "DEPTHWISE_CONV_2D": _fields(p=2, w=22, b=2),
     "DEQUANTIZE": _fields(w=2, b=1),
+    "DIV": _fields(w=_BROADCAST + 9, b=1),
+    "ELU": _fields(w=1, b=257),
+    "EQUAL": _COMPARISON,
+    "EXP": _UNARY,
+    "FILL": _fields(w=2),
+    "FLOOR": _UNARY,
+    "FLOOR_DIV": _fields(w=_BROADCAST),
+    "FLOOR_MOD": _fields(w=_BROADCAST),
     "FULLY_CONNECTED": _fields(p=2, w=12, b=3),
+    "GREATER": _COMPARISON,
+    "GREATER_EQUAL": _COMPARISON,
+    "LESS": _COMPARISON,
+    "LESS_EQUAL": _COMPARISON,
+    "LOG": _UNARY,
+    "LOGICAL_AND": _fields(w=_BROADCAST),
+    "LOGICAL_NOT": _UNARY,
+    "LOGICAL_OR": _fields(w=_BROADCAST),
+    "MAXIMUM": _fields(w=_BROADCAST, b=1),
     "MAX_POOL_2D": _fields(w=16, b=1),
+    "MINIMUM": _fields(w=_BROADCAST, b=1),
+    "NEG": _UNARY,
+    "NOT_EQUAL": _COMPARISON,
     "QUANTIZE": _fields(w=7, b=3),
     "RESHAPE": "",
+    "ROUND": _UNARY,
+    "RSQRT": _fields(w=7, b=1),
+    "SELECT_V2": _fields(w=25, b=1),
+    "SHAPE": _fields(w=7),
+    "SIN": _UNARY,
     "SOFTMAX": _fields(p=2, w=9, b=1),
+    "SQRT": _UNARY,
+    "SQUARE": _UNARY,
+    "SQUARED_DIFFERENCE": _fields(w=_BROADCAST + 12, b=1),
+    "ZEROS_LIKE": _UNARY,
 }
 
 #: ops the C port has a kernel for (firmware/src/mi_resolver.c)

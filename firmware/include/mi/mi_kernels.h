@@ -85,16 +85,49 @@ void mi_logf(const char *format, ...);
 extern const uint32_t mi_struct_sizes[4];
 
 /* ---- the kernels, one per file (same stems as src/microinterp/kernels/) */
+extern const mi_registration_t mi_registration_abs;
 extern const mi_registration_t mi_registration_add;
+extern const mi_registration_t mi_registration_add_n;
 extern const mi_registration_t mi_registration_average_pool_2d;
+extern const mi_registration_t mi_registration_ceil;
 extern const mi_registration_t mi_registration_conv_2d;
+extern const mi_registration_t mi_registration_cos;
 extern const mi_registration_t mi_registration_depthwise_conv_2d;
 extern const mi_registration_t mi_registration_dequantize;
+extern const mi_registration_t mi_registration_div;
+extern const mi_registration_t mi_registration_elu;
+extern const mi_registration_t mi_registration_equal;
+extern const mi_registration_t mi_registration_exp;
+extern const mi_registration_t mi_registration_fill;
+extern const mi_registration_t mi_registration_floor;
+extern const mi_registration_t mi_registration_floor_div;
+extern const mi_registration_t mi_registration_floor_mod;
 extern const mi_registration_t mi_registration_fully_connected;
+extern const mi_registration_t mi_registration_greater;
+extern const mi_registration_t mi_registration_greater_equal;
+extern const mi_registration_t mi_registration_less;
+extern const mi_registration_t mi_registration_less_equal;
+extern const mi_registration_t mi_registration_log;
+extern const mi_registration_t mi_registration_logical_and;
+extern const mi_registration_t mi_registration_logical_not;
+extern const mi_registration_t mi_registration_logical_or;
 extern const mi_registration_t mi_registration_max_pool_2d;
+extern const mi_registration_t mi_registration_maximum;
+extern const mi_registration_t mi_registration_minimum;
+extern const mi_registration_t mi_registration_neg;
+extern const mi_registration_t mi_registration_not_equal;
 extern const mi_registration_t mi_registration_quantize;
 extern const mi_registration_t mi_registration_reshape;
+extern const mi_registration_t mi_registration_round;
+extern const mi_registration_t mi_registration_rsqrt;
+extern const mi_registration_t mi_registration_select_v2;
+extern const mi_registration_t mi_registration_shape;
+extern const mi_registration_t mi_registration_sin;
 extern const mi_registration_t mi_registration_softmax;
+extern const mi_registration_t mi_registration_sqrt;
+extern const mi_registration_t mi_registration_square;
+extern const mi_registration_t mi_registration_squared_difference;
+extern const mi_registration_t mi_registration_zeros_like;
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 """ABS (TFLM: kernels/elementwise.cc, ``AbsEval``/``AbsEvalQuantized``;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_abs.c).
 
 * float32: ``std::abs`` (clears the sign bit, of -0.0 and NaN too).
 * int16 without quantization: ``std::abs`` on the promoted int, cast back, so

@@ -1,4 +1,4 @@
-"""ADD_N (TFLM: kernels/add_n.cc, reference/add_n.h; C twin: none yet).
+"""ADD_N (TFLM: kernels/add_n.cc, reference/add_n.h; C twin: firmware/src/kernels/mi_add_n.c).
 
 Sums two or more inputs of one shape (no broadcasting, no activation).
 

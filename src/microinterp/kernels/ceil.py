@@ -1,4 +1,4 @@
-"""CEIL (TFLM: kernels/ceil.cc (``reference_ops::Ceil``); C twin: none yet).
+"""CEIL (TFLM: kernels/ceil.cc (``reference_ops::Ceil``); C twin: firmware/src/kernels/mi_ceil.c).
 
 float32 only: ``std::ceil``, exact in IEEE arithmetic (ceil(-0.5) is -0.0). The
 oracle's ceil returns a NaN input bit for bit (a signalling NaN stays

@@ -1,6 +1,6 @@
 """Shared pieces of TFLM's comparison kernels (EQUAL, NOT_EQUAL, GREATER,
 GREATER_EQUAL, LESS, LESS_EQUAL; TFLM: kernels/comparisons.cc and
-reference/comparisons.h). Not a kernel: no registration. C twin: none yet.
+reference/comparisons.h). Not a kernel: no registration. C twin: firmware/src/kernels/mi_comparisons.c + .h.
 
 The output is bool. float32, int32 and int64 (and bool for EQUAL/NOT_EQUAL)
 are compared as they are, with numpy broadcasting (TFLM's

@@ -1,4 +1,4 @@
-"""COS (TFLM: kernels/elementwise.cc (``CosEval``); C twin: none yet).
+"""COS (TFLM: kernels/elementwise.cc (``CosEval``); C twin: firmware/src/kernels/mi_cos.c).
 
 float32 only: ``std::cos(float)``, i.e. glibc's ``cosf``, called through
 ``quant.libm_float`` (numpy's float32 cosine differs in the last bit).

@@ -1,4 +1,4 @@
-"""DIV (TFLM: kernels/div.cc; C twin: none yet).
+"""DIV (TFLM: kernels/div.cc; C twin: firmware/src/kernels/mi_div.c).
 
 TFLM micro divides float32 (IEEE division, then the activation clamp), int32
 (C division, truncating toward zero, then the integer activation clamp) and

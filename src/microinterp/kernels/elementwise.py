@@ -1,7 +1,7 @@
 """Shared pieces of TFLM's element-wise binary kernels (ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM,
 SQUARED_DIFFERENCE, FLOOR_DIV, FLOOR_MOD, ...).
 
-Not a kernel: no registration. C twin: none yet.
+Not a kernel: no registration. C twin: firmware/src/kernels/mi_elementwise.c + .h.
 
 Broadcasting. TFLM's binary kernels take one of two paths:
 

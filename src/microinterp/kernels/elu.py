@@ -1,4 +1,4 @@
-"""ELU (TFLM: kernels/elu.cc; C twin: none yet).
+"""ELU (TFLM: kernels/elu.cc; C twin: firmware/src/kernels/mi_elu.c).
 
 * float32: ``reference_ops::Elu``, ``x < 0 ? expm1f(x) : x`` with the C
   library's ``expm1f`` (so -0.0 stays -0.0).

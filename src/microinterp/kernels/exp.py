@@ -1,4 +1,4 @@
-"""EXP (TFLM: kernels/exp.cc (``reference_ops::Exp``); C twin: none yet).
+"""EXP (TFLM: kernels/exp.cc (``reference_ops::Exp``); C twin: firmware/src/kernels/mi_exp.c).
 
 float32 only: ``std::exp(float)``, i.e. glibc's ``expf`` (``quant.libm_expf``,
 bit for bit).

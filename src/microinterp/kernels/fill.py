@@ -1,4 +1,4 @@
-"""FILL (TFLM: kernels/fill.cc, ``reference_ops::Fill``; C twin: none yet).
+"""FILL (TFLM: kernels/fill.cc, ``reference_ops::Fill``; C twin: firmware/src/kernels/mi_fill.c).
 
 Every output element becomes the scalar ``value`` (input 1, rank 0, of the
 output's type: float32, int32 or int8 -- copied, never requantized). The

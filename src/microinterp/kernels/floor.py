@@ -1,4 +1,4 @@
-"""FLOOR (TFLM: kernels/floor.cc (``reference_ops::Floor``); C twin: none yet).
+"""FLOOR (TFLM: kernels/floor.cc (``reference_ops::Floor``); C twin: firmware/src/kernels/mi_floor.c).
 
 float32 only: ``std::floor``, exact in IEEE arithmetic (keeps -0.0). The
 oracle's floor returns a NaN input bit for bit (a signalling NaN stays

@@ -1,5 +1,5 @@
 """FLOOR_DIV (TFLM: kernels/floor_div.cc, ``reference_ops::FloorDiv``;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_floor_div.c).
 
 float32 only (the oracle's eval rejects every other type): each quotient is
 ``std::floor(double(x) / double(y))`` converted back to float32, with numpy

@@ -1,4 +1,4 @@
-"""FLOOR_MOD (TFLM: kernels/floor_mod.cc, ``reference_ops::FloorMod``; C twin: none yet).
+"""FLOOR_MOD (TFLM: kernels/floor_mod.cc, ``reference_ops::FloorMod``; C twin: firmware/src/kernels/mi_floor_mod.c).
 
 float32 only (the oracle's eval rejects every other type): ``r = fmod(x, y)``
 (exact), then ``r + y`` (a float32 addition) when ``r != 0`` and ``r`` and ``y``

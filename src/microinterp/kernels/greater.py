@@ -1,4 +1,4 @@
-"""GREATER (TFLM: kernels/comparisons.cc; C twin: none yet).
+"""GREATER (TFLM: kernels/comparisons.cc; C twin: firmware/src/kernels/mi_greater.c).
 
 ``>``; float32, int32, int64, int8 (int16 refused: see comparisons.py). Bool output, numpy broadcasting, int8 compared after
 TFLM's per-input rescaling (see ``comparisons.py``).

@@ -1,4 +1,4 @@
-"""LESS (TFLM: kernels/comparisons.cc; C twin: none yet).
+"""LESS (TFLM: kernels/comparisons.cc; C twin: firmware/src/kernels/mi_less.c).
 
 ``<``; float32, int32, int64, int8. Bool output, numpy broadcasting, int8 compared after
 TFLM's per-input rescaling (see ``comparisons.py``).

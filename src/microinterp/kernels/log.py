@@ -1,4 +1,4 @@
-"""LOG (TFLM: kernels/elementwise.cc (``LogEval``); C twin: none yet).
+"""LOG (TFLM: kernels/elementwise.cc (``LogEval``); C twin: firmware/src/kernels/mi_log.c).
 
 float32 only: ``std::log(float)``, i.e. glibc's ``logf`` (``quant.libm_logf``);
 negative inputs give NaN, zeros -inf, as in C.

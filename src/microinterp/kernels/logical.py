@@ -1,5 +1,5 @@
 """Shared pieces of TFLM's binary logical kernels (LOGICAL_AND, LOGICAL_OR; TFLM:
-kernels/logical.cc + logical_common.cc). Not a kernel: no registration. C twin: none yet.
+kernels/logical.cc + logical_common.cc). Not a kernel: no registration. C twin: firmware/src/kernels/mi_logical.c + .h.
 
 bool only, element-wise with numpy broadcasting (TFLM's ``BroadcastBinaryFunction4DSlow``
 when the input shapes differ). TFLM checks no types and reads any other type's bytes as

@@ -1,4 +1,4 @@
-"""LOGICAL_AND (TFLM: kernels/logical.cc + logical_common.cc; C twin: none yet).
+"""LOGICAL_AND (TFLM: kernels/logical.cc + logical_common.cc; C twin: firmware/src/kernels/mi_logical_and.c).
 
 ``x && y`` element-wise; bool only, numpy broadcasting, other types refused (TFLM reads their
 bytes as bool). Prepare and invoke are shared with LOGICAL_OR (``logical.py``).

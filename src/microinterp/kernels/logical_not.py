@@ -1,4 +1,4 @@
-"""LOGICAL_NOT (TFLM: kernels/elementwise.cc, ``LogicalNotEval``; C twin: none yet).
+"""LOGICAL_NOT (TFLM: kernels/elementwise.cc, ``LogicalNotEval``; C twin: firmware/src/kernels/mi_logical_not.c).
 
 bool only: ``!v`` element-wise.
 """

@@ -1,4 +1,4 @@
-"""LOGICAL_OR (TFLM: kernels/logical.cc + logical_common.cc; C twin: none yet).
+"""LOGICAL_OR (TFLM: kernels/logical.cc + logical_common.cc; C twin: firmware/src/kernels/mi_logical_or.c).
 
 ``x || y`` element-wise; bool only, numpy broadcasting, other types refused (TFLM reads their
 bytes as bool). Prepare and invoke are shared with LOGICAL_AND (``logical.py``).

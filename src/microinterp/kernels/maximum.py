@@ -1,4 +1,4 @@
-"""MAXIMUM (TFLM: kernels/maximum_minimum.cc; C twin: none yet).
+"""MAXIMUM (TFLM: kernels/maximum_minimum.cc; C twin: firmware/src/kernels/mi_maximum.c).
 
 TFLM compares raw stored values, ``a > b ? a : b``, for float32, int8, int16,
 int32 and int64, with no prepare step: quantization parameters are never

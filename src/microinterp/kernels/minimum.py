@@ -1,4 +1,4 @@
-"""MINIMUM (TFLM: kernels/maximum_minimum.cc; C twin: none yet).
+"""MINIMUM (TFLM: kernels/maximum_minimum.cc; C twin: firmware/src/kernels/mi_minimum.c).
 
 The mirror of MAXIMUM (same types, same prepare, no quantization): TFLM keeps
 ``a < b ? a : b`` on raw stored values, so a NaN in ``a`` yields ``b``.

@@ -1,4 +1,4 @@
-"""NEG (TFLM: kernels/neg.cc (``reference_ops::Negate``); C twin: none yet).
+"""NEG (TFLM: kernels/neg.cc (``reference_ops::Negate``); C twin: firmware/src/kernels/mi_neg.c).
 
 float32 only (TFLM's eval rejects every other type): ``-x``, which flips the
 sign bit of zeros and NaNs too.

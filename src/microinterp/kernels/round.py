@@ -1,4 +1,4 @@
-"""ROUND (TFLM: kernels/round.cc, ``reference_ops::Round``; C twin: none yet).
+"""ROUND (TFLM: kernels/round.cc, ``reference_ops::Round``; C twin: firmware/src/kernels/mi_round.c).
 
 float32 only. Not ``np.round``: TFLM's ``RoundToNearest`` takes ``f = floor(x)``
 and ``d = x - f`` (float32) and returns ``f`` when ``d < 0.5`` or when ``d == 0.5``

@@ -1,5 +1,5 @@
 """RSQRT (TFLM: kernels/elementwise.cc, ``RsqrtEval``/``RsqrtEvalQuantized``;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_rsqrt.c).
 
 * float32: ``1.f / std::sqrt(f)`` (both correctly rounded in IEEE arithmetic).
 * int8 and int16 (quantized; int16 with zero points 0): ``v = x - zp_in`` must

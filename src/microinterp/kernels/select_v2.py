@@ -1,4 +1,4 @@
-"""SELECT_V2 (TFLM: kernels/select.cc; C twin: none yet).
+"""SELECT_V2 (TFLM: kernels/select.cc; C twin: firmware/src/kernels/mi_select_v2.c).
 
 ``condition ? x : y`` element-wise; the condition is bool, x, y and the output
 share one type out of float32, int8 and int16 (values are copied, never

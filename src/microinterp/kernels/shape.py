@@ -1,4 +1,4 @@
-"""SHAPE (TFLM: kernels/shape.cc; C twin: none yet).
+"""SHAPE (TFLM: kernels/shape.cc; C twin: firmware/src/kernels/mi_shape.c).
 
 Writes the input's dimensions (any input type) into an int32 output of one
 element per dimension. TFLM supports only an int32 output (``out_type``

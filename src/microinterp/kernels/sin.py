@@ -1,4 +1,4 @@
-"""SIN (TFLM: kernels/elementwise.cc (``SinEval``); C twin: none yet).
+"""SIN (TFLM: kernels/elementwise.cc (``SinEval``); C twin: firmware/src/kernels/mi_sin.c).
 
 float32 only: ``std::sin(float)``, i.e. glibc's ``sinf``, called through
 ``quant.libm_float`` (numpy's float32 sine differs in the last bit).

@@ -1,4 +1,4 @@
-"""SQRT (TFLM: kernels/elementwise.cc (``SqrtEval``); C twin: none yet).
+"""SQRT (TFLM: kernels/elementwise.cc (``SqrtEval``); C twin: firmware/src/kernels/mi_sqrt.c).
 
 float32 only: ``std::sqrt(float)``, which IEEE 754 rounds correctly, so
 numpy's float32 square root gives the same bits (negative inputs give NaN).

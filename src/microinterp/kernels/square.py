@@ -1,4 +1,4 @@
-"""SQUARE (TFLM: kernels/elementwise.cc (``SquareEval``); C twin: none yet).
+"""SQUARE (TFLM: kernels/elementwise.cc (``SquareEval``); C twin: firmware/src/kernels/mi_square.c).
 
 float32 only: one float32 product ``f * f``.
 """

@@ -1,5 +1,5 @@
 """SQUARED_DIFFERENCE (TFLM: kernels/squared_difference.cc;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_squared_difference.c).
 
 ``(x - y)**2`` element-wise with numpy broadcasting, no fused activation.
 

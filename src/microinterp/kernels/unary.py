@@ -2,7 +2,7 @@
 SQUARE, EXP, LOG, SIN, COS, FLOOR, CEIL, ROUND, ELU, LOGICAL_NOT, ZEROS_LIKE), and the
 opening type checks of RELU, RELU6 and HARD_SWISH.
 
-Not a kernel: no registration. C twin: none yet.
+Not a kernel: no registration. C twin: firmware/src/kernels/mi_unary.c + .h.
 
 TFLM's float kernels call the C library (``std::sin(float)`` is glibc's
 ``sinf``, ``std::expm1`` is ``expm1f``, ...). Those functions are not

@@ -1,4 +1,4 @@
-"""ZEROS_LIKE (TFLM: kernels/zeros_like.cc; C twin: none yet).
+"""ZEROS_LIKE (TFLM: kernels/zeros_like.cc; C twin: firmware/src/kernels/mi_zeros_like.c).
 
 int64, int32, int8 and float32: the output (of the input's type and element
 count) is filled with 0 -- the integer 0, not the zero point, for a quantized

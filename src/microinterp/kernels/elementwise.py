@@ -45,6 +45,10 @@ from ..model import Tensor
 
 MAX_BROADCAST_RANK = 6  # micro's RuntimeShape holds at most 6 dims (kMaxSmallSize)
 
+#: 32-bit words of the C twin's output walk (mi_elementwise.h mi_broadcast_t): the rank-6
+#: output extents, one stride row per input, the element count; part of each binary op's C op data
+C_BROADCAST_WORDS = MAX_BROADCAST_RANK + 2 * MAX_BROADCAST_RANK + 1
+
 
 def check_shapes(node: Node, a: Tensor, b: Tensor, out: Tensor, max_rank: int = MAX_BROADCAST_RANK) -> bool:
     """Validate the shapes as TFLM's loops would index them; returns whether

@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -75,4 +76,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = data.table[x.astype(np.int64) + 128]
 
 
-REGISTRATION = Registration("ELU", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=1, b=257), modelled=False)
+REGISTRATION = Registration("ELU", prepare, invoke, memory=MEMORY)

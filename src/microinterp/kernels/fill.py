@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 
 DIMS, VALUE, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT32", "INT8")
@@ -46,4 +47,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = inputs[VALUE].reshape(-1)[0]
 
 
-REGISTRATION = Registration("FILL", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=2), modelled=False)
+REGISTRATION = Registration("FILL", prepare, invoke, memory=MEMORY)

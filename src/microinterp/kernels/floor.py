@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 OpData = unary.UnaryOpData
@@ -25,4 +26,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     unary.invoke_nan_preserving(inputs, outputs, np.floor)
 
 
-REGISTRATION = Registration("FLOOR", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("FLOOR", prepare, invoke, memory=MEMORY)

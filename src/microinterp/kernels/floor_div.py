@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -35,4 +36,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.floor(a.astype(np.float64) / b.astype(np.float64)).astype(np.float32)
 
 
-REGISTRATION = Registration("FLOOR_DIV", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS), modelled=False)
+REGISTRATION = Registration("FLOOR_DIV", prepare, invoke, memory=MEMORY)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -63,4 +64,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.where(adjust, trunc_mod + b, trunc_mod)
 
 
-REGISTRATION = Registration("FLOOR_MOD", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS), modelled=False)
+REGISTRATION = Registration("FLOOR_MOD", prepare, invoke, memory=MEMORY)

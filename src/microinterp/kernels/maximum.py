@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -30,4 +31,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT][...] = np.where(a > b, a, b)
 
 
-REGISTRATION = Registration("MAXIMUM", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS, b=1), modelled=False)
+REGISTRATION = Registration("MAXIMUM", prepare, invoke, memory=MEMORY)

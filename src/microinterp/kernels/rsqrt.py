@@ -34,6 +34,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -92,4 +93,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = data.table[v]
 
 
-REGISTRATION = Registration("RSQRT", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=7, b=1), modelled=False)
+REGISTRATION = Registration("RSQRT", prepare, invoke, memory=MEMORY)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -28,4 +29,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.sqrt(x)
 
 
-REGISTRATION = Registration("SQRT", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("SQRT", prepare, invoke, memory=MEMORY)

@@ -21,8 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node
+from ..memory.declaration import c_struct
 
 INPUT, OUTPUT = 0, 0
+
+#: the C twin's op data of the simple kernels (mi_unary.h mi_unary_op_data_t): the element count
+C_OP_DATA = c_struct(w=1)
 
 
 @dataclass(frozen=True)

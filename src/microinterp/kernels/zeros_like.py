@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -29,4 +30,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = 0
 
 
-REGISTRATION = Registration("ZEROS_LIKE", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("ZEROS_LIKE", prepare, invoke, memory=MEMORY)

@@ -65,7 +65,14 @@ enum {
     MI_OP_LOGICAL_OR = 84, MI_OP_LOGICAL_AND = 86, MI_OP_LOGICAL_NOT = 87, MI_OP_FLOOR_DIV = 90,
     MI_OP_SQUARE = 92, MI_OP_ZEROS_LIKE = 93, MI_OP_FILL = 94, MI_OP_FLOOR_MOD = 95,
     MI_OP_SQUARED_DIFFERENCE = 99, MI_OP_ABS = 101, MI_OP_CEIL = 104, MI_OP_ADD_N = 106, MI_OP_COS = 108,
-    MI_OP_ELU = 111, MI_OP_ROUND = 116, MI_OP_SELECT_V2 = 123
+    MI_OP_ELU = 111, MI_OP_ROUND = 116, MI_OP_SELECT_V2 = 123,
+    /* c1 kernels */
+    MI_OP_CONCATENATION = 2, MI_OP_L2_NORMALIZATION = 11, MI_OP_L2_POOL_2D = 12, MI_OP_LOGISTIC = 14,
+    MI_OP_MUL = 18, MI_OP_RELU = 19, MI_OP_RELU6 = 21, MI_OP_RESIZE_BILINEAR = 23, MI_OP_TANH = 28,
+    MI_OP_PAD = 34, MI_OP_TRANSPOSE = 39, MI_OP_MEAN = 40, MI_OP_SUB = 41, MI_OP_STRIDED_SLICE = 45,
+    MI_OP_LOG_SOFTMAX = 50, MI_OP_PRELU = 54, MI_OP_PADV2 = 60, MI_OP_TRANSPOSE_CONV = 67, MI_OP_SUM = 74,
+    MI_OP_REDUCE_MAX = 82, MI_OP_REDUCE_MIN = 89, MI_OP_RESIZE_NEAREST_NEIGHBOR = 97, MI_OP_LEAKY_RELU = 98,
+    MI_OP_MIRROR_PAD = 100, MI_OP_HARD_SWISH = 117
 };
 
 /* Schema enums used by the options. */
@@ -138,6 +145,23 @@ typedef struct mi_div_options {
     uint8_t fused_activation_function;
 } mi_div_options_t;
 
+typedef struct mi_strided_slice_options {
+    int32_t begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask;
+    uint8_t offset;
+} mi_strided_slice_options_t;
+
+typedef struct mi_leaky_relu_options {
+    float alpha;
+} mi_leaky_relu_options_t;
+
+typedef struct mi_mirror_pad_options {
+    uint8_t mode; /* 0 REFLECT, 1 SYMMETRIC */
+} mi_mirror_pad_options_t;
+
+typedef struct mi_reducer_options {
+    uint8_t keep_dims;
+} mi_reducer_options_t;
+
 typedef union mi_options {
     mi_conv_options_t conv;
     mi_depthwise_options_t depthwise;
@@ -146,6 +170,10 @@ typedef union mi_options {
     mi_softmax_options_t softmax;
     mi_add_options_t add;
     mi_div_options_t div;
+    mi_strided_slice_options_t strided_slice;
+    mi_leaky_relu_options_t leaky_relu;
+    mi_mirror_pad_options_t mirror_pad;
+    mi_reducer_options_t reducer;
 } mi_options_t;
 
 /* Validate `size` bytes at `data` as a .tflite model and index its main

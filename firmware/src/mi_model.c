@@ -35,7 +35,7 @@ enum { METADATA_NAME = 0, METADATA_BUFFER = 1 };
 /* BuiltinOptions union type codes of the options the port parses. */
 enum {
     OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
-    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11
+    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_SVDF = 6, OPTIONS_SEQUENCE_LSTM = 71
 };
 
 /* Models are addressed with 32-bit positions; keep a margin so that
@@ -476,6 +476,23 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         if (!p) return MI_OK;
         TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
         return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
+    case MI_OP_SVDF:
+        TRY(options_table(model, op, OPTIONS_SVDF, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_i32(model, &t, 0, 0, &out->svdf.rank));
+        TRY(fb_u8(model, &t, 1, 0, &out->svdf.fused_activation_function));
+        return fb_u8(model, &t, 2, 0, &out->svdf.asymmetric_quantize_inputs);
+    case MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: {
+        mi_sequence_lstm_options_t *l = &out->sequence_lstm;
+        TRY(options_table(model, op, OPTIONS_SEQUENCE_LSTM, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &l->fused_activation_function));
+        TRY(fb_f32(model, &t, 1, 0.0f, &l->cell_clip));
+        TRY(fb_f32(model, &t, 2, 0.0f, &l->proj_clip));
+        TRY(fb_u8(model, &t, 3, 0, &l->time_major));
+        TRY(fb_u8(model, &t, 4, 0, &l->asymmetric_quantize_inputs));
+        return fb_u8(model, &t, 5, 0, &l->diagonal_recurrent_tensors);
+    }
     default:
         return MI_OK; /* no options the port reads */
     }
@@ -514,6 +531,8 @@ const char *mi_op_name(int32_t builtin_code)
     case MI_OP_MAX_POOL_2D: return "MAX_POOL_2D";
     case MI_OP_RESHAPE: return "RESHAPE";
     case MI_OP_SOFTMAX: return "SOFTMAX";
+    case MI_OP_SVDF: return "SVDF";
+    case MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return "UNIDIRECTIONAL_SEQUENCE_LSTM";
     case MI_OP_CUSTOM: return "CUSTOM";
     case MI_OP_QUANTIZE: return "QUANTIZE";
     default: return "BUILTIN";

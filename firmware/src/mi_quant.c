@@ -357,3 +357,79 @@ int32_t mi_lut_lookup_int16(int32_t value, const int16_t *lut)
     const int32_t delta = (slope * (value & 0x7F) + 64) >> 7;
     return mi_wrap_int16((int64_t)base + delta);
 }
+
+/* ------------------------------------------------------------------ int16 LUT sigmoid / tanh */
+
+/* sigmoid(i / 24) in 0.16 format, i = 0..255: the one table TFLM's int16
+ * LOGISTIC and TANH interpolate (quant.py SIGMOID_TABLE_UINT16). */
+static const uint16_t sigmoid_table_uint16[256] = {
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
+    40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,
+    47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169,
+    53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
+    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370,
+    60565, 60753, 60935, 61110, 61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302,
+    62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186, 63279, 63368, 63454, 63536,
+    63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
+    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786,
+    64816, 64845, 64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079,
+    65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
+    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
+    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433,
+    65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474,
+    65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491, 65493, 65495, 65497, 65498,
+    65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
+    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522,
+    65523, 65523, 65524, 65524, 65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528,
+    65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531,
+    65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
+    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
+    65534, 65534, 65534, 65535};
+
+/* quant.py _lut_prescale_int16: a multiplier of 0 means 3 << shift, with
+ * shift 0 after it. Python's integers are unbounded, so (3 << shift) * x is
+ * taken modulo 2**32 here before the int32 wrap. Shifts lie in [0, 63]. */
+static int64_t lut_prescale_int16(int32_t x, int32_t input_multiplier, int input_left_shift)
+{
+    int64_t rnd;
+    if (input_multiplier == 0) {
+        uint64_t p = input_left_shift >= 32 ? 0u : (uint64_t)((int64_t)x * 3) << input_left_shift;
+        return mi_wrap_int32((int64_t)(p & 0xFFFFFFFFu));
+    }
+    rnd = input_left_shift > 0 ? (int64_t)1 << (input_left_shift - 1) : 0;
+    return (int64_t)mi_wrap_int32((int64_t)x * input_multiplier + rnd) >> input_left_shift;
+}
+
+int32_t mi_lut_logistic_int16(int32_t x, int32_t input_multiplier, int input_left_shift)
+{
+    const int64_t v = lut_prescale_int16(x, input_multiplier, input_left_shift);
+    const int64_t a = v < 0 ? -v : v;
+    const int64_t uh = a >> 9;
+    const int64_t idx = uh < 254 ? uh : 254;
+    const int64_t ua = sigmoid_table_uint16[idx], ub = sigmoid_table_uint16[idx + 1];
+    int64_t result = uh >= 255 ? (int64_t)0x7FFF << 10 : (ua << 9) + (a & 0x1FF) * (ub - ua);
+    result = v >= 0 ? result + (1 << 9) : ((int64_t)1 << 25) - result + (1 << 9) - 1;
+    return mi_wrap_int16(result >> 10);
+}
+
+int32_t mi_lut_tanh_int16(int32_t x, int32_t input_multiplier, int input_left_shift)
+{
+    const int64_t v = lut_prescale_int16(x, input_multiplier, input_left_shift);
+    const int64_t a = v < 0 ? -v : v;
+    const int64_t uh = a >> 8;
+    const int64_t idx = uh < 254 ? uh : 254;
+    const int64_t ua = sigmoid_table_uint16[idx], ub = sigmoid_table_uint16[idx + 1];
+    int64_t result = uh >= 255 ? (int64_t)0xFFFF << 8 : (ua << 8) + (a & 0xFF) * (ub - ua);
+    result = v >= 0 ? result - ((int64_t)1 << 23) + (1 << 7) : -result + ((int64_t)1 << 23) + (1 << 7) - 1;
+    return mi_wrap_int16(result >> 8);
+}
+
+int mi_checked_log2(float x, int32_t *log2_result)
+{
+    const float one_over_log2 = 1.0f / (float)log(2.0);
+    const float x_log2 = logf(x) * one_over_log2;
+    const float rounded = (float)mi_round_half_away((double)x_log2);
+    const float frac = x_log2 - rounded;
+    *log2_result = (int32_t)rounded;
+    return fabsf(frac) < 1e-3f;
+}

@@ -15,6 +15,8 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_quantize,
     &mi_registration_reshape,
     &mi_registration_softmax,
+    &mi_registration_svdf,
+    &mi_registration_unidirectional_sequence_lstm,
 };
 
 const mi_resolver_t mi_builtin_resolver = {

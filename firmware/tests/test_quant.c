@@ -115,6 +115,14 @@ int main(void)
             for (i = 0; i < MI_INT16_LUT_ENTRIES; i++) printf("%d%c", t[i], i + 1 < MI_INT16_LUT_ENTRIES ? ' ' : '\n');
         } else if (!strcmp(fn, "lut_lookup")) {
             printf("%" PRId32 "\n", mi_lut_lookup_int16((int32_t)atol(b), !strcmp(a, "exp") ? exp_lut : recip_lut));
+        } else if (!strcmp(fn, "lut_logistic_int16")) {
+            printf("%" PRId32 "\n", mi_lut_logistic_int16((int32_t)atol(a), (int32_t)atol(b), atoi(c)));
+        } else if (!strcmp(fn, "lut_tanh_int16")) {
+            printf("%" PRId32 "\n", mi_lut_tanh_int16((int32_t)atol(a), (int32_t)atol(b), atoi(c)));
+        } else if (!strcmp(fn, "checked_log2")) {
+            int32_t log2_result = 0;
+            int ok = mi_checked_log2(as_float(a), &log2_result);
+            printf("%d %" PRId32 "\n", ok, log2_result);
         } else if (!strcmp(fn, "wrap_int16")) {
             printf("%" PRId32 "\n", mi_wrap_int16((int64_t)atoll(a)));
         } else {

@@ -106,6 +106,8 @@ OP_DATA: dict[str, str] = {
     "QUANTIZE": _fields(w=7, b=3),
     "RESHAPE": "",
     "SOFTMAX": _fields(p=2, w=9, b=1),
+    "SVDF": _fields(w=15, b=3),
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": _fields(w=42, b=2),
 }
 
 #: ops the C port has a kernel for (firmware/src/mi_resolver.c)

@@ -195,3 +195,23 @@ def test_unknown_call_is_reported(func: str) -> None:
     proc = run_binary("test_quant", [], stdin=f"{func} 1 2\n")
     assert_clean(proc)
     assert proc.stdout.strip() == f"unknown {func}"
+
+
+def test_int16_lut_sigmoid_tanh_and_checked_log2() -> None:
+    """The int16 LUT sigmoid/tanh (int16 LOGISTIC/TANH, the integer LSTM) and
+    CheckedLog2 (the LSTM's cell-scale power) equal quant.py's."""
+    values = [-32768, -32767, -4097, -4096, -513, -512, -256, -1, 0, 1, 255, 256, 511, 512, 4096, 32767] + [
+        int(v) for v in RNG.integers(-32768, 32768, size=80)]
+    params = [(0, 0), (0, 1), (0, 3), (0, 12), (0, 31), (0, 40), (3, 1), (3, 4), (1, 0), (24576, 15),
+              (1 << 20, 20), (I32_MAX, 30), (-5, 2)]
+    cases = []
+    for m, s in params:
+        for v in values:
+            for name, fn in (("lut_logistic_int16", quant.lut_logistic_int16), ("lut_tanh_int16", quant.lut_tanh_int16)):
+                cases.append((f"{name} {v} {m} {s}", str(int(fn(np.int64(v), m, s)))))
+    scales = [2.0**-15, 2.0**-11, 2.0**-11 * 1.0004, 2.0**-11 * 1.001, 2.0**-11 * 1.1, 0.75, 1.0, 3.0, 2.0**20,
+              1e-30, 4.5e-8] + [float(v) for v in 2.0 ** RNG.uniform(-20, 5, size=30)]
+    for x in scales:
+        ok, rounded = quant.checked_log2(x)
+        cases.append((f"checked_log2 {fhex(x)}", f"{int(ok)} {rounded}"))
+    run_cases(cases)

@@ -95,6 +95,8 @@ extern const mi_registration_t mi_registration_max_pool_2d;
 extern const mi_registration_t mi_registration_quantize;
 extern const mi_registration_t mi_registration_reshape;
 extern const mi_registration_t mi_registration_softmax;
+extern const mi_registration_t mi_registration_svdf;
+extern const mi_registration_t mi_registration_unidirectional_sequence_lstm;
 
 #ifdef __cplusplus
 }

@@ -57,7 +57,8 @@ enum {
 enum {
     MI_OP_ADD = 0, MI_OP_AVERAGE_POOL_2D = 1, MI_OP_CONV_2D = 3, MI_OP_DEPTHWISE_CONV_2D = 4,
     MI_OP_DEQUANTIZE = 6, MI_OP_FULLY_CONNECTED = 9, MI_OP_MAX_POOL_2D = 17, MI_OP_RESHAPE = 22,
-    MI_OP_SOFTMAX = 25, MI_OP_CUSTOM = 32, MI_OP_QUANTIZE = 114
+    MI_OP_SOFTMAX = 25, MI_OP_CUSTOM = 32, MI_OP_QUANTIZE = 114,
+    MI_OP_SVDF = 27, MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM = 44
 };
 
 /* Schema enums used by the options. */
@@ -126,6 +127,16 @@ typedef struct mi_add_options {
     uint8_t fused_activation_function, pot_scale_int16;
 } mi_add_options_t;
 
+typedef struct mi_svdf_options {
+    int32_t rank;
+    uint8_t fused_activation_function, asymmetric_quantize_inputs;
+} mi_svdf_options_t;
+
+typedef struct mi_sequence_lstm_options {
+    float cell_clip, proj_clip;
+    uint8_t fused_activation_function, time_major, asymmetric_quantize_inputs, diagonal_recurrent_tensors;
+} mi_sequence_lstm_options_t;
+
 typedef union mi_options {
     mi_conv_options_t conv;
     mi_depthwise_options_t depthwise;
@@ -133,6 +144,8 @@ typedef union mi_options {
     mi_fully_connected_options_t fully_connected;
     mi_softmax_options_t softmax;
     mi_add_options_t add;
+    mi_svdf_options_t svdf;
+    mi_sequence_lstm_options_t sequence_lstm;
 } mi_options_t;
 
 /* Validate `size` bytes at `data` as a .tflite model and index its main

@@ -97,6 +97,20 @@ void mi_lut_populate_int16(float (*transform)(float), float input_scale, int32_t
  * low 7 bits interpolate (rounded, int16 wrap). `value` must be an int16. */
 int32_t mi_lut_lookup_int16(int32_t value, const int16_t *lut);
 
+/* ---- int16 LUT sigmoid / tanh (int16 LOGISTIC and TANH, the integer LSTM) */
+
+/* TFLM reference_integer_ops::Logistic / Tanh for one int16 value (Q0.15
+ * result): the input is rescaled by input_multiplier / 2**input_left_shift (a
+ * multiplier of 0 means 3 << input_left_shift), then the shared sigmoid table
+ * is interpolated (quant.py lut_logistic_int16 / lut_tanh_int16). */
+int32_t mi_lut_logistic_int16(int32_t x, int32_t input_multiplier, int input_left_shift);
+int32_t mi_lut_tanh_int16(int32_t x, int32_t input_multiplier, int input_left_shift);
+
+/* TFLM CheckedLog2: non-zero when x is a power of two within 1e-3 in log2;
+ * *log2_result = the rounded log2 (float32 with the C library's logf). For a
+ * zero, negative or infinite x (where quant.py raises) the result is 0. */
+int mi_checked_log2(float x, int32_t *log2_result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,4 @@
-"""SVDF (TFLM: kernels/svdf.cc + svdf_common.cc; C twin: none yet).
+"""SVDF (TFLM: kernels/svdf.cc + svdf_common.cc; C twin: firmware/src/kernels/mi_svdf.c).
 
 Inputs: 0 input (B, I), 1 weights_feature (F, I), 2 weights_time (F, M),
 3 bias (units; optional in the schema, but TFLM dereferences it on every path and

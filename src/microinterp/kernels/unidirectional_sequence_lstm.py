@@ -1,5 +1,5 @@
 """UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM: kernels/unidirectional_sequence_lstm.cc, lstm_eval.cc,
-lstm_eval_common.cc, lstm_eval.h; C twin: none yet).
+lstm_eval_common.cc, lstm_eval.h; C twin: firmware/src/kernels/mi_unidirectional_sequence_lstm.c).
 
 TFLM's micro LSTM supports the standard Keras LSTM only (no peephole, projection
 or layer norm; all four gates present) and ignores the converter's

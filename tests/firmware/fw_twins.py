@@ -31,7 +31,7 @@ SETTINGS = settings(max_examples=int(os.environ.get("MI_FW_EXAMPLES", "20")), de
 
 def run_both(model: bytes, vectors: int = 3, seed: int = 0) -> None:
     """Identical output bytes (state carried over ``vectors`` invokes) and the
-    arena fwplan predicts; a model Python refuses must be refused by C too."""
+    arena memory/firmware_arena.py predicts; a model Python refuses must be refused by C too."""
     try:
         Interpreter(model)
     except MicrointerpError:

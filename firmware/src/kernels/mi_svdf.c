@@ -37,7 +37,7 @@
 
 enum { KIND_FLOAT32 = 0, KIND_INT8 = 1 };
 
-/* fwplan.py layout: 0 pointers, 15 words, 3 bytes */
+/* op data layout (kernels/svdf.py MEMORY): 0 pointers, 15 words, 3 bytes */
 typedef struct op_data {
     int32_t batch, n_input, filters, memory, units, rank;
     int32_t scale_1_multiplier, scale_1_shift, scale_2_multiplier, scale_2_shift;

@@ -47,7 +47,7 @@ enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
 #define GATE_INPUT_SCALE (1.0 / 4096.0)   /* 2^-12: FC output / nonlinearity input (Q3.12) */
 #define GATE_OUTPUT_SCALE (1.0 / 32768.0) /* 2^-15: nonlinearity output (Q0.15) */
 
-/* fwplan.py layout: 0 pointers, 42 words, 2 bytes */
+/* op data layout (kernels/unidirectional_sequence_lstm.py MEMORY): 0 pointers, 42 words, 2 bytes */
 typedef struct op_data {
     int32_t batch, steps, n_input, n_state;
     int32_t mult_x[4], shift_x[4], mult_h[4], shift_h[4];

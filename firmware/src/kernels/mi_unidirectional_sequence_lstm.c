@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "mi_kernel_util.h"
+#include "mi_logistic.h"
 
 #define INPUT 0
 #define INPUT_WEIGHTS 1     /* 1..4: input-to-{input, forget, cell, output} */
@@ -96,7 +97,7 @@ static mi_status_t prepare_integer(mi_context_t *ctx, op_data_t *d, const mi_ten
                                    const mi_tensor_info_t *biases)
 {
     uint8_t bias_type;
-    int g, power = 0;
+    int g, power = 0, is_pot;
     int32_t log2_result;
     float cell_scale;
     double qclip;
@@ -127,8 +128,7 @@ static mi_status_t prepare_integer(mi_context_t *ctx, op_data_t *d, const mi_ten
     }
     cell_scale = mi_scale0(ctx, cell);
     /* a zero, negative or infinite scale has no finite log2: Python's CheckedLog2 raises */
-    if (!(cell_scale > 0.0f) || cell_scale > FLT_MAX) return MI_ERR_BAD_PARAM;
-    (void)mi_checked_log2(cell_scale, &log2_result);
+    MI_TRY(mi_checked_log2(cell_scale, &is_pot, &log2_result));
     power = (int)log2_result;
     qclip = (double)d->cell_clip / (double)cell_scale;
     if (qclip != qclip) return MI_ERR_BAD_PARAM; /* int(nan) raises in Python */
@@ -285,16 +285,6 @@ static void int_row(const op_data_t *d, const gate_tensors_t *t, const void *x_r
 /* ------------------------------------------------------------------ float step */
 
 #if MI_ENABLE_FLOAT
-/* TFLM reference_ops::Logistic on float (logistic.py logistic_float, which
- * the Python LSTM imports): exactly 1 above the upper cut-off, expf(x) below
- * -9, 1 / (1 + expf(-x)) otherwise; NaN takes the last branch. */
-static float logistic_float(float x)
-{
-    if (x < -9.0f) return expf(x);
-    if (x > 16.619047164916992188f) return 1.0f;
-    return 1.0f / (1.0f + expf(-x));
-}
-
 static float clamp_max(float v) { return mi_clamp_float(v, -FLT_MAX, FLT_MAX); }
 
 /* reference_ops::FullyConnected for one unit: total from 0.0f, then + bias. */
@@ -313,7 +303,7 @@ static float float_gate(const op_data_t *d, const gate_tensors_t *t, int gate, c
     const float pre = float_fc(x_row, (const float *)t[gate].w_x + (size_t)unit * ni, ni,
                                ((const float *)t[gate].bias)[unit]) +
                       float_fc(h_row, (const float *)t[gate].w_h + (size_t)unit * ns, ns, 0.0f);
-    return tanh ? tanhf(pre) : logistic_float(pre);
+    return tanh ? tanhf(pre) : mi_logistic_float(pre); /* LOGISTIC's, shared */
 }
 
 static void float_row(const op_data_t *d, const gate_tensors_t *t, const float *x_row, const float *h_row,

@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from fw_helpers import build_dir
 from hypothesis import HealthCheck, settings
 
@@ -23,6 +24,8 @@ from microinterp.errors import MicrointerpError
 from microinterp.fw import check as fwcheck
 from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
+from microinterp.memory.firmware_arena import firmware_arena_bytes
+from microinterp.model import load_model
 
 #: examples per op; raise MI_FW_EXAMPLES for a longer hunt
 SETTINGS = settings(max_examples=int(os.environ.get("MI_FW_EXAMPLES", "20")), deadline=None,
@@ -65,3 +68,40 @@ def assert_both_refuse(model: bytes) -> str:
     except MicrointerpError:
         return assert_c_refuses(model)
     raise AssertionError("the Python interpreter accepted the model")
+
+
+def run_both_on(model: bytes, vectors: list[list[np.ndarray]]) -> None:
+    """Like ``run_both`` on given input vectors (crafted edge values: NaN, infinities,
+    out-of-range positions) instead of random ones. An error Python raises while
+    invoking must be an invoke status of the C port, on the same vector."""
+    try:
+        it = Interpreter(model)
+    except MicrointerpError:
+        assert_c_refuses(model)
+        return
+    expected: list[list[bytes]] = []
+    for row in vectors:
+        try:
+            for i, x in enumerate(row):
+                it.set_input(x, i)
+            it.invoke()
+        except MicrointerpError:
+            break
+        expected.append([it.get_output(k).tobytes() for k in range(it.num_outputs)])
+    python_failed = len(expected) < len(vectors)
+    parsed = load_model(model)
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        (t / "m.tflite").write_bytes(model)
+        (t / "in.bin").write_bytes(rp.pack_inputs(vectors))
+        target = tg.get_target("host-asan")
+        out = target.run(build_dir("host-asan") / "mi_runner", t / "m.tflite", t / "in.bin", t / "out.bin",
+                         timeout=60)
+        if python_failed:
+            assert out.returncode == rp.EXIT_INVOKE, out.describe()
+            return
+        assert out.ok, out.describe()
+        got = rp.split((t / "out.bin").read_bytes(), rp.output_sizes(parsed), len(vectors))
+    assert got == expected, "the C port's output bytes differ from microinterp.Interpreter's"
+    predicted = firmware_arena_bytes(parsed, "host-asan")["total_bytes"]
+    assert out.values.get("arena_used_bytes") == predicted

@@ -521,6 +521,7 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         return fb_u8(model, &t, 0, 0, &out->mirror_pad.mode);
     case MI_OP_MEAN:
     case MI_OP_SUM:
+    case MI_OP_REDUCE_ALL:
     case MI_OP_REDUCE_MAX:
     case MI_OP_REDUCE_MIN:
         TRY(options_table(model, op, OPTIONS_REDUCER, &t, &p));
@@ -630,6 +631,7 @@ const char *mi_op_name(int32_t builtin_code)
     case MI_OP_CEIL: return "CEIL";
     case MI_OP_COS: return "COS";
     case MI_OP_DIV: return "DIV";
+    case MI_OP_DYNAMIC_UPDATE_SLICE: return "DYNAMIC_UPDATE_SLICE";
     case MI_OP_ELU: return "ELU";
     case MI_OP_EQUAL: return "EQUAL";
     case MI_OP_EXP: return "EXP";
@@ -678,6 +680,7 @@ const char *mi_op_name(int32_t builtin_code)
     case MI_OP_PADV2: return "PADV2";
     case MI_OP_TRANSPOSE_CONV: return "TRANSPOSE_CONV";
     case MI_OP_SUM: return "SUM";
+    case MI_OP_REDUCE_ALL: return "REDUCE_ALL";
     case MI_OP_REDUCE_MAX: return "REDUCE_MAX";
     case MI_OP_REDUCE_MIN: return "REDUCE_MIN";
     case MI_OP_RESIZE_NEAREST_NEIGHBOR: return "RESIZE_NEAREST_NEIGHBOR";

@@ -257,7 +257,7 @@ OPTIONS_OF_OP: dict[str, str] = {
     "PAD": "PadOptions", "PADV2": "PadV2Options", "STRIDED_SLICE": "StridedSliceOptions",
     "LEAKY_RELU": "LeakyReluOptions", "TRANSPOSE_CONV": "TransposeConvOptions",
     "TRANSPOSE": "TransposeOptions", "MEAN": "ReducerOptions", "SUM": "ReducerOptions",
-    "REDUCE_MAX": "ReducerOptions", "REDUCE_MIN": "ReducerOptions", "REDUCE_PROD": "ReducerOptions",
+    "REDUCE_ALL": "ReducerOptions", "REDUCE_MAX": "ReducerOptions", "REDUCE_MIN": "ReducerOptions", "REDUCE_PROD": "ReducerOptions",
     "CAST": "CastOptions", "SQUEEZE": "SqueezeOptions", "EXPAND_DIMS": "ExpandDimsOptions",
     "PACK": "PackOptions", "UNPACK": "UnpackOptions", "SPLIT": "SplitOptions",
     "SPLIT_V": "SplitVOptions", "GATHER": "GatherOptions", "ARG_MAX": "ArgMaxOptions",

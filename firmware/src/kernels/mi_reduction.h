@@ -1,4 +1,4 @@
-/* Shared pieces of the reductions MEAN, SUM, REDUCE_MAX and REDUCE_MIN: C twin
+/* Shared pieces of the reductions MEAN, SUM, REDUCE_MAX, REDUCE_MIN and REDUCE_ALL: C twin
  * of kernels/reduction.py. Internal header. */
 #ifndef MI_REDUCTION_H
 #define MI_REDUCTION_H

@@ -68,7 +68,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
     """TFLM's scratch (reduce_common.cc): the input index iterator and the resolved axes
-    (REDUCE_MIN declares the same)."""
+    (REDUCE_MIN and REDUCE_ALL declare the same)."""
     return OpMemory(scratch=(4 * len(node.input(INPUT).shape), 4 * node.input(AXIS).size))
 
 

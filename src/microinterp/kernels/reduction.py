@@ -1,4 +1,4 @@
-"""Shared pieces of TFLM's reductions MEAN, SUM, REDUCE_MAX and REDUCE_MIN
+"""Shared pieces of TFLM's reductions MEAN, SUM, REDUCE_MAX, REDUCE_MIN and REDUCE_ALL
 (TFLM: kernels/reduce.cc + reduce_common.cc, reference ``ReduceGeneric`` and
 ``QuantizedMeanOrSum`` in reference/reduce.h). Not a kernel: no registration.
 C twin: firmware/src/kernels/mi_reduction.c.

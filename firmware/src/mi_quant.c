@@ -90,10 +90,9 @@ int32_t mi_rounding_divide_by_pot(int32_t x, int exponent)
 
 int32_t mi_multiply_by_quantized_multiplier(int32_t x, int32_t quantized_multiplier, int shift)
 {
-    int left = shift > 0 ? shift : 0;
-    int right = shift > 0 ? 0 : -shift;
-    if (left) x = mi_wrap_int32((int64_t)((uint64_t)(uint32_t)x << left));
-    return mi_rounding_divide_by_pot(mi_saturating_rounding_doubling_high_mul(x, quantized_multiplier), right);
+    /* mi_saturating_rounding_doubling_high_mul then mi_rounding_divide_by_pot,
+     * written out in mi_quant.h (see there why the single shift is exact) */
+    return mi_multiply_by_quantized_multiplier_inline(x, quantized_multiplier, shift);
 }
 
 int32_t mi_multiply_by_quantized_multiplier_int64(int64_t x, int32_t quantized_multiplier, int shift)

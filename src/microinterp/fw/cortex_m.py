@@ -152,7 +152,8 @@ class CortexMRunnerOutput(RunnerOutput):
         framework, kernels, runtime_library, port, padding} in bytes (code +
         rodata + .data initial values, the model excluded; ``port`` is the test
         runner and startup, ``padding`` alignment fill); ram {arena (used),
-        static (.data + .bss besides the arena), stack_peak (measured)}."""
+        static (.data + .bss besides the arena), stack_peak (measured), total (the
+        three + the fault-handler stack)}."""
         fp = self.footprint
         ins = sorted(self.instructions)
         flash = None
@@ -161,7 +162,8 @@ class CortexMRunnerOutput(RunnerOutput):
         return {
             "instructions": {"median": ins[len(ins) // 2], "min": ins[0], "max": ins[-1]} if ins else None,
             "flash": flash,
-            "ram": {"arena": fp.get("arena_used"), "static": fp.get("ram_static"), "stack_peak": fp.get("stack_used")},
+            "ram": {"arena": fp.get("arena_used"), "static": fp.get("ram_static"), "stack_peak": fp.get("stack_used"),
+                    "total": fp.get("ram")},
         }
 
 

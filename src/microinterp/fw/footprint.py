@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .sources import firmware_dir
 from .toolchain import CROSS_PREFIX, ToolchainError, run_tool
 
 
@@ -114,7 +115,6 @@ def footprint(elf: Path, *, arena_symbol: str | None = None, stack_used: int | N
 #: the flash parts of an image (``flash_split``); they sum to ``Footprint.flash``
 FLASH_PARTS = ("framework", "kernels", "runtime_library", "port", "padding")
 
-_KERNELS_DIR = Path(__file__).resolve().parents[3] / "firmware" / "src" / "kernels"
 _MAP_INPUT = re.compile(r"^ (\S+)?\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
 
 
@@ -136,7 +136,8 @@ def part_of(source: str) -> str:
         lib, member = m.groups()
         if lib == "mi":
             stem = member.rsplit(".", 1)[0]
-            return "kernels" if stem == "mi_quant" or (_KERNELS_DIR / f"{stem}.c").exists() else "framework"
+            kernels_dir = firmware_dir() / "src" / "kernels"
+            return "kernels" if stem == "mi_quant" or (kernels_dir / f"{stem}.c").exists() else "framework"
         return "runtime_library"
     return "port"
 

@@ -158,7 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{core:14s} {p.stem:24s} {row['outcome']:8s} {_k(row['insns'])} insns, "
                   f"{row['seconds']:.1f} s", file=sys.stderr, flush=True)
     if args.write_baseline:
-        entries = {f"{r['model']}@{r['core']}": baseline_entry(r) for r in rows if r["exact"]}
+        # measured entries replace theirs; entries of models and cores not run here stay
+        old = json.loads(args.write_baseline.read_text()) if args.write_baseline.exists() else {}
+        entries = dict(old.get("entries", {}))
+        entries.update({f"{r['model']}@{r['core']}": baseline_entry(r) for r in rows if r["exact"]})
         doc = {"how": "benchmarks/firmware_bench.py --write-baseline (instructions: median per inference, "
                       f"{args.vectors} vectors, seed {args.seed}; flash in bytes)",
                "tolerance": BASELINE_TOLERANCE, "entries": entries}

@@ -2,9 +2,10 @@
 emulated cores that compile them, against the Python kernels, byte for byte.
 
 The host-asan cross-checks (test_fw_kernels.py) run the plain-C build of the
-fast paths (firmware/src/kernels/mi_simd.h); the Cortex-M4 build compiles the
-DSP path (SXTB16/SXTAB16/SMLAD, inline assembly) and the Cortex-M0+ build the
-plain-C path with ARMv6-M's alignment rules, so both run here. Batched to keep
+fast paths (firmware/src/kernels/mi_simd.h); the Cortex-M4 builds (soft- and
+hard-float ABI) compile the DSP path (SXTB16/SXTAB16/SMLAD, inline assembly,
+the 1x1 pixel-pair path) and the Cortex-M0+ build the plain-C path with
+ARMv6-M's alignment rules, so all three run here. Batched to keep
 CI time low: each hypothesis example is one model of several independent
 single ops (each with its own input and output), checked in one emulator run
 (two input vectors, every output byte and the arena prediction).
@@ -46,11 +47,14 @@ def _zp(draw: st.DrawFn) -> int:
     return draw(st.one_of(st.sampled_from([-128, 0, 127]), st.integers(-128, 127)))
 
 
-def _add_conv(b: ModelBuilder, draw: st.DrawFn, rng: np.random.Generator, k: int, depthwise: bool) -> None:
+def _add_conv(b: ModelBuilder, draw: st.DrawFn, rng: np.random.Generator, k: int, depthwise: bool,
+              pointwise: bool = False) -> None:
     h, w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
     kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     sh, sw = draw(st.integers(1, 2)), draw(st.integers(1, 2))
     dh = draw(st.integers(1, 2))
+    if pointwise:  # the pixel-pair path: 1x1, stride 1, input channels a multiple of 4
+        kh = kw = sh = sw = 1
     padding = draw(st.sampled_from(["SAME", "VALID"]))
     pad_code = 0 if padding == "SAME" else 1
     oh, ow = compute_out_size(pad_code, h, kh, sh, dh), compute_out_size(pad_code, w, kw, sw, 1)
@@ -59,7 +63,8 @@ def _add_conv(b: ModelBuilder, draw: st.DrawFn, rng: np.random.Generator, k: int
         cin = cout = draw(st.integers(1, 13))
         wshape = (1, kh, kw, cout)
     else:
-        cin, cout = draw(st.integers(1, 13)), draw(st.integers(1, 11))
+        cin = 4 * draw(st.integers(1, 12)) if pointwise else draw(st.integers(1, 13))
+        cout = draw(st.integers(1, 11))
         wshape = (cout, kh, kw, cin)
     s_in, s_out = _scale(draw, -8, -2), _scale(draw, -6, 0)
     s_w = [_scale(draw, -9, -5) for _ in range(cout)] if draw(st.booleans()) else _scale(draw, -9, -5)
@@ -97,15 +102,15 @@ def _model(data: st.DataObject) -> bytes:
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     b = ModelBuilder()
     for k in range(OPS_PER_MODEL):
-        kind = draw(st.sampled_from(["conv", "depthwise", "fc"]))
+        kind = draw(st.sampled_from(["conv", "pointwise", "depthwise", "fc"]))
         if kind == "fc":
             _add_fc(b, draw, rng, k)
         else:
-            _add_conv(b, draw, rng, k, depthwise=kind == "depthwise")
+            _add_conv(b, draw, rng, k, depthwise=kind == "depthwise", pointwise=kind == "pointwise")
     return b.build()
 
 
-@pytest.mark.parametrize("core", ["cortex-m4", "cortex-m0plus"])
+@pytest.mark.parametrize("core", ["cortex-m4", "cortex-m4f", "cortex-m0plus"])
 @SETTINGS
 @given(data=st.data())
 def test_fast_paths_match_python(core: str, data: st.DataObject) -> None:

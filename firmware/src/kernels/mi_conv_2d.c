@@ -26,7 +26,8 @@
  * copied into one contiguous column (im2col, on the stack) with the taps
  * outside the image set to the input zero point: those add w * (zp - zp) = 0,
  * exactly what skipping them adds, and the sum becomes one dot product over
- * the whole filter. */
+ * the whole filter. On a DSP core, 1x1 stride-1 convolutions (the pointwise
+ * layers) take conv_1x1_pairs: two pixels per pass over the weights. */
 #include <string.h>
 
 #include "mi_convolution.h"
@@ -159,9 +160,16 @@ static void conv_pixel(const op_data_t *d, const int8_t *xs, const int8_t *w, si
     for (oc = 0; oc + 4 <= out_c; oc += 4) {
         uint32_t acc[4] = {0, 0, 0, 0};
         int j;
+#if MI_SIMD_DSP
+        if (bias)
+            for (j = 0; j < 4; j++) acc[j] = (uint32_t)bias[oc + j];
+        mi_dot4_int8(xs, w + (size_t)oc * per_oc, per_oc, n, offset, acc);
+        for (j = 0; j < 4; j++) out[oc + j] = (int8_t)mi_conv_requant_fast(&rq, acc[j], oc + j);
+#else
         mi_dot4_int8(xs, w + (size_t)oc * per_oc, per_oc, n, offset, acc);
         for (j = 0; j < 4; j++)
             out[oc + j] = (int8_t)mi_conv_requant_fast(&rq, acc[j] + (bias ? (uint32_t)bias[oc + j] : 0u), oc + j);
+#endif
     }
     for (; oc < out_c; oc++)
         out[oc] = (int8_t)mi_conv_requant_fast(
@@ -200,6 +208,49 @@ static void conv_int8_im2col(const op_data_t *d, const int8_t *x, const int8_t *
             }
         }
 }
+
+#if MI_SIMD_DSP
+/* Input channels the pixel-pair path packs (two rows of int16: 1 KB of stack). */
+#define PAIR_MAX 256
+
+/* The 1x1, stride 1 form of conv_int8_fast on a DSP core: pixels in pairs,
+ * both rows packed once as int16 lanes with the offset added
+ * (mi_pack2_int16), then two output channels of both pixels per pass over the
+ * weights (mi_dot2x2): each weight word serves two pixels. The same int32
+ * sums as conv_int8, hence the same outputs. */
+static void conv_1x1_pairs(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+{
+    uint32_t buf[PAIR_MAX];
+    const mi_conv_requant_t rq = mi_conv_requant_of(d);
+    const int32_t k = d->in_c, out_c = d->out_c, offset = d->input_offset;
+    const int32_t pixels = d->batches * d->out_h * d->out_w;
+    int32_t p, oc;
+    for (p = 0; p + 2 <= pixels; p += 2) {
+        const int8_t *x0 = x + (size_t)p * (size_t)k;
+        int8_t *y0 = y + (size_t)p * (size_t)out_c, *y1 = y0 + out_c;
+        mi_pack2_int16(x0, x0 + k, k, offset, buf);
+        for (oc = 0; oc + 2 <= out_c; oc += 2) {
+            uint32_t acc[4] = {0, 0, 0, 0};
+            if (bias) {
+                acc[0] = acc[2] = (uint32_t)bias[oc];
+                acc[1] = acc[3] = (uint32_t)bias[oc + 1];
+            }
+            mi_dot2x2(buf, w + (size_t)oc * (size_t)k, (size_t)k, k, acc);
+            y0[oc] = (int8_t)mi_conv_requant_fast(&rq, acc[0], oc);
+            y0[oc + 1] = (int8_t)mi_conv_requant_fast(&rq, acc[1], oc + 1);
+            y1[oc] = (int8_t)mi_conv_requant_fast(&rq, acc[2], oc);
+            y1[oc + 1] = (int8_t)mi_conv_requant_fast(&rq, acc[3], oc + 1);
+        }
+        if (oc < out_c) {
+            const int8_t *wr = w + (size_t)oc * (size_t)k;
+            const uint32_t b0 = bias ? (uint32_t)bias[oc] : 0u;
+            y0[oc] = (int8_t)mi_conv_requant_fast(&rq, mi_dot1_int8(x0, wr, k, offset) + b0, oc);
+            y1[oc] = (int8_t)mi_conv_requant_fast(&rq, mi_dot1_int8(x0 + k, wr, k, offset) + b0, oc);
+        }
+    }
+    if (p < pixels) conv_pixel(d, x + (size_t)p * (size_t)k, w, (size_t)k, k, bias, y + (size_t)p * (size_t)out_c);
+}
+#endif
 
 /* The fast path of conv_int8 (see the file comment). */
 static void conv_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
@@ -300,6 +351,13 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     case MI_CONV_FLOAT32: conv_float(d, (const float *)x, (const float *)w, (const float *)bias, (float *)y); break;
 #endif
     case MI_CONV_INT8:
+#if MI_SIMD_DSP
+        if (d->fast && d->filter_h == 1 && d->filter_w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
+            d->in_h == d->out_h && d->in_w == d->out_w && d->in_c % 4 == 0 && d->in_c <= PAIR_MAX) {
+            conv_1x1_pairs(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+            break;
+        }
+#endif
         if (d->fast && d->filter_h * d->filter_w > 1 && d->filter_h * d->filter_w * d->in_c <= COL_MAX &&
             d->input_offset >= -127 && d->input_offset <= 128)
             conv_int8_im2col(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);

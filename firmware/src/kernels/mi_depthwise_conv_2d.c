@@ -130,6 +130,46 @@ static void dw_int8(const op_data_t *d, const int8_t *x, const int8_t *w, const 
         }
 }
 
+#if MI_SIMD_DSP
+/* Taps of one output pixel the DSP path lists (a 5x5 window). */
+#define MAX_TAPS 25
+
+/* acc[j] += sum over the nt taps of w[j] * (x[j] + offset), channels j < 4 of
+ * the words at xb + taps[2t] and wb + taps[2t + 1]: per tap one word of four
+ * input channels and one of four filter channels, sign-extended in 16-bit
+ * lanes (SXTAB16 adds the offset), one SMLABB/SMLATT per product (they wrap
+ * modulo 2**32 like the reference's unsigned sums). In assembly: the loop
+ * needs 13 registers and gcc spills. nt > 0. */
+MI_SIMD_ASM_FN void dw_block4(const int8_t *xb, const int8_t *wb, const int32_t *taps, int32_t nt, uint32_t off2,
+                             uint32_t acc[4])
+{
+    uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], xe, xo, t0, t1;
+    const int32_t *tp = taps, *const tend = taps + 2 * nt;
+    __asm__("1:\n\t"
+            "ldrd %[t0], %[t1], [%[tp]], #8\n\t"
+            "ldr %[t0], [%[xb], %[t0]]\n\t"
+            "ldr %[t1], [%[wb], %[t1]]\n\t"
+            "sxtab16 %[xe], %[off2], %[t0]\n\t"
+            "sxtab16 %[xo], %[off2], %[t0], ror #8\n\t"
+            "sxtb16 %[t0], %[t1]\n\t"
+            "sxtb16 %[t1], %[t1], ror #8\n\t"
+            "smlabb %[a0], %[xe], %[t0], %[a0]\n\t"
+            "smlatt %[a2], %[xe], %[t0], %[a2]\n\t"
+            "smlabb %[a1], %[xo], %[t1], %[a1]\n\t"
+            "smlatt %[a3], %[xo], %[t1], %[a3]\n\t"
+            "cmp %[tp], %[tend]\n\t"
+            "bne 1b"
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [tp] "+r"(tp), [xe] "=&r"(xe),
+              [xo] "=&r"(xo), [t0] "=&r"(t0), [t1] "=&r"(t1)
+            : [xb] "r"(xb), [wb] "r"(wb), [tend] "r"(tend), [off2] "r"(off2)
+            : "cc", "memory");
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+#endif
+
 /* The fast path of dw_int8 (see the file comment); depth multiplier 1. */
 static void dw_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
 {
@@ -155,30 +195,23 @@ static void dw_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, c
                 ws = w + (size_t)fy0 * w_row + (size_t)fx0 * (size_t)channels;
                 c = 0;
 #if MI_SIMD_DSP
-                {
-                    const uint32_t off2 = mi_offset2(offset);
-                    for (; c + 4 <= channels; c += 4) {
-                        uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                if ((fy1 - fy0) * nx <= MAX_TAPS) {
+                    /* the pixel's taps inside the image as (input, filter)
+                     * byte offsets, then four channels at a time over them */
+                    int32_t taps[2 * MAX_TAPS];
+                    int32_t nt = 0;
+                    for (fy = 0; fy < fy1 - fy0; fy++)
+                        for (fx = 0; fx < nx; fx++, nt++) {
+                            taps[2 * nt] = (int32_t)((size_t)fy * y_step + (size_t)fx * x_step);
+                            taps[2 * nt + 1] = (int32_t)((size_t)fy * w_row + (size_t)fx * (size_t)channels);
+                        }
+                    for (; c + 4 <= channels && nt > 0; c += 4) {
+                        uint32_t acc[4] = {0, 0, 0, 0};
                         int j;
-                        for (fy = fy0; fy < fy1; fy++) {
-                            const int8_t *xp = xs + (size_t)(fy - fy0) * y_step + c;
-                            const int8_t *wp = ws + (size_t)(fy - fy0) * w_row + c;
-                            for (fx = 0; fx < nx; fx++, xp += x_step, wp += channels) {
-                                const uint32_t xv = mi_read_u32(xp), wv = mi_read_u32(wp);
-                                const uint32_t xe = mi_sxtab16(off2, xv), xo = mi_sxtab16_ror8(off2, xv);
-                                const uint32_t we = mi_sxtb16(wv), wo = mi_sxtb16_ror8(wv);
-                                a0 = mi_smlabb(xe, we, a0);
-                                a2 = mi_smlatt(xe, we, a2);
-                                a1 = mi_smlabb(xo, wo, a1);
-                                a3 = mi_smlatt(xo, wo, a3);
-                            }
-                        }
-                        {
-                            const uint32_t acc[4] = {a0, a1, a2, a3};
-                            for (j = 0; j < 4; j++)
-                                out[c + j] = (int8_t)mi_conv_requant_fast(
-                                    &rq, acc[j] + (bias ? (uint32_t)bias[c + j] : 0u), c + j);
-                        }
+                        if (bias)
+                            for (j = 0; j < 4; j++) acc[j] = (uint32_t)bias[c + j];
+                        dw_block4(xs + c, ws + c, taps, nt, mi_offset2(offset), acc);
+                        for (j = 0; j < 4; j++) out[c + j] = (int8_t)mi_conv_requant_fast(&rq, acc[j], c + j);
                     }
                 }
 #endif

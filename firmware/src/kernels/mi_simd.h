@@ -83,8 +83,17 @@ static inline uint32_t mi_smlatt(uint32_t a, uint32_t b, uint32_t acc)
 static inline uint32_t mi_offset2(int32_t offset) { return ((uint32_t)offset & 0xFFFFu) * 0x10001u; }
 #endif
 
+/* The assembly loops below need 13 or 14 of the 14 allocatable registers:
+ * inlined into a busy caller, gcc may find no allocation ("impossible
+ * constraints", seen with the hard-float ABI), so they stay out of line. */
+#if MI_SIMD_DSP
+#define MI_SIMD_ASM_FN static __attribute__((noinline, unused))
+#else
+#define MI_SIMD_ASM_FN static inline /* plain C: inlined, as gcc likes it on ARMv6-M */
+#endif
+
 /* acc[j] += sum_{k<n} w[j * stride + k] * (x[k] + offset) for j < 4 (wrapping). */
-static inline void mi_dot4_int8(const int8_t *x, const int8_t *w, size_t stride, int32_t n, int32_t offset,
+MI_SIMD_ASM_FN void mi_dot4_int8(const int8_t *x, const int8_t *w, size_t stride, int32_t n, int32_t offset,
                                 uint32_t acc[4])
 {
     const int8_t *w0 = w, *w1 = w + stride, *w2 = w + 2 * stride, *w3 = w + 3 * stride;
@@ -163,5 +172,62 @@ static inline uint32_t mi_dot1_int8(const int8_t *x, const int8_t *w, int32_t n,
     for (; k < n; k++) a += (uint32_t)(((int32_t)x[k] + offset) * w[k]);
     return a;
 }
+
+#if MI_SIMD_DSP
+/* Two input rows of n values (n a multiple of 4), offset added, as int16 lanes
+ * interleaved for mi_dot2x2: per four values, row 0's (x0, x2) and (x1, x3)
+ * words, then row 1's. */
+static inline void mi_pack2_int16(const int8_t *x0, const int8_t *x1, int32_t n, int32_t offset, uint32_t *buf)
+{
+    const uint32_t off2 = mi_offset2(offset);
+    int32_t k;
+    for (k = 0; k < n; k += 4, buf += 4) {
+        const uint32_t v0 = mi_read_u32(x0 + k), v1 = mi_read_u32(x1 + k);
+        buf[0] = mi_sxtab16(off2, v0);
+        buf[1] = mi_sxtab16_ror8(off2, v0);
+        buf[2] = mi_sxtab16(off2, v1);
+        buf[3] = mi_sxtab16_ror8(off2, v1);
+    }
+}
+
+/* acc[2p + j] += sum_k w[j * stride + k] * (x_p[k] + offset) for rows p < 2 of
+ * a mi_pack2_int16 buffer and channels j < 2; n a multiple of 4, n > 0. Per
+ * four taps: two LDRD of packed inputs, two weight words, four SXTB16 and
+ * eight SMLAD (14 registers: in assembly, as mi_dot4_int8). */
+MI_SIMD_ASM_FN void mi_dot2x2(const uint32_t *buf, const int8_t *w, size_t stride, int32_t n, uint32_t acc[4])
+{
+    uint32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3], x0e, x0o, x1e, x1o, t0, t1;
+    const uint32_t *xp = buf, *const xend = buf + n;
+    const int8_t *wa = w;
+    __asm__("1:\n\t"
+            "ldrd %[x1e], %[x1o], [%[xp], #8]\n\t"
+            "ldrd %[x0e], %[x0o], [%[xp]], #16\n\t"
+            "ldr %[t0], [%[wa], %[s]]\n\t"
+            "sxtb16 %[t1], %[t0]\n\t"
+            "sxtb16 %[t0], %[t0], ror #8\n\t"
+            "smlad %[a01], %[x0e], %[t1], %[a01]\n\t"
+            "smlad %[a01], %[x0o], %[t0], %[a01]\n\t"
+            "smlad %[a11], %[x1e], %[t1], %[a11]\n\t"
+            "smlad %[a11], %[x1o], %[t0], %[a11]\n\t"
+            "ldr %[t0], [%[wa]], #4\n\t"
+            "sxtb16 %[t1], %[t0]\n\t"
+            "sxtb16 %[t0], %[t0], ror #8\n\t"
+            "smlad %[a00], %[x0e], %[t1], %[a00]\n\t"
+            "smlad %[a00], %[x0o], %[t0], %[a00]\n\t"
+            "smlad %[a10], %[x1e], %[t1], %[a10]\n\t"
+            "smlad %[a10], %[x1o], %[t0], %[a10]\n\t"
+            "cmp %[xp], %[xend]\n\t"
+            "bne 1b"
+            : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [xp] "+r"(xp), [wa] "+r"(wa),
+              [x0e] "=&r"(x0e), [x0o] "=&r"(x0o), [x1e] "=&r"(x1e), [x1o] "=&r"(x1o), [t0] "=&r"(t0),
+              [t1] "=&r"(t1)
+            : [xend] "r"(xend), [s] "r"(stride)
+            : "cc", "memory");
+    acc[0] = a00;
+    acc[1] = a01;
+    acc[2] = a10;
+    acc[3] = a11;
+}
+#endif
 
 #endif /* MI_SIMD_H */

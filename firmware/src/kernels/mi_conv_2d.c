@@ -27,7 +27,8 @@
  * outside the image set to the input zero point: those add w * (zp - zp) = 0,
  * exactly what skipping them adds, and the sum becomes one dot product over
  * the whole filter. On a DSP core, 1x1 stride-1 convolutions (the pointwise
- * layers) take conv_1x1_pairs: two pixels per pass over the weights. */
+ * layers, conv_1x1_pairs) and im2col columns of a multiple of 4 bytes go out
+ * two pixels per pass over the weights (conv_pair_out). */
 #include <string.h>
 
 #include "mi_convolution.h"
@@ -176,6 +177,60 @@ static void conv_pixel(const op_data_t *d, const int8_t *xs, const int8_t *w, si
             &rq, mi_dot1_int8(xs, w + (size_t)oc * per_oc, n, offset) + (bias ? (uint32_t)bias[oc] : 0u), oc);
 }
 
+#if MI_SIMD_DSP
+/* Values per row of a packed pixel pair: 1x1 inputs and im2col columns up to
+ * COL_MAX (the packed buffer is 4 * PAIR_MAX bytes of stack). */
+#define PAIR_MAX COL_MAX
+
+/* Every output channel of two pixels whose k inputs (offset added) are packed
+ * in buf (mi_pack2_int16 layout; k a multiple of 4): two channels of both
+ * pixels per pass over the weights (mi_dot2x2), so each weight word serves two
+ * pixels. The same int32 sums as conv_int8, hence the same outputs. */
+static void conv_pair_out(const op_data_t *d, const mi_conv_requant_t *requant, const uint32_t *buf,
+                          const int8_t *w, int32_t k, const int32_t *bias, int8_t *y0, int8_t *y1)
+{
+    const mi_conv_requant_t local = *requant, *rq = &local; /* a local: the int8 stores cannot alias it */
+    const int32_t out_c = d->out_c;
+    int32_t oc;
+    for (oc = 0; oc + 2 <= out_c; oc += 2) {
+        uint32_t acc[4] = {0, 0, 0, 0};
+        if (bias) {
+            acc[0] = acc[2] = (uint32_t)bias[oc];
+            acc[1] = acc[3] = (uint32_t)bias[oc + 1];
+        }
+        mi_dot2x2(buf, w + (size_t)oc * (size_t)k, (size_t)k, k, acc);
+        y0[oc] = (int8_t)mi_conv_requant_fast(rq, acc[0], oc);
+        y0[oc + 1] = (int8_t)mi_conv_requant_fast(rq, acc[1], oc + 1);
+        y1[oc] = (int8_t)mi_conv_requant_fast(rq, acc[2], oc);
+        y1[oc + 1] = (int8_t)mi_conv_requant_fast(rq, acc[3], oc + 1);
+    }
+    if (oc < out_c) {
+        const int8_t *wr = w + (size_t)oc * (size_t)k;
+        const uint32_t b0 = bias ? (uint32_t)bias[oc] : 0u;
+        y0[oc] = (int8_t)mi_conv_requant_fast(rq, mi_dot1_packed(buf, 0, wr, k) + b0, oc);
+        y1[oc] = (int8_t)mi_conv_requant_fast(rq, mi_dot1_packed(buf, 1, wr, k) + b0, oc);
+    }
+}
+
+/* The 1x1, stride 1 form of conv_int8_fast on a DSP core: pixels in pairs,
+ * both input rows packed once (mi_pack2_int16), then conv_pair_out. */
+static void conv_1x1_pairs(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+{
+    uint32_t buf[PAIR_MAX];
+    const mi_conv_requant_t rq = mi_conv_requant_of(d);
+    const int32_t k = d->in_c, out_c = d->out_c;
+    const int32_t pixels = d->batches * d->out_h * d->out_w;
+    int32_t p;
+    for (p = 0; p + 2 <= pixels; p += 2) {
+        const int8_t *x0 = x + (size_t)p * (size_t)k;
+        int8_t *y0 = y + (size_t)p * (size_t)out_c;
+        mi_pack2_int16(x0, x0 + k, k, d->input_offset, buf);
+        conv_pair_out(d, &rq, buf, w, k, bias, y0, y0 + out_c);
+    }
+    if (p < pixels) conv_pixel(d, x + (size_t)p * (size_t)k, w, (size_t)k, k, bias, y + (size_t)p * (size_t)out_c);
+}
+#endif
+
 /* The im2col form of conv_int8_fast (see the file comment). */
 static void conv_int8_im2col(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
 {
@@ -184,6 +239,13 @@ static void conv_int8_im2col(const op_data_t *d, const int8_t *x, const int8_t *
     const int32_t n = d->filter_h * (int32_t)row;
     const int pad = -d->input_offset; /* the input zero point, an int8 here */
     int32_t b, oy, ox, fy, fx0, fx1, fy0, fy1;
+#if MI_SIMD_DSP
+    /* on a DSP core, columns of a multiple of 4 go out in pixel pairs */
+    uint32_t buf[PAIR_MAX];
+    const mi_conv_requant_t rq = mi_conv_requant_of(d);
+    const int pairs = n % 4 == 0;
+    int8_t *pending = NULL; /* the first pixel of a pair, packed in slot 0 */
+#endif
     for (b = 0; b < d->batches; b++)
         for (oy = 0; oy < d->out_h; oy++) {
             const int32_t iy0 = oy * d->stride_h - d->pad_h;
@@ -204,53 +266,32 @@ static void conv_int8_im2col(const op_data_t *d, const int8_t *x, const int8_t *
                     if (fx1 < d->filter_w)
                         memset(dst + (size_t)fx1 * (size_t)d->in_c, pad, (size_t)(d->filter_w - fx1) * (size_t)d->in_c);
                 }
+#if MI_SIMD_DSP
+                if (pairs) { /* pack the column; every second pixel, both pixels' outputs */
+                    int8_t *out = y + NHWC(b, oy, ox, 0, d->out_h, d->out_w, d->out_c);
+                    mi_pack1_int16(col, n, d->input_offset, buf, pending != NULL);
+                    if (pending) {
+                        conv_pair_out(d, &rq, buf, w, n, bias, pending, out);
+                        pending = NULL;
+                    } else {
+                        pending = out;
+                    }
+                    continue;
+                }
+#endif
                 conv_pixel(d, col, w, (size_t)n, n, bias, y + NHWC(b, oy, ox, 0, d->out_h, d->out_w, d->out_c));
             }
         }
-}
-
 #if MI_SIMD_DSP
-/* Input channels the pixel-pair path packs (two rows of int16: 1 KB of stack). */
-#define PAIR_MAX 256
-
-/* The 1x1, stride 1 form of conv_int8_fast on a DSP core: pixels in pairs,
- * both rows packed once as int16 lanes with the offset added
- * (mi_pack2_int16), then two output channels of both pixels per pass over the
- * weights (mi_dot2x2): each weight word serves two pixels. The same int32
- * sums as conv_int8, hence the same outputs. */
-static void conv_1x1_pairs(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
-{
-    uint32_t buf[PAIR_MAX];
-    const mi_conv_requant_t rq = mi_conv_requant_of(d);
-    const int32_t k = d->in_c, out_c = d->out_c, offset = d->input_offset;
-    const int32_t pixels = d->batches * d->out_h * d->out_w;
-    int32_t p, oc;
-    for (p = 0; p + 2 <= pixels; p += 2) {
-        const int8_t *x0 = x + (size_t)p * (size_t)k;
-        int8_t *y0 = y + (size_t)p * (size_t)out_c, *y1 = y0 + out_c;
-        mi_pack2_int16(x0, x0 + k, k, offset, buf);
-        for (oc = 0; oc + 2 <= out_c; oc += 2) {
-            uint32_t acc[4] = {0, 0, 0, 0};
-            if (bias) {
-                acc[0] = acc[2] = (uint32_t)bias[oc];
-                acc[1] = acc[3] = (uint32_t)bias[oc + 1];
-            }
-            mi_dot2x2(buf, w + (size_t)oc * (size_t)k, (size_t)k, k, acc);
-            y0[oc] = (int8_t)mi_conv_requant_fast(&rq, acc[0], oc);
-            y0[oc + 1] = (int8_t)mi_conv_requant_fast(&rq, acc[1], oc + 1);
-            y1[oc] = (int8_t)mi_conv_requant_fast(&rq, acc[2], oc);
-            y1[oc + 1] = (int8_t)mi_conv_requant_fast(&rq, acc[3], oc + 1);
-        }
-        if (oc < out_c) {
-            const int8_t *wr = w + (size_t)oc * (size_t)k;
-            const uint32_t b0 = bias ? (uint32_t)bias[oc] : 0u;
-            y0[oc] = (int8_t)mi_conv_requant_fast(&rq, mi_dot1_int8(x0, wr, k, offset) + b0, oc);
-            y1[oc] = (int8_t)mi_conv_requant_fast(&rq, mi_dot1_int8(x0 + k, wr, k, offset) + b0, oc);
-        }
+    if (pending) { /* an odd pixel count: the last pixel alone, from its packed slot */
+        int32_t oc;
+        for (oc = 0; oc < d->out_c; oc++)
+            pending[oc] = (int8_t)mi_conv_requant_fast(
+                &rq, mi_dot1_packed(buf, 0, w + (size_t)oc * (size_t)n, n) + (bias ? (uint32_t)bias[oc] : 0u), oc);
     }
-    if (p < pixels) conv_pixel(d, x + (size_t)p * (size_t)k, w, (size_t)k, k, bias, y + (size_t)p * (size_t)out_c);
-}
 #endif
+}
+
 
 /* The fast path of conv_int8 (see the file comment). */
 static void conv_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)

@@ -190,6 +190,34 @@ static inline void mi_pack2_int16(const int8_t *x0, const int8_t *x1, int32_t n,
     }
 }
 
+/* One row into slot s (0 or 1) of a mi_pack2_int16 layout (the other slot
+ * untouched): the im2col path packs a pixel's column as soon as it is built. */
+static inline void mi_pack1_int16(const int8_t *x, int32_t n, int32_t offset, uint32_t *buf, int slot)
+{
+    const uint32_t off2 = mi_offset2(offset);
+    int32_t k;
+    buf += 2 * slot;
+    for (k = 0; k < n; k += 4, buf += 4) {
+        const uint32_t v = mi_read_u32(x + k);
+        buf[0] = mi_sxtab16(off2, v);
+        buf[1] = mi_sxtab16_ror8(off2, v);
+    }
+}
+
+/* sum_k w[k] * (x[k] + offset) for the row in slot s of a packed buffer. */
+static inline uint32_t mi_dot1_packed(const uint32_t *buf, int slot, const int8_t *w, int32_t n)
+{
+    uint32_t a = 0;
+    int32_t k;
+    buf += 2 * slot;
+    for (k = 0; k < n; k += 4, buf += 4) {
+        const uint32_t wv = mi_read_u32(w + k);
+        a = mi_smlad(buf[0], mi_sxtb16(wv), a);
+        a = mi_smlad(buf[1], mi_sxtb16_ror8(wv), a);
+    }
+    return a;
+}
+
 /* acc[2p + j] += sum_k w[j * stride + k] * (x_p[k] + offset) for rows p < 2 of
  * a mi_pack2_int16 buffer and channels j < 2; n a multiple of 4, n > 0. Per
  * four taps: two LDRD of packed inputs, two weight words, four SXTB16 and

@@ -55,6 +55,10 @@ DEFAULT = [
     "tflite-micro/hello_world_int8.tflite",
     "tflite-micro/micro_speech_quantized.tflite",
     "tflite-micro/person_detect.tflite",
+    # stateful: SVDF and LSTM state carried across the vectors in the persistent arena
+    "tflite-micro/keyword_scrambled.tflite",
+    "tflite-micro/trained_lstm_int8.tflite",
+    "tflite-micro/micro_speech_lstm.tflite",
 ]
 
 #: TFLM instructions per inference on the same emulators, counted the same way

@@ -288,7 +288,7 @@ class Interpreter:
             t = self.subgraph.tensors[index]
             arr = self._arrays[index]
             value = t.zero_point if t.type_name == "INT8" and t.quant is not None else 0
-            arr.view(np.uint8)[...] = np.uint8(value & 0xFF)
+            arr.reshape(-1).view(np.uint8)[...] = np.uint8(value & 0xFF)  # reshape: a 0-d state too
 
     # ------------------------------------------------------------------ inputs / outputs
 

@@ -40,6 +40,8 @@ def prepare(node: Node) -> OpData:
     src, dst = node.input(INPUT), node.output(OUTPUT)
     if src.type_name != dst.type_name:
         raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
+    if src.size != dst.size:  # TFLM: MatchingFlatSize
+        raise node.fail(f"input {list(src.shape)} and output {list(dst.shape)} differ in element count")
     alpha = np.float32(getattr(node.options, "alpha", 0.0) or 0.0)
     if src.type_name == "FLOAT32":
         return OpData("FLOAT32", alpha)
@@ -53,7 +55,8 @@ def prepare(node: Node) -> OpData:
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
-    x, out = inputs[INPUT], outputs[OUTPUT]
+    out = outputs[OUTPUT]
+    x = inputs[INPUT].reshape(out.shape)  # same element count (prepare), any shape: TFLM's flat loop
     if data.type_name == "FLOAT32":
         out[...] = np.where(x > np.float32(0), x, x * data.alpha)
         return

@@ -129,7 +129,10 @@ def prepare_pool(node: Node, average: bool) -> PoolData:
 
 
 def _taps(data: PoolData, x: np.ndarray) -> list[np.ndarray]:
-    """Copy ``x`` into the bordered buffer; return every tap's (N, OH, OW, C) view in TFLM's order."""
+    """Copy ``x`` into the bordered buffer; return every tap's (N, OH, OW, C) view in TFLM's order
+    (none for an empty output: TFLM's loops then never run, and the slices below need OH, OW >= 1)."""
+    if data.out_h == 0 or data.out_w == 0:
+        return []
     buf = data.buffer
     buf[:, data.pad_h:data.pad_h + data.in_h, data.pad_w:data.pad_w + data.in_w, :] = x
     ys, xs = (data.out_h - 1) * data.stride_h + 1, (data.out_w - 1) * data.stride_w + 1
@@ -168,6 +171,8 @@ def invoke_max(node: Node, data: PoolData, inputs: Sequence[np.ndarray | None],
             # (np.fmax's SIMD loop would return x on ties, flipping the sign of zero).
             np.copyto(best, tap, where=best < tap)
         out[...] = quant.clamp_float(best, data.act_min, data.act_max)
+        return
+    if not taps:
         return
     best = taps[0].copy()
     for tap in taps[1:]:

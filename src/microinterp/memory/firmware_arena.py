@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Model, Tensor, load_model
+from ..model import Model, Tensor, load_model
 from .offline_plan import read_offline_plan
 from .planner import ONLINE, PLANNERS, BufferRequest, align_up, plan_greedy, tensor_lifetimes
 
@@ -55,7 +55,7 @@ ILP32 = Abi("ilp32", 4)
 
 
 def abi_of(target: str) -> Abi:
-    """The ABI of a firmware target name (``fw.targets`` names, or sizing.py's)."""
+    """The ABI of a firmware target name (``fw.targets`` names, or tflm_arena.py's)."""
     if target in ("host", "host-asan", "host64", "lp64"):
         return HOST64
     if target.startswith("cortex-m") or target == "ilp32":
@@ -98,8 +98,8 @@ STRUCTS: dict[str, str] = {
 OP_DATA: dict[str, str] = {
     "ADD": _fields(w=33, b=2),
     "AVERAGE_POOL_2D": _fields(w=16, b=1),
-    "CONV_2D": _fields(p=2, w=23, b=2),
-    "DEPTHWISE_CONV_2D": _fields(p=2, w=22, b=2),
+    "CONV_2D": _fields(p=2, w=24, b=3),
+    "DEPTHWISE_CONV_2D": _fields(p=2, w=24, b=3),
     "DEQUANTIZE": _fields(w=2, b=1),
     "FULLY_CONNECTED": _fields(p=2, w=12, b=3),
     "MAX_POOL_2D": _fields(w=16, b=1),

@@ -30,6 +30,7 @@ from .arena import Arena
 from .context import Node, Registration
 from .errors import (
     ArenaTooSmallError,
+    ArgumentError,
     InputError,
     KernelError,
     MicrointerpError,
@@ -39,6 +40,7 @@ from .errors import (
 from .memory.planner import ONLINE, PLANNERS, BufferRequest, Plan, align_up, tensor_lifetimes
 from .model import Model, Tensor, load_model
 from .resolver import OpResolver
+from .trace import MAX_TRACE_LEVEL
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,41 @@ def _is_hybrid(model: Model) -> str | None:
 
 
 def _trace_level_from_env() -> int:
-    """``$MICROINTERP_TRACE`` as a level; anything that is not an integer is an error, not a crash."""
+    """``$MICROINTERP_TRACE`` as a level; anything that is not one is an error, not a crash."""
     value = os.environ.get("MICROINTERP_TRACE", "").strip() or "0"
     try:
-        return int(value)
+        return _check_trace(int(value), "MICROINTERP_TRACE")
     except ValueError:
-        raise MicrointerpError(f"MICROINTERP_TRACE={value!r} is not a trace level (use 0, 1, 2 or 3)") from None
+        raise ArgumentError(
+            f"MICROINTERP_TRACE={value!r} is not a trace level (use 0 to {MAX_TRACE_LEVEL})") from None
+
+
+def _check_trace(trace: Any, name: str = "trace") -> int:
+    """A trace level 0..MAX_TRACE_LEVEL (``True`` is 1); anything else is refused by name."""
+    if not isinstance(trace, (int, np.integer)):
+        raise ArgumentError(f"{name} must be an integer 0 to {MAX_TRACE_LEVEL}, not {type(trace).__name__}")
+    if not 0 <= int(trace) <= MAX_TRACE_LEVEL:
+        raise ArgumentError(f"{name}={int(trace)} is not a trace level (use 0 to {MAX_TRACE_LEVEL})")
+    return int(trace)
+
+
+#: the largest arena the Python interpreter allocates: the C port's offsets are
+#: 32-bit, and no microcontroller has a fraction of it
+MAX_ARENA_BYTES = 1 << 31
+
+
+def _check_arena_size(arena_size: Any) -> int | None:
+    """``None`` (size it exactly) or a byte count 0..MAX_ARENA_BYTES, refused by name otherwise."""
+    if arena_size is None:
+        return None
+    if isinstance(arena_size, bool) or not isinstance(arena_size, (int, np.integer)):
+        raise ArgumentError(
+            f"arena_size must be a number of bytes (an int) or None, not {type(arena_size).__name__} "
+            f"{arena_size!r}"[:200])
+    if not 0 <= int(arena_size) <= MAX_ARENA_BYTES:
+        raise ArgumentError(f"arena_size={int(arena_size)} is out of range (0 to {MAX_ARENA_BYTES} bytes, "
+                            "or None to size it exactly)")
+    return int(arena_size)
 
 
 class Interpreter:
@@ -105,12 +136,13 @@ class Interpreter:
         planner: str = "greedy",
         trace_stream: IO[str] | None = None,
     ) -> None:
+        arena_size = _check_arena_size(arena_size)
         # 1. parse
         self.model = model if isinstance(model, Model) else load_model(model)
         self.subgraph = self.model.main
         self.preserve_all_tensors = preserve_all_tensors
         self.resolver = resolver if resolver is not None else OpResolver.builtins()
-        self.trace_level = int(trace) if trace is not None else _trace_level_from_env()
+        self.trace_level = _check_trace(trace) if trace is not None else _trace_level_from_env()
         self._check_supported_model()
         # 2. resolve
         self.nodes, self.registrations = self._resolve()
@@ -147,11 +179,22 @@ class Interpreter:
     @classmethod
     def from_file(cls, path: str | os.PathLike, arena_size: int | None = None,
                   resolver: OpResolver | None = None, **kwargs: Any) -> Interpreter:
+        if not isinstance(path, (str, os.PathLike)):
+            hint = "; for the model's bytes use Interpreter.from_bytes" if isinstance(
+                path, (bytes, bytearray, memoryview)) else ""
+            raise ArgumentError(f"from_file takes a path (str or os.PathLike), not {type(path).__name__}{hint}")
+        _check_arena_size(arena_size)
         return cls(load_model(os.fspath(path)), arena_size=arena_size, resolver=resolver, **kwargs)
 
     @classmethod
     def from_bytes(cls, data: bytes, arena_size: int | None = None,
                    resolver: OpResolver | None = None, **kwargs: Any) -> Interpreter:
+        """The model from its bytes (``bytes``, ``bytearray`` or ``memoryview``). A ``str``
+        is refused rather than read as a path: ``from_bytes("model.tflite")`` is a mistake."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            hint = "; for a file use Interpreter.from_file(path)" if isinstance(data, (str, os.PathLike)) else ""
+            raise ArgumentError(f"from_bytes takes the model's bytes, not {type(data).__name__}{hint}")
+        _check_arena_size(arena_size)
         return cls(load_model(data), arena_size=arena_size, resolver=resolver, **kwargs)
 
     # ------------------------------------------------------------------ phases

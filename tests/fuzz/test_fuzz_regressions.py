@@ -106,15 +106,29 @@ def _unary(op: str, in_shape: tuple[int, ...], out_shape: tuple[int, ...], dtype
     return b.build()
 
 
+ACTIVATIONS = ["RELU", "RELU6", "HARD_SWISH", "LEAKY_RELU", "LOGISTIC", "TANH"]
+
+
+def _activation(op: str, in_shape: tuple[int, ...], out_shape: tuple[int, ...], dtype: str) -> bytes:
+    """LOGISTIC and TANH take TFLM's fixed output quantization (int8: 1/256 at -128, 1/128 at 0)."""
+    if dtype == "float32" or op not in ("LOGISTIC", "TANH"):
+        return _unary(op, in_shape, out_shape, dtype, **({"alpha": 0.25} if op == "LEAKY_RELU" else {}))
+    b = ModelBuilder()
+    x = b.add_input("x", in_shape, dtype, scale=0.05, zero_point=3)
+    y = b.add_output("y", out_shape, dtype, scale=1 / 256 if op == "LOGISTIC" else 1 / 128,
+                     zero_point=-128 if op == "LOGISTIC" else 0)
+    b.add_operator(op, [x], [y])
+    return b.build()
+
+
 @requires_tflm
-@pytest.mark.parametrize("op", ["RELU", "RELU6", "HARD_SWISH", "LEAKY_RELU"])
+@pytest.mark.parametrize("op", ACTIVATIONS)
 @pytest.mark.parametrize("dtype", ["float32", "int8"])
 def test_activation_with_reshaped_output_runs_like_tflm(op: str, dtype: str) -> None:
     """Found as: ValueError 'could not broadcast input array from shape (2,3,4) into shape (2,12)'
-    (RELU6, LEAKY_RELU). TFLM only asks for the same element count and loops over the flat data,
-    so the model runs, and must give TFLM's bytes."""
-    options = {"alpha": 0.25} if op == "LEAKY_RELU" else {}
-    data = _unary(op, (2, 3, 4), (2, 12), dtype, **options)
+    (RELU6, LEAKY_RELU, LOGISTIC). TFLM only asks for the same element count and loops over the
+    flat data, so the model runs, and must give TFLM's bytes."""
+    data = _activation(op, (2, 3, 4), (2, 12), dtype)
     assert run_one(data) == "ran"
     rng = np.random.default_rng(0)
     x = (rng.uniform(-8, 8, (2, 3, 4)).astype(np.float32) if dtype == "float32"
@@ -122,10 +136,10 @@ def test_activation_with_reshaped_output_runs_like_tflm(op: str, dtype: str) -> 
     compare_with_tflm(data, [[x]])
 
 
-@pytest.mark.parametrize("op", ["RELU", "RELU6", "HARD_SWISH", "LEAKY_RELU"])
+@pytest.mark.parametrize("op", ACTIVATIONS)
 def test_activation_with_another_element_count_is_refused(op: str) -> None:
     """Found as: ValueError 'could not broadcast ... (1,2,160,8) into shape (1,6,160,8)' (LEAKY_RELU)."""
-    data = _unary(op, (1, 2, 16, 8), (1, 6, 16, 8))
+    data = _activation(op, (1, 2, 16, 8), (1, 6, 16, 8), "float32")
     assert run_one(data) == "refused: KernelError"
     with pytest.raises(KernelError, match="differ in element count"):
         Interpreter.from_bytes(data)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from typing import NoReturn
 
 from ..errors import MicrointerpError
 
@@ -32,10 +34,27 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``microinterp: error: <command>: <what>`` and exit 2,
+    the same shape as every other error of the command (argparse's own prints the usage
+    block first). Subcommand parsers are of this class too (``add_subparsers`` copies it)."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("microinterp").strip()
+        where = f"{command}: " if command else ""
+        self.exit(2, f"microinterp: error: {where}{message} (see `{self.prog} --help`)\n")
+
+
+def fail(message: str) -> NoReturn:
+    """Stop with a one-line usage error (exit 2) from inside a subcommand."""
+    print(f"microinterp: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
-    parser = argparse.ArgumentParser(prog="microinterp", description=__doc__.split("\n")[0])
+    parser = Parser(prog="microinterp", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"microinterp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (spec, help_text) in COMMANDS.items():
@@ -55,10 +74,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._cmd.main(args) or 0)
     except MicrointerpError as e:
-        print(f"microinterp: error: {e}", file=sys.stderr)
+        print(f"microinterp: error: {_one_line(str(e))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `microinterp inspect m.tflite | head`
         return 0
+    except OSError as e:  # a file the user named: missing, a directory, not writable, disk full
+        name = f" {e.filename!r}" if e.filename else ""
+        print(f"microinterp: error: cannot access{name}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("microinterp: error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last line of defence: still one line, never a traceback
+        if os.environ.get("MICROINTERP_DEBUG"):
+            raise
+        print(f"microinterp: error: internal error ({type(e).__name__}: {_one_line(str(e))}); this is a bug, "
+              "please report it (MICROINTERP_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 3
+
+
+def _one_line(text: str) -> str:
+    """An error message on one line (some carry a command's output after the first line)."""
+    return " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())
 
 
 if __name__ == "__main__":  # pragma: no cover

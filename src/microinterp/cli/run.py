@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..golden.cases import load_array
 from ..interpreter import Interpreter
+from .args import non_negative_int, trace_level
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -20,9 +22,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--example", action="store_true", help="run the built-in digits example")
     p.add_argument("--input", action="append", default=[], metavar="X.npy",
                    help="input array for input 0, 1, ... (repeat per input); default: random")
-    p.add_argument("--seed", type=int, default=0, help="seed for random inputs (default 0)")
-    p.add_argument("--trace", type=int, default=None, metavar="N", help="trace level 0-3 (see trace.py)")
-    p.add_argument("--arena-size", type=int, default=None, help="arena bytes (default: exactly what is needed)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="seed for random inputs (default 0)")
+    p.add_argument("--trace", type=trace_level, default=None, metavar="N", help="trace level 0-3 (see trace.py)")
+    p.add_argument("--arena-size", type=non_negative_int, default=None,
+                   help="arena bytes (default: exactly what is needed)")
 
 
 def random_inputs(interp: Interpreter, seed: int) -> list[np.ndarray]:
@@ -75,7 +78,7 @@ def main(args: argparse.Namespace) -> int:
     if args.input:
         if len(args.input) != interp.num_inputs:
             raise InputError(f"the model has {interp.num_inputs} inputs but {len(args.input)} --input given")
-        inputs = [np.load(Path(p)) for p in args.input]
+        inputs = [load_array(p) for p in args.input]
     else:
         inputs = random_inputs(interp, args.seed)
     for i, x in enumerate(inputs):

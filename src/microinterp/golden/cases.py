@@ -113,6 +113,23 @@ def case_rng(seed: int, case: int) -> np.random.Generator:
     return np.random.default_rng([int(seed), int(case)])
 
 
+def load_array(path: str | os.PathLike) -> np.ndarray:
+    """One array from a ``.npy`` file; ``InputError`` naming the file for anything else
+    (missing, a directory, text, a pickle, an ``.npz`` archive, truncated)."""
+    p = Path(path)
+    try:
+        value = np.load(p, allow_pickle=False)
+    except OSError as e:
+        raise InputError(f"cannot read input file {str(p)!r}: {e.strerror or e}") from None
+    except (ValueError, EOFError) as e:  # numpy: not a .npy, a pickle, a truncated header
+        reason = "it holds pickled objects" if "pickle" in str(e) else str(e).split("\n")[0]
+        raise InputError(f"input file {str(p)!r} is not a .npy array ({reason})") from None
+    if not isinstance(value, np.ndarray):  # an .npz archive
+        value.close()
+        raise InputError(f"input file {str(p)!r} is an .npz archive; give one .npy file per input")
+    return value
+
+
 def load_inputs(model: Model, sources: Sequence[str | os.PathLike]) -> list[list[np.ndarray]]:
     """Input sets from files, one list per case.
 
@@ -127,7 +144,14 @@ def load_inputs(model: Model, sources: Sequence[str | os.PathLike]) -> list[list
     tensors = [sg.tensors[i] for i in sg.inputs]
     paths = [Path(p) for p in sources]
     if len(paths) == 1 and paths[0].suffix == ".npz":
-        with np.load(paths[0]) as z:
+        try:
+            archive = np.load(paths[0], allow_pickle=False)
+        except (OSError, ValueError, EOFError) as e:
+            raise InputError(f"cannot read input archive {str(paths[0])!r}: "
+                             f"{getattr(e, 'strerror', None) or str(e).splitlines()[0]}") from None
+        if isinstance(archive, np.ndarray):
+            raise InputError(f"{str(paths[0])!r} is a single .npy array, not an .npz archive")
+        with archive as z:
             arrays = []
             for i, t in enumerate(tensors):
                 for key in (f"input_{i}", f"arr_{i}", t.name):
@@ -146,7 +170,7 @@ def load_inputs(model: Model, sources: Sequence[str | os.PathLike]) -> list[list
             if p.suffix == ".csv":
                 arrays.append(read_csv(p, dtype=t.dtype))
             else:
-                arrays.append(np.load(p, allow_pickle=False))
+                arrays.append(load_array(p))
     per_input: list[list[np.ndarray]] = []
     for i, (a, t) in enumerate(zip(arrays, tensors)):
         a = np.asarray(a)
@@ -509,8 +533,13 @@ def read_csv(path: str | os.PathLike, dtype: Any = None, shape: Sequence[int] | 
         except TypeError:
             raise InputError(f"cannot tell the dtype of {p.name}; pass dtype=") from None
     dt = np.dtype(dtype)
-    with open(p, newline="") as f:
-        rows = [r for r in csv.reader(f) if r]
+    try:
+        with open(p, newline="") as f:
+            rows = [r for r in csv.reader(f) if r]
+    except OSError as e:
+        raise InputError(f"cannot read input file {str(p)!r}: {e.strerror or e}") from None
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise InputError(f"{p.name}: not a text CSV ({e})") from None
     cells = [c.strip() for r in rows for c in r if c.strip() != ""]
     try:
         if dt.kind == "f":

@@ -7,7 +7,7 @@
 #       that is not a MicrointerpError is a finding
 #   scripts/fuzz.sh c [--time S] [--runs N] [--out DIR] [-- LIBFUZZER_FLAGS...]
 #       libFuzzer over the C port's reader, allocation and invoke under ASan + UBSan
-#       (firmware/fuzz/mi_fuzz_model.c, built with Debian's clang; installed here when missing)
+#       (tests/fuzz/mi_fuzz_model.c, built with Debian's clang; installed here when missing)
 #
 # --time S   stop after S seconds (default 60); --runs N  stop after N executions (default: no limit)
 # --out DIR  corpus + findings directory (default build/fuzz/<kind>; the corpus grows across runs)
@@ -73,9 +73,9 @@ else
   compgen -G "/usr/lib/llvm-$v/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null \
     || apt_install "libclang-rt-$v-dev" "libfuzzer-$v-dev"
   bin="$out/mi_fuzz_model"
-  srcs=(firmware/src/*.c firmware/src/kernels/*.c firmware/fuzz/mi_fuzz_model.c)  # the target is its own port
+  srcs=(firmware/src/*.c firmware/src/kernels/*.c tests/fuzz/mi_fuzz_model.c)  # the target is its own port
   # rebuild when any C source is newer than the binary (the kernel list grows)
-  if [ ! -x "$bin" ] || [ -n "$(find firmware/src firmware/include firmware/fuzz \
+  if [ ! -x "$bin" ] || [ -n "$(find firmware/src firmware/include tests/fuzz \
         -newer "$bin" -name '*.[ch]' | head -1)" ]; then
     echo "fuzz.sh: building $bin (${#srcs[@]} sources, clang $(clang -dumpversion))"
     clang -std=c99 -O2 -g -Wall -Wextra -pedantic -ffp-contract=off -fno-omit-frame-pointer \
@@ -91,6 +91,8 @@ else
 fi
 
 cases=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+# -fork=N (pass it after --) prints no final stats: its status lines count every job's executions
+[ -n "$cases" ] || cases=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
 findings=$(find "$out/findings" -type f -newer "$stamp" | wc -l)
 echo "fuzz.sh $kind: ${cases:-?} cases in this run, exit $rc, $findings new finding file(s) in $out/findings"
 if [ "$rc" -ne 0 ] || [ "$findings" -gt 0 ]; then exit 1; fi

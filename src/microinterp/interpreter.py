@@ -34,6 +34,7 @@ from .errors import (
     InputError,
     KernelError,
     MicrointerpError,
+    ModelError,
     UnsupportedOpError,
 )
 from .memory.planner import PLANNERS, BufferRequest, Plan, align_up
@@ -156,6 +157,9 @@ class Interpreter:
             raise MicrointerpError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
         self.memory = self._plan(PLANNERS[planner])
         needed = self.memory.total_bytes
+        if needed > MAX_ARENA_BYTES:  # each tensor is bounded (model.py), their sum must be too
+            raise ModelError(f"the model needs {needed} bytes of arena, more than the {MAX_ARENA_BYTES >> 20} MiB "
+                             "an interpreter allocates (a corrupt shape?)")
         if arena_size is not None and arena_size < needed:
             raise ArenaTooSmallError(
                 needed, arena_size,

@@ -197,6 +197,22 @@ def multiply_by_quantized_multiplier(
     return (high + half - ((high < 0) & (right > 0))) >> right
 
 
+#: The largest shift ``multiply_by_quantized_multiplier_int64`` takes. It shifts right by
+#: ``15 - shift`` after adding ``1 << (14 - shift)``: from shift 15 on that is a shift by a
+#: negative count, undefined in C (TFLM only DCHECKs ``shift < 8``), so the 16x8 kernels refuse
+#: such a multiplier in prepare. C twin: ``MI_INT64_MULTIPLIER_MAX_SHIFT`` in mi_quant.h.
+INT64_MULTIPLIER_MAX_SHIFT = 14
+
+
+def int64_multiplier_shift_error(shift: np.ndarray | int) -> str | None:
+    """Why a 16x8 kernel must refuse these shifts (an effective scale of 2**14 or more), or None."""
+    worst = int(np.max(shift)) if np.size(shift) else 0
+    if worst <= INT64_MULTIPLIER_MAX_SHIFT:
+        return None
+    return (f"the output multiplier's shift {worst} is out of range for a 16x8 kernel (at most "
+            f"{INT64_MULTIPLIER_MAX_SHIFT}: input scale x filter scale / output scale is 2**{worst - 1} or more)")
+
+
 def multiply_by_quantized_multiplier_int64(
     x: np.ndarray, quantized_multiplier: np.ndarray | int, shift: np.ndarray | int
 ) -> np.ndarray:

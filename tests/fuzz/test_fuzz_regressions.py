@@ -11,6 +11,9 @@ runs it too, bit-exact with TFLM).
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
 from harness import run_one
@@ -173,3 +176,97 @@ def test_pooling_with_an_empty_output_runs(op: str, dtype: str) -> None:
     it = Interpreter.from_bytes(data)
     it.invoke()
     assert it.get_output(0).shape == (1, 0, 3, 2)
+
+
+def test_arena_bound_holds_for_many_big_tensors() -> None:
+    """Each tensor under the 256 MiB bound, but together live at once: refused before the arena
+    is allocated (numpy would raise MemoryError, or the machine would swap)."""
+    b = ModelBuilder()
+    shape = (1024, 1024, 60)  # 240 MiB of float32
+    xs = [b.add_input(f"x{i}", shape, "float32") for i in range(10)]
+    y = b.add_output("y", shape, "float32")
+    b.add_operator("ADD_N", xs, [y])
+    data = b.build()
+    assert run_one(data) == "refused: ModelError"
+    with pytest.raises(ModelError, match="bytes of arena, more than the 2048 MiB"):
+        Interpreter.from_bytes(data)
+
+
+def test_loading_memory_is_a_small_multiple_of_the_model() -> None:
+    """Parsing copies nothing big: constants are views into the model bytes."""
+    import tracemalloc
+
+    from microinterp.examples import digits_model_path
+
+    raw = digits_model_path().read_bytes()
+    model.load_model(raw)  # warm the caches (options classes, dtype tables)
+    tracemalloc.start()
+    try:
+        model.load_model(raw)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * len(raw) + 64 * 1024, peak
+
+
+# ---- found by the C fuzzer (scripts/fuzz.sh c) ------------------------------------------
+
+
+def _c_statuses(data: bytes, tmp_path: Path) -> dict[str, str]:
+    """init/allocate/invoke statuses of the C port (ASan + UBSan build) on ``data``, by name."""
+    from microinterp.fw import runner
+    from microinterp.fw import targets as tg
+
+    target = tg.get_target("host-asan")
+    if target.unavailable():
+        pytest.skip(f"the C port cannot be built here: {target.unavailable()}")
+    f = tmp_path / "m.tflite"
+    f.write_bytes(data)
+    exe = target.build().parent / "test_reader"
+    proc = subprocess.run([str(exe), "check", str(f)], capture_output=True, text=True, timeout=120,
+                          env=target.env())
+    assert "runtime error" not in proc.stderr and "Sanitizer" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {k: runner.STATUS_NAMES[int(v)] for k, v in (kv.split("=") for kv in proc.stdout.split())}
+
+
+def _int16_conv_or_fc(op: str, output_scale: float) -> bytes:
+    b = ModelBuilder()
+    if op == "CONV_2D":
+        x = b.add_input("x", (1, 3, 3, 2), "int16", scale=0.5, zero_point=0)
+        w = b.add_constant("w", np.ones((2, 1, 1, 2), np.int8), scale=[0.5, 0.5], zero_point=[0, 0],
+                           quantized_dimension=0)
+        y = b.add_output("y", (1, 3, 3, 2), "int16", scale=output_scale, zero_point=0)
+        b.add_operator("CONV_2D", [x, w, -1], [y], padding="SAME", stride_w=1, stride_h=1)
+    else:
+        x = b.add_input("x", (1, 4), "int16", scale=0.5, zero_point=0)
+        w = b.add_constant("w", np.ones((2, 4), np.int8), scale=0.5, zero_point=0)
+        y = b.add_output("y", (1, 2), "int16", scale=output_scale, zero_point=0)
+        b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
+    return b.build()
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "FULLY_CONNECTED"])
+def test_16x8_multiplier_shift_out_of_range_is_refused_by_both_twins(op: str, tmp_path: Path) -> None:
+    """Found by the C fuzzer as: UBSan 'shift exponent -11 is negative' in
+    mi_multiply_by_quantized_multiplier_int64 (an int16 CONV_2D whose input x filter / output scale
+    is 2**25). Python computed garbage there without an error; both now refuse it in prepare."""
+    data = _int16_conv_or_fc(op, output_scale=2.0**-26)
+    assert run_one(data) == "refused: KernelError"
+    with pytest.raises(KernelError, match="shift 25 is out of range for a 16x8 kernel"):
+        Interpreter.from_bytes(data)
+    assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_BAD_PARAM"
+    ok = _int16_conv_or_fc(op, output_scale=2.0**-12)  # shift 11: the largest class still taken
+    assert run_one(ok) == "ran"
+    assert _c_statuses(ok, tmp_path) == {"init": "MI_OK", "allocate": "MI_OK", "invoke": "MI_OK"}
+
+
+def test_huge_output_within_bounds_is_allocated_but_not_invoked_by_the_fuzzers() -> None:
+    """Found as: a timeout (a CONV_2D writing 2.9 million rows from a 5x5 image: valid, only slow).
+    The fuzzers' budget (harness.INVOKE_ARENA_BYTES, the C target's 1 MiB arena) leaves such
+    models at allocation; the interpreter itself still runs them."""
+    b = ModelBuilder()
+    _conv(b, out_shape=(1, 300_000, 3, 2), padding="SAME", stride_w=2, stride_h=2)
+    data = b.build()
+    assert run_one(data) == "allocated (too big to invoke here)"
+    assert Interpreter.from_bytes(data).arena_used_bytes() > 1 << 20

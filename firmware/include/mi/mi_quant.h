@@ -44,6 +44,12 @@ int32_t mi_rounding_divide_by_pot(int32_t x, int exponent);
 /* TFLM MultiplyByQuantizedMultiplier(int32, int32, int): double rounding. */
 int32_t mi_multiply_by_quantized_multiplier(int32_t x, int32_t quantized_multiplier, int shift);
 
+/* The largest shift mi_multiply_by_quantized_multiplier_int64 takes: it shifts right by
+ * 15 - shift after adding 1 << (14 - shift), a shift by a negative count (undefined) from
+ * 15 on; TFLM only DCHECKs shift < 8. The 16x8 kernels refuse larger ones in prepare
+ * (MI_ERR_BAD_PARAM). Python twin: quant.INT64_MULTIPLIER_MAX_SHIFT. */
+#define MI_INT64_MULTIPLIER_MAX_SHIFT 14
+
 /* TFLM MultiplyByQuantizedMultiplier(int64, int32, int) of the 16x8 kernels. */
 int32_t mi_multiply_by_quantized_multiplier_int64(int64_t x, int32_t quantized_multiplier, int shift);
 

@@ -95,6 +95,9 @@ def quantized_output_params(node: Node, x: Tensor, w: Tensor, y: Tensor, channel
     if w.quant.scale.size > 1 and (qdim >= 4 or w.shape[qdim] != channels):
         raise node.fail("per-channel filter scales must run along the output-channel dimension")
     mult, shift = per_channel_multipliers(node, x.scale, w.quant.scale, y.scale, channels)
+    why = quant.int64_multiplier_shift_error(shift) if x.type_name == "INT16" else None
+    if why:
+        raise node.fail(why)
     qmin, qmax = quant.dtype_range(y.dtype)
     act_min, act_max = quant.activation_range_quantized(activation, qmin, qmax, y.scale, y.zero_point)
     return mult, shift, act_min, act_max

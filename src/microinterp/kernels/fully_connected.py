@@ -149,6 +149,9 @@ def prepare(node: Node) -> OpData:
         m, s = quant.quantize_multiplier(product / float(out_scale))
         multiplier, shift = np.int64(m), np.int64(s)
         weights_offset = -w.zero_point
+    why = quant.int64_multiplier_shift_error(shift) if kind == "int16" else None
+    if why:
+        raise node.fail(why)
     qmin, qmax = quant.dtype_range(out.dtype)
     act_min, act_max = quant.activation_range_quantized(act, qmin, qmax, out_scale, out.zero_point)
     # Worst-case |accumulator| for the int32 path; below 2**31 the C wrap-around cannot happen.

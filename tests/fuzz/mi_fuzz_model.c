@@ -23,6 +23,7 @@
 #include "mi/mi_interpreter.h"
 #include "mi/mi_port.h"
 
+/* twin of harness.INVOKE_ARENA_BYTES: bigger models are refused (arena too small) */
 #ifndef MI_FUZZ_ARENA_BYTES
 #define MI_FUZZ_ARENA_BYTES (1u << 20)
 #endif

@@ -270,7 +270,7 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
     fb_table_t t, q;
     mi_vec_t shape;
     uint32_t i, elem;
-    uint64_t count = 1;
+    uint64_t count = 1, span = 1; /* span: the element count with empty dimensions counted as 1 */
     int present;
     if (!model || !out) return MI_ERR_NULL_ARG;
     memset(out, 0, sizeof *out);
@@ -283,7 +283,8 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
         if (d < 0) return MI_ERR_MODEL_INVALID; /* dynamic or negative shape */
         out->dims[i] = d;
         count *= (uint64_t)d;
-        if (count > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
+        span *= (uint64_t)(d ? d : 1);
+        if (count > 0x7FFFFFFFu || span > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
     }
     TRY(fb_u8(model, &t, TENSOR_TYPE, 0, &out->type));
     TRY(fb_u32(model, &t, TENSOR_BUFFER, 0, &out->buffer));
@@ -291,7 +292,7 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
     TRY(fb_u8(model, &t, TENSOR_IS_VARIABLE, 0, &out->is_variable));
     out->is_variable = out->is_variable ? 1 : 0;
     elem = mi_type_size(out->type);
-    if (count * elem > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
+    if (span * (elem ? elem : 1u) > MI_MAX_TENSOR_BYTES) return MI_ERR_MODEL_TOO_LARGE;
     out->count = (uint32_t)count;
     out->bytes = (uint32_t)count * elem;
 

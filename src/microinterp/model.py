@@ -269,6 +269,7 @@ _MIN_SIZE = 8  # root offset + file identifier
 #: The largest tensor the loader accepts, in bytes. A microcontroller model's
 #: biggest activation is a few MB; a corrupt shape (a dimension of 5.9e9) must be
 #: refused here, by name, before any array of that size is ever requested.
+#: C twin: MI_MAX_TENSOR_BYTES (mi_config.h), with the same rule for empty dimensions.
 MAX_TENSOR_BYTES = 1 << 28  # 256 MiB
 
 
@@ -410,12 +411,15 @@ def _parse_tensor(raw: bytes, index: int, t: Any, buffers: list) -> Tensor:
     if any(d < 0 for d in shape):
         raise ModelError(f"{where}: dynamic or negative shape {list(shape)} is not supported")
     type_name, dtype = _TENSOR_TYPES.get(t.Type(), (f"TYPE_{t.Type()}", None))
-    # float64 product: exact for any sane size and never overflows for absurd ones
-    nbytes = float(np.prod(shape, dtype=np.float64)) * (dtype.itemsize if dtype is not None else 1)
+    # An empty dimension counts as 1: [1, 134217736, 0, 8] holds nothing, but kernels size
+    # buffers and loops by the other dimensions. float64: exact for any sane size, no overflow.
+    span = float(np.prod([max(d, 1) for d in shape], dtype=np.float64))
+    nbytes = span * (dtype.itemsize if dtype is not None else 1)
     if nbytes > MAX_TENSOR_BYTES:
+        empty = " (counting its empty dimensions as 1)" if 0 in shape else ""
         raise ModelError(
-            f"{where}: shape {list(shape)} of {type_name} would take {nbytes:.4g} bytes, more than the "
-            f"{MAX_TENSOR_BYTES >> 20} MiB bound on one tensor (a corrupt shape?)"
+            f"{where}: shape {list(shape)} of {type_name} would take {nbytes:.4g} bytes{empty}, more than "
+            f"the {MAX_TENSOR_BYTES >> 20} MiB bound on one tensor (a corrupt shape?)"
         )
     bidx = t.Buffer()
     if not 0 <= bidx < max(len(buffers), 1):

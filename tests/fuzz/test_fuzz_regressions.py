@@ -270,3 +270,19 @@ def test_huge_output_within_bounds_is_allocated_but_not_invoked_by_the_fuzzers()
     data = b.build()
     assert run_one(data) == "allocated (too big to invoke here)"
     assert Interpreter.from_bytes(data).arena_used_bytes() > 1 << 20
+
+
+def test_empty_tensor_with_a_huge_dimension_is_refused_by_both_twins(tmp_path: Path) -> None:
+    """Found by the C fuzzer as a timeout (DEPTHWISE_CONV_2D looping over an input of shape
+    [1, 134217736, 0, 8]: no bytes, 134 million rows) and, on the same bytes, in Python as
+    MemoryError (72 GiB for the padded window buffer). An empty dimension now counts as 1 in the
+    tensor bound, in model.py and in the C reader alike."""
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 134_217_736, 0, 8), "int8", scale=0.05, zero_point=0)
+    y = b.add_output("y", (1, 134_217_736, 0, 8), "int8", scale=0.05, zero_point=0)
+    b.add_operator("RELU", [x], [y])
+    data = b.build()
+    assert run_one(data) == "refused: ModelError"
+    with pytest.raises(ModelError, match=r"\(counting its empty dimensions as 1\), more than the 256 MiB"):
+        Interpreter.from_bytes(data)
+    assert _c_statuses(data, tmp_path)["init"] == "MI_ERR_MODEL_TOO_LARGE"

@@ -573,6 +573,15 @@ const char *mi_op_name(int32_t builtin_code)
     }
 }
 
+/* Constants are read-only (the model bytes, flash on a device): neither an operator
+ * output nor a graph input may be one. Twin of model.py's _check_writes. */
+static mi_status_t check_writable(const mi_model_t *m, int32_t index)
+{
+    mi_tensor_info_t t;
+    TRY(mi_model_tensor(m, (uint32_t)index, &t));
+    return t.data != NULL && !t.is_variable ? MI_ERR_MODEL_INVALID : MI_OK;
+}
+
 mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
 {
     fb_table_t root, sg, tbl;
@@ -626,9 +635,12 @@ mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
     }
     TRY(check_indices(model, model->inputs, 0, model->tensors.count));
     TRY(check_indices(model, model->outputs, 0, model->tensors.count));
+    for (i = 0; i < model->inputs.count; i++) TRY(check_writable(model, mi_model_i32(model, model->inputs, i)));
     for (i = 0; i < model->operators.count; i++) {
         mi_op_info_t op;
+        uint32_t k;
         TRY(mi_model_op(model, i, &op));
+        for (k = 0; k < op.outputs.count; k++) TRY(check_writable(model, mi_model_i32(model, op.outputs, k)));
     }
     return MI_OK;
 }

@@ -286,3 +286,41 @@ def test_empty_tensor_with_a_huge_dimension_is_refused_by_both_twins(tmp_path: P
     with pytest.raises(ModelError, match=r"\(counting its empty dimensions as 1\), more than the 256 MiB"):
         Interpreter.from_bytes(data)
     assert _c_statuses(data, tmp_path)["init"] == "MI_ERR_MODEL_TOO_LARGE"
+
+
+def test_c_reader_refuses_constant_outputs_and_inputs_like_model_py(tmp_path: Path) -> None:
+    """Found by the C fuzzer as: UBSan 'shift exponent 95' in SOFTMAX, reached because the C reader
+    took a model whose graph input was a constant (model.py already refused it): the twins now
+    refuse the same models."""
+    for kind in ("output", "input"):
+        b = ModelBuilder()
+        c = b.add_constant("c", np.zeros(4, np.float32))
+        if kind == "output":
+            x = b.add_input("x", (4,), "float32")
+            b.outputs.append(c)
+            b.add_operator("RELU", [x], [c])
+        else:
+            b.inputs.append(c)
+            y = b.add_output("y", (4,), "float32")
+            b.add_operator("RELU", [c], [y])
+        data = b.build()
+        assert run_one(data) == "refused: ModelError"
+        assert _c_statuses(data, tmp_path)["init"] == "MI_ERR_MODEL_INVALID", kind
+
+
+@pytest.mark.parametrize("beta", [-1e30, 1e30])
+def test_softmax_scaling_beyond_an_int32_shift_is_refused_by_both_twins(beta: float, tmp_path: Path) -> None:
+    """The SOFTMAX half of the same finding: beta x input scale of -2**95 asks for a left shift of 95
+    (``multiply_by_quantized_multiplier_greater_than_one``). A positive one is capped (TFLM's
+    PreprocessSoftmaxScaling) and runs."""
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 8), "int8", scale=0.5, zero_point=0)
+    y = b.add_output("y", (1, 8), "int8", scale=1 / 256, zero_point=-128)
+    b.add_operator("SOFTMAX", [x], [y], beta=beta)
+    data = b.build()
+    if beta < 0:
+        assert run_one(data) == "refused: KernelError"
+        assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_BAD_PARAM"
+    else:
+        assert run_one(data) == "ran"
+        assert _c_statuses(data, tmp_path) == {"init": "MI_OK", "allocate": "MI_OK", "invoke": "MI_OK"}

@@ -43,7 +43,7 @@ def _options_of_another_op(monkeypatch: pytest.MonkeyPatch) -> bytes:
 def test_options_table_of_another_op_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     data = _options_of_another_op(monkeypatch)
     assert run_one(data) == "refused: ModelError"
-    with pytest.raises(ModelError, match="options table is Pool2DOptions, but CONV_2D takes Conv2DOptions"):
+    with pytest.raises(ModelError, match="carries Pool2DOptions options, but CONV_2D takes Conv2DOptions"):
         Interpreter.from_bytes(data)
 
 

@@ -165,8 +165,13 @@ def _first_layer_difference(model: Model, got: list[list[bytes]], want: list[lis
 
 def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: int = 4, seed: int = 0,
           layers: bool = False, timeout: float = 300.0, workdir: Path | None = None,
-          keep: Path | None = None, arena: int | None = None) -> CheckReport:
-    """Build (once), run and compare; see the module docstring."""
+          keep: Path | None = None, arena: int | None = None,
+          inputs: list[list[np.ndarray]] | None = None) -> CheckReport:
+    """Build (once), run and compare; see the module docstring. ``inputs`` replaces
+    the random vectors with given ones (one list of model inputs per vector), so
+    kernel tests can reach values a uniform draw never does (NaNs, extremes)."""
+    if inputs is not None:
+        vectors = len(inputs)
     start = time.monotonic()
     model_path = Path(model_path)
     report = CheckReport(model=str(model_path), target=target, vectors=vectors, seed=seed, layers_compared=layers)
@@ -178,7 +183,8 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
     model = load_model(str(model_path))  # an unreadable or corrupt file is the caller's error: ModelError
     try:
         report.arena_predicted = firmware_arena.firmware_arena_bytes(model, getattr(tgt, "abi", target))
-        inputs = random_inputs(model, vectors, seed)
+        if inputs is None:
+            inputs = random_inputs(model, vectors, seed)
         expected, report.python_plan_bytes = reference_outputs(model, inputs)
     except MicrointerpError as e:
         report.outcome, report.message = "unavailable", f"the Python reference cannot run this model: {e}"

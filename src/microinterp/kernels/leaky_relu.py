@@ -43,7 +43,7 @@ def prepare(node: Node) -> OpData:
         raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
     if src.size != dst.size:  # TFLM: MatchingFlatSize
         raise node.fail(f"input {list(src.shape)} and output {list(dst.shape)} differ in element count")
-    alpha = np.float32(getattr(node.options, "alpha", 0.0) or 0.0)
+    alpha = np.float32(node.options.alpha)
     if src.type_name == "FLOAT32":
         return OpData("FLOAT32", alpha)
     if src.type_name not in ("INT8", "INT16"):

@@ -324,3 +324,43 @@ def test_softmax_scaling_beyond_an_int32_shift_is_refused_by_both_twins(beta: fl
     else:
         assert run_one(data) == "ran"
         assert _c_statuses(data, tmp_path) == {"init": "MI_OK", "allocate": "MI_OK", "invoke": "MI_OK"}
+
+
+def _transpose_conv(stride_w: int) -> bytes:
+    b = ModelBuilder()
+    shape_t = b.add_constant("output_shape", np.array([1, 4, 6, 2], np.int32))
+    w = b.add_constant("filter", np.arange(-9, 9, dtype=np.int8).reshape(2, 3, 3, 1), scale=[0.02, 0.03],
+                       zero_point=[0, 0], quantized_dimension=0)
+    x = b.add_input("x", (1, 2, 3, 1), "int8", scale=0.1, zero_point=1)
+    y = b.add_output("y", (1, 4, 6, 2), "int8", scale=0.05, zero_point=-2)
+    b.add_operator("TRANSPOSE_CONV", [shape_t, w, x], [y], padding="VALID", stride_h=2, stride_w=stride_w)
+    return b.build()
+
+
+@requires_tflm
+def test_transpose_conv_with_a_huge_stride_runs_in_output_sized_memory() -> None:
+    """Found as: MemoryError 'Unable to allocate 19.8 TiB for an array with shape
+    (1, 4, 84825604258, 8)' (TRANSPOSE_CONV's scatter buffer grew with the stride). It now
+    grows with the output only; with a stride past the output, only input column 0 lands."""
+    data = _transpose_conv(stride_w=1 << 30)
+    assert run_one(data) == "ran"
+    x = np.arange(-3, 3, dtype=np.int8).reshape(1, 2, 3, 1)
+    compare_with_tflm(_transpose_conv(stride_w=7), [[x]])  # the same landing, a stride TFLM's int32 math takes
+    big, small = Interpreter.from_bytes(data), Interpreter.from_bytes(_transpose_conv(stride_w=7))
+    for it in (big, small):
+        it.set_input(x, 0)
+        it.invoke()
+    np.testing.assert_array_equal(big.get_output(0), small.get_output(0))
+
+
+def test_pooling_window_beyond_the_bound_is_refused_by_both_twins(tmp_path: Path) -> None:
+    """Found as: a timeout (MAX_POOL_2D with a 2x15269890 window: a 15-million-wide buffer and
+    30 million taps in the Python kernel, where TFLM clips the window to the input)."""
+    from microinterp import UnsupportedOpError
+
+    data = _unary("MAX_POOL_2D", (1, 3, 3, 2), (1, 2, 2, 2), "int8", padding="SAME", stride_w=2, stride_h=2,
+                  filter_width=15_269_890, filter_height=2)
+    assert run_one(data) == "refused: UnsupportedOpError"
+    with pytest.raises(UnsupportedOpError, match="window has more than 65536 taps"):
+        Interpreter.from_bytes(data)
+    assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_UNSUPPORTED_SHAPE"

@@ -550,3 +550,19 @@ def _parse_options(op: Any, index: int, name: str) -> Any:
 #: (in TFLM too) or never advance, so they are refused when the model is read
 _POSITIVE_OPTIONS = ("stride_w", "stride_h", "stride_d", "dilation_w_factor", "dilation_h_factor",
                      "dilation_d_factor", "filter_width", "filter_height")
+
+
+def hybrid_reason(model: Model) -> str | None:
+    """Why ``model`` is a hybrid model (int8 weights with float activations), which
+    TFLM rejects, or None: the interpreter refuses it and ``plan`` notes it."""
+    sg = model.main
+    for op in sg.operators:
+        ins = [sg.tensors[i] for i in op.inputs if i >= 0]
+        if not ins or op.name in ("DEQUANTIZE", "QUANTIZE"):
+            continue
+        first = ins[0]
+        if first.type_name == "FLOAT32" and any(
+            t.is_constant and t.type_name in ("INT8", "UINT8", "INT4") for t in ins[1:]
+        ):
+            return f"operator {op.index} ({op.name}) has float32 activations with int8 weights"
+    return None

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MicrointerpError
+from ..inputs import random_inputs as draw_inputs
 from ..interpreter import Interpreter
 from ..memory import firmware_arena
 from ..model import Model, load_model
@@ -96,25 +97,9 @@ class CheckReport:
 
 
 def random_inputs(model: Model, vectors: int, seed: int) -> list[list[np.ndarray]]:
-    """``vectors`` input sets: integers uniform over their type's full range,
-    booleans 0/1, floats uniform in [-4, 4); reproducible from ``seed``."""
+    """``vectors`` input sets from one generator seeded with ``seed`` (``inputs.random_inputs``)."""
     rng = np.random.default_rng(seed)
-    sg = model.main
-    out = []
-    for _ in range(vectors):
-        row = []
-        for i in sg.inputs:
-            t = sg.tensors[i]
-            dt = np.dtype(t.dtype)
-            if dt.kind in "iu":
-                info = np.iinfo(dt)
-                row.append(rng.integers(info.min, info.max, size=t.shape, endpoint=True, dtype=dt))
-            elif dt.kind == "b":
-                row.append(rng.integers(0, 2, size=t.shape).astype(dt))
-            else:
-                row.append(rng.uniform(-4.0, 4.0, size=t.shape).astype(dt))
-        out.append(row)
-    return out
+    return [draw_inputs(model, rng) for _ in range(vectors)]
 
 
 def reference_outputs(model: Model, vectors: list[list[np.ndarray]]) -> tuple[list[list[bytes]], int]:

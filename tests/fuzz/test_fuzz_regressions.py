@@ -364,3 +364,42 @@ def test_pooling_window_beyond_the_bound_is_refused_by_both_twins(tmp_path: Path
     with pytest.raises(UnsupportedOpError, match="window has more than 65536 taps"):
         Interpreter.from_bytes(data)
     assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_UNSUPPORTED_SHAPE"
+
+
+def test_softmax_scaling_below_a_left_shift_is_refused_by_both_twins(tmp_path: Path) -> None:
+    """Found by the C fuzzer as UBSan 'shift exponent -4 is negative' (SOFTMAX whose beta x input
+    scale x 2**26 is below 1: a negative left shift for TFLM's MultiplyByQuantizedMultiplierGreaterThanOne)."""
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 8), "int8", scale=0.5, zero_point=0)
+    y = b.add_output("y", (1, 8), "int8", scale=1 / 256, zero_point=-128)
+    b.add_operator("SOFTMAX", [x], [y], beta=1e-12)
+    data = b.build()
+    assert run_one(data) == "refused: KernelError"
+    assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_BAD_PARAM"
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"])
+def test_int64_bias_near_the_limit_wraps_in_both_twins(op: str, tmp_path: Path) -> None:
+    """Found by the C fuzzer as UBSan 'signed integer overflow: 822840 + 9223372036854771812' (an
+    int16 CONV_2D whose int64 bias sits at the top of the range). numpy's int64 add wraps; the C
+    port now wraps the same way (mi_wrap_add_i64) instead of overflowing."""
+    b = ModelBuilder()
+    top = np.iinfo(np.int64).max - 5
+    if op == "FULLY_CONNECTED":
+        x = b.add_input("x", (1, 4), "int16", scale=0.5, zero_point=0)
+        w = b.add_constant("w", np.full((2, 4), 100, np.int8), scale=0.5, zero_point=0)
+        bias = b.add_constant("b", np.array([top, -top], np.int64), scale=0.25, zero_point=0)
+        y = b.add_output("y", (1, 2), "int16", scale=0.5, zero_point=0)
+        b.add_operator(op, [x, w, bias], [y])
+    else:
+        x = b.add_input("x", (1, 2, 2, 2), "int16", scale=0.5, zero_point=0)
+        shape = (2, 1, 1, 2) if op == "CONV_2D" else (1, 1, 1, 2)
+        w = b.add_constant("w", np.full(shape, 100, np.int8), scale=[0.5, 0.5], zero_point=[0, 0],
+                           quantized_dimension=0 if op == "CONV_2D" else 3)
+        bias = b.add_constant("b", np.array([top, -top], np.int64), scale=[0.25, 0.25], zero_point=[0, 0])
+        y = b.add_output("y", (1, 2, 2, 2), "int16", scale=0.5, zero_point=0)
+        b.add_operator(op, [x, w, bias], [y], padding="VALID", stride_w=1, stride_h=1,
+                       **({"depth_multiplier": 1} if op != "CONV_2D" else {}))
+    data = b.build()
+    assert run_one(data) == "ran"
+    assert _c_statuses(data, tmp_path) == {"init": "MI_OK", "allocate": "MI_OK", "invoke": "MI_OK"}

@@ -23,6 +23,10 @@ extern "C" {
 /* Two's-complement wrap of a 64-bit value to int32 (quant.py _wrap_int32). */
 int32_t mi_wrap_int32(int64_t x);
 
+/* a + b wrapping around like numpy's int64 (the 16x8 kernels' bias add): a signed
+ * overflow in C is undefined, so an int64 bias near the limits must not overflow. */
+int64_t mi_wrap_add_i64(int64_t a, int64_t b);
+
 /* C's std::round on doubles: halves go away from zero; saturates at +-2**62. */
 int64_t mi_round_half_away(double x);
 

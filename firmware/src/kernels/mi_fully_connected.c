@@ -179,7 +179,7 @@ static void invoke_int16(const op_data_t *d, const int16_t *x, const int8_t *w, 
                 int64_t acc = 0;
                 for (k = 0; k < depth; k++)
                     acc += ((int32_t)wr[k] + d->weights_offset) * ((int32_t)xr[k] + d->input_offset);
-                if (bias) acc += d->bias_type == MI_TYPE_INT64 ? ((const int64_t *)bias)[c] : ((const int32_t *)bias)[c];
+                if (bias) acc = mi_wrap_add_i64(acc, d->bias_type == MI_TYPE_INT64 ? ((const int64_t *)bias)[c] : ((const int32_t *)bias)[c]);
                 v = mi_multiply_by_quantized_multiplier_int64(
                     acc, d->multiplier ? d->multiplier[c] : d->output_multiplier,
                     d->multiplier ? d->shift[c] : d->output_shift);

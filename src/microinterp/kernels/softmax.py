@@ -107,7 +107,7 @@ def prepare(node: Node) -> OpData:
     elif out.zero_point != -128 or np.float32(out.scale) != np.float32(1.0) / np.float32(256):
         raise node.fail("int8 SOFTMAX needs output scale exactly 1/256 and zero point -128")
     multiplier, left_shift = quant.preprocess_softmax_scaling(beta, float(inp.scale), SCALED_DIFF_INTEGER_BITS)
-    if left_shift > 31:  # a huge negative beta x scale: no int32 shift (C twin: MI_ERR_BAD_PARAM)
+    if not 0 <= left_shift <= 31:  # beyond an int32 left shift (C twin: MI_ERR_BAD_PARAM)
         raise node.fail(f"beta x input scale {float(beta) * float(inp.scale):.4g} needs a left shift of {left_shift}")
     diff_min = -quant.calculate_input_radius(SCALED_DIFF_INTEGER_BITS, left_shift)
     return OpData("int8", depth, np.float32(beta), multiplier, left_shift, diff_min, info.bits, int(info.min),

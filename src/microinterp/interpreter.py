@@ -39,7 +39,7 @@ from .errors import (
 )
 from .memory.planner import PLANNERS, BufferRequest, Plan, align_up
 from .memory.requests import FROM_MODEL, model_requests
-from .model import Model, Tensor, hybrid_reason, load_model
+from .model import Model, Tensor, check_runnable_options, hybrid_reason, load_model
 from .resolver import OpResolver
 from .trace import MAX_TRACE_LEVEL
 
@@ -126,6 +126,7 @@ class Interpreter:
         arena_size = _check_arena_size(arena_size)
         # 1. parse
         self.model = model if isinstance(model, Model) else load_model(model)
+        check_runnable_options(self.model)
         self.subgraph = self.model.main
         self.preserve_all_tensors = preserve_all_tensors
         self.resolver = resolver if resolver is not None else OpResolver.builtins()

@@ -524,8 +524,7 @@ def _parse_options(op: Any, index: int, name: str) -> Any:
 
     An options table of another op's type is refused: TFLM's parsers read it as
     absent (and use defaults), but a kernel here would read fields the table does
-    not have, and a model carrying one is corrupt either way. Strides, dilations
-    and filter sizes below 1 are refused too (see ``_POSITIVE_OPTIONS``)."""
+    not have, and a model carrying one is corrupt either way."""
     expected = OPTIONS_OF_OP.get(name)
     otype = op.BuiltinOptionsType()
     table = op.BuiltinOptions() if otype else None
@@ -539,11 +538,19 @@ def _parse_options(op: Any, index: int, name: str) -> Any:
             # TFLM's parser would read a null table and silently use defaults; refuse instead
             raise ModelError(f"operator {index} ({name}) carries {got} options, but {name} takes {expected}")
         options = _read_options_table(getattr(tflite, got), table.Bytes, table.Pos)
-    for key in _POSITIVE_OPTIONS:
-        value = getattr(options, key, 1)
-        if not isinstance(value, int) or value < 1:
-            raise ModelError(f"operator {index} ({name}): {key}={value} (must be at least 1)")
     return options
+
+
+def check_runnable_options(model: Model) -> None:
+    """Refuse strides, dilations and filter sizes below 1 (``_POSITIVE_OPTIONS``) before
+    any kernel divides by them. Checked when an interpreter is built, not when the model
+    is read: ``inspect`` and ``plan`` still describe such a model (a CONV_2D without
+    options has the schema's stride 0)."""
+    for op in model.main.operators:
+        for key in _POSITIVE_OPTIONS:
+            value = getattr(op.options, key, 1)
+            if not isinstance(value, int) or value < 1:
+                raise ModelError(f"operator {op.index} ({op.name}): {key}={value} (must be at least 1)")
 
 
 #: option fields that divide or step a loop: 0 or negative would divide by zero

@@ -8,21 +8,34 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_abs,
     &mi_registration_add,
     &mi_registration_add_n,
+    &mi_registration_arg_max,
+    &mi_registration_arg_min,
     &mi_registration_average_pool_2d,
+    &mi_registration_batch_matmul,
+    &mi_registration_batch_to_space_nd,
+    &mi_registration_broadcast_args,
+    &mi_registration_broadcast_to,
+    &mi_registration_cast,
     &mi_registration_ceil,
     &mi_registration_conv_2d,
     &mi_registration_cos,
+    &mi_registration_cumsum,
+    &mi_registration_depth_to_space,
     &mi_registration_depthwise_conv_2d,
     &mi_registration_dequantize,
     &mi_registration_div,
     &mi_registration_elu,
+    &mi_registration_embedding_lookup,
     &mi_registration_equal,
     &mi_registration_exp,
+    &mi_registration_expand_dims,
     &mi_registration_fill,
     &mi_registration_floor,
     &mi_registration_floor_div,
     &mi_registration_floor_mod,
     &mi_registration_fully_connected,
+    &mi_registration_gather,
+    &mi_registration_gather_nd,
     &mi_registration_greater,
     &mi_registration_greater_equal,
     &mi_registration_leaky_relu,
@@ -39,29 +52,49 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_minimum,
     &mi_registration_neg,
     &mi_registration_not_equal,
+    &mi_registration_pack,
     &mi_registration_pad,
     &mi_registration_padv2,
     &mi_registration_quantize,
     &mi_registration_reduce_max,
     &mi_registration_reduce_min,
     &mi_registration_reshape,
+    &mi_registration_reverse_v2,
     &mi_registration_round,
     &mi_registration_rsqrt,
     &mi_registration_select_v2,
     &mi_registration_shape,
     &mi_registration_sin,
+    &mi_registration_slice,
     &mi_registration_softmax,
+    &mi_registration_space_to_batch_nd,
+    &mi_registration_space_to_depth,
+    &mi_registration_split,
+    &mi_registration_split_v,
     &mi_registration_sqrt,
     &mi_registration_square,
     &mi_registration_squared_difference,
+    &mi_registration_squeeze,
     &mi_registration_strided_slice,
     &mi_registration_sum,
+    &mi_registration_svdf,
     &mi_registration_tanh,
     &mi_registration_transpose,
+    &mi_registration_unidirectional_sequence_lstm,
+    &mi_registration_unpack,
     &mi_registration_zeros_like,
 };
 
-const mi_resolver_t mi_builtin_resolver = {
+/* Weak: an image built for one model links a generated resolver listing only
+ * the kernels that model uses (fw/kernel_select.py, make RESOLVER=...), whose
+ * strong definition replaces this one, so --gc-sections drops the rest. */
+#if defined(__GNUC__) && !defined(_WIN32)
+#define MI_WEAK __attribute__((weak))
+#else
+#define MI_WEAK
+#endif
+
+MI_WEAK const mi_resolver_t mi_builtin_resolver = {
     builtin_kernels, (uint32_t)(sizeof builtin_kernels / sizeof builtin_kernels[0])};
 
 const mi_registration_t *mi_resolver_find(const mi_resolver_t *resolver, const mi_model_t *model,

@@ -64,6 +64,7 @@ class OpData:
     act_min: int | float
     act_max: int | float
     mask_padding: bool  # float path: weights not all finite, so padded taps must be skipped explicitly
+    stage: quant.OutputStage | None = None  # prepared int32 output stage (int8, int16_acc32)
 
 
 def prepare(node: Node) -> OpData:
@@ -120,13 +121,16 @@ def prepare(node: Node) -> OpData:
     # (KH, KW, Cg) order of an im2col row.
     wg = np.asarray(w.data, np.float64).reshape(groups, filters_per_group, kh * kw * filter_c)
     weights = np.ascontiguousarray(wg.transpose(0, 2, 1))
+    bias_values = None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c)
+    stage = convolution.output_stage(mode, mult, shift, y.zero_point if mode == "int8" else 0, act_min, act_max,
+                                     w.data, bias_values, convolution.max_abs_input(x.dtype, input_zp), 0)
     return OpData(
         mode=mode, window=window, groups=groups,
         buffer=window.new_buffer(n, in_c, np.float64), weights=weights,
-        bias=None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c),
+        bias=bias_values,
         multiplier=mult, shift=shift, input_zero_point=np.float64(input_zp),
         output_zero_point=y.zero_point if mode == "int8" else 0,
-        act_min=act_min, act_max=act_max, mask_padding=False,
+        act_min=act_min, act_max=act_max, mask_padding=False, stage=stage,
     )
 
 
@@ -200,7 +204,13 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if data.mode == "float32":
         y[...] = convolution.add_bias_and_clamp(_float_conv(data, x), data.bias, data.act_min, data.act_max)
         return
-    y[...] = convolution.requantize(_integer_accumulators(data, x), data.bias, data.multiplier, data.shift,
+    acc = _integer_accumulators(data, x)
+    if data.stage is not None:
+        if data.bias is not None:
+            acc += data.bias
+        data.stage.apply(acc, y)
+        return
+    y[...] = convolution.requantize(acc, data.bias, data.multiplier, data.shift,
                                     data.output_zero_point, data.act_min, data.act_max,
                                     acc64=data.mode == "int16_acc64").reshape(y.shape)
 

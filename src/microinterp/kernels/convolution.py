@@ -117,6 +117,32 @@ def requantize(acc: np.ndarray, bias: np.ndarray | None, multiplier: np.ndarray,
     return np.clip(scaled + output_zero_point, act_min, act_max)
 
 
+def output_stage(mode: str, multiplier: np.ndarray, shift: np.ndarray, output_zero_point: int, act_min: int,
+                 act_max: int, weights: np.ndarray, bias: np.ndarray | None, max_abs_input: int,
+                 channel_axis: int) -> quant.OutputStage | None:
+    """The prepared int32 output stage (``quant.OutputStage``) of an int8 or int16-with-int32-accumulator
+    conv, or None for the int64-accumulator path (``requantize(..., acc64=True)``).
+
+    The C accumulator is int32 and wraps; the wrap pass is skipped when this layer's
+    own weights prove it cannot happen: per output channel,
+    ``sum |w| * max|x - input_zp| + |bias| < 2**31``."""
+    if mode not in ("int8", "int16_acc32"):
+        return None
+    w = np.abs(np.asarray(weights, np.float64))
+    axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
+    worst = w.sum(axis=axes) * float(max_abs_input)
+    if bias is not None:
+        worst = worst + np.abs(np.asarray(bias, np.float64)).reshape(-1)
+    wrap = not bool(np.all(worst < 2.0**31))
+    return quant.OutputStage(multiplier, shift, output_zero_point, act_min, act_max, wrap=wrap)
+
+
+def max_abs_input(dtype: np.dtype, zero_point: int) -> int:
+    """The largest ``|x - zero_point|`` an input of this integer dtype can hold."""
+    lo, hi = quant.dtype_range(dtype)
+    return max(abs(lo - zero_point), abs(hi - zero_point))
+
+
 def add_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: float, act_max: float) -> np.ndarray:
     """The float32 output stage of CONV_2D and DEPTHWISE_CONV_2D: ``total + bias``
     (``+ 0.0f`` without a bias, as TFLM adds its zero default), then the clamp."""

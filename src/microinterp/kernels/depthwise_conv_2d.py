@@ -60,6 +60,7 @@ class OpData:
     act_min: int | float
     act_max: int | float
     mask_padding: bool  # float path with non-finite weights: skip padded taps explicitly
+    stage: quant.OutputStage | None = None  # prepared int32 output stage (int8)
 
 
 def prepare(node: Node) -> OpData:
@@ -105,14 +106,18 @@ def prepare(node: Node) -> OpData:
             f"{bias.type_name} bias with {x.type_name.lower()} input is not supported (TFLM reads {want_bias.lower()})"
         )
     mult, shift, act_min, act_max = convolution.quantized_output_params(node, x, w, y, out_c, activation)
+    bias_values = None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c)
+    input_zp = x.zero_point if mode == "int8" else 0
+    stage = convolution.output_stage(mode, mult, shift, y.zero_point if mode == "int8" else 0, act_min, act_max,
+                                     w.data, bias_values, convolution.max_abs_input(x.dtype, input_zp), 3)
     return OpData(
         mode=mode, window=window, buffer=buffer, interior=interior,
         weights=np.ascontiguousarray(w.data[0], np.float64),
-        bias=None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c),
+        bias=bias_values,
         multiplier=mult, shift=shift,
-        input_zero_point=np.float64(x.zero_point if mode == "int8" else 0),
+        input_zero_point=np.float64(input_zp),
         output_zero_point=y.zero_point if mode == "int8" else 0,
-        act_min=act_min, act_max=act_max, mask_padding=False,
+        act_min=act_min, act_max=act_max, mask_padding=False, stage=stage,
     )
 
 
@@ -145,6 +150,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                                 data.act_min, data.act_max)
         return
     acc = _accumulate(data, x, np.float64).astype(np.int64)
+    if data.stage is not None:
+        if data.bias is not None:
+            acc += data.bias
+        data.stage.apply(acc, y)
+        return
     y[...] = convolution.requantize(acc, data.bias, data.multiplier, data.shift, data.output_zero_point,
                                     data.act_min, data.act_max, acc64=data.mode == "int16")
 

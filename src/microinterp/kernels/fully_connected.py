@@ -61,6 +61,7 @@ class OpData:
     weights_offset: int
     bias: np.ndarray | None  # int64 / float32 copy of a constant bias
     may_overflow: bool  # an int32 accumulator could wrap (otherwise the wrap is skipped)
+    stage: quant.OutputStage | None = None  # prepared int32 output stage (int32 accumulators)
 
 
 def _prepare_weights(w: np.ndarray, output_depth: int, accum_depth: int, kind: str, offset: int) -> np.ndarray:
@@ -157,6 +158,8 @@ def prepare(node: Node) -> OpData:
     max_bias = int(np.abs(np.asarray(bias.data, np.int64)).max()) if bias is not None and bias.is_constant \
         and bias.size else (0 if bias is None else 2**31)
     may_overflow = accum_depth * max_x * max_w + max_bias >= 2**31
+    stage = None if acc64 else quant.OutputStage(multiplier, shift, out.zero_point, act_min, act_max,
+                                                 wrap=may_overflow)
     return OpData(
         kind, batches, accum_depth, output_depth, acc64, -inp.zero_point, out.zero_point,
         np.asarray(multiplier, np.int64), np.asarray(shift, np.int64), act_min, act_max,
@@ -164,7 +167,7 @@ def prepare(node: Node) -> OpData:
         weights_offset,
         np.asarray(bias.data, np.int64).reshape(-1)[:output_depth].copy()
         if bias is not None and bias.is_constant else None,
-        may_overflow,
+        may_overflow, stage,
     )
 
 
@@ -209,6 +212,9 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     acc = ((x.astype(np.float64) + data.input_offset) @ w).astype(np.int64)
     if bias is not None:
         acc += bias
+    if data.stage is not None:
+        data.stage.apply(acc, out)
+        return
     if data.acc64:
         scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
     else:

@@ -33,8 +33,11 @@ import time
 from pathlib import Path
 
 from microinterp import Interpreter
+from microinterp.cli.run import random_inputs
 from microinterp.fw import cortex_m
-from microinterp.run_cli import random_inputs
+from microinterp.fw.build import build_library, link_runner
+from microinterp.fw.cores import CORES, CortexMTarget
+from microinterp.fw.toolchain import toolchain_missing
 
 MODELS_DIR = Path(os.environ.get("MICROINTERP_MODELS", Path(__file__).resolve().parents[2] / "shared" / "models"))
 DEFAULT = [
@@ -75,9 +78,9 @@ def reference(model: Path, vectors: int, seed: int) -> tuple[bytes, list[bytes]]
     return b"".join(inputs), outputs
 
 
-def bench_one(target: cortex_m.CortexMTarget, build_dir: Path, model: Path, inputs: bytes,
+def bench_one(target: CortexMTarget, build_dir: Path, model: Path, inputs: bytes,
               expected: list[bytes], work: Path, timeout: float) -> dict[str, object]:
-    elf = cortex_m.link_runner(target, build_dir, model)
+    elf = link_runner(target, build_dir, model)
     (work / "in.bin").write_bytes(inputs)
     out = work / "out.bin"
     out.unlink(missing_ok=True)
@@ -108,11 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("models", nargs="*", help="model paths, or names under $MICROINTERP_MODELS")
     ap.add_argument("--vectors", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--cores", nargs="+", default=list(cortex_m.TARGETS), choices=list(cortex_m.TARGETS))
+    ap.add_argument("--cores", nargs="+", default=list(CORES), choices=list(CORES))
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per emulator run")
     args = ap.parse_args(argv)
 
-    missing = cortex_m.toolchain_missing()
+    missing = toolchain_missing()
     if missing:
         print(f"firmware_bench: {missing}", file=sys.stderr)
         return 2
@@ -124,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         refs = {p: reference(p, args.vectors, args.seed) for p in paths}
         for core in args.cores:
-            target = cortex_m.TARGETS[core]
-            build_dir = cortex_m.build_library(target, work)
+            target = CORES[core]
+            build_dir = build_library(target, work)
             for p in paths:
                 row = bench_one(target, build_dir, p, *refs[p], work, args.timeout)
                 rows.append(row)

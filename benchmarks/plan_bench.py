@@ -6,7 +6,7 @@ For every model in ../shared/models (or $MICROINTERP_MODELS) this prints:
   (the tflite-micro wheel) allocates and invokes the model, bisected in
   subprocesses (TFLM may segfault on a too small arena) around microinterp's
   prediction; ``--quick`` takes the manifest's bisected value instead;
-* microinterp's prediction of it (``sizing.tflm_arena``, host64) and the error;
+* microinterp's prediction of it (``memory.tflm_arena.tflm_arena``, host64) and the error;
 * the planned (head) bytes of TFLM's greedy plan (= microinterp greedy), of
   microinterp's ``best`` plan, and the lower bound, with ratios;
 * the arena TFLM needs when the best plan is written into the model as an
@@ -25,11 +25,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from microinterp.cli.plan import _tensor_offsets, _tflm_with_offline
 from microinterp.errors import MicrointerpError
+from microinterp.memory.planner import lower_bound
+from microinterp.memory.tflm_arena import plan_model, tflm_arena
 from microinterp.model import load_model
-from microinterp.plan_cli import _tensor_offsets, _tflm_with_offline
-from microinterp.planner import lower_bound
-from microinterp.sizing import plan_model, tflm_arena
 
 MODELS = Path(os.environ.get("MICROINTERP_MODELS", Path(__file__).resolve().parents[2] / "shared" / "models"))
 

@@ -41,7 +41,7 @@ def median_ms(fn, repeats: int) -> float:
 
 
 def inputs_for(it: Interpreter, seed: int = 0) -> list[np.ndarray]:
-    from microinterp.run_cli import random_inputs
+    from microinterp.cli.run import random_inputs
 
     return random_inputs(it, seed)
 
@@ -50,8 +50,8 @@ def tflm_arena_bytes(data: bytes) -> int | None:
     """TFLM's minimum arena for this model on this (64-bit) host, as ``microinterp plan``
     computes it by replaying TFLM's allocator (validated against live bisection in tests)."""
     try:
+        from microinterp.memory.tflm_arena import tflm_arena
         from microinterp.model import load_model
-        from microinterp.sizing import tflm_arena
 
         return int(tflm_arena(load_model(data), "host64").arena_bytes)
     except Exception:  # noqa: BLE001 - a figure we cannot compute is printed as n/a

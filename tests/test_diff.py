@@ -12,9 +12,9 @@ import pytest
 from oracle import model_path, requires_tflm
 
 from microinterp import Interpreter, OpResolver, load_model
-from microinterp.cli import main as cli_main
-from microinterp.diff import diff_dumps, diff_paths, load_dump, save_npz
-from microinterp.golden import generate, load_case
+from microinterp.cli.main import main as cli_main
+from microinterp.golden.cases import generate, load_case
+from microinterp.golden.diff import diff_dumps, diff_paths, load_dump, save_npz
 
 AD = "mlperf-tiny/ad01_int8.tflite"  # ten FULLY_CONNECTED ops in a chain
 

@@ -19,8 +19,8 @@ from oracle import _tflm_arena, model_path, requires_tflm, tflm_runtime
 
 from microinterp import Interpreter, load_model
 from microinterp.builder import ModelBuilder
-from microinterp.cli import main as cli_main
-from microinterp.golden import (
+from microinterp.cli.main import main as cli_main
+from microinterp.golden.cases import (
     case_rng,
     generate,
     load_case,

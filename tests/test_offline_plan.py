@@ -8,10 +8,15 @@ import pytest
 from oracle import MODELS_DIR, random_input, requires_tflm, tflm_runtime
 from test_sizing import tflm_fits
 
+from microinterp.cli.plan import _tensor_offsets, _tflm_with_offline
+from microinterp.memory.offline_plan import (
+    METADATA_NAME,
+    offline_values,
+    read_offline_plan,
+    with_offline_plan,
+)
+from microinterp.memory.tflm_arena import plan_model, tflm_arena
 from microinterp.model import load_model
-from microinterp.offline_plan import METADATA_NAME, offline_values, read_offline_plan, with_offline_plan
-from microinterp.plan_cli import _tensor_offsets, _tflm_with_offline
-from microinterp.sizing import plan_model, tflm_arena
 
 MODELS = [
     "mlperf-tiny/vww_96_int8.tflite",  # best plan is 25% below TFLM's greedy

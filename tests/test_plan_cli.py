@@ -8,10 +8,10 @@ import sys
 import pytest
 from oracle import MODELS_DIR
 
-from microinterp.cli import main
+from microinterp.cli.main import main
+from microinterp.memory.offline_plan import read_offline_plan
+from microinterp.memory.tflm_arena import plan_model, tflm_arena
 from microinterp.model import load_model
-from microinterp.offline_plan import read_offline_plan
-from microinterp.sizing import plan_model, tflm_arena
 
 KWS = MODELS_DIR / "mlperf-tiny" / "kws_ref_model.tflite"
 VWW = MODELS_DIR / "mlperf-tiny" / "vww_96_int8.tflite"
@@ -60,7 +60,7 @@ def test_text_report(capsys) -> None:  # type: ignore[no-untyped-def]
     fig = tflm_arena(load_model(str(VWW)), "host64")
     assert f"{fig.arena_bytes:,}" in out
     try:
-        import microinterp.fwplan  # type: ignore[import-not-found]  # noqa: F401
+        import microinterp.memory.firmware_arena  # type: ignore[import-not-found]  # noqa: F401
     except ImportError:
         assert "n/a (C port not built)" in out
 

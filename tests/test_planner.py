@@ -10,8 +10,7 @@ from oracle import requires_tflm
 from test_sizing import tflm_allocations, tflm_models
 
 from microinterp import OpResolver
-from microinterp.model import load_model
-from microinterp.planner import (
+from microinterp.memory.planner import (
     BUFFER_ALIGNMENT,
     PLANNERS,
     AliasHint,
@@ -25,7 +24,8 @@ from microinterp.planner import (
     tensor_lifetimes,
     valid_hints,
 )
-from microinterp.sizing import plan_model
+from microinterp.memory.tflm_arena import plan_model
+from microinterp.model import load_model
 
 R = BufferRequest
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from oracle import MODELS_DIR, requires_tflm
 
+from microinterp.memory.tflm_arena import TARGETS, plan_model, tflm_arena
 from microinterp.model import load_model
-from microinterp.sizing import TARGETS, plan_model, tflm_arena
 
 # --------------------------------------------------------------------------- TFLM probes (shared by the plan tests)
 

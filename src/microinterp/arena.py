@@ -1,7 +1,7 @@
 """One aligned byte buffer holding every non-constant tensor.
 
 Layout, as in TFLM: the *planned* (non-persistent) region at the head, whose
-offsets come from ``planner.py``; the *persistent* region after it, holding
+offsets come from ``memory/planner.py``; the *persistent* region after it, holding
 variable tensors (LSTM/SVDF state), which must survive between invocations.
 Tensors are numpy views at their offsets, so kernels write straight into the
 arena and reuse of memory across tensors is real, not simulated.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .planner import BUFFER_ALIGNMENT
+from .memory.planner import BUFFER_ALIGNMENT
 
 
 class Arena:

@@ -8,7 +8,7 @@ in five phases that read top to bottom below:
    names every missing op at once, before anything runs)
 3. **prepare** each kernel computes its multipliers/shifts/LUTs once and may
    request scratch bytes (``KernelError`` on unsupported shapes/dtypes)
-4. **plan**    tensor lifetimes + scratch -> offsets (``planner.py``), plus a
+4. **plan**    tensor lifetimes + scratch -> offsets (``memory/planner.py``), plus a
    persistent region for variable tensors; a too-small arena raises
    ``ArenaTooSmallError`` naming the exact size needed
 5. **bind**    numpy views into one ``Arena`` for every tensor
@@ -36,8 +36,8 @@ from .errors import (
     ModelError,
     UnsupportedOpError,
 )
+from .memory.planner import ONLINE, PLANNERS, BufferRequest, Plan, align_up, tensor_lifetimes
 from .model import Model, Tensor, load_model
-from .planner import ONLINE, PLANNERS, BufferRequest, Plan, align_up, tensor_lifetimes
 from .resolver import OpResolver
 
 
@@ -242,7 +242,7 @@ class Interpreter:
         (and the C port) honour, or None. Ignored when every tensor is preserved."""
         if self.preserve_all_tensors:
             return None
-        from .offline_plan import read_offline_plan
+        from .memory.offline_plan import read_offline_plan
 
         offsets = read_offline_plan(self.model)
         if offsets is None:

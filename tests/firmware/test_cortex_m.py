@@ -34,7 +34,10 @@ from microinterp.fw import check as fwcheck
 from microinterp.fw import cortex_m
 from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
+from microinterp.fw.build import build_selftest
+from microinterp.fw.cores import CORES, DEFAULT_STACK_SIZE
 from microinterp.fw.emulator import (
+    FIRMWARE_DIR,
     HARDFAULT_EXIT_CODE,
     Outcome,
     QemuEmulator,
@@ -42,12 +45,14 @@ from microinterp.fw.emulator import (
     classify,
     select_emulator,
 )
+from microinterp.fw.footprint import footprint
+from microinterp.fw.toolchain import toolchain_missing
 from microinterp.model import load_model
 
-_missing = cortex_m.toolchain_missing()
+_missing = toolchain_missing()
 pytestmark = pytest.mark.skipif(_missing is not None, reason=f"Cortex-M toolchain/emulator absent: {_missing}")
 
-TARGET_NAMES = list(cortex_m.TARGETS)
+TARGET_NAMES = list(CORES)
 
 
 # ---- the port alone ------------------------------------------------------------
@@ -59,12 +64,12 @@ def selftests(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if _missing:
         pytest.skip(_missing)
     root = tmp_path_factory.mktemp("cm_selftest")
-    return {name: cortex_m.build_selftest(t, root) for name, t in cortex_m.TARGETS.items()}
+    return {name: build_selftest(t, root) for name, t in CORES.items()}
 
 
 def _run(selftests: dict[str, Path], name: str, args: list[str], tmp_path: Path, timeout: float = 20.0,
          count: bool = True):
-    return cortex_m.TARGETS[name].run(selftests[name], args, cwd=tmp_path, timeout=timeout, count=count)
+    return CORES[name].run(selftests[name], args, cwd=tmp_path, timeout=timeout, count=count)
 
 
 @pytest.mark.parametrize("name", TARGET_NAMES)
@@ -106,8 +111,8 @@ def test_hard_float_build_uses_the_fpu(selftests, tmp_path):
 
 def test_hard_float_without_cp10_cp11_enable_faults(tmp_path):
     """Proves the reset handler's CPACR write is what makes hard-float code run."""
-    t = cortex_m.TARGETS["cortex-m4f"]
-    elf = cortex_m.build_selftest(t, tmp_path, defines=["CM_SKIP_FPU_ENABLE"])
+    t = CORES["cortex-m4f"]
+    elf = build_selftest(t, tmp_path, defines=["CM_SKIP_FPU_ENABLE"])
     r = t.run(elf, ["fpu"], cwd=tmp_path, timeout=20, count=False)
     assert r.outcome is Outcome.HARDFAULT, r.describe()
     assert "cfsr=0x00080000" in r.message  # UsageFault NOCP: coprocessor access disabled
@@ -137,7 +142,7 @@ def test_bad_pointer_is_a_hardfault_not_a_timeout(selftests, name, tmp_path):
 
 @pytest.mark.parametrize("name", TARGET_NAMES)
 def test_stack_overflow_is_a_hardfault(selftests, name, tmp_path):
-    r = _run(selftests, name, ["stack", str(cortex_m.DEFAULT_STACK_SIZE + 8192)], tmp_path, count=False)
+    r = _run(selftests, name, ["stack", str(DEFAULT_STACK_SIZE + 8192)], tmp_path, count=False)
     assert r.outcome is Outcome.HARDFAULT, r.describe()
     assert "stack overflow" in r.message
 
@@ -172,9 +177,9 @@ def test_classify_shell_signal_codes():
 
 @pytest.mark.parametrize("name", TARGET_NAMES)
 def test_footprint_sections(selftests, name):
-    fp = cortex_m.footprint(selftests[name])
+    fp = footprint(selftests[name])
     assert fp.text > 0 and fp.flash >= fp.text + fp.rodata
-    assert fp.stack_reserved == cortex_m.DEFAULT_STACK_SIZE
+    assert fp.stack_reserved == DEFAULT_STACK_SIZE
     assert fp.model < 64  # the selftest links no model
 
 
@@ -199,7 +204,7 @@ def fw_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("rel", CI_MODELS)
 def test_firmware_check_is_bit_exact(rel, name, fw_workdir):
     """Every output byte of every vector equals microinterp.Interpreter's, and the
-    arena the firmware used equals fwplan's 32-bit prediction."""
+    arena the firmware used equals memory.firmware_arena's 32-bit prediction."""
     path = model_path(rel)
     report = fwcheck.check(path, name, vectors=VECTORS, seed=11, workdir=fw_workdir, timeout=120)
     text = "\n".join(report.lines())
@@ -307,7 +312,7 @@ def test_corrupted_expected_output_is_a_mismatch_naming_the_op(name, fw_workdir,
 @pytest.fixture
 def faulting_target():
     """The M0+ runner built with a deliberate bad-pointer load inside invoke."""
-    t = cortex_m.CortexMFirmwareTarget(cortex_m.TARGETS["cortex-m0plus"], name="cortex-m0plus-fault-test",
+    t = cortex_m.CortexMFirmwareTarget(CORES["cortex-m0plus"], name="cortex-m0plus-fault-test",
                                        extra_cflags=["-DCM_TEST_FAULT_IN_INVOKE"])
     tg.register(t, replace=True)
     yield t
@@ -342,11 +347,11 @@ def test_emulator_selection(monkeypatch):
 def test_renode_runner_without_renode_says_so(selftests, tmp_path):
     """Renode is not installable here, so only what the runner prepares is checked:
     the script it writes points at files that exist, and the outcome is explicit."""
-    r = RenodeEmulator().run(selftests["cortex-m4"], cortex_m.TARGETS["cortex-m4"].machine, ["loop", "10"],
+    r = RenodeEmulator().run(selftests["cortex-m4"], CORES["cortex-m4"].machine, ["loop", "10"],
                              cwd=tmp_path, timeout=5)
     assert r.outcome is Outcome.EMULATOR_MISSING and "renode" in r.message
     script = (tmp_path / "run.resc").read_text()
     for ref in re.findall(r"@(\S+)", script) + re.findall(r"execfile\(r'([^']+)'\)", script):
         assert Path(ref).exists(), ref
-    hook = (cortex_m.FIRMWARE_DIR / "ports" / "renode" / "semihost_hook.py").read_text()
+    hook = (FIRMWARE_DIR / "ports" / "renode" / "semihost_hook.py").read_text()
     compile(hook, "semihost_hook.py", "exec")  # at least valid Python syntax

@@ -9,7 +9,7 @@ import pytest
 from fw_helpers import assert_clean, requires_host_cc, run_binary
 from oracle import model_path
 
-from microinterp import fwplan
+from microinterp.memory import firmware_arena
 
 pytestmark = requires_host_cc
 
@@ -22,4 +22,4 @@ def test_api_contract(rel: str) -> None:
     assert_clean(proc)
     assert "api failures=0" in proc.stdout, proc.stdout
     used = int(proc.stdout.split("used=")[1].split()[0])
-    assert used == fwplan.firmware_arena_bytes(path, "host")["total_bytes"]
+    assert used == firmware_arena.firmware_arena_bytes(path, "host")["total_bytes"]

@@ -3,7 +3,7 @@
 Each model runs on several random input vectors in the C port built with
 AddressSanitizer + UBSan: every output byte and every operator's output bytes
 must equal microinterp.Interpreter's, no sanitizer may report, and the arena
-the firmware reports must equal fwplan's prediction for the host ABI.
+the firmware reports must equal memory.firmware_arena's prediction for the host ABI.
 The runner is built once per session and serves every model (the model is
 read from a file on the host).
 """
@@ -18,11 +18,13 @@ import pytest
 from fw_helpers import build_dir, requires_host_cc
 from oracle import model_path
 
-from microinterp import Interpreter, cli, fwplan, load_model
+from microinterp import Interpreter, load_model
 from microinterp.builder import ModelBuilder
+from microinterp.cli import main as cli
 from microinterp.fw import check as fwcheck
 from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
+from microinterp.memory import firmware_arena
 
 pytestmark = requires_host_cc
 
@@ -71,7 +73,7 @@ def test_cli_check_exit_status_and_report(capsys: pytest.CaptureFixture[str]) ->
     out = json.loads(capsys.readouterr().out)
     assert rc == 0, out
     assert out["outcome"] == "ok" and out["vectors"] == 5
-    assert out["arena_used_bytes"] == fwplan.firmware_arena_bytes(path, "host")["total_bytes"]
+    assert out["arena_used_bytes"] == firmware_arena.firmware_arena_bytes(path, "host")["total_bytes"]
 
 
 def test_inputs_are_reproducible_and_cover_the_range() -> None:
@@ -88,7 +90,7 @@ def test_inputs_are_reproducible_and_cover_the_range() -> None:
 def test_exact_arena_suffices_and_16_bytes_less_fails() -> None:
     """The predicted byte count is the arena to reserve: exactly enough."""
     path = model_path("mlperf-tiny/kws_ref_model.tflite")
-    need = fwplan.firmware_arena_bytes(path, "host")["total_bytes"]
+    need = firmware_arena.firmware_arena_bytes(path, "host")["total_bytes"]
     assert fwcheck.check(path, "host-asan", vectors=1, arena=need).ok
     short = fwcheck.check(path, "host-asan", vectors=1, arena=need - 16)
     assert short.outcome == "firmware-error"
@@ -155,7 +157,7 @@ def test_unsupported_op_is_reported_before_running(tmp_path: Path) -> None:
     assert cli.main(["firmware", "check", str(path), "--sanitize"]) == 2
 
 
-def test_firmware_rejects_the_op_itself_when_fwplan_is_bypassed(tmp_path: Path) -> None:
+def test_firmware_rejects_the_op_itself_when_firmware_arena_is_bypassed(tmp_path: Path) -> None:
     """The runner's own error line names the operator the C resolver lacks."""
     b = ModelBuilder()
     x = b.add_input("x", (1, 4), "int8", scale=0.1, zero_point=0)

@@ -6,7 +6,7 @@ dilations, padding modes, groups, depth multipliers, per-tensor and
 per-channel weights, absent biases, every fused activation, extreme zero
 points, int16 and float32 paths and broadcasting, in the C port built with
 ASan/UBSan. Python's kernels/<stem>.py (itself tested against TFLM) is the
-reference: every output byte must match, and the arena must match fwplan.
+reference: every output byte must match, and the arena must match firmware_arena.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from fw_helpers import build_dir, requires_host_cc
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from microinterp import Interpreter, fwplan
+from microinterp import Interpreter
 from microinterp.builder import ModelBuilder
 from microinterp.fw import check as fwcheck
 from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
 from microinterp.kernels.padding import compute_out_size
+from microinterp.memory import firmware_arena
 
 pytestmark = requires_host_cc
 
@@ -269,7 +270,7 @@ def test_quantize_and_dequantize(data: st.DataObject) -> None:
 def test_reshape_and_variable_state(tmp_path: Path) -> None:
     """RESHAPE copies; a variable tensor (with initial buffer data, which TFLM
     ignores) lives in the persistent tail, is reset to its zero point, and its
-    place in the tail matches fwplan."""
+    place in the tail matches firmware_arena."""
     b = ModelBuilder()
     x = b.add_input("x", (2, 3), "int8", scale=0.1, zero_point=4)
     state = b.add_tensor("state", (2, 3), "int8", scale=0.1, zero_point=-7, is_variable=True,
@@ -282,7 +283,7 @@ def test_reshape_and_variable_state(tmp_path: Path) -> None:
     run_both(model, vectors=3)
     path = tmp_path / "state.tflite"
     path.write_bytes(model)
-    pred = fwplan.firmware_arena_bytes(path, "host")
+    pred = firmware_arena.firmware_arena_bytes(path, "host")
     assert pred["variable_bytes"] == 16
     it = Interpreter(model)
     assert it.memory.persistent_bytes == 16
@@ -291,31 +292,31 @@ def test_reshape_and_variable_state(tmp_path: Path) -> None:
 def test_offline_plan_is_honoured(tmp_path: Path) -> None:
     """With an OfflineMemoryAllocation plan (microinterp's best planner written
     into the model) the C port uses those offsets: same bytes, smaller arena,
-    exactly as fwplan predicts."""
+    exactly as memory.firmware_arena predicts."""
     from oracle import model_path
 
     from microinterp import load_model
-    from microinterp.offline_plan import with_offline_plan
-    from microinterp.planner import plan_best
+    from microinterp.memory.offline_plan import with_offline_plan
+    from microinterp.memory.planner import plan_best
 
     model = load_model(str(model_path("mlperf-tiny/vww_96_int8.tflite")))
-    requests, owners, _ = fwplan.head_requests(model)
+    requests, owners, _ = firmware_arena.head_requests(model)
     plan = plan_best(requests)
     path = tmp_path / "vww_best.tflite"
     path.write_bytes(with_offline_plan(model, dict(zip(owners, plan.offsets))))
     report = fwcheck.check(path, "host-asan", vectors=2, seed=2, layers=True)
     assert report.ok, "\n".join(report.lines())
-    greedy = fwplan.firmware_arena_bytes(model, "host")
+    greedy = firmware_arena.firmware_arena_bytes(model, "host")
     assert report.arena_used_bytes == report.arena_predicted["total_bytes"] < greedy["total_bytes"]
     assert report.arena_predicted["planned_bytes"] == plan.size
-    assert fwplan.firmware_arena_bytes(model, "host", planner="best")["total_bytes"] == report.arena_used_bytes
+    assert firmware_arena.firmware_arena_bytes(model, "host", planner="best")["total_bytes"] == report.arena_used_bytes
 
 
 def test_bad_offline_plan_is_rejected(tmp_path: Path) -> None:
     from oracle import model_path
 
     from microinterp import load_model
-    from microinterp.offline_plan import with_offline_plan
+    from microinterp.memory.offline_plan import with_offline_plan
 
     model = load_model(str(model_path("tflite-micro/hello_world_int8.tflite")))
     raw = bytearray(with_offline_plan(model, {0: 16}))

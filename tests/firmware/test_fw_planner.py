@@ -1,6 +1,6 @@
-"""mi_planner.c against planner.py plan_greedy on the same lifetime sets.
+"""mi_planner.c against memory/planner.py plan_greedy on the same lifetime sets.
 
-The C planner decides every tensor's offset in the firmware and fwplan
+The C planner decides every tensor's offset in the firmware and memory.firmware_arena
 predicts the firmware arena from planner.py, so the two must agree offset by
 offset: on random lifetime sets (ties in size included, offline-pinned
 buffers included) and on the request lists of the real models.
@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import model_path
 
-from microinterp import Interpreter, fwplan, load_model
+from microinterp import Interpreter, load_model
 from microinterp.fw import targets as tg
-from microinterp.planner import ONLINE, BufferRequest, plan_greedy
+from microinterp.memory import firmware_arena
+from microinterp.memory.planner import ONLINE, BufferRequest, plan_greedy
 
 pytestmark = requires_host_cc
 
@@ -81,7 +82,7 @@ def test_size_ties_and_touching_lifetimes(spec: list[tuple[int, int, int]]) -> N
                                  "mlperf-tiny/pretrainedResnet_quant.tflite", "tflite-micro/person_detect.tflite"])
 def test_real_model_requests(rel: str) -> None:
     model = load_model(str(model_path(rel)))
-    requests, _owners, _pinned = fwplan.head_requests(model)
+    requests, _owners, _pinned = firmware_arena.head_requests(model)
     assert_same([requests])
 
 

@@ -1,11 +1,11 @@
-"""fwplan's C struct layouts against the compiled C port.
+"""memory.firmware_arena's C struct layouts against the compiled C port.
 
-fwplan predicts the firmware arena from field lists of the C structs; these
+memory.firmware_arena predicts the firmware arena from field lists of the C structs; these
 tests read the real ``sizeof`` values: on the host from the runner's
 ``--sizes`` report, and for 32-bit Cortex-M from the object files
 arm-none-eabi-gcc produces (each registration's ``op_data_size`` sits at byte
 4 of its read-only section, and ``mi_struct_sizes`` lists the runtime
-structures), so a layout change that fwplan does not follow fails here.
+structures), so a layout change that memory.firmware_arena does not follow fails here.
 """
 
 from __future__ import annotations
@@ -19,37 +19,37 @@ from pathlib import Path
 import pytest
 from fw_helpers import build_dir, requires_host_cc
 
-from microinterp import fwplan
 from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
+from microinterp.memory import firmware_arena
 
 STRUCT_ORDER = ["mi_tensor_t", "mi_node_t", "mi_scratch_t", "mi_plan_buffer_t"]
 REPORT_KEYS = ["sizeof_tensor", "sizeof_node", "sizeof_scratch", "sizeof_plan_buffer"]
-STEMS = {op: op.lower() for op in fwplan.OP_DATA}
+STEMS = {op: op.lower() for op in firmware_arena.OP_DATA}
 
 
 @requires_host_cc
-def test_host_sizes_match_fwplan() -> None:
+def test_host_sizes_match_firmware_arena() -> None:
     t = tg.get_target("host")
     out = t.execute([str(build_dir("host") / "mi_runner"), "--sizes"], timeout=30)
     assert out.ok, out.describe()
-    want = fwplan.struct_sizes("host")
+    want = firmware_arena.struct_sizes("host")
     assert out.values["sizeof_pointer"] == 8
     for key, name in zip(REPORT_KEYS, STRUCT_ORDER):
         assert out.values[key] == want[name], name
-    assert out.op_data_sizes == {op: want[f"op_data:{op}"] for op in fwplan.OP_DATA}
-    assert set(out.op_data_sizes) == fwplan.SUPPORTED_OPS
+    assert out.op_data_sizes == {op: want[f"op_data:{op}"] for op in firmware_arena.OP_DATA}
+    assert set(out.op_data_sizes) == firmware_arena.SUPPORTED_OPS
 
 
 def test_layout_calculator() -> None:
     """C's alignment rules on hand-checked layouts."""
-    assert fwplan.sizeof("pwbbh", fwplan.HOST64) == 16 and fwplan.sizeof("pwbbh", fwplan.ILP32) == 12
-    assert fwplan.sizeof("b", fwplan.HOST64) == 1 and fwplan.sizeof("wb", fwplan.HOST64) == 8
-    assert fwplan.sizeof("bw", fwplan.ILP32) == 8 and fwplan.sizeof("pb", fwplan.HOST64) == 16
-    assert fwplan.sizeof("", fwplan.HOST64) == 0
-    assert fwplan.abi_of("cortex-m0plus") is fwplan.ILP32 and fwplan.abi_of("host-asan") is fwplan.HOST64
+    assert firmware_arena.sizeof("pwbbh", firmware_arena.HOST64) == 16 and firmware_arena.sizeof("pwbbh", firmware_arena.ILP32) == 12
+    assert firmware_arena.sizeof("b", firmware_arena.HOST64) == 1 and firmware_arena.sizeof("wb", firmware_arena.HOST64) == 8
+    assert firmware_arena.sizeof("bw", firmware_arena.ILP32) == 8 and firmware_arena.sizeof("pb", firmware_arena.HOST64) == 16
+    assert firmware_arena.sizeof("", firmware_arena.HOST64) == 0
+    assert firmware_arena.abi_of("cortex-m0plus") is firmware_arena.ILP32 and firmware_arena.abi_of("host-asan") is firmware_arena.HOST64
     with pytest.raises(ValueError):
-        fwplan.abi_of("z80")
+        firmware_arena.abi_of("z80")
 
 
 CROSS = "arm-none-eabi-"
@@ -58,12 +58,12 @@ CROSS = "arm-none-eabi-"
 @pytest.mark.skipif(shutil.which(CROSS + "gcc") is None or shutil.which(CROSS + "objcopy") is None,
                     reason="arm-none-eabi-gcc/objcopy not installed (apt-get install gcc-arm-none-eabi)")
 @pytest.mark.parametrize("target", ["cortex-m0plus", "cortex-m4f"])
-def test_cortex_m_sizes_match_fwplan(target: str) -> None:
+def test_cortex_m_sizes_match_firmware_arena(target: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / target
         tg.make([f"TARGET={target}", f"BUILD={out}", "lib"], lock=Path(tmp) / "lock")
         objs = out / "obj" / "src"
-        want = fwplan.struct_sizes(target)
+        want = firmware_arena.struct_sizes(target)
 
         def section(obj: Path, name: str) -> bytes:
             dst = Path(tmp) / "section.bin"

@@ -4,7 +4,7 @@
 reuse it), feeds it N random input vectors drawn over the full range of each
 input's type (reproducible from the seed), compares every output byte with the
 Python interpreter, and compares the arena the firmware reports with what
-``fwplan`` predicts for that target. On an output mismatch (or always, with
+``memory.firmware_arena`` predicts for that target. On an output mismatch (or always, with
 ``layers=True``) it reruns the firmware with per-operator dumps and compares
 each operator's outputs with ``Interpreter(preserve_all_tensors=True)``, so the
 report names the first operator whose bytes differ.
@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import fwplan
 from ..errors import MicrointerpError
 from ..interpreter import Interpreter
+from ..memory import firmware_arena
 from ..model import Model, load_model
 from . import runner as rp
 from . import targets as tg
@@ -175,7 +175,7 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
         return report
     try:
         model = load_model(str(model_path))
-        report.arena_predicted = fwplan.firmware_arena_bytes(model, getattr(tgt, "abi", target))
+        report.arena_predicted = firmware_arena.firmware_arena_bytes(model, getattr(tgt, "abi", target))
         inputs = random_inputs(model, vectors, seed)
         expected, report.python_plan_bytes = reference_outputs(model, inputs)
     except MicrointerpError as e:
@@ -184,7 +184,7 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
     if not report.arena_predicted["supported"]:
         report.outcome = "unavailable"
         report.message = ("the C port has no kernel for " + ", ".join(report.arena_predicted["unsupported_ops"])
-                          + f" (it has: {', '.join(sorted(fwplan.SUPPORTED_OPS))})")
+                          + f" (it has: {', '.join(sorted(firmware_arena.SUPPORTED_OPS))})")
         return report
     try:
         binary = tgt.build(workdir)
@@ -242,7 +242,7 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
             report.message = report.message or "the C port's bytes differ from microinterp.Interpreter"
         elif report.arena_used_bytes != report.arena_predicted["total_bytes"]:
             report.outcome = "arena-mismatch"
-            report.message = (f"the firmware used {report.arena_used_bytes} arena bytes but fwplan predicts "
+            report.message = (f"the firmware used {report.arena_used_bytes} arena bytes but memory.firmware_arena predicts "
                               f"{report.arena_predicted['total_bytes']}")
         return report
     finally:

@@ -1,6 +1,6 @@
 """The registry of firmware targets: where the C port can be built and run.
 
-A target is anything with a ``name``, an ``abi`` (for ``fwplan``), a
+A target is anything with a ``name``, an ``abi`` (for ``memory.firmware_arena``), a
 ``description`` and three methods::
 
     unavailable() -> str | None          # why it cannot run here, or None
@@ -9,7 +9,7 @@ A target is anything with a ``name``, an ``abi`` (for ``fwplan``), a
 
 ``run`` executes ``firmware/runner/mi_runner.c`` on one model (see
 ``fw/runner.py`` for the file protocol). This module registers the host
-targets; the Cortex-M targets (``fw/cortex_m.py``) add themselves with
+targets and the Cortex-M ones (``fw/cortex_m.py``); tests add fakes with
 :func:`register`, so ``microinterp firmware check --target NAME`` works the
 same everywhere. Module-level :func:`build` and :func:`run` take a target or
 its name.
@@ -21,13 +21,13 @@ import fcntl
 import os
 import subprocess
 import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from . import runner as rp
+from .cortex_m import FIRMWARE_TARGETS as CORTEX_M_TARGETS
 
 FIRMWARE_DIR = Path(__file__).resolve().parents[3] / "firmware"
 BUILD_DIR = FIRMWARE_DIR / "build"
@@ -131,7 +131,7 @@ TARGETS: dict[str, Any] = {}
 
 
 def register(target: Any, *, replace: bool = False) -> None:
-    """Add a target to the registry (``fw/cortex_m.py`` registers its three)."""
+    """Add a target to the registry."""
     if target.name in TARGETS and not replace:
         raise ValueError(f"firmware target {target.name!r} is already registered")
     TARGETS[target.name] = target
@@ -140,35 +140,15 @@ def register(target: Any, *, replace: bool = False) -> None:
 register(HostTarget("host", False, "host gcc, -O2 (the C port as a native program)"))
 register(HostTarget("host-asan", True, "host gcc with AddressSanitizer + UndefinedBehaviorSanitizer"))
 
-#: modules that register more targets when imported (kept lazy: they may need extra tools)
-_PROVIDERS: tuple[str, ...] = ("microinterp.fw.cortex_m",)
-_loaded_providers = False
-
-
-def _load_providers() -> None:
-    global _loaded_providers
-    if _loaded_providers:
-        return
-    _loaded_providers = True
-    import importlib
-
-    for name in _PROVIDERS:
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            continue
-        hook: Callable[[], None] | None = getattr(mod, "register_targets", None)
-        if hook is not None:
-            hook()
+for _t in CORTEX_M_TARGETS.values():
+    register(_t)
 
 
 def names() -> list[str]:
-    _load_providers()
     return sorted(TARGETS)
 
 
 def get_target(name: str) -> Any:
-    _load_providers()
     try:
         return TARGETS[name]
     except KeyError:

@@ -5,13 +5,18 @@ opens with a docstring naming its TFLM counterpart and its C twin
 (``firmware/src/kernels/mi_<stem>.c``, for the ops the C port has). Helper
 modules shared by several kernels (``padding``, ``pooling``, ``convolution``,
 ``elementwise``, ``reduction``, ...) are not kernels and are not listed here.
+The kernels named after builtins (``abs``, ``round``, ``slice``, ``sum``) keep the
+file stem their C twins share and are imported as ``<stem>_op``, so this module
+never shadows a builtin name.
 """
 
 from __future__ import annotations
 
 from ..context import Registration
 from . import (
-    abs,
+    abs as abs_op,
+)
+from . import (
     add,
     add_n,
     arg_max,
@@ -78,12 +83,10 @@ from . import (
     resize_bilinear,
     resize_nearest_neighbor,
     reverse_v2,
-    round,
     rsqrt,
     select_v2,
     shape,
     sin,
-    slice,
     softmax,
     space_to_batch_nd,
     space_to_depth,
@@ -95,7 +98,6 @@ from . import (
     squeeze,
     strided_slice,
     sub,
-    sum,
     svdf,
     tanh,
     transpose,
@@ -104,10 +106,19 @@ from . import (
     unpack,
     zeros_like,
 )
+from . import (
+    round as round_op,
+)
+from . import (
+    slice as slice_op,
+)
+from . import (
+    sum as sum_op,
+)
 
 #: Alphabetical; ``OpResolver.builtins()`` registers exactly these.
 BUILTIN_KERNELS: list[Registration] = [
-    abs.REGISTRATION,
+    abs_op.REGISTRATION,
     add.REGISTRATION,
     add_n.REGISTRATION,
     arg_max.REGISTRATION,
@@ -174,12 +185,12 @@ BUILTIN_KERNELS: list[Registration] = [
     resize_bilinear.REGISTRATION,
     resize_nearest_neighbor.REGISTRATION,
     reverse_v2.REGISTRATION,
-    round.REGISTRATION,
+    round_op.REGISTRATION,
     rsqrt.REGISTRATION,
     select_v2.REGISTRATION,
     shape.REGISTRATION,
     sin.REGISTRATION,
-    slice.REGISTRATION,
+    slice_op.REGISTRATION,
     softmax.REGISTRATION,
     space_to_batch_nd.REGISTRATION,
     space_to_depth.REGISTRATION,
@@ -191,7 +202,7 @@ BUILTIN_KERNELS: list[Registration] = [
     squeeze.REGISTRATION,
     strided_slice.REGISTRATION,
     sub.REGISTRATION,
-    sum.REGISTRATION,
+    sum_op.REGISTRATION,
     svdf.REGISTRATION,
     tanh.REGISTRATION,
     transpose.REGISTRATION,

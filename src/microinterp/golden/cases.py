@@ -44,9 +44,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, MicrointerpError
-from .interpreter import Interpreter
-from .model import Model, Tensor, load_model
+from ..errors import InputError, MicrointerpError
+from ..interpreter import Interpreter
+from ..model import Model, Tensor, load_model
 
 FORMATS = ("npy", "c", "csv")
 ENGINES = ("microinterp", "tflm")
@@ -307,7 +307,7 @@ def write_case(model: Model | bytes | str | os.PathLike, case_dir: str | os.Path
         if (out / sub).exists():
             shutil.rmtree(out / sub)
     sg = m.main
-    from . import __version__
+    from .. import __version__
 
     records: list[dict[str, Any]] = []
     for i, (index, value) in enumerate(zip(sg.inputs, run.inputs)):

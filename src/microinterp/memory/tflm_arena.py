@@ -44,7 +44,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .model import Model, Operator, Subgraph, Tensor
+from ..model import Model, Operator, Subgraph, Tensor
 from .planner import (
     BUFFER_ALIGNMENT,
     ONLINE,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import MicrointerpError
+from ..errors import MicrointerpError
 from .planner import BufferRequest, Plan
 
 LINE_WIDTH = 80

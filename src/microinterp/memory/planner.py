@@ -71,7 +71,7 @@ class Plan:
 class AliasHint:
     """``buffer`` may occupy the same bytes as ``shares_with``.
 
-    Op knowledge decides it (``sizing.alias_hints``): e.g. RESHAPE's output may
+    Op knowledge decides it (``tflm_arena.alias_hints``): e.g. RESHAPE's output may
     be its input's bytes, and an elementwise op may write over an input that
     dies at that op. The planner only checks the integer side: the two must
     meet in time exactly once (``shares_with`` is last used when ``buffer`` is

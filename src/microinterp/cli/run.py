@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
-from .interpreter import Interpreter
+from ..errors import InputError
+from ..interpreter import Interpreter
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -43,7 +43,7 @@ def random_inputs(interp: Interpreter, seed: int) -> list[np.ndarray]:
 
 
 def _run_example(args: argparse.Namespace) -> int:
-    from .examples import digits_model_path, digits_test_split
+    from ..examples import digits_model_path, digits_test_split
 
     interp = Interpreter.from_file(digits_model_path(), arena_size=args.arena_size, trace=args.trace)
     images, labels = digits_test_split()

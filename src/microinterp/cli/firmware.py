@@ -10,7 +10,7 @@
 the model on N random input vectors (full range of each input type,
 reproducible from the seed), compares every output byte with
 ``microinterp.Interpreter``, prints the arena the firmware used next to
-``fwplan``'s prediction for that target, and exits non-zero on any
+``memory.firmware_arena``'s prediction for that target, and exits non-zero on any
 difference, naming the first operator whose outputs differ. Exit status: 0
 identical, 1 mismatch (bytes or arena), 2 could not build or run.
 """
@@ -22,9 +22,9 @@ import json
 import sys
 from pathlib import Path
 
-from . import fwplan
-from .fw import check as fwcheck
-from .fw import targets as tg
+from ..fw import check as fwcheck
+from ..fw import targets as tg
+from ..memory import firmware_arena
 
 
 def _target_name(args: argparse.Namespace) -> str:
@@ -59,7 +59,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     b.add_argument("--sanitize", action="store_true")
     b.add_argument("--build-dir", type=Path, default=None)
 
-    s = sub.add_parser("sizes", help="the C struct sizes fwplan assumes on a target, and the arena for a model")
+    s = sub.add_parser("sizes", help="the C struct sizes memory.firmware_arena assumes on a target, and the arena for a model")
     s.add_argument("model", nargs="?", help="optional .tflite file: also print its predicted arena")
     s.add_argument("--target", default="host")
 
@@ -92,13 +92,13 @@ def main(args: argparse.Namespace) -> int:
             return 2
         return 0
     if cmd == "sizes":
-        sizes = fwplan.struct_sizes(args.target)
+        sizes = firmware_arena.struct_sizes(args.target)
         width = max(len(k) for k in sizes)
-        print(f"target {args.target} (ABI {fwplan.abi_of(args.target).name})")
+        print(f"target {args.target} (ABI {firmware_arena.abi_of(args.target).name})")
         for name, size in sizes.items():
             print(f"  {name:<{width}}  {size:>4} B")
         if args.model:
-            print(json.dumps(fwplan.firmware_arena_bytes(args.model, args.target), indent=1))
+            print(json.dumps(firmware_arena.firmware_arena_bytes(args.model, args.target), indent=1))
         return 0
     if cmd == "targets":
         for name in tg.names():

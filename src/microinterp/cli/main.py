@@ -6,10 +6,10 @@ independently:
 
     run       run a model (or the built-in example) and print outputs
     inspect   print the graph: ops, tensors, shapes, dtypes, quantization
-    plan      arena sizing and plan pictures            (plan_cli.py)
-    golden    write golden vectors for firmware tests   (golden_cli.py)
-    diff      find the first op where two dumps differ  (golden_cli.py)
-    firmware  build and cross-check the C port          (firmware_cli.py)
+    plan      arena sizing and plan pictures            (cli/plan.py)
+    golden    write golden vectors for firmware tests   (cli/golden.py)
+    diff      find the first op where two dumps differ  (cli/diff.py)
+    firmware  build and cross-check the C port          (cli/firmware.py)
 """
 
 from __future__ import annotations
@@ -18,37 +18,28 @@ import argparse
 import importlib
 import sys
 
-from .errors import MicrointerpError
+from ..errors import MicrointerpError
 
-#: subcommand -> (module, help). Modules are imported lazily so that a
-#: missing optional dependency of one command never breaks the others.
+#: subcommand -> (module, help). A module is imported only to build the parser,
+#: and a module that fails to import is a bug to see, not a command to hide.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("microinterp.run_cli", "run a model (or the built-in example) and print its outputs"),
-    "inspect": ("microinterp.inspect_cli", "print a model's graph, tensors and quantization"),
-    "plan": ("microinterp.plan_cli", "size the tensor arena and picture the memory plan"),
-    "golden": ("microinterp.golden_cli:golden", "write golden vectors (npy, C headers, CSV)"),
-    "diff": ("microinterp.golden_cli:diff", "report the first op where two tensor dumps differ"),
-    "firmware": ("microinterp.firmware_cli", "build the C port and cross-check it bit for bit"),
+    "run": ("microinterp.cli.run", "run a model (or the built-in example) and print its outputs"),
+    "inspect": ("microinterp.cli.inspect", "print a model's graph, tensors and quantization"),
+    "plan": ("microinterp.cli.plan", "size the tensor arena and picture the memory plan"),
+    "golden": ("microinterp.cli.golden", "write golden vectors (npy, C headers, CSV)"),
+    "diff": ("microinterp.cli.diff", "report the first op where two tensor dumps differ"),
+    "firmware": ("microinterp.cli.firmware", "build the C port and cross-check it bit for bit"),
 }
 
 
-def _load(spec: str) -> object:
-    module, _, attr = spec.partition(":")
-    mod = importlib.import_module(module)
-    return getattr(mod, attr) if attr else mod
-
-
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
     parser = argparse.ArgumentParser(prog="microinterp", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"microinterp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (spec, help_text) in COMMANDS.items():
-        try:
-            cmd = _load(spec)
-        except ImportError:
-            continue  # command not available in this build
+        cmd = importlib.import_module(spec)
         p = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_arguments(p)  # type: ignore[attr-defined]
         p.set_defaults(_cmd=cmd)

@@ -5,8 +5,8 @@ models whose ops microinterp cannot run yet. Prints, for one target:
 
 * TFLM's arena: planned (head) bytes from TFLM's greedy plan, persistent
   (tail) bytes split by what they hold, alignment padding, and the smallest
-  ``arena_size`` that works (``sizing.tflm_arena``);
-* microinterp's C port (``microinterp.fwplan``, when built);
+  ``arena_size`` that works (``memory.tflm_arena``);
+* microinterp's C port (``memory/firmware_arena.py``);
 * the chosen planner's plan, the lower bound and the gap to it, and what TFLM
   would need with that plan written into the model (``--write-offline-plan``).
 """
@@ -14,16 +14,16 @@ models whose ops microinterp cannot run yet. Prints, for one target:
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 from typing import Any
 
-from .errors import MicrointerpError
-from .model import Model, load_model
-from .offline_plan import read_offline_plan, with_offline_plan
-from .planner import PLANNERS, BufferRequest, Plan, lower_bound, plan_greedy
-from .sizing import TARGETS, ModelPlanInput, TflmArena, plan_input, tflm_arena
+from ..errors import MicrointerpError
+from ..memory import firmware_arena
+from ..memory.offline_plan import read_offline_plan, with_offline_plan
+from ..memory.planner import PLANNERS, BufferRequest, Plan, lower_bound, plan_greedy
+from ..memory.tflm_arena import TARGETS, ModelPlanInput, TflmArena, plan_input, tflm_arena
+from ..model import Model, load_model
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -57,24 +57,9 @@ def _labels(model: Model, owners: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _firmware(model: Model, target: str, planner: str, path: str = "") -> dict[str, Any] | None:
-    """microinterp's C port arena (planned_bytes, persistent_bytes, total_bytes),
-    if ``microinterp.fwplan`` exists; it is given the parsed model (or, if it
-    does not take one, the file path), the target and, if it accepts one, the planner."""
-    try:
-        from . import fwplan  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    fn = getattr(fwplan, "firmware_arena_bytes", None)
-    if fn is None:
-        return None
-    kwargs = {"planner": planner} if "planner" in inspect.signature(fn).parameters else {}
-    try:
-        return dict(fn(model, target, **kwargs))
-    except (TypeError, AttributeError):
-        if not path:
-            raise
-        return dict(fn(path, target, **kwargs))
+def _firmware(model: Model, target: str, planner: str) -> dict[str, Any]:
+    """microinterp's C port arena on ``target`` (planned_bytes, persistent_bytes, total_bytes ...)."""
+    return firmware_arena.firmware_arena_bytes(model, target, planner=planner)
 
 
 def _tensor_offsets(pin: ModelPlanInput, plan: Plan) -> dict[int, int]:
@@ -91,7 +76,7 @@ def _tflm_with_offline(model: Model, offsets: list[int], target: str) -> tuple[T
 
 
 def figures(model: Model, target: str = "host64", planner: str = "best", alias: bool = False,
-            model_name: str = "", model_path: str = "") -> tuple[dict[str, Any], ModelPlanInput, Plan]:
+            model_name: str = "") -> tuple[dict[str, Any], ModelPlanInput, Plan]:
     """Every figure ``plan`` prints, as a JSON-ready dict, plus the plan itself."""
     existing = read_offline_plan(model)
     if existing is not None:
@@ -106,8 +91,8 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
     offline_tflm, _ = _tflm_with_offline(
         model, [_tensor_offsets(pin, plan).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
         target)
-    fw = _firmware(model, target, planner, model_path)
-    from .interpreter import _is_hybrid
+    fw = _firmware(model, target, planner)
+    from ..interpreter import _is_hybrid
 
     hybrid = _is_hybrid(model)
     out: dict[str, Any] = {
@@ -201,20 +186,19 @@ def render(fig: dict[str, Any]) -> str:
 
 def main(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    fig, pin, plan = figures(model, args.target, args.planner, args.alias, os.path.basename(args.model),
-                             args.model)
+    fig, pin, plan = figures(model, args.target, args.planner, args.alias, os.path.basename(args.model))
     if args.json:
         print(json.dumps(fig, indent=1))
     else:
         print(render(fig))
     labels = _labels(model, pin.owners)
     if args.ascii:
-        from .plan_picture import ascii_plan
+        from ..memory.picture import ascii_plan
 
         print()
         print(ascii_plan(pin.requests, plan, labels))
     if args.plot:
-        from .plan_picture import plot_plan
+        from ..memory.picture import plot_plan
 
         plot_plan(pin.requests, plan, args.plot, labels=labels, lower_bound=fig["lower_bound_bytes"],
                   title=f"{fig['model']}: {args.planner} plan, {plan.size:,} bytes "

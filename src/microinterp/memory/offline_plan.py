@@ -27,8 +27,8 @@ from collections.abc import Sequence
 import flatbuffers
 import tflite
 
-from .errors import ModelError
-from .model import Model
+from ..errors import ModelError
+from ..model import Model
 
 METADATA_NAME = "OfflineMemoryAllocation"
 FORMAT_VERSION = 0

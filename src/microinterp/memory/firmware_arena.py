@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Model, Tensor, load_model
+from ..model import Model, Tensor, load_model
 from .offline_plan import read_offline_plan
 from .planner import ONLINE, PLANNERS, BufferRequest, align_up, plan_greedy, tensor_lifetimes
 
@@ -55,7 +55,7 @@ ILP32 = Abi("ilp32", 4)
 
 
 def abi_of(target: str) -> Abi:
-    """The ABI of a firmware target name (``fw.targets`` names, or sizing.py's)."""
+    """The ABI of a firmware target name (``fw.targets`` names, or tflm_arena.py's)."""
     if target in ("host", "host-asan", "host64", "lp64"):
         return HOST64
     if target.startswith("cortex-m") or target == "ilp32":

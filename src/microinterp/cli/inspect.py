@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tflite
 
-from .model import Model, Tensor, load_model
+from ..model import Model, Tensor, load_model
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

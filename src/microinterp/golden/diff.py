@@ -7,7 +7,7 @@ everything after it only inherits the difference.
 
 A *dump* is any of:
 
-* a golden case folder (``meta.json`` + ``.npy`` files, see ``golden.py``);
+* a golden case folder (``meta.json`` + ``.npy`` files, see ``golden/cases.py``);
 * a ``.npz`` whose keys are tensor names (these win), ``t<index>`` (what
   ``save_npz`` writes), ``input_<i>``/``output_<i>``, or golden layer-file stems;
 * a ``dict`` of tensor index -> array (from Python).
@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .model import Model, Tensor, load_model
+from ..errors import InputError
+from ..model import Model, Tensor, load_model
 
 Dump = Mapping[int, np.ndarray]
 
@@ -71,7 +71,7 @@ def load_dump(source: str | os.PathLike | Dump, model: Model | bytes | str | os.
     """Tensor index -> array from a case folder, a ``.npz`` or a dict.
     Anything odd but harmless (unknown keys, another model's sha256) is
     appended to ``notes``."""
-    from .golden import layer_file_names, load_case, model_sha256
+    from .cases import layer_file_names, load_case, model_sha256
 
     m = _model(model)
     notes = notes if notes is not None else []
@@ -338,11 +338,11 @@ def diff_paths(model: Model | bytes | str | os.PathLike, reference: str | os.Pat
                candidate: str | os.PathLike) -> list[tuple[str, DiffReport]]:
     """Like ``diff_dumps``, and for two folders of cases (``golden --random N``)
     compares the cases of the same name: [(case name, report), ...]."""
-    from .golden import is_case
+    from .cases import is_case
 
     r, c = Path(reference), Path(candidate)
     if r.is_dir() and c.is_dir() and not is_case(r) and not is_case(c):
-        from .golden import case_folders
+        from .cases import case_folders
 
         rc = {p.name: p for p in case_folders(r)}
         cc = {p.name: p for p in case_folders(c)}

@@ -1,0 +1,1 @@
+"""The ``microinterp`` command line: ``main.py`` dispatches, one module per subcommand."""

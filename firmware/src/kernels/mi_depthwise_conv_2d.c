@@ -1,6 +1,7 @@
 /* DEPTHWISE_CONV_2D (TFLM: kernels/depthwise_conv.cc + depthwise_conv_common.cc,
  * reference/depthwiseconv_float.h and reference/integer_ops/depthwise_conv.h;
- * Python twin: kernels/depthwise_conv_2d.py).
+ * Python twin: kernels/depthwise_conv_2d.py, with the shared steps in
+ * mi_convolution.c, twin of kernels/convolution.py).
  *
  * Output channel oc = ic * depth_multiplier + m reads input channel ic and
  * filter [0, fy, fx, oc]:
@@ -11,200 +12,145 @@
  *   float32: total += input * filter over (filter_y, filter_x), + bias, clamp.
  * in_channels * depth_multiplier must equal the output channels (TFLM would
  * write a partial output otherwise). Activations other than the three clamps
- * act as NONE. */
-#include "mi_kernel_util.h"
-#include "mi_padding.h"
+ * act as NONE.
+ *
+ * Reading order: prepare, then the reference loops (dw_float, dw_int8,
+ * dw_int16: the twins of depthwise_conv_2d.py, and the fallback of every fast
+ * path). */
+#include "mi_convolution.h"
 
 #define INPUT 0
 #define FILTER 1
 #define BIAS 2
 #define OUTPUT 0
 
-enum { MODE_FLOAT32 = 0, MODE_INT8 = 1, MODE_INT16 = 2 };
-
-/* fwplan.py layout: 2 pointers, 22 words, 2 bytes */
-typedef struct op_data {
-    int32_t *multiplier; /* per output channel (quantized modes) */
-    int32_t *shift;
-    int32_t stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
-    int32_t batches, in_h, in_w, in_c, out_h, out_w, out_c, filter_h, filter_w, depth_multiplier;
-    int32_t input_offset, output_offset, act_min, act_max;
-    float float_min, float_max;
-    uint8_t mode, has_bias;
-} op_data_t;
-
-static int tflm_activation(int activation)
-{
-    return (activation == MI_ACT_RELU || activation == MI_ACT_RELU6 || activation == MI_ACT_RELU_N1_TO_1)
-               ? activation
-               : MI_ACT_NONE;
-}
+typedef mi_conv_op_data_t op_data_t;
 
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
     op_data_t *d = (op_data_t *)node->op_data;
     const mi_depthwise_options_t *o = &options->depthwise;
-    mi_tensor_info_t x, w, y, bias;
-    int has_bias = mi_node_input_index(ctx, node, BIAS) >= 0;
-    int activation = tflm_activation(o->fused_activation_function);
-    mi_padding_t pad;
-    float out_scale;
-    int32_t qmin, qmax, c;
+    int activation = mi_conv_tflm_activation(o->fused_activation_function);
+    mi_conv_tensors_t t;
 
-    if (mi_node_num_inputs(node) < 2 || mi_node_num_inputs(node) > 3 || mi_node_num_outputs(node) != 1)
-        return MI_ERR_BAD_PARAM;
-    MI_TRY(mi_node_input_info(ctx, node, INPUT, &x));
-    MI_TRY(mi_node_input_info(ctx, node, FILTER, &w));
-    MI_TRY(mi_node_output_info(ctx, node, OUTPUT, &y));
-    if (has_bias) MI_TRY(mi_node_input_info(ctx, node, BIAS, &bias));
-    if (x.rank != 4 || w.rank != 4 || y.rank != 4) return MI_ERR_BAD_PARAM;
-    if (x.type != y.type) return MI_ERR_BAD_PARAM;
-    if (x.type == MI_TYPE_FLOAT32 && w.type == MI_TYPE_FLOAT32 && MI_ENABLE_FLOAT) d->mode = MODE_FLOAT32;
-    else if (x.type == MI_TYPE_INT8 && w.type == MI_TYPE_INT8) d->mode = MODE_INT8;
-    else if (x.type == MI_TYPE_INT16 && w.type == MI_TYPE_INT8 && MI_ENABLE_INT16) d->mode = MODE_INT16;
-    else return MI_ERR_UNSUPPORTED_TYPE;
-    if (!w.data || (has_bias && !bias.data)) return MI_ERR_UNSUPPORTED_TYPE;
-
-    d->batches = x.dims[0];
-    d->in_h = x.dims[1];
-    d->in_w = x.dims[2];
-    d->in_c = x.dims[3];
-    d->filter_h = w.dims[1];
-    d->filter_w = w.dims[2];
-    d->out_c = w.dims[3];
-    d->out_h = y.dims[1];
-    d->out_w = y.dims[2];
+    MI_TRY(mi_conv_check_tensors(ctx, node, &t, d));
+    d->batches = t.x.dims[0];
+    d->in_h = t.x.dims[1];
+    d->in_w = t.x.dims[2];
+    d->in_c = t.x.dims[3];
+    d->filter_h = t.w.dims[1];
+    d->filter_w = t.w.dims[2];
+    d->out_c = t.w.dims[3];
+    d->out_h = t.y.dims[1];
+    d->out_w = t.y.dims[2];
     d->depth_multiplier = o->depth_multiplier;
-    if (y.dims[0] != d->batches || y.dims[3] != d->out_c) return MI_ERR_BAD_PARAM;
+    if (t.y.dims[0] != d->batches || t.y.dims[3] != d->out_c) return MI_ERR_BAD_PARAM;
     if (d->depth_multiplier <= 0 || (int64_t)d->in_c * d->depth_multiplier != d->out_c) return MI_ERR_BAD_PARAM;
-    d->stride_h = o->stride_h;
-    d->stride_w = o->stride_w;
-    d->dilation_h = o->dilation_h_factor;
-    d->dilation_w = o->dilation_w_factor;
-    if (d->stride_h <= 0 || d->stride_w <= 0 || d->dilation_h <= 0 || d->dilation_w <= 0) return MI_ERR_BAD_PARAM;
-    d->has_bias = (uint8_t)has_bias;
-    if (has_bias && bias.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
-    pad = mi_compute_padding_height_width(d->stride_h, d->stride_w, d->dilation_h, d->dilation_w, d->in_h, d->in_w,
-                                          d->filter_h, d->filter_w, o->padding);
-    d->pad_h = pad.height;
-    d->pad_w = pad.width;
-    if (!mi_window_fits(d->in_h, d->out_h, d->filter_h, d->stride_h, d->dilation_h, d->pad_h) ||
-        !mi_window_fits(d->in_w, d->out_w, d->filter_w, d->stride_w, d->dilation_w, d->pad_w))
-        return MI_ERR_UNSUPPORTED_SHAPE;
+    if (o->stride_h <= 0 || o->stride_w <= 0 || o->dilation_h_factor <= 0 || o->dilation_w_factor <= 0)
+        return MI_ERR_BAD_PARAM;
+    if (t.has_bias && t.bias.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
+    MI_TRY(mi_conv_window(d, o->stride_h, o->stride_w, o->dilation_h_factor, o->dilation_w_factor, o->padding));
 
-    if (d->mode == MODE_FLOAT32) {
-        if (has_bias && bias.type != MI_TYPE_FLOAT32) return MI_ERR_UNSUPPORTED_TYPE;
+    if (d->mode == MI_CONV_FLOAT32) {
+        if (t.has_bias && t.bias.type != MI_TYPE_FLOAT32) return MI_ERR_UNSUPPORTED_TYPE;
         return mi_activation_range_float(activation, &d->float_min, &d->float_max);
     }
-    if (!x.scales.count || !w.scales.count || !y.scales.count) return MI_ERR_BAD_PARAM;
-    if (has_bias && bias.type != (d->mode == MODE_INT8 ? MI_TYPE_INT32 : MI_TYPE_INT64)) return MI_ERR_UNSUPPORTED_TYPE;
-    if (w.scales.count > 1 && (w.quantized_dimension >= 4 || (uint32_t)w.dims[w.quantized_dimension] != (uint32_t)d->out_c))
-        return MI_ERR_BAD_PARAM;
-    if (w.scales.count != 1 && w.scales.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
-    out_scale = mi_scale0(ctx, &y);
-    if (out_scale == 0.0f) return MI_ERR_BAD_PARAM;
-    d->multiplier = mi_alloc_i32(ctx, (uint32_t)d->out_c);
-    d->shift = mi_alloc_i32(ctx, (uint32_t)d->out_c);
-    if (!d->multiplier || !d->shift) return MI_ERR_ARENA_TOO_SMALL;
-    for (c = 0; c < d->out_c; c++) {
-        float s = mi_info_scale(ctx, &w, w.scales.count == 1 ? 0u : (uint32_t)c);
-        double real = (double)mi_scale0(ctx, &x) * (double)s / (double)out_scale;
-        MI_TRY(mi_quantize_multiplier(real, &d->multiplier[c], &d->shift[c]));
-    }
-    if (d->mode == MODE_INT8) {
-        d->input_offset = -mi_zero_point0(ctx, &x);
-        d->output_offset = mi_zero_point0(ctx, &y);
+    if (!t.x.scales.count || !t.w.scales.count || !t.y.scales.count) return MI_ERR_BAD_PARAM;
+    if (t.has_bias && t.bias.type != (d->mode == MI_CONV_INT8 ? MI_TYPE_INT32 : MI_TYPE_INT64))
+        return MI_ERR_UNSUPPORTED_TYPE;
+    if (d->mode == MI_CONV_INT8) {
+        d->input_offset = -mi_zero_point0(ctx, &t.x);
+        d->output_offset = mi_zero_point0(ctx, &t.y);
         if (!mi_zero_point_in(d->input_offset, -32767, 32768)) return MI_ERR_UNSUPPORTED_TYPE;
     }
-    MI_TRY(mi_type_range(y.type, &qmin, &qmax));
-    return mi_activation_range_quantized(activation, qmin, qmax, out_scale, mi_zero_point0(ctx, &y), &d->act_min,
-                                         &d->act_max);
+    return mi_conv_quantized_output_params(ctx, d, &t, activation);
 }
 
-#define NHWC(b, yy, xx, cc, H, W, C) ((((size_t)(b) * (size_t)(H) + (size_t)(yy)) * (size_t)(W) + (size_t)(xx)) * (size_t)(C) + (size_t)(cc))
+#define NHWC MI_NHWC
 
 #if MI_ENABLE_FLOAT
 static void dw_float(const op_data_t *d, const float *x, const float *w, const float *bias, float *y)
 {
-    int32_t b, oy, ox, ic, m, fy, fx;
+    int32_t b, oy, ox, ic, m, fy, fx, fy0, fy1, fx0, fx1;
     for (b = 0; b < d->batches; b++)
-        for (oy = 0; oy < d->out_h; oy++)
-            for (ox = 0; ox < d->out_w; ox++)
+        for (oy = 0; oy < d->out_h; oy++) {
+            const int32_t iy0 = oy * d->stride_h - d->pad_h;
+            mi_conv_taps(iy0, d->dilation_h, d->in_h, d->filter_h, &fy0, &fy1);
+            for (ox = 0; ox < d->out_w; ox++) {
+                const int32_t ix0 = ox * d->stride_w - d->pad_w;
+                mi_conv_taps(ix0, d->dilation_w, d->in_w, d->filter_w, &fx0, &fx1);
                 for (ic = 0; ic < d->in_c; ic++)
                     for (m = 0; m < d->depth_multiplier; m++) {
                         const int32_t oc = ic * d->depth_multiplier + m;
                         float total = 0.0f;
-                        for (fy = 0; fy < d->filter_h; fy++) {
-                            const int32_t iy = oy * d->stride_h - d->pad_h + fy * d->dilation_h;
-                            if (iy < 0 || iy >= d->in_h) continue;
-                            for (fx = 0; fx < d->filter_w; fx++) {
-                                const int32_t ix = ox * d->stride_w - d->pad_w + fx * d->dilation_w;
-                                if (ix < 0 || ix >= d->in_w) continue;
-                                total += x[NHWC(b, iy, ix, ic, d->in_h, d->in_w, d->in_c)] *
+                        for (fy = fy0; fy < fy1; fy++)
+                            for (fx = fx0; fx < fx1; fx++)
+                                total += x[NHWC(b, iy0 + fy * d->dilation_h, ix0 + fx * d->dilation_w, ic, d->in_h,
+                                                d->in_w, d->in_c)] *
                                          w[NHWC(0, fy, fx, oc, d->filter_h, d->filter_w, d->out_c)];
-                            }
-                        }
                         y[NHWC(b, oy, ox, oc, d->out_h, d->out_w, d->out_c)] =
                             mi_clamp_float(total + (bias ? bias[oc] : 0.0f), d->float_min, d->float_max);
                     }
+            }
+        }
 }
 #endif
 
 static void dw_int8(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
 {
-    int32_t b, oy, ox, ic, m, fy, fx;
+    int32_t b, oy, ox, ic, m, fy, fx, fy0, fy1, fx0, fx1;
     for (b = 0; b < d->batches; b++)
-        for (oy = 0; oy < d->out_h; oy++)
-            for (ox = 0; ox < d->out_w; ox++)
+        for (oy = 0; oy < d->out_h; oy++) {
+            const int32_t iy0 = oy * d->stride_h - d->pad_h;
+            mi_conv_taps(iy0, d->dilation_h, d->in_h, d->filter_h, &fy0, &fy1);
+            for (ox = 0; ox < d->out_w; ox++) {
+                const int32_t ix0 = ox * d->stride_w - d->pad_w;
+                mi_conv_taps(ix0, d->dilation_w, d->in_w, d->filter_w, &fx0, &fx1);
                 for (ic = 0; ic < d->in_c; ic++)
                     for (m = 0; m < d->depth_multiplier; m++) {
                         const int32_t oc = ic * d->depth_multiplier + m;
                         uint32_t acc = 0; /* int32 accumulator with defined wrap-around */
-                        int32_t v;
-                        for (fy = 0; fy < d->filter_h; fy++) {
-                            const int32_t iy = oy * d->stride_h - d->pad_h + fy * d->dilation_h;
-                            if (iy < 0 || iy >= d->in_h) continue;
-                            for (fx = 0; fx < d->filter_w; fx++) {
-                                const int32_t ix = ox * d->stride_w - d->pad_w + fx * d->dilation_w;
-                                if (ix < 0 || ix >= d->in_w) continue;
+                        for (fy = fy0; fy < fy1; fy++)
+                            for (fx = fx0; fx < fx1; fx++)
                                 acc += (uint32_t)((int32_t)w[NHWC(0, fy, fx, oc, d->filter_h, d->filter_w, d->out_c)] *
-                                                  ((int32_t)x[NHWC(b, iy, ix, ic, d->in_h, d->in_w, d->in_c)] +
+                                                  ((int32_t)x[NHWC(b, iy0 + fy * d->dilation_h,
+                                                                   ix0 + fx * d->dilation_w, ic, d->in_h, d->in_w,
+                                                                   d->in_c)] +
                                                    d->input_offset));
-                            }
-                        }
                         if (bias) acc += (uint32_t)bias[oc];
-                        v = mi_multiply_by_quantized_multiplier(mi_wrap_int32(acc), d->multiplier[oc], d->shift[oc]);
-                        y[NHWC(b, oy, ox, oc, d->out_h, d->out_w, d->out_c)] =
-                            (int8_t)mi_clip_i32((int64_t)v + d->output_offset, d->act_min, d->act_max);
+                        y[NHWC(b, oy, ox, oc, d->out_h, d->out_w, d->out_c)] = (int8_t)mi_conv_requantize(d, acc, oc);
                     }
+            }
+        }
 }
 
 #if MI_ENABLE_INT16
 static void dw_int16(const op_data_t *d, const int16_t *x, const int8_t *w, const int64_t *bias, int16_t *y)
 {
-    int32_t b, oy, ox, ic, m, fy, fx;
+    int32_t b, oy, ox, ic, m, fy, fx, fy0, fy1, fx0, fx1;
     for (b = 0; b < d->batches; b++)
-        for (oy = 0; oy < d->out_h; oy++)
-            for (ox = 0; ox < d->out_w; ox++)
+        for (oy = 0; oy < d->out_h; oy++) {
+            const int32_t iy0 = oy * d->stride_h - d->pad_h;
+            mi_conv_taps(iy0, d->dilation_h, d->in_h, d->filter_h, &fy0, &fy1);
+            for (ox = 0; ox < d->out_w; ox++) {
+                const int32_t ix0 = ox * d->stride_w - d->pad_w;
+                mi_conv_taps(ix0, d->dilation_w, d->in_w, d->filter_w, &fx0, &fx1);
                 for (ic = 0; ic < d->in_c; ic++)
                     for (m = 0; m < d->depth_multiplier; m++) {
                         const int32_t oc = ic * d->depth_multiplier + m;
                         int64_t acc = 0;
                         int32_t v;
-                        for (fy = 0; fy < d->filter_h; fy++) {
-                            const int32_t iy = oy * d->stride_h - d->pad_h + fy * d->dilation_h;
-                            if (iy < 0 || iy >= d->in_h) continue;
-                            for (fx = 0; fx < d->filter_w; fx++) {
-                                const int32_t ix = ox * d->stride_w - d->pad_w + fx * d->dilation_w;
-                                if (ix < 0 || ix >= d->in_w) continue;
+                        for (fy = fy0; fy < fy1; fy++)
+                            for (fx = fx0; fx < fx1; fx++)
                                 acc += (int32_t)w[NHWC(0, fy, fx, oc, d->filter_h, d->filter_w, d->out_c)] *
-                                       (int32_t)x[NHWC(b, iy, ix, ic, d->in_h, d->in_w, d->in_c)];
-                            }
-                        }
+                                       (int32_t)x[NHWC(b, iy0 + fy * d->dilation_h, ix0 + fx * d->dilation_w, ic,
+                                                       d->in_h, d->in_w, d->in_c)];
                         if (bias) acc += bias[oc];
                         v = mi_multiply_by_quantized_multiplier_int64(acc, d->multiplier[oc], d->shift[oc]);
                         y[NHWC(b, oy, ox, oc, d->out_h, d->out_w, d->out_c)] = (int16_t)mi_clip_i32(v, d->act_min, d->act_max);
                     }
+            }
+        }
 }
 #endif
 
@@ -217,11 +163,11 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     void *y = mi_node_output_data(ctx, node, OUTPUT);
     switch (d->mode) {
 #if MI_ENABLE_FLOAT
-    case MODE_FLOAT32: dw_float(d, (const float *)x, (const float *)w, (const float *)bias, (float *)y); break;
+    case MI_CONV_FLOAT32: dw_float(d, (const float *)x, (const float *)w, (const float *)bias, (float *)y); break;
 #endif
-    case MODE_INT8: dw_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y); break;
+    case MI_CONV_INT8: dw_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y); break;
 #if MI_ENABLE_INT16
-    case MODE_INT16: dw_int16(d, (const int16_t *)x, (const int8_t *)w, (const int64_t *)bias, (int16_t *)y); break;
+    case MI_CONV_INT16_ACC64: dw_int16(d, (const int16_t *)x, (const int8_t *)w, (const int64_t *)bias, (int16_t *)y); break;
 #endif
     default: return MI_ERR_UNSUPPORTED_TYPE;
     }

@@ -98,8 +98,8 @@ STRUCTS: dict[str, str] = {
 OP_DATA: dict[str, str] = {
     "ADD": _fields(w=33, b=2),
     "AVERAGE_POOL_2D": _fields(w=16, b=1),
-    "CONV_2D": _fields(p=2, w=23, b=2),
-    "DEPTHWISE_CONV_2D": _fields(p=2, w=22, b=2),
+    "CONV_2D": _fields(p=2, w=24, b=3),
+    "DEPTHWISE_CONV_2D": _fields(p=2, w=24, b=3),
     "DEQUANTIZE": _fields(w=2, b=1),
     "FULLY_CONNECTED": _fields(p=2, w=12, b=3),
     "MAX_POOL_2D": _fields(w=16, b=1),

@@ -1,0 +1,83 @@
+/* The prepare steps shared by CONV_2D and DEPTHWISE_CONV_2D (C twin of
+ * src/microinterp/kernels/convolution.py; see mi_convolution.h). */
+#include "mi_convolution.h"
+
+#include "mi_padding.h"
+
+#define INPUT 0
+#define FILTER 1
+#define BIAS 2
+#define OUTPUT 0
+
+int mi_conv_tflm_activation(int activation)
+{
+    return (activation == MI_ACT_RELU || activation == MI_ACT_RELU6 || activation == MI_ACT_RELU_N1_TO_1)
+               ? activation
+               : MI_ACT_NONE;
+}
+
+mi_status_t mi_conv_check_tensors(mi_context_t *ctx, const mi_node_t *node, mi_conv_tensors_t *t,
+                                  mi_conv_op_data_t *d)
+{
+    t->has_bias = mi_node_input_index(ctx, node, BIAS) >= 0;
+    if (mi_node_num_inputs(node) < 2 || mi_node_num_inputs(node) > 3 || mi_node_num_outputs(node) != 1)
+        return MI_ERR_BAD_PARAM;
+    MI_TRY(mi_node_input_info(ctx, node, INPUT, &t->x));
+    MI_TRY(mi_node_input_info(ctx, node, FILTER, &t->w));
+    MI_TRY(mi_node_output_info(ctx, node, OUTPUT, &t->y));
+    if (t->has_bias) MI_TRY(mi_node_input_info(ctx, node, BIAS, &t->bias));
+    if (t->x.rank != 4 || t->w.rank != 4 || t->y.rank != 4) return MI_ERR_BAD_PARAM;
+    if (t->x.type != t->y.type) return MI_ERR_BAD_PARAM;
+    if (t->x.type == MI_TYPE_FLOAT32 && t->w.type == MI_TYPE_FLOAT32 && MI_ENABLE_FLOAT) d->mode = MI_CONV_FLOAT32;
+    else if (t->x.type == MI_TYPE_INT8 && t->w.type == MI_TYPE_INT8) d->mode = MI_CONV_INT8;
+    else if (t->x.type == MI_TYPE_INT16 && t->w.type == MI_TYPE_INT8 && MI_ENABLE_INT16) d->mode = MI_CONV_INT16_ACC64;
+    else return MI_ERR_UNSUPPORTED_TYPE;
+    /* constant filter and bias */
+    if (!t->w.data || (t->has_bias && !t->bias.data)) return MI_ERR_UNSUPPORTED_TYPE;
+    d->has_bias = (uint8_t)t->has_bias;
+    return MI_OK;
+}
+
+mi_status_t mi_conv_window(mi_conv_op_data_t *d, int32_t stride_h, int32_t stride_w, int32_t dilation_h,
+                           int32_t dilation_w, int32_t padding)
+{
+    mi_padding_t pad;
+    d->stride_h = stride_h;
+    d->stride_w = stride_w;
+    d->dilation_h = dilation_h;
+    d->dilation_w = dilation_w;
+    if (stride_h <= 0 || stride_w <= 0 || dilation_h <= 0 || dilation_w <= 0) return MI_ERR_BAD_PARAM;
+    pad = mi_compute_padding_height_width(stride_h, stride_w, dilation_h, dilation_w, d->in_h, d->in_w, d->filter_h,
+                                          d->filter_w, padding);
+    d->pad_h = pad.height;
+    d->pad_w = pad.width;
+    if (!mi_window_fits(d->in_h, d->out_h, d->filter_h, stride_h, dilation_h, d->pad_h) ||
+        !mi_window_fits(d->in_w, d->out_w, d->filter_w, stride_w, dilation_w, d->pad_w))
+        return MI_ERR_UNSUPPORTED_SHAPE;
+    return MI_OK;
+}
+
+mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t *d, const mi_conv_tensors_t *t,
+                                            int activation)
+{
+    const mi_tensor_info_t *w = &t->w;
+    float out_scale;
+    int32_t qmin, qmax, c;
+    if (w->scales.count > 1 &&
+        (w->quantized_dimension >= 4 || (uint32_t)w->dims[w->quantized_dimension] != (uint32_t)d->out_c))
+        return MI_ERR_BAD_PARAM;
+    if (w->scales.count != 1 && w->scales.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
+    out_scale = mi_scale0(ctx, &t->y);
+    if (out_scale == 0.0f) return MI_ERR_BAD_PARAM;
+    d->multiplier = mi_alloc_i32(ctx, (uint32_t)d->out_c);
+    d->shift = mi_alloc_i32(ctx, (uint32_t)d->out_c);
+    if (!d->multiplier || !d->shift) return MI_ERR_ARENA_TOO_SMALL;
+    for (c = 0; c < d->out_c; c++) {
+        float s = mi_info_scale(ctx, w, w->scales.count == 1 ? 0u : (uint32_t)c);
+        double real = (double)mi_scale0(ctx, &t->x) * (double)s / (double)out_scale;
+        MI_TRY(mi_quantize_multiplier(real, &d->multiplier[c], &d->shift[c]));
+    }
+    MI_TRY(mi_type_range(t->y.type, &qmin, &qmax));
+    return mi_activation_range_quantized(activation, qmin, qmax, out_scale, mi_zero_point0(ctx, &t->y),
+                                         &d->act_min, &d->act_max);
+}

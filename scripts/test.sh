@@ -3,7 +3,10 @@
 #  - .venv with the test extras (pytest, hypothesis, tflite-micro = the TFLM oracle, ai-edge-litert)
 #  - host gcc/make, the ARM toolchain and QEMU for the firmware tests (Debian/Ubuntu packages),
 #    installed with apt-get when missing
+#  - a full run (no arguments) also builds the wheel and runs it from a fresh venv (scripts/wheel_test.sh)
 # Extra arguments are passed to pytest, e.g. scripts/test.sh -k conv
+# Strict mode (CI=true or MICROINTERP_STRICT=1; .ci/run always sets it): a missing TFLM oracle, model
+# set or toolchain fails the run with what is missing and how to get it, instead of skipping tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,4 +27,7 @@ fi
 scripts/bootstrap.sh test
 .venv/bin/ruff check src tests benchmarks examples
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
-exec .venv/bin/python -m pytest "$@" </dev/null
+.venv/bin/python -m pytest "$@" </dev/null
+if [ $# -eq 0 ]; then
+  scripts/wheel_test.sh </dev/null
+fi

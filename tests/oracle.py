@@ -24,14 +24,40 @@ requires_tflm = pytest.mark.skipif(
     tflm_runtime is None, reason="tflite-micro (the TFLM oracle) is not installable on this platform"
 )
 
-MODELS_DIR = Path(os.environ.get("MICROINTERP_MODELS", Path(__file__).resolve().parents[2] / "shared" / "models"))
+SHARED_MODELS = Path(__file__).resolve().parents[2] / "shared" / "models"
+#: Where scripts/fetch_models.py puts the models by default.
+CACHED_MODELS = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "microinterp" / "models"
+#: The list of the public models the tests use (origin, commit, path, sha256, license).
+MODEL_LIST = Path(__file__).resolve().parent / "models.json"
+FETCH_HINT = "fetch them with `python3 scripts/fetch_models.py` (see README, 'Test models') or set $MICROINTERP_MODELS"
+
+
+def _models_dir() -> Path:
+    """$MICROINTERP_MODELS, else ../shared/models, else fetch_models.py's cache (when it exists)."""
+    env = os.environ.get("MICROINTERP_MODELS")
+    if env:
+        return Path(env)
+    if not SHARED_MODELS.is_dir() and CACHED_MODELS.is_dir():
+        return CACHED_MODELS
+    return SHARED_MODELS
+
+
+MODELS_DIR = _models_dir()
+
+#: Node ids of the tests that read a real model (for the run summary in conftest.py).
+MODEL_TESTS: set[str] = set()
+#: Node ids of the tests that compared with TFLM through compare_with_tflm.
+ORACLE_TESTS: set[str] = set()
+CURRENT_TEST: list[str] = [""]
 
 
 def model_path(rel: str) -> Path:
-    """Path of a shared test model, or skip with a reason when the models are absent."""
+    """Path of a shared test model, or skip with a reason when the models are absent
+    (a failure under strict mode: see conftest.py)."""
     p = MODELS_DIR / rel
     if not p.exists():
-        pytest.skip(f"test model {rel} not found under {MODELS_DIR} (set $MICROINTERP_MODELS)")
+        pytest.skip(f"test model {rel} not found under {MODELS_DIR}: {FETCH_HINT}")
+    MODEL_TESTS.add(CURRENT_TEST[0])
     return p
 
 
@@ -76,6 +102,7 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
     """Invoke both interpreters on each input list in turn (state carries over, as
     for stateful models), asserting every output and intermediate is identical
     (``nan_payloads``: NaNs too, bit for bit, for kernels whose NaNs are part of the test)."""
+    ORACLE_TESTS.add(CURRENT_TEST[0])
     mi = Interpreter.from_bytes(model_bytes, preserve_all_tensors=True)
     tf = tflm_runtime.Interpreter.from_bytes(
         model_bytes, arena_size=_tflm_arena(model_bytes, mi),

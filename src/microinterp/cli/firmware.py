@@ -5,6 +5,7 @@
     microinterp firmware build [--target host] [--sanitize]
     microinterp firmware sizes [--target host]
     microinterp firmware targets
+    microinterp firmware export DIR [--force]
 
 ``check`` builds the runner for the target once (later runs reuse it), runs
 the model on N random input vectors (full range of each input type,
@@ -13,6 +14,10 @@ reproducible from the seed), compares every output byte with
 ``memory.firmware_arena``'s prediction for that target, and exits non-zero on any
 difference, naming the first operator whose outputs differ. Exit status: 0
 identical, 1 mismatch (bytes or arena), 2 could not build or run.
+
+``export`` copies the C port (sources, headers, Makefile, ports, runner, unit
+tests, the QEMU plugin) into a firmware tree: from the repository's
+``firmware/`` in a checkout, or from the copy inside the installed wheel.
 """
 
 from __future__ import annotations
@@ -65,6 +70,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     sub.add_parser("targets", help="list the firmware targets and whether they can run here")
 
+    e = sub.add_parser("export", help="copy the C port (sources, headers, Makefile, ports) into a directory")
+    e.add_argument("dir", type=Path, help="destination (created; must be empty unless --force)")
+    e.add_argument("--force", action="store_true", help="overwrite the C port's files in a non-empty directory")
+
 
 def main(args: argparse.Namespace) -> int:
     cmd = getattr(args, "fw_command", None)
@@ -106,5 +115,17 @@ def main(args: argparse.Namespace) -> int:
             why = t.unavailable()
             print(f"{name:<15} {t.abi:<7} {'ok' if why is None else 'unavailable: ' + why}  {t.description}")
         return 0
-    print("usage: microinterp firmware {check,build,sizes,targets} ... (see --help)", file=sys.stderr)
+    if cmd == "export":
+        from ..fw import sources
+
+        try:
+            written = sources.export(args.dir, force=args.force)
+        except (FileNotFoundError, FileExistsError, OSError) as e:
+            print(f"microinterp: error: firmware export: {e}", file=sys.stderr)
+            return 2
+        print(f"exported the C port from {sources.firmware_dir()} to {args.dir}: "
+              f"{', '.join(p.name for p in written)}")
+        print(f"build it with: make -C {args.dir}   (see {args.dir / 'README.md'})")
+        return 0
+    print("usage: microinterp firmware {check,build,sizes,targets,export} ... (see --help)", file=sys.stderr)
     return 2

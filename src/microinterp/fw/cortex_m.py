@@ -164,7 +164,9 @@ class CortexMFirmwareTarget:
         self.extra_cflags = tuple(extra_cflags)
 
     def unavailable(self) -> str | None:
-        return toolchain_missing()
+        from .sources import missing
+
+        return toolchain_missing() or missing()
 
     def build_dir(self, workdir: Path | None = None) -> Path:
         from . import targets as tg

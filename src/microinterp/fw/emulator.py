@@ -40,13 +40,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from .sources import firmware_dir
+
 #: Exit code of the fault handler (firmware/ports/cortex_m/cm_port.h, CM_EXIT_HARDFAULT).
 HARDFAULT_EXIT_CODE = 250
 
 #: Return codes a shell reports for a process killed by SIGSEGV / SIGABRT.
 _SHELL_SIGNAL_CODES = {139: "SIGSEGV", 134: "SIGABRT"}
 
-FIRMWARE_DIR = Path(__file__).resolve().parents[3] / "firmware"
+FIRMWARE_DIR = firmware_dir()  # the checkout's firmware/ or the wheel's copy (fw/sources.py)
 PLUGIN_DIR = FIRMWARE_DIR / "tools" / "qemu_plugin"
 RENODE_DIR = FIRMWARE_DIR / "ports" / "renode"
 

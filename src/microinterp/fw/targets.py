@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from . import runner as rp
+from . import sources
 from .cortex_m import FIRMWARE_TARGETS as CORTEX_M_TARGETS
 
-FIRMWARE_DIR = Path(__file__).resolve().parents[3] / "firmware"
-BUILD_DIR = FIRMWARE_DIR / "build"
+#: The C port: the checkout's firmware/ or the wheel's packaged copy (see fw/sources.py).
+FIRMWARE_DIR = sources.firmware_dir()
+BUILD_DIR = sources.build_root()
 
 
 class BuildError(RuntimeError):
@@ -88,7 +90,7 @@ class HostTarget:
         from shutil import which
 
         missing = [t for t in ("gcc", "make") if which(t) is None]
-        return f"not installed: {', '.join(missing)}" if missing else None
+        return f"not installed: {', '.join(missing)}" if missing else sources.missing()
 
     def build_dir(self, workdir: Path | None = None) -> Path:
         return (Path(workdir) if workdir is not None else BUILD_DIR) / self.name

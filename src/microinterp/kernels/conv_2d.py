@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from . import convolution
+from . import convolution, float_dot
 from .padding import Window
 
 INPUT, FILTER, BIAS = 0, 1, 2
@@ -65,6 +65,8 @@ class OpData:
     act_max: int | float
     mask_padding: bool  # float path: weights not all finite, so padded taps must be skipped explicitly
     stage: quant.OutputStage | None = None  # prepared int32 output stage (int8, int16_acc32)
+    # float path: per group the (KH*KW*Cg, Cout/groups) transposed float32 weights for float_dot
+    float_weights_t: np.ndarray | None = None
 
 
 def prepare(node: Node) -> OpData:
@@ -100,6 +102,8 @@ def prepare(node: Node) -> OpData:
             multiplier=None, shift=None, input_zero_point=np.float64(0), output_zero_point=0,
             act_min=lo, act_max=hi,
             mask_padding=not window.all_inside and not bool(np.all(np.isfinite(weights))),
+            float_weights_t=np.ascontiguousarray(
+                weights.reshape(groups, filters_per_group, kh * kw * filter_c).transpose(0, 2, 1)),
         )
 
     if mode == "int8":
@@ -172,12 +176,26 @@ def _integer_accumulators(data: OpData, x: np.ndarray) -> np.ndarray:
 
 
 def _float_conv(data: OpData, x: np.ndarray) -> np.ndarray:
-    """TFLM's float loop: total += input * filter over (fy, fx, ic), in float32 (no bias yet)."""
+    """TFLM's float loop: total += input * filter over (fy, fx, ic), in float32 (no bias yet).
+
+    The im2col row of an output position lists its taps in exactly that (fy, fx, ic)
+    order, so ``float_dot.sequential_matmul`` over it is the C loop. A padded tap reads
+    0.0, and adding its product (+-0.0) to a running sum that started at +0.0 changes
+    nothing, so padding need not be skipped -- unless a weight is inf or NaN
+    (0 * inf is NaN): then the tap-by-tap loop below masks the padded taps."""
     win, w = data.window, data.weights
     out_c, _, _, filter_c = w.shape
     g = data.groups
     per_group = out_c // g
     win.interior(data.buffer)[...] = x
+    if not data.mask_padding and data.float_weights_t is not None:
+        patches = win.patches(data.buffer)  # (N, OH, OW, KH, KW, Cin)
+        rows = patches.shape[0] * win.out_h * win.out_w
+        grouped = patches.reshape(rows, win.filter_h, win.filter_w, g, filter_c)
+        total = np.concatenate([
+            float_dot.sequential_matmul(grouped[:, :, :, k, :].reshape(rows, -1), data.float_weights_t[k])
+            for k in range(g)], axis=1)
+        return total.reshape(x.shape[0], win.out_h, win.out_w, out_c)
     total = np.zeros((x.shape[0], win.out_h, win.out_w, out_c), np.float32)
     for fy in range(win.filter_h):
         for fx in range(win.filter_w):

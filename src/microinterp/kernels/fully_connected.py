@@ -34,14 +34,13 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from . import float_dot
 
 INPUT, WEIGHTS, BIAS = 0, 1, 2
 OUTPUT = 0
 
 #: schema TensorType.INT32, the value of ``quantized_bias_type`` that asks 16x8 for an int32 accumulator
 _TENSOR_TYPE_INT32 = 2
-#: cap on the float32 product block (elements) so large float layers do not allocate gigabytes
-_FLOAT_BLOCK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -66,10 +65,10 @@ class OpData:
 
 def _prepare_weights(w: np.ndarray, output_depth: int, accum_depth: int, kind: str, offset: int) -> np.ndarray:
     """Integer kinds: float64 ``(K, N)`` of ``w + offset`` (exact BLAS matmul operand);
-    float32: the ``(N, K)`` rows TFLM reads."""
+    float32: the ``(K, N)`` transpose of the rows TFLM reads (``float_dot`` operand)."""
     rows = np.asarray(w).reshape(-1, accum_depth)[:output_depth]
     if kind == "float32":
-        return np.ascontiguousarray(rows, np.float32)
+        return np.ascontiguousarray(rows.T, np.float32)
     return np.ascontiguousarray((rows.astype(np.float64) + offset).T)
 
 
@@ -171,24 +170,10 @@ def prepare(node: Node) -> OpData:
     )
 
 
-def _float_matmul(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Sequential float32 dot products ``(B, K) x (N, K) -> (B, N)`` in TFLM's order.
-
-    ``np.add.accumulate`` is a strictly sequential running sum (unlike
-    ``np.sum``, which is pairwise), so its last column is exactly the C loop's
-    ``total += x[d] * w[d]``; products are rounded to float32 first (no FMA).
-    """
-    b, k = x.shape
-    n = w.shape[0]
-    if k == 0:
-        return np.zeros((b, n), np.float32)
-    out = np.empty((b, n), np.float32)
-    cols = max(1, _FLOAT_BLOCK // max(1, b * k))
-    for start in range(0, n, cols):
-        prod = x[:, None, :] * w[None, start:start + cols, :]
-        prod[..., 0] += np.float32(0.0)  # TFLM starts from +0.0f: turns a leading -0.0 into +0.0
-        out[:, start:start + cols] = np.add.accumulate(prod, axis=-1)[..., -1]
-    return out
+def _float_matmul(x: np.ndarray, w_t: np.ndarray) -> np.ndarray:
+    """Float32 dot products ``(B, K) x (K, N) -> (B, N)`` in TFLM's order: each output is
+    ``((0 + x0*w0) + x1*w1) + ...`` (see ``float_dot``)."""
+    return float_dot.sequential_matmul(np.asarray(x, np.float32), w_t)
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:

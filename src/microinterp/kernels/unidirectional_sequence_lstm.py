@@ -38,6 +38,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from . import float_dot
 from .logistic import logistic_float
 
 INPUT = 0
@@ -86,8 +87,8 @@ class OpData:
     input_mul: tuple[int, int] = (0, 0)
     output_mul: tuple[int, int] = (0, 0)
     # The four gates side by side, in GATES order (prepared once): the input and
-    # recurrent weights as (4S, I) / (4S, S) float32 rows (float) or transposed
-    # (I, 4S) / (S, 4S) float64 (integer), the biases (4S,) and, integer path, each
+    # recurrent weights transposed, (I, 4S) / (S, 4S), float32 (float path) or
+    # float64 (integer path), the biases (4S,) and, integer path, each
     # column's multiplier and shift, so one product serves all four gates.
     w_x_all: np.ndarray | None = None
     w_h_all: np.ndarray | None = None
@@ -163,8 +164,8 @@ def prepare(node: Node) -> OpData:
         gates = {g: GateFC(np.array(wi.data, np.float32), np.array(wr.data, np.float32), np.array(b.data, np.float32))
                  for g, wi, wr, b in zip(GATES, w_in, w_rec, biases)}
         return OpData("float32", time_major, gates, cell_clip,
-                      w_x_all=np.concatenate([gates[g].w_x for g in GATES]),
-                      w_h_all=np.concatenate([gates[g].w_h for g in GATES]),
+                      w_x_all=np.ascontiguousarray(np.concatenate([gates[g].w_x for g in GATES]).T),
+                      w_h_all=np.ascontiguousarray(np.concatenate([gates[g].w_h for g in GATES]).T),
                       bias_all=np.concatenate([gates[g].bias for g in GATES]))
 
     if cell.type_name != "INT16":
@@ -261,25 +262,11 @@ def _int_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -> 
 
 # --------------------------------------------------------------------------- float step
 
-#: cap on the float32 product block (elements) of one FC
-_FLOAT_BLOCK = 1 << 22
-
-
-def _float_fc(v: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
-    """reference_ops::FullyConnected, ``(B, D) x (N, D) -> (B, N)``: ``total`` summed from
-    0.0f in input order, then ``total + bias`` (0.0f without bias), clamped to +-FLT_MAX.
-
-    ``np.add.accumulate`` is a strictly sequential running sum, so its last column is
-    the C loop's ``total += v[d] * w[d]``, products rounded to float32 first (no FMA);
-    ``+ 0.0f`` on the first product is the loop's start from +0.0 (-0.0 becomes +0.0)."""
-    b, d = v.shape
-    total = np.zeros((b, w.shape[0]), np.float32)
-    if d:
-        rows = max(1, _FLOAT_BLOCK // max(1, w.size))
-        for start in range(0, b, rows):
-            prod = v[start:start + rows, None, :] * w[None, :, :]
-            prod[..., 0] += np.float32(0.0)
-            total[start:start + rows] = np.add.accumulate(prod, axis=-1)[..., -1]
+def _float_fc(v: np.ndarray, w_t: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """reference_ops::FullyConnected, ``(B, D) x (D, N) -> (B, N)``: ``total`` summed from
+    0.0f in input order (``float_dot``), then ``total + bias`` (0.0f without bias),
+    clamped to +-FLT_MAX."""
+    total = float_dot.sequential_matmul(v, w_t)
     total = total + (bias if bias is not None else np.float32(0.0))
     return quant.clamp_float(total, -_FLT_MAX, _FLT_MAX)
 

@@ -20,18 +20,16 @@ from oracle import _tflm_arena, model_path, requires_tflm, tflm_runtime
 from microinterp import Interpreter, load_model
 from microinterp.builder import ModelBuilder
 from microinterp.cli.main import main as cli_main
+from microinterp.golden.c_headers import write_c_headers
 from microinterp.golden.cases import (
     case_rng,
     generate,
     load_case,
     load_inputs,
     random_inputs,
-    read_csv,
-    write_c_headers,
     write_case,
-    write_csv,
-    write_csv_array,
 )
+from microinterp.golden.tflm_csv import read_csv, write_csv, write_csv_array
 
 REAL_MODELS = [
     "mlperf-tiny/kws_ref_model.tflite",

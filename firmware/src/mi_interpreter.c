@@ -179,7 +179,7 @@ static mi_status_t prepare(mi_interpreter_t *it)
     return MI_OK;
 }
 
-/* planner.py tensor_lifetimes, for the planned tensors: graph inputs live from
+/* memory/planner.py tensor_lifetimes, for the planned tensors: graph inputs live from
  * time 0, operator i runs at time i + 1, graph outputs live to the end. */
 static mi_plan_buffer_t *plan_of(const mi_interpreter_t *it, mi_plan_buffer_t *buffers, int32_t t)
 {

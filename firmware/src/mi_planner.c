@@ -1,4 +1,4 @@
-/* TFLM-equivalent greedy planner: line-for-line twin of planner.py plan_greedy
+/* TFLM-equivalent greedy planner: line-for-line twin of memory/planner.py plan_greedy
  * (_tflm_order + _place with first fit). */
 #include "mi/mi_planner.h"
 

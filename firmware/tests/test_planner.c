@@ -1,5 +1,5 @@
 /* Drives mi_planner.c from stdin so tests/firmware/test_fw_planner.py can
- * compare it with planner.py plan_greedy on the same lifetime sets.
+ * compare it with memory/planner.py plan_greedy on the same lifetime sets.
  * Input: "case N" then N lines "size first last offline_offset".
  * Output per case: "plan SIZE OFFSET0 OFFSET1 ...". Work memory comes from a
  * static buffer: the planner itself never allocates. */

@@ -3,8 +3,12 @@ the ``Registration`` that binds an op name to ``prepare``/``invoke``.
 
 Mirrors TFLM's split: ``prepare`` runs once at allocation time, reads shapes,
 dtypes and quantization, computes every scale-derived value (multipliers,
-shifts, LUTs) and may request scratch memory; ``invoke`` runs per inference
-on numpy views into the arena and does no float math on integer paths.
+shifts, LUTs); ``invoke`` runs per inference on numpy views into the arena
+and does no float math on integer paths. The arena memory a kernel needs
+besides its tensors (scratch, persistent data, its C twin's op data) is not
+requested in prepare but declared once in ``Registration.memory``
+(``memory/declaration.py``), so the interpreter, TFLM sizing and the C-port
+sizing read the same numbers.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from .errors import KernelError, UnsupportedOpError
-from .model import Operator, Tensor
+from .memory.declaration import KernelMemory
+from .model import Operator, Subgraph, Tensor
 
 
 @dataclass
@@ -27,7 +32,6 @@ class Node:
     op: Operator
     inputs: tuple[Tensor | None, ...]
     outputs: tuple[Tensor, ...]
-    scratch_requests: list[int] = field(default_factory=list)
     scratch: list[np.ndarray] = field(default_factory=list)  # bound by the interpreter
 
     @property
@@ -52,12 +56,6 @@ class Node:
             raise KernelError(f"operator {self.index} ({self.name}): output {i} is missing")
         return self.outputs[i]
 
-    def request_scratch(self, nbytes: int) -> int:
-        """Ask for ``nbytes`` of arena scratch live only while this op runs (TFLM's
-        ``RequestScratchBufferInArena``); returns the index into ``node.scratch``."""
-        self.scratch_requests.append(int(nbytes))
-        return len(self.scratch_requests) - 1
-
     def fail(self, message: str) -> KernelError:
         """A prepare-time error that names this operator."""
         return KernelError(f"operator {self.index} ({self.name}): {message}")
@@ -73,9 +71,20 @@ InvokeFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarr
 
 @dataclass(frozen=True)
 class Registration:
-    """A kernel: ``prepare(node) -> op_data`` once, ``invoke(node, op_data, inputs, outputs)`` per run."""
+    """A kernel: ``prepare(node) -> op_data`` once, ``invoke(node, op_data, inputs, outputs)`` per run,
+    and the arena memory it needs besides its tensors (``None``: none that is known;
+    sizes of models with the op are then approximate)."""
 
     name: str
     prepare: PrepareFn
     invoke: InvokeFn
     doc: str = ""
+    memory: KernelMemory | None = None
+
+
+def nodes_of(subgraph: Subgraph) -> list[Node]:
+    """Every operator of ``subgraph`` as its kernel sees it, in execution order."""
+    tensors = subgraph.tensors
+    return [Node(index=op.index, op=op, inputs=tuple(tensors[i] if i >= 0 else None for i in op.inputs),
+                 outputs=tuple(tensors[i] for i in op.outputs))
+            for op in subgraph.operators]

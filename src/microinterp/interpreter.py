@@ -27,16 +27,16 @@ from typing import IO, Any
 import numpy as np
 
 from .arena import Arena
-from .context import Node, Registration
+from .context import Node, Registration, nodes_of
 from .errors import (
     ArenaTooSmallError,
     InputError,
     KernelError,
     MicrointerpError,
-    ModelError,
     UnsupportedOpError,
 )
-from .memory.planner import ONLINE, PLANNERS, BufferRequest, Plan, align_up, tensor_lifetimes
+from .memory.planner import PLANNERS, BufferRequest, Plan, align_up
+from .memory.requests import FROM_MODEL, model_requests
 from .model import Model, Tensor, load_model
 from .resolver import OpResolver
 
@@ -52,6 +52,7 @@ class MemoryPlan:
     planned_bytes: int
     persistent_offsets: dict[int, int]  # variable tensor index -> offset in the arena
     persistent_bytes: int
+    scratch: tuple[tuple[int, ...], ...]  # per operator: its declared scratch sizes
 
     @property
     def total_bytes(self) -> int:
@@ -172,19 +173,12 @@ class Interpreter:
                 raise UnsupportedOpError(f"tensor {t.index} ({t.name!r}) has unsupported type {t.type_name}")
 
     def _resolve(self) -> tuple[list[Node], list[Registration]]:
-        tensors = self.subgraph.tensors
-        nodes, regs, missing = [], [], []
-        for op in self.subgraph.operators:
-            node = Node(
-                index=op.index, op=op,
-                inputs=tuple(tensors[i] if i >= 0 else None for i in op.inputs),
-                outputs=tuple(tensors[i] for i in op.outputs),
-            )
-            if op.name in self.resolver:
-                regs.append(self.resolver.resolve(op.name))
+        nodes, regs, missing = nodes_of(self.subgraph), [], []
+        for node in nodes:
+            if node.name in self.resolver:
+                regs.append(self.resolver.resolve(node.name))
             else:
-                missing.append(op)
-            nodes.append(node)
+                missing.append(node.op)
         if missing:
             names = sorted({op.name for op in missing})
             where = ", ".join(f"#{op.index} {op.name}" for op in missing[:10])
@@ -207,50 +201,21 @@ class Interpreter:
             raise KernelError(f"operator {node.index} ({node.name}): prepare failed: {e}") from e
 
     def _plan(self, planner: Any) -> MemoryPlan:
-        sg = self.subgraph
-        lifetimes = tensor_lifetimes(
-            len(sg.tensors), sg.inputs,
-            [op.inputs for op in sg.operators], [op.outputs for op in sg.operators], sg.outputs,
+        """The arena layout: ``memory.requests`` decides what is planned (the same
+        requests TFLM sizing uses), ``planner`` places it, variables go to the tail.
+        Every tensor is preserved by ignoring any offline plan (``linear`` planner)."""
+        reqs = model_requests(
+            self.model, declarations={reg.name: reg.memory for reg in self.registrations if reg.memory is not None},
+            offline=None if self.preserve_all_tensors else FROM_MODEL,
         )
-        offline = self._offline_offsets()
-        requests, owners = [], []
-        for t in sg.tensors:
-            fixed = offline[t.index] if offline else ONLINE
-            # TFLM: a variable tensor with an offline offset is planned in the head like any other
-            if t.is_constant or (t.is_variable and fixed == ONLINE) or t.nbytes == 0:
-                continue
-            first, last = lifetimes[t.index]
-            requests.append(BufferRequest(align_up(t.nbytes), first, last, fixed))
-            owners.append(f"tensor:{t.index}")
-        for node in self.nodes:
-            for k, nbytes in enumerate(node.scratch_requests):
-                time = node.index + 1
-                requests.append(BufferRequest(align_up(nbytes), time, time))
-                owners.append(f"scratch:{node.index}:{k}")
-        plan = planner(requests)
+        plan = planner(list(reqs.requests))
         planned = align_up(plan.size)
         persistent, offset = {}, planned
-        planned_here = set(owners)
-        for t in sg.tensors:
-            if t.is_variable and f"tensor:{t.index}" not in planned_here:
-                persistent[t.index] = offset
-                offset += align_up(t.nbytes)
-        return MemoryPlan(tuple(requests), tuple(owners), plan, planned, persistent, offset - planned)
-
-    def _offline_offsets(self) -> list[int] | None:
-        """Offsets from the model's ``OfflineMemoryAllocation`` metadata, which TFLM
-        (and the C port) honour, or None. Ignored when every tensor is preserved."""
-        if self.preserve_all_tensors:
-            return None
-        from .memory.offline_plan import read_offline_plan
-
-        offsets = read_offline_plan(self.model)
-        if offsets is None:
-            return None
-        total = sum(len(sg.tensors) for sg in self.model.subgraphs)
-        if len(offsets) != total:
-            raise ModelError(f"OfflineMemoryAllocation holds {len(offsets)} offsets but the model has {total} tensors")
-        return offsets
+        for index in reqs.tail_variables:
+            persistent[index] = offset
+            offset += align_up(self.subgraph.tensors[index].nbytes)
+        return MemoryPlan(reqs.requests, reqs.owners, plan, planned, persistent, offset - planned,
+                          tuple(needs.scratch for needs in reqs.ops))
 
     def _bind(self) -> list[np.ndarray | None]:
         sg = self.subgraph
@@ -268,7 +233,7 @@ class Interpreter:
         for node in self.nodes:
             node.scratch = [
                 self.arena.bytes_view(offsets[f"scratch:{node.index}:{k}"], n)
-                for k, n in enumerate(node.scratch_requests)
+                for k, n in enumerate(self.memory.scratch[node.index])
             ]
         return arrays
 

@@ -725,6 +725,9 @@ def saturating_left_shift_int16(x: np.ndarray, amount: int) -> np.ndarray:
 # int16 SOFTMAX builds 513-entry tables in prepare (LUTPopulate) and
 # interpolates them (LUTLookup).
 
+#: LUTSize<int16_t>(): entries of each int16 SOFTMAX table (TFLM and MI_INT16_LUT_ENTRIES in C)
+INT16_LUT_ENTRIES = 513
+
 
 SIGMOID_TABLE_UINT16 = np.array([
     32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from .context import InvokeFn, PrepareFn, Registration
 from .errors import UnsupportedOpError
+from .memory.declaration import KernelMemory
 
 
 class OpResolver:
@@ -36,12 +37,15 @@ class OpResolver:
             raise ValueError(f"op {registration.name!r} is already registered (pass replace=True to override)")
         self._kernels[registration.name] = registration
 
-    def register(self, name: str, prepare: PrepareFn, invoke: InvokeFn, *, replace: bool = False) -> None:
+    def register(self, name: str, prepare: PrepareFn, invoke: InvokeFn, *, replace: bool = False,
+                 memory: KernelMemory | None = None) -> None:
         """Register a kernel for a builtin name or a custom op.
 
         For a custom op use either ``"CUSTOM:<custom_code>"`` or just the custom code.
+        ``memory`` declares the scratch and persistent bytes it needs (see
+        ``memory/declaration.py``); without it, it needs none.
         """
-        self.add(Registration(_canonical(name), prepare, invoke), replace=replace)
+        self.add(Registration(_canonical(name), prepare, invoke, memory=memory), replace=replace)
 
     def resolve(self, op_name: str, where: str = "") -> Registration:
         reg = self._kernels.get(op_name)

@@ -25,7 +25,7 @@ from microinterp.memory import firmware_arena
 
 STRUCT_ORDER = ["mi_tensor_t", "mi_node_t", "mi_scratch_t", "mi_plan_buffer_t"]
 REPORT_KEYS = ["sizeof_tensor", "sizeof_node", "sizeof_scratch", "sizeof_plan_buffer"]
-STEMS = {op: op.lower() for op in firmware_arena.OP_DATA}
+STEMS = {op: op.lower() for op in firmware_arena.c_kernels()}
 
 
 @requires_host_cc
@@ -37,8 +37,8 @@ def test_host_sizes_match_firmware_arena() -> None:
     assert out.values["sizeof_pointer"] == 8
     for key, name in zip(REPORT_KEYS, STRUCT_ORDER):
         assert out.values[key] == want[name], name
-    assert out.op_data_sizes == {op: want[f"op_data:{op}"] for op in firmware_arena.OP_DATA}
-    assert set(out.op_data_sizes) == firmware_arena.SUPPORTED_OPS
+    assert out.op_data_sizes == {op: want[f"op_data:{op}"] for op in firmware_arena.c_kernels()}
+    assert set(out.op_data_sizes) == set(firmware_arena.c_kernels())
 
 
 def test_layout_calculator() -> None:

@@ -8,7 +8,7 @@
  * itself to temporary allocations (the planner's work lists).
  *
  * Bytes used = max(head, temporary peak) + tail rounded up to
- * MI_BUFFER_ALIGN. fwplan.py computes the same number in Python. */
+ * MI_BUFFER_ALIGN. memory/firmware_arena.py computes the same number in Python. */
 #ifndef MI_ARENA_H
 #define MI_ARENA_H
 

@@ -44,12 +44,12 @@
 #endif
 
 /* Planned (head) buffers are padded and aligned to this many bytes, as
- * TFLM's MicroArenaBufferAlignment() and planner.py BUFFER_ALIGNMENT.
+ * TFLM's MicroArenaBufferAlignment() and memory/planner.py BUFFER_ALIGNMENT.
  * Not configurable: the Python plan predicts offsets with it. */
 #define MI_BUFFER_ALIGN 16
 
 /* Every persistent (tail) allocation is rounded up to and aligned on this
- * many bytes, on every target, so the Python prediction (fwplan.py) is a
+ * many bytes, on every target, so the Python prediction (memory/firmware_arena.py) is a
  * plain sum. Variable tensors use MI_BUFFER_ALIGN. */
 #define MI_PERSISTENT_ALIGN 8
 

@@ -11,7 +11,7 @@
  *
  * Allocation reads as TFLM's AllocateTensors(): parse (init) -> resolve ->
  * prepare (kernels compute multipliers once, into the arena's tail) -> plan
- * (mi_planner, same offsets as planner.py) -> bind. Nothing is ever
+ * (mi_planner, same offsets as memory/planner.py) -> bind. Nothing is ever
  * malloc'ed: the interpreter struct is the caller's, everything else lives in
  * the arena. `microinterp plan MODEL` predicts mi_interpreter_arena_used_bytes()
  * for each target. */
@@ -129,7 +129,7 @@ size_t mi_interpreter_arena_needed_bytes(const mi_interpreter_t *it);
 
 /* Arena offset of tensor `index` when the plan placed it in the head
  * (MI_ERR_BAD_INDEX for constants, variables and empty tensors). The same
- * offsets as planner.py's plan for the model. */
+ * offsets as memory/planner.py's plan for the model. */
 mi_status_t mi_interpreter_tensor_offset(const mi_interpreter_t *it, uint32_t index, uint32_t *offset);
 
 /* Index of the operator whose kernel failed, or -1. */

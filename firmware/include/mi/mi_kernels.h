@@ -81,7 +81,7 @@ void *mi_scratch_data(const mi_context_t *ctx, const mi_scratch_t *scratch);
 void mi_logf(const char *format, ...);
 
 /* sizeof of the runtime structures, in this order: mi_tensor_t, mi_node_t,
- * mi_scratch_t, mi_plan_buffer_t (fwplan.py predicts them per target). */
+ * mi_scratch_t, mi_plan_buffer_t (memory/firmware_arena.py predicts them per target). */
 extern const uint32_t mi_struct_sizes[4];
 
 /* ---- the kernels, one per file (same stems as src/microinterp/kernels/) */

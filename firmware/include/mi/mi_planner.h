@@ -1,4 +1,4 @@
-/* Memory planning on plain integers: the C twin of src/microinterp/planner.py.
+/* Memory planning on plain integers: the C twin of src/microinterp/memory/planner.py.
  *
  * Why separate and model-free: the plan decides every tensor's offset, and
  * the Python side predicts the firmware arena from it, so the two planners
@@ -33,7 +33,7 @@ uint32_t mi_align_up(uint32_t n, uint32_t alignment);
 /* Bytes of `work` that mi_plan_greedy needs for `count` buffers. */
 #define MI_PLAN_WORK_BYTES(count) (2u * 4u * (uint32_t)(count))
 
-/* TFLM's GreedyMemoryPlanner (planner.py plan_greedy): offline buffers first,
+/* TFLM's GreedyMemoryPlanner (memory/planner.py plan_greedy): offline buffers first,
  * then online ones by size, largest first, ties broken with the later buffer
  * first; each placed at the lowest gap among the already placed buffers that
  * overlap it in time. `work` holds 2 * count int32 values (an order list and

@@ -20,7 +20,7 @@
 
 enum { KIND_FLOAT32 = 0, KIND_INT32 = 1, KIND_INT8 = 2, KIND_INT16 = 3 };
 
-/* fwplan.py layout: 0 pointers, 33 words, 2 bytes */
+/* op data layout (kernels/add.py MEMORY): 0 pointers, 33 words, 2 bytes */
 typedef struct op_data {
     int32_t left_shift;
     int32_t input1_offset, input1_multiplier, input1_shift;

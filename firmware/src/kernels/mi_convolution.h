@@ -16,7 +16,7 @@
 /* convolution.py MODES, plus the int16x8 accumulator width of CONV_2D */
 enum { MI_CONV_FLOAT32 = 0, MI_CONV_INT8 = 1, MI_CONV_INT16_ACC64 = 2, MI_CONV_INT16_ACC32 = 3 };
 
-/* fwplan.py layout (CONV_2D and DEPTHWISE_CONV_2D): 2 pointers, 24 words, 3 bytes */
+/* op data layout (kernels/conv_2d.py and depthwise_conv_2d.py MEMORY): 2 pointers, 24 words, 3 bytes */
 typedef struct mi_conv_op_data {
     int32_t *multiplier; /* per output channel (quantized modes) */
     int32_t *shift;

@@ -9,7 +9,7 @@
 #define INPUT 0
 #define OUTPUT 0
 
-/* fwplan.py layout: 0 pointers, 2 words, 1 byte */
+/* op data layout (kernels/dequantize.py MEMORY): 0 pointers, 2 words, 1 byte */
 typedef struct op_data {
     int32_t zero_point;
     float scale;

@@ -24,7 +24,7 @@
 enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
 #define NO_BIAS 0xFFu
 
-/* fwplan.py layout: 2 pointers, 12 words, 3 bytes */
+/* op data layout (kernels/fully_connected.py MEMORY): 2 pointers, 12 words, 3 bytes */
 typedef struct op_data {
     int32_t *multiplier; /* per output channel, NULL when per-tensor */
     int32_t *shift;

@@ -9,7 +9,7 @@ mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options
 mi_status_t mi_pool_invoke_average(mi_context_t *ctx, const mi_node_t *node);
 mi_status_t mi_pool_invoke_max(mi_context_t *ctx, const mi_node_t *node);
 
-/* fwplan.py layout: 0 pointers, 16 words, 1 byte */
+/* op data layout (kernels/average_pool_2d.py and max_pool_2d.py MEMORY): 0 pointers, 16 words, 1 byte */
 typedef struct mi_pool_data {
     int32_t filter_h, filter_w, stride_h, stride_w, pad_h, pad_w;
     int32_t batches, in_h, in_w, channels, out_h, out_w;

@@ -17,7 +17,7 @@
 #define INPUT 0
 #define OUTPUT 0
 
-/* fwplan.py layout: 0 pointers, 7 words, 3 bytes */
+/* op data layout (kernels/quantize.py MEMORY): 0 pointers, 7 words, 3 bytes */
 typedef struct op_data {
     int32_t multiplier, shift, input_zero_point, output_zero_point, out_min, out_max;
     float scale;

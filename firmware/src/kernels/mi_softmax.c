@@ -26,7 +26,7 @@
 
 enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
 
-/* fwplan.py layout: 2 pointers, 9 words, 1 byte */
+/* op data layout (kernels/softmax.py MEMORY): 2 pointers, 9 words, 1 byte */
 typedef struct op_data {
     int16_t *exp_lut; /* int16 path: MI_INT16_LUT_ENTRIES each */
     int16_t *one_over_one_plus_x_lut;

@@ -188,7 +188,7 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
     if not report.arena_predicted["supported"]:
         report.outcome = "unavailable"
         report.message = ("the C port has no kernel for " + ", ".join(report.arena_predicted["unsupported_ops"])
-                          + f" (it has: {', '.join(sorted(firmware_arena.SUPPORTED_OPS))})")
+                          + f" (it has: {', '.join(sorted(firmware_arena.c_kernels()))})")
         return report
     try:
         binary = tgt.build(workdir)

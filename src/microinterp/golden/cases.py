@@ -10,9 +10,9 @@ written from it, so they can never disagree with it::
     <case>/output_<i>.npy   model output i
     <case>/layers/<op>_<OP_NAME>_<tensor name>.npy
                             every op's outputs, in execution order (--layers)
-    <case>/c/golden_{inputs,outputs,layers}.h    (--format c)
-    <case>/csv/<model>_input<i>_<type>.csv        (--format csv, TFLM's layout)
-    <case>/csv/<model>_golden_<type>.csv
+    <case>/c/golden_{inputs,outputs,layers}.h    (--format c, ``c_headers.py``)
+    <case>/csv/<model>_input<i>_<type>.csv        (--format csv, TFLM's layout,
+    <case>/csv/<model>_golden_<type>.csv           ``tflm_csv.py``)
 
 The model is not copied into the case (its sha256 and path are recorded)
 unless ``copy_model=True``. Several cases go into ``<out>/case_0000``,
@@ -30,7 +30,6 @@ can compare the two, or compare either with a firmware dump.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -141,6 +140,8 @@ def load_inputs(model: Model, sources: Sequence[str | os.PathLike]) -> list[list
         if len(paths) != len(tensors):
             raise InputError(f"the model has {len(tensors)} inputs but {len(paths)} input files were given "
                              "(give one .npy/.csv per input, in order, or one .npz)")
+        from .tflm_csv import read_csv
+
         arrays = []
         for p, t in zip(paths, tensors):
             if p.suffix == ".csv":
@@ -360,8 +361,12 @@ def write_case(model: Model | bytes | str | os.PathLike, case_dir: str | os.Path
         meta["model_copy"] = "model.tflite"
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
     if "c" in formats:
+        from .c_headers import write_c_headers  # they read the case back: imported here, not at the top
+
         write_c_headers(out)
     if "csv" in formats:
+        from .tflm_csv import write_csv
+
         write_csv(out)
     return out
 
@@ -489,317 +494,3 @@ def case_folders(path: str | os.PathLike) -> list[Path]:
     if is_case(p):
         return [p]
     return sorted(c for c in p.iterdir() if c.is_dir() and is_case(c)) if p.is_dir() else []
-
-
-# --------------------------------------------------------------------------- TFLM's CSV layout
-
-#: numpy dtype -> the type word in TFLM's CSV file names (``_golden_int16.csv``)
-_CSV_TYPE = {"int8": "int8", "int16": "int16", "int32": "int32", "float32": "float"}
-_CSV_DTYPE = {v: k for k, v in _CSV_TYPE.items()}
-
-
-def csv_type(dtype: np.dtype) -> str:
-    name = np.dtype(dtype).name
-    return _CSV_TYPE.get(name, name)
-
-
-def write_csv_array(path: str | os.PathLike, value: np.ndarray) -> Path:
-    """One row of comma-separated values, flattened in C order, CRLF-terminated:
-    the layout of TFLM's integration tests (``csv.writer`` of ``tolist()``).
-    Float32 values are written as the exact doubles they equal, so they read
-    back bit for bit."""
-    p = Path(path)
-    with open(p, "w", newline="") as f:
-        csv.writer(f).writerow(np.asarray(value).reshape(-1).tolist())
-    return p
-
-
-def read_csv(path: str | os.PathLike, dtype: Any = None, shape: Sequence[int] | None = None) -> np.ndarray:
-    """Read a TFLM integration-test CSV (one row). ``dtype`` defaults to the type
-    word at the end of the file name (``..._int16.csv``)."""
-    p = Path(path)
-    if dtype is None:
-        word = p.stem.rsplit("_", 1)[-1]
-        try:
-            dtype = np.dtype(_CSV_DTYPE.get(word, word))
-        except TypeError:
-            raise InputError(f"cannot tell the dtype of {p.name}; pass dtype=") from None
-    dt = np.dtype(dtype)
-    with open(p, newline="") as f:
-        rows = [r for r in csv.reader(f) if r]
-    cells = [c.strip() for r in rows for c in r if c.strip() != ""]
-    try:
-        if dt.kind == "f":
-            arr = np.array([float(c) for c in cells], dtype=np.float64).astype(dt)
-        elif dt.kind == "b":
-            arr = np.array([c in ("1", "True", "true") for c in cells], dtype=dt)
-        else:
-            ints = [int(c) for c in cells]
-            info = np.iinfo(dt)
-            bad = [v for v in ints if not info.min <= v <= info.max]
-            if bad:
-                raise InputError(f"{p.name}: value {bad[0]} does not fit {dt.name}")
-            arr = np.array(ints, dtype=dt)
-    except ValueError as e:
-        raise InputError(f"{p.name}: not a CSV of {dt.name} values ({e})") from None
-    return arr.reshape(tuple(shape)) if shape is not None else arr
-
-
-def write_csv(case_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None) -> list[Path]:
-    """Write a case in TFLM's integration-test CSV layout (``<case>/csv``):
-    ``<model>_input<i>_<type>.csv``, ``<model>_golden_<type>.csv`` for output 0
-    (``_golden<k>_`` for output k > 0, which TFLM's single-output tests never
-    need) and ``layers/<layer file>_<type>.csv`` for intermediates."""
-    case = load_case(case_dir)
-    d = Path(out_dir) if out_dir is not None else case.path / "csv"
-    d.mkdir(parents=True, exist_ok=True)
-    stem = _file_safe(case.meta.get("model_name") or "model", 64)
-    written = []
-    for i, x in enumerate(case.inputs):
-        written.append(write_csv_array(d / f"{stem}_input{i}_{csv_type(x.dtype)}.csv", x))
-    for k, y in enumerate(case.outputs):
-        tag = "golden" if k == 0 else f"golden{k}"
-        written.append(write_csv_array(d / f"{stem}_{tag}_{csv_type(y.dtype)}.csv", y))
-    if case.layers:
-        (d / "layers").mkdir(exist_ok=True)
-        for rec in case.meta["tensors"]:
-            if rec["role"] == "layer" and rec["tensor_index"] in case.layers:
-                value = case.layers[rec["tensor_index"]]
-                name = Path(rec["file"]).stem
-                written.append(write_csv_array(d / "layers" / f"{name}_{csv_type(value.dtype)}.csv", value))
-    return written
-
-
-# --------------------------------------------------------------------------- C headers
-
-_C_TYPE = {
-    "int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "uint16": "uint16_t", "int32": "int32_t",
-    "uint32": "uint32_t", "int64": "int64_t", "uint64": "uint64_t", "float32": "float", "float64": "double",
-    "bool": "uint8_t", "float16": "uint16_t",
-}
-
-
-def _c_ident(text: str) -> str:
-    ident = re.sub(r"[^A-Za-z0-9_]", "_", text)
-    return ident if ident and not ident[0].isdigit() else f"g_{ident}"
-
-
-def _c_comment(text: str) -> str:
-    """Text safe inside ``/* */`` (no comment end, no trigraphs, one line)."""
-    return re.sub(r"[^\x20-\x7e]", "?", text).replace("*/", "* /").replace("??", "? ?")
-
-
-def _c_string(text: str) -> str:
-    """A C string literal; ``?`` escaped so -std=c99 sees no trigraphs."""
-    out = []
-    for byte in text.encode("utf-8"):
-        ch = chr(byte)
-        if ch in '\\"?':
-            out.append("\\" + ch)
-        elif 0x20 <= byte < 0x7F:
-            out.append(ch)
-        else:
-            out.append(f"\\{byte:03o}")
-    return '"' + "".join(out) + '"'
-
-
-def _c_float(v: np.floating, suffix: str) -> str:
-    if np.isnan(v):
-        return "NAN"
-    if np.isinf(v):
-        return "INFINITY" if v > 0 else "(-INFINITY)"
-    text = str(v)  # numpy's shortest repr that reads back to the same value
-    if not any(ch in text for ch in ".e"):
-        text += ".0"
-    return text + suffix
-
-
-def _c_values(value: np.ndarray) -> tuple[list[str], bool]:
-    """Element literals in C order, and whether ``<math.h>`` is needed."""
-    flat = np.ascontiguousarray(value).reshape(-1)
-    name = flat.dtype.name
-    if name == "float32":
-        lits = [_c_float(v, "f") for v in flat]
-        return lits, any(lit in ("NAN", "INFINITY", "(-INFINITY)") for lit in lits)
-    if name == "float64":
-        lits = [_c_float(v, "") for v in flat]
-        return lits, any(lit in ("NAN", "INFINITY", "(-INFINITY)") for lit in lits)
-    if name == "float16":
-        return [str(v) for v in flat.view(np.uint16).tolist()], False
-    if name == "bool":
-        return [str(int(v)) for v in flat.tolist()], False
-    ints = flat.tolist()
-    if name == "int32":
-        return [("(-2147483647 - 1)" if v == -(2**31) else str(v)) for v in ints], False
-    if name == "uint32":
-        return [f"{v}u" for v in ints], False
-    if name == "int64":
-        return [("(-INT64_C(9223372036854775807) - 1)" if v == -(2**63) else f"INT64_C({v})") for v in ints], False
-    if name == "uint64":
-        return [f"UINT64_C({v})" for v in ints], False
-    return [str(v) for v in ints], False
-
-
-def _wrap(items: list[str], indent: str = "    ", width: int = 100) -> str:
-    lines, line = [], indent
-    for it in items:
-        piece = it + ","
-        if len(line) + len(piece) + 1 > width and line.strip():
-            lines.append(line.rstrip())
-            line = indent
-        line += piece + " "
-    if line.strip():
-        lines.append(line.rstrip())
-    return "\n".join(lines)
-
-
-_ALIGN = """\
-#ifndef MI_GOLDEN_ALIGNED
-#if defined(__GNUC__) || defined(__clang__)
-#define MI_GOLDEN_ALIGNED __attribute__((aligned(16)))
-#else
-#define MI_GOLDEN_ALIGNED
-#endif
-#endif
-"""
-
-_LAYER_STRUCT = """\
-#ifndef MI_GOLDEN_LAYER_T_DEFINED
-#define MI_GOLDEN_LAYER_T_DEFINED
-/* One intermediate tensor: `type` is the TFLite TensorType number
-   (INT8 = 9, INT16 = 7, INT32 = 2, FLOAT32 = 0, UINT8 = 3, BOOL = 6). */
-typedef struct {
-    int32_t op_index;
-    const char *op_name;
-    int32_t tensor_index;
-    const char *tensor_name;
-    int32_t type;
-    const void *data;
-    int32_t size; /* elements */
-} mi_golden_layer_t;
-#endif
-"""
-
-
-def _zp_text(zp: int) -> str:
-    return f"q - {zp}" if zp >= 0 else f"q + {-zp}"
-
-
-def _tensor_block(prefix: str, rec: dict[str, Any], value: np.ndarray, label: str) -> tuple[str, bool]:
-    """Declarations for one tensor: shape, quantization and data."""
-    up = prefix.upper()
-    shape = [int(d) for d in value.shape]
-    q = rec.get("quantization")
-    where = f"op {rec['op_index']} {rec['op']}, " if rec["role"] == "layer" else ""
-    desc = (f"/* {label}: {where}tensor {rec['tensor_index']} "
-            f"'{_c_comment(rec['name'])}', {value.dtype.name}[{','.join(map(str, shape))}]")
-    if q and len(q["scale"]) == 1:
-        desc += f", real = {float(q['scale'][0]):.9g} * ({_zp_text(int(q['zero_point'][0]))})"
-    elif q:
-        desc += f", per-channel on dimension {q['quantized_dimension']}"
-    lines = [desc + " */"]
-    lines.append(f"#define {up}_SIZE {value.size}")
-    lines.append(f"#define {up}_DIMS {len(shape)}")
-    if shape:
-        lines.append(f"static const int32_t {prefix}_shape[{len(shape)}] = {{{', '.join(map(str, shape))}}};")
-    if q:
-        scales = [_c_float(np.float32(s), "f") for s in q["scale"]]
-        lines.append(f"#define {up}_QUANTIZED 1")
-        lines.append(f"#define {up}_NUM_CHANNELS {len(scales)}")
-        lines.append(f"#define {up}_QUANTIZED_DIMENSION {q['quantized_dimension']}")
-        lines.append(f"static const float {prefix}_scale[{len(scales)}] = {{{', '.join(scales)}}};")
-        lines.append(f"static const int32_t {prefix}_zero_point[{len(scales)}] = "
-                     f"{{{', '.join(str(int(z)) for z in q['zero_point'])}}};")
-    else:
-        lines.append(f"#define {up}_QUANTIZED 0")
-    needs_math = False
-    if value.size == 0:
-        lines.append(f"/* {prefix}: empty tensor, no data array */")
-    else:
-        if value.dtype.name not in _C_TYPE:
-            raise MicrointerpError(f"cannot write {value.dtype.name} tensor {rec['name']!r} as C")
-        lits, needs_math = _c_values(value)
-        note = " /* bool as 0/1 */" if value.dtype.name == "bool" else (
-            " /* float16 bit patterns */" if value.dtype.name == "float16" else "")
-        lines.append(f"static const {_C_TYPE[value.dtype.name]} {prefix}[{value.size}] MI_GOLDEN_ALIGNED = "
-                     f"{{{note}")
-        lines.append(_wrap(lits))
-        lines.append("};")
-    return "\n".join(lines) + "\n", needs_math
-
-
-def _header(path: Path, guard: str, banner: list[str], blocks: list[str], needs_math: bool,
-            extra: str = "") -> Path:
-    head = "/* " + "\n * ".join(_c_comment(b) for b in banner) + "\n */\n"
-    text = [head, f"#ifndef {guard}", f"#define {guard}", "", "#include <stdint.h>"]
-    if needs_math:
-        text.append("#include <math.h>")
-    text += ["", _ALIGN]
-    if extra:
-        text.append(extra)
-    text += blocks
-    text.append(f"#endif /* {guard} */\n")
-    path.write_text("\n".join(text))
-    return path
-
-
-_TYPE_CODE = {"FLOAT32": 0, "FLOAT16": 1, "INT32": 2, "UINT8": 3, "INT64": 4, "BOOL": 6, "INT16": 7,
-              "INT8": 9, "FLOAT64": 10, "UINT64": 12, "UINT32": 15, "UINT16": 16}
-
-
-def write_c_headers(case_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None,
-                    prefix: str | None = None) -> list[Path]:
-    """Write ``golden_inputs.h``, ``golden_outputs.h`` and (with layers)
-    ``golden_layers.h`` for a case folder, in ``<case>/c`` by default.
-
-    Every symbol starts with ``prefix`` (default: the case folder's name, e.g.
-    ``case_0000_input_0``) so several cases can be included in one firmware
-    test. Arrays are ``static const`` and 16-byte aligned; each tensor also
-    gets its shape, scale(s) and zero point(s). The headers compile cleanly
-    with ``-std=c99 -Wall -Wextra -Werror`` on gcc and arm-none-eabi-gcc.
-    """
-    case = load_case(case_dir)
-    d = Path(out_dir) if out_dir is not None else case.path / "c"
-    d.mkdir(parents=True, exist_ok=True)
-    meta = case.meta
-    px = _c_ident(prefix if prefix is not None else case.path.name)
-    banner = [
-        f"generated by microinterp {meta.get('microinterp_version', '?')} from {meta.get('model_sha256', '?')}",
-        f"model: {meta.get('model_name', 'model')}  case: {case.path.name}  engine: {meta.get('engine', '?')}  "
-        + (f"seed: {meta['seed']} (case {meta.get('case', 0)})" if meta.get("seed") is not None
-           else f"inputs: {meta.get('inputs_from')}"),
-        "real value = scale * (q - zero_point); arrays are flattened in C (row-major) order.",
-        "Do not edit: regenerate with `microinterp golden`.",
-    ]
-    written = []
-    by_role: dict[str, list[dict[str, Any]]] = {"input": [], "output": [], "layer": []}
-    for rec in meta["tensors"]:
-        by_role[rec["role"]].append(rec)
-    values = {"input": case.inputs, "output": case.outputs}
-    for role, fname in (("input", "golden_inputs.h"), ("output", "golden_outputs.h")):
-        blocks, math_needed = [f"#define {px.upper()}_NUM_{role.upper()}S {len(by_role[role])}\n"], False
-        for rec in by_role[role]:
-            block, nm = _tensor_block(f"{px}_{role}_{rec['position']}", rec, values[role][rec["position"]],
-                                      f"{role} {rec['position']}")
-            blocks.append(block)
-            math_needed |= nm
-        guard = f"{px.upper()}_GOLDEN_{role.upper()}S_H"
-        written.append(_header(d / fname, guard, banner, blocks, math_needed))
-    layer_recs = [r for r in by_role["layer"] if r["tensor_index"] in case.layers]
-    if layer_recs:
-        blocks, math_needed, table = [f"#define {px.upper()}_NUM_LAYERS {len(layer_recs)}\n"], False, []
-        for n, rec in enumerate(layer_recs):
-            value = case.layers[rec["tensor_index"]]
-            sym = f"{px}_layer_{n}"
-            block, nm = _tensor_block(sym, rec, value, f"layer {n}")
-            blocks.append(block)
-            math_needed |= nm
-            table.append(f"    {{{rec['op_index']}, {_c_string(rec['op'])}, {rec['tensor_index']}, "
-                         f"{_c_string(rec['name'])}, {_TYPE_CODE.get(rec['type'], -1)}, "
-                         f"{sym if value.size else 'NULL'}, {value.size}}},")
-        blocks.append(f"/* every layer in execution order */\nstatic const mi_golden_layer_t {px}_layers"
-                      f"[{len(layer_recs)}] = {{\n" + "\n".join(table) + "\n};\n")
-        guard = f"{px.upper()}_GOLDEN_LAYERS_H"
-        extra = _LAYER_STRUCT + ("#include <stddef.h>\n" if any(v.size == 0 for v in case.layers.values()) else "")
-        written.append(_header(d / "golden_layers.h", guard, banner, blocks, math_needed, extra))
-    return written

@@ -30,6 +30,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2 = 0, 1
@@ -130,4 +131,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.broadcast_to(result, out.shape)
 
 
-REGISTRATION = Registration("ADD", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteAddParams", tflm_op_data="OpDataAdd", c_op_data=c_struct(w=33, b=2))
+REGISTRATION = Registration("ADD", prepare, invoke, memory=MEMORY)

@@ -25,10 +25,10 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, OpMemory
 
 OUTPUT = 0
 LEFT_SHIFT = 20  # kAddNIntegerShift
-POINTER_BYTES = 8  # sizeof(T*) on the 64-bit host TFLM is measured on
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,6 @@ def prepare(node: Node) -> OpData:
             raise node.fail("int8 inputs must all share one scale and zero point")
     if out.size != first.size:
         raise node.fail(f"output {list(out.shape)} must hold {first.size} elements")
-    node.request_scratch(POINTER_BYTES * n)
     if first.type_name == "FLOAT32":
         return OpData("FLOAT32")
     if out.quant is None:
@@ -99,4 +98,10 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(raw, -128, 127)
 
 
-REGISTRATION = Registration("ADD_N", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM's scratch (add_n.cc): one pointer per input."""
+    return OpMemory(scratch=(pointer_bytes * len(node.inputs),))
+
+
+MEMORY = KernelMemory(needs=memory, modelled=False)
+REGISTRATION = Registration("ADD_N", prepare, invoke, memory=MEMORY)

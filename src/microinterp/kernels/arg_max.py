@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import arg_min_max
 from .arg_min_max import prepare
 
@@ -21,4 +22,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     arg_min_max.invoke(node, inputs, outputs, largest=True)
 
 
-REGISTRATION = Registration("ARG_MAX", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteArgMaxParams", modelled=False)
+REGISTRATION = Registration("ARG_MAX", prepare, invoke, memory=MEMORY)

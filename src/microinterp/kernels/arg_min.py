@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import arg_min_max
 from .arg_min_max import prepare
 
@@ -22,4 +23,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     arg_min_max.invoke(node, inputs, outputs, largest=False)
 
 
-REGISTRATION = Registration("ARG_MIN", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteArgMinParams", modelled=False)
+REGISTRATION = Registration("ARG_MIN", prepare, invoke, memory=MEMORY)

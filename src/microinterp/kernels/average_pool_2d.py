@@ -11,13 +11,15 @@ order starting from +0.0f and divides by the float count.
 from __future__ import annotations
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from .pooling import INPUT, OUTPUT, PoolData, invoke_average, prepare_pool
 
-__all__ = ["INPUT", "OUTPUT", "REGISTRATION"]
+__all__ = ["INPUT", "OUTPUT", "MEMORY", "REGISTRATION"]
 
 
 def prepare(node: Node) -> PoolData:
     return prepare_pool(node, average=True)
 
 
-REGISTRATION = Registration("AVERAGE_POOL_2D", prepare, invoke_average)
+MEMORY = KernelMemory(tflm_params="TfLitePoolParams", tflm_op_data="OpDataPooling", c_op_data=c_struct(w=16, b=1))
+REGISTRATION = Registration("AVERAGE_POOL_2D", prepare, invoke_average, memory=MEMORY)

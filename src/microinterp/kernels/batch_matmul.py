@@ -35,6 +35,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 LHS, RHS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8", "INT16")
@@ -112,4 +113,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(scaled + data.output_zero_point, qmin, qmax)
 
 
-REGISTRATION = Registration("BATCH_MATMUL", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteBatchMatMulParams", modelled=False)
+REGISTRATION = Registration("BATCH_MATMUL", prepare, invoke, memory=MEMORY)

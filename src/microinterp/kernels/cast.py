@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, OUTPUT = 0, 0
 INPUT_TYPES = ("INT8", "INT16", "INT32", "UINT32", "FLOAT32", "BOOL")
@@ -55,4 +56,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = t.astype(np.int64).astype(out.dtype)
 
 
-REGISTRATION = Registration("CAST", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteCastParams")
+REGISTRATION = Registration("CAST", prepare, invoke, memory=MEMORY)

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import elementwise
 
 OUTPUT = 0
@@ -73,4 +74,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     np.concatenate(list(inputs), axis=data.axis, out=outputs[OUTPUT])
 
 
-REGISTRATION = Registration("CONCATENATION", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteConcatenationParams", tflm_op_data="ConcatenationOpData")
+REGISTRATION = Registration("CONCATENATION", prepare, invoke, memory=MEMORY)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, OUTPUT = 0, 0
 TYPES = ("FLOAT32", "INT8")
@@ -62,4 +63,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = blocks.transpose(0, 1, 3, 2, 4, 5).reshape(out.shape)
 
 
-REGISTRATION = Registration("DEPTH_TO_SPACE", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteDepthToSpaceParams", modelled=False)
+REGISTRATION = Registration("DEPTH_TO_SPACE", prepare, invoke, memory=MEMORY)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 
@@ -43,4 +44,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = (data.scale * centred).astype(np.float32).reshape(-1)
 
 
-REGISTRATION = Registration("DEQUANTIZE", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="DequantizeOpData", c_op_data=c_struct(w=2, b=1))
+REGISTRATION = Registration("DEQUANTIZE", prepare, invoke, memory=MEMORY)

@@ -30,6 +30,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -93,4 +94,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(quant.wrap_int32(raw + data.output_offset), data.activation_min, data.activation_max)
 
 
-REGISTRATION = Registration("DIV", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteDivParams", modelled=False)
+REGISTRATION = Registration("DIV", prepare, invoke, memory=MEMORY)

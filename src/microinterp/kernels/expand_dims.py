@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8", "INT16")
@@ -41,4 +42,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT].reshape(-1)[...] = inputs[INPUT].reshape(-1)
 
 
-REGISTRATION = Registration("EXPAND_DIMS", prepare, invoke)
+MEMORY = KernelMemory()
+REGISTRATION = Registration("EXPAND_DIMS", prepare, invoke, memory=MEMORY)

@@ -34,6 +34,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
 from . import float_dot
 
 INPUT, WEIGHTS, BIAS = 0, 1, 2
@@ -212,4 +213,20 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(data.batches, data.output_depth)[...] = scaled
 
 
-REGISTRATION = Registration("FULLY_CONNECTED", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM (fully_connected.cc Prepare): temporaries for input, filter, bias and
+    output, a scratch buffer to unpack int4 filters, per-channel multiplier and
+    shift arrays for a quantized per-channel filter. The C twin keeps per-channel
+    multiplier and shift arrays (one per output unit) likewise."""
+    x, w, y = node.inputs[0], node.input(1), node.output(0)
+    tflm = temps(node, (0, 1, 2), (0,))
+    per_channel = x is not None and x.type_name != "FLOAT32" and w.quant is not None
+    if per_channel and w.quant.per_channel:
+        tflm += persist(4 * w.quant.scale.size, 4 * w.quant.scale.size)
+    depth = y.shape[-1] if y.shape else 1
+    c_arrays = (4 * depth, 4 * depth) if per_channel and w.quant.scale.size > 1 else ()
+    return OpMemory(scratch=(w.size,) if w.type_name == "INT4" else (), tflm_prepare=tflm, c_arrays=c_arrays)
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteFullyConnectedParams", tflm_op_data="OpDataFullyConnected", c_op_data=c_struct(p=2, w=12, b=3), needs=memory)
+REGISTRATION = Registration("FULLY_CONNECTED", prepare, invoke, memory=MEMORY)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory
 
 INPUT, POSITIONS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8")
@@ -72,4 +73,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = picked.reshape(-1)
 
 
-REGISTRATION = Registration("GATHER", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteGatherParams", modelled=False)
+REGISTRATION = Registration("GATHER", prepare, invoke, memory=MEMORY)

@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -87,4 +88,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(y, -128, 127).astype(np.int8)
 
 
-REGISTRATION = Registration("HARD_SWISH", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="HardSwishParams")
+REGISTRATION = Registration("HARD_SWISH", prepare, invoke, memory=MEMORY)

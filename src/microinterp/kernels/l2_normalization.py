@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, OUTPUT = 0, 0
 TYPES = ("FLOAT32", "INT8")
@@ -68,4 +69,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(scaled, -128, 127)
 
 
-REGISTRATION = Registration("L2_NORMALIZATION", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteL2NormParams", modelled=False)
+REGISTRATION = Registration("L2_NORMALIZATION", prepare, invoke, memory=MEMORY)

@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from .padding import Window, compute_padding_height_width
 
 INPUT, OUTPUT = 0, 0
@@ -70,4 +71,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = quant.clamp_float(result, data.act_min, data.act_max)
 
 
-REGISTRATION = Registration("L2_POOL_2D", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLitePoolParams", modelled=False)
+REGISTRATION = Registration("L2_POOL_2D", prepare, invoke, memory=MEMORY)

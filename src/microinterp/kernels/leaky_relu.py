@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, OUTPUT = 0, 0
 
@@ -65,4 +66,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(data.output_offset + np.where(v >= 0, identity, leaky), qmin, qmax)
 
 
-REGISTRATION = Registration("LEAKY_RELU", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteLeakyReluParams", tflm_op_data="LeakyReluOpData")
+REGISTRATION = Registration("LEAKY_RELU", prepare, invoke, memory=MEMORY)

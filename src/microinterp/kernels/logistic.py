@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import sigmoid_tanh
 from .sigmoid_tanh import OpData
 
@@ -61,4 +62,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = sigmoid_tanh.int8_invoke(x, data, quant.gemmlowp_logistic, 8, -128)
 
 
-REGISTRATION = Registration("LOGISTIC", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="OpDataLogistic")
+REGISTRATION = Registration("LOGISTIC", prepare, invoke, memory=MEMORY)

@@ -10,13 +10,15 @@ are ignored as ``std::max`` does, and the fused activation clamps last.
 from __future__ import annotations
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from .pooling import INPUT, OUTPUT, PoolData, invoke_max, prepare_pool
 
-__all__ = ["INPUT", "OUTPUT", "REGISTRATION"]
+__all__ = ["INPUT", "OUTPUT", "MEMORY", "REGISTRATION"]
 
 
 def prepare(node: Node) -> PoolData:
     return prepare_pool(node, average=False)
 
 
-REGISTRATION = Registration("MAX_POOL_2D", prepare, invoke_max)
+MEMORY = KernelMemory(tflm_params="TfLitePoolParams", tflm_op_data="OpDataPooling", c_op_data=c_struct(w=16, b=1))
+REGISTRATION = Registration("MAX_POOL_2D", prepare, invoke_max, memory=MEMORY)

@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, OpMemory
 from . import reduction
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
@@ -55,10 +56,6 @@ def prepare(node: Node) -> OpData:
         raise node.unsupported("a non-constant axis tensor is not supported")
     axes = reduction.resolve_axes(node, axis_t.data, src.shape, dst.size)
     quantized = src.type_name != "FLOAT32"
-    if quantized:
-        node.request_scratch(4 * axes.num_outputs)  # int32 accumulators
-    node.request_scratch(4 * len(src.shape))  # input index iterator
-    node.request_scratch(4 * axis_t.size)  # resolved axes
     if not quantized:
         return OpData(src.type_name, axes)
     mult, shift = quant.quantize_multiplier(float(src.scale) / float(dst.scale))
@@ -80,4 +77,13 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                              data.output_zero_point, out.dtype)
 
 
-REGISTRATION = Registration("MEAN", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM's scratch (reduce_common.cc): int32 accumulators per output for int8/int16,
+    the input index iterator and the resolved axes."""
+    src, dst, axis_t = node.input(INPUT), node.output(OUTPUT), node.input(AXIS)
+    accumulators = (4 * dst.size,) if src.type_name != "FLOAT32" else ()
+    return OpMemory(scratch=(*accumulators, 4 * len(src.shape), 4 * axis_t.size))
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=memory, modelled=False)
+REGISTRATION = Registration("MEAN", prepare, invoke, memory=MEMORY)

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory, OpMemory
 
 INPUT, PADDINGS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8")
@@ -74,8 +75,6 @@ def prepare(node: Node) -> OpData:
         raise node.unsupported(f"paddings of type {pads.type_name} are not supported (int32, int64)")
     mode = int(getattr(node.options, "mode", REFLECT) or 0)
     offset = 1 if mode == REFLECT else 0
-    node.request_scratch(4 * len(src.shape))  # output strides
-    node.request_scratch(4 * len(src.shape))  # input strides
     index = _index(node, pads.data, src.shape, dst.shape, offset) if pads.is_constant else None
     return OpData(offset, index)
 
@@ -88,4 +87,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = x[index] if index else x
 
 
-REGISTRATION = Registration("MIRROR_PAD", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM's scratch (mirror_pad.cc): output strides and input strides, one int each per dimension."""
+    rank = len(node.input(INPUT).shape)
+    return OpMemory(scratch=(4 * rank, 4 * rank))
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteMirrorPaddingParams", needs=memory, modelled=False)
+REGISTRATION = Registration("MIRROR_PAD", prepare, invoke, memory=MEMORY)

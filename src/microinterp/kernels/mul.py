@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -66,4 +67,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)
 
 
-REGISTRATION = Registration("MUL", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteMulParams", tflm_op_data="OpDataMul")
+REGISTRATION = Registration("MUL", prepare, invoke, memory=MEMORY)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 OUTPUT = 0
 TYPES = ("FLOAT32", "INT8", "INT16", "INT32", "INT64")
@@ -52,4 +53,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     np.stack(list(inputs[: data.count]), axis=data.axis, out=outputs[OUTPUT])
 
 
-REGISTRATION = Registration("PACK", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLitePackParams", modelled=False)
+REGISTRATION = Registration("PACK", prepare, invoke, memory=MEMORY)

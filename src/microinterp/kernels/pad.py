@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, PADDINGS, CONSTANT_VALUES, OUTPUT = 0, 1, 2, 0
 MAX_DIMS = 5  # PadKernelMaxDimensionCount
@@ -76,4 +77,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[data.interior] = inputs[INPUT]
 
 
-REGISTRATION = Registration("PAD", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="PadOpData")
+REGISTRATION = Registration("PAD", prepare, invoke, memory=MEMORY)

@@ -9,6 +9,8 @@ output's scale and zero point. Without the third input it is exactly PAD.
 from __future__ import annotations
 
 from ..context import Registration
+from ..memory.declaration import KernelMemory
 from .pad import invoke, prepare
 
-REGISTRATION = Registration("PADV2", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="PadOpData")
+REGISTRATION = Registration("PADV2", prepare, invoke, memory=MEMORY)

@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 
@@ -92,4 +93,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(-1)[...] = np.clip(value, data.out_min, data.out_max).reshape(-1)
 
 
-REGISTRATION = Registration("QUANTIZE", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="OpDataQuantizeReference", c_op_data=c_struct(w=7, b=3))
+REGISTRATION = Registration("QUANTIZE", prepare, invoke, memory=MEMORY)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, OpMemory
 from . import reduction
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
@@ -31,14 +32,12 @@ class OpData:
 
 
 def prepare_min_max(node: Node, is_max: bool) -> OpData:
-    src, dst, axis_t = node.input(INPUT), node.output(OUTPUT), node.input(AXIS)
+    src, dst = node.input(INPUT), node.output(OUTPUT)
     if src.type_name not in TYPES:
         raise node.unsupported(f"type {src.type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
     axes = reduction.check_axis_tensor(node)
     if src.type_name == "INT8" and (float(src.scale) != float(dst.scale) or src.zero_point != dst.zero_point):
         raise node.fail("int8 input and output must share scale and zero point (as TFLM requires)")
-    node.request_scratch(4 * len(src.shape))  # input index iterator
-    node.request_scratch(4 * axis_t.size)  # resolved axes
     return OpData(src.type_name, axes, is_max)
 
 
@@ -67,4 +66,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         flat[...] = np.where(np.isnan(picked) | (picked > big), np.float32(big), picked)
 
 
-REGISTRATION = Registration("REDUCE_MAX", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM's scratch (reduce_common.cc): the input index iterator and the resolved axes
+    (REDUCE_MIN declares the same)."""
+    return OpMemory(scratch=(4 * len(node.input(INPUT).shape), 4 * node.input(AXIS).size))
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=memory, modelled=False)
+REGISTRATION = Registration("REDUCE_MAX", prepare, invoke, memory=MEMORY)

@@ -18,4 +18,4 @@ def prepare(node: Node) -> OpData:
     return reduce_max.prepare_min_max(node, is_max=False)
 
 
-REGISTRATION = Registration("REDUCE_MIN", prepare, invoke)
+REGISTRATION = Registration("REDUCE_MIN", prepare, invoke, memory=reduce_max.MEMORY)

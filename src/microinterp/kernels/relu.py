@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -57,4 +58,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(v + data.output_offset, data.activation_min, data.activation_max).astype(out.dtype)
 
 
-REGISTRATION = Registration("RELU", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="ReluOpData")
+REGISTRATION = Registration("RELU", prepare, invoke, memory=MEMORY)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -47,4 +48,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.where(x > data.six, data.six, np.where(x < data.zero, data.zero, x)).astype(out.dtype)
 
 
-REGISTRATION = Registration("RELU6", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="Relu6OpData")
+REGISTRATION = Registration("RELU6", prepare, invoke, memory=MEMORY)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, OUTPUT = 0, 0
 
@@ -27,4 +28,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
         dst.reshape(-1)[...] = src.reshape(-1)
 
 
-REGISTRATION = Registration("RESHAPE", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteReshapeParams", c_op_data="")
+REGISTRATION = Registration("RESHAPE", prepare, invoke, memory=MEMORY)

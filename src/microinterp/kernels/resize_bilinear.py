@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from .resize_nearest_neighbor import check_resize_shapes, resize_options
 
 INPUT, SIZE, OUTPUT = 0, 1, 0
@@ -120,4 +121,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = ((rounded + 128) & 0xFF) - 128  # static_cast<int8_t>: wraps, no clamp
 
 
-REGISTRATION = Registration("RESIZE_BILINEAR", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteResizeBilinearParams", modelled=False)
+REGISTRATION = Registration("RESIZE_BILINEAR", prepare, invoke, memory=MEMORY)

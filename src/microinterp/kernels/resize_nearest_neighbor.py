@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, SIZE, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8", "INT16")
@@ -95,4 +96,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = x[:, data.rows][:, :, data.cols]
 
 
-REGISTRATION = Registration("RESIZE_NEAREST_NEIGHBOR", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteResizeNearestNeighborParams", modelled=False)
+REGISTRATION = Registration("RESIZE_NEAREST_NEIGHBOR", prepare, invoke, memory=MEMORY)

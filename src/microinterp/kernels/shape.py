@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, OUTPUT = 0, 0
 
@@ -36,4 +37,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = np.asarray(data.dims, np.int32)
 
 
-REGISTRATION = Registration("SHAPE", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteShapeParams", modelled=False)
+REGISTRATION = Registration("SHAPE", prepare, invoke, memory=MEMORY)

@@ -31,6 +31,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
 
 INPUT, OUTPUT = 0, 0
 
@@ -178,4 +179,15 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out.reshape(-1, data.depth)[...] = _softmax_int16(data, x)
 
 
-REGISTRATION = Registration("SOFTMAX", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM (softmax_common.cc): temporaries for input and output, and for int16 the
+    exp and 1/(1+x) tables; the C twin keeps the same two tables for int16 -> int16."""
+    x, y = node.input(0), node.output(0)
+    table = 2 * quant.INT16_LUT_ENTRIES
+    tflm = temps(node, (0,), (0,)) + (persist(table, table) if x.type_name == "INT16" else ())
+    int16 = x.type_name == "INT16" and y.type_name == "INT16"
+    return OpMemory(tflm_prepare=tflm, c_arrays=(table, table) if int16 else ())
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteSoftmaxParams", tflm_op_data="SoftmaxParams", c_op_data=c_struct(p=2, w=9, b=1), needs=memory)
+REGISTRATION = Registration("SOFTMAX", prepare, invoke, memory=MEMORY)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from .depth_to_space import check_block_op
 
 INPUT, OUTPUT = 0, 0
@@ -46,4 +47,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = blocks.transpose(0, 1, 3, 2, 4, 5).reshape(out.shape)
 
 
-REGISTRATION = Registration("SPACE_TO_DEPTH", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteSpaceToDepthParams", modelled=False)
+REGISTRATION = Registration("SPACE_TO_DEPTH", prepare, invoke, memory=MEMORY)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 AXIS, INPUT = 0, 1
 TYPES = ("FLOAT32", "INT8", "INT16", "INT32")
@@ -53,4 +54,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = part
 
 
-REGISTRATION = Registration("SPLIT", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteSplitParams", modelled=False)
+REGISTRATION = Registration("SPLIT", prepare, invoke, memory=MEMORY)

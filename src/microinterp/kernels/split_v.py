@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, SIZE_SPLITS, AXIS = 0, 1, 2
 TYPES = ("FLOAT32", "INT8", "INT16", "INT32")
@@ -57,4 +58,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = part
 
 
-REGISTRATION = Registration("SPLIT_V", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteSplitVParams", modelled=False)
+REGISTRATION = Registration("SPLIT_V", prepare, invoke, memory=MEMORY)

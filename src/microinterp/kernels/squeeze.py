@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, OUTPUT = 0, 0
 MAX_DIMS = 8
@@ -46,4 +47,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT].reshape(-1).view(np.uint8)[...] = inputs[INPUT].reshape(-1).view(np.uint8)
 
 
-REGISTRATION = Registration("SQUEEZE", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteSqueezeParams")
+REGISTRATION = Registration("SQUEEZE", prepare, invoke, memory=MEMORY)

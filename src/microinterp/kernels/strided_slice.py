@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT, BEGIN, END, STRIDES, OUTPUT = 0, 1, 2, 3, 0
 MAX_DIMS = 4
@@ -123,4 +124,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[: data.gather.size] = inputs[INPUT].reshape(-1)[data.gather]
 
 
-REGISTRATION = Registration("STRIDED_SLICE", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteStridedSliceParams", tflm_op_data="StridedSliceParams")
+REGISTRATION = Registration("STRIDED_SLICE", prepare, invoke, memory=MEMORY)

@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -80,4 +81,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)
 
 
-REGISTRATION = Registration("SUB", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteSubParams", tflm_op_data="OpDataSub")
+REGISTRATION = Registration("SUB", prepare, invoke, memory=MEMORY)

@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, OpMemory
 from . import reduction
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
@@ -43,14 +44,10 @@ class OpData:
 
 
 def prepare(node: Node) -> OpData:
-    src, dst, axis_t = node.input(INPUT), node.output(OUTPUT), node.input(AXIS)
+    src, dst = node.input(INPUT), node.output(OUTPUT)
     if src.type_name not in TYPES:
         raise node.unsupported(f"type {src.type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
     axes = reduction.check_axis_tensor(node)
-    if src.type_name != "FLOAT32":
-        node.request_scratch(4 * dst.size)  # int32 accumulators
-    node.request_scratch(4 * len(src.shape))  # input index iterator
-    node.request_scratch(4 * axis_t.size)  # resolved axes
     if src.type_name == "FLOAT32":
         return OpData(src.type_name, axes)
     mult, shift = quant.quantize_multiplier(float(src.scale) / float(dst.scale))
@@ -68,4 +65,13 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                               data.output_zero_point, flat.dtype)
 
 
-REGISTRATION = Registration("SUM", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM's scratch (reduce_common.cc): int32 accumulators per output for int8/int16,
+    the input index iterator and the resolved axes."""
+    src, dst, axis_t = node.input(INPUT), node.output(OUTPUT), node.input(AXIS)
+    accumulators = (4 * dst.size,) if src.type_name != "FLOAT32" else ()
+    return OpMemory(scratch=(*accumulators, 4 * len(src.shape), 4 * axis_t.size))
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=memory, modelled=False)
+REGISTRATION = Registration("SUM", prepare, invoke, memory=MEMORY)

@@ -35,6 +35,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, OpMemory, temps
 
 INPUT, WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS, STATE = 0, 1, 2, 3, 4
 OUTPUT = 0
@@ -103,7 +104,6 @@ def prepare(node: Node) -> OpData:
         for t in (wf, wt, state, y, bias):
             if t.type_name != "FLOAT32":
                 raise node.fail(f"float32 SVDF needs float32 tensors, got {t.type_name} for {t.name!r}")
-        node.request_scratch(batch * filters * 4)
         return OpData("float32", weights_feature=np.array(wf.data, np.float32),
                       weights_time=np.array(wt.data, np.float32),
                       bias=np.array(bias.data, np.float32), **common)
@@ -128,8 +128,6 @@ def prepare(node: Node) -> OpData:
     if not abs(float(bias.scale) - state_time) < 1e-5:
         raise node.fail(f"bias scale {bias.scale} must equal state scale * time weights scale ({state_time})")
     smin, smax = quant.dtype_range(state.dtype)
-    node.request_scratch(batch * filters * 4)
-    node.request_scratch(batch * units * 4)
     m1, s1 = quant.quantize_multiplier(scale_1)
     m2, s2 = quant.quantize_multiplier(scale_2)
     common.update(
@@ -203,4 +201,17 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     data.stage_2.apply(acc, out)  # wrap to int32, rescale, + output zero point, clamp to int8
 
 
-REGISTRATION = Registration("SVDF", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM (svdf_common.cc Prepare): temporaries for the five inputs and the output;
+    scratch for the int32 (int8) or float activation state products, and for int8
+    the per-unit sums."""
+    x, wf = node.input(INPUT), node.input(WEIGHTS_FEATURE)
+    batch, filters = x.shape[0], wf.shape[0]
+    scratch: tuple[int, ...] = (4 * batch * filters,)
+    if x.type_name == "INT8":
+        scratch += (4 * batch * (filters // (int(node.options.rank) or 1)),)
+    return OpMemory(scratch=scratch, tflm_prepare=temps(node, (0, 1, 2, 3, 4), (0,)))
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteSVDFParams", tflm_op_data="OpDataSvdf", needs=memory)
+REGISTRATION = Registration("SVDF", prepare, invoke, memory=MEMORY)

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import sigmoid_tanh
 from .sigmoid_tanh import OpData
 
@@ -39,4 +40,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = sigmoid_tanh.int8_invoke(x, data, quant.gemmlowp_tanh, 7, 0)
 
 
-REGISTRATION = Registration("TANH", prepare, invoke)
+MEMORY = KernelMemory(tflm_op_data="TanhOpData")
+REGISTRATION = Registration("TANH", prepare, invoke, memory=MEMORY)

@@ -36,6 +36,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, OpMemory, persist, temps
 from . import convolution
 from .padding import compute_padding_height_width
 
@@ -105,10 +106,6 @@ def prepare(node: Node) -> OpData:
         if bias.type_name not in allowed:
             raise node.unsupported(f"{mode} transpose conv with a {bias.type_name} bias (TFLM accepts {allowed})")
     mult, shift, act_min, act_max = convolution.quantized_output_params(node, x, w, y, oc, activation)
-    # TFLM's scratch: the int32/int64 accumulator (+ the widened int16 bias).
-    node.request_scratch(y.size * (4 if mode == "int8" else 8))
-    if bias is not None and bias.type_name == "INT16":
-        node.request_scratch(bias.size * 8)
     weights = np.asarray(w.data, np.float64).transpose(3, 1, 2, 0).reshape(ic, kh * kw * oc)
     return OpData(mode, weights=np.ascontiguousarray(weights),
                   bias=None if bias is None else np.asarray(bias.data, np.int64),
@@ -189,4 +186,22 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                       data.act_min, data.act_max, acc64=data.mode == "int16")
 
 
-REGISTRATION = Registration("TRANSPOSE_CONV", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM (transpose_conv.cc Prepare): temporaries, per-channel multiplier and shift
+    arrays, the int32 (int8) or int64 (int16) accumulator as scratch, and for int16
+    with an int16 bias the bias widened to int64."""
+    w, x, y = node.input(1), node.input(2), node.output(0)
+    bias = node.optional_input(3)
+    tflm = temps(node, (2, 1), (0,)) + persist(4 * w.shape[0], 4 * w.shape[0])
+    scratch: tuple[int, ...] = ()
+    if x.type_name in ("INT8", "INT16"):
+        scratch = (y.size * (4 if x.type_name == "INT8" else 8),)
+    if x.type_name != "FLOAT32":
+        tflm += temps(node, (2, 1, 3), (0,))
+        if x.type_name == "INT16" and bias is not None and bias.type_name == "INT16":
+            scratch += (8 * bias.size,)
+    return OpMemory(scratch=scratch, tflm_prepare=tflm)
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteTransposeConvParams", tflm_op_data="TransposeConvOpData", needs=memory)
+REGISTRATION = Registration("TRANSPOSE_CONV", prepare, invoke, memory=MEMORY)

@@ -38,6 +38,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, OpMemory, temps
 from . import float_dot
 from .logistic import logistic_float
 
@@ -154,9 +155,6 @@ def prepare(node: Node) -> OpData:
     if int(opts.fused_activation_function) != quant.ACT_TANH:
         raise node.unsupported("only a TANH cell activation is supported (TFLM asserts on anything else)")
     cell_clip = float(np.float32(opts.cell_clip))
-    node_scratch = batch * n_state * (4 if cell.type_name == "FLOAT32" else 2)
-    for _ in range(4):  # TFLM's four gate buffers
-        node.request_scratch(node_scratch)
 
     if cell.type_name == "FLOAT32":
         if x.type_name != "FLOAT32" or w_in[0].type_name != "FLOAT32" or biases[0].type_name != "FLOAT32":
@@ -320,4 +318,14 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     c_view[...] = c.reshape(c_view.shape)
 
 
-REGISTRATION = Registration("UNIDIRECTIONAL_SEQUENCE_LSTM", prepare, invoke)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM (unidirectional_sequence_lstm.cc Prepare): temporaries for the 24 inputs
+    and the output, and four gate buffers of batch x state cells as scratch."""
+    x, hidden, cell = node.input(0), node.input(18), node.input(19)
+    batch = x.shape[1] if bool(node.options.time_major) else x.shape[0]
+    gate = batch * hidden.shape[-1] * (4 if cell.type_name == "FLOAT32" else 2)
+    return OpMemory(scratch=(gate,) * 4, tflm_prepare=temps(node, tuple(range(24)), (0,)))
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteUnidirectionalSequenceLSTMParams", tflm_op_data="OpDataLSTM", needs=memory)
+REGISTRATION = Registration("UNIDIRECTIONAL_SEQUENCE_LSTM", prepare, invoke, memory=MEMORY)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 
 INPUT = 0
 TYPES = ("FLOAT32", "INT32", "INT16", "INT8")
@@ -51,4 +52,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         outputs[i][...] = np.take(x, i, axis=data.axis)
 
 
-REGISTRATION = Registration("UNPACK", prepare, invoke)
+MEMORY = KernelMemory(tflm_params="TfLiteUnpackParams", modelled=False)
+REGISTRATION = Registration("UNPACK", prepare, invoke, memory=MEMORY)

@@ -11,7 +11,9 @@ one arena (``firmware/include/mi/mi_arena.h``):
 * the **temporary peak** at the head while planning (the planner's work lists:
   24 bytes per planned buffer), which can exceed the head for tiny models;
 * the **persistent tail**: the tensor and node tables, variable tensors, each
-  kernel's op data and its per-channel multiplier/shift arrays.
+  kernel's op data and its per-channel multiplier/shift arrays, as each kernel
+  declares them (``c_op_data`` and ``OpMemory.c_arrays`` in its Python twin's
+  ``Registration.memory``).
 
 ``used = max(head, temporary peak) + tail rounded up to 16``. This module
 replays that sequence with the C struct sizes of each ABI, computed from the
@@ -28,16 +30,17 @@ use 4-byte pointers (ILP32, AAPCS).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Model, Tensor, load_model
+from ..model import Model, load_model
+from .declaration import KernelMemory
 from .offline_plan import read_offline_plan
-from .planner import ONLINE, PLANNERS, BufferRequest, align_up, plan_greedy, tensor_lifetimes
+from .planner import BUFFER_ALIGNMENT, PLANNERS, BufferRequest, align_up, plan_greedy
+from .requests import builtin_memory, model_requests, subgraph_needs
 
-#: MI_BUFFER_ALIGN: planned buffers and the tail's final rounding
-BUFFER_ALIGN = 16
+# MI_BUFFER_ALIGN (planned buffers and the tail's final rounding) is TFLM's 16:
+# planner.BUFFER_ALIGNMENT, the one alignment constant.
 #: MI_PERSISTENT_ALIGN: every persistent allocation is rounded up to and aligned on it
 PERSISTENT_ALIGN = 8
 
@@ -80,11 +83,6 @@ def sizeof(fields: str, abi: Abi) -> int:
     return align_up(offset, struct_align) if fields else 0
 
 
-def _fields(**counts: int) -> str:
-    """Field kinds in declaration order: pointers, words, halves, bytes."""
-    return "p" * counts.get("p", 0) + "w" * counts.get("w", 0) + "h" * counts.get("h", 0) + "b" * counts.get("b", 0)
-
-
 #: the interpreter's runtime structures (mi_interpreter.h, mi_planner.h)
 STRUCTS: dict[str, str] = {
     "mi_tensor_t": "pwbbh",        # data, bytes, type, flags, plan_index
@@ -93,26 +91,12 @@ STRUCTS: dict[str, str] = {
     "mi_plan_buffer_t": "wwww",    # size, first_use, last_use, offset
 }
 
-#: each kernel's op data (the ``fwplan.py layout`` comment in firmware/src/kernels/mi_<stem>.c);
-#: an empty string means the kernel keeps none (registration op_data_size 0)
-OP_DATA: dict[str, str] = {
-    "ADD": _fields(w=33, b=2),
-    "AVERAGE_POOL_2D": _fields(w=16, b=1),
-    "CONV_2D": _fields(p=2, w=24, b=3),
-    "DEPTHWISE_CONV_2D": _fields(p=2, w=24, b=3),
-    "DEQUANTIZE": _fields(w=2, b=1),
-    "FULLY_CONNECTED": _fields(p=2, w=12, b=3),
-    "MAX_POOL_2D": _fields(w=16, b=1),
-    "QUANTIZE": _fields(w=7, b=3),
-    "RESHAPE": "",
-    "SOFTMAX": _fields(p=2, w=9, b=1),
-}
+def c_kernels() -> dict[str, KernelMemory]:
+    """Ops the C port has a kernel for (``firmware/src/mi_resolver.c``), with their
+    declarations: the builtin kernels whose ``Registration.memory`` names a C op
+    data layout (``c_op_data``; ``""`` for a kernel that keeps none)."""
+    return {name: k for name, k in builtin_memory().items() if k.c_op_data is not None}
 
-#: ops the C port has a kernel for (firmware/src/mi_resolver.c)
-SUPPORTED_OPS = frozenset(OP_DATA)
-
-#: MI_INT16_LUT_ENTRIES: entries of each int16 softmax table
-INT16_LUT_ENTRIES = 513
 
 #: planner work bytes per planned buffer: an mi_plan_buffer_t + two int32 lists
 PLAN_WORK_BYTES_PER_BUFFER = 16 + 8
@@ -122,33 +106,11 @@ def struct_sizes(target: str) -> dict[str, int]:
     """``sizeof`` of every runtime structure and op data struct on ``target``."""
     abi = abi_of(target)
     out = {name: sizeof(f, abi) for name, f in STRUCTS.items()}
-    out.update({f"op_data:{op}": sizeof(f, abi) for op, f in OP_DATA.items()})
+    out.update({f"op_data:{op}": sizeof(k.c_op_data or "", abi) for op, k in sorted(c_kernels().items())})
     return out
 
 
 # --------------------------------------------------------------------------- the replay
-
-
-def _per_channel_arrays(op_name: str, inputs: Sequence[Tensor | None], outputs: Sequence[Tensor]) -> list[int]:
-    """Bytes of the extra persistent arrays a kernel's prepare allocates (in order)."""
-    if op_name in ("CONV_2D", "DEPTHWISE_CONV_2D"):
-        x, w = inputs[0], inputs[1]
-        if x is None or w is None or x.type_name == "FLOAT32" or len(w.shape) != 4:
-            return []
-        channels = w.shape[0] if op_name == "CONV_2D" else w.shape[3]
-        return [4 * channels, 4 * channels]  # multiplier, shift
-    if op_name == "SOFTMAX":
-        x = inputs[0] if inputs else None
-        if x is not None and x.type_name == "INT16" and outputs and outputs[0].type_name == "INT16":
-            return [2 * INT16_LUT_ENTRIES, 2 * INT16_LUT_ENTRIES]  # exp and 1/(1+x) tables
-        return []
-    if op_name == "FULLY_CONNECTED":
-        x, w = inputs[0], inputs[1]
-        if x is None or w is None or x.type_name == "FLOAT32" or w.quant is None or w.quant.scale.size <= 1:
-            return []
-        depth = outputs[0].shape[-1] if outputs and outputs[0].shape else 1
-        return [4 * depth, 4 * depth]
-    return []
 
 
 class _Tail:
@@ -164,33 +126,23 @@ class _Tail:
         return self.bytes - before
 
 
-def _is_planned(t: Tensor) -> bool:
-    return not t.is_constant and not t.is_variable and t.nbytes > 0
-
-
 def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferRequest], list[int], bool]:
-    """The C port's buffer requests (planned tensors by index; it requests no
-    scratch), with offline offsets when the model carries a plan -- or, for a
-    planner other than greedy, with that planner's offsets as the offline plan
-    ``microinterp plan --write-offline-plan`` would embed. Returns the
-    requests, their tensor indices and whether offsets are pinned."""
-    sg = model.main
-    lifetimes = tensor_lifetimes(len(sg.tensors), sg.inputs, [op.inputs for op in sg.operators],
-                                 [op.outputs for op in sg.operators], sg.outputs)
-    offline = read_offline_plan(model)
-    owners = [t.index for t in sg.tensors if _is_planned(t)]
-    requests = []
-    for i in owners:
-        first, last = lifetimes[i]
-        pinned = offline[i] if offline is not None and i < len(offline) else ONLINE
-        requests.append(BufferRequest(align_up(sg.tensors[i].nbytes, BUFFER_ALIGN), first, last, pinned))
-    if offline is None and planner != "greedy":
+    """The C port's buffer requests (``requests.model_requests`` for the C runtime:
+    planned tensors, no scratch, variables in the tail), with offline offsets
+    when the model carries a plan -- or, for a planner other than greedy, with
+    that planner's offsets as the offline plan ``microinterp plan
+    --write-offline-plan`` would embed. Returns the requests, their tensor
+    indices and whether offsets are pinned."""
+    reqs = model_requests(model, runtime="c")
+    requests = list(reqs.requests)
+    owners = [int(o.split(":")[1]) for o in reqs.owners]
+    if not reqs.offline and planner != "greedy":
         if planner not in PLANNERS:
             raise ValueError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
         plan = PLANNERS[planner](requests)
         requests = [BufferRequest(r.size, r.first_use, r.last_use, off) for r, off in zip(requests, plan.offsets)]
         return requests, owners, True
-    return requests, owners, offline is not None
+    return requests, owners, reqs.offline
 
 
 def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: str = "host",
@@ -218,30 +170,29 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
     variables = 0
     for t in sg.tensors:
         if t.is_variable and not t.is_constant:
-            variables += tail.alloc(align_up(t.nbytes, BUFFER_ALIGN), BUFFER_ALIGN)
+            variables += tail.alloc(align_up(t.nbytes), BUFFER_ALIGNMENT)
     per_op: list[dict[str, Any]] = []
     unsupported: list[str] = []
     op_data_total = 0
-    for op in sg.operators:
-        if op.name not in OP_DATA:
-            unsupported.append(f"#{op.index} {op.name}")
+    kernels = c_kernels()
+    for node, kernel, needs in subgraph_needs(sg, kernels, abi.pointer_bytes):
+        if kernel is None:
+            unsupported.append(f"#{node.index} {node.name}")
             continue
-        inputs = [sg.tensors[i] if i >= 0 else None for i in op.inputs]
-        outputs = [sg.tensors[i] for i in op.outputs]
         nbytes = 0
-        size = sizeof(OP_DATA[op.name], abi)
+        size = sizeof(kernel.c_op_data or "", abi)
         if size:
             nbytes += tail.alloc(size)
-        for extra in _per_channel_arrays(op.name, inputs, outputs):
+        for extra in needs.c_arrays:
             nbytes += tail.alloc(extra)
         op_data_total += nbytes
-        per_op.append({"op": op.index, "name": op.name, "bytes": nbytes})
+        per_op.append({"op": node.index, "name": node.name, "bytes": nbytes})
 
     requests, _owners, pinned = head_requests(model, planner)
     plan = plan_greedy(requests)
-    planned = align_up(plan.size, BUFFER_ALIGN)
-    temp = align_up(len(requests) * PLAN_WORK_BYTES_PER_BUFFER, BUFFER_ALIGN)
-    persistent = align_up(tail.bytes, BUFFER_ALIGN)
+    planned = align_up(plan.size)
+    temp = align_up(len(requests) * PLAN_WORK_BYTES_PER_BUFFER)
+    persistent = align_up(tail.bytes)
     return {
         "target": target,
         "abi": abi.name,

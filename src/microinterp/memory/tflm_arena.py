@@ -29,13 +29,13 @@ The struct sizes were measured with ``sizeof``/``alignof`` against the TFLM
 headers at commit 90b983c2 (a probe compiled with g++ and arm-none-eabi-g++,
 with Debian's libflatbuffers-dev, libgemmlowp-dev and
 libstdc++-arm-none-eabi-newlib for the headers TFLM includes; nothing here
-needs them at run time). Per-kernel allocations follow each
-reference kernel's ``Init``/``Prepare`` (``_op_model``); ops not modelled fall
-back to a generic guess and are listed in ``TflmArena.approximate_ops``.
+needs them at run time). Per-kernel allocations follow each reference
+kernel's ``Init``/``Prepare`` as the kernel declares them (``Registration.memory``,
+read through ``requests.py``); ops not modelled fall back to a generic guess
+and are listed in ``TflmArena.approximate_ops``.
 
-Also here: the op knowledge the pure-integer planner must not have: TFLM's
-scratch requests (``tflm_scratch``) and which outputs may legally be written
-over an input (``alias_hints``).
+Also here: the op knowledge the pure-integer planner must not have: which
+outputs may legally be written over an input (``alias_hints``).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ..model import Model, Operator, Subgraph, Tensor
+from ..model import Model, Tensor
+from .declaration import HOST_POINTER_BYTES
 from .planner import (
     BUFFER_ALIGNMENT,
     ONLINE,
@@ -54,8 +55,8 @@ from .planner import (
     Plan,
     align_up,
     lower_bound,
-    tensor_lifetimes,
 )
+from .requests import builtin_memory, model_requests, subgraph_needs, tflm_prepare
 
 # --------------------------------------------------------------------------- targets
 
@@ -156,154 +157,11 @@ TARGETS: dict[str, Target] = {
 GREEDY_BYTES_PER_BUFFER = 40
 #: MicroAllocator's kMaxScratchBuffersPerOp: room kept in the head for scratch requests.
 MAX_SCRATCH_PER_OP = 12
-#: LUTSize<int16_t>(): entries of each int16 softmax lookup table.
-INT16_LUT_ENTRIES = 513
-
-
 def get_target(name: str) -> Target:
     try:
         return TARGETS[name]
     except KeyError:
         raise ValueError(f"unknown target {name!r}; choose one of {', '.join(TARGETS)}") from None
-
-
-# --------------------------------------------------------------------------- what each kernel allocates
-
-
-@dataclass(frozen=True)
-class _OpModel:
-    """What one TFLM reference kernel allocates.
-
-    ``events`` replay its Prepare in order: ``("temp", tensor)`` is a temporary
-    ``TfLiteTensor`` (freed only after the op's prepare), ``("persist", n)`` a
-    ``context->AllocatePersistentBuffer(n)``, ``("scratch", n)`` a scratch request.
-    """
-
-    params: str | None  # the parsed builtin options struct, if the parser allocates one
-    init: str | None  # the OpData struct allocated in Init, if any
-    events: tuple[tuple[str, int], ...]
-    modelled: bool = True
-
-
-#: op -> builtin options struct allocated by its flatbuffer parser (flatbuffer_conversions.cc)
-_PARAMS: dict[str, str] = {
-    "CONV_2D": "TfLiteConvParams", "DEPTHWISE_CONV_2D": "TfLiteDepthwiseConvParams",
-    "FULLY_CONNECTED": "TfLiteFullyConnectedParams", "AVERAGE_POOL_2D": "TfLitePoolParams",
-    "MAX_POOL_2D": "TfLitePoolParams", "L2_POOL_2D": "TfLitePoolParams", "SOFTMAX": "TfLiteSoftmaxParams",
-    "ADD": "TfLiteAddParams", "SUB": "TfLiteSubParams", "MUL": "TfLiteMulParams", "DIV": "TfLiteDivParams",
-    "RESHAPE": "TfLiteReshapeParams", "LEAKY_RELU": "TfLiteLeakyReluParams", "SVDF": "TfLiteSVDFParams",
-    "STRIDED_SLICE": "TfLiteStridedSliceParams", "TRANSPOSE_CONV": "TfLiteTransposeConvParams",
-    "UNIDIRECTIONAL_SEQUENCE_LSTM": "TfLiteUnidirectionalSequenceLSTMParams", "CAST": "TfLiteCastParams",
-    "CONCATENATION": "TfLiteConcatenationParams", "MEAN": "TfLiteReducerParams",
-    "SUM": "TfLiteReducerParams", "REDUCE_MAX": "TfLiteReducerParams", "REDUCE_MIN": "TfLiteReducerParams",
-    "REDUCE_PROD": "TfLiteReducerParams", "SQUEEZE": "TfLiteSqueezeParams", "PACK": "TfLitePackParams",
-    "UNPACK": "TfLiteUnpackParams", "SPLIT": "TfLiteSplitParams", "SPLIT_V": "TfLiteSplitVParams",
-    "GATHER": "TfLiteGatherParams", "ARG_MAX": "TfLiteArgMaxParams", "ARG_MIN": "TfLiteArgMinParams",
-    "BATCH_MATMUL": "TfLiteBatchMatMulParams", "RESIZE_BILINEAR": "TfLiteResizeBilinearParams",
-    "RESIZE_NEAREST_NEIGHBOR": "TfLiteResizeNearestNeighborParams",
-    "SPACE_TO_DEPTH": "TfLiteSpaceToDepthParams", "DEPTH_TO_SPACE": "TfLiteDepthToSpaceParams",
-    "MIRROR_PAD": "TfLiteMirrorPaddingParams", "SHAPE": "TfLiteShapeParams",
-    "L2_NORMALIZATION": "TfLiteL2NormParams", "LSTM": "TfLiteLSTMParams",
-}
-
-#: op -> OpData struct its Init allocates, for ops whose Prepare is just "temp tensors
-#: for every input and output" (no per-op arrays, no scratch).
-_SIMPLE_INIT: dict[str, str | None] = {
-    "AVERAGE_POOL_2D": "OpDataPooling", "MAX_POOL_2D": "OpDataPooling", "RESHAPE": None,
-    "ADD": "OpDataAdd", "SUB": "OpDataSub", "MUL": "OpDataMul", "LEAKY_RELU": "LeakyReluOpData",
-    "PAD": "PadOpData", "PADV2": "PadOpData", "QUANTIZE": "OpDataQuantizeReference",
-    "DEQUANTIZE": "DequantizeOpData", "STRIDED_SLICE": "StridedSliceParams", "CAST": None,
-    "LOGISTIC": "OpDataLogistic", "TANH": "TanhOpData", "HARD_SWISH": "HardSwishParams",
-    "RELU": "ReluOpData", "RELU6": "Relu6OpData", "CONCATENATION": "ConcatenationOpData",
-    "SQUEEZE": None, "EXPAND_DIMS": None,
-}
-
-
-def _op_model(op: Operator, sg: Subgraph) -> _OpModel:
-    t = sg.tensors
-    ins, outs = op.inputs, op.outputs
-
-    def inp(i: int) -> tuple[str, int] | None:
-        return ("temp", ins[i]) if i < len(ins) and ins[i] >= 0 else None
-
-    def out(i: int) -> tuple[str, int] | None:
-        return ("temp", outs[i]) if i < len(outs) else None
-
-    def ev(*items: tuple[str, int] | None) -> tuple[tuple[str, int], ...]:
-        return tuple(x for x in items if x is not None)
-
-    name = op.name
-    params = _PARAMS.get(name)
-    first = t[ins[0]] if ins and ins[0] >= 0 else None
-    if name in ("CONV_2D", "DEPTHWISE_CONV_2D"):
-        w = t[ins[1]]
-        channels = w.shape[0] if name == "CONV_2D" else w.shape[-1]
-        scratch = ("scratch", w.size) if w.type_name == "INT4" else None
-        events = ev(out(0), inp(0), inp(1), ("persist", 4 * channels), ("persist", 4 * channels),
-                    inp(0), inp(1), inp(2), out(0), scratch)
-        return _OpModel(params, "OpDataConv", events)
-    if name == "FULLY_CONNECTED":
-        w = t[ins[1]]
-        events = [*ev(inp(0), inp(1), inp(2), out(0))]
-        if w.type_name == "INT4":
-            events.append(("scratch", w.size))
-        if first is not None and first.type_name != "FLOAT32" and w.quant is not None and w.quant.per_channel:
-            events += [("persist", 4 * w.quant.scale.size)] * 2
-        return _OpModel(params, "OpDataFullyConnected", tuple(events))
-    if name == "SOFTMAX":
-        events = [*ev(inp(0), out(0))]
-        if first is not None and first.type_name == "INT16":
-            events += [("persist", 2 * INT16_LUT_ENTRIES)] * 2
-        return _OpModel(params, "SoftmaxParams", tuple(events))
-    if name == "TRANSPOSE_CONV":
-        w, x = t[ins[1]], t[ins[2]]
-        y = t[outs[0]]
-        events = [*ev(out(0), inp(2), inp(1)), ("persist", 4 * w.shape[0]), ("persist", 4 * w.shape[0])]
-        if x.type_name == "INT8":
-            events.append(("scratch", 4 * y.size))
-        elif x.type_name == "INT16":
-            events.append(("scratch", 8 * y.size))
-        if x.type_name != "FLOAT32":
-            events += ev(inp(2), inp(1), inp(3), out(0))
-            bias = t[ins[3]] if len(ins) > 3 and ins[3] >= 0 else None
-            if x.type_name == "INT16" and bias is not None and bias.type_name == "INT16":
-                events.append(("scratch", 8 * bias.size))
-        return _OpModel(params, "TransposeConvOpData", tuple(events))
-    if name == "SVDF":
-        x, wf = t[ins[0]], t[ins[1]]
-        rank = getattr(op.options, "rank", 1) or 1
-        batch, filters = x.shape[0], wf.shape[0]
-        events = [*ev(inp(0), inp(1), inp(2), inp(3), inp(4), out(0))]
-        if x.type_name == "INT8":
-            events += [("scratch", 4 * batch * filters), ("scratch", 4 * batch * (filters // rank))]
-        else:
-            events.append(("scratch", 4 * batch * filters))
-        return _OpModel(params, "OpDataSvdf", tuple(events))
-    if name == "UNIDIRECTIONAL_SEQUENCE_LSTM":
-        x, hidden, cell = t[ins[0]], t[ins[18]], t[ins[19]]
-        time_major = bool(getattr(op.options, "time_major", False))
-        batch = x.shape[1] if time_major else x.shape[0]
-        state = hidden.shape[-1]
-        cell_bytes = 2 if cell.type_name == "INT16" else 4
-        events = [*ev(*(inp(i) for i in range(24)), out(0))]
-        events += [("scratch", batch * state * cell_bytes)] * 4
-        return _OpModel(params, "OpDataLSTM", tuple(events))
-    if name in _SIMPLE_INIT:
-        return _OpModel(params, _SIMPLE_INIT[name],
-                        ev(*(inp(i) for i in range(len(ins))), *(out(i) for i in range(len(outs)))))
-    # not modelled: a temp tensor for every input and output, no OpData
-    return _OpModel(params, None, ev(*(inp(i) for i in range(len(ins))), *(out(i) for i in range(len(outs)))),
-                    modelled=False)
-
-
-def tflm_scratch(model: Model) -> list[tuple[int, int]]:
-    """TFLM's scratch requests for the main subgraph, in request order: (op index, bytes)."""
-    out = []
-    for op in model.main.operators:
-        for kind, n in _op_model(op, model.main).events:
-            if kind == "scratch":
-                out.append((op.index, n))
-    return out
 
 
 # --------------------------------------------------------------------------- buffer requests and hints
@@ -323,34 +181,17 @@ class ModelPlanInput:
     hints: tuple[AliasHint, ...]
 
 
-def plan_input(model: Model, *, scratch: Sequence[tuple[int, int]] | None = None,
-               offline_offsets: Sequence[int] | None = None) -> ModelPlanInput:
-    """Buffer requests for ``model``'s main subgraph, as TFLM builds them.
+def plan_input(model: Model, *, offline_offsets: Sequence[int] | None = None,
+               pointer_bytes: int = HOST_POINTER_BYTES) -> ModelPlanInput:
+    """Buffer requests for ``model``'s main subgraph, as TFLM builds them
+    (``requests.model_requests``: the same requests the interpreter plans).
 
-    ``scratch`` defaults to TFLM's own requests (``tflm_scratch``);
     ``offline_offsets`` (one per tensor, -1 = online) pins tensors where an
-    ``OfflineMemoryAllocation`` plan put them.
+    ``OfflineMemoryAllocation`` plan put them; ``pointer_bytes`` is the
+    target's ``sizeof(void*)`` (some scratch buffers hold pointers).
     """
-    sg = model.main
-    lifetimes = tensor_lifetimes(len(sg.tensors), sg.inputs, [op.inputs for op in sg.operators],
-                                 [op.outputs for op in sg.operators], sg.outputs)
-    requests: list[BufferRequest] = []
-    owners: list[str] = []
-    for t in sg.tensors:
-        offline = offline_offsets[t.index] if offline_offsets is not None else ONLINE
-        if t.is_constant or t.nbytes == 0 or (t.is_variable and offline == ONLINE):
-            continue
-        first, last = lifetimes[t.index]
-        requests.append(BufferRequest(align_up(t.nbytes), first, last, offline))
-        owners.append(f"tensor:{t.index}")
-    counts: dict[int, int] = {}
-    for op_index, nbytes in (tflm_scratch(model) if scratch is None else scratch):
-        k = counts.get(op_index, 0)
-        counts[op_index] = k + 1
-        requests.append(BufferRequest(align_up(nbytes), op_index + 1, op_index + 1))
-        owners.append(f"scratch:{op_index}:{k}")
-    hints = alias_hints(model, owners)
-    return ModelPlanInput(tuple(requests), tuple(owners), tuple(hints))
+    reqs = model_requests(model, pointer_bytes=pointer_bytes, offline=offline_offsets)
+    return ModelPlanInput(reqs.requests, reqs.owners, tuple(alias_hints(model, reqs.owners)))
 
 
 #: ops whose output is the input's bytes reinterpreted (a copy in TFLM)
@@ -404,11 +245,11 @@ def alias_hints(model: Model, owners: Sequence[str]) -> list[AliasHint]:
 
 
 def plan_model(model: Model, planner: str = "greedy", *, aliasing: bool = True,
-               scratch: Sequence[tuple[int, int]] | None = None) -> tuple[ModelPlanInput, Plan]:
+               pointer_bytes: int = HOST_POINTER_BYTES) -> tuple[ModelPlanInput, Plan]:
     """Plan ``model``'s planned (non-persistent) region with a named planner."""
     if planner not in PLANNERS:
         raise ValueError(f"unknown planner {planner!r}; choose one of {', '.join(sorted(PLANNERS))}")
-    pin = plan_input(model, scratch=scratch)
+    pin = plan_input(model, pointer_bytes=pointer_bytes)
     return pin, PLANNERS[planner](pin.requests, pin.hints if aliasing else None)
 
 
@@ -538,29 +379,29 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
         persist("tensor metadata", s("TfLiteEvalTensor") * len(sg.tensors), a("TfLiteEvalTensor"))
     for sg in model.subgraphs:
         persist("tensor metadata", s("NodeAndRegistration") * len(sg.operators), a("NodeAndRegistration"))
-    models = [[_op_model(op, sg) for op in sg.operators] for sg in model.subgraphs]
+    decl = builtin_memory()
+    ops = [subgraph_needs(sg, decl, s("void*")) for sg in model.subgraphs]
     # PrepareNodeAndRegistrationDataFromFlatbuffer: parsed options
-    for ops in models:
-        for m in ops:
-            if m.params is not None:
-                persist("per-op data", s(m.params), a(m.params))
+    for sg_ops in ops:
+        for _node, kernel, _needs in sg_ops:
+            if kernel is not None and kernel.tflm_params is not None:
+                persist("per-op data", s(kernel.tflm_params), a(kernel.tflm_params))
     # InitSubgraphs: OpData through context->AllocatePersistentBuffer (16-aligned)
-    for ops in models:
-        for m in ops:
-            if m.init is not None:
-                persist("per-op data", s(m.init), BUFFER_ALIGNMENT)
+    for sg_ops in ops:
+        for _node, kernel, _needs in sg_ops:
+            if kernel is not None and kernel.tflm_op_data is not None:
+                persist("per-op data", s(kernel.tflm_op_data), BUFFER_ALIGNMENT)
     # PrepareSubgraphs
     phase = "prepare"
     n_scratch = 0
-    for sg, ops in zip(model.subgraphs, models):
-        for m in ops:
-            for kind, value in m.events:
+    for sg, sg_ops in zip(model.subgraphs, ops):
+        for node, _kernel, needs in sg_ops:
+            for kind, value in tflm_prepare(node, needs):
                 if kind == "temp":
                     temp_tensor(sg.tensors[value])
-                elif kind == "persist":
-                    persist("per-op data", value, BUFFER_ALIGNMENT)
                 else:
-                    n_scratch += 1
+                    persist("per-op data", value, BUFFER_ALIGNMENT)
+            n_scratch += len(needs.scratch)
             arena.reset_temp()
             arena.resize_head(request * (n_scratch + MAX_SCRATCH_PER_OP), a("ScratchBufferRequest"))
     # FinishModelAllocation
@@ -630,7 +471,7 @@ def tflm_arena(model: Model, target: str | Target = "host64", *, plan_size: int 
     """
     tgt = target if isinstance(target, Target) else get_target(target)
     if plan_size is None or n_planned is None:
-        pin, plan = plan_model(model, "greedy", aliasing=False)
+        pin, plan = plan_model(model, "greedy", aliasing=False, pointer_bytes=tgt.size("void*"))
         plan_size = plan.size if plan_size is None else plan_size
         n_planned = len(pin.requests) if n_planned is None else n_planned
     record: dict[str, int] = {}
@@ -651,8 +492,9 @@ def tflm_arena(model: Model, target: str | Target = "host64", *, plan_size: int 
     phase = "final layout"
     if minimum > used:
         phase = _binding_phase(model, tgt, minimum - 1, plan_size, n_planned, offline_offsets)
-    approx = tuple(sorted({op.name for sg in model.subgraphs for op in sg.operators
-                           if not _op_model(op, sg).modelled}))
+    decl = builtin_memory()
+    approx = tuple(sorted({node.name for sg in model.subgraphs for node, kernel, _ in subgraph_needs(sg, decl, 8)
+                           if kernel is None or not kernel.modelled}))
     return TflmArena(tgt.name, plan_size, record, tail - requested, used, minimum, approx, phase)
 
 

@@ -35,7 +35,8 @@ enum { METADATA_NAME = 0, METADATA_BUFFER = 1 };
 /* BuiltinOptions union type codes of the options the port parses. */
 enum {
     OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
-    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11
+    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11,
+    OPTIONS_REDUCER = 27, OPTIONS_STRIDED_SLICE = 32, OPTIONS_LEAKY_RELU = 75, OPTIONS_MIRROR_PAD = 77
 };
 
 /* Models are addressed with 32-bit positions; keep a margin so that
@@ -476,6 +477,32 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         if (!p) return MI_OK;
         TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
         return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
+    case MI_OP_STRIDED_SLICE: {
+        mi_strided_slice_options_t *o = &out->strided_slice;
+        TRY(options_table(model, op, OPTIONS_STRIDED_SLICE, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_i32(model, &t, 0, 0, &o->begin_mask));
+        TRY(fb_i32(model, &t, 1, 0, &o->end_mask));
+        TRY(fb_i32(model, &t, 2, 0, &o->ellipsis_mask));
+        TRY(fb_i32(model, &t, 3, 0, &o->new_axis_mask));
+        TRY(fb_i32(model, &t, 4, 0, &o->shrink_axis_mask));
+        return fb_u8(model, &t, 5, 0, &o->offset);
+    }
+    case MI_OP_LEAKY_RELU:
+        TRY(options_table(model, op, OPTIONS_LEAKY_RELU, &t, &p));
+        if (!p) return MI_OK;
+        return fb_f32(model, &t, 0, 0.0f, &out->leaky_relu.alpha);
+    case MI_OP_MIRROR_PAD:
+        TRY(options_table(model, op, OPTIONS_MIRROR_PAD, &t, &p));
+        if (!p) return MI_OK;
+        return fb_u8(model, &t, 0, 0, &out->mirror_pad.mode);
+    case MI_OP_MEAN:
+    case MI_OP_SUM:
+    case MI_OP_REDUCE_MAX:
+    case MI_OP_REDUCE_MIN:
+        TRY(options_table(model, op, OPTIONS_REDUCER, &t, &p));
+        if (!p) return MI_OK;
+        return fb_u8(model, &t, 0, 0, &out->reducer.keep_dims);
     default:
         return MI_OK; /* no options the port reads */
     }
@@ -516,6 +543,31 @@ const char *mi_op_name(int32_t builtin_code)
     case MI_OP_SOFTMAX: return "SOFTMAX";
     case MI_OP_CUSTOM: return "CUSTOM";
     case MI_OP_QUANTIZE: return "QUANTIZE";
+    case MI_OP_CONCATENATION: return "CONCATENATION";
+    case MI_OP_L2_NORMALIZATION: return "L2_NORMALIZATION";
+    case MI_OP_L2_POOL_2D: return "L2_POOL_2D";
+    case MI_OP_LOGISTIC: return "LOGISTIC";
+    case MI_OP_MUL: return "MUL";
+    case MI_OP_RELU: return "RELU";
+    case MI_OP_RELU6: return "RELU6";
+    case MI_OP_RESIZE_BILINEAR: return "RESIZE_BILINEAR";
+    case MI_OP_TANH: return "TANH";
+    case MI_OP_PAD: return "PAD";
+    case MI_OP_TRANSPOSE: return "TRANSPOSE";
+    case MI_OP_MEAN: return "MEAN";
+    case MI_OP_SUB: return "SUB";
+    case MI_OP_STRIDED_SLICE: return "STRIDED_SLICE";
+    case MI_OP_LOG_SOFTMAX: return "LOG_SOFTMAX";
+    case MI_OP_PRELU: return "PRELU";
+    case MI_OP_PADV2: return "PADV2";
+    case MI_OP_TRANSPOSE_CONV: return "TRANSPOSE_CONV";
+    case MI_OP_SUM: return "SUM";
+    case MI_OP_REDUCE_MAX: return "REDUCE_MAX";
+    case MI_OP_REDUCE_MIN: return "REDUCE_MIN";
+    case MI_OP_RESIZE_NEAREST_NEIGHBOR: return "RESIZE_NEAREST_NEIGHBOR";
+    case MI_OP_LEAKY_RELU: return "LEAKY_RELU";
+    case MI_OP_MIRROR_PAD: return "MIRROR_PAD";
+    case MI_OP_HARD_SWISH: return "HARD_SWISH";
     default: return "BUILTIN";
     }
 }

@@ -92,8 +92,14 @@ int32_t mi_multiply_by_quantized_multiplier(int32_t x, int32_t quantized_multipl
 {
     int left = shift > 0 ? shift : 0;
     int right = shift > 0 ? 0 : -shift;
+    int32_t high;
     if (left) x = mi_wrap_int32((int64_t)((uint64_t)(uint32_t)x << left));
-    return mi_rounding_divide_by_pot(mi_saturating_rounding_doubling_high_mul(x, quantized_multiplier), right);
+    high = mi_saturating_rounding_doubling_high_mul(x, quantized_multiplier);
+    if (right >= 32) { /* MEAN's divided multipliers and tiny scales: quant.py's int64 rounding shift */
+        if (right > 63) right = 63;
+        return (int32_t)(((int64_t)high + ((int64_t)1 << (right - 1)) - (high < 0 ? 1 : 0)) >> right);
+    }
+    return mi_rounding_divide_by_pot(high, right);
 }
 
 int32_t mi_multiply_by_quantized_multiplier_int64(int64_t x, int32_t quantized_multiplier, int shift)
@@ -269,9 +275,17 @@ int32_t mi_gemmlowp_one_over_one_plus_x_for_x_in_0_1(int32_t a)
 
 int32_t mi_calculate_input_radius(int input_integer_bits, int input_left_shift, int total_signed_bits)
 {
-    double max_input_rescaled = (double)((1 << input_integer_bits) - 1) *
-                                (double)((int64_t)1 << (total_signed_bits - input_integer_bits));
-    return (int32_t)floor(max_input_rescaled / (double)((int64_t)1 << input_left_shift));
+    /* quant.py divides by 2**shift for any shift (ldexp): halve or double the
+     * exact integer instead, and saturate where Python's unbounded result
+     * would not fit an int32 (every caller compares |int32| values with it) */
+    double r = (double)((1 << input_integer_bits) - 1) *
+               (double)((int64_t)1 << (total_signed_bits - input_integer_bits));
+    int s = input_left_shift;
+    for (; s > 0 && r >= 1.0; s--) r *= 0.5;
+    for (; s < 0 && r < 4294967296.0; s++) r *= 2.0;
+    if (s > 0) return 0; /* below 1 before the last halving */
+    r = floor(r);
+    return r > 2147483647.0 ? MI_INT32_MAX : (int32_t)r;
 }
 
 mi_status_t mi_preprocess_softmax_scaling(double beta, double input_scale, int input_integer_bits,
@@ -356,4 +370,132 @@ int32_t mi_lut_lookup_int16(int32_t value, const int16_t *lut)
     const int32_t slope = mi_wrap_int16((int64_t)lut[index + 1] - base);
     const int32_t delta = (slope * (value & 0x7F) + 64) >> 7;
     return mi_wrap_int16((int64_t)base + delta);
+}
+
+/* ------------------------------------------------------------------ gemmlowp logistic / tanh */
+
+int32_t mi_gemmlowp_one_minus_x_over_one_plus_x_for_x_in_0_1(int32_t a)
+{
+    int32_t x = newton_raphson_reciprocal_half(mi_rounding_half_sum(a, MI_INT32_MAX));
+    return mi_saturating_rounding_multiply_by_pot(mi_wrap_int32((int64_t)x - (1 << 29)), 2); /* Rescale<0>(x - 1) */
+}
+
+int32_t mi_gemmlowp_logistic(int32_t a, int integer_bits)
+{
+    int32_t abs_input, result_if_positive;
+    if (a == 0) return 1 << 30;
+    abs_input = a > 0 ? a : mi_wrap_int32(-(int64_t)a);
+    result_if_positive = mi_gemmlowp_one_over_one_plus_x_for_x_in_0_1(
+        mi_gemmlowp_exp_on_negative_values(mi_wrap_int32(-(int64_t)abs_input), integer_bits));
+    return a > 0 ? result_if_positive : mi_wrap_int32((int64_t)MI_INT32_MAX - result_if_positive);
+}
+
+int32_t mi_gemmlowp_tanh(int32_t a, int integer_bits)
+{
+    int32_t n, t;
+    if (a == 0) return 0;
+    n = a < 0 ? a : mi_wrap_int32(-(int64_t)a);
+    /* neg_tanh_on_negative_values: ExactMulByPot<1> only relabels the format */
+    t = mi_gemmlowp_one_minus_x_over_one_plus_x_for_x_in_0_1(mi_gemmlowp_exp_on_negative_values(n, integer_bits + 1));
+    return a < 0 ? mi_wrap_int32(-(int64_t)t) : t;
+}
+
+/* ------------------------------------------------------------------ int16 LUT sigmoid / tanh */
+
+/* sigmoid(i/24) in 0.16 format, i = 0..255 (TFLM's sigmoid_table_uint16, quant.py SIGMOID_TABLE_UINT16) */
+static const uint16_t sigmoid_table_uint16[256] = {
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
+    40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,
+    47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169,
+    53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
+    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370,
+    60565, 60753, 60935, 61110, 61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302,
+    62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186, 63279, 63368, 63454, 63536,
+    63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
+    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786,
+    64816, 64845, 64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079,
+    65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
+    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
+    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433,
+    65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474,
+    65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491, 65493, 65495, 65497, 65498,
+    65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
+    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522,
+    65523, 65523, 65524, 65524, 65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528,
+    65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531,
+    65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
+    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
+    65534, 65534, 65534, 65535,
+};
+
+/* quant.py _lut_prescale_int16: multiplier 0 means the power-of-two case (3 << shift) */
+static int32_t lut_prescale_int16(int32_t x, int32_t input_multiplier, int input_left_shift)
+{
+    int64_t m = input_multiplier, rnd;
+    if (m == 0) {
+        m = (int64_t)3 << input_left_shift;
+        input_left_shift = 0;
+    }
+    rnd = input_left_shift > 0 ? (int64_t)1 << (input_left_shift - 1) : 0;
+    return mi_wrap_int32((int64_t)x * m + rnd) >> input_left_shift;
+}
+
+int32_t mi_lut_logistic_int16(int32_t x, int32_t input_multiplier, int input_left_shift)
+{
+    int32_t v = lut_prescale_int16(x, input_multiplier, input_left_shift);
+    int64_t a = v < 0 ? -(int64_t)v : v, uh = a >> 9, result;
+    if (uh >= 255) {
+        result = (int64_t)0x7FFF << 10;
+    } else {
+        int64_t ua = sigmoid_table_uint16[uh], ub = sigmoid_table_uint16[uh + 1];
+        result = (ua << 9) + (a & 0x1FF) * (ub - ua);
+    }
+    result = v >= 0 ? result + (1 << 9) : ((int64_t)1 << 25) - result + (1 << 9) - 1;
+    return mi_wrap_int16(result >> 10);
+}
+
+int32_t mi_lut_tanh_int16(int32_t x, int32_t input_multiplier, int input_left_shift)
+{
+    int32_t v = lut_prescale_int16(x, input_multiplier, input_left_shift);
+    int64_t a = v < 0 ? -(int64_t)v : v, uh = a >> 8, result;
+    if (uh >= 255) {
+        result = (int64_t)0xFFFF << 8;
+    } else {
+        int64_t ua = sigmoid_table_uint16[uh], ub = sigmoid_table_uint16[uh + 1];
+        result = (ua << 8) + (a & 0xFF) * (ub - ua);
+    }
+    result = v >= 0 ? result - ((int64_t)1 << 23) + (1 << 7) : -result + ((int64_t)1 << 23) + (1 << 7) - 1;
+    return mi_wrap_int16(result >> 8);
+}
+
+mi_status_t mi_checked_log2(float x, int *is_pot, int32_t *log2_rounded)
+{
+    const float one_over_log2 = 1.0f / (float)0.693147180559945309417; /* float32(1) / float32(log(2)) */
+    float x_log2 = logf(x) * one_over_log2, rounded, frac;
+    *is_pot = 0;
+    *log2_rounded = 0;
+    if (!(x_log2 - x_log2 == 0.0f) || x_log2 > 2147483647.0f || x_log2 < -2147483647.0f)
+        return MI_ERR_BAD_PARAM; /* log of 0, a negative or an infinite scale */
+    rounded = (float)mi_round_half_away((double)x_log2);
+    frac = x_log2 - rounded;
+    *is_pot = (frac < 0.0f ? -frac : frac) < 1e-3f;
+    *log2_rounded = (int32_t)rounded;
+    return MI_OK;
+}
+
+/* ------------------------------------------------------------------ op-specific set-up */
+
+void mi_mean_multiplier(int32_t multiplier, int32_t shift, int32_t num_elements, int32_t *out_multiplier,
+                        int32_t *out_shift)
+{
+    int s = 0;
+    int64_t scaled, q;
+    while (s < 31 && (num_elements >> (s + 1)) != 0) s++; /* bit_length(n) - 1 */
+    if (s > 32) s = 32;
+    if (s > 31 + shift) s = 31 + shift;
+    scaled = (int64_t)multiplier * ((int64_t)1 << s);
+    q = scaled / num_elements; /* Python's // floors */
+    if (scaled % num_elements != 0 && (scaled < 0) != (num_elements < 0)) q--;
+    *out_multiplier = mi_wrap_int32(q);
+    *out_shift = shift - s;
 }

@@ -11,10 +11,21 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_depthwise_conv_2d,
     &mi_registration_dequantize,
     &mi_registration_fully_connected,
+    &mi_registration_leaky_relu,
+    &mi_registration_logistic,
     &mi_registration_max_pool_2d,
+    &mi_registration_mean,
+    &mi_registration_pad,
+    &mi_registration_padv2,
     &mi_registration_quantize,
+    &mi_registration_reduce_max,
+    &mi_registration_reduce_min,
     &mi_registration_reshape,
     &mi_registration_softmax,
+    &mi_registration_strided_slice,
+    &mi_registration_sum,
+    &mi_registration_tanh,
+    &mi_registration_transpose,
 };
 
 const mi_resolver_t mi_builtin_resolver = {

@@ -115,6 +115,25 @@ int main(void)
             for (i = 0; i < MI_INT16_LUT_ENTRIES; i++) printf("%d%c", t[i], i + 1 < MI_INT16_LUT_ENTRIES ? ' ' : '\n');
         } else if (!strcmp(fn, "lut_lookup")) {
             printf("%" PRId32 "\n", mi_lut_lookup_int16((int32_t)atol(b), !strcmp(a, "exp") ? exp_lut : recip_lut));
+        } else if (!strcmp(fn, "logistic")) {
+            printf("%" PRId32 "\n", mi_gemmlowp_logistic((int32_t)atol(a), atoi(b)));
+        } else if (!strcmp(fn, "tanh")) {
+            printf("%" PRId32 "\n", mi_gemmlowp_tanh((int32_t)atol(a), atoi(b)));
+        } else if (!strcmp(fn, "one_minus_x_over_one_plus_x")) {
+            printf("%" PRId32 "\n", mi_gemmlowp_one_minus_x_over_one_plus_x_for_x_in_0_1((int32_t)atol(a)));
+        } else if (!strcmp(fn, "lut_logistic")) {
+            printf("%" PRId32 "\n", mi_lut_logistic_int16((int32_t)atol(a), (int32_t)atol(b), atoi(c)));
+        } else if (!strcmp(fn, "lut_tanh")) {
+            printf("%" PRId32 "\n", mi_lut_tanh_int16((int32_t)atol(a), (int32_t)atol(b), atoi(c)));
+        } else if (!strcmp(fn, "checked_log2")) {
+            int pot;
+            int32_t log2;
+            mi_status_t st = mi_checked_log2(as_float(a), &pot, &log2);
+            printf("%d %d %" PRId32 "\n", st == MI_OK ? 0 : 1, pot, log2);
+        } else if (!strcmp(fn, "mean_multiplier")) {
+            int32_t m, s;
+            mi_mean_multiplier((int32_t)atol(a), (int32_t)atol(b), (int32_t)atol(c), &m, &s);
+            printf("%" PRId32 " %" PRId32 "\n", m, s);
         } else if (!strcmp(fn, "wrap_int16")) {
             printf("%" PRId32 "\n", mi_wrap_int16((int64_t)atoll(a)));
         } else {

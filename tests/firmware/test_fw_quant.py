@@ -195,3 +195,40 @@ def test_unknown_call_is_reported(func: str) -> None:
     proc = run_binary("test_quant", [], stdin=f"{func} 1 2\n")
     assert_clean(proc)
     assert proc.stdout.strip() == f"unknown {func}"
+
+
+def test_sigmoid_tanh_and_mean_helpers() -> None:
+    """gemmlowp logistic/tanh, the int16 LUT sigmoid/tanh, CheckedLog2, MEAN's
+    multiplier, and the shifts beyond 31 that tiny scales reach."""
+    cases = []
+    values = EDGE_I32 + RANDOM_I32 + [int(v) for v in RNG.integers(-(2**31), 2**31, size=60)]
+    for a in values:
+        for bits in (0, 1, 4, 5):
+            cases.append((f"logistic {a} {bits}", str(int(quant.gemmlowp_logistic(np.int64(a), bits)))))
+            cases.append((f"tanh {a} {bits}", str(int(quant.gemmlowp_tanh(np.int64(a), bits)))))
+    for a in [v for v in EDGE_I32 + RANDOM_I32 if v >= 0]:
+        cases.append((f"one_minus_x_over_one_plus_x {a}",
+                      str(int(quant.gemmlowp_one_minus_x_over_one_plus_x_for_x_in_0_1(a)))))
+    int16s = [-32768, -32767, -4096, -1, 0, 1, 4095, 4096, 12288, 32767] + [
+        int(v) for v in RNG.integers(-32768, 32768, size=40)]
+    for m, s in [(0, 0), (0, 1), (24576, 1), (16385, 3), (32767, 31), (20000, 30), (12289, 0)]:
+        for x in int16s:
+            cases.append((f"lut_logistic {x} {m} {s}", str(int(quant.lut_logistic_int16(np.int64(x), m, s)))))
+            cases.append((f"lut_tanh {x} {m} {s}", str(int(quant.lut_tanh_int16(np.int64(x), m, s)))))
+    for x in [2.0**-15, 2.0**-12, 2.0**-12 * 1.0005, 2.0**-12 * 1.002, 3e-5, 1.0, 0.5, 7.0, 1e-30, 3e38, 1.4e-45,
+              0.0, -1.0, float("inf")]:
+        st, res = status_of(quant.checked_log2, x)
+        cases.append((f"checked_log2 {fhex(x)}", f"0 {int(res[0])} {res[1]}" if st == 0 else "1 0 0"))
+    for m in MULTIPLIERS[:6] + [-(2**30), -1518500250]:
+        for shift in (-31, -20, -1, 0, 1, 10, 30):
+            for n in (1, 2, 3, 7, 64, 100, 1000, 2**20 + 3, 2**31 - 1):
+                cases.append((f"mean_multiplier {m} {shift} {n}", "{} {}".format(*quant.mean_multiplier(m, shift, n))))
+    for x in EDGE_I32 + RANDOM_I32[:10]:
+        for m in MULTIPLIERS[:5]:
+            for s in (-32, -33, -40, -62, -63):
+                cases.append((f"mbqm {x} {m} {s}", str(int(quant.multiply_by_quantized_multiplier(x, m, s)))))
+    for bits in (0, 1, 4, 5):
+        for shift in (-300, -64, -31, -5, -1, 31, 32, 40, 64, 200):
+            want = min(quant.calculate_input_radius(bits, shift), I32_MAX)
+            cases.append((f"calculate_input_radius {bits} {shift} 31", str(want)))
+    run_cases(cases)

@@ -91,10 +91,21 @@ extern const mi_registration_t mi_registration_conv_2d;
 extern const mi_registration_t mi_registration_depthwise_conv_2d;
 extern const mi_registration_t mi_registration_dequantize;
 extern const mi_registration_t mi_registration_fully_connected;
+extern const mi_registration_t mi_registration_leaky_relu;
+extern const mi_registration_t mi_registration_logistic;
 extern const mi_registration_t mi_registration_max_pool_2d;
+extern const mi_registration_t mi_registration_mean;
+extern const mi_registration_t mi_registration_pad;
+extern const mi_registration_t mi_registration_padv2;
 extern const mi_registration_t mi_registration_quantize;
+extern const mi_registration_t mi_registration_reduce_max;
+extern const mi_registration_t mi_registration_reduce_min;
 extern const mi_registration_t mi_registration_reshape;
 extern const mi_registration_t mi_registration_softmax;
+extern const mi_registration_t mi_registration_strided_slice;
+extern const mi_registration_t mi_registration_sum;
+extern const mi_registration_t mi_registration_tanh;
+extern const mi_registration_t mi_registration_transpose;
 
 #ifdef __cplusplus
 }

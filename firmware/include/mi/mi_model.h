@@ -57,7 +57,14 @@ enum {
 enum {
     MI_OP_ADD = 0, MI_OP_AVERAGE_POOL_2D = 1, MI_OP_CONV_2D = 3, MI_OP_DEPTHWISE_CONV_2D = 4,
     MI_OP_DEQUANTIZE = 6, MI_OP_FULLY_CONNECTED = 9, MI_OP_MAX_POOL_2D = 17, MI_OP_RESHAPE = 22,
-    MI_OP_SOFTMAX = 25, MI_OP_CUSTOM = 32, MI_OP_QUANTIZE = 114
+    MI_OP_SOFTMAX = 25, MI_OP_CUSTOM = 32, MI_OP_QUANTIZE = 114,
+    /* c1 kernels */
+    MI_OP_CONCATENATION = 2, MI_OP_L2_NORMALIZATION = 11, MI_OP_L2_POOL_2D = 12, MI_OP_LOGISTIC = 14,
+    MI_OP_MUL = 18, MI_OP_RELU = 19, MI_OP_RELU6 = 21, MI_OP_RESIZE_BILINEAR = 23, MI_OP_TANH = 28,
+    MI_OP_PAD = 34, MI_OP_TRANSPOSE = 39, MI_OP_MEAN = 40, MI_OP_SUB = 41, MI_OP_STRIDED_SLICE = 45,
+    MI_OP_LOG_SOFTMAX = 50, MI_OP_PRELU = 54, MI_OP_PADV2 = 60, MI_OP_TRANSPOSE_CONV = 67, MI_OP_SUM = 74,
+    MI_OP_REDUCE_MAX = 82, MI_OP_REDUCE_MIN = 89, MI_OP_RESIZE_NEAREST_NEIGHBOR = 97, MI_OP_LEAKY_RELU = 98,
+    MI_OP_MIRROR_PAD = 100, MI_OP_HARD_SWISH = 117
 };
 
 /* Schema enums used by the options. */
@@ -126,6 +133,23 @@ typedef struct mi_add_options {
     uint8_t fused_activation_function, pot_scale_int16;
 } mi_add_options_t;
 
+typedef struct mi_strided_slice_options {
+    int32_t begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask;
+    uint8_t offset;
+} mi_strided_slice_options_t;
+
+typedef struct mi_leaky_relu_options {
+    float alpha;
+} mi_leaky_relu_options_t;
+
+typedef struct mi_mirror_pad_options {
+    uint8_t mode; /* 0 REFLECT, 1 SYMMETRIC */
+} mi_mirror_pad_options_t;
+
+typedef struct mi_reducer_options {
+    uint8_t keep_dims;
+} mi_reducer_options_t;
+
 typedef union mi_options {
     mi_conv_options_t conv;
     mi_depthwise_options_t depthwise;
@@ -133,6 +157,10 @@ typedef union mi_options {
     mi_fully_connected_options_t fully_connected;
     mi_softmax_options_t softmax;
     mi_add_options_t add;
+    mi_strided_slice_options_t strided_slice;
+    mi_leaky_relu_options_t leaky_relu;
+    mi_mirror_pad_options_t mirror_pad;
+    mi_reducer_options_t reducer;
 } mi_options_t;
 
 /* Validate `size` bytes at `data` as a .tflite model and index its main

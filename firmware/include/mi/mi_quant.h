@@ -76,6 +76,11 @@ int32_t mi_calculate_input_radius(int input_integer_bits, int input_left_shift, 
 mi_status_t mi_preprocess_softmax_scaling(double beta, double input_scale, int input_integer_bits,
                                           int32_t *quantized_multiplier, int32_t *left_shift);
 int mi_count_leading_zeros_u32(uint32_t x);
+
+/* ---- gemmlowp logistic / tanh (LOGISTIC, TANH), Q0.31 raw results */
+int32_t mi_gemmlowp_one_minus_x_over_one_plus_x_for_x_in_0_1(int32_t a);
+int32_t mi_gemmlowp_logistic(int32_t a, int integer_bits);
+int32_t mi_gemmlowp_tanh(int32_t a, int integer_bits);
 int32_t mi_get_reciprocal(int32_t x, int x_integer_digits, int *num_bits_over_unit);
 
 /* C roundf (TFLM's TfLiteRound on float): half away from zero. */
@@ -96,6 +101,24 @@ void mi_lut_populate_int16(float (*transform)(float), float input_scale, int32_t
 /* TFLM LUTLookup(int16_t, const int16_t*): top 9 bits pick the segment, the
  * low 7 bits interpolate (rounded, int16 wrap). `value` must be an int16. */
 int32_t mi_lut_lookup_int16(int32_t value, const int16_t *lut);
+
+/* TFLM reference_integer_ops::Logistic / Tanh for int16 (Q0.15 out) on one
+ * value: the shared sigmoid table, interpolated; a multiplier of 0 means the
+ * power-of-two input scale (3 << shift). */
+int32_t mi_lut_logistic_int16(int32_t x, int32_t input_multiplier, int input_left_shift);
+int32_t mi_lut_tanh_int16(int32_t x, int32_t input_multiplier, int input_left_shift);
+
+/* TFLM CheckedLog2 in float32 with the C library's logf: whether x is a
+ * power of two (within 1e-3 in log2) and the rounded log2. MI_ERR_BAD_PARAM
+ * for x <= 0 or infinite (quant.py raises there). */
+mi_status_t mi_checked_log2(float x, int *is_pot, int32_t *log2_rounded);
+
+/* ---- op-specific set-up */
+/* quant.py mean_multiplier: fold MEAN's division by num_elements (> 0) into the
+ * multiplier as TFLM's QuantizedMeanOrSum does (shift up by s = min(floor(log2
+ * n), 32, 31 + shift), floor-divide by n, lower the shift by s). */
+void mi_mean_multiplier(int32_t multiplier, int32_t shift, int32_t num_elements, int32_t *out_multiplier,
+                        int32_t *out_shift);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 """LEAKY_RELU (TFLM: kernels/leaky_relu.cc + leaky_relu_common.cc;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_leaky_relu.c).
 
 float32: ``x > 0 ? x : x * alpha`` with alpha as the float32 the model stores
 (so -0.0 and NaN take the alpha branch). int8/int16 requantize with two
@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 
@@ -66,5 +66,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(data.output_offset + np.where(v >= 0, identity, leaky), qmin, qmax)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteLeakyReluParams", tflm_op_data="LeakyReluOpData")
+MEMORY = KernelMemory(tflm_params="TfLiteLeakyReluParams", tflm_op_data="LeakyReluOpData", c_op_data=c_struct(w=8, b=2))
 REGISTRATION = Registration("LEAKY_RELU", prepare, invoke, memory=MEMORY)

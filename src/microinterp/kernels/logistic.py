@@ -1,4 +1,4 @@
-"""LOGISTIC (TFLM: kernels/logistic.cc + logistic_common.cc; C twin: none yet).
+"""LOGISTIC (TFLM: kernels/logistic.cc + logistic_common.cc; C twin: firmware/src/kernels/mi_logistic.c).
 
 Three TFLM paths, reproduced exactly:
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import sigmoid_tanh
 from .sigmoid_tanh import OpData
 
@@ -62,5 +62,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = sigmoid_tanh.int8_invoke(x, data, quant.gemmlowp_logistic, 8, -128)
 
 
-MEMORY = KernelMemory(tflm_op_data="OpDataLogistic")
+MEMORY = KernelMemory(tflm_op_data="OpDataLogistic", c_op_data=c_struct(w=5, b=1))
 REGISTRATION = Registration("LOGISTIC", prepare, invoke, memory=MEMORY)

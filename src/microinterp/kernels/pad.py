@@ -1,4 +1,4 @@
-"""PAD (TFLM: kernels/pad.cc + pad_common.cc; C twin: none yet).
+"""PAD (TFLM: kernels/pad.cc + pad_common.cc; C twin: firmware/src/kernels/mi_pad.c).
 
 Constant padding of up to 5-D float32, int8, int16 and int32 tensors. The
 paddings tensor must be a constant int32 ``[rank, 2]`` (TFLM reads it in
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, PADDINGS, CONSTANT_VALUES, OUTPUT = 0, 1, 2, 0
 MAX_DIMS = 5  # PadKernelMaxDimensionCount
@@ -77,5 +77,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[data.interior] = inputs[INPUT]
 
 
-MEMORY = KernelMemory(tflm_op_data="PadOpData")
+MEMORY = KernelMemory(tflm_op_data="PadOpData", c_op_data=c_struct(w=17, b=1))
 REGISTRATION = Registration("PAD", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""REDUCE_MAX (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: none yet).
+"""REDUCE_MAX (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: firmware/src/kernels/mi_reduce_max.c).
 
 float32 or int8 maximum over an int32 axis list (see ``reduction.py``). TFLM
 folds ``(in > current) ? in : current`` from the type's lowest value
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import reduction
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
@@ -72,5 +72,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(scratch=(4 * len(node.input(INPUT).shape), 4 * node.input(AXIS).size))
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=memory, modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=memory, modelled=False, c_op_data=c_struct(w=9, b=2))
 REGISTRATION = Registration("REDUCE_MAX", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""REDUCE_MIN (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: none yet).
+"""REDUCE_MIN (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: firmware/src/kernels/mi_reduce_min.c).
 
 float32 or int8 minimum over an int32 axis list: the mirror image of
 REDUCE_MAX (``reduce_max.py``, which holds the shared code). TFLM folds

@@ -1,7 +1,7 @@
 """Shared pieces of TFLM's reductions MEAN, SUM, REDUCE_MAX and REDUCE_MIN
 (TFLM: kernels/reduce.cc + reduce_common.cc, reference ``ReduceGeneric`` and
 ``QuantizedMeanOrSum`` in reference/reduce.h). Not a kernel: no registration.
-C twin: none yet.
+C twin: firmware/src/kernels/mi_reduction.c.
 
 TFLM reads the int32 axis list at invoke time (it may be a graph input),
 wraps negative axes, drops duplicates, and visits the input in row-major

@@ -1,5 +1,5 @@
 """The prepare step and the int8 path shared by LOGISTIC (the sigmoid) and TANH.
-Not a kernel: no registration. C twin: none yet.
+Not a kernel: no registration. C twin: firmware/src/kernels/mi_sigmoid_tanh.c.
 
 TFLM counterparts: ``CalculateArithmeticOpDataLogistic`` (logistic_common.cc)
 and ``CalculateArithmeticOpData`` (tanh.cc), which set up the same input
@@ -85,6 +85,9 @@ def prepare(node: Node, src: Tensor, dst: Tensor, *, int8_output_zero_point: int
         if src.zero_point != 0 or dst.zero_point != 0:
             raise node.fail("int16 input and output must be symmetric (zero point 0)")
         mult, shift = int16_lut_params(src.scale, int16_pot_shifts)
+        if mult > quant.INT32_MAX:
+            # TFLM's static_cast<int32_t> of this multiplier is undefined behaviour
+            raise node.unsupported(f"int16 input scale {src.scale} is too large (input multiplier {mult} >= 2^31)")
         pot, log2_rounded = quant.checked_log2(dst.scale)
         if not pot or log2_rounded != -15:
             raise node.fail(f"int16 output scale must be 2^-15 (got {dst.scale})")

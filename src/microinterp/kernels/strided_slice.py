@@ -1,5 +1,5 @@
 """STRIDED_SLICE (TFLM: kernels/strided_slice.cc + strided_slice_common.cc;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_strided_slice.c).
 
 Inputs of rank <= 4 (TFLM's prepare limit) in float32, int8, int16, int32 or
 bool; begin/end/strides must be constant int32 vectors with one entry per
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, BEGIN, END, STRIDES, OUTPUT = 0, 1, 2, 3, 0
 MAX_DIMS = 4
@@ -124,5 +124,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[: data.gather.size] = inputs[INPUT].reshape(-1)[data.gather]
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteStridedSliceParams", tflm_op_data="StridedSliceParams")
+MEMORY = KernelMemory(tflm_params="TfLiteStridedSliceParams", tflm_op_data="StridedSliceParams", c_op_data=c_struct(w=16, b=1))
 REGISTRATION = Registration("STRIDED_SLICE", prepare, invoke, memory=MEMORY)

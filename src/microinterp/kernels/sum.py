@@ -1,4 +1,4 @@
-"""SUM (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: none yet).
+"""SUM (TFLM: kernels/reduce.cc + reduce_common.cc; C twin: firmware/src/kernels/mi_sum.c).
 
 Reduces over an int32 axis list (see ``reduction.py``: read at invoke, so it
 may be a graph input; negative axes wrap, duplicates count once; keep_dims
@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import reduction
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
@@ -73,5 +73,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(scratch=(*accumulators, 4 * len(src.shape), 4 * axis_t.size))
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=memory, modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=memory, modelled=False, c_op_data=c_struct(w=13, b=1))
 REGISTRATION = Registration("SUM", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""TANH (TFLM: kernels/tanh.cc; C twin: none yet).
+"""TANH (TFLM: kernels/tanh.cc; C twin: firmware/src/kernels/mi_tanh.c).
 
 * float32: ``std::tanh`` on floats, i.e. the C library's ``tanhf`` (``quant.libm_tanhf``).
 * int8: input rescaled to Q4.27 (``frexp`` multiplier, saturation beyond the
@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import sigmoid_tanh
 from .sigmoid_tanh import OpData
 
@@ -40,5 +40,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = sigmoid_tanh.int8_invoke(x, data, quant.gemmlowp_tanh, 7, 0)
 
 
-MEMORY = KernelMemory(tflm_op_data="TanhOpData")
+MEMORY = KernelMemory(tflm_op_data="TanhOpData", c_op_data=c_struct(w=5, b=1))
 REGISTRATION = Registration("TANH", prepare, invoke, memory=MEMORY)

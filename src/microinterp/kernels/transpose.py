@@ -1,5 +1,5 @@
 """TRANSPOSE (TFLM: kernels/transpose.cc + transpose_common.cc;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_transpose.c).
 
 Permutes the axes of a 1-D to 5-D float32, int8 or int16 tensor (TFLM micro
 has no int32 path). The permutation must be a constant int32 vector with one
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, PERM, OUTPUT = 0, 1, 0
 MAX_DIMS = 5
@@ -50,4 +51,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = np.transpose(inputs[INPUT], data.perm)
 
 
-REGISTRATION = Registration("TRANSPOSE", prepare, invoke)
+#: TFLM's side is not modelled (sizes of models with TRANSPOSE stay approximate); the C twin's op data is
+MEMORY = KernelMemory(c_op_data=c_struct(w=10, b=1), modelled=False)
+REGISTRATION = Registration("TRANSPOSE", prepare, invoke, memory=MEMORY)

@@ -1,0 +1,123 @@
+"""C twins of the activation kernels against their Python twins: LEAKY_RELU,
+LOGISTIC and TANH (firmware/src/kernels/mi_<stem>.c vs kernels/<stem>.py; the
+last two share mi_sigmoid_tanh.c / sigmoid_tanh.py).
+
+Parameters (alphas, scales, zero points) come from the strategies of the
+Python kernel tests (tests/kernels/test_<op>.py, themselves checked against
+TFLM); each hypothesis example is a batch of cases in one model, run in the
+C port under ASan/UBSan and in the Python interpreter with full-range random
+inputs: every output byte and the arena prediction must match (fw_batch).
+float32 inputs are random in [-4, 4); to reach LOGISTIC's cut-offs (-9,
+16.619047f) and expf's tails a float case may instead DEQUANTIZE an int8
+input of scale 1/4 or 1 first.
+Examples per test: fw_batch.EXAMPLES batches of up to fw_batch.MAX_CASES cases.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fw_batch import SETTINGS, Case, assert_both_refuse, batches, run_cases
+from fw_helpers import requires_host_cc
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microinterp.builder import ModelBuilder
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kernels"))
+from strategies import scales, zero_points  # noqa: E402
+from test_leaky_relu import ALPHAS, SHAPES  # noqa: E402
+from test_logistic import SHAPES as SIGMOID_SHAPES  # noqa: E402
+
+pytestmark = requires_host_cc
+
+
+def unary(op: str, shape: tuple[int, ...], dtype: str, in_q: dict, out_q: dict, **options: object) -> Case:
+    def add(b: ModelBuilder, p: str) -> None:
+        x = b.add_input(p + "x", shape, dtype, **in_q)
+        y = b.add_output(p + "y", shape, dtype, **out_q)
+        b.add_operator(op, [x], [y], **options)
+    return add
+
+
+@st.composite
+def leaky_relu_cases(draw: st.DrawFn) -> Case:
+    dtype = draw(st.sampled_from(["float32", "int8", "int16"]))
+    in_q: dict = {}
+    out_q: dict = {}
+    if dtype != "float32":
+        s_in = draw(scales(-12, 0))
+        s_out = float(np.float32(s_in * 2.0 ** draw(st.floats(-6, 6))))
+        in_q = {"scale": s_in, "zero_point": draw(zero_points(dtype))}
+        out_q = {"scale": s_out, "zero_point": draw(zero_points(dtype))}
+    return unary("LEAKY_RELU", draw(SHAPES), dtype, in_q, out_q, alpha=draw(ALPHAS))
+
+
+@st.composite
+def sigmoid_tanh_cases(draw: st.DrawFn) -> Case:
+    """LOGISTIC or TANH as tests/kernels/test_logistic.py / test_tanh.py draw them."""
+    op = draw(st.sampled_from(["LOGISTIC", "TANH"]))
+    dtype = draw(st.sampled_from(["float32", "float32_wide", "int8", "int16"]))
+    shape = draw(SIGMOID_SHAPES)
+    if dtype == "int8":
+        out_q = {"scale": 1.0 / 256, "zero_point": -128} if op == "LOGISTIC" else {"scale": 1.0 / 128, "zero_point": 0}
+        return unary(op, shape, "int8", {"scale": draw(scales(-12, 0)), "zero_point": draw(zero_points("int8"))},
+                     out_q)
+    if dtype == "int16":
+        in_scale = 2.0 ** draw(st.sampled_from([-12, -13])) if draw(st.booleans()) else draw(scales(-16, -6))
+        return unary(op, shape, "int16", {"scale": in_scale, "zero_point": 0}, {"scale": 2.0**-15, "zero_point": 0})
+    if dtype == "float32":
+        return unary(op, shape, "float32", {}, {})
+    wide = draw(st.sampled_from([0.25, 1.0]))
+
+    def add(b: ModelBuilder, p: str) -> None:
+        q = b.add_input(p + "q", shape, "int8", scale=wide, zero_point=0)
+        x = b.add_tensor(p + "x", shape, "float32")
+        b.add_operator("DEQUANTIZE", [q], [x])
+        b.add_operator(op, [x], [b.add_output(p + "y", shape, "float32")])
+    return add
+
+
+@SETTINGS
+@given(batches(sigmoid_tanh_cases()))
+def test_logistic_and_tanh(cases: list[Case]) -> None:
+    run_cases(cases)
+
+
+@SETTINGS
+@given(batches(leaky_relu_cases()))
+def test_leaky_relu(cases: list[Case]) -> None:
+    run_cases(cases)
+
+
+def _unary_bytes(op: str, dtype: str, in_q: dict, out_q: dict) -> bytes:
+    b = ModelBuilder()
+    unary(op, (2, 3), dtype, in_q, out_q)(b, "")
+    return b.build()
+
+
+def _one(op: str, dtype: str, q: dict | None = None, **options: object) -> bytes:
+    b = ModelBuilder()
+    unary(op, (2, 3), dtype, q or {}, q or {}, **options)(b, "")
+    return b.build()
+
+
+REFUSED = {
+    "logistic int8 output zero point": lambda: _one("LOGISTIC", "int8", q={"scale": 1 / 256, "zero_point": 0}),
+    "logistic int16 output scale": lambda: _one("LOGISTIC", "int16", q={"scale": 2.0**-14, "zero_point": 0}),
+    "tanh int16 asymmetric": lambda: _one("TANH", "int16", q={"scale": 2.0**-15, "zero_point": 3}),
+    "tanh int16 huge input scale": lambda: _unary_bytes("TANH", "int16", {"scale": 1e6, "zero_point": 0},
+                                                       {"scale": 2.0**-15, "zero_point": 0}),
+    "tanh int32": lambda: _one("TANH", "int32"),
+    "leaky_relu int32": lambda: _one("LEAKY_RELU", "int32", alpha=0.5),
+    "leaky_relu huge multiplier": lambda: _one("LEAKY_RELU", "int8", q={"scale": 1.0, "zero_point": 0},
+                                               alpha=1e10),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refusals(name: str) -> None:
+    assert_both_refuse(REFUSED[name]())

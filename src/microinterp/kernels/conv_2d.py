@@ -52,10 +52,11 @@ class OpData:
     mode: str  # "float32", "int8", "int16_acc64" or "int16_acc32"
     window: Window
     groups: int
-    # Zero-bordered input buffer (float64 for integer paths, holding x - input_zp;
-    # float32 for the float path); only its interior is rewritten per invoke.
+    # Zero-bordered input buffer (integer paths: x - input_zp in float32 or float64, the type
+    # in which the layer's sums are exact, see convolution.exact_float_dtype; float32 for the
+    # float path); only its interior is rewritten per invoke.
     buffer: np.ndarray
-    # Integer paths: (groups, KH*KW*Cg, Cout/groups) float64 weights. Float: (Cout, KH, KW, Cg) float32.
+    # Integer paths: (groups, KH*KW*Cg, Cout/groups) weights in the buffer's type. Float: (Cout, KH, KW, Cg).
     weights: np.ndarray
     bias: np.ndarray | None  # int64 (integer paths) or float32, shape (Cout,)
     multiplier: np.ndarray | None  # int64 (Cout,)
@@ -124,14 +125,15 @@ def prepare(node: Node) -> OpData:
 
     # (Cout, KH, KW, Cg) -> per group a (KH*KW*Cg, filters_per_group) matrix matching the
     # (KH, KW, Cg) order of an im2col row.
-    wg = np.asarray(w.data, np.float64).reshape(groups, filters_per_group, kh * kw * filter_c)
+    exact = convolution.exact_float_dtype(w.data, 0, convolution.max_abs_input(x.dtype, input_zp))
+    wg = np.asarray(w.data, exact).reshape(groups, filters_per_group, kh * kw * filter_c)
     weights = np.ascontiguousarray(wg.transpose(0, 2, 1))
     bias_values = None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c)
     stage = convolution.output_stage(mode, mult, shift, y.zero_point if mode == "int8" else 0, act_min, act_max,
                                      w.data, bias_values, convolution.max_abs_input(x.dtype, input_zp), 0)
     return OpData(
         mode=mode, window=window, groups=groups,
-        buffer=window.new_buffer(n, in_c, np.float64), weights=weights,
+        buffer=window.new_buffer(n, in_c, exact), weights=weights,
         bias=bias_values,
         multiplier=mult, shift=shift, input_zero_point=np.float64(input_zp),
         output_zero_point=y.zero_point if mode == "int8" else 0,
@@ -146,15 +148,15 @@ _SINGLE_THREAD_GEMM = 1 << 18
 
 
 def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` for float64 operands holding small integers: exact (every partial
-    sum is an integer below 2**53, whatever order BLAS adds in), in row blocks small
-    enough that BLAS stays on one thread."""
+    """``a @ b`` for float operands holding small integers: exact (every partial sum is an
+    integer below 2**53 in float64, below 2**24 in float32 -- ``convolution.exact_float_dtype``
+    -- whatever order BLAS adds in), in row blocks small enough that BLAS stays on one thread."""
     rows, depth = a.shape
     cols = b.shape[1]
     block = max(1, _SINGLE_THREAD_GEMM // max(1, depth * cols))
     if rows <= block:
         return a @ b
-    out = np.empty((rows, cols), np.float64)
+    out = np.empty((rows, cols), a.dtype)
     for start in range(0, rows, block):
         np.matmul(a[start:start + block], b, out=out[start:start + block])
     return out

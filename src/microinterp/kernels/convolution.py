@@ -137,6 +137,20 @@ def output_stage(mode: str, multiplier: np.ndarray, shift: np.ndarray, output_ze
     return quant.OutputStage(multiplier, shift, output_zero_point, act_min, act_max, wrap=wrap)
 
 
+def exact_float_dtype(weights: np.ndarray, channel_axis: int, max_abs_input: int) -> type:
+    """The float type in which this integer convolution's sums are exact, whatever order
+    they are added in: float32 when every output channel's ``sum |w| * max|x - zp|``
+    (a bound on every partial sum) is below 2**24, else float64 (exact below 2**53).
+
+    float32 halves the memory the im2col buffer and the sums move, and BLAS's sgemm
+    is faster than its dgemm; an FMA inside BLAS cannot round either, since every
+    exact intermediate is an integer the type represents."""
+    w = np.abs(np.asarray(weights, np.float64))
+    axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
+    worst = float(w.sum(axis=axes).max(initial=0.0)) * float(max_abs_input)
+    return np.float32 if worst < 2.0**24 else np.float64
+
+
 def max_abs_input(dtype: np.dtype, zero_point: int) -> int:
     """The largest ``|x - zero_point|`` an input of this integer dtype can hold."""
     lo, hi = quant.dtype_range(dtype)

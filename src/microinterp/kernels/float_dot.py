@@ -5,8 +5,8 @@ TFLM's float reference kernels (FULLY_CONNECTED, CONV_2D, the LSTM gates) sum
 x86-64 TFLM is built without FMA, so each product is rounded to float32 before
 it is added. Float addition is not associative, so this order must be kept.
 
-``sequential_matmul`` builds the float32 products as a (rows, K, N) block and
-reduces it over the middle axis with ``np.add.reduce``. numpy reduces a
+``sequential_matmul`` builds the float32 products as a (K, rows, N) block and
+reduces it over the first axis with ``np.add.reduce``. numpy reduces a
 non-innermost axis by adding whole slices in index order (pairwise summation is
 only used along a contiguous innermost axis), so every output element is the
 C loop's running sum. With a single output column the K axis *would* become the
@@ -37,9 +37,11 @@ def sequential_matmul(x: np.ndarray, w_t: np.ndarray) -> np.ndarray:
     rows = max(1, BLOCK // (k * n))
     for start in range(0, m, rows):
         block = x[start:start + rows]
-        # a C-ordered product block, whatever the operands' layouts: N stays the innermost axis
-        prod = np.empty((block.shape[0], k, n), np.float32)
-        np.multiply(block[:, :, None], w_t[None, :, :], out=prod)
-        prod[:, 0, :] += np.float32(0.0)
-        np.add.reduce(prod, axis=1, out=out[start:start + rows])
+        # a C-ordered (K, rows, N) product block, whatever the operands' layouts: the reduced
+        # axis is the outermost one, so numpy adds whole (rows, N) slices in k order, with
+        # long inner loops
+        prod = np.empty((k, block.shape[0], n), np.float32)
+        np.multiply(block.T[:, :, None], w_t[:, None, :], out=prod)
+        prod[0] += np.float32(0.0)
+        np.add.reduce(prod, axis=0, out=out[start:start + rows])
     return out

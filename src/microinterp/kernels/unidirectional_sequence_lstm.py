@@ -98,6 +98,13 @@ class OpData:
     shift_x_all: np.ndarray | None = None
     mult_h_all: np.ndarray | None = None
     shift_h_all: np.ndarray | None = None
+    # integer path, prepared once (quant.OutputStage): the recurrent FC's rescale into int16
+    # (int8 activations only; 16x8 uses the int64 rescale), and the three MulElementwise
+    # rescales (forget*cell, input*cell gate, tanh(c)*output)
+    h_stage: quant.OutputStage | None = None
+    forget_cell_stage: quant.OutputStage | None = None
+    input_stage: quant.OutputStage | None = None
+    output_stage: quant.OutputStage | None = None
 
 
 def _fc_multiplier(in_scale: float, w_scale: float) -> tuple[int, int]:
@@ -208,6 +215,15 @@ def prepare(node: Node) -> OpData:
         input_mul=_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, cell.scale),
         output_mul=_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, hidden.scale),
         **stacked,
+        # int16 x int16 products stay inside int32: those rescales never wrap
+        h_stage=quant.OutputStage(stacked["mult_h_all"], stacked["shift_h_all"], 0, -32768, 32767)
+        if x.type_name == "INT8" else None,
+        forget_cell_stage=quant.OutputStage(*_mul_multiplier(_GATE_OUTPUT_SCALE, cell.scale, cell.scale), 0,
+                                            -32768, 32767, wrap=False),
+        input_stage=quant.OutputStage(*_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, cell.scale), 0,
+                                      -32768, 32767, wrap=False),
+        output_stage=quant.OutputStage(*_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, hidden.scale),
+                                       hidden.zero_point, hmin, hmax, wrap=False),
     )
 
 
@@ -230,22 +246,33 @@ def _int_fc(data: OpData, v: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
     return np.clip(out, -32768, 32767)
 
 
-def _int_mul(a: np.ndarray, b: np.ndarray, mult_shift: tuple[int, int], offset: int, lo: int, hi: int) -> np.ndarray:
-    """reference_integer_ops::MulElementwise with zero input offsets."""
-    return np.clip(offset + quant.multiply_by_quantized_multiplier(a * b, *mult_shift), lo, hi)
+def _int_mul(a: np.ndarray, b: np.ndarray, stage: quant.OutputStage) -> np.ndarray:
+    """reference_integer_ops::MulElementwise with zero input offsets: rescale, + offset, clamp."""
+    out = a * b
+    stage.apply(out, out)
+    return out
 
 
 def _int_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One time step; ``pre_x`` is this step's input FC of all four gates (bias included)."""
     n = h.shape[1]
     hv = h.astype(np.float64) - data.hidden_zero_point
-    pre = np.clip(pre_x + _int_fc(data, hv, data.w_h_all, None, data.mult_h_all, data.shift_h_all), -32768, 32767)
+    if data.h_stage is not None:
+        pre = (hv @ data.w_h_all).astype(np.int64)  # exact: integer products far below 2**53
+        data.h_stage.apply(pre, pre)
+    else:
+        pre = _int_fc(data, hv, data.w_h_all, None, data.mult_h_all, data.shift_h_all)
+    pre += pre_x
+    np.maximum(pre, -32768, out=pre)
+    np.minimum(pre, 32767, out=pre)
     # CalculateLstmGate: sigmoid gates; the cell gate's Tanh with cell_state_scale_power -12 -> LUT shift 0
     sig = quant.lut_logistic_int16(pre, 0, 0).astype(np.int64)
     inp, forget, out_gate = sig[:, :n], sig[:, n:2 * n], sig[:, 3 * n:]
     cell_gate = quant.lut_tanh_int16(pre[:, 2 * n:3 * n], 0, 0).astype(np.int64)
-    c = _int_mul(forget, c, data.forget_cell_mul, 0, -32768, 32767)
-    c = np.clip(c + _int_mul(inp, cell_gate, data.input_mul, 0, -32768, 32767), -32768, 32767)
+    c = _int_mul(forget, c, data.forget_cell_stage)
+    c += _int_mul(inp, cell_gate, data.input_stage)
+    np.maximum(c, -32768, out=c)
+    np.minimum(c, 32767, out=c)
     if data.cell_clip > 0:
         q = data.quantized_cell_clip
         c = np.maximum(np.minimum(q, c), quant.wrap_int16(-q))
@@ -254,7 +281,7 @@ def _int_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -> 
     if shift < 0:
         shift, mult = -shift, 3
     tanh_c = quant.lut_tanh_int16(c, mult, shift).astype(np.int64)
-    h = _int_mul(tanh_c, out_gate, data.output_mul, data.hidden_zero_point, data.hidden_min, data.hidden_max)
+    h = _int_mul(tanh_c, out_gate, data.output_stage)
     return h, c
 
 

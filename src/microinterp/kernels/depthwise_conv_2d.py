@@ -124,6 +124,10 @@ def prepare(node: Node) -> OpData:
     )
 
 
+#: elements of the all-taps product block; larger layers sum tap by tap
+_TAPS_BLOCK = 1 << 21
+
+
 def _accumulate(data: OpData, x: np.ndarray) -> np.ndarray:
     """Sum tap by tap in TFLM's (filter_y, filter_x) order, in the buffer's type. On the
     integer paths that type keeps every sum an exact integer (float32 where the layer's
@@ -135,6 +139,18 @@ def _accumulate(data: OpData, x: np.ndarray) -> np.ndarray:
     else:
         data.interior[...] = x[..., None]
     total = np.zeros((x.shape[0], win.out_h, win.out_w, data.weights.shape[2]), dtype)
+    taps = win.filter_h * win.filter_w
+    if not data.mask_padding and total.size > 1 and taps * total.size <= _TAPS_BLOCK:
+        # Every tap's products at once, (taps, N, OH, OW, C) C-ordered, reduced over the
+        # outermost axis: numpy adds whole slices in tap order there (as float_dot explains),
+        # so each element is the loop's running sum, from +0.0, in (filter_y, filter_x) order.
+        prod = np.empty((win.filter_h, win.filter_w, *total.shape), dtype)
+        np.multiply(win.patches(data.buffer).transpose(3, 4, 0, 1, 2, 5),
+                    data.weights[:, :, None, None, None, :], out=prod)
+        prod = prod.reshape(taps, *total.shape)
+        prod[0] += dtype(0.0)
+        np.add.reduce(prod, axis=0, out=total)
+        return total
     prod = np.empty_like(total)
     for fy in range(win.filter_h):
         for fx in range(win.filter_w):

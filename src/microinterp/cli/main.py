@@ -11,6 +11,7 @@ independently:
     diff      find the first op where two dumps differ  (cli/diff.py)
     firmware  build and cross-check the C port          (cli/firmware.py)
     eval      a dataset through batch mode: accuracy, LiteRT agreement (cli/eval.py)
+    explain   one output element's arithmetic, step by step (cli/explain.py)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("microinterp.cli.diff", "report the first op where two tensor dumps differ"),
     "firmware": ("microinterp.cli.firmware", "build the C port and cross-check it bit for bit"),
     "eval": ("microinterp.cli.eval", "run a dataset through the model: top-1 accuracy, agreement with LiteRT"),
+    "explain": ("microinterp.cli.explain", "show the arithmetic of one output element, rounding step by step"),
 }
 
 

@@ -50,7 +50,16 @@ MORE_MODELS = [
     "tflite-micro-seanet/conv16.tflite",
     "tflite-micro-seanet/add4.tflite",
     "tflite-micro-seanet/quantize0.tflite",
+    # stateful: SVDF and LSTM state carried across the four vectors
+    "tflite-micro/keyword_scrambled.tflite",
+    "tflite-micro/micro_speech_lstm.tflite",
+    "tflite-micro/trained_lstm.tflite",
+    "tflite-micro/trained_lstm_int8.tflite",
 ]
+
+
+#: ops whose Python kernel requests scratch buffers (TFLM's) and whose C twin needs none
+SCRATCH_IN_PYTHON_ONLY = {"SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM"}
 
 
 @pytest.mark.parametrize("rel", MODELS + MORE_MODELS)
@@ -62,8 +71,14 @@ def test_model_bit_exact_under_sanitizers(rel: str) -> None:
     assert report.outputs_compared > 0 and report.output_bytes_differing == 0
     assert report.first_diverging_op is None
     assert report.arena_used_bytes == report.arena_predicted["total_bytes"]
-    # the head is exactly the Python interpreter's greedy plan on the same buffers
-    assert report.arena_predicted["planned_bytes"] == Interpreter(str(path)).memory.planned_bytes
+    # the head is exactly the Python interpreter's greedy plan on the same buffers -- unless
+    # a Python kernel requests scratch that its C twin does without (it consumes the values
+    # as it produces them), which makes the C head smaller
+    ops = {op.name for op in load_model(str(path)).main.operators}
+    if not ops & SCRATCH_IN_PYTHON_ONLY:
+        assert report.arena_predicted["planned_bytes"] == Interpreter(str(path)).memory.planned_bytes
+    else:
+        assert report.arena_predicted["planned_bytes"] <= Interpreter(str(path)).memory.planned_bytes
 
 
 def test_cli_check_exit_status_and_report(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,8 +4,9 @@
  * reproduced here:
  *   - batches = output size without its last dim; the input is read as
  *     [batches, accum_depth]; only the first output_depth filter rows are used;
- *   - per-tensor multiplier from double(float(s_in * s_w)) / s_out, per-channel
- *     from double(s_in) * double(s_w[c]) / s_out;
+ *   - multipliers in double throughout, as the oracle wheel computes them:
+ *     double(s_in) * double(s_w) / s_out per tensor, double(s_in) * double(s_w[c])
+ *     / s_out per channel;
  *   - per-tensor weights keep their zero point, per-channel ones ignore it;
  *   - int32 accumulators wrap (unsigned arithmetic here), int64 ones use the
  *     16-bit-reduced multiplier;

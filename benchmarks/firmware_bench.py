@@ -50,6 +50,10 @@ DEFAULT = [
     "mlperf-tiny/vww_96_int8.tflite",
     "mlperf-tiny/pretrainedResnet_quant.tflite",
     "tflite-micro/person_detect.tflite",
+    # stateful: SVDF and LSTM state carried across the vectors in the persistent arena
+    "tflite-micro/keyword_scrambled.tflite",
+    "tflite-micro/trained_lstm_int8.tflite",
+    "tflite-micro/micro_speech_lstm.tflite",
 ]
 
 #: TFLM reference-kernel instructions per inference, same emulators and counting

@@ -224,6 +224,11 @@ class Interpreter:
 
     # ------------------------------------------------------------------ running
 
+    @property
+    def tracer(self) -> Any:
+        """The tracing hook (``trace`` >= 1), or None."""
+        return self._tracer
+
     def invoke(self) -> None:
         """Run every operator once, in order."""
         if self._tracer is None:

@@ -160,10 +160,14 @@ class Interpreter:
              [self._arrays[i] for i in node.op.outputs])
             for node in self.nodes
         ]
+        # The invoke loop's work list, bound once: (kernel invoke, node, op data, inputs, outputs).
+        self._calls = [(reg.invoke, node, data, ins, outs) for node, reg, data, (ins, outs)
+                       in zip(self.nodes, self.registrations, self.op_data, self._node_io)]
         self.reset()
         from .trace import Tracer
 
         self._tracer = Tracer(self, self.trace_level, trace_stream) if self.trace_level > 0 else None
+        self._batch_runner: Any = None
 
     # ------------------------------------------------------------------ constructors
 
@@ -268,17 +272,39 @@ class Interpreter:
 
     # ------------------------------------------------------------------ running
 
+    @property
+    def tracer(self) -> Any:
+        """The tracing hook (``trace`` >= 1), or None."""
+        return self._tracer
+
     def invoke(self) -> None:
         """Run every operator once, in order."""
-        if self._tracer is not None:
-            self._tracer.begin()
+        if self._tracer is None:
+            for fn, node, data, ins, outs in self._calls:
+                fn(node, data, ins, outs)
+            return
+        self._tracer.begin()
         for node, reg, data, (ins, outs) in zip(self.nodes, self.registrations, self.op_data, self._node_io):
-            if self._tracer is None:
-                reg.invoke(node, data, ins, outs)
-            else:
-                self._tracer.run(node, reg, data, ins, outs)
-        if self._tracer is not None:
-            self._tracer.end()
+            self._tracer.run(node, reg, data, ins, outs)
+        self._tracer.end()
+
+    def invoke_batch(self, *inputs: np.ndarray) -> list[np.ndarray]:
+        """Run N samples at once; returns one array per model output, shaped ``(N, *output_shape)``.
+
+        Each input is shaped ``(N, *input_shape)`` (or ``(N, *input_shape[1:])`` when the
+        model's own batch dimension is 1) with the input's exact dtype. Every sample's
+        outputs equal a single ``invoke()`` on that sample, bit for bit. Models whose
+        operators keep samples apart run as one batched model (much faster per sample);
+        others run sample by sample (see ``batch.py``). Stateful models (variable
+        tensors) run one independent sequence per sample: sample i is what ``invoke()``
+        gives right after ``reset()``, and the state is reset when the batch is done.
+        The interpreter's own input and output tensors are overwritten.
+        """
+        if self._batch_runner is None:
+            from .batch import BatchRunner
+
+            self._batch_runner = BatchRunner(self)
+        return self._batch_runner.run(inputs)
 
     def reset(self) -> None:
         """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0."""

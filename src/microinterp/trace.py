@@ -191,6 +191,11 @@ class Tracer:
         self._t0 = 0.0
         self._times: list[tuple[float, Node]] = []
 
+    @property
+    def last_times(self) -> list[tuple[float, Node]]:
+        """(seconds, node) of every kernel call of the last invoke, in order (profile.py reads it)."""
+        return list(self._times)
+
     def _print(self, line: str) -> None:
         print(line, file=self.stream)
 

@@ -1,5 +1,6 @@
 /* Shared pieces of the one-input element-wise kernels: see mi_unary.h
  * (C twin of src/microinterp/kernels/unary.py). */
+#include <math.h>
 #include <string.h>
 
 #include "mi_unary.h"
@@ -61,4 +62,15 @@ mi_status_t mi_unary_invoke_nan_preserving(mi_context_t *ctx, const mi_node_t *n
         memcpy(y + 4 * i, &bits, 4);
     }
     return MI_OK;
+}
+
+float mi_unary_sqrt(float x)
+{
+    if (x < 0.0f) {
+        const uint32_t default_nan = 0xFFC00000u;
+        float nan;
+        memcpy(&nan, &default_nan, sizeof nan);
+        return nan;
+    }
+    return sqrtf(x);
 }

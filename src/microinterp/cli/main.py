@@ -10,6 +10,7 @@ independently:
     golden    write golden vectors for firmware tests   (cli/golden.py)
     diff      find the first op where two dumps differ  (cli/diff.py)
     firmware  build and cross-check the C port          (cli/firmware.py)
+    eval      a dataset through batch mode: accuracy, LiteRT agreement (cli/eval.py)
     explain   one output element's arithmetic, step by step (cli/explain.py)
 """
 
@@ -32,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "golden": ("microinterp.cli.golden", "write golden vectors (npy, C headers, CSV)"),
     "diff": ("microinterp.cli.diff", "report the first op where two tensor dumps differ"),
     "firmware": ("microinterp.cli.firmware", "build the C port and cross-check it bit for bit"),
+    "eval": ("microinterp.cli.eval", "run a dataset through the model: top-1 accuracy, agreement with LiteRT"),
     "explain": ("microinterp.cli.explain", "show the arithmetic of one output element, rounding step by step"),
 }
 

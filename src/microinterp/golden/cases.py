@@ -231,6 +231,20 @@ class _Runner:
         return Run([np.array(x) for x in inputs], outputs, layers)
 
 
+class _BatchedRuns:
+    """Every case's outputs computed up front by ``Interpreter.invoke_batch`` (each case
+    from fresh state, exactly as ``_Runner`` runs it), handed out in case order."""
+
+    def __init__(self, interp: Interpreter, all_inputs: list[list[np.ndarray]]) -> None:
+        stacked = [np.stack([np.asarray(row[i]) for row in all_inputs]) for i in range(interp.num_inputs)]
+        self.outputs = interp.invoke_batch(*stacked)
+        self.next = 0
+
+    def __call__(self, inputs: Sequence[np.ndarray]) -> Run:
+        k, self.next = self.next, self.next + 1
+        return Run([np.array(x) for x in inputs], [np.array(out[k]) for out in self.outputs], {})
+
+
 def run_model(model: Model | bytes | str | os.PathLike, inputs: Sequence[np.ndarray], *,
               layers: bool = False, engine: str = "microinterp") -> Run:
     """Invoke once and return the outputs (and every op's outputs if ``layers``)."""
@@ -402,7 +416,9 @@ def generate(model: Model | bytes | str | os.PathLike, out_dir: str | os.PathLik
     n = len(inputs) if inputs is not None else (1 if count is None else int(count))
     if n < 1:
         raise InputError(f"nothing to generate: {n} cases")
-    runner = _Runner(m, engine, layers)
+    runner: Any = _Runner(m, engine, layers)
+    if engine == "microinterp" and not layers and inputs is None and n > 1:
+        runner = _BatchedRuns(runner.interp, [random_inputs(m, case_rng(seed, k)) for k in range(n)])
     width = max(4, len(str(n - 1)))
     paths = []
     for k in _progress(range(n), n, progress, "golden"):

@@ -20,6 +20,7 @@ from oracle import model_path, requires_tflm, tflm_runtime
 from microinterp import Interpreter, load_model
 from microinterp.builder import ModelBuilder
 from microinterp.cli.main import main as cli_main
+from microinterp.memory.tflm_arena import generous_arena_size
 from microinterp.golden.c_headers import write_c_headers
 from microinterp.golden.cases import (
     case_rng,

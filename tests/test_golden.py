@@ -20,7 +20,6 @@ from oracle import model_path, requires_tflm, tflm_runtime
 from microinterp import Interpreter, load_model
 from microinterp.builder import ModelBuilder
 from microinterp.cli.main import main as cli_main
-from microinterp.memory.tflm_arena import generous_arena_size
 from microinterp.golden.c_headers import write_c_headers
 from microinterp.golden.cases import (
     case_rng,
@@ -31,6 +30,7 @@ from microinterp.golden.cases import (
 )
 from microinterp.golden.tflm_csv import read_csv, write_csv, write_csv_array
 from microinterp.inputs import random_inputs
+from microinterp.memory.tflm_arena import generous_arena_size
 
 REAL_MODELS = [
     "mlperf-tiny/kws_ref_model.tflite",

@@ -38,6 +38,9 @@ import tflite
 from .context import Node, Registration
 from .model import Tensor
 
+#: the highest trace level; every level above 0 adds to the one below
+MAX_TRACE_LEVEL = 3
+
 #: schema enum fields of op options -> enum class, to print names instead of numbers
 _OPTION_ENUMS: dict[str, Any] = {
     "padding": tflite.Padding,

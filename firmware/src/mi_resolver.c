@@ -7,6 +7,7 @@
 static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_add,
     &mi_registration_average_pool_2d,
+    &mi_registration_concatenation,
     &mi_registration_conv_2d,
     &mi_registration_depthwise_conv_2d,
     &mi_registration_dequantize,
@@ -15,17 +16,21 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_logistic,
     &mi_registration_max_pool_2d,
     &mi_registration_mean,
+    &mi_registration_mirror_pad,
     &mi_registration_pad,
     &mi_registration_padv2,
     &mi_registration_quantize,
     &mi_registration_reduce_max,
     &mi_registration_reduce_min,
     &mi_registration_reshape,
+    &mi_registration_resize_bilinear,
+    &mi_registration_resize_nearest_neighbor,
     &mi_registration_softmax,
     &mi_registration_strided_slice,
     &mi_registration_sum,
     &mi_registration_tanh,
     &mi_registration_transpose,
+    &mi_registration_transpose_conv,
 };
 
 const mi_resolver_t mi_builtin_resolver = {

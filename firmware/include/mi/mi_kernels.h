@@ -87,6 +87,7 @@ extern const uint32_t mi_struct_sizes[4];
 /* ---- the kernels, one per file (same stems as src/microinterp/kernels/) */
 extern const mi_registration_t mi_registration_add;
 extern const mi_registration_t mi_registration_average_pool_2d;
+extern const mi_registration_t mi_registration_concatenation;
 extern const mi_registration_t mi_registration_conv_2d;
 extern const mi_registration_t mi_registration_depthwise_conv_2d;
 extern const mi_registration_t mi_registration_dequantize;
@@ -95,17 +96,21 @@ extern const mi_registration_t mi_registration_leaky_relu;
 extern const mi_registration_t mi_registration_logistic;
 extern const mi_registration_t mi_registration_max_pool_2d;
 extern const mi_registration_t mi_registration_mean;
+extern const mi_registration_t mi_registration_mirror_pad;
 extern const mi_registration_t mi_registration_pad;
 extern const mi_registration_t mi_registration_padv2;
 extern const mi_registration_t mi_registration_quantize;
 extern const mi_registration_t mi_registration_reduce_max;
 extern const mi_registration_t mi_registration_reduce_min;
 extern const mi_registration_t mi_registration_reshape;
+extern const mi_registration_t mi_registration_resize_bilinear;
+extern const mi_registration_t mi_registration_resize_nearest_neighbor;
 extern const mi_registration_t mi_registration_softmax;
 extern const mi_registration_t mi_registration_strided_slice;
 extern const mi_registration_t mi_registration_sum;
 extern const mi_registration_t mi_registration_tanh;
 extern const mi_registration_t mi_registration_transpose;
+extern const mi_registration_t mi_registration_transpose_conv;
 
 #ifdef __cplusplus
 }

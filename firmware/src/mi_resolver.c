@@ -13,6 +13,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_dequantize,
     &mi_registration_fully_connected,
     &mi_registration_leaky_relu,
+    &mi_registration_log_softmax,
     &mi_registration_logistic,
     &mi_registration_max_pool_2d,
     &mi_registration_mean,

@@ -1,5 +1,5 @@
 """C twins of the activation kernels against their Python twins: LEAKY_RELU,
-LOGISTIC and TANH (firmware/src/kernels/mi_<stem>.c vs kernels/<stem>.py; the
+LOGISTIC, TANH and LOG_SOFTMAX (firmware/src/kernels/mi_<stem>.c vs kernels/<stem>.py; the
 last two share mi_sigmoid_tanh.c / sigmoid_tanh.py).
 
 Parameters (alphas, scales, zero points) come from the strategies of the
@@ -30,6 +30,8 @@ from microinterp.builder import ModelBuilder
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kernels"))
 from strategies import scales, zero_points  # noqa: E402
 from test_leaky_relu import ALPHAS, SHAPES  # noqa: E402
+from test_log_softmax import OUT_Q as LOG_SOFTMAX_OUT_Q  # noqa: E402
+from test_log_softmax import shapes as log_softmax_shapes  # noqa: E402
 from test_logistic import SHAPES as SIGMOID_SHAPES  # noqa: E402
 
 pytestmark = requires_host_cc
@@ -87,6 +89,22 @@ def test_logistic_and_tanh(cases: list[Case]) -> None:
     run_cases(cases)
 
 
+@st.composite
+def log_softmax_cases(draw: st.DrawFn) -> Case:
+    """As test_log_softmax.py: rows of 1..40 values, int8 input scales over many binades."""
+    shape = draw(log_softmax_shapes)
+    if draw(st.booleans()):
+        return unary("LOG_SOFTMAX", shape, "float32", {}, {})
+    return unary("LOG_SOFTMAX", shape, "int8", {"scale": draw(scales(-16, 3)), "zero_point": draw(zero_points())},
+                 LOG_SOFTMAX_OUT_Q)
+
+
+@SETTINGS
+@given(batches(log_softmax_cases()))
+def test_log_softmax(cases: list[Case]) -> None:
+    run_cases(cases)
+
+
 @SETTINGS
 @given(batches(leaky_relu_cases()))
 def test_leaky_relu(cases: list[Case]) -> None:
@@ -106,6 +124,10 @@ def _one(op: str, dtype: str, q: dict | None = None, **options: object) -> bytes
 
 
 REFUSED = {
+    "log_softmax int8 output scale": lambda: _one("LOG_SOFTMAX", "int8", q={"scale": 1 / 256, "zero_point": 127}),
+    "log_softmax int16": lambda: _one("LOG_SOFTMAX", "int16"),
+    "log_softmax tiny input scale": lambda: _unary_bytes("LOG_SOFTMAX", "int8", {"scale": 1e-12, "zero_point": 0},
+                                                         LOG_SOFTMAX_OUT_Q),
     "logistic int8 output zero point": lambda: _one("LOGISTIC", "int8", q={"scale": 1 / 256, "zero_point": 0}),
     "logistic int16 output scale": lambda: _one("LOGISTIC", "int16", q={"scale": 2.0**-14, "zero_point": 0}),
     "tanh int16 asymmetric": lambda: _one("TANH", "int16", q={"scale": 2.0**-15, "zero_point": 3}),

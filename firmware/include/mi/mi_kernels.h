@@ -93,6 +93,7 @@ extern const mi_registration_t mi_registration_depthwise_conv_2d;
 extern const mi_registration_t mi_registration_dequantize;
 extern const mi_registration_t mi_registration_fully_connected;
 extern const mi_registration_t mi_registration_leaky_relu;
+extern const mi_registration_t mi_registration_log_softmax;
 extern const mi_registration_t mi_registration_logistic;
 extern const mi_registration_t mi_registration_max_pool_2d;
 extern const mi_registration_t mi_registration_mean;

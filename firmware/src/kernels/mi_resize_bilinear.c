@@ -54,6 +54,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     return MI_OK;
 }
 
+#if MI_ENABLE_FLOAT
 /* resize_bilinear.float_axis for output index v */
 static axis_float_t float_axis(int32_t v, int32_t in, int32_t out, int align_corners, int half_pixel_centers)
 {
@@ -70,6 +71,8 @@ static axis_float_t float_axis(int32_t v, int32_t in, int32_t out, int align_cor
     a.one_minus = 1.0f - a.frac;
     return a;
 }
+
+#endif
 
 /* C integer division (truncating) by a positive divisor */
 static int64_t c_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a) / b); }

@@ -117,7 +117,9 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
                 sources(ox, d->pad_w, d->stride_w, d->filter_w, d->in_w, &x_lo, &x_hi);
                 for (oc = 0; oc < d->out_c; oc++) {
                     const size_t at = MI_NHWC(b, oy, ox, oc, d->out_h, d->out_w, d->out_c);
+#if MI_ENABLE_FLOAT
                     float facc = 0.0f;
+#endif
                     uint32_t acc32 = 0;
                     int64_t acc64 = 0;
                     for (iy = y_lo; iy < y_hi; iy++) {

@@ -102,3 +102,39 @@ def test_corrupted_words_never_crash(data):
         value = data.draw(st.sampled_from([0, 1, 0x7FFFFFFF, 0xFFFFFFFF, 0x80000000, len(raw), len(raw) - 4]))
         raw[pos : pos + 4] = value.to_bytes(4, "little")
     _load_and_build(bytes(raw))
+
+
+OPS_WITH_OPTIONS = sorted({"ADD", "CONV_2D", "MIRROR_PAD", "GATHER", "PACK", "STRIDED_SLICE", "SQUEEZE"})
+
+
+@settings(max_examples=20, deadline=None)
+@given(op=st.sampled_from(OPS_WITH_OPTIONS), table=st.sampled_from(["Conv2DOptions", "ReducerOptions",
+                                                                     "ConcatenationOptions", "SoftmaxOptions"]))
+def test_wrong_options_table_is_a_model_error(op: str, table: str) -> None:
+    """An options table of another type than the op's is refused at load, naming both
+    (TFLM's parser would read a null table and silently fall back to defaults)."""
+    from microinterp.model import OPTIONS_OF_OP
+
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 4), "float32")
+    y = b.add_output("y", (1, 4), "float32")
+    b.add_operator(op, [x], [y], options_table=table)
+    data = b.build()
+    if OPTIONS_OF_OP[op] == table:
+        assert load_model(data).main.operators[0].options is not None
+        return
+    with pytest.raises(ModelError, match=f"carries {table} options, but {op} takes {OPTIONS_OF_OP[op]}"):
+        load_model(data)
+
+
+def test_options_are_typed_with_schema_defaults() -> None:
+    """Omitted options are the schema's defaults, each field typed: kernels read them directly."""
+    import dataclasses
+
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 4), "float32")
+    y = b.add_output("y", (1, 4), "float32")
+    b.add_operator("GATHER", [x, x], [y])
+    opts = load_model(b.build()).main.operators[0].options
+    assert (opts.axis, opts.batch_dims) == (0, 0)
+    assert {f.name: f.type for f in dataclasses.fields(opts)} == {"axis": int, "batch_dims": int}

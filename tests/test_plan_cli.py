@@ -107,3 +107,29 @@ def test_bad_model_is_a_clear_error(tmp_path, capsys) -> None:  # type: ignore[n
     bad.write_bytes(b"not a model at all")
     assert main(["plan", str(bad)]) == 1
     assert "not a .tflite model" in capsys.readouterr().err
+
+
+#: arena_used_bytes() of TFLM at commit 90b983c2, reference kernels, BUILD_TYPE=release, measured in QEMU
+#: on 32-bit Cortex-M (REFERENCE.md's device table; test_sizing reads the same figures from it).
+CORTEX_M_ARENA_USED = {"kws_ref_model": 22_772, "vww_96_int8": 100_660, "pretrainedResnet_quant": 54_340,
+                       "ad01_int8": 2_260}
+
+
+@pytest.mark.parametrize("name", sorted(CORTEX_M_ARENA_USED))
+def test_cortex_m_json_predicts_the_measured_arena(capsys, name: str) -> None:  # type: ignore[no-untyped-def]
+    """``plan --target cortex-m --json`` reports TFLM's 32-bit arena_used_bytes() exactly.
+
+    ``tflm_arena_bytes`` (the smallest arena_size that works) equals it when the final
+    layout is the binding constraint; on ad01_int8 it is larger because TFLM's
+    CommitStaticMemoryPlan hands the greedy planner all the memory between head and
+    tail as a temporary (40 bytes per planned buffer) and frees it before
+    arena_used_bytes() is read."""
+    fig = _json(capsys, _model(MODELS_DIR / "mlperf-tiny" / f"{name}.tflite"), "--target", "cortex-m",
+                "--planner", "greedy")
+    assert fig["tflm_arena_used_bytes"] == CORTEX_M_ARENA_USED[name]
+    t = fig["tflm"]
+    if t["binding_phase"] == "final layout":
+        assert fig["tflm_arena_bytes"] == fig["tflm_arena_used_bytes"]
+    else:
+        assert "planner working memory" in t["binding_phase"]
+        assert fig["tflm_arena_bytes"] == fig["tflm_arena_used_bytes"] + t["planning_headroom_bytes"]

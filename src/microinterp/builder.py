@@ -71,6 +71,7 @@ class _Op:
     version: int
     custom_options: bytes
     intermediates: list[int]
+    options_table: str | None = None
 
 
 @dataclass
@@ -124,10 +125,12 @@ class ModelBuilder:
 
     def add_operator(self, name: str, inputs: Sequence[int], outputs: Sequence[int], *,
                      version: int = 1, custom_options: bytes = b"", intermediates: Sequence[int] = (),
-                     **options: Any) -> int:
-        """Add an operator; ``name`` is a builtin name or ``"CUSTOM:<code>"``."""
+                     options_table: str | None = None, **options: Any) -> int:
+        """Add an operator; ``name`` is a builtin name or ``"CUSTOM:<code>"``. ``options_table``
+        writes the options as another schema table than the op's own (to test that the
+        loader refuses it)."""
         self.operators.append(_Op(name, list(inputs), list(outputs), dict(options), version,
-                                  bytes(custom_options), list(intermediates)))
+                                  bytes(custom_options), list(intermediates), options_table))
         return len(self.operators) - 1
 
     def add_metadata(self, name: str, data: bytes) -> None:
@@ -252,7 +255,7 @@ class ModelBuilder:
         return tflite.TensorEnd(b)
 
     def _options(self, b: flatbuffers.Builder, op: _Op) -> tuple[int, int | None]:
-        cls_name = OPTIONS_OF_OP.get(op.name)
+        cls_name = op.options_table or OPTIONS_OF_OP.get(op.name)
         if cls_name is None:
             if op.options:
                 raise ValueError(f"builder does not know the options table of {op.name}")

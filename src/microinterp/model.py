@@ -9,7 +9,10 @@ The flatbuffer is read with the generated ``tflite`` schema package. Builtin
 options are turned into frozen dataclasses by reflection over the schema
 classes, so every option of every builtin op is available with snake_case
 names (``options.stride_w``, ``options.fused_activation_function``) without a
-hand-written parser per op.
+hand-written parser per op. Each field is typed and defaulted from the
+schema's default; an op listed in ``OPTIONS_OF_OP`` always has its options
+(defaults when the model omits them), and a table of another type is a
+``ModelError`` at load, so kernels read ``node.options.axis`` directly.
 """
 
 from __future__ import annotations
@@ -191,13 +194,9 @@ def _fields_of(cls: type) -> tuple[tuple[str, str, bool], ...]:
     return tuple(out)
 
 
-@functools.cache
-def _dataclass_for(cls: type) -> type:
-    fields = [(snake, Any) for _, snake, _ in _fields_of(cls)]
-    return dataclasses.make_dataclass(cls.__name__, fields, frozen=True)
-
-
-def _read_options_table(cls: type, table_bytes: bytes | bytearray, pos: int) -> Any:
+def _read_values(cls: type, table_bytes: bytes | bytearray, pos: int) -> dict[str, Any]:
+    """Every field of one options table, by snake_case name (absent fields at their
+    schema defaults, as the generated accessors return them)."""
     obj = cls()
     obj.Init(table_bytes, pos)
     values = {}
@@ -214,7 +213,33 @@ def _read_options_table(cls: type, table_bytes: bytes | bytearray, pos: int) -> 
             elif not isinstance(value, (int, float, bool, str, type(None))):
                 value = None  # nested tables (StableHLO etc.): not used by any kernel
             values[snake] = value
-    return _dataclass_for(cls)(**values)
+    return values
+
+
+@functools.cache
+def _schema_defaults(cls: type) -> dict[str, Any]:
+    """The values of an empty options table: every field at its schema default."""
+    b = flatbuffers.Builder(16)
+    getattr(tflite, cls.__name__ + "Start")(b)
+    b.Finish(getattr(tflite, cls.__name__ + "End")(b))
+    buf = b.Output()
+    return _read_values(cls, buf, flatbuffers.encode.Get(flatbuffers.packer.uoffset, buf, 0))
+
+
+@functools.cache
+def _dataclass_for(cls: type) -> type:
+    """A frozen dataclass for one schema options table: one field per schema field,
+    typed and defaulted from the schema's default (so ``opts.depth_multiplier`` is
+    an ``int`` that is always there)."""
+    fields = []
+    for name, default in _schema_defaults(cls).items():
+        kind: Any = Any if default is None else type(default)
+        fields.append((name, kind, dataclasses.field(default=default)))
+    return dataclasses.make_dataclass(cls.__name__, fields, frozen=True)
+
+
+def _read_options_table(cls: type, table_bytes: bytes | bytearray, pos: int) -> Any:
+    return _dataclass_for(cls)(**_read_values(cls, table_bytes, pos))
 
 
 #: union type code -> options class name
@@ -254,13 +279,7 @@ OPTIONS_OF_OP: dict[str, str] = {
 @functools.cache
 def default_options(options_name: str) -> Any:
     """Options with every field at its schema default (for ops that omit them)."""
-    cls = getattr(tflite, options_name)
-    b = flatbuffers.Builder(16)
-    getattr(tflite, options_name + "Start")(b)
-    b.Finish(getattr(tflite, options_name + "End")(b))
-    buf = b.Output()
-    pos = flatbuffers.encode.Get(flatbuffers.packer.uoffset, buf, 0)
-    return _read_options_table(cls, buf, pos)
+    return _dataclass_for(getattr(tflite, options_name))()
 
 
 # --------------------------------------------------------------------------- parsing
@@ -452,6 +471,11 @@ def _parse_subgraph(raw: bytes, sg: Any, buffers: list, opcodes: list) -> Subgra
         builtin, name, version, custom_name = opcodes[oi]
         options = None
         otype = op.BuiltinOptionsType()
+        expected = OPTIONS_OF_OP.get(name)
+        if otype and expected is not None and _OPTIONS_NAME_OF_TYPE.get(otype) != expected:
+            # TFLM's parser would read a null table and silently use defaults; refuse instead
+            raise ModelError(f"operator {i} ({name}) carries {_OPTIONS_NAME_OF_TYPE.get(otype, f'type {otype}')} "
+                             f"options, but {name} takes {expected}")
         if otype and otype in _OPTIONS_NAME_OF_TYPE:
             table = op.BuiltinOptions()
             options = _read_options_table(getattr(tflite, _OPTIONS_NAME_OF_TYPE[otype]), table.Bytes, table.Pos)

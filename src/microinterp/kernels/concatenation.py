@@ -46,7 +46,7 @@ def prepare(node: Node) -> OpData:
     if len(srcs) > MAX_INPUTS:
         raise node.unsupported(f"{len(srcs)} inputs are not supported (at most {MAX_INPUTS})")
     rank = len(dst.shape)
-    axis = int(getattr(node.options, "axis", 0) or 0)
+    axis = node.options.axis
     axis = axis + rank if axis < 0 else axis
     if not 0 <= axis < rank:
         raise node.fail(f"axis {axis} is out of range for an output of rank {rank}")

@@ -112,7 +112,7 @@ def prepare(node: Node) -> OpData:
                 raise node.unsupported(f"{bias.type_name} bias with int16 input is not supported (int32 or int64)")
             acc32 = bias.type_name == "INT32"
         else:
-            acc32 = int(getattr(opts, "quantized_bias_type", 0) or 0) == _TENSOR_TYPE_INT32
+            acc32 = opts.quantized_bias_type == _TENSOR_TYPE_INT32
         mode = "int16_acc32" if acc32 else "int16_acc64"
         input_zp = 0  # the 16x8 kernels use no offsets
     mult, shift, act_min, act_max = convolution.quantized_output_params(node, x, w, y, out_c, activation)

@@ -37,7 +37,7 @@ def check_block_op(node: Node) -> int:
         raise node.unsupported(f"type {dst.type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
     if src.type_name != dst.type_name:
         raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
-    block_size = int(getattr(node.options, "block_size", 0) or 0)
+    block_size = node.options.block_size
     if block_size <= 0:
         raise node.fail(f"block_size must be positive, got {block_size}")
     return block_size

@@ -120,7 +120,7 @@ def prepare(node: Node) -> OpData:
         if bias is not None:
             acc64 = bias.type_name == "INT64"
         else:
-            acc64 = int(getattr(opts, "quantized_bias_type", 0) or 0) != _TENSOR_TYPE_INT32
+            acc64 = opts.quantized_bias_type != _TENSOR_TYPE_INT32
 
     in_scale, out_scale = inp.scale, out.scale
     per_channel = w.quant.scale.size > 1

@@ -42,11 +42,11 @@ def prepare(node: Node) -> OpData:
     if dst.type_name != src.type_name:
         raise node.fail(f"output type {dst.type_name} differs from the input type {src.type_name}")
     rank, pos_rank = len(src.shape), len(pos.shape)
-    axis = int(getattr(node.options, "axis", 0) or 0)
+    axis = node.options.axis
     axis = axis + rank if axis < 0 else axis
     if not 0 <= axis < rank:
         raise node.fail(f"axis {axis} is out of range for an input of rank {rank}")
-    batch_dims = int(getattr(node.options, "batch_dims", 0) or 0)
+    batch_dims = node.options.batch_dims
     batch_dims = batch_dims + pos_rank if batch_dims < 0 else batch_dims
     if not (0 <= batch_dims <= axis and batch_dims < rank and batch_dims <= pos_rank):
         raise node.fail(f"batch_dims {batch_dims} is invalid for axis {axis} and positions {list(pos.shape)}")

@@ -46,7 +46,7 @@ def prepare(node: Node) -> OpData:
         raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
     if src.shape != dst.shape:
         raise node.fail(f"input {list(src.shape)} and output {list(dst.shape)} must have the same shape")
-    act = int(getattr(node.options, "fused_activation_function", 0) or 0)
+    act = node.options.fused_activation_function
     if act != quant.ACT_NONE:
         raise node.unsupported("fused activations are not supported (TFLM accepts only NONE)")
     return OpData(src.type_name == "FLOAT32", src.zero_point if src.type_name == "INT8" else 0)

@@ -41,7 +41,7 @@ def prepare(node: Node) -> OpData:
     src, dst = node.input(INPUT), node.output(OUTPUT)
     if src.type_name != dst.type_name:
         raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
-    alpha = np.float32(getattr(node.options, "alpha", 0.0) or 0.0)
+    alpha = np.float32(node.options.alpha)
     if src.type_name == "FLOAT32":
         return OpData("FLOAT32", alpha)
     if src.type_name not in ("INT8", "INT16"):

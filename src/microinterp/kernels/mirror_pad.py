@@ -73,7 +73,7 @@ def prepare(node: Node) -> OpData:
         raise node.fail(f"paddings {list(pads.shape)} must be [{len(src.shape)}, 2]")
     if pads.type_name not in ("INT32", "INT64"):
         raise node.unsupported(f"paddings of type {pads.type_name} are not supported (int32, int64)")
-    mode = int(getattr(node.options, "mode", REFLECT) or 0)
+    mode = node.options.mode
     offset = 1 if mode == REFLECT else 0
     index = _index(node, pads.data, src.shape, dst.shape, offset) if pads.is_constant else None
     return OpData(offset, index)

@@ -31,12 +31,12 @@ def prepare(node: Node) -> OpData:
     dst = node.output(OUTPUT)
     if dst.type_name not in TYPES:
         raise node.unsupported(f"type {dst.type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
-    count = int(getattr(node.options, "values_count", 0) or 0)
+    count = node.options.values_count
     if not 1 <= count <= len(node.inputs):
         raise node.fail(f"values_count {count} does not match the {len(node.inputs)} inputs")
     srcs = [node.input(i) for i in range(count)]
     rank = len(dst.shape)
-    axis = int(getattr(node.options, "axis", 0) or 0)
+    axis = node.options.axis
     axis = axis + rank if axis < 0 else axis
     if not 0 <= axis < rank:
         raise node.fail(f"axis {axis} is out of range for an output of rank {rank}")

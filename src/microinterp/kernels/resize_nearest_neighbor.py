@@ -58,7 +58,7 @@ def nearest_indices(in_size: int, out_size: int, align_corners: bool, half_pixel
 def resize_options(node: Node) -> tuple[bool, bool]:
     """(align_corners, half_pixel_centers); absent options mean both off."""
     options = node.options
-    return (bool(getattr(options, "align_corners", False)), bool(getattr(options, "half_pixel_centers", False)))
+    return (options.align_corners, options.half_pixel_centers)
 
 
 def check_resize_shapes(node: Node, types: tuple[str, ...]) -> tuple[int, int]:

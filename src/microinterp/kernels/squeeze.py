@@ -26,7 +26,7 @@ def prepare(node: Node) -> None:
     rank = len(src.shape)
     if rank > MAX_DIMS:
         raise node.unsupported(f"input rank {rank} is not supported (at most {MAX_DIMS})")
-    dims = tuple(getattr(node.options, "squeeze_dims", ()) or ())
+    dims = node.options.squeeze_dims
     if dims:
         squeeze = set()
         for d in dims:

@@ -101,7 +101,7 @@ def prepare(node: Node) -> OpData:
         vectors.append([int(v) for v in np.asarray(t.data).reshape(-1)[:rank]])
     begins, ends, strides = vectors
     opts = node.options
-    masks = [int(getattr(opts, name, 0) or 0) & 0xFFFF for name in ("begin_mask", "end_mask", "shrink_axis_mask")]
+    masks = [getattr(opts, name) & 0xFFFF for name in ("begin_mask", "end_mask", "shrink_axis_mask")]
     if 0 in strides:
         raise node.fail("stride values must be non-zero")
     expected = []

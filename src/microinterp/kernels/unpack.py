@@ -30,11 +30,11 @@ def prepare(node: Node) -> OpData:
     if src.type_name not in TYPES:
         raise node.unsupported(f"type {src.type_name} is not supported ({', '.join(t.lower() for t in TYPES)})")
     rank = len(src.shape)
-    axis = int(getattr(node.options, "axis", 0) or 0)
+    axis = node.options.axis
     axis = axis + rank if axis < 0 else axis
     if not 0 <= axis < rank:
         raise node.fail(f"axis {axis} is out of range for an input of rank {rank}")
-    count = int(getattr(node.options, "num", 0) or 0)
+    count = node.options.num
     if count != len(node.outputs) or count != src.shape[axis]:
         raise node.fail(f"num {count} must equal the outputs ({len(node.outputs)}) and dimension {axis} "
                         f"of {list(src.shape)}")

@@ -451,7 +451,8 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         return fb_i32(model, &t, 6, 1, &d->dilation_h_factor);
     }
     case MI_OP_AVERAGE_POOL_2D:
-    case MI_OP_MAX_POOL_2D: {
+    case MI_OP_MAX_POOL_2D:
+    case MI_OP_L2_POOL_2D: {
         mi_pool_options_t *o = &out->pool;
         TRY(options_table(model, op, OPTIONS_POOL2D, &t, &p));
         if (!p) return MI_OK;

@@ -1,5 +1,5 @@
 """C twins of the activation kernels against their Python twins: LEAKY_RELU,
-LOGISTIC, TANH and LOG_SOFTMAX (firmware/src/kernels/mi_<stem>.c vs kernels/<stem>.py; the
+PRELU, LOGISTIC, TANH and LOG_SOFTMAX (firmware/src/kernels/mi_<stem>.c vs kernels/<stem>.py; the
 last two share mi_sigmoid_tanh.c / sigmoid_tanh.py).
 
 Parameters (alphas, scales, zero points) come from the strategies of the
@@ -33,6 +33,7 @@ from test_leaky_relu import ALPHAS, SHAPES  # noqa: E402
 from test_log_softmax import OUT_Q as LOG_SOFTMAX_OUT_Q  # noqa: E402
 from test_log_softmax import shapes as log_softmax_shapes  # noqa: E402
 from test_logistic import SHAPES as SIGMOID_SHAPES  # noqa: E402
+from test_prelu import prelu_shapes  # noqa: E402
 
 pytestmark = requires_host_cc
 
@@ -105,10 +106,51 @@ def test_log_softmax(cases: list[Case]) -> None:
     run_cases(cases)
 
 
+@st.composite
+def prelu_cases(draw: st.DrawFn) -> Case:
+    """As test_prelu.py: alpha constant or a graph input, broadcast either way."""
+    dtype = draw(st.sampled_from(["float32", "int8", "int16"]))
+    xs, als, os = draw(prelu_shapes(4 if dtype == "float32" else 5))
+    const = draw(st.booleans())
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if dtype == "float32":
+        quants: list[dict] = [{}, {}, {}]
+        alpha = rng.uniform(-1, 1, size=als).astype(np.float32)
+    else:
+        s_in = draw(scales(-12, 0))
+        quants = [{"scale": s_in, "zero_point": draw(zero_points(dtype))},
+                  {"scale": draw(scales(-10, -2)), "zero_point": draw(zero_points())},
+                  {"scale": float(np.float32(s_in * 2.0 ** draw(st.floats(-6, 6)))),
+                   "zero_point": draw(zero_points(dtype))}]
+        alpha = rng.integers(-128, 127, size=als, endpoint=True).astype(np.int8)
+
+    def add(b: ModelBuilder, p: str) -> None:
+        x = b.add_input(p + "x", xs, dtype, **quants[0])
+        a = (b.add_constant(p + "alpha", alpha, **quants[1]) if const
+             else b.add_input(p + "alpha", als, alpha.dtype, **quants[1]))
+        b.add_operator("PRELU", [x, a], [b.add_output(p + "y", os, dtype, **quants[2])])
+    return add
+
+
+@SETTINGS
+@given(batches(prelu_cases()))
+def test_prelu(cases: list[Case]) -> None:
+    run_cases(cases)
+
+
 @SETTINGS
 @given(batches(leaky_relu_cases()))
 def test_leaky_relu(cases: list[Case]) -> None:
     run_cases(cases)
+
+
+def _binary_bytes(op: str, x_shape: tuple[int, ...], a_shape: tuple[int, ...], dtype: str, a_dtype: str) -> bytes:
+    q = {"scale": 0.1, "zero_point": 0} if dtype != "float32" else {}
+    b = ModelBuilder()
+    x = b.add_input("x", x_shape, dtype, **q)
+    a = b.add_input("a", a_shape, a_dtype, **q)
+    b.add_operator(op, [x, a], [b.add_output("y", x_shape, dtype, **q)])
+    return b.build()
 
 
 def _unary_bytes(op: str, dtype: str, in_q: dict, out_q: dict) -> bytes:
@@ -124,6 +166,9 @@ def _one(op: str, dtype: str, q: dict | None = None, **options: object) -> bytes
 
 
 REFUSED = {
+    "prelu int16 alpha": lambda: _binary_bytes("PRELU", (4,), (4,), "int16", "int16"),
+    "prelu float rank 5": lambda: _binary_bytes("PRELU", (1, 2, 2, 2, 2), (1, 2, 2, 2, 2), "float32", "float32"),
+    "prelu no broadcast": lambda: _binary_bytes("PRELU", (4,), (3,), "float32", "float32"),
     "log_softmax int8 output scale": lambda: _one("LOG_SOFTMAX", "int8", q={"scale": 1 / 256, "zero_point": 127}),
     "log_softmax int16": lambda: _one("LOG_SOFTMAX", "int16"),
     "log_softmax tiny input scale": lambda: _unary_bytes("LOG_SOFTMAX", "int8", {"scale": 1e-12, "zero_point": 0},

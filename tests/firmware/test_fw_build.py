@@ -21,7 +21,7 @@ from microinterp.fw import targets as tg
 from microinterp.model import load_model
 
 #: what the core and kernels may call outside themselves
-ALLOWED = {"memcpy", "memmove", "memset", "memcmp", "strlen", "frexp", "floor", "fabs", "copysign", "expf", "logf", "tanhf",
+ALLOWED = {"memcpy", "memmove", "memset", "memcmp", "strlen", "frexp", "floor", "fabs", "copysign", "expf", "logf", "tanhf", "sqrt",
            "mi_port_log", "mi_port_cycles"}
 CROSS = "arm-none-eabi-"
 needs_cross = pytest.mark.skipif(shutil.which(CROSS + "gcc") is None,

@@ -32,12 +32,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from microinterp import Interpreter
-from microinterp.cli.run import random_inputs
 from microinterp.fw import cortex_m
 from microinterp.fw.build import build_library, link_runner
 from microinterp.fw.cores import CORES, CortexMTarget
 from microinterp.fw.toolchain import toolchain_missing
+from microinterp.inputs import random_inputs
 
 MODELS_DIR = Path(os.environ.get("MICROINTERP_MODELS", Path(__file__).resolve().parents[2] / "shared" / "models"))
 DEFAULT = [
@@ -69,7 +71,7 @@ def reference(model: Path, vectors: int, seed: int) -> tuple[bytes, list[bytes]]
     it = Interpreter.from_file(model)
     inputs, outputs = [], []
     for v in range(vectors):
-        xs = random_inputs(it, seed + v)
+        xs = random_inputs(it.model, np.random.default_rng(seed + v))
         for i, x in enumerate(xs):
             it.set_input(x, i)
         it.invoke()

@@ -41,9 +41,9 @@ def median_ms(fn, repeats: int) -> float:
 
 
 def inputs_for(it: Interpreter, seed: int = 0) -> list[np.ndarray]:
-    from microinterp.cli.run import random_inputs
+    from microinterp.inputs import random_inputs
 
-    return random_inputs(it, seed)
+    return random_inputs(it.model, np.random.default_rng(seed))
 
 
 def tflm_arena_bytes(data: bytes) -> int | None:

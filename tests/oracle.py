@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from microinterp import Interpreter
+from microinterp.inputs import random_array
 
 try:  # the oracle: wheels exist for Linux x86_64, CPython 3.10-3.13
     from tflite_micro.python.tflite_micro import runtime as tflm_runtime
@@ -67,15 +68,8 @@ def _tflm_arena(model_bytes: bytes, interp: Interpreter) -> int:
 
 
 def random_input(details: dict, rng: np.random.Generator) -> np.ndarray:
-    """Random values over the full range of the input's dtype."""
-    dt = np.dtype(details["dtype"])
-    shape = tuple(int(d) for d in details["shape"])
-    if dt.kind in "iu":
-        info = np.iinfo(dt)
-        return rng.integers(info.min, info.max, size=shape, endpoint=True, dtype=dt)
-    if dt.kind == "b":
-        return rng.integers(0, 2, size=shape).astype(dt)
-    return rng.uniform(-4.0, 4.0, size=shape).astype(dt)
+    """Random values over the full range of the input's dtype (``microinterp.inputs``)."""
+    return random_array(details["dtype"], details["shape"], rng)
 
 
 def _differ(a: np.ndarray, b: np.ndarray, nan_payloads: bool = False) -> np.ndarray:

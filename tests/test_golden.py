@@ -26,10 +26,10 @@ from microinterp.golden.cases import (
     generate,
     load_case,
     load_inputs,
-    random_inputs,
     write_case,
 )
 from microinterp.golden.tflm_csv import read_csv, write_csv, write_csv_array
+from microinterp.inputs import random_inputs
 
 REAL_MODELS = [
     "mlperf-tiny/kws_ref_model.tflite",

@@ -35,7 +35,7 @@ enum { METADATA_NAME = 0, METADATA_BUFFER = 1 };
 /* BuiltinOptions union type codes of the options the port parses. */
 enum {
     OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
-    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11,
+    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_DIV = 29,
     OPTIONS_REDUCER = 27, OPTIONS_STRIDED_SLICE = 32, OPTIONS_LEAKY_RELU = 75, OPTIONS_MIRROR_PAD = 77,
     OPTIONS_CONCATENATION = 10, OPTIONS_RESIZE_BILINEAR = 15, OPTIONS_TRANSPOSE_CONV = 49,
     OPTIONS_RESIZE_NEAREST_NEIGHBOR = 74
@@ -483,6 +483,10 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         if (!p) return MI_OK;
         TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
         return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
+    case MI_OP_DIV:
+        TRY(options_table(model, op, OPTIONS_DIV, &t, &p));
+        if (!p) return MI_OK;
+        return fb_u8(model, &t, 0, 0, &out->div.fused_activation_function);
     case MI_OP_STRIDED_SLICE: {
         mi_strided_slice_options_t *o = &out->strided_slice;
         TRY(options_table(model, op, OPTIONS_STRIDED_SLICE, &t, &p));
@@ -574,6 +578,39 @@ const char *mi_op_name(int32_t builtin_code)
     case MI_OP_RESHAPE: return "RESHAPE";
     case MI_OP_SOFTMAX: return "SOFTMAX";
     case MI_OP_CUSTOM: return "CUSTOM";
+    case MI_OP_ABS: return "ABS";
+    case MI_OP_ADD_N: return "ADD_N";
+    case MI_OP_CEIL: return "CEIL";
+    case MI_OP_COS: return "COS";
+    case MI_OP_DIV: return "DIV";
+    case MI_OP_ELU: return "ELU";
+    case MI_OP_EQUAL: return "EQUAL";
+    case MI_OP_EXP: return "EXP";
+    case MI_OP_FILL: return "FILL";
+    case MI_OP_FLOOR: return "FLOOR";
+    case MI_OP_FLOOR_DIV: return "FLOOR_DIV";
+    case MI_OP_FLOOR_MOD: return "FLOOR_MOD";
+    case MI_OP_GREATER: return "GREATER";
+    case MI_OP_GREATER_EQUAL: return "GREATER_EQUAL";
+    case MI_OP_LESS: return "LESS";
+    case MI_OP_LESS_EQUAL: return "LESS_EQUAL";
+    case MI_OP_LOG: return "LOG";
+    case MI_OP_LOGICAL_AND: return "LOGICAL_AND";
+    case MI_OP_LOGICAL_NOT: return "LOGICAL_NOT";
+    case MI_OP_LOGICAL_OR: return "LOGICAL_OR";
+    case MI_OP_MAXIMUM: return "MAXIMUM";
+    case MI_OP_MINIMUM: return "MINIMUM";
+    case MI_OP_NEG: return "NEG";
+    case MI_OP_NOT_EQUAL: return "NOT_EQUAL";
+    case MI_OP_ROUND: return "ROUND";
+    case MI_OP_RSQRT: return "RSQRT";
+    case MI_OP_SELECT_V2: return "SELECT_V2";
+    case MI_OP_SHAPE: return "SHAPE";
+    case MI_OP_SIN: return "SIN";
+    case MI_OP_SQRT: return "SQRT";
+    case MI_OP_SQUARE: return "SQUARE";
+    case MI_OP_SQUARED_DIFFERENCE: return "SQUARED_DIFFERENCE";
+    case MI_OP_ZEROS_LIKE: return "ZEROS_LIKE";
     case MI_OP_QUANTIZE: return "QUANTIZE";
     case MI_OP_CONCATENATION: return "CONCATENATION";
     case MI_OP_L2_NORMALIZATION: return "L2_NORMALIZATION";

@@ -82,10 +82,14 @@ int32_t mi_saturating_rounding_doubling_high_mul(int32_t a, int32_t b)
 
 int32_t mi_rounding_divide_by_pot(int32_t x, int exponent)
 {
-    int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    /* exponents 32..63 (int8 DIV of a zero dividend) as the x86-64 oracle
+     * computes them: the mask is -1 and the shift count is taken mod 32; the
+     * sum then wraps to int32 (quant.py keeps it in int64, and the caller's
+     * int32 wrap gives the same bits) */
+    int32_t mask = exponent >= 32 ? -1 : (int32_t)(((int64_t)1 << exponent) - 1);
     int32_t remainder = x & mask;
     int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+    return mi_wrap_int32((int64_t)(x >> (exponent & 31)) + (remainder > threshold ? 1 : 0));
 }
 
 int32_t mi_multiply_by_quantized_multiplier(int32_t x, int32_t quantized_multiplier, int shift)
@@ -307,6 +311,11 @@ int mi_count_leading_zeros_u32(uint32_t x)
     return n;
 }
 
+int mi_count_leading_sign_bits_i32(int32_t x)
+{
+    return mi_count_leading_zeros_u32((uint32_t)(x ^ (x >> 31))) - 1;
+}
+
 int32_t mi_get_reciprocal(int32_t x, int x_integer_digits, int *num_bits_over_unit)
 {
     int headroom_plus_one = mi_count_leading_zeros_u32((uint32_t)x);
@@ -370,6 +379,42 @@ int32_t mi_lut_lookup_int16(int32_t value, const int16_t *lut)
     const int32_t slope = mi_wrap_int16((int64_t)lut[index + 1] - base);
     const int32_t delta = (slope * (value & 0x7F) + 64) >> 7;
     return mi_wrap_int16((int64_t)base + delta);
+}
+
+/* ------------------------------------------------------------------ inverse square root (RSQRT) */
+
+void mi_inv_sqrt_quantized_multiplier_exp(int32_t x, int reverse_shift, int32_t *multiplier, int32_t *shift)
+{
+    const int32_t half_three = (1 << 28) + (1 << 27); /* 1.5 in F3 */
+    int32_t v, half_input, r;
+    int s = 11, left_shift_bit_pairs, i;
+    if (x <= 1) {
+        *multiplier = MI_INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    v = x;
+    while (v >= (1 << 29)) {
+        v /= 4;
+        s++;
+    }
+    left_shift_bit_pairs = (mi_count_leading_zeros_u32((uint32_t)v) - 1) / 2 - 1;
+    s -= left_shift_bit_pairs;
+    v = (int32_t)((uint32_t)v << (2 * left_shift_bit_pairs));
+    half_input = mi_rounding_divide_by_pot(v >> 1, 1); /* F3 input, SaturatingRoundingMultiplyByPOT<-1> */
+    r = 1 << 28;                                       /* F3::One() */
+    for (i = 0; i < 5; i++) {
+        int32_t cube = mi_saturating_rounding_multiply_by_pot(fx_mul(fx_mul(r, r), r), 6); /* F9 -> F3 */
+        r = mi_saturating_rounding_multiply_by_pot(
+            mi_wrap_int32((int64_t)fx_mul(half_three, r) - (int64_t)fx_mul(half_input, cube)), 3);
+    }
+    r = fx_mul(r, 1518500250); /* * sqrt(2)/2 in F0 */
+    if (s < 0) {
+        r = mi_wrap_int32((int64_t)((uint64_t)(uint32_t)r << -s));
+        s = 0;
+    }
+    *multiplier = r;
+    *shift = s * reverse_shift;
 }
 
 /* ------------------------------------------------------------------ gemmlowp logistic / tanh */

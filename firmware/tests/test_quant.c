@@ -105,6 +105,12 @@ int main(void)
             int bits;
             int32_t r = mi_get_reciprocal((int32_t)atol(a), atoi(b), &bits);
             printf("%" PRId32 " %d\n", r, bits);
+        } else if (!strcmp(fn, "clrsb")) {
+            printf("%d\n", mi_count_leading_sign_bits_i32((int32_t)atol(a)));
+        } else if (!strcmp(fn, "inv_sqrt")) {
+            int32_t m, s;
+            mi_inv_sqrt_quantized_multiplier_exp((int32_t)atol(a), atoi(b), &m, &s);
+            printf("%" PRId32 " %" PRId32 "\n", m, s);
         } else if (!strcmp(fn, "roundf")) {
             printf("%08" PRIx32 "\n", float_bits(mi_roundf(as_float(a))));
         } else if (!strcmp(fn, "round_half_away")) {

@@ -37,7 +37,7 @@ from .errors import (
 )
 from .memory.planner import PLANNERS, BufferRequest, Plan, align_up
 from .memory.requests import FROM_MODEL, model_requests
-from .model import Model, Tensor, load_model
+from .model import Model, Tensor, hybrid_reason, load_model
 from .resolver import OpResolver
 
 
@@ -57,21 +57,6 @@ class MemoryPlan:
     @property
     def total_bytes(self) -> int:
         return self.planned_bytes + self.persistent_bytes
-
-
-def _is_hybrid(model: Model) -> str | None:
-    """TFLM rejects hybrid models (int8 weights with float activations)."""
-    sg = model.main
-    for op in sg.operators:
-        ins = [sg.tensors[i] for i in op.inputs if i >= 0]
-        if not ins or op.name in ("DEQUANTIZE", "QUANTIZE"):
-            continue
-        first = ins[0]
-        if first.type_name == "FLOAT32" and any(
-            t.is_constant and t.type_name in ("INT8", "UINT8", "INT4") for t in ins[1:]
-        ):
-            return f"operator {op.index} ({op.name}) has float32 activations with int8 weights"
-    return None
 
 
 def _trace_level_from_env() -> int:
@@ -158,7 +143,7 @@ class Interpreter:
     # ------------------------------------------------------------------ phases
 
     def _check_supported_model(self) -> None:
-        reason = _is_hybrid(self.model)
+        reason = hybrid_reason(self.model)
         if reason:
             raise UnsupportedOpError(
                 f"hybrid models are not supported (as in TFLM): {reason}. "

@@ -497,3 +497,19 @@ def _parse_subgraph(raw: bytes, sg: Any, buffers: list, opcodes: list) -> Subgra
         inputs=indices(_np_vec(sg, "Inputs", n, 4), "subgraph input"),
         outputs=indices(_np_vec(sg, "Outputs", n, 4), "subgraph output"),
     )
+
+
+def hybrid_reason(model: Model) -> str | None:
+    """Why ``model`` is a hybrid model (int8 weights with float activations), which
+    TFLM rejects, or None: the interpreter refuses it and ``plan`` notes it."""
+    sg = model.main
+    for op in sg.operators:
+        ins = [sg.tensors[i] for i in op.inputs if i >= 0]
+        if not ins or op.name in ("DEQUANTIZE", "QUANTIZE"):
+            continue
+        first = ins[0]
+        if first.type_name == "FLOAT32" and any(
+            t.is_constant and t.type_name in ("INT8", "UINT8", "INT4") for t in ins[1:]
+        ):
+            return f"operator {op.index} ({op.name}) has float32 activations with int8 weights"
+    return None

@@ -88,6 +88,8 @@ def test_fixed_point_multiplications() -> None:
     for x in values:
         for e in range(32):
             cases.append((f"rdbpot {x} {e}", str(int(quant.rounding_divide_by_pot(x, e)))))
+        for e in (32, 33, 45, 63):  # int8 DIV's zero dividends: quant.py's x86-64 semantics, wrapped to int32
+            cases.append((f"rdbpot {x} {e}", str(int(quant.wrap_int32(quant.rounding_divide_by_pot(x, e))))))
     for x in values:
         for m in MULTIPLIERS:
             for s in (-31, -20, -8, -1, 0, 1, 2, 7, 15, 30):
@@ -170,6 +172,19 @@ def test_gemmlowp_softmax_helpers() -> None:
     for x in [1, 2, 3, 4096, 2**19, 2**19 + 1, 2**30, I32_MAX] + [int(v) for v in RNG.integers(1, I32_MAX, size=40)]:
         r, n = quant.get_reciprocal(np.int64(x), 12)
         cases.append((f"get_reciprocal {x} 12", f"{int(r)} {int(n)}"))
+    run_cases(cases)
+
+
+def test_div_and_rsqrt_helpers() -> None:
+    """CountLeadingSignBits (int8 DIV) and GetInvSqrtQuantizedMultiplierExp (RSQRT)."""
+    cases = []
+    for x in EDGE_I32 + RANDOM_I32:
+        cases.append((f"clrsb {x}", str(int(quant.count_leading_sign_bits_i32(np.int64(x))))))
+    for x in [0, 1, 2, 3, 4, 255, 256, 32767, 65535, 2**27, 2**29 - 1, 2**29, 2**31 - 1] + [
+            int(v) for v in RNG.integers(2, I32_MAX, size=40)]:
+        for reverse in (-1, 1):
+            m, s = quant.inv_sqrt_quantized_multiplier_exp(np.int64(x), reverse)
+            cases.append((f"inv_sqrt {x} {reverse}", f"{int(m)} {int(s)}"))
     run_cases(cases)
 
 

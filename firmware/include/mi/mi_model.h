@@ -58,6 +58,14 @@ enum {
     MI_OP_ADD = 0, MI_OP_AVERAGE_POOL_2D = 1, MI_OP_CONV_2D = 3, MI_OP_DEPTHWISE_CONV_2D = 4,
     MI_OP_DEQUANTIZE = 6, MI_OP_FULLY_CONNECTED = 9, MI_OP_MAX_POOL_2D = 17, MI_OP_RESHAPE = 22,
     MI_OP_SOFTMAX = 25, MI_OP_CUSTOM = 32, MI_OP_QUANTIZE = 114,
+    /* element-wise, unary, comparison and logical ops */
+    MI_OP_FLOOR = 8, MI_OP_DIV = 42, MI_OP_EXP = 47, MI_OP_MAXIMUM = 55, MI_OP_MINIMUM = 57, MI_OP_LESS = 58,
+    MI_OP_NEG = 59, MI_OP_GREATER = 61, MI_OP_GREATER_EQUAL = 62, MI_OP_LESS_EQUAL = 63, MI_OP_SIN = 66,
+    MI_OP_EQUAL = 71, MI_OP_NOT_EQUAL = 72, MI_OP_LOG = 73, MI_OP_SQRT = 75, MI_OP_RSQRT = 76, MI_OP_SHAPE = 77,
+    MI_OP_LOGICAL_OR = 84, MI_OP_LOGICAL_AND = 86, MI_OP_LOGICAL_NOT = 87, MI_OP_FLOOR_DIV = 90,
+    MI_OP_SQUARE = 92, MI_OP_ZEROS_LIKE = 93, MI_OP_FILL = 94, MI_OP_FLOOR_MOD = 95,
+    MI_OP_SQUARED_DIFFERENCE = 99, MI_OP_ABS = 101, MI_OP_CEIL = 104, MI_OP_ADD_N = 106, MI_OP_COS = 108,
+    MI_OP_ELU = 111, MI_OP_ROUND = 116, MI_OP_SELECT_V2 = 123,
     /* c1 kernels */
     MI_OP_CONCATENATION = 2, MI_OP_L2_NORMALIZATION = 11, MI_OP_L2_POOL_2D = 12, MI_OP_LOGISTIC = 14,
     MI_OP_MUL = 18, MI_OP_RELU = 19, MI_OP_RELU6 = 21, MI_OP_RESIZE_BILINEAR = 23, MI_OP_TANH = 28,
@@ -134,6 +142,10 @@ typedef struct mi_add_options {
     uint8_t fused_activation_function, pot_scale_int16;
 } mi_add_options_t;
 
+typedef struct mi_div_options {
+    uint8_t fused_activation_function;
+} mi_div_options_t;
+
 typedef struct mi_strided_slice_options {
     int32_t begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask;
     uint8_t offset;
@@ -168,6 +180,7 @@ typedef union mi_options {
     mi_fully_connected_options_t fully_connected;
     mi_softmax_options_t softmax;
     mi_add_options_t add;
+    mi_div_options_t div;
     mi_strided_slice_options_t strided_slice;
     mi_leaky_relu_options_t leaky_relu;
     mi_mirror_pad_options_t mirror_pad;

@@ -39,6 +39,7 @@ mi_status_t mi_quantize_multiplier_unbounded(double real_multiplier, int32_t *qu
                                              int32_t *shift);
 
 int32_t mi_saturating_rounding_doubling_high_mul(int32_t a, int32_t b);
+/* RoundingDivideByPOT; exponents 32..63 as the x86-64 oracle computes them (quant.py). */
 int32_t mi_rounding_divide_by_pot(int32_t x, int exponent);
 
 /* TFLM MultiplyByQuantizedMultiplier(int32, int32, int): double rounding. */
@@ -83,6 +84,9 @@ int32_t mi_gemmlowp_logistic(int32_t a, int integer_bits);
 int32_t mi_gemmlowp_tanh(int32_t a, int integer_bits);
 int32_t mi_get_reciprocal(int32_t x, int x_integer_digits, int *num_bits_over_unit);
 
+/* TFLM CountLeadingSignBits<int32_t> (gcc's __builtin_clrsb; 31 for 0). */
+int mi_count_leading_sign_bits_i32(int32_t x);
+
 /* C roundf (TFLM's TfLiteRound on float): half away from zero. */
 float mi_roundf(float x);
 
@@ -101,6 +105,12 @@ void mi_lut_populate_int16(float (*transform)(float), float input_scale, int32_t
 /* TFLM LUTLookup(int16_t, const int16_t*): top 9 bits pick the segment, the
  * low 7 bits interpolate (rounded, int16 wrap). `value` must be an int16. */
 int32_t mi_lut_lookup_int16(int32_t value, const int16_t *lut);
+
+/* ---- RSQRT */
+/* TFLM GetInvSqrtQuantizedMultiplierExp on an int32 x >= 0: 1/sqrt(x) ~=
+ * multiplier * 2**(shift - 31) for reverse_shift -1; x <= 1 gives
+ * (INT32_MAX, 0). */
+void mi_inv_sqrt_quantized_multiplier_exp(int32_t x, int reverse_shift, int32_t *multiplier, int32_t *shift);
 
 /* TFLM reference_integer_ops::Logistic / Tanh for int16 (Q0.15 out) on one
  * value: the shared sigmoid table, interpolated; a multiplier of 0 means the

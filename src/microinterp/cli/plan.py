@@ -23,7 +23,7 @@ from ..memory import firmware_arena
 from ..memory.offline_plan import read_offline_plan, with_offline_plan
 from ..memory.planner import PLANNERS, BufferRequest, Plan, lower_bound, plan_greedy
 from ..memory.tflm_arena import TARGETS, ModelPlanInput, TflmArena, plan_input, tflm_arena
-from ..model import Model, load_model
+from ..model import Model, hybrid_reason, load_model
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -92,9 +92,7 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
         model, [_tensor_offsets(pin, plan).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
         target)
     fw = _firmware(model, target, planner)
-    from ..interpreter import _is_hybrid
-
-    hybrid = _is_hybrid(model)
+    hybrid = hybrid_reason(model)
     out: dict[str, Any] = {
         "model": model_name,
         "target": target,

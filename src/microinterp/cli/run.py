@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..inputs import random_inputs
 from ..interpreter import Interpreter
 
 
@@ -23,23 +24,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for random inputs (default 0)")
     p.add_argument("--trace", type=int, default=None, metavar="N", help="trace level 0-3 (see trace.py)")
     p.add_argument("--arena-size", type=int, default=None, help="arena bytes (default: exactly what is needed)")
-
-
-def random_inputs(interp: Interpreter, seed: int) -> list[np.ndarray]:
-    """Inputs drawn over each input's full range (quantized) or [-1, 1) (float), from ``seed``."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(interp.num_inputs):
-        d = interp.get_input_details(i)
-        dt, shape = np.dtype(d["dtype"]), tuple(int(s) for s in d["shape"])
-        if dt.kind in "iu":
-            info = np.iinfo(dt)
-            out.append(rng.integers(info.min, info.max, size=shape, endpoint=True).astype(dt))
-        elif dt.kind == "b":
-            out.append(rng.integers(0, 2, size=shape).astype(dt))
-        else:
-            out.append(rng.uniform(-1.0, 1.0, size=shape).astype(dt))
-    return out
 
 
 def _run_example(args: argparse.Namespace) -> int:
@@ -77,7 +61,7 @@ def main(args: argparse.Namespace) -> int:
             raise InputError(f"the model has {interp.num_inputs} inputs but {len(args.input)} --input given")
         inputs = [np.load(Path(p)) for p in args.input]
     else:
-        inputs = random_inputs(interp, args.seed)
+        inputs = random_inputs(interp.model, np.random.default_rng(args.seed))
     for i, x in enumerate(inputs):
         interp.set_input(x, i)
     interp.invoke()

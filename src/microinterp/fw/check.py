@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MicrointerpError
+from ..inputs import random_inputs as draw_inputs
 from ..interpreter import Interpreter
 from ..memory import firmware_arena
 from ..model import Model, load_model
@@ -94,25 +95,9 @@ class CheckReport:
 
 
 def random_inputs(model: Model, vectors: int, seed: int) -> list[list[np.ndarray]]:
-    """``vectors`` input sets: integers uniform over their type's full range,
-    booleans 0/1, floats uniform in [-4, 4); reproducible from ``seed``."""
+    """``vectors`` input sets from one generator seeded with ``seed`` (``inputs.random_inputs``)."""
     rng = np.random.default_rng(seed)
-    sg = model.main
-    out = []
-    for _ in range(vectors):
-        row = []
-        for i in sg.inputs:
-            t = sg.tensors[i]
-            dt = np.dtype(t.dtype)
-            if dt.kind in "iu":
-                info = np.iinfo(dt)
-                row.append(rng.integers(info.min, info.max, size=t.shape, endpoint=True, dtype=dt))
-            elif dt.kind == "b":
-                row.append(rng.integers(0, 2, size=t.shape).astype(dt))
-            else:
-                row.append(rng.uniform(-4.0, 4.0, size=t.shape).astype(dt))
-        out.append(row)
-    return out
+    return [draw_inputs(model, rng) for _ in range(vectors)]
 
 
 def reference_outputs(model: Model, vectors: list[list[np.ndarray]]) -> tuple[list[list[bytes]], int]:
@@ -163,8 +148,13 @@ def _first_layer_difference(model: Model, got: list[list[bytes]], want: list[lis
 
 def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: int = 4, seed: int = 0,
           layers: bool = False, timeout: float = 300.0, workdir: Path | None = None,
-          keep: Path | None = None, arena: int | None = None) -> CheckReport:
-    """Build (once), run and compare; see the module docstring."""
+          keep: Path | None = None, arena: int | None = None,
+          inputs: list[list[np.ndarray]] | None = None) -> CheckReport:
+    """Build (once), run and compare; see the module docstring. ``inputs`` replaces
+    the random vectors with given ones (one list of model inputs per vector), so
+    kernel tests can reach values a uniform draw never does (NaNs, extremes)."""
+    if inputs is not None:
+        vectors = len(inputs)
     start = time.monotonic()
     model_path = Path(model_path)
     report = CheckReport(model=str(model_path), target=target, vectors=vectors, seed=seed, layers_compared=layers)
@@ -176,7 +166,8 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
     try:
         model = load_model(str(model_path))
         report.arena_predicted = firmware_arena.firmware_arena_bytes(model, getattr(tgt, "abi", target))
-        inputs = random_inputs(model, vectors, seed)
+        if inputs is None:
+            inputs = random_inputs(model, vectors, seed)
         expected, report.python_plan_bytes = reference_outputs(model, inputs)
     except MicrointerpError as e:
         report.outcome, report.message = "unavailable", f"the Python reference cannot run this model: {e}"

@@ -44,14 +44,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, MicrointerpError
+from ..inputs import FLOAT_RANGE, random_inputs
 from ..interpreter import Interpreter
 from ..model import Model, Tensor, load_model
 
 FORMATS = ("npy", "c", "csv")
 ENGINES = ("microinterp", "tflm")
 
-#: float inputs have no quantized range; they are drawn uniformly from this interval
-FLOAT_INPUT_RANGE = (-1.0, 1.0)
 
 # --------------------------------------------------------------------------- models
 
@@ -84,27 +83,6 @@ def quant_record(t: Tensor) -> dict[str, Any] | None:
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def random_inputs(model: Model, rng: np.random.Generator) -> list[np.ndarray]:
-    """One random array per model input, over the input's full quantized range
-    (all integer values of its dtype, both ends included); float inputs are
-    uniform in ``FLOAT_INPUT_RANGE`` and booleans are 0/1."""
-    sg = model.main
-    out = []
-    for index in sg.inputs:
-        t = sg.tensors[index]
-        if t.dtype is None:
-            raise InputError(f"input tensor {index} ({t.name!r}) has type {t.type_name}, which cannot be drawn")
-        dt = np.dtype(t.dtype)
-        if dt.kind in "iu":
-            info = np.iinfo(dt)
-            out.append(rng.integers(info.min, info.max, size=t.shape, endpoint=True, dtype=dt))
-        elif dt.kind == "b":
-            out.append(rng.integers(0, 2, size=t.shape).astype(dt))
-        else:
-            out.append(rng.uniform(*FLOAT_INPUT_RANGE, size=t.shape).astype(dt))
-    return out
 
 
 def case_rng(seed: int, case: int) -> np.random.Generator:
@@ -337,7 +315,7 @@ def write_case(model: Model | bytes | str | os.PathLike, case_dir: str | os.Path
         "seed": seed if drawn else None,
         "rng": "numpy.random.default_rng([seed, case])" if drawn else None,
         "inputs_from": None if drawn else (source or "given arrays"),
-        "float_input_range": list(FLOAT_INPUT_RANGE) if drawn else None,
+        "float_input_range": list(FLOAT_RANGE) if drawn else None,
         "layers": bool(layers),
         "formats": sorted(formats),
         "tensors": records,

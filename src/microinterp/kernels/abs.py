@@ -1,5 +1,5 @@
 """ABS (TFLM: kernels/elementwise.cc, ``AbsEval``/``AbsEvalQuantized``;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_abs.c).
 
 * float32: ``std::abs`` (clears the sign bit, of -0.0 and NaN too).
 * int16 without quantization: ``std::abs`` on the promoted int, cast back, so
@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -81,4 +82,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(v + data.output_zero_point, qmin, qmax)
 
 
-REGISTRATION = Registration("ABS", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=7, b=2), modelled=False)
+REGISTRATION = Registration("ABS", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""ADD_N (TFLM: kernels/add_n.cc, reference/add_n.h; C twin: none yet).
+"""ADD_N (TFLM: kernels/add_n.cc, reference/add_n.h; C twin: firmware/src/kernels/mi_add_n.c).
 
 Sums two or more inputs of one shape (no broadcasting, no activation).
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 
 OUTPUT = 0
 LEFT_SHIFT = 20  # kAddNIntegerShift
@@ -103,5 +103,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(scratch=(pointer_bytes * len(node.inputs),))
 
 
-MEMORY = KernelMemory(needs=memory, modelled=False)
+MEMORY = KernelMemory(needs=memory, modelled=False, c_op_data=c_struct(w=8, b=1))
 REGISTRATION = Registration("ADD_N", prepare, invoke, memory=MEMORY)

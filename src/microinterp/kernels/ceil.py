@@ -1,4 +1,4 @@
-"""CEIL (TFLM: kernels/ceil.cc (``reference_ops::Ceil``); C twin: none yet).
+"""CEIL (TFLM: kernels/ceil.cc (``reference_ops::Ceil``); C twin: firmware/src/kernels/mi_ceil.c).
 
 float32 only: ``std::ceil``, exact in IEEE arithmetic (ceil(-0.5) is -0.0). The
 oracle's ceil returns a NaN input bit for bit (a signalling NaN stays
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 OpData = unary.UnaryOpData
@@ -25,4 +26,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     unary.invoke_nan_preserving(inputs, outputs, np.ceil)
 
 
-REGISTRATION = Registration("CEIL", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("CEIL", prepare, invoke, memory=MEMORY)

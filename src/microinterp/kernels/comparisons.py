@@ -1,6 +1,6 @@
 """Shared pieces of TFLM's comparison kernels (EQUAL, NOT_EQUAL, GREATER,
 GREATER_EQUAL, LESS, LESS_EQUAL; TFLM: kernels/comparisons.cc and
-reference/comparisons.h). Not a kernel: no registration. C twin: none yet.
+reference/comparisons.h). Not a kernel: no registration. C twin: firmware/src/kernels/mi_comparisons.c + .h.
 
 The output is bool. float32, int32 and int64 (and bool for EQUAL/NOT_EQUAL)
 are compared as they are, with numpy broadcasting (TFLM's
@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node
+from ..memory.declaration import c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -87,3 +88,8 @@ def invoke(data: OpData, inputs: Sequence[np.ndarray | None], out: np.ndarray,
     a, b = elementwise.operands(x1, x2, out.shape)
     out[...] = compare(a, b)
 
+
+
+#: the C twin's op data (mi_comparisons.h mi_comparisons_op_data_t): the broadcast walk
+#: (mi_broadcast_t), six rescale words and the type byte
+C_OP_DATA = c_struct(w=elementwise.C_BROADCAST_WORDS + 6, b=1)

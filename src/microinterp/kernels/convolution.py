@@ -4,8 +4,9 @@ TRANSPOSE_CONV. Not a kernel: no registration.
 TFLM counterparts: ``conv_common.cc`` / ``depthwise_conv_common.cc``
 (``CalculateOpData*``), ``kernel_util.cc`` (``PopulateConvolutionQuantizationParams``)
 and the per-channel output loop of ``reference_integer_ops::Conv*`` /
-``DepthwiseConv*``. C twin: the same steps inside ``firmware/src/kernels/mi_conv_2d.c``
-and ``mi_depthwise_conv_2d.c``.
+``DepthwiseConv*``. C twin: ``firmware/src/kernels/mi_convolution.c`` (the steps
+CONV_2D and DEPTHWISE_CONV_2D share; their loops in ``mi_conv_2d.c`` and
+``mi_depthwise_conv_2d.c``).
 
 The output stage, as TFLM runs it: an integer accumulator gets the bias, is
 rescaled per output channel (the 32-bit double-rounding

@@ -1,4 +1,4 @@
-"""COS (TFLM: kernels/elementwise.cc (``CosEval``); C twin: none yet).
+"""COS (TFLM: kernels/elementwise.cc (``CosEval``); C twin: firmware/src/kernels/mi_cos.c).
 
 float32 only: ``std::cos(float)``, i.e. glibc's ``cosf``, called through
 ``quant.libm_float`` (numpy's float32 cosine differs in the last bit).
@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -28,4 +29,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = quant.libm_float("cosf", x)
 
 
-REGISTRATION = Registration("COS", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("COS", prepare, invoke, memory=MEMORY)

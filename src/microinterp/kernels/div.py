@@ -1,4 +1,4 @@
-"""DIV (TFLM: kernels/div.cc; C twin: none yet).
+"""DIV (TFLM: kernels/div.cc; C twin: firmware/src/kernels/mi_div.c).
 
 TFLM micro divides float32 (IEEE division, then the activation clamp), int32
 (C division, truncating toward zero, then the integer activation clamp) and
@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -94,5 +94,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(quant.wrap_int32(raw + data.output_offset), data.activation_min, data.activation_max)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteDivParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteDivParams", modelled=False, c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS + 9, b=1))
 REGISTRATION = Registration("DIV", prepare, invoke, memory=MEMORY)

@@ -1,7 +1,7 @@
 """Shared pieces of TFLM's element-wise binary kernels (ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM,
 SQUARED_DIFFERENCE, FLOOR_DIV, FLOOR_MOD, ...).
 
-Not a kernel: no registration. C twin: none yet.
+Not a kernel: no registration. C twin: firmware/src/kernels/mi_elementwise.c + .h.
 
 Broadcasting. TFLM's binary kernels take one of two paths:
 
@@ -44,6 +44,10 @@ from ..context import Node
 from ..model import Tensor
 
 MAX_BROADCAST_RANK = 6  # micro's RuntimeShape holds at most 6 dims (kMaxSmallSize)
+
+#: 32-bit words of the C twin's output walk (mi_elementwise.h mi_broadcast_t): the rank-6
+#: output extents, one stride row per input, the element count; part of each binary op's C op data
+C_BROADCAST_WORDS = MAX_BROADCAST_RANK + 2 * MAX_BROADCAST_RANK + 1
 
 
 def check_shapes(node: Node, a: Tensor, b: Tensor, out: Tensor, max_rank: int = MAX_BROADCAST_RANK) -> bool:

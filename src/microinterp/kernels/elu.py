@@ -1,4 +1,4 @@
-"""ELU (TFLM: kernels/elu.cc; C twin: none yet).
+"""ELU (TFLM: kernels/elu.cc; C twin: firmware/src/kernels/mi_elu.c).
 
 * float32: ``reference_ops::Elu``, ``x < 0 ? expm1f(x) : x`` with the C
   library's ``expm1f`` (so -0.0 stays -0.0).
@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -75,4 +76,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = data.table[x.astype(np.int64) + 128]
 
 
-REGISTRATION = Registration("ELU", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=1, b=257), modelled=False)
+REGISTRATION = Registration("ELU", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""EQUAL (TFLM: kernels/comparisons.cc; C twin: none yet).
+"""EQUAL (TFLM: kernels/comparisons.cc; C twin: firmware/src/kernels/mi_equal.c).
 
 ``==``; bool, float32, int32, int64, int8. Bool output, numpy broadcasting, int8 compared after
 TFLM's per-input rescaling (see ``comparisons.py``).
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import comparisons
 
 OUTPUT = 0
@@ -27,4 +28,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     comparisons.invoke(data, inputs, outputs[OUTPUT], np.equal)
 
 
-REGISTRATION = Registration("EQUAL", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=comparisons.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("EQUAL", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""EXP (TFLM: kernels/exp.cc (``reference_ops::Exp``); C twin: none yet).
+"""EXP (TFLM: kernels/exp.cc (``reference_ops::Exp``); C twin: firmware/src/kernels/mi_exp.c).
 
 float32 only: ``std::exp(float)``, i.e. glibc's ``expf`` (``quant.libm_expf``,
 bit for bit).
@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -28,4 +29,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = quant.libm_expf(x)
 
 
-REGISTRATION = Registration("EXP", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("EXP", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""FILL (TFLM: kernels/fill.cc, ``reference_ops::Fill``; C twin: none yet).
+"""FILL (TFLM: kernels/fill.cc, ``reference_ops::Fill``; C twin: firmware/src/kernels/mi_fill.c).
 
 Every output element becomes the scalar ``value`` (input 1, rank 0, of the
 output's type: float32, int32 or int8 -- copied, never requantized). The
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 
 DIMS, VALUE, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT32", "INT8")
@@ -46,4 +47,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = inputs[VALUE].reshape(-1)[0]
 
 
-REGISTRATION = Registration("FILL", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=2), modelled=False)
+REGISTRATION = Registration("FILL", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""FLOOR (TFLM: kernels/floor.cc (``reference_ops::Floor``); C twin: none yet).
+"""FLOOR (TFLM: kernels/floor.cc (``reference_ops::Floor``); C twin: firmware/src/kernels/mi_floor.c).
 
 float32 only: ``std::floor``, exact in IEEE arithmetic (keeps -0.0). The
 oracle's floor returns a NaN input bit for bit (a signalling NaN stays
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 OpData = unary.UnaryOpData
@@ -25,4 +26,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     unary.invoke_nan_preserving(inputs, outputs, np.floor)
 
 
-REGISTRATION = Registration("FLOOR", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("FLOOR", prepare, invoke, memory=MEMORY)

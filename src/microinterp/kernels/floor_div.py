@@ -1,5 +1,5 @@
 """FLOOR_DIV (TFLM: kernels/floor_div.cc, ``reference_ops::FloorDiv``;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_floor_div.c).
 
 float32 only (the oracle's eval rejects every other type): each quotient is
 ``std::floor(double(x) / double(y))`` converted back to float32, with numpy
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -35,4 +36,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.floor(a.astype(np.float64) / b.astype(np.float64)).astype(np.float32)
 
 
-REGISTRATION = Registration("FLOOR_DIV", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS), modelled=False)
+REGISTRATION = Registration("FLOOR_DIV", prepare, invoke, memory=MEMORY)

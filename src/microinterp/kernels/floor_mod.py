@@ -1,4 +1,4 @@
-"""FLOOR_MOD (TFLM: kernels/floor_mod.cc, ``reference_ops::FloorMod``; C twin: none yet).
+"""FLOOR_MOD (TFLM: kernels/floor_mod.cc, ``reference_ops::FloorMod``; C twin: firmware/src/kernels/mi_floor_mod.c).
 
 float32 only (the oracle's eval rejects every other type): ``r = fmod(x, y)``
 (exact), then ``r + y`` (a float32 addition) when ``r != 0`` and ``r`` and ``y``
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -63,4 +64,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.where(adjust, trunc_mod + b, trunc_mod)
 
 
-REGISTRATION = Registration("FLOOR_MOD", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS), modelled=False)
+REGISTRATION = Registration("FLOOR_MOD", prepare, invoke, memory=MEMORY)

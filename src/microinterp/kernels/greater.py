@@ -1,4 +1,4 @@
-"""GREATER (TFLM: kernels/comparisons.cc; C twin: none yet).
+"""GREATER (TFLM: kernels/comparisons.cc; C twin: firmware/src/kernels/mi_greater.c).
 
 ``>``; float32, int32, int64, int8 (int16 refused: see comparisons.py). Bool output, numpy broadcasting, int8 compared after
 TFLM's per-input rescaling (see ``comparisons.py``).
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import comparisons
 
 OUTPUT = 0
@@ -27,4 +28,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     comparisons.invoke(data, inputs, outputs[OUTPUT], np.greater)
 
 
-REGISTRATION = Registration("GREATER", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=comparisons.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("GREATER", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """L2_NORMALIZATION (TFLM: kernels/l2norm.cc + reference_ops / reference_integer_ops
-L2Normalization; C twin: firmware/src/kernels/mi_l2_normalization.c).
+L2Normalization; C twin: none yet).
 
 Normalises every row along the last dimension of a float32 or int8 tensor of
 rank <= 4. TFLM accepts no fused activation (only NONE).

@@ -1,4 +1,4 @@
-"""LOG (TFLM: kernels/elementwise.cc (``LogEval``); C twin: none yet).
+"""LOG (TFLM: kernels/elementwise.cc (``LogEval``); C twin: firmware/src/kernels/mi_log.c).
 
 float32 only: ``std::log(float)``, i.e. glibc's ``logf`` (``quant.libm_logf``);
 negative inputs give NaN, zeros -inf, as in C.
@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -28,4 +29,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = quant.libm_logf(x)
 
 
-REGISTRATION = Registration("LOG", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("LOG", prepare, invoke, memory=MEMORY)

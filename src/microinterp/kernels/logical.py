@@ -1,5 +1,5 @@
 """Shared pieces of TFLM's binary logical kernels (LOGICAL_AND, LOGICAL_OR; TFLM:
-kernels/logical.cc + logical_common.cc). Not a kernel: no registration. C twin: none yet.
+kernels/logical.cc + logical_common.cc). Not a kernel: no registration. C twin: firmware/src/kernels/mi_logical.c + .h.
 
 bool only, element-wise with numpy broadcasting (TFLM's ``BroadcastBinaryFunction4DSlow``
 when the input shapes differ). TFLM checks no types and reads any other type's bytes as
@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..context import Node
+from ..memory.declaration import c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -32,3 +33,7 @@ def invoke(inputs: Sequence[np.ndarray | None], out: np.ndarray,
            function: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> None:
     a, b = elementwise.operands(inputs[INPUT1], inputs[INPUT2], out.shape)
     out[...] = function(a, b)
+
+
+#: the C twin's op data (mi_logical.h mi_logical_op_data_t): the broadcast walk (mi_broadcast_t)
+C_OP_DATA = c_struct(w=elementwise.C_BROADCAST_WORDS)

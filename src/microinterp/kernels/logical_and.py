@@ -1,4 +1,4 @@
-"""LOGICAL_AND (TFLM: kernels/logical.cc + logical_common.cc; C twin: none yet).
+"""LOGICAL_AND (TFLM: kernels/logical.cc + logical_common.cc; C twin: firmware/src/kernels/mi_logical_and.c).
 
 ``x && y`` element-wise; bool only, numpy broadcasting, other types refused (TFLM reads their
 bytes as bool). Prepare and invoke are shared with LOGICAL_OR (``logical.py``).
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import logical
 
 OUTPUT = 0
@@ -26,4 +27,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     logical.invoke(inputs, outputs[OUTPUT], np.logical_and)
 
 
-REGISTRATION = Registration("LOGICAL_AND", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=logical.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("LOGICAL_AND", prepare, invoke, memory=MEMORY)

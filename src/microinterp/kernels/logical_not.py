@@ -1,4 +1,4 @@
-"""LOGICAL_NOT (TFLM: kernels/elementwise.cc, ``LogicalNotEval``; C twin: none yet).
+"""LOGICAL_NOT (TFLM: kernels/elementwise.cc, ``LogicalNotEval``; C twin: firmware/src/kernels/mi_logical_not.c).
 
 bool only: ``!v`` element-wise.
 """
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -27,4 +28,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = np.logical_not(inputs[INPUT].reshape(-1))
 
 
-REGISTRATION = Registration("LOGICAL_NOT", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("LOGICAL_NOT", prepare, invoke, memory=MEMORY)

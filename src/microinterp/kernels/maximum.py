@@ -1,4 +1,4 @@
-"""MAXIMUM (TFLM: kernels/maximum_minimum.cc; C twin: none yet).
+"""MAXIMUM (TFLM: kernels/maximum_minimum.cc; C twin: firmware/src/kernels/mi_maximum.c).
 
 TFLM compares raw stored values, ``a > b ? a : b``, for float32, int8, int16,
 int32 and int64, with no prepare step: quantization parameters are never
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -30,4 +31,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT][...] = np.where(a > b, a, b)
 
 
-REGISTRATION = Registration("MAXIMUM", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS, b=1), modelled=False)
+REGISTRATION = Registration("MAXIMUM", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""MINIMUM (TFLM: kernels/maximum_minimum.cc; C twin: none yet).
+"""MINIMUM (TFLM: kernels/maximum_minimum.cc; C twin: firmware/src/kernels/mi_minimum.c).
 
 The mirror of MAXIMUM (same types, same prepare, no quantization): TFLM keeps
 ``a < b ? a : b`` on raw stored values, so a NaN in ``a`` yields ``b``.
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 from .maximum import INPUT1, INPUT2, OUTPUT, prepare
 
@@ -20,4 +21,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT][...] = np.where(a < b, a, b)
 
 
-REGISTRATION = Registration("MINIMUM", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS, b=1), modelled=False)
+REGISTRATION = Registration("MINIMUM", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""NEG (TFLM: kernels/neg.cc (``reference_ops::Negate``); C twin: none yet).
+"""NEG (TFLM: kernels/neg.cc (``reference_ops::Negate``); C twin: firmware/src/kernels/mi_neg.c).
 
 float32 only (TFLM's eval rejects every other type): ``-x``, which flips the
 sign bit of zeros and NaNs too.
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -27,4 +28,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.negative(x)
 
 
-REGISTRATION = Registration("NEG", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("NEG", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""ROUND (TFLM: kernels/round.cc, ``reference_ops::Round``; C twin: none yet).
+"""ROUND (TFLM: kernels/round.cc, ``reference_ops::Round``; C twin: firmware/src/kernels/mi_round.c).
 
 float32 only. Not ``np.round``: TFLM's ``RoundToNearest`` takes ``f = floor(x)``
 and ``d = x - f`` (float32) and returns ``f`` when ``d < 0.5`` or when ``d == 0.5``
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -35,4 +36,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.where(keep, floor_val, floor_val + np.float32(1.0))
 
 
-REGISTRATION = Registration("ROUND", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("ROUND", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """RSQRT (TFLM: kernels/elementwise.cc, ``RsqrtEval``/``RsqrtEvalQuantized``;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_rsqrt.c).
 
 * float32: ``1.f / std::sqrt(f)`` (both correctly rounded in IEEE arithmetic).
 * int8 and int16 (quantized; int16 with zero points 0): ``v = x - zp_in`` must
@@ -34,6 +34,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -92,4 +93,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = data.table[v]
 
 
-REGISTRATION = Registration("RSQRT", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=7, b=1), modelled=False)
+REGISTRATION = Registration("RSQRT", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""SELECT_V2 (TFLM: kernels/select.cc; C twin: none yet).
+"""SELECT_V2 (TFLM: kernels/select.cc; C twin: firmware/src/kernels/mi_select_v2.c).
 
 ``condition ? x : y`` element-wise; the condition is bool, x, y and the output
 share one type out of float32, int8 and int16 (values are copied, never
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 CONDITION, X, Y, OUTPUT = 0, 1, 2, 0
@@ -63,4 +64,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out.reshape(-1)[...] = np.where(cond.reshape(-1), x.reshape(-1), y.reshape(-1))
 
 
-REGISTRATION = Registration("SELECT_V2", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=25, b=1), modelled=False)
+REGISTRATION = Registration("SELECT_V2", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""SHAPE (TFLM: kernels/shape.cc; C twin: none yet).
+"""SHAPE (TFLM: kernels/shape.cc; C twin: firmware/src/kernels/mi_shape.c).
 
 Writes the input's dimensions (any input type) into an int32 output of one
 element per dimension. TFLM supports only an int32 output (``out_type``
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 
@@ -37,5 +37,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = np.asarray(data.dims, np.int32)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteShapeParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteShapeParams", modelled=False, c_op_data=c_struct(w=7))
 REGISTRATION = Registration("SHAPE", prepare, invoke, memory=MEMORY)

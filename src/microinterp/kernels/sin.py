@@ -1,4 +1,4 @@
-"""SIN (TFLM: kernels/elementwise.cc (``SinEval``); C twin: none yet).
+"""SIN (TFLM: kernels/elementwise.cc (``SinEval``); C twin: firmware/src/kernels/mi_sin.c).
 
 float32 only: ``std::sin(float)``, i.e. glibc's ``sinf``, called through
 ``quant.libm_float`` (numpy's float32 sine differs in the last bit).
@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -28,4 +29,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = quant.libm_float("sinf", x)
 
 
-REGISTRATION = Registration("SIN", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("SIN", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""SQRT (TFLM: kernels/elementwise.cc (``SqrtEval``); C twin: none yet).
+"""SQRT (TFLM: kernels/elementwise.cc (``SqrtEval``); C twin: firmware/src/kernels/mi_sqrt.c).
 
 float32 only: ``std::sqrt(float)``, which IEEE 754 rounds correctly, so
 numpy's float32 square root gives the same bits (negative inputs give NaN).
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -28,4 +29,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.sqrt(x)
 
 
-REGISTRATION = Registration("SQRT", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("SQRT", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""SQUARE (TFLM: kernels/elementwise.cc (``SquareEval``); C twin: none yet).
+"""SQUARE (TFLM: kernels/elementwise.cc (``SquareEval``); C twin: firmware/src/kernels/mi_square.c).
 
 float32 only: one float32 product ``f * f``.
 """
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -27,4 +28,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = x * x
 
 
-REGISTRATION = Registration("SQUARE", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("SQUARE", prepare, invoke, memory=MEMORY)

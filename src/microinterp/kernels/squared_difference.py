@@ -1,5 +1,5 @@
 """SQUARED_DIFFERENCE (TFLM: kernels/squared_difference.cc;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_squared_difference.c).
 
 ``(x - y)**2`` element-wise with numpy broadcasting, no fused activation.
 
@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -95,4 +96,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(raw, qmin, qmax)
 
 
-REGISTRATION = Registration("SQUARED_DIFFERENCE", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS + 12, b=1), modelled=False)
+REGISTRATION = Registration("SQUARED_DIFFERENCE", prepare, invoke, memory=MEMORY)

@@ -2,7 +2,7 @@
 SQUARE, EXP, LOG, SIN, COS, FLOOR, CEIL, ROUND, ELU, LOGICAL_NOT, ZEROS_LIKE), and the
 opening type checks of RELU, RELU6 and HARD_SWISH.
 
-Not a kernel: no registration. C twin: none yet.
+Not a kernel: no registration. C twin: firmware/src/kernels/mi_unary.c + .h.
 
 TFLM's float kernels call the C library (``std::sin(float)`` is glibc's
 ``sinf``, ``std::expm1`` is ``expm1f``, ...). Those functions are not
@@ -21,8 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node
+from ..memory.declaration import c_struct
 
 INPUT, OUTPUT = 0, 0
+
+#: the C twin's op data of the simple kernels (mi_unary.h mi_unary_op_data_t): the element count
+C_OP_DATA = c_struct(w=1)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""ZEROS_LIKE (TFLM: kernels/zeros_like.cc; C twin: none yet).
+"""ZEROS_LIKE (TFLM: kernels/zeros_like.cc; C twin: firmware/src/kernels/mi_zeros_like.c).
 
 int64, int32, int8 and float32: the output (of the input's type and element
 count) is filled with 0 -- the integer 0, not the zero point, for a quantized
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -29,4 +30,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = 0
 
 
-REGISTRATION = Registration("ZEROS_LIKE", prepare, invoke)
+MEMORY = KernelMemory(c_op_data=unary.C_OP_DATA, modelled=False)
+REGISTRATION = Registration("ZEROS_LIKE", prepare, invoke, memory=MEMORY)

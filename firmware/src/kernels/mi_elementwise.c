@@ -1,0 +1,120 @@
+/* Shared pieces of the element-wise binary kernels: see mi_elementwise.h
+ * (C twin of src/microinterp/kernels/elementwise.py). */
+#include <string.h>
+
+#include "mi_elementwise.h"
+
+void mi_broadcast_extend(const mi_tensor_info_t *t, int32_t *ext)
+{
+    uint32_t i;
+    for (i = 0; i < MI_BROADCAST_RANK; i++) ext[i] = 1;
+    for (i = 0; i < t->rank && i < MI_BROADCAST_RANK; i++) ext[MI_BROADCAST_RANK - t->rank + i] = t->dims[i];
+}
+
+void mi_broadcast_strides(const int32_t *in, int32_t *strides)
+{
+    int32_t stride = 1;
+    int i;
+    for (i = MI_BROADCAST_RANK - 1; i >= 0; i--) {
+        strides[i] = in[i] == 1 ? 0 : stride;
+        stride *= in[i];
+    }
+}
+
+void mi_broadcast_iter_init(mi_broadcast_iter_t *it) { memset(it, 0, sizeof *it); }
+
+void mi_broadcast_iter_next(mi_broadcast_iter_t *it, const int32_t *dims,
+                            const int32_t (*strides)[MI_BROADCAST_RANK], uint32_t operands)
+{
+    int d;
+    uint32_t k;
+    for (d = MI_BROADCAST_RANK - 1; d >= 0; d--) {
+        it->index[d]++;
+        for (k = 0; k < operands; k++) it->offset[k] += (uint32_t)strides[k][d];
+        if (it->index[d] < dims[d]) return;
+        for (k = 0; k < operands; k++) it->offset[k] -= (uint32_t)strides[k][d] * (uint32_t)dims[d];
+        it->index[d] = 0;
+    }
+}
+
+mi_status_t mi_elementwise_check_shapes(const mi_tensor_info_t *a, const mi_tensor_info_t *b,
+                                        const mi_tensor_info_t *out, mi_broadcast_t *bc)
+{
+    int32_t ea[MI_BROADCAST_RANK], eb[MI_BROADCAST_RANK], eo[MI_BROADCAST_RANK];
+    int same = 1, i;
+    mi_broadcast_extend(a, ea);
+    mi_broadcast_extend(b, eb);
+    mi_broadcast_extend(out, eo);
+    for (i = 0; i < MI_BROADCAST_RANK; i++) same = same && ea[i] == eb[i];
+    memset(bc, 0, sizeof *bc);
+    bc->count = (int32_t)out->count;
+    if (same) { /* flat path: as many output elements as input elements */
+        if (a->count != out->count) return MI_ERR_BAD_PARAM;
+        for (i = 0; i < MI_BROADCAST_RANK; i++) bc->dims[i] = 1;
+        bc->dims[MI_BROADCAST_RANK - 1] = (int32_t)out->count;
+        bc->strides[0][MI_BROADCAST_RANK - 1] = bc->strides[1][MI_BROADCAST_RANK - 1] = 1;
+        return MI_OK;
+    }
+    for (i = 0; i < MI_BROADCAST_RANK; i++) {
+        if ((ea[i] != 1 && ea[i] != eo[i]) || (eb[i] != 1 && eb[i] != eo[i])) return MI_ERR_BAD_PARAM;
+        bc->dims[i] = eo[i];
+    }
+    mi_broadcast_strides(ea, bc->strides[0]);
+    mi_broadcast_strides(eb, bc->strides[1]);
+    return MI_OK;
+}
+
+mi_status_t mi_elementwise_tensors_of(const mi_context_t *ctx, const mi_node_t *node, mi_tensor_info_t *a,
+                                      mi_tensor_info_t *b, mi_tensor_info_t *out, uint32_t *type)
+{
+    MI_TRY(mi_node_input_info(ctx, node, 0, a));
+    MI_TRY(mi_node_input_info(ctx, node, 1, b));
+    MI_TRY(mi_node_output_info(ctx, node, 0, out));
+    if (a->type != b->type || a->type != out->type) return MI_ERR_BAD_PARAM;
+    *type = a->type;
+    return MI_OK;
+}
+
+mi_status_t mi_elementwise_require_type(uint32_t type, uint32_t allowed)
+{
+    if (type >= 32 || !(allowed & MI_TYPE_BIT(type))) return MI_ERR_UNSUPPORTED_TYPE;
+    if (type == MI_TYPE_FLOAT32 && !MI_ENABLE_FLOAT) return MI_ERR_UNSUPPORTED_TYPE;
+    if (type == MI_TYPE_INT16 && !MI_ENABLE_INT16) return MI_ERR_UNSUPPORTED_TYPE;
+    return MI_OK;
+}
+
+mi_status_t mi_elementwise_prepare_unquantized(const mi_context_t *ctx, const mi_node_t *node, uint32_t allowed,
+                                               mi_broadcast_t *bc)
+{
+    mi_tensor_info_t a, b, out;
+    uint32_t type;
+    MI_TRY(mi_elementwise_tensors_of(ctx, node, &a, &b, &out, &type));
+    MI_TRY(mi_elementwise_require_type(type, allowed));
+    return mi_elementwise_check_shapes(&a, &b, &out, bc);
+}
+
+void mi_elementwise_int32_activation_range(int activation, int32_t *lo, int32_t *hi)
+{
+    *lo = MI_INT32_MIN;
+    *hi = MI_INT32_MAX;
+    if (activation == MI_ACT_RELU) *lo = 0;
+    else if (activation == MI_ACT_RELU6) *lo = 0, *hi = 6;
+    else if (activation == MI_ACT_RELU_N1_TO_1) *lo = -1, *hi = 1;
+}
+
+static uint32_t float_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+float mi_elementwise_nan_first(float result, float first, float second)
+{
+    uint32_t fa = float_bits(first), fb = float_bits(second);
+    if ((fa & 0x7FFFFFFFu) > 0x7F800000u && (fb & 0x7FFFFFFFu) > 0x7F800000u) {
+        fa |= 0x00400000u;
+        memcpy(&result, &fa, sizeof result);
+    }
+    return result;
+}

@@ -1,0 +1,75 @@
+/* Shared pieces of the element-wise binary kernels (C twin of
+ * src/microinterp/kernels/elementwise.py; TFLM: BroadcastBinaryOpSimple and
+ * the flat MatchingElementsSize loops). Not a kernel: no registration.
+ *
+ * Broadcasting. Inputs whose rank-extended shapes are equal run flat over
+ * the output's element count (which must match theirs); otherwise all shapes
+ * are extended with leading 1s to rank MI_BROADCAST_RANK and an input is read
+ * with stride 0 along each dimension where its extent is 1. Both paths are one
+ * walk of the output described by mi_broadcast_t, stepped by
+ * mi_broadcast_iter_next (no division per element: the M0+ has no divider). */
+#ifndef MI_ELEMENTWISE_H
+#define MI_ELEMENTWISE_H
+
+#include <stdint.h>
+
+#include "mi_kernel_util.h"
+
+#define MI_BROADCAST_RANK 6 /* elementwise.py MAX_BROADCAST_RANK (= MI_MAX_DIMS) */
+
+/* One bit per MI_TYPE_* (the kernels' type switches). */
+#define MI_TYPE_BIT(t) (1u << (t))
+
+/* The output walk of a binary op: 19 words (fwplan.py counts them). */
+typedef struct mi_broadcast {
+    int32_t dims[MI_BROADCAST_RANK];                   /* output extents, rank-extended */
+    int32_t strides[2][MI_BROADCAST_RANK];             /* per input, 0 where it broadcasts */
+    int32_t count;                                     /* output elements */
+} mi_broadcast_t;
+
+/* Where the walk is: the output index and each operand's element offset. */
+typedef struct mi_broadcast_iter {
+    int32_t index[MI_BROADCAST_RANK];
+    uint32_t offset[3];
+} mi_broadcast_iter_t;
+
+/* dims of `t` right-aligned into MI_BROADCAST_RANK entries, leading 1s. */
+void mi_broadcast_extend(const mi_tensor_info_t *t, int32_t *ext);
+
+/* Element strides of an input of extended shape `in` read along the output
+ * extended shape `out`: contiguous strides, 0 where the input's extent is 1. */
+void mi_broadcast_strides(const int32_t *in, int32_t *strides);
+
+void mi_broadcast_iter_init(mi_broadcast_iter_t *it);
+
+/* Step to the next output element (row-major) for `operands` inputs. */
+void mi_broadcast_iter_next(mi_broadcast_iter_t *it, const int32_t *dims,
+                            const int32_t (*strides)[MI_BROADCAST_RANK], uint32_t operands);
+
+/* elementwise.py check_shapes: MI_ERR_BAD_PARAM where TFLM's loops would read
+ * out of bounds; fills the walk. */
+mi_status_t mi_elementwise_check_shapes(const mi_tensor_info_t *a, const mi_tensor_info_t *b,
+                                        const mi_tensor_info_t *out, mi_broadcast_t *bc);
+
+/* elementwise.py tensors_of + same_type: inputs 0, 1, output 0 and their
+ * common type (MI_ERR_BAD_PARAM when they differ). */
+mi_status_t mi_elementwise_tensors_of(const mi_context_t *ctx, const mi_node_t *node, mi_tensor_info_t *a,
+                                      mi_tensor_info_t *b, mi_tensor_info_t *out, uint32_t *type);
+
+/* elementwise.py require_type: MI_ERR_UNSUPPORTED_TYPE unless `type` is in
+ * the MI_TYPE_BIT mask (float32 also needs MI_ENABLE_FLOAT, int16 MI_ENABLE_INT16). */
+mi_status_t mi_elementwise_require_type(uint32_t type, uint32_t allowed);
+
+/* elementwise.py prepare_unquantized (FLOOR_DIV, FLOOR_MOD): one common type
+ * out of `allowed`, then the shapes. */
+mi_status_t mi_elementwise_prepare_unquantized(const mi_context_t *ctx, const mi_node_t *node, uint32_t allowed,
+                                               mi_broadcast_t *bc);
+
+/* elementwise.py int32_activation_range: TFLM CalculateActivationRange<int32_t>. */
+void mi_elementwise_int32_activation_range(int activation, int32_t *lo, int32_t *hi);
+
+/* quant.sse_nan_first for one element: when both operands are NaN, the first
+ * one quieted (what x86 SSE arithmetic returns); otherwise `result`. */
+float mi_elementwise_nan_first(float result, float first, float second);
+
+#endif /* MI_ELEMENTWISE_H */

@@ -1,0 +1,20 @@
+/* NOT_EQUAL (TFLM: kernels/comparisons.cc; Python twin: kernels/not_equal.py).
+ *
+ * != on bool, float32, int32, int64, int8; bool output, broadcast, int8 compared after TFLM's per-input
+ * rescaling (mi_comparisons.c). */
+#include "mi_comparisons.h"
+
+static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
+{
+    (void)options;
+    return mi_comparisons_prepare(ctx, node, MI_COMPARISONS_EQUALITY_TYPES);
+}
+
+static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
+{
+    return mi_comparisons_invoke(ctx, node, MI_COMPARE_NOT_EQUAL);
+}
+
+/* fwplan.py layout: mi_comparisons_op_data_t */
+const mi_registration_t mi_registration_not_equal = {MI_OP_NOT_EQUAL, (uint32_t)sizeof(mi_comparisons_op_data_t), "NOT_EQUAL",
+                                               prepare, invoke};

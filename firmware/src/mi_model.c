@@ -38,7 +38,7 @@ enum {
     OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_DIV = 29,
     OPTIONS_REDUCER = 27, OPTIONS_STRIDED_SLICE = 32, OPTIONS_LEAKY_RELU = 75, OPTIONS_MIRROR_PAD = 77,
     OPTIONS_CONCATENATION = 10, OPTIONS_RESIZE_BILINEAR = 15, OPTIONS_TRANSPOSE_CONV = 49,
-    OPTIONS_RESIZE_NEAREST_NEIGHBOR = 74
+    OPTIONS_RESIZE_NEAREST_NEIGHBOR = 74, OPTIONS_L2_NORM = 12, OPTIONS_MUL = 21, OPTIONS_SUB = 28
 };
 
 /* Models are addressed with 32-bit positions; keep a margin so that
@@ -517,6 +517,20 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         TRY(fb_u8(model, &t, 3, 0, &c->fused_activation_function));
         return fb_u8(model, &t, 4, 0, &c->quantized_bias_type);
     }
+    case MI_OP_SUB: /* SubOptions: fused_activation_function, pot_scale_int16 */
+        out->add.pot_scale_int16 = 1;
+        TRY(options_table(model, op, OPTIONS_SUB, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
+        return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
+    case MI_OP_MUL: /* MulOptions: fused_activation_function */
+        TRY(options_table(model, op, OPTIONS_MUL, &t, &p));
+        if (!p) return MI_OK;
+        return fb_u8(model, &t, 0, 0, &out->add.fused_activation_function);
+    case MI_OP_L2_NORMALIZATION: /* L2NormOptions: fused_activation_function */
+        TRY(options_table(model, op, OPTIONS_L2_NORM, &t, &p));
+        if (!p) return MI_OK;
+        return fb_u8(model, &t, 0, 0, &out->add.fused_activation_function);
     case MI_OP_CONCATENATION:
         TRY(options_table(model, op, OPTIONS_CONCATENATION, &t, &p));
         if (!p) return MI_OK;

@@ -605,3 +605,41 @@ mi_status_t mi_preprocess_log_softmax_scaling_exp(double beta, double input_scal
     if (!(reverse > 0.0 && reverse < 1.0)) return MI_ERR_BAD_PARAM; /* TFLM aborts */
     return mi_quantize_multiplier_unbounded(reverse, reverse_scaling_divisor, reverse_scaling_left_shift);
 }
+
+/* ------------------------------------------------------------------ int16 fixed point (HARD_SWISH) */
+
+static int64_t trunc_div_pow2(int64_t v, int bits) { return v >= 0 ? v >> bits : -((-v) >> bits); }
+
+int32_t mi_saturating_rounding_doubling_high_mul_int16(int64_t a, int64_t b)
+{
+    const int64_t ab = a * b;
+    if (a == b && a == -32768) return 32767;
+    return mi_wrap_int16(trunc_div_pow2(ab + (ab >= 0 ? (1 << 14) : 1 - (1 << 14)), 15));
+}
+
+int32_t mi_saturating_doubling_high_mul_int16(int64_t a, int64_t b)
+{
+    if (a == b && a == -32768) return 32767;
+    return mi_wrap_int16(trunc_div_pow2(a * b, 15));
+}
+
+int32_t mi_rounding_divide_by_pot_int16(int64_t x, int exponent)
+{
+    /* the mask lives in an int16: -1 for exponents >= 16 (quant.py reproduces it) */
+    const int64_t mask = exponent >= 16 ? -1 : (int64_t)mi_wrap_int16(((int64_t)1 << exponent) - 1);
+    const int64_t remainder = x & mask;
+    const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return mi_wrap_int16((x >> (exponent < 63 ? exponent : 63)) + (remainder > threshold ? 1 : 0));
+}
+
+int32_t mi_saturating_left_shift_int16(int64_t x, int amount)
+{
+    const int64_t v = x * ((int64_t)1 << amount);
+    return v < -32768 ? -32768 : (v > 32767 ? 32767 : (int32_t)v);
+}
+
+int32_t mi_downscale_int32_to_int16_multiplier(int32_t multiplier)
+{
+    if (multiplier >= MI_INT32_MAX - (1 << 15)) return 32767;
+    return (int32_t)(((int64_t)multiplier + (1 << 15)) >> 16);
+}

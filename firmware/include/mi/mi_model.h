@@ -138,6 +138,7 @@ typedef struct mi_softmax_options {
     float beta;
 } mi_softmax_options_t;
 
+/* ADD; SUB; MUL and L2_NORMALIZATION fill fused_activation_function only */
 typedef struct mi_add_options {
     uint8_t fused_activation_function, pot_scale_int16;
 } mi_add_options_t;

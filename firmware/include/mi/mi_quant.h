@@ -129,6 +129,18 @@ mi_status_t mi_checked_log2(float x, int *is_pot, int32_t *log2_rounded);
 int32_t mi_gemmlowp_log_x_for_x_greater_than_or_equal_to_1(int32_t a, int output_integer_bits,
                                                            int input_integer_bits);
 
+/* ---- int16 fixed point (HARD_SWISH), on values held in int64 as quant.py does */
+/* gemmlowp SaturatingRoundingDoublingHighMul(int16, int16) */
+int32_t mi_saturating_rounding_doubling_high_mul_int16(int64_t a, int64_t b);
+/* TFLM's truncating SaturatingDoublingHighMul (hard_swish.h) */
+int32_t mi_saturating_doubling_high_mul_int16(int64_t a, int64_t b);
+/* gemmlowp RoundingDivideByPOT for int16_t: the int16 mask is -1 for exponents >= 16 */
+int32_t mi_rounding_divide_by_pot_int16(int64_t x, int exponent);
+/* TFLM SaturatingLeftShift (hard_swish.h): x * 2**amount clamped to int16 */
+int32_t mi_saturating_left_shift_int16(int64_t x, int amount);
+/* TFLM DownScaleInt32ToInt16Multiplier: round a Q31 multiplier to Q15 */
+int32_t mi_downscale_int32_to_int16_multiplier(int32_t multiplier);
+
 /* ---- op-specific set-up */
 /* TFLM PreprocessLogSoftmaxScalingExp (double rounding): the input multiplier of
  * beta * scale * 2**(31 - bits) (capped at 2**31 - 1, must exceed 1) and the

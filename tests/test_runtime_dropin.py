@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from oracle import tflm_runtime
+from oracle import model_path, tflm_runtime
 
 from microinterp import InputError, MicrointerpError, OpResolver
 from microinterp import runtime as mi_runtime
@@ -266,7 +266,7 @@ def _tflm_report(model: Path) -> str:
     """TFLM's print_allocations() output (its C++ writes straight to fd 2, so run it in a child)."""
     code = textwrap.dedent(f"""
         from tflite_micro.python.tflite_micro import runtime
-        runtime.Interpreter.from_file({str(model)!r}).print_allocations()
+        runtime.Interpreter.from_file({str(model)!r}, arena_size=8 << 20).print_allocations()
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": ""})
@@ -274,17 +274,26 @@ def _tflm_report(model: Path) -> str:
     return proc.stderr
 
 
-def test_print_allocations_totals_match_tflm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The report's total/head/tail lines equal TFLM's, on stderr and as the return value."""
-    paths = [digits_model_path()]
-    add = tmp_path / "add.tflite"
-    add.write_bytes(_add_model())
-    paths.append(add)
-    for p in paths:
-        report = mi_runtime.Interpreter.from_file(str(p)).print_allocations()
-        assert capsys.readouterr().err == report
-        mine = [line for line in report.splitlines() if "Arena allocation" in line]
-        assert len(mine) == 3
-        if tflm_runtime is not None:
-            theirs = [line for line in _tflm_report(p).splitlines() if "Arena allocation" in line]
-            assert mine == theirs, (p, mine, theirs)
+PRINT_ALLOCATION_MODELS = ["mlperf-tiny/kws_ref_model.tflite", "mlperf-tiny/vww_96_int8.tflite",
+                           "tflite-micro/hello_world_int8.tflite", "tflite-micro/person_detect.tflite"]
+
+
+@pytest.mark.parametrize("rel", [None, *PRINT_ALLOCATION_MODELS])
+def test_print_allocations_matches_tflms_report(rel: str | None, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole report (totals, then each recorded category's used/requested/count) equals
+    TFLM's, on stderr and as the return value. (Checked on all 82 shared models both run: 78
+    identical; on the 3 LSTM models and keyword_scrambled the 'Persistent buffer data' used
+    bytes are 4-8 high, alignment padding the replay attributes to a neighbouring allocation.)"""
+    if rel is None:
+        path = tmp_path / "add.tflite"
+        path.write_bytes(_add_model())
+    else:
+        path = model_path(rel)
+    report = mi_runtime.Interpreter.from_file(str(path)).print_allocations()
+    assert capsys.readouterr().err == report
+    mine = report.splitlines()
+    assert len(mine) >= 5 and all(line.startswith("[RecordingMicroAllocator]") for line in mine)
+    if tflm_runtime is not None:
+        theirs = [line for line in _tflm_report(path).splitlines() if line.startswith("[RecordingMicroAllocator]")]
+        assert mine == theirs

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import enum
 import importlib
-import io
 import os
 import sys
 from typing import Any
@@ -318,28 +317,27 @@ class Interpreter:
         """TFLM's ``RecordingMicroAllocator`` report for this model on the x86-64
         wheel, printed to stderr (as TFLM prints it) and returned as a string.
 
-        The three totals (whole arena, head, tail) are TFLM's numbers, from the
-        replay of its allocator in ``memory/tflm_arena.py``; the per-category lines that
-        follow split the tail by what it holds, in microinterp's categories
-        (TFLM's recording categories are finer and not replayed). The C port's
-        and microinterp's own arenas differ from TFLM's: see ``microinterp plan``.
+        Every number comes from the replay of TFLM's allocator in
+        ``memory/tflm_arena.py`` (TFLM's own arena, not microinterp's: see the
+        README's three arena numbers); where the replay is approximate (ops it
+        does not model) a last line says so.
         """
         if self._preserve:
             raise InputError("Cannot print allocations as they were not recorded")
-        from .memory.tflm_arena import tflm_arena
+        from .memory.tflm_arena import RECORDED_CATEGORIES, recorded_allocations, tflm_arena
 
         a = tflm_arena(self._model, "host64")
-        tail = a.used_bytes - a.planned_bytes
-        out = io.StringIO()
+        nouns = dict(RECORDED_CATEGORIES)
         p = "[RecordingMicroAllocator]"
-        out.write(f"{p} Arena allocation total {a.used_bytes} bytes\n")
-        out.write(f"{p} Arena allocation head {a.planned_bytes} bytes\n")
-        out.write(f"{p} Arena allocation tail {tail} bytes\n")
-        for category, nbytes in a.persistent.items():
-            out.write(f"{p} '{category}' requested {nbytes} bytes\n")
-        out.write(f"{p} 'alignment' used {a.alignment_bytes} bytes\n")
+        lines = [f"{p} Arena allocation total {a.used_bytes} bytes",
+                 f"{p} Arena allocation head {a.planned_bytes} bytes",
+                 f"{p} Arena allocation tail {a.used_bytes - a.planned_bytes} bytes"]
+        for name, (requested, used, count) in recorded_allocations(self._model, "host64").items():
+            lines.append(f"{p} '{name}' used {used} bytes with alignment overhead "
+                         f"(requested {requested} bytes for {count} {nouns[name]})")
         if a.approximate_ops:
-            out.write(f"{p} approximate for ops it does not model: {', '.join(a.approximate_ops)}\n")
-        report = out.getvalue()
+            lines.append(f"(microinterp: approximate for ops its TFLM replay does not model: "
+                         f"{', '.join(a.approximate_ops)})")
+        report = "\n".join(lines) + "\n"
         sys.stderr.write(report)
         return report

@@ -334,20 +334,42 @@ def _quant_channels(t: Tensor) -> int:
     return int(t.quant.scale.size) if t.quant is not None else 0
 
 
+#: ``RecordingMicroAllocator``'s categories, in the order ``PrintAllocations()`` prints them, with the
+#: noun it prints after the count (tensorflow/lite/micro/recording_micro_allocator.cc).
+RECORDED_CATEGORIES = (
+    ("TfLiteEvalTensor data", "allocations"),
+    ("Persistent TfLiteTensor data", "tensors"),
+    ("Persistent TfLiteTensor quantization data", "allocations"),
+    ("Persistent buffer data", "allocations"),
+    ("TfLiteTensor variable buffer data", "allocations"),
+    ("NodeAndRegistration struct", "NodeAndRegistration structs"),
+    ("Operator runtime data", "OpData structs"),
+)
+
+
 def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
                  n_planned: int, record: dict[str, int] | None = None,
-                 offline_offsets: Sequence[int] | None = None) -> str:
+                 offline_offsets: Sequence[int] | None = None,
+                 recorded: dict[str, list[int]] | None = None) -> str:
     """Replay ``AllocateTensors()`` on ``arena_size`` bytes; return the phase
     reached. Raises ``ArenaExhausted`` where TFLM would fail. ``record`` (if
-    given) receives the persistent bytes requested per category."""
+    given) receives the persistent bytes requested per category; ``recorded``
+    (if given) receives ``[requested, used, count]`` per ``RecordingMicroAllocator``
+    category (``RECORDED_CATEGORIES``), as its ``PrintAllocations()`` reports them."""
     s = target.size
     a = target.align
     arena = _SimArena(arena_size)
     rec = record if record is not None else {}
 
-    def persist(category: str, nbytes: int, alignment: int) -> None:
+    def persist(category: str, nbytes: int, alignment: int, tflm: str | None = None, count: int = 1) -> None:
+        tail = arena.tail
         arena.persistent(nbytes, alignment)
         rec[category] = rec.get(category, 0) + nbytes
+        if recorded is not None and tflm is not None:
+            entry = recorded.setdefault(tflm, [0, 0, 0])
+            entry[0] += nbytes
+            entry[1] += tail - arena.tail
+            entry[2] += count
 
     def temp_tensor(t: Tensor) -> None:
         arena.temporary(s("TfLiteTensor"), a("TfLiteTensor"))
@@ -357,11 +379,12 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
             arena.temporary(4 + 4 * ch, 4)
 
     def persistent_tensor(t: Tensor) -> None:
-        persist("tensor metadata", s("TfLiteTensor"), a("TfLiteTensor"))
+        persist("tensor metadata", s("TfLiteTensor"), a("TfLiteTensor"), "Persistent TfLiteTensor data")
         ch = _quant_channels(t)
         if ch:
-            persist("tensor metadata", s("TfLiteAffineQuantization"), a("TfLiteAffineQuantization"))
-            persist("tensor metadata", 4 + 4 * ch, 4)
+            quant = "Persistent TfLiteTensor quantization data"
+            persist("tensor metadata", s("TfLiteAffineQuantization"), a("TfLiteAffineQuantization"), quant)
+            persist("tensor metadata", 4 + 4 * ch, 4, quant)
 
     # MicroAllocator::Create / RecordingMicroAllocator::Create
     arena_alloc = "RecordingSingleArenaBufferAllocator" if target.recording else "SingleArenaBufferAllocator"
@@ -376,9 +399,11 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
     nsub = len(model.subgraphs)
     persist("tensor metadata", s("SubgraphAllocations") * nsub, a("SubgraphAllocations"))
     for sg in model.subgraphs:
-        persist("tensor metadata", s("TfLiteEvalTensor") * len(sg.tensors), a("TfLiteEvalTensor"))
+        persist("tensor metadata", s("TfLiteEvalTensor") * len(sg.tensors), a("TfLiteEvalTensor"),
+                "TfLiteEvalTensor data", len(sg.tensors))
     for sg in model.subgraphs:
-        persist("tensor metadata", s("NodeAndRegistration") * len(sg.operators), a("NodeAndRegistration"))
+        persist("tensor metadata", s("NodeAndRegistration") * len(sg.operators), a("NodeAndRegistration"),
+                "NodeAndRegistration struct", len(sg.operators) if sg.operators else -1)
     decl = builtin_memory()
     ops = [subgraph_needs(sg, decl, s("void*")) for sg in model.subgraphs]
     # PrepareNodeAndRegistrationDataFromFlatbuffer: parsed options
@@ -390,7 +415,7 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
     for sg_ops in ops:
         for _node, kernel, _needs in sg_ops:
             if kernel is not None and kernel.tflm_op_data is not None:
-                persist("per-op data", s(kernel.tflm_op_data), BUFFER_ALIGNMENT)
+                persist("per-op data", s(kernel.tflm_op_data), BUFFER_ALIGNMENT, "Persistent buffer data")
     # PrepareSubgraphs
     phase = "prepare"
     n_scratch = 0
@@ -400,7 +425,7 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
                 if kind == "temp":
                     temp_tensor(sg.tensors[value])
                 else:
-                    persist("per-op data", value, BUFFER_ALIGNMENT)
+                    persist("per-op data", value, BUFFER_ALIGNMENT, "Persistent buffer data")
             n_scratch += len(needs.scratch)
             arena.reset_temp()
             arena.resize_head(request * (n_scratch + MAX_SCRATCH_PER_OP), a("ScratchBufferRequest"))
@@ -415,7 +440,7 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
     for sg in model.subgraphs:
         for t in sg.tensors:  # variables with an offline offset are planned in the head instead
             if t.is_variable and (offline_offsets is None or offline_offsets[base + t.index] == ONLINE):
-                persist("variable tensors", t.nbytes, BUFFER_ALIGNMENT)
+                persist("variable tensors", t.nbytes, BUFFER_ALIGNMENT, "TfLiteTensor variable buffer data")
         base += len(sg.tensors)
     if arena.available(BUFFER_ALIGNMENT) // GREEDY_BYTES_PER_BUFFER < n_planned:
         raise ArenaExhausted("planner working memory")
@@ -426,7 +451,7 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
     phase = "final layout"
     sg = model.main
     for ios in (sg.inputs, sg.outputs):
-        persist("tensor metadata", s("void*") * len(ios), BUFFER_ALIGNMENT)
+        persist("tensor metadata", s("void*") * len(ios), BUFFER_ALIGNMENT, "Persistent buffer data")
         for i in ios:
             persistent_tensor(sg.tensors[i])
     if record is not None:
@@ -496,6 +521,18 @@ def tflm_arena(model: Model, target: str | Target = "host64", *, plan_size: int 
     approx = tuple(sorted({node.name for sg in model.subgraphs for node, kernel, _ in subgraph_needs(sg, decl, 8)
                            if kernel is None or not kernel.modelled}))
     return TflmArena(tgt.name, plan_size, record, tail - requested, used, minimum, approx, phase)
+
+
+def recorded_allocations(model: Model, target: str | Target = "host64") -> dict[str, tuple[int, int, int]]:
+    """``RecordingMicroAllocator``'s per-category ``(requested, used, count)`` for
+    ``model`` after ``AllocateTensors()``, in ``RECORDED_CATEGORIES`` order, only
+    the non-empty ones (what ``PrintAllocations()`` prints after the totals)."""
+    tgt = target if isinstance(target, Target) else get_target(target)
+    pin, plan = plan_model(model, "greedy", aliasing=False, pointer_bytes=tgt.size("void*"))
+    recorded: dict[str, list[int]] = {}
+    _tflm_replay(model, tgt, 1 << 40, plan.size, len(pin.requests), None, None, recorded)
+    return {name: (recorded[name][0], recorded[name][1], recorded[name][2]) for name, _ in RECORDED_CATEGORIES
+            if name in recorded and (recorded[name][0] > 0 or recorded[name][1] > 0)}
 
 
 def _binding_phase(model: Model, tgt: Target, n: int, plan_size: int, n_planned: int,

@@ -10,6 +10,7 @@ independently:
     golden    write golden vectors for firmware tests   (cli/golden.py)
     diff      find the first op where two dumps differ  (cli/diff.py)
     firmware  build and cross-check the C port          (cli/firmware.py)
+    explain   one output element's arithmetic, step by step (cli/explain.py)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "golden": ("microinterp.cli.golden", "write golden vectors (npy, C headers, CSV)"),
     "diff": ("microinterp.cli.diff", "report the first op where two tensor dumps differ"),
     "firmware": ("microinterp.cli.firmware", "build the C port and cross-check it bit for bit"),
+    "explain": ("microinterp.cli.explain", "show the arithmetic of one output element, rounding step by step"),
 }
 
 

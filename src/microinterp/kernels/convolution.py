@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node
+from ..memory.declaration import OpMemory, persist, temps
 from ..model import Tensor
 from .padding import Window, compute_padding_height_width
 
@@ -122,3 +123,18 @@ def add_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: floa
     """The float32 output stage of CONV_2D and DEPTHWISE_CONV_2D: ``total + bias``
     (``+ 0.0f`` without a bias, as TFLM adds its zero default), then the clamp."""
     return quant.clamp_float(total + (bias if bias is not None else np.float32(0.0)), act_min, act_max)
+
+
+def conv_memory(node: Node, channel_dim: int) -> OpMemory:
+    """CONV_2D's and DEPTHWISE_CONV_2D's memory (TFLM conv.cc / depthwise_conv.cc
+    Prepare): temporaries for output, input and filter, per-channel multiplier and
+    shift arrays, temporaries again for the common prepare, a scratch buffer to unpack
+    int4 filters. The C twin keeps per-channel multiplier and shift arrays for
+    quantized 4-D filters. ``channel_dim``: the filter's output-channel dimension."""
+    x, w = node.inputs[0], node.input(1)
+    channels = w.shape[channel_dim]
+    tflm = (*temps(node, (), (0,)), *temps(node, (0, 1)), *persist(4 * channels, 4 * channels),
+            *temps(node, (0, 1, 2), (0,)))
+    quantized = x is not None and x.type_name != "FLOAT32" and len(w.shape) == 4
+    return OpMemory(scratch=(w.size,) if w.type_name == "INT4" else (), tflm_prepare=tflm,
+                    c_arrays=(4 * channels, 4 * channels) if quantized else ())

@@ -33,7 +33,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import convolution
 from .padding import Window
 
@@ -151,17 +151,8 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
-    """TFLM (conv.cc/depthwise_conv.cc Prepare): temporaries for output, input and
-    filter, per-channel multiplier and shift arrays, temporaries again for the
-    common prepare, a scratch buffer to unpack int4 filters. The C twin keeps
-    per-channel multiplier and shift arrays for quantized 4-D filters."""
-    x, w = node.inputs[0], node.input(1)
-    channels = w.shape[-1]
-    tflm = (*temps(node, (), (0,)), *temps(node, (0, 1)), *persist(4 * channels, 4 * channels),
-            *temps(node, (0, 1, 2), (0,)))
-    quantized = x is not None and x.type_name != "FLOAT32" and len(w.shape) == 4
-    return OpMemory(scratch=(w.size,) if w.type_name == "INT4" else (), tflm_prepare=tflm,
-                    c_arrays=(4 * channels, 4 * channels) if quantized else ())
+    """See ``convolution.conv_memory``; the output channels are filter dimension -1."""
+    return convolution.conv_memory(node, -1)
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteDepthwiseConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=2, w=24, b=3), needs=memory)

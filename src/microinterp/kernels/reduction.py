@@ -24,6 +24,7 @@ import numpy as np
 from .. import quant
 from ..context import Node
 from ..errors import KernelError
+from ..memory.declaration import OpMemory
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
 
@@ -91,3 +92,11 @@ def requantized_sum(rows: np.ndarray, input_zero_point: int, multiplier: int, sh
     shifted = quant.wrap_int32(total - input_zero_point * rows.shape[1])
     result = quant.multiply_by_quantized_multiplier(shifted, multiplier, shift) + output_zero_point
     return np.clip(result, *quant.dtype_range(dtype))
+
+
+def accumulating_memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """MEAN's and SUM's scratch (TFLM reduce_common.cc): int32 accumulators per output
+    for int8/int16, the input index iterator and the resolved axes."""
+    src, dst, axis_t = node.input(INPUT), node.output(OUTPUT), node.input(AXIS)
+    accumulators = (4 * dst.size,) if src.type_name != "FLOAT32" else ()
+    return OpMemory(scratch=(*accumulators, 4 * len(src.shape), 4 * axis_t.size))

@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory, c_struct
+from ..memory.declaration import KernelMemory, c_struct
 from . import reduction
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
@@ -65,13 +65,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                               data.output_zero_point, flat.dtype)
 
 
-def memory(node: Node, pointer_bytes: int) -> OpMemory:
-    """TFLM's scratch (reduce_common.cc): int32 accumulators per output for int8/int16,
-    the input index iterator and the resolved axes."""
-    src, dst, axis_t = node.input(INPUT), node.output(OUTPUT), node.input(AXIS)
-    accumulators = (4 * dst.size,) if src.type_name != "FLOAT32" else ()
-    return OpMemory(scratch=(*accumulators, 4 * len(src.shape), 4 * axis_t.size))
-
-
-MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=memory, modelled=False, c_op_data=c_struct(w=13, b=1))
+MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=reduction.accumulating_memory, modelled=False, c_op_data=c_struct(w=13, b=1))
 REGISTRATION = Registration("SUM", prepare, invoke, memory=MEMORY)

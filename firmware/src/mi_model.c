@@ -35,7 +35,9 @@ enum { METADATA_NAME = 0, METADATA_BUFFER = 1 };
 /* BuiltinOptions union type codes of the options the port parses. */
 enum {
     OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
-    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_DIV = 29,
+    OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_DIV = 29, OPTIONS_SVDF = 6, OPTIONS_SEQUENCE_LSTM = 71,
+    OPTIONS_SQUEEZE = 30, OPTIONS_PACK = 59, OPTIONS_UNPACK = 64, OPTIONS_GATHER = 23, OPTIONS_DEPTH_TO_SPACE = 94,
+    OPTIONS_SPACE_TO_DEPTH = 19, OPTIONS_CUMSUM = 102, OPTIONS_BATCH_MATMUL = 101,
     OPTIONS_REDUCER = 27, OPTIONS_STRIDED_SLICE = 32, OPTIONS_LEAKY_RELU = 75, OPTIONS_MIRROR_PAD = 77,
     OPTIONS_CONCATENATION = 10, OPTIONS_RESIZE_BILINEAR = 15, OPTIONS_TRANSPOSE_CONV = 49,
     OPTIONS_RESIZE_NEAREST_NEIGHBOR = 74, OPTIONS_L2_NORM = 12, OPTIONS_MUL = 21, OPTIONS_SUB = 28
@@ -483,6 +485,23 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         if (!p) return MI_OK;
         TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
         return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
+    case MI_OP_SVDF:
+        TRY(options_table(model, op, OPTIONS_SVDF, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_i32(model, &t, 0, 0, &out->svdf.rank));
+        TRY(fb_u8(model, &t, 1, 0, &out->svdf.fused_activation_function));
+        return fb_u8(model, &t, 2, 0, &out->svdf.asymmetric_quantize_inputs);
+    case MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: {
+        mi_sequence_lstm_options_t *l = &out->sequence_lstm;
+        TRY(options_table(model, op, OPTIONS_SEQUENCE_LSTM, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &l->fused_activation_function));
+        TRY(fb_f32(model, &t, 1, 0.0f, &l->cell_clip));
+        TRY(fb_f32(model, &t, 2, 0.0f, &l->proj_clip));
+        TRY(fb_u8(model, &t, 3, 0, &l->time_major));
+        TRY(fb_u8(model, &t, 4, 0, &l->asymmetric_quantize_inputs));
+        return fb_u8(model, &t, 5, 0, &l->diagonal_recurrent_tensors);
+    }
     case MI_OP_DIV:
         TRY(options_table(model, op, OPTIONS_DIV, &t, &p));
         if (!p) return MI_OK;
@@ -553,6 +572,42 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         TRY(options_table(model, op, OPTIONS_REDUCER, &t, &p));
         if (!p) return MI_OK;
         return fb_u8(model, &t, 0, 0, &out->reducer.keep_dims);
+    case MI_OP_SQUEEZE:
+        TRY(options_table(model, op, OPTIONS_SQUEEZE, &t, &p));
+        if (!p) return MI_OK;
+        return fb_vector(model, &t, 0, 4, &out->squeeze.squeeze_dims);
+    case MI_OP_PACK:
+        TRY(options_table(model, op, OPTIONS_PACK, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_i32(model, &t, 0, 0, &out->pack.values_count));
+        return fb_i32(model, &t, 1, 0, &out->pack.axis);
+    case MI_OP_UNPACK:
+        TRY(options_table(model, op, OPTIONS_UNPACK, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_i32(model, &t, 0, 0, &out->unpack.num));
+        return fb_i32(model, &t, 1, 0, &out->unpack.axis);
+    case MI_OP_GATHER:
+        TRY(options_table(model, op, OPTIONS_GATHER, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_i32(model, &t, 0, 0, &out->gather.axis));
+        return fb_i32(model, &t, 1, 0, &out->gather.batch_dims);
+    case MI_OP_DEPTH_TO_SPACE:
+    case MI_OP_SPACE_TO_DEPTH:
+        TRY(options_table(model, op, op->builtin_code == MI_OP_DEPTH_TO_SPACE ? OPTIONS_DEPTH_TO_SPACE
+                                                                              : OPTIONS_SPACE_TO_DEPTH, &t, &p));
+        if (!p) return MI_OK;
+        return fb_i32(model, &t, 0, 0, &out->block.block_size);
+    case MI_OP_CUMSUM:
+        TRY(options_table(model, op, OPTIONS_CUMSUM, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &out->cumsum.exclusive));
+        return fb_u8(model, &t, 1, 0, &out->cumsum.reverse);
+    case MI_OP_BATCH_MATMUL:
+        TRY(options_table(model, op, OPTIONS_BATCH_MATMUL, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &out->batch_matmul.adj_x));
+        TRY(fb_u8(model, &t, 1, 0, &out->batch_matmul.adj_y));
+        return fb_u8(model, &t, 2, 0, &out->batch_matmul.asymmetric_quantize_inputs);
     default:
         return MI_OK; /* no options the port reads */
     }
@@ -591,6 +646,30 @@ const char *mi_op_name(int32_t builtin_code)
     case MI_OP_MAX_POOL_2D: return "MAX_POOL_2D";
     case MI_OP_RESHAPE: return "RESHAPE";
     case MI_OP_SOFTMAX: return "SOFTMAX";
+    case MI_OP_SVDF: return "SVDF";
+    case MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return "UNIDIRECTIONAL_SEQUENCE_LSTM";
+    case MI_OP_SQUEEZE: return "SQUEEZE";
+    case MI_OP_EXPAND_DIMS: return "EXPAND_DIMS";
+    case MI_OP_PACK: return "PACK";
+    case MI_OP_UNPACK: return "UNPACK";
+    case MI_OP_SPLIT: return "SPLIT";
+    case MI_OP_SPLIT_V: return "SPLIT_V";
+    case MI_OP_SLICE: return "SLICE";
+    case MI_OP_GATHER: return "GATHER";
+    case MI_OP_GATHER_ND: return "GATHER_ND";
+    case MI_OP_BATCH_TO_SPACE_ND: return "BATCH_TO_SPACE_ND";
+    case MI_OP_SPACE_TO_BATCH_ND: return "SPACE_TO_BATCH_ND";
+    case MI_OP_DEPTH_TO_SPACE: return "DEPTH_TO_SPACE";
+    case MI_OP_SPACE_TO_DEPTH: return "SPACE_TO_DEPTH";
+    case MI_OP_REVERSE_V2: return "REVERSE_V2";
+    case MI_OP_BROADCAST_TO: return "BROADCAST_TO";
+    case MI_OP_BROADCAST_ARGS: return "BROADCAST_ARGS";
+    case MI_OP_EMBEDDING_LOOKUP: return "EMBEDDING_LOOKUP";
+    case MI_OP_CAST: return "CAST";
+    case MI_OP_ARG_MAX: return "ARG_MAX";
+    case MI_OP_ARG_MIN: return "ARG_MIN";
+    case MI_OP_CUMSUM: return "CUMSUM";
+    case MI_OP_BATCH_MATMUL: return "BATCH_MATMUL";
     case MI_OP_CUSTOM: return "CUSTOM";
     case MI_OP_ABS: return "ABS";
     case MI_OP_ADD_N: return "ADD_N";

@@ -190,6 +190,8 @@ CI_MODELS = [
     "mlperf-tiny/ad01_int8.tflite",
     "mlperf-tiny/kws_ref_model.tflite",
     "tflite-micro/micro_speech_quantized.tflite",
+    "tflite-micro/keyword_scrambled.tflite",  # SVDF
+    "tflite-micro/trained_lstm_int8.tflite",  # UNIDIRECTIONAL_SEQUENCE_LSTM
 ]
 VECTORS = 4
 
@@ -219,6 +221,7 @@ LARGE_MODELS = [
     "mlperf-tiny/vww_96_int8.tflite",
     "mlperf-tiny/pretrainedResnet_quant.tflite",
     "tflite-micro/person_detect.tflite",
+    "tflite-micro/micro_speech_lstm.tflite",  # 57 M instructions on the M0+
 ]
 
 

@@ -50,7 +50,16 @@ MORE_MODELS = [
     "tflite-micro-seanet/conv16.tflite",
     "tflite-micro-seanet/add4.tflite",
     "tflite-micro-seanet/quantize0.tflite",
+    # stateful: SVDF and LSTM state carried across the four vectors
+    "tflite-micro/keyword_scrambled.tflite",
+    "tflite-micro/micro_speech_lstm.tflite",
+    "tflite-micro/trained_lstm.tflite",
+    "tflite-micro/trained_lstm_int8.tflite",
 ]
+
+
+#: ops whose Python kernel requests scratch buffers (TFLM's) and whose C twin needs none
+SCRATCH_IN_PYTHON_ONLY = {"SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM"}
 
 
 @pytest.mark.parametrize("rel", MODELS + MORE_MODELS)
@@ -62,8 +71,14 @@ def test_model_bit_exact_under_sanitizers(rel: str) -> None:
     assert report.outputs_compared > 0 and report.output_bytes_differing == 0
     assert report.first_diverging_op is None
     assert report.arena_used_bytes == report.arena_predicted["total_bytes"]
-    # the head is exactly the Python interpreter's greedy plan on the same buffers
-    assert report.arena_predicted["planned_bytes"] == Interpreter(str(path)).memory.planned_bytes
+    # the head is exactly the Python interpreter's greedy plan on the same buffers -- unless
+    # a Python kernel requests scratch that its C twin does without (it consumes the values
+    # as it produces them), which makes the C head smaller
+    ops = {op.name for op in load_model(str(path)).main.operators}
+    if not ops & SCRATCH_IN_PYTHON_ONLY:
+        assert report.arena_predicted["planned_bytes"] == Interpreter(str(path)).memory.planned_bytes
+    else:
+        assert report.arena_predicted["planned_bytes"] <= Interpreter(str(path)).memory.planned_bytes
 
 
 def test_cli_check_exit_status_and_report(capsys: pytest.CaptureFixture[str]) -> None:
@@ -146,29 +161,13 @@ def test_mismatch_names_the_first_differing_op(tmp_path: Path) -> None:
 
 
 def _unsupported_op_model() -> tuple[str, bytes]:
-    """A one-op model the Python interpreter runs and the C port has no kernel for (yet):
-    the first candidate op without a C twin. The C port gains kernels op by op, so the
-    op is chosen, not written down."""
-    q = {"scale": 0.1, "zero_point": 0}
-    candidates = {
-        "CAST": lambda b, x: b.add_operator("CAST", [x], [b.add_output("y", (1, 4), "int32")]),
-        "SQUEEZE": lambda b, x: b.add_operator("SQUEEZE", [x], [b.add_output("y", (4,), "int8", **q)],
-                                               squeeze_dims=[0]),
-        "CUMSUM": lambda b, x: b.add_operator("CUMSUM", [x, b.add_constant("axis", np.array(1, np.int32))],
-                                              [b.add_output("y", (1, 4), "int8", **q)]),
-        "ARG_MAX": lambda b, x: b.add_operator("ARG_MAX", [x, b.add_constant("axis", np.array([1], np.int32))],
-                                               [b.add_output("y", (1,), "int32")], output_type="INT32"),
-    }
-    supported = set(firmware_arena.c_kernels())
-    for op, add in candidates.items():
-        if op in supported:
-            continue
-        b = ModelBuilder()
-        add(b, b.add_input("x", (1, 4), "int8", **q))
-        model = b.build()
-        Interpreter.from_bytes(model)  # the Python side runs it
-        return op, model
-    pytest.skip(f"the C port has a kernel for every candidate op ({', '.join(candidates)})")
+    """A one-op model with an op that TFLM has and neither microinterp side runs
+    (REDUCE_PROD): every op the Python interpreter runs has a C kernel now."""
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 4), "int8", scale=0.1, zero_point=0)
+    axis = b.add_constant("axis", np.array([1], np.int32))
+    b.add_operator("REDUCE_PROD", [x, axis], [b.add_output("y", (1,), "int8", scale=0.1, zero_point=0)])
+    return "REDUCE_PROD", b.build()
 
 
 def test_unsupported_op_is_reported_before_running(tmp_path: Path) -> None:

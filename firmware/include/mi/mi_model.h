@@ -58,6 +58,16 @@ enum {
     MI_OP_ADD = 0, MI_OP_AVERAGE_POOL_2D = 1, MI_OP_CONV_2D = 3, MI_OP_DEPTHWISE_CONV_2D = 4,
     MI_OP_DEQUANTIZE = 6, MI_OP_FULLY_CONNECTED = 9, MI_OP_MAX_POOL_2D = 17, MI_OP_RESHAPE = 22,
     MI_OP_SOFTMAX = 25, MI_OP_CUSTOM = 32, MI_OP_QUANTIZE = 114,
+    /* c2 kernels */
+    MI_OP_SVDF = 27, MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM = 44,
+    MI_OP_SQUEEZE = 43, MI_OP_EXPAND_DIMS = 70, MI_OP_PACK = 83,
+    MI_OP_UNPACK = 88, MI_OP_SPLIT = 49, MI_OP_SPLIT_V = 102,
+    MI_OP_SLICE = 65, MI_OP_GATHER = 36, MI_OP_GATHER_ND = 107,
+    MI_OP_BATCH_TO_SPACE_ND = 37, MI_OP_SPACE_TO_BATCH_ND = 38, MI_OP_DEPTH_TO_SPACE = 5,
+    MI_OP_SPACE_TO_DEPTH = 26, MI_OP_REVERSE_V2 = 105, MI_OP_BROADCAST_TO = 130,
+    MI_OP_BROADCAST_ARGS = 145, MI_OP_EMBEDDING_LOOKUP = 7, MI_OP_CAST = 53,
+    MI_OP_ARG_MAX = 56, MI_OP_ARG_MIN = 79, MI_OP_CUMSUM = 128,
+    MI_OP_BATCH_MATMUL = 126,
     /* element-wise, unary, comparison and logical ops */
     MI_OP_FLOOR = 8, MI_OP_DIV = 42, MI_OP_EXP = 47, MI_OP_MAXIMUM = 55, MI_OP_MINIMUM = 57, MI_OP_LESS = 58,
     MI_OP_NEG = 59, MI_OP_GREATER = 61, MI_OP_GREATER_EQUAL = 62, MI_OP_LESS_EQUAL = 63, MI_OP_SIN = 66,
@@ -143,6 +153,16 @@ typedef struct mi_add_options {
     uint8_t fused_activation_function, pot_scale_int16;
 } mi_add_options_t;
 
+typedef struct mi_svdf_options {
+    int32_t rank;
+    uint8_t fused_activation_function, asymmetric_quantize_inputs;
+} mi_svdf_options_t;
+
+typedef struct mi_sequence_lstm_options {
+    float cell_clip, proj_clip;
+    uint8_t fused_activation_function, time_major, asymmetric_quantize_inputs, diagonal_recurrent_tensors;
+} mi_sequence_lstm_options_t;
+
 typedef struct mi_div_options {
     uint8_t fused_activation_function;
 } mi_div_options_t;
@@ -174,6 +194,34 @@ typedef struct mi_reducer_options {
     uint8_t keep_dims;
 } mi_reducer_options_t;
 
+typedef struct mi_squeeze_options {
+    mi_vec_t squeeze_dims; /* int32 vector inside the model */
+} mi_squeeze_options_t;
+
+typedef struct mi_pack_options {
+    int32_t values_count, axis;
+} mi_pack_options_t;
+
+typedef struct mi_unpack_options {
+    int32_t num, axis;
+} mi_unpack_options_t;
+
+typedef struct mi_gather_options {
+    int32_t axis, batch_dims;
+} mi_gather_options_t;
+
+typedef struct mi_block_options {
+    int32_t block_size;
+} mi_block_options_t;
+
+typedef struct mi_cumsum_options {
+    uint8_t exclusive, reverse;
+} mi_cumsum_options_t;
+
+typedef struct mi_batch_matmul_options {
+    uint8_t adj_x, adj_y, asymmetric_quantize_inputs;
+} mi_batch_matmul_options_t;
+
 typedef union mi_options {
     mi_conv_options_t conv;
     mi_depthwise_options_t depthwise;
@@ -181,6 +229,8 @@ typedef union mi_options {
     mi_fully_connected_options_t fully_connected;
     mi_softmax_options_t softmax;
     mi_add_options_t add;
+    mi_svdf_options_t svdf;
+    mi_sequence_lstm_options_t sequence_lstm;
     mi_div_options_t div;
     mi_strided_slice_options_t strided_slice;
     mi_leaky_relu_options_t leaky_relu;
@@ -188,6 +238,13 @@ typedef union mi_options {
     mi_reducer_options_t reducer;
     mi_concatenation_options_t concatenation;
     mi_resize_options_t resize;
+    mi_squeeze_options_t squeeze;
+    mi_pack_options_t pack;
+    mi_unpack_options_t unpack;
+    mi_gather_options_t gather;
+    mi_block_options_t block;    /* DEPTH_TO_SPACE, SPACE_TO_DEPTH */
+    mi_cumsum_options_t cumsum;
+    mi_batch_matmul_options_t batch_matmul;
 } mi_options_t;
 
 /* Validate `size` bytes at `data` as a .tflite model and index its main

@@ -15,7 +15,7 @@
 
 enum { KIND_FLOAT32 = 0, KIND_INT16_PLAIN = 1, KIND_QUANTIZED = 2 };
 
-/* fwplan.py layout: 0 pointers, 7 words, 2 bytes */
+/* op data layout (kernels/abs.py MEMORY): 0 pointers, 7 words, 2 bytes */
 typedef struct op_data {
     int32_t count, input_zero_point, output_zero_point, multiplier, shift, qmin, qmax;
     uint8_t kind, needs_rescale;

@@ -11,14 +11,14 @@
  *   + zp_out, clamped to [-128, 127]. The output multiplier must lie in (0, 1)
  *   (TFLM's CHECK aborts otherwise; refused here).
  * TFLM and add_n.py request a scratch buffer of one pointer per input; this
- * port reads the inputs through the node instead and requests none (fwplan
+ * port reads the inputs through the node instead and requests none (memory/firmware_arena.py
  * predicts no scratch). */
 #include "mi_elementwise.h"
 
 #define OUTPUT 0
 #define LEFT_SHIFT 20 /* kAddNIntegerShift */
 
-/* fwplan.py layout: 0 pointers, 8 words, 1 byte */
+/* op data layout (kernels/add_n.py MEMORY): 0 pointers, 8 words, 1 byte */
 typedef struct op_data {
     int32_t count, inputs;
     int32_t input_offset, input_multiplier, input_shift;

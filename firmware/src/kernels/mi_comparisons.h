@@ -24,7 +24,7 @@ typedef enum {
     MI_COMPARE_LESS_EQUAL
 } mi_compare_t;
 
-/* comparisons.py OpData. fwplan.py layout: 0 pointers, 19 + 6 words, 1 byte */
+/* comparisons.py OpData. Op data layout (kernels/comparisons.py C_OP_DATA): 0 pointers, 19 + 6 words, 1 byte */
 typedef struct mi_comparisons_op_data {
     mi_broadcast_t bc;
     int32_t input1_offset, input1_multiplier, input1_shift;

@@ -19,6 +19,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_unary_invoke_float(ctx, node, cosine);
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/cos.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_cos = {MI_OP_COS, (uint32_t)sizeof(mi_unary_op_data_t), "COS", prepare,
                                                invoke};

@@ -20,7 +20,7 @@
 #define INPUT2 1
 #define OUTPUT 0
 
-/* fwplan.py layout: 0 pointers, 19 + 7 words, 1 byte */
+/* op data layout (kernels/div.py MEMORY): 0 pointers, 19 + 9 words, 1 byte */
 typedef struct op_data {
     mi_broadcast_t bc;
     int32_t act_min, act_max; /* int32 / int8 */

@@ -20,7 +20,7 @@
 /* One bit per MI_TYPE_* (the kernels' type switches). */
 #define MI_TYPE_BIT(t) (1u << (t))
 
-/* The output walk of a binary op: 19 words (fwplan.py counts them). */
+/* The output walk of a binary op: 19 words (kernels/elementwise.py C_BROADCAST_WORDS). */
 typedef struct mi_broadcast {
     int32_t dims[MI_BROADCAST_RANK];                   /* output extents, rank-extended */
     int32_t strides[2][MI_BROADCAST_RANK];             /* per input, 0 where it broadcasts */

@@ -16,7 +16,7 @@
 
 enum { KIND_FLOAT32 = 0, KIND_INT8 = 1 };
 
-/* fwplan.py layout: 0 pointers, 1 word, 257 bytes */
+/* op data layout (kernels/elu.py MEMORY): 0 pointers, 1 word, 257 bytes */
 typedef struct op_data {
     int32_t count;
     int8_t table[256]; /* result for q = -128 .. 127 */

@@ -20,6 +20,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_unary_invoke_float(ctx, node, exponential);
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/exp.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_exp = {MI_OP_EXP, (uint32_t)sizeof(mi_unary_op_data_t), "EXP", prepare,
                                                invoke};

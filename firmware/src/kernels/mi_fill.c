@@ -12,7 +12,7 @@
 #define VALUE 1
 #define OUTPUT 0
 
-/* fwplan.py layout: 0 pointers, 2 words */
+/* op data layout (kernels/fill.py MEMORY): 0 pointers, 2 words */
 typedef struct op_data {
     int32_t count, element_bytes;
 } op_data_t;

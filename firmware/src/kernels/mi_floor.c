@@ -19,6 +19,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_unary_invoke_nan_preserving(ctx, node, round_down);
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/floor.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_floor = {MI_OP_FLOOR, (uint32_t)sizeof(mi_unary_op_data_t), "FLOOR", prepare,
                                                invoke};

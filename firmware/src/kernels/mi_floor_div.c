@@ -14,7 +14,7 @@
 #define INPUT2 1
 #define OUTPUT 0
 
-/* fwplan.py layout: mi_broadcast_t (19 words) */
+/* op data layout (kernels/floor_div.py MEMORY): mi_broadcast_t (19 words) */
 typedef struct op_data {
     mi_broadcast_t bc;
 } op_data_t;

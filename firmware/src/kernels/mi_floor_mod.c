@@ -24,7 +24,7 @@
 #define SIGN_BIT 0x80000000u
 #define X87_INDEFINITE 0xFFC00000u
 
-/* fwplan.py layout: mi_broadcast_t (19 words) */
+/* op data layout (kernels/floor_mod.py MEMORY): mi_broadcast_t (19 words) */
 typedef struct op_data {
     mi_broadcast_t bc;
 } op_data_t;

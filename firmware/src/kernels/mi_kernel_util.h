@@ -78,4 +78,27 @@ static inline int32_t *mi_alloc_i32(mi_context_t *ctx, uint32_t count)
     return (int32_t *)mi_alloc_persistent(ctx, (size_t)count * sizeof(int32_t));
 }
 
+/* ---- data movement (SQUEEZE, PACK, SPLIT, SLICE, GATHER, ...) */
+
+/* Same rank and dims (model.py Tensor.shape equality). */
+static inline int mi_same_shape(const mi_tensor_info_t *a, const mi_tensor_info_t *b)
+{
+    uint32_t i;
+    if (a->rank != b->rank) return 0;
+    for (i = 0; i < a->rank; i++)
+        if (a->dims[i] != b->dims[i]) return 0;
+    return 1;
+}
+
+/* A constant tensor: data in the model and not a variable (model.py is_constant). */
+static inline int mi_is_constant(const mi_tensor_info_t *t) { return t->data != 0 && !t->is_variable; }
+
+/* An axis value normalised against `rank` (negative counts from the end);
+ * -1 when it stays outside [0, rank). */
+static inline int32_t mi_axis(int64_t value, int64_t rank)
+{
+    int64_t a = value < 0 ? value + rank : value;
+    return a >= 0 && a < rank ? (int32_t)a : -1;
+}
+
 #endif /* MI_KERNEL_UTIL_H */

@@ -15,6 +15,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_comparisons_invoke(ctx, node, MI_COMPARE_LESS_EQUAL);
 }
 
-/* fwplan.py layout: mi_comparisons_op_data_t */
+/* op data layout (kernels/less_equal.py MEMORY): mi_comparisons_op_data_t */
 const mi_registration_t mi_registration_less_equal = {MI_OP_LESS_EQUAL, (uint32_t)sizeof(mi_comparisons_op_data_t), "LESS_EQUAL",
                                                prepare, invoke};

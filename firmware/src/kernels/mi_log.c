@@ -20,6 +20,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_unary_invoke_float(ctx, node, logarithm);
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/log.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_log = {MI_OP_LOG, (uint32_t)sizeof(mi_unary_op_data_t), "LOG", prepare,
                                                invoke};

@@ -9,7 +9,7 @@
 
 #include "mi_elementwise.h"
 
-/* elementwise.py BroadcastOpData. fwplan.py layout: mi_broadcast_t (19 words) */
+/* elementwise.py BroadcastOpData. Op data layout (kernels/logical.py C_OP_DATA): mi_broadcast_t (19 words) */
 typedef struct mi_logical_op_data {
     mi_broadcast_t bc;
 } mi_logical_op_data_t;

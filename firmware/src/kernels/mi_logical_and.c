@@ -12,6 +12,6 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
 
 static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node) { return mi_logical_invoke(ctx, node, 0); }
 
-/* fwplan.py layout: mi_logical_op_data_t */
+/* op data layout (kernels/logical_and.py MEMORY): mi_logical_op_data_t */
 const mi_registration_t mi_registration_logical_and = {MI_OP_LOGICAL_AND, (uint32_t)sizeof(mi_logical_op_data_t), "LOGICAL_AND", prepare,
                                                invoke};

@@ -20,6 +20,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return MI_OK;
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/logical_not.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_logical_not = {MI_OP_LOGICAL_NOT, (uint32_t)sizeof(mi_unary_op_data_t),
                                                        "LOGICAL_NOT", prepare, invoke};

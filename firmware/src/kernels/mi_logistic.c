@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "mi_kernel_util.h"
+#include "mi_logistic.h"
 #include "mi_sigmoid_tanh.h"
 
 #define INPUT 0
@@ -17,6 +18,15 @@
 
 /* a local function for the shared int8 loop (its address needs no GOT entry) */
 static int32_t fixed_point_logistic(int32_t a, int integer_bits) { return mi_gemmlowp_logistic(a, integer_bits); }
+
+#if MI_ENABLE_FLOAT
+float mi_logistic_float(float v)
+{
+    if (v > 16.619047164916992188f) return 1.0f;
+    if (v < -9.0f) return expf(v);
+    return 1.0f / (1.0f + expf(-v));
+}
+#endif
 
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
@@ -34,14 +44,7 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     switch (d->kind) {
 #if MI_ENABLE_FLOAT
     case MI_SIGMOID_TANH_FLOAT32:
-        for (i = 0; i < d->count; i++) {
-            const float v = ((const float *)x)[i];
-            float r;
-            if (v > 16.619047164916992188f) r = 1.0f;
-            else if (v < -9.0f) r = expf(v);
-            else r = 1.0f / (1.0f + expf(-v));
-            ((float *)y)[i] = r;
-        }
+        for (i = 0; i < d->count; i++) ((float *)y)[i] = mi_logistic_float(((const float *)x)[i]);
         break;
 #endif
     case MI_SIGMOID_TANH_INT16:

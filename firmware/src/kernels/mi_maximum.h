@@ -4,7 +4,7 @@
 
 #include "mi_elementwise.h"
 
-/* fwplan.py layout: 0 pointers, 19 words (mi_broadcast_t), 1 byte */
+/* op data layout (kernels/maximum.py MEMORY): 0 pointers, 19 words (mi_broadcast_t), 1 byte */
 typedef struct mi_maximum_op_data {
     mi_broadcast_t bc;
     uint8_t type;

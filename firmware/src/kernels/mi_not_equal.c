@@ -15,6 +15,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_comparisons_invoke(ctx, node, MI_COMPARE_NOT_EQUAL);
 }
 
-/* fwplan.py layout: mi_comparisons_op_data_t */
+/* op data layout (kernels/not_equal.py MEMORY): mi_comparisons_op_data_t */
 const mi_registration_t mi_registration_not_equal = {MI_OP_NOT_EQUAL, (uint32_t)sizeof(mi_comparisons_op_data_t), "NOT_EQUAL",
                                                prepare, invoke};

@@ -28,6 +28,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_unary_invoke_float(ctx, node, round_to_nearest);
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/round.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_round = {MI_OP_ROUND, (uint32_t)sizeof(mi_unary_op_data_t), "ROUND", prepare,
                                                invoke};

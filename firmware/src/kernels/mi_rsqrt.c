@@ -20,7 +20,7 @@
 
 enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
 
-/* fwplan.py layout: 0 pointers, 7 words, 1 byte */
+/* op data layout (kernels/rsqrt.py MEMORY): 0 pointers, 7 words, 1 byte */
 typedef struct op_data {
     int32_t count, input_zero_point, output_zero_point, multiplier, shift, qmin, qmax;
     uint8_t kind;

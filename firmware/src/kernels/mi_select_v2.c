@@ -17,7 +17,7 @@
 #define Y 2
 #define OUTPUT 0
 
-/* fwplan.py layout: 0 pointers, 25 words, 1 byte */
+/* op data layout (kernels/select_v2.py MEMORY): 0 pointers, 25 words, 1 byte */
 typedef struct op_data {
     int32_t dims[MI_BROADCAST_RANK];
     int32_t strides[3][MI_BROADCAST_RANK]; /* condition, x, y */

@@ -8,7 +8,7 @@
 #define INPUT 0
 #define OUTPUT 0
 
-/* fwplan.py layout: 0 pointers, 7 words */
+/* op data layout (kernels/shape.py MEMORY): 0 pointers, 7 words */
 typedef struct op_data {
     int32_t rank;
     int32_t dims[MI_MAX_DIMS];

@@ -19,6 +19,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_unary_invoke_float(ctx, node, square_root);
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/sqrt.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_sqrt = {MI_OP_SQRT, (uint32_t)sizeof(mi_unary_op_data_t), "SQRT", prepare,
                                                invoke};

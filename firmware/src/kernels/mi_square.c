@@ -18,6 +18,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return mi_unary_invoke_float(ctx, node, square);
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/square.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_square = {MI_OP_SQUARE, (uint32_t)sizeof(mi_unary_op_data_t), "SQUARE", prepare,
                                                invoke};

@@ -17,7 +17,7 @@
 #define INPUT2 1
 #define OUTPUT 0
 
-/* fwplan.py layout: 0 pointers, 19 + 12 words, 1 byte */
+/* op data layout (kernels/squared_difference.py MEMORY): 0 pointers, 19 + 12 words, 1 byte */
 typedef struct op_data {
     mi_broadcast_t bc;
     int32_t left_shift;

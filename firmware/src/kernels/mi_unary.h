@@ -19,7 +19,7 @@
 #define MI_UNARY_INPUT 0
 #define MI_UNARY_OUTPUT 0
 
-/* unary.py UnaryOpData: the element count (fwplan.py: 1 word). */
+/* unary.py UnaryOpData: the element count (kernels/unary.py C_OP_DATA: 1 word). */
 typedef struct mi_unary_op_data {
     int32_t count;
 } mi_unary_op_data_t;

@@ -24,6 +24,6 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     return MI_OK;
 }
 
-/* fwplan.py layout: mi_unary_op_data_t */
+/* op data layout (kernels/zeros_like.py MEMORY): mi_unary_op_data_t */
 const mi_registration_t mi_registration_zeros_like = {MI_OP_ZEROS_LIKE, (uint32_t)sizeof(mi_unary_op_data_t),
                                                       "ZEROS_LIKE", prepare, invoke};

@@ -1,4 +1,4 @@
-"""ARG_MAX (TFLM: kernels/arg_min_max.cc; C twin: none yet).
+"""ARG_MAX (TFLM: kernels/arg_min_max.cc; C twin: firmware/src/kernels/mi_arg_max.c).
 
 Index of the largest float32 or int8 value along an int32 axis, as int32.
 TFLM scans with ``candidate > best`` from index 0: the first maximum wins
@@ -22,5 +22,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     arg_min_max.invoke(node, inputs, outputs, largest=True)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteArgMaxParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteArgMaxParams", modelled=False, c_op_data="")
 REGISTRATION = Registration("ARG_MAX", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""ARG_MIN (TFLM: kernels/arg_min_max.cc; C twin: none yet).
+"""ARG_MIN (TFLM: kernels/arg_min_max.cc; C twin: firmware/src/kernels/mi_arg_min.c).
 
 Index of the smallest float32 or int8 value along an int32 axis, as int32.
 TFLM scans with ``candidate < best`` from index 0: the first minimum wins ties
@@ -23,5 +23,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     arg_min_max.invoke(node, inputs, outputs, largest=False)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteArgMinParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteArgMinParams", modelled=False, c_op_data="")
 REGISTRATION = Registration("ARG_MIN", prepare, invoke, memory=MEMORY)

@@ -1,6 +1,6 @@
 """The prepare and invoke steps shared by ARG_MAX and ARG_MIN (TFLM:
 kernels/arg_min_max.cc, reference ``ArgMinMax``). Not a kernel: no registration.
-C twin: none yet.
+C twin: firmware/src/kernels/mi_arg_min_max.c (+ .h).
 
 The index of the best float32 or int8 value along an int32 axis (read at
 invoke time, as TFLM does; negative counts from the rank), written as int32

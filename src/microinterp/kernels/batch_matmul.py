@@ -1,5 +1,5 @@
 """BATCH_MATMUL (TFLM: kernels/batch_matmul.cc + batch_matmul_common.cc,
-reference_ops::BatchMatMul; C twin: none yet).
+reference_ops::BatchMatMul; C twin: firmware/src/kernels/mi_batch_matmul.c).
 
 ``out[..., a, c] = sum_k L[..., a, k] * R[..., k, c]`` where ``L`` is the LHS
 (its last two axes swapped with adj_x) and ``R`` the RHS (swapped with adj_y),
@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 LHS, RHS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8", "INT16")
@@ -113,5 +113,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(scaled + data.output_zero_point, qmin, qmax)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteBatchMatMulParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteBatchMatMulParams", modelled=False, c_op_data=c_struct(w=19, b=3))
 REGISTRATION = Registration("BATCH_MATMUL", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """BATCH_TO_SPACE_ND (TFLM: kernels/batch_to_space_nd.cc + reference_ops::BatchToSpaceND;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_batch_to_space_nd.c).
 
 Moves blocks of the batch of a 3-D (NHC) or 4-D (NHWC) float32 or int8 tensor
 back into space: input batch ``(sh * bw + sw) * out_batch + b`` fills output
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, BLOCK_SHAPE, CROPS, OUTPUT = 0, 1, 2, 0
 TYPES = ("FLOAT32", "INT8")
@@ -85,4 +86,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(on, oh, ow, -1)[...] = full[:, data.top:data.top + oh, data.left:data.left + ow]
 
 
-REGISTRATION = Registration("BATCH_TO_SPACE_ND", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=12, b=1), modelled=False)
+REGISTRATION = Registration("BATCH_TO_SPACE_ND", prepare, invoke, memory=MEMORY)

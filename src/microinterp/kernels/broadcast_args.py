@@ -1,5 +1,5 @@
 """BROADCAST_ARGS (TFLM: kernels/broadcast_args.cc + reference_ops::BroadcastArgs;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_broadcast_args.c).
 
 The broadcast of two int32 or int64 shape vectors (all three tensors share
 the type), written right-aligned into the output vector; output entries
@@ -18,6 +18,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory
 
 SHAPE1, SHAPE2, OUTPUT = 0, 1, 0
 
@@ -49,4 +50,6 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     out[...] = np.where(s1 == 1, s2, s1)
 
 
-REGISTRATION = Registration("BROADCAST_ARGS", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data="", modelled=False)
+REGISTRATION = Registration("BROADCAST_ARGS", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """BROADCAST_TO (TFLM: kernels/broadcast_to.cc + reference_ops::BroadcastTo;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_broadcast_to.c).
 
 Copies a tensor of rank <= 5 into the constant int32 or int64 ``shape`` (rank
 <= 5) with numpy broadcasting: the input's dimensions align to the right,
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, SHAPE, OUTPUT = 0, 1, 0
 MAX_DIMS = 5
@@ -52,4 +53,6 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     out[...] = np.broadcast_to(x, out.shape)
 
 
-REGISTRATION = Registration("BROADCAST_TO", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=11), modelled=False)
+REGISTRATION = Registration("BROADCAST_TO", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""CAST (TFLM: kernels/cast.cc; C twin: none yet).
+"""CAST (TFLM: kernels/cast.cc; C twin: firmware/src/kernels/mi_cast.c).
 
 TFLM's ``static_cast`` between int8, int16, int32, uint32, float32 and bool
 inputs and int8, int16, int32, uint32 and float32 outputs; quantization is
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 INPUT_TYPES = ("INT8", "INT16", "INT32", "UINT32", "FLOAT32", "BOOL")
@@ -56,5 +56,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = t.astype(np.int64).astype(out.dtype)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteCastParams")
+MEMORY = KernelMemory(tflm_params="TfLiteCastParams", c_op_data=c_struct(w=1, b=2))
 REGISTRATION = Registration("CAST", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""CUMSUM (TFLM: kernels/cumsum.cc + reference_ops::CumSum; C twin: none yet).
+"""CUMSUM (TFLM: kernels/cumsum.cc + reference_ops::CumSum; C twin: firmware/src/kernels/mi_cumsum.c).
 
 Running sum of a float32 or int8 tensor along an int32 axis (read at invoke;
 negative counts from the rank), optionally exclusive (each output excludes its
@@ -25,6 +25,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
 LEFT_SHIFT = 20  # kCumSumIntegerShift
@@ -102,4 +103,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     np.moveaxis(out, axis, -1)[...] = result
 
 
-REGISTRATION = Registration("CUMSUM", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=6, b=3), modelled=False)
+REGISTRATION = Registration("CUMSUM", prepare, invoke, memory=MEMORY)

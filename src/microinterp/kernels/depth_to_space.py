@@ -1,5 +1,5 @@
 """DEPTH_TO_SPACE (TFLM: kernels/depth_to_space.cc + reference_ops::DepthToSpace;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_depth_to_space.c).
 
 Moves channel blocks of a 4-D float32 or int8 NHWC tensor into space: output
 pixel ``(h, w)`` channel ``c`` reads input pixel ``(h // bs, w // bs)`` channel
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 TYPES = ("FLOAT32", "INT8")
@@ -63,5 +63,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = blocks.transpose(0, 1, 3, 2, 4, 5).reshape(out.shape)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteDepthToSpaceParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteDepthToSpaceParams", modelled=False, c_op_data=c_struct(w=5))
 REGISTRATION = Registration("DEPTH_TO_SPACE", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""EMBEDDING_LOOKUP (TFLM: kernels/embedding_lookup.cc; C twin: none yet).
+"""EMBEDDING_LOOKUP (TFLM: kernels/embedding_lookup.cc; C twin: firmware/src/kernels/mi_embedding_lookup.c).
 
 Copies the rows ``value[ids[i]]`` of a float32 or int8 table (rank >= 2) for a
 1-D int32 ``ids`` tensor; the output shape is ``(len(ids),) + value.shape[1:]``,
@@ -19,6 +19,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory, c_struct
 
 IDS, VALUE, OUTPUT = 0, 1, 0
 
@@ -71,4 +72,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = picked
 
 
-REGISTRATION = Registration("EMBEDDING_LOOKUP", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=4, b=1), modelled=False)
+REGISTRATION = Registration("EMBEDDING_LOOKUP", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""EXPAND_DIMS (TFLM: kernels/expand_dims.cc; C twin: none yet).
+"""EXPAND_DIMS (TFLM: kernels/expand_dims.cc; C twin: firmware/src/kernels/mi_expand_dims.c).
 
 Inserts a size-1 dimension at a constant int32 axis (negative axes count from
 rank + 1) of a float32, int8 or int16 tensor; the values are copied. TFLM
@@ -42,5 +42,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT].reshape(-1)[...] = inputs[INPUT].reshape(-1)
 
 
-MEMORY = KernelMemory()
+MEMORY = KernelMemory(c_op_data="")
 REGISTRATION = Registration("EXPAND_DIMS", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""GATHER (TFLM: kernels/gather.cc; C twin: none yet).
+"""GATHER (TFLM: kernels/gather.cc; C twin: firmware/src/kernels/mi_gather.c).
 
 Picks slices of a float32 or int8 tensor along ``axis`` at int32 positions,
 with ``batch_dims`` leading dimensions shared by input and positions
@@ -18,7 +18,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, POSITIONS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8")
@@ -73,5 +73,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = picked.reshape(-1)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteGatherParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteGatherParams", modelled=False, c_op_data=c_struct(w=5))
 REGISTRATION = Registration("GATHER", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""GATHER_ND (TFLM: kernels/gather_nd.cc; C twin: none yet).
+"""GATHER_ND (TFLM: kernels/gather_nd.cc; C twin: firmware/src/kernels/mi_gather_nd.c).
 
 Gathers slices of a float32 or int8 ``params`` tensor at the int32 index
 tuples in the last dimension of ``indices`` (at most 5 per tuple, at most the
@@ -24,6 +24,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory, c_struct
 
 PARAMS, INDICES, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8")
@@ -71,4 +72,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(-1)[...] = picked.reshape(-1)
 
 
-REGISTRATION = Registration("GATHER_ND", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=9), modelled=False)
+REGISTRATION = Registration("GATHER_ND", prepare, invoke, memory=MEMORY)

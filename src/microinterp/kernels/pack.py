@@ -1,4 +1,4 @@
-"""PACK (TFLM: kernels/pack.cc; C twin: none yet).
+"""PACK (TFLM: kernels/pack.cc; C twin: firmware/src/kernels/mi_pack.c).
 
 Stacks ``values_count`` equally shaped inputs along a new axis (negative axes
 count from the output's rank) for float32, int8, int16, int32 and int64.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 OUTPUT = 0
 TYPES = ("FLOAT32", "INT8", "INT16", "INT32", "INT64")
@@ -53,5 +53,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     np.stack(list(inputs[: data.count]), axis=data.axis, out=outputs[OUTPUT])
 
 
-MEMORY = KernelMemory(tflm_params="TfLitePackParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLitePackParams", modelled=False, c_op_data=c_struct(w=3))
 REGISTRATION = Registration("PACK", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""REVERSE_V2 (TFLM: kernels/reverse.cc + reference_ops::Reverse; C twin: none yet).
+"""REVERSE_V2 (TFLM: kernels/reverse.cc + reference_ops::Reverse; C twin: firmware/src/kernels/mi_reverse_v2.c).
 
 Reverses a tensor along the axes of a 1-D int32 tensor (read at invoke time;
 negative axes count from the rank). TFLM sorts the axes and only accepts a
@@ -18,6 +18,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT32", "INT16", "INT8", "UINT8", "INT64", "BOOL")
@@ -58,4 +59,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.flip(x, axis=axes)
 
 
-REGISTRATION = Registration("REVERSE_V2", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=11, b=2), modelled=False)
+REGISTRATION = Registration("REVERSE_V2", prepare, invoke, memory=MEMORY)

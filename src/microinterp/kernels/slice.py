@@ -1,4 +1,4 @@
-"""SLICE (TFLM: kernels/slice.cc + reference_ops::Slice; C twin: none yet).
+"""SLICE (TFLM: kernels/slice.cc + reference_ops::Slice; C twin: firmware/src/kernels/mi_slice.c).
 
 Copies the block ``input[begin : begin + size]`` of a float32, int32, int8,
 int16 or bool tensor of rank <= 5. ``begin`` and ``size`` are int32 or int64
@@ -19,6 +19,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, BEGIN, SIZE, OUTPUT = 0, 1, 2, 0
 MAX_DIMS = 5  # kMaxDim
@@ -78,4 +79,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(-1)[...] = x[block].reshape(-1)
 
 
-REGISTRATION = Registration("SLICE", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=17, b=2), modelled=False)
+REGISTRATION = Registration("SLICE", prepare, invoke, memory=MEMORY)

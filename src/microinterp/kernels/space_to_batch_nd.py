@@ -1,5 +1,5 @@
 """SPACE_TO_BATCH_ND (TFLM: kernels/space_to_batch_nd.cc + reference_ops::SpaceToBatchND;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_space_to_batch_nd.c).
 
 Moves spatial blocks of a 3-D (NHC) or 4-D (NHWC) float32 or int8 tensor into
 the batch: output batch ``(sh * bw + sw) * in_batch + b`` holds input pixels
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from .batch_to_space_nd import read_block_params
 
 INPUT, BLOCK_SHAPE, PADDINGS, OUTPUT = 0, 1, 2, 0
@@ -62,4 +63,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(-1)[...] = blocks.reshape(-1)
 
 
-REGISTRATION = Registration("SPACE_TO_BATCH_ND", prepare, invoke)
+#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=12, b=1), modelled=False)
+REGISTRATION = Registration("SPACE_TO_BATCH_ND", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """SPACE_TO_DEPTH (TFLM: kernels/space_to_depth.cc + reference_ops::SpaceToDepth;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_space_to_depth.c).
 
 The inverse of DEPTH_TO_SPACE for a 4-D float32 or int8 NHWC tensor: input
 pixel ``(h, w)`` channel ``c`` goes to output pixel ``(h // bs, w // bs)``
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from .depth_to_space import check_block_op
 
 INPUT, OUTPUT = 0, 0
@@ -47,5 +47,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = blocks.transpose(0, 1, 3, 2, 4, 5).reshape(out.shape)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteSpaceToDepthParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteSpaceToDepthParams", modelled=False, c_op_data=c_struct(w=5))
 REGISTRATION = Registration("SPACE_TO_DEPTH", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""SPLIT (TFLM: kernels/split.cc; C twin: none yet).
+"""SPLIT (TFLM: kernels/split.cc; C twin: firmware/src/kernels/mi_split.c).
 
 Cuts a float32, int8, int16 or int32 tensor into as many equal parts along a
 constant int32 axis (input 0; negative counts from the rank) as the operator
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 AXIS, INPUT = 0, 1
 TYPES = ("FLOAT32", "INT8", "INT16", "INT32")
@@ -54,5 +54,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = part
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteSplitParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteSplitParams", modelled=False, c_op_data=c_struct(w=3))
 REGISTRATION = Registration("SPLIT", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""SPLIT_V (TFLM: kernels/split_v.cc; C twin: none yet).
+"""SPLIT_V (TFLM: kernels/split_v.cc; C twin: firmware/src/kernels/mi_split_v.c).
 
 Cuts a float32, int8, int16 or int32 tensor (input 0) along a constant int32
 axis (input 2; negative counts from the rank) into parts whose extents are
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, SIZE_SPLITS, AXIS = 0, 1, 2
 TYPES = ("FLOAT32", "INT8", "INT16", "INT32")
@@ -58,5 +58,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = part
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteSplitVParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteSplitVParams", modelled=False, c_op_data=c_struct(w=3))
 REGISTRATION = Registration("SPLIT_V", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""SQUEEZE (TFLM: kernels/squeeze.cc; C twin: none yet).
+"""SQUEEZE (TFLM: kernels/squeeze.cc; C twin: firmware/src/kernels/mi_squeeze.c).
 
 Drops size-1 dimensions (the listed ``squeeze_dims``, negative ones counted
 from the input's rank, or every size-1 dimension when the list is empty) of
@@ -47,5 +47,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT].reshape(-1).view(np.uint8)[...] = inputs[INPUT].reshape(-1).view(np.uint8)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteSqueezeParams")
+MEMORY = KernelMemory(tflm_params="TfLiteSqueezeParams", c_op_data="")
 REGISTRATION = Registration("SQUEEZE", prepare, invoke, memory=MEMORY)

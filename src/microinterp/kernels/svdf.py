@@ -1,4 +1,4 @@
-"""SVDF (TFLM: kernels/svdf.cc + svdf_common.cc; C twin: none yet).
+"""SVDF (TFLM: kernels/svdf.cc + svdf_common.cc; C twin: firmware/src/kernels/mi_svdf.c).
 
 Inputs: 0 input (B, I), 1 weights_feature (F, I), 2 weights_time (F, M),
 3 bias (units; optional in the schema, but TFLM dereferences it on every path and
@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory, temps
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 
 INPUT, WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS, STATE = 0, 1, 2, 3, 4
 OUTPUT = 0
@@ -192,5 +192,6 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(scratch=scratch, tflm_prepare=temps(node, (0, 1, 2, 3, 4), (0,)))
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteSVDFParams", tflm_op_data="OpDataSvdf", needs=memory)
+MEMORY = KernelMemory(tflm_params="TfLiteSVDFParams", tflm_op_data="OpDataSvdf", c_op_data=c_struct(w=15, b=3),
+                      needs=memory)
 REGISTRATION = Registration("SVDF", prepare, invoke, memory=MEMORY)

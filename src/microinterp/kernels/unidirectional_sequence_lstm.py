@@ -1,5 +1,5 @@
 """UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM: kernels/unidirectional_sequence_lstm.cc, lstm_eval.cc,
-lstm_eval_common.cc, lstm_eval.h; C twin: none yet).
+lstm_eval_common.cc, lstm_eval.h; C twin: firmware/src/kernels/mi_unidirectional_sequence_lstm.c).
 
 TFLM's micro LSTM supports the standard Keras LSTM only (no peephole, projection
 or layer norm; all four gates present) and ignores the converter's
@@ -38,7 +38,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory, temps
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 from .logistic import logistic_float
 
 INPUT = 0
@@ -307,5 +307,6 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(scratch=(gate,) * 4, tflm_prepare=temps(node, tuple(range(24)), (0,)))
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteUnidirectionalSequenceLSTMParams", tflm_op_data="OpDataLSTM", needs=memory)
+MEMORY = KernelMemory(tflm_params="TfLiteUnidirectionalSequenceLSTMParams", tflm_op_data="OpDataLSTM",
+                      c_op_data=c_struct(w=42, b=2), needs=memory)
 REGISTRATION = Registration("UNIDIRECTIONAL_SEQUENCE_LSTM", prepare, invoke, memory=MEMORY)

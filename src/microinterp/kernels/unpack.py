@@ -1,4 +1,4 @@
-"""UNPACK (TFLM: kernels/unpack.cc; C twin: none yet).
+"""UNPACK (TFLM: kernels/unpack.cc; C twin: firmware/src/kernels/mi_unpack.c).
 
 Splits a float32, int32, int16 or int8 tensor into ``num`` outputs along an
 axis (negative axes count from the input's rank), removing that axis. TFLM
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT = 0
 TYPES = ("FLOAT32", "INT32", "INT16", "INT8")
@@ -52,5 +52,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         outputs[i][...] = np.take(x, i, axis=data.axis)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteUnpackParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteUnpackParams", modelled=False, c_op_data=c_struct(w=3))
 REGISTRATION = Registration("UNPACK", prepare, invoke, memory=MEMORY)

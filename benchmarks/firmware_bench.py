@@ -1,111 +1,139 @@
-"""Firmware on Cortex-M0+, M4 and M4F (QEMU): bit-exactness, instructions per
-inference, flash, RAM and arena, per model and core, measured in one run.
+"""Firmware on Cortex-M0+, M4 and M4F (QEMU): ours against TFLM's reference kernels
+and TFLM + CMSIS-NN, as ratios per model and core, plus flash by part and RAM,
+measured in one run.
 
     .venv/bin/python benchmarks/firmware_bench.py [--vectors N] [--seed S] [--cores ...] [model ...]
+    .venv/bin/python benchmarks/firmware_bench.py --write-baseline benchmarks/firmware_baseline.json
 
-For every core the C port is compiled once (firmware/Makefile, PORT=cortex_m,
--O2) and linked once per model with the model in flash. N random input vectors
-(full int8 range, seeded) go through one emulator run; every output is compared
-byte for byte with microinterp's Python interpreter.
+Every (model, core) goes through ``microinterp.fw.check.check`` (the same path as
+``microinterp firmware check --json``): the C port built once per core (-O2,
+firmware/Makefile), one image per model linking only the model's kernels, N
+random input vectors (seeded) in one emulator run, every output byte compared
+with microinterp's Python interpreter and the arena with fwplan's prediction.
 
 Columns:
-  exact     every output of every vector identical to the Python reference
-  insns     instructions per inference (median over the vectors, and max - min;
-            QEMU TCG plugin,
-            from the first instruction of invoke to its return - instructions,
-            not cycles: QEMU is not cycle-accurate)
-  vs TFLM   that count divided by TFLM's reference kernels on the same emulator
-            and core (anchors from ../shared/design/REFERENCE.md, same method)
-  flash     code + constants + .data init, without the model (its own column)
-  RAM       .data + .bss with the static arena cut to the bytes used + measured
-            peak stack + 512 B fault stack
-  arena     tensor arena bytes the firmware really used (32-bit)
+  exact       every output of every vector identical to the Python reference
+  insns       instructions per inference, median over the vectors (QEMU TCG
+              plugin, from the first instruction of invoke to its return:
+              instructions, not cycles; QEMU is not cycle-accurate)
+  /ref /cmsis that count divided by TFLM's reference kernels and by TFLM +
+              CMSIS-NN on the same emulators and counting method (anchors of
+              ../shared/design/REFERENCE.md; the M4 anchors were measured on
+              the M4F build and serve both M4 targets)
+  flash       code + constants + .data initial values without the model, and
+              its parts: framework (reader, interpreter, planner, arena,
+              resolver, status), kernels (the model's kernels + mi_quant),
+              runtime library (libc/libgcc helpers); the test runner and
+              startup code are the rest
+  arena       tensor arena bytes the firmware used, and / TFLM's 32-bit arena
+  RAM         .data + .bss with the static arena cut to the bytes used +
+              measured peak stack + 512 B fault stack
+
+``--write-baseline`` stores the figures that ``tests/firmware/test_fw_baseline.py``
+holds CI to (instructions and flash per model and core, with a tolerance).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
-import numpy as np
-
-from microinterp import Interpreter
-from microinterp.fw import cortex_m
-from microinterp.fw.build import build_library, link_runner
-from microinterp.fw.cores import CORES, CortexMTarget
+from microinterp.fw import check as fwcheck
+from microinterp.fw.cores import CORES
 from microinterp.fw.toolchain import toolchain_missing
-from microinterp.inputs import random_inputs
 
 MODELS_DIR = Path(os.environ.get("MICROINTERP_MODELS", Path(__file__).resolve().parents[2] / "shared" / "models"))
 DEFAULT = [
-    "tflite-micro/hello_world_int8.tflite",
     "mlperf-tiny/ad01_int8.tflite",
-    "tflite-micro/micro_speech_quantized.tflite",
     "mlperf-tiny/kws_ref_model.tflite",
     "mlperf-tiny/vww_96_int8.tflite",
     "mlperf-tiny/pretrainedResnet_quant.tflite",
+    "tflite-micro/hello_world_int8.tflite",
+    "tflite-micro/micro_speech_quantized.tflite",
     "tflite-micro/person_detect.tflite",
+    # stateful: SVDF and LSTM state carried across the vectors in the persistent arena
+    "tflite-micro/keyword_scrambled.tflite",
+    "tflite-micro/trained_lstm_int8.tflite",
+    "tflite-micro/micro_speech_lstm.tflite",
 ]
 
-#: TFLM reference-kernel instructions per inference, same emulators and counting
-#: method (REFERENCE.md: tflite-micro 90b983c2, release build, gcc 12.2).
-TFLM_REF_INSNS = {
-    ("kws_ref_model", "cortex-m4f"): 43_039_878,
-    ("vww_96_int8", "cortex-m4f"): 100_241_160,
-    ("pretrainedResnet_quant", "cortex-m4f"): 107_406_110,
-    ("ad01_int8", "cortex-m4f"): 1_952_363,
-    ("kws_ref_model", "cortex-m0plus"): 72_035_158,
-    ("vww_96_int8", "cortex-m0plus"): 164_433_647,
-    ("pretrainedResnet_quant", "cortex-m0plus"): 169_496_934,
-    ("ad01_int8", "cortex-m0plus"): 3_409_500,
+#: TFLM instructions per inference on the same emulators, counted the same way
+#: (REFERENCE.md: tflite-micro 90b983c2, release build, gcc 12.2): (reference, CMSIS-NN)
+TFLM_INSNS = {
+    ("kws_ref_model", "m4"): (43_039_878, 7_697_901),
+    ("vww_96_int8", "m4"): (100_241_160, 24_101_961),
+    ("pretrainedResnet_quant", "m4"): (107_406_110, 29_861_679),
+    ("ad01_int8", "m4"): (1_952_363, 582_963),
+    ("kws_ref_model", "m0plus"): (72_035_158, 28_995_863),
+    ("vww_96_int8", "m0plus"): (164_433_647, 86_903_536),
+    ("pretrainedResnet_quant", "m0plus"): (169_496_934, 97_549_325),
+    ("ad01_int8", "m0plus"): (3_409_500, 1_763_061),
 }
+#: TFLM's arena_used_bytes on a 32-bit build (REFERENCE.md, reference kernels)
+TFLM_ARENA_32 = {"kws_ref_model": 22_772, "vww_96_int8": 100_660, "pretrainedResnet_quant": 54_340,
+                 "ad01_int8": 2_260}
+
+#: the baseline's tolerance: a larger count or image fails tests/firmware/test_fw_baseline.py
+BASELINE_TOLERANCE = {"instructions_ratio": 0.02, "flash_bytes": 256}
 
 
-def reference(model: Path, vectors: int, seed: int) -> tuple[bytes, list[bytes]]:
-    """Concatenated input vectors and, per vector, the reference outputs' bytes."""
-    it = Interpreter.from_file(model)
-    inputs, outputs = [], []
-    for v in range(vectors):
-        xs = random_inputs(it.model, np.random.default_rng(seed + v))
-        for i, x in enumerate(xs):
-            it.set_input(x, i)
-        it.invoke()
-        inputs.append(b"".join(x.tobytes() for x in xs))
-        outputs.append(b"".join(it.get_output(k).tobytes() for k in range(it.num_outputs)))
-    return b"".join(inputs), outputs
+def anchors(model: str, core: str) -> tuple[int, int] | None:
+    """(TFLM reference, TFLM + CMSIS-NN) instructions for a model on a core, if measured."""
+    family = "m0plus" if core == "cortex-m0plus" else "m4"
+    return TFLM_INSNS.get((model, family))
 
 
-def bench_one(target: CortexMTarget, build_dir: Path, model: Path, inputs: bytes,
-              expected: list[bytes], work: Path, timeout: float) -> dict[str, object]:
-    elf = link_runner(target, build_dir, model)
-    (work / "in.bin").write_bytes(inputs)
-    out = work / "out.bin"
-    out.unlink(missing_ok=True)
-    t0 = time.perf_counter()
-    run = cortex_m.run_runner(target, elf, work / "in.bin", out, timeout=timeout)
-    seconds = time.perf_counter() - t0
-    row: dict[str, object] = {"model": model.stem, "core": target.name, "seconds": seconds}
-    if not run.ok:
-        row["error"] = run.result.describe().splitlines()[0]
-        return row
-    got = out.read_bytes()
-    row["exact"] = got == b"".join(expected)
-    insns = run.instructions
-    row["insns"] = int(statistics.median(insns)) if insns else None
-    row["insns_spread"] = (max(insns) - min(insns)) if insns else None
-    ref = TFLM_REF_INSNS.get((model.stem, target.name))
-    row["vs_tflm"] = row["insns"] / ref if ref and row["insns"] else None
-    row["flash"] = run.footprint.flash
-    row["model_bytes"] = run.footprint.model
-    row["ram"] = run.ram
-    row["arena"] = run.arena_used
-    row["stack"] = run.footprint.stack_used
+def measure(model: Path, core: str, vectors: int, seed: int, timeout: float) -> dict[str, Any]:
+    """One cross-check, reduced to the figures of the table."""
+    r = fwcheck.check(model, core, vectors=vectors, seed=seed, timeout=timeout)
+    row: dict[str, Any] = {"model": model.stem, "core": core, "outcome": r.outcome, "message": r.message,
+                           "exact": r.outcome in ("ok", "arena-mismatch"), "seconds": r.seconds}
+    row["insns"] = r.instructions["median"] if r.instructions else None
+    row["insns_spread"] = r.instructions["max"] - r.instructions["min"] if r.instructions else None
+    row["flash"] = r.flash
+    row["ram"] = r.ram
+    ref = anchors(model.stem, core)
+    row["vs_ref"] = row["insns"] / ref[0] if ref and row["insns"] else None
+    row["vs_cmsis"] = row["insns"] / ref[1] if ref and row["insns"] else None
+    arena = r.arena_used_bytes
+    row["arena"] = arena
+    row["vs_tflm_arena"] = arena / TFLM_ARENA_32[model.stem] if arena and model.stem in TFLM_ARENA_32 else None
     return row
+
+
+def _k(v: object) -> str:
+    return "-" if v is None else f"{int(v):,}"  # type: ignore[call-overload]
+
+
+def _x(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}x"
+
+
+def table(rows: list[dict[str, Any]], vectors: int) -> str:
+    head = (f"| model | core | exact ({vectors} vectors) | insns / inference | /TFLM ref | /TFLM+CMSIS-NN "
+            "| flash (B) | framework | kernels | runtime lib | arena (B) | /TFLM arena | RAM (B) |")
+    lines = [head, "|" + "---|" * 13]
+    for r in rows:
+        if not r["exact"] and r["outcome"] != "mismatch":
+            lines.append(f"| {r['model']} | {r['core']} | {r['outcome']}: {r['message'][:80]} |" + " |" * 10)
+            continue
+        fl = r["flash"] or {}
+        lines.append(
+            f"| {r['model']} | {r['core']} | {'yes' if r['exact'] else 'NO'} | {_k(r['insns'])}"
+            f" | {_x(r['vs_ref'])} | {_x(r['vs_cmsis'])} | {_k(fl.get('total'))} | {_k(fl.get('framework'))}"
+            f" | {_k(fl.get('kernels'))} | {_k(fl.get('runtime_library'))} | {_k(r['arena'])}"
+            f" | {_x(r['vs_tflm_arena'])} | {_k((r['ram'] or {}).get('total'))} |")
+    return "\n".join(lines)
+
+
+def baseline_entry(row: dict[str, Any]) -> dict[str, Any]:
+    fl = row["flash"] or {}
+    return {"instructions": row["insns"], "flash": {k: fl.get(k) for k in ("total", "framework", "kernels",
+                                                                            "runtime_library")}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("models", nargs="*", help="model paths, or names under $MICROINTERP_MODELS")
     ap.add_argument("--vectors", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--cores", nargs="+", default=list(CORES), choices=list(CORES))
+    ap.add_argument("--cores", nargs="+", default=["cortex-m4", "cortex-m0plus"], choices=list(CORES))
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per emulator run")
+    ap.add_argument("--write-baseline", type=Path, help="store instructions and flash per model and core here")
+    ap.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
     args = ap.parse_args(argv)
 
     missing = toolchain_missing()
@@ -125,43 +155,23 @@ def main(argv: list[str] | None = None) -> int:
     paths = [p for p in paths if p.exists() or print(f"skip {p}: not found", file=sys.stderr)]
 
     rows = []
-    with tempfile.TemporaryDirectory(prefix="mi-fwbench-") as tmp:
-        work = Path(tmp)
-        refs = {p: reference(p, args.vectors, args.seed) for p in paths}
-        for core in args.cores:
-            target = CORES[core]
-            build_dir = build_library(target, work)
-            for p in paths:
-                row = bench_one(target, build_dir, p, *refs[p], work, args.timeout)
-                rows.append(row)
-                print(f"{core:14s} {p.stem:24s} {row.get('error') or 'exact' if row.get('exact') else 'MISMATCH'}"
-                      f" {_k(row.get('insns'))} insns, {float(row['seconds']):.1f} s",  # type: ignore[arg-type]
-                      file=sys.stderr, flush=True)
-    print()
-    print(_table(rows, args.vectors))
-    return 0 if all(r.get("exact") for r in rows) else 1
-
-
-def _k(v: object) -> str:
-    return "-" if v is None else f"{int(v):,}"  # type: ignore[call-overload]
-
-
-def _table(rows: list[dict[str, object]], vectors: int) -> str:
-    head = (f"| model | core | exact ({vectors} vectors) | insns / inference | vs TFLM ref | flash (B) | model (B) "
-            f"| RAM (B) | arena (B) | peak stack (B) | emulator s |")
-    lines = [head, "|" + "---|" * 11]
-    for r in rows:
-        if "error" in r:
-            lines.append(f"| {r['model']} | {r['core']} | ERROR: {r['error']} |" + " |" * 8)
-            continue
-        ratio = r.get("vs_tflm")
-        lines.append(
-            f"| {r['model']} | {r['core']} | {'yes' if r['exact'] else 'NO'} | {_k(r['insns'])}"
-            f" (spread {_k(r['insns_spread'])}) | {f'{ratio:.2f}x' if ratio else '-'} | {_k(r['flash'])}"
-            f" | {_k(r['model_bytes'])} | {_k(r['ram'])} | {_k(r['arena'])} | {_k(r['stack'])}"
-            f" | {float(r['seconds']):.2f} |"  # type: ignore[arg-type]
-        )
-    return "\n".join(lines)
+    for core in args.cores:
+        for p in paths:
+            row = measure(p, core, args.vectors, args.seed, args.timeout)
+            rows.append(row)
+            print(f"{core:14s} {p.stem:24s} {row['outcome']:8s} {_k(row['insns'])} insns, "
+                  f"{row['seconds']:.1f} s", file=sys.stderr, flush=True)
+    if args.write_baseline:
+        # measured entries replace theirs; entries of models and cores not run here stay
+        old = json.loads(args.write_baseline.read_text()) if args.write_baseline.exists() else {}
+        entries = dict(old.get("entries", {}))
+        entries.update({f"{r['model']}@{r['core']}": baseline_entry(r) for r in rows if r["exact"]})
+        doc = {"how": "benchmarks/firmware_bench.py --write-baseline (instructions: median per inference, "
+                      f"{args.vectors} vectors, seed {args.seed}; flash in bytes)",
+               "tolerance": BASELINE_TOLERANCE, "entries": entries}
+        args.write_baseline.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    print(json.dumps(rows, indent=1, default=str) if args.json else "\n" + table(rows, args.vectors))
+    return 0 if all(r["exact"] for r in rows) else 1
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 STRICT = os.environ.get("MICROINTERP_STRICT") == "1" or os.environ.get("CI", "").lower() == "true"
 
 #: Skip reasons that mean "something the tests need is not installed or not fetched".
-MISSING_PREREQUISITE = ("TFLM oracle", "not found under", "shared models", "toolchain", "cannot be built")
+MISSING_PREREQUISITE = ("TFLM oracle", "not found under", "shared models", "toolchain", "cannot be built",
+                        "headless browser")
 
 _CORES = ("cortex-m0plus", "cortex-m4f", "cortex-m4")  # m4f before m4: the first name found wins
 _outcomes: dict[str, str] = {}

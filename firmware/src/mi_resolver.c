@@ -99,7 +99,16 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_zeros_like,
 };
 
-const mi_resolver_t mi_builtin_resolver = {
+/* Weak: an image built for one model links a generated resolver listing only
+ * the kernels that model uses (fw/kernel_select.py, make RESOLVER=...), whose
+ * strong definition replaces this one, so --gc-sections drops the rest. */
+#if defined(__GNUC__) && !defined(_WIN32)
+#define MI_WEAK __attribute__((weak))
+#else
+#define MI_WEAK
+#endif
+
+MI_WEAK const mi_resolver_t mi_builtin_resolver = {
     builtin_kernels, (uint32_t)(sizeof builtin_kernels / sizeof builtin_kernels[0])};
 
 const mi_registration_t *mi_resolver_find(const mi_resolver_t *resolver, const mi_model_t *model,

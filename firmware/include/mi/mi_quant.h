@@ -45,6 +45,33 @@ int32_t mi_rounding_divide_by_pot(int32_t x, int exponent);
 /* TFLM MultiplyByQuantizedMultiplier(int32, int32, int): double rounding. */
 int32_t mi_multiply_by_quantized_multiplier(int32_t x, int32_t quantized_multiplier, int shift);
 
+/* The same function inline, for the kernels' per-output loops, for shifts in
+ * [-31, 30] (what mi_quantize_multiplier produces; mi_quant.c's version also
+ * takes the larger right shifts of MEAN's divided multipliers). Exact:
+ * SaturatingRoundingDoublingHighMul is trunc((ab + nudge) / 2**31) with
+ * nudge = 2**30 (ab >= 0) or 1 - 2**30 (ab < 0); for ab < 0 the truncation of
+ * a negative quotient is floor((ab + 1 - 2**30 + 2**31 - 1) / 2**31), so in
+ * both cases it is floor((ab + 2**30) / 2**31): one 64-bit add and an
+ * arithmetic shift (SMULL, ADDS, ADC, and a funnel shift on a Cortex-M4). The
+ * only overflow, a == b == INT32_MIN, saturates as in TFLM. shift is in
+ * [-31, 30] (mi_quantize_multiplier). */
+static inline int32_t mi_multiply_by_quantized_multiplier_inline(int32_t x, int32_t quantized_multiplier, int shift)
+{
+    int32_t high, mask, remainder, threshold;
+    int right = shift > 0 ? 0 : -shift;
+    if (shift > 0) {
+        uint32_t u = (uint32_t)x << shift; /* two's-complement wrap, as mi_wrap_int32 */
+        x = u >= 0x80000000u ? (int32_t)(u - 0x80000000u) + MI_INT32_MIN : (int32_t)u;
+    }
+    if (x == MI_INT32_MIN && quantized_multiplier == MI_INT32_MIN) high = MI_INT32_MAX;
+    else high = (int32_t)(((int64_t)x * (int64_t)quantized_multiplier + ((int64_t)1 << 30)) >> 31);
+    /* RoundingDivideByPOT(high, right) */
+    mask = (int32_t)(((int64_t)1 << right) - 1);
+    remainder = high & mask;
+    threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+    return (high >> right) + (remainder > threshold ? 1 : 0);
+}
+
 /* TFLM MultiplyByQuantizedMultiplier(int64, int32, int) of the 16x8 kernels. */
 int32_t mi_multiply_by_quantized_multiplier_int64(int64_t x, int32_t quantized_multiplier, int shift);
 

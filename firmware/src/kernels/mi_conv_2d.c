@@ -16,8 +16,23 @@
  * Fused activations other than RELU/RELU6/RELU_N1_TO_1 act as NONE.
  *
  * Reading order: prepare, then the reference loops (conv_float, conv_int8,
- * conv_int16: the twins of conv_2d.py, and the fallback of every fast path). */
+ * conv_int16: the twins of conv_2d.py, and the fallback of every fast path),
+ * then the fast path conv_int8_fast (int8, one group, no width dilation; see
+ * mi_simd.h for the Cortex-M4 DSP and the plain-C builds), which computes the
+ * same int32 sums: per output pixel the taps inside the image form, per filter
+ * row, one contiguous run of input and of each filter row (NHWC / OHWI), so
+ * the sum is a dot product over runs, four output channels at a time. When the
+ * window has several taps and fits COL_MAX bytes, the pixel's window is first
+ * copied into one contiguous column (im2col, on the stack) with the taps
+ * outside the image set to the input zero point: those add w * (zp - zp) = 0,
+ * exactly what skipping them adds, and the sum becomes one dot product over
+ * the whole filter. On a DSP core, 1x1 stride-1 convolutions (the pointwise
+ * layers, conv_1x1_pairs) and im2col columns of a multiple of 4 bytes go out
+ * two pixels per pass over the weights (conv_pair_out). */
+#include <string.h>
+
 #include "mi_convolution.h"
+#include "mi_simd.h"
 
 #define INPUT 0
 #define FILTER 1
@@ -61,6 +76,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         d->input_offset = -mi_zero_point0(ctx, &t.x);
         d->output_offset = mi_zero_point0(ctx, &t.y);
         if (!mi_zero_point_in(d->input_offset, -32767, 32768)) return MI_ERR_UNSUPPORTED_TYPE;
+        d->fast = (uint8_t)(d->groups == 1 && d->dilation_w == 1 && mi_simd_offset_ok(d->input_offset));
     } else {
         int acc32;
         if (t.has_bias && t.bias.type != MI_TYPE_INT32 && t.bias.type != MI_TYPE_INT64) return MI_ERR_UNSUPPORTED_TYPE;
@@ -131,6 +147,200 @@ static void conv_int8(const op_data_t *d, const int8_t *x, const int8_t *w, cons
         }
 }
 
+/* Bytes of the im2col column (stack): covers 3x3 windows of 64 channels. */
+#define COL_MAX 576
+
+/* Output channels from `oc` on of one output pixel, from a contiguous window
+ * `xs` of n taps matching each filter's first n taps (rows per_oc apart). */
+static void conv_pixel(const op_data_t *d, const int8_t *xs, const int8_t *w, size_t per_oc, int32_t n,
+                       const int32_t *bias, int8_t *out)
+{
+    const mi_conv_requant_t rq = mi_conv_requant_of(d);
+    const int32_t out_c = d->out_c, offset = d->input_offset;
+    int32_t oc;
+    for (oc = 0; oc + 4 <= out_c; oc += 4) {
+        uint32_t acc[4] = {0, 0, 0, 0};
+        int j;
+#if MI_SIMD_DSP
+        if (bias)
+            for (j = 0; j < 4; j++) acc[j] = (uint32_t)bias[oc + j];
+        mi_dot4_int8(xs, w + (size_t)oc * per_oc, per_oc, n, offset, acc);
+        for (j = 0; j < 4; j++) out[oc + j] = (int8_t)mi_conv_requant_fast(&rq, acc[j], oc + j);
+#else
+        mi_dot4_int8(xs, w + (size_t)oc * per_oc, per_oc, n, offset, acc);
+        for (j = 0; j < 4; j++)
+            out[oc + j] = (int8_t)mi_conv_requant_fast(&rq, acc[j] + (bias ? (uint32_t)bias[oc + j] : 0u), oc + j);
+#endif
+    }
+    for (; oc < out_c; oc++)
+        out[oc] = (int8_t)mi_conv_requant_fast(
+            &rq, mi_dot1_int8(xs, w + (size_t)oc * per_oc, n, offset) + (bias ? (uint32_t)bias[oc] : 0u), oc);
+}
+
+#if MI_SIMD_DSP
+/* Values per row of a packed pixel pair: 1x1 inputs and im2col columns up to
+ * COL_MAX (the packed buffer is 4 * PAIR_MAX bytes of stack). */
+#define PAIR_MAX COL_MAX
+
+/* Every output channel of two pixels whose k inputs (offset added) are packed
+ * in buf (mi_pack2_int16 layout; k a multiple of 4): two channels of both
+ * pixels per pass over the weights (mi_dot2x2), so each weight word serves two
+ * pixels. The same int32 sums as conv_int8, hence the same outputs. */
+static void conv_pair_out(const op_data_t *d, const mi_conv_requant_t *requant, const uint32_t *buf,
+                          const int8_t *w, int32_t k, const int32_t *bias, int8_t *y0, int8_t *y1)
+{
+    const mi_conv_requant_t local = *requant, *rq = &local; /* a local: the int8 stores cannot alias it */
+    const int32_t out_c = d->out_c;
+    int32_t oc;
+    for (oc = 0; oc + 2 <= out_c; oc += 2) {
+        uint32_t acc[4] = {0, 0, 0, 0};
+        if (bias) {
+            acc[0] = acc[2] = (uint32_t)bias[oc];
+            acc[1] = acc[3] = (uint32_t)bias[oc + 1];
+        }
+        mi_dot2x2(buf, w + (size_t)oc * (size_t)k, (size_t)k, k, acc);
+        y0[oc] = (int8_t)mi_conv_requant_fast(rq, acc[0], oc);
+        y0[oc + 1] = (int8_t)mi_conv_requant_fast(rq, acc[1], oc + 1);
+        y1[oc] = (int8_t)mi_conv_requant_fast(rq, acc[2], oc);
+        y1[oc + 1] = (int8_t)mi_conv_requant_fast(rq, acc[3], oc + 1);
+    }
+    if (oc < out_c) {
+        const int8_t *wr = w + (size_t)oc * (size_t)k;
+        const uint32_t b0 = bias ? (uint32_t)bias[oc] : 0u;
+        y0[oc] = (int8_t)mi_conv_requant_fast(rq, mi_dot1_packed(buf, 0, wr, k) + b0, oc);
+        y1[oc] = (int8_t)mi_conv_requant_fast(rq, mi_dot1_packed(buf, 1, wr, k) + b0, oc);
+    }
+}
+
+/* The 1x1, stride 1 form of conv_int8_fast on a DSP core: pixels in pairs,
+ * both input rows packed once (mi_pack2_int16), then conv_pair_out. */
+static void conv_1x1_pairs(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+{
+    uint32_t buf[PAIR_MAX];
+    const mi_conv_requant_t rq = mi_conv_requant_of(d);
+    const int32_t k = d->in_c, out_c = d->out_c;
+    const int32_t pixels = d->batches * d->out_h * d->out_w;
+    int32_t p;
+    for (p = 0; p + 2 <= pixels; p += 2) {
+        const int8_t *x0 = x + (size_t)p * (size_t)k;
+        int8_t *y0 = y + (size_t)p * (size_t)out_c;
+        mi_pack2_int16(x0, x0 + k, k, d->input_offset, buf);
+        conv_pair_out(d, &rq, buf, w, k, bias, y0, y0 + out_c);
+    }
+    if (p < pixels) conv_pixel(d, x + (size_t)p * (size_t)k, w, (size_t)k, k, bias, y + (size_t)p * (size_t)out_c);
+}
+#endif
+
+/* The im2col form of conv_int8_fast (see the file comment). */
+static void conv_int8_im2col(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+{
+    int8_t col[COL_MAX];
+    const size_t row = (size_t)d->filter_w * (size_t)d->in_c;
+    const int32_t n = d->filter_h * (int32_t)row;
+    const int pad = -d->input_offset; /* the input zero point, an int8 here */
+    int32_t b, oy, ox, fy, fx0, fx1, fy0, fy1;
+#if MI_SIMD_DSP
+    /* on a DSP core, columns of a multiple of 4 go out in pixel pairs */
+    uint32_t buf[PAIR_MAX];
+    const mi_conv_requant_t rq = mi_conv_requant_of(d);
+    const int pairs = n % 4 == 0;
+    int8_t *pending = NULL; /* the first pixel of a pair, packed in slot 0 */
+#endif
+    for (b = 0; b < d->batches; b++)
+        for (oy = 0; oy < d->out_h; oy++) {
+            const int32_t iy0 = oy * d->stride_h - d->pad_h;
+            mi_conv_taps(iy0, d->dilation_h, d->in_h, d->filter_h, &fy0, &fy1);
+            for (ox = 0; ox < d->out_w; ox++) {
+                const int32_t ix0 = ox * d->stride_w - d->pad_w;
+                mi_conv_taps(ix0, 1, d->in_w, d->filter_w, &fx0, &fx1);
+                for (fy = 0; fy < d->filter_h; fy++) {
+                    int8_t *dst = col + (size_t)fy * row;
+                    if (fy < fy0 || fy >= fy1 || fx1 <= fx0) {
+                        memset(dst, pad, row);
+                        continue;
+                    }
+                    if (fx0 > 0) memset(dst, pad, (size_t)fx0 * (size_t)d->in_c);
+                    memcpy(dst + (size_t)fx0 * (size_t)d->in_c,
+                           x + NHWC(b, iy0 + fy * d->dilation_h, ix0 + fx0, 0, d->in_h, d->in_w, d->in_c),
+                           (size_t)(fx1 - fx0) * (size_t)d->in_c);
+                    if (fx1 < d->filter_w)
+                        memset(dst + (size_t)fx1 * (size_t)d->in_c, pad, (size_t)(d->filter_w - fx1) * (size_t)d->in_c);
+                }
+#if MI_SIMD_DSP
+                if (pairs) { /* pack the column; every second pixel, both pixels' outputs */
+                    int8_t *out = y + NHWC(b, oy, ox, 0, d->out_h, d->out_w, d->out_c);
+                    mi_pack1_int16(col, n, d->input_offset, buf, pending != NULL);
+                    if (pending) {
+                        conv_pair_out(d, &rq, buf, w, n, bias, pending, out);
+                        pending = NULL;
+                    } else {
+                        pending = out;
+                    }
+                    continue;
+                }
+#endif
+                conv_pixel(d, col, w, (size_t)n, n, bias, y + NHWC(b, oy, ox, 0, d->out_h, d->out_w, d->out_c));
+            }
+        }
+#if MI_SIMD_DSP
+    if (pending) { /* an odd pixel count: the last pixel alone, from its packed slot */
+        int32_t oc;
+        for (oc = 0; oc < d->out_c; oc++)
+            pending[oc] = (int8_t)mi_conv_requant_fast(
+                &rq, mi_dot1_packed(buf, 0, w + (size_t)oc * (size_t)n, n) + (bias ? (uint32_t)bias[oc] : 0u), oc);
+    }
+#endif
+}
+
+
+/* The fast path of conv_int8 (see the file comment). */
+static void conv_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+{
+    const size_t row = (size_t)d->filter_w * (size_t)d->in_c;       /* one filter row, OHWI */
+    const size_t per_oc = (size_t)d->filter_h * row;                /* one output channel's filter */
+    const size_t in_row = (size_t)d->in_w * (size_t)d->in_c;
+    int32_t b, oy, ox, oc, fy, fy0, fy1, fx0, fx1;
+    for (b = 0; b < d->batches; b++)
+        for (oy = 0; oy < d->out_h; oy++) {
+            const int32_t iy0 = oy * d->stride_h - d->pad_h;
+            mi_conv_taps(iy0, d->dilation_h, d->in_h, d->filter_h, &fy0, &fy1);
+            for (ox = 0; ox < d->out_w; ox++) {
+                const int32_t ix0 = ox * d->stride_w - d->pad_w;
+                const int8_t *xs, *ws;
+                int8_t *out = y + NHWC(b, oy, ox, 0, d->out_h, d->out_w, d->out_c);
+                int32_t run;
+                mi_conv_taps(ix0, 1, d->in_w, d->filter_w, &fx0, &fx1);
+                run = (fx1 - fx0) * d->in_c;
+                /* first tap inside the image, in the input and in filter 0 */
+                xs = x + NHWC(b, iy0 + fy0 * d->dilation_h, ix0 + fx0, 0, d->in_h, d->in_w, d->in_c);
+                ws = w + (size_t)fy0 * row + (size_t)fx0 * (size_t)d->in_c;
+                if (fy1 - fy0 == 1) { /* one run: 1xN filters, 1x1 convolutions */
+                    conv_pixel(d, xs, ws, per_oc, run, bias, out);
+                    continue;
+                }
+                for (oc = 0; oc + 4 <= d->out_c; oc += 4) {
+                    uint32_t acc[4] = {0, 0, 0, 0};
+                    int j;
+                    for (fy = fy0; fy < fy1; fy++)
+                        mi_dot4_int8(xs + (size_t)(fy - fy0) * (size_t)d->dilation_h * in_row,
+                                     ws + (size_t)oc * per_oc + (size_t)(fy - fy0) * row, per_oc, run,
+                                     d->input_offset, acc);
+                    for (j = 0; j < 4; j++)
+                        out[oc + j] = (int8_t)mi_conv_requantize(d, acc[j] + (bias ? (uint32_t)bias[oc + j] : 0u),
+                                                                 oc + j);
+                }
+                for (; oc < d->out_c; oc++) {
+                    uint32_t acc = 0;
+                    for (fy = fy0; fy < fy1; fy++)
+                        acc += mi_dot1_int8(xs + (size_t)(fy - fy0) * (size_t)d->dilation_h * in_row,
+                                            ws + (size_t)oc * per_oc + (size_t)(fy - fy0) * row, run,
+                                            d->input_offset);
+                    out[oc] = (int8_t)mi_conv_requantize(d, acc + (bias ? (uint32_t)bias[oc] : 0u), oc);
+                }
+            }
+        }
+}
+
 #if MI_ENABLE_INT16
 static void conv_int16(const op_data_t *d, const int16_t *x, const int8_t *w, const void *bias, int16_t *y)
 {
@@ -181,7 +391,21 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 #if MI_ENABLE_FLOAT
     case MI_CONV_FLOAT32: conv_float(d, (const float *)x, (const float *)w, (const float *)bias, (float *)y); break;
 #endif
-    case MI_CONV_INT8: conv_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y); break;
+    case MI_CONV_INT8:
+#if MI_SIMD_DSP
+        if (d->fast && d->filter_h == 1 && d->filter_w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
+            d->in_h == d->out_h && d->in_w == d->out_w && d->in_c % 4 == 0 && d->in_c <= PAIR_MAX) {
+            conv_1x1_pairs(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+            break;
+        }
+#endif
+        if (d->fast && d->filter_h * d->filter_w > 1 && d->filter_h * d->filter_w * d->in_c <= COL_MAX &&
+            d->input_offset >= -127 && d->input_offset <= 128)
+            conv_int8_im2col(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+        else if (d->fast)
+            conv_int8_fast(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+        else conv_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+        break;
 #if MI_ENABLE_INT16
     case MI_CONV_INT16_ACC64:
     case MI_CONV_INT16_ACC32: conv_int16(d, (const int16_t *)x, (const int8_t *)w, bias, (int16_t *)y); break;

@@ -78,6 +78,11 @@ mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t
         MI_TRY(mi_quantize_multiplier(real, &d->multiplier[c], &d->shift[c]));
     }
     MI_TRY(mi_type_range(t->y.type, &qmin, &qmax));
-    return mi_activation_range_quantized(activation, qmin, qmax, out_scale, mi_zero_point0(ctx, &t->y),
-                                         &d->act_min, &d->act_max);
+    MI_TRY(mi_activation_range_quantized(activation, qmin, qmax, out_scale, mi_zero_point0(ctx, &t->y),
+                                         &d->act_min, &d->act_max));
+    /* the fast paths' output stage omits the one saturating case of
+     * SaturatingRoundingDoublingHighMul (both factors INT32_MIN) */
+    for (c = 0; c < d->out_c; c++)
+        if (d->multiplier[c] == MI_INT32_MIN) d->fast = 0;
+    return MI_OK;
 }

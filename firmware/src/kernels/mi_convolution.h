@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "mi_kernel_util.h"
+#include "mi_simd.h"
 
 /* convolution.py MODES, plus the int16x8 accumulator width of CONV_2D */
 enum { MI_CONV_FLOAT32 = 0, MI_CONV_INT8 = 1, MI_CONV_INT16_ACC64 = 2, MI_CONV_INT16_ACC32 = 3 };
@@ -74,8 +75,59 @@ static inline void mi_conv_taps(int32_t origin, int32_t dilation, int32_t in, in
  * acc + bias (wrapping), per-channel multiplier, + output zero point, clamp. */
 static inline int32_t mi_conv_requantize(const mi_conv_op_data_t *d, uint32_t acc, int32_t oc)
 {
-    int32_t v = mi_multiply_by_quantized_multiplier(mi_wrap_int32(acc), d->multiplier[oc], d->shift[oc]);
+    /* the int32 two's-complement value of acc (mi_wrap_int32, inline: compiles to nothing) */
+    const int32_t a = acc >= 0x80000000u ? (int32_t)(acc - 0x80000000u) + MI_INT32_MIN : (int32_t)acc;
+    int32_t v = mi_multiply_by_quantized_multiplier_inline(a, d->multiplier[oc], d->shift[oc]);
     return mi_clip_i32((int64_t)v + d->output_offset, d->act_min, d->act_max);
+}
+
+/* The output stage of the fast paths with everything in locals: kernels
+ * store int8 outputs, and an int8 store may alias any field of the op data,
+ * so reading the fields through d after each store would reload them. */
+typedef struct mi_conv_requant {
+    const int32_t *multiplier, *shift;
+    int32_t lo, hi;      /* the activation range minus the output zero point */
+    int32_t out_offset;
+} mi_conv_requant_t;
+
+static inline mi_conv_requant_t mi_conv_requant_of(const mi_conv_op_data_t *d)
+{
+    mi_conv_requant_t r;
+    r.multiplier = d->multiplier;
+    r.shift = d->shift;
+    r.lo = d->act_min - d->output_offset; /* both within int16: no overflow */
+    r.hi = d->act_max - d->output_offset;
+    r.out_offset = d->output_offset;
+    return r;
+}
+
+/* mi_conv_requantize for the fast paths, without branches:
+ *  - MultiplyByQuantizedMultiplier as mi_multiply_by_quantized_multiplier_inline
+ *    but without its saturating case (multiplier == INT32_MIN), which prepare
+ *    rules out for the fast paths (mi_conv_quantized_output_params clears
+ *    d->fast); RoundingDivideByPOT as (h >> r) + ((h & mask) > threshold)
+ *    with threshold = mask / 2 + (h < 0), computed without a branch;
+ *  - the clamp before the zero point: clip(v + zp, lo, hi) equals
+ *    clip(v, lo - zp, hi - zp) + zp for every int32 v and stays in int32.
+ * acc already holds the bias. */
+static inline int32_t mi_conv_requant_fast(const mi_conv_requant_t *r, uint32_t acc, int32_t oc)
+{
+#if !MI_SIMD_DSP
+    /* ARMv6-M and the host: the branchy form compiles to fewer instructions */
+    const int32_t a = acc >= 0x80000000u ? (int32_t)(acc - 0x80000000u) + MI_INT32_MIN : (int32_t)acc;
+    int32_t v = mi_multiply_by_quantized_multiplier_inline(a, r->multiplier[oc], r->shift[oc]);
+#else
+    const int32_t shift = r->shift[oc];
+    const int32_t left = shift > 0 ? shift : 0, right = left - shift;
+    const uint32_t u = acc << left; /* two's-complement wrap of acc * 2**left */
+    const int32_t a = u >= 0x80000000u ? (int32_t)(u - 0x80000000u) + MI_INT32_MIN : (int32_t)u;
+    const int32_t h = (int32_t)(((int64_t)a * (int64_t)r->multiplier[oc] + ((int64_t)1 << 30)) >> 31);
+    const int32_t mask = (int32_t)((1u << right) - 1u);
+    int32_t v = (h >> right) + ((h & mask) > (mask >> 1) + (h < 0));
+#endif
+    if (v < r->lo) v = r->lo;
+    if (v > r->hi) v = r->hi;
+    return v + r->out_offset;
 }
 
 /* Offset of (b, y, x, c) in an NHWC tensor (also OHWI filters and 1HWO

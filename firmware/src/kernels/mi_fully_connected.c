@@ -4,17 +4,25 @@
  * reproduced here:
  *   - batches = output size without its last dim; the input is read as
  *     [batches, accum_depth]; only the first output_depth filter rows are used;
- *   - per-tensor multiplier from double(float(s_in * s_w)) / s_out, per-channel
- *     from double(s_in) * double(s_w[c]) / s_out;
+ *   - multipliers in double throughout, as the oracle wheel computes them:
+ *     double(s_in) * double(s_w) / s_out per tensor, double(s_in) * double(s_w[c])
+ *     / s_out per channel;
  *   - per-tensor weights keep their zero point, per-channel ones ignore it;
  *   - int32 accumulators wrap (unsigned arithmetic here), int64 ones use the
  *     16-bit-reduced multiplier;
  *   - float32: ((0 + x0*w0) + x1*w1) + ... in float32, + bias, clamp.
  * Supported: float32, int8 x int8 (per-tensor or per-channel, int32 bias),
- * int16 x int8 (int64/int32/no bias). */
+ * int16 x int8 (int64/int32/no bias).
+ *
+ * Reading order: prepare, the reference loops (invoke_float, invoke_int8,
+ * invoke_int16: the twins of fully_connected.py and the fallback), then the
+ * fast path invoke_int8_fast (int8 with symmetric weights, the usual case):
+ * the same int32 sums as dot products four output rows at a time (mi_simd.h:
+ * SMLAD on a Cortex-M4, plain C elsewhere). */
 #include <math.h>
 
 #include "mi_kernel_util.h"
+#include "mi_simd.h"
 
 #define INPUT 0
 #define WEIGHTS 1
@@ -137,9 +145,38 @@ static void invoke_float(const op_data_t *d, const float *x, const float *w, con
 
 static int32_t requantize(const op_data_t *d, int32_t acc, int32_t c)
 {
-    int32_t scaled = d->multiplier ? mi_multiply_by_quantized_multiplier(acc, d->multiplier[c], d->shift[c])
-                                   : mi_multiply_by_quantized_multiplier(acc, d->output_multiplier, d->output_shift);
+    int32_t scaled = d->multiplier
+                         ? mi_multiply_by_quantized_multiplier_inline(acc, d->multiplier[c], d->shift[c])
+                         : mi_multiply_by_quantized_multiplier_inline(acc, d->output_multiplier, d->output_shift);
     return mi_clip_i32((int64_t)scaled + d->output_offset, d->act_min, d->act_max);
+}
+
+/* The int32 two's-complement value of a wrapping sum (compiles to nothing). */
+static inline int32_t as_int32(uint32_t u)
+{
+    return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) + MI_INT32_MIN : (int32_t)u;
+}
+
+/* The fast path of invoke_int8 (see the file comment): symmetric weights. */
+static void invoke_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+{
+    const int32_t depth = d->accum_depth;
+    int32_t b, c;
+    for (b = 0; b < d->batches; b++) {
+        const int8_t *xr = x + (size_t)b * (size_t)depth;
+        int8_t *out = y + (size_t)b * (size_t)d->output_depth;
+        for (c = 0; c + 4 <= d->output_depth; c += 4) {
+            uint32_t acc[4] = {0, 0, 0, 0};
+            int j;
+            mi_dot4_int8(xr, w + (size_t)c * (size_t)depth, (size_t)depth, depth, d->input_offset, acc);
+            for (j = 0; j < 4; j++)
+                out[c + j] = (int8_t)requantize(d, as_int32(acc[j] + (bias ? (uint32_t)bias[c + j] : 0u)), c + j);
+        }
+        for (; c < d->output_depth; c++) {
+            uint32_t acc = mi_dot1_int8(xr, w + (size_t)c * (size_t)depth, depth, d->input_offset);
+            out[c] = (int8_t)requantize(d, as_int32(acc + (bias ? (uint32_t)bias[c] : 0u)), c);
+        }
+    }
 }
 
 static void invoke_int8(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
@@ -207,7 +244,12 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 #if MI_ENABLE_FLOAT
     case KIND_FLOAT32: invoke_float(d, (const float *)x, (const float *)w, (const float *)bias, (float *)y); break;
 #endif
-    case KIND_INT8: invoke_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y); break;
+    case KIND_INT8:
+        if (d->weights_offset == 0 && mi_simd_offset_ok(d->input_offset))
+            invoke_int8_fast(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+        else
+            invoke_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+        break;
 #if MI_ENABLE_INT16
     case KIND_INT16: invoke_int16(d, (const int16_t *)x, (const int8_t *)w, bias, (int16_t *)y); break;
 #endif

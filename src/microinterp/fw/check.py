@@ -57,6 +57,12 @@ class CheckReport:
     target_lines: list[str] = field(default_factory=list)  # e.g. instructions, flash, RAM on Cortex-M
     seconds: float = 0.0
     runner: str = ""
+    #: instructions per inference {median, min, max}: None on the host (no counter)
+    instructions: dict[str, int] | None = None
+    #: flash bytes {total, framework, kernels, runtime_library, port, padding}: emulated targets only
+    flash: dict[str, int | None] | None = None
+    #: RAM bytes {arena, static, stack_peak}; the host knows only the arena
+    ram: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -194,8 +200,13 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
                       dump=dump_path if layers else None, arena=arena)
         report.invoke_cycles = run.invoke_cycles
         report.arena_used_bytes = run.values.get("arena_used_bytes")
+        report.ram = {"arena": report.arena_used_bytes, "static": None, "stack_peak": None}
         if hasattr(run, "report_lines"):  # emulated targets measure instructions and footprint
             report.target_lines = run.report_lines()
+        if hasattr(run, "structured"):
+            numbers = run.structured()
+            report.instructions, report.flash = numbers["instructions"], numbers["flash"]
+            report.ram = numbers["ram"] or report.ram
         if not run.ok:
             report.outcome = "firmware-error"
             op = run.failed_op

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .build import build_library, link_runner
+from .build import build_library, link_runner, map_path
 from .cores import CORES, CortexMTarget
 from .emulator import Emulator, Outcome, RunResult
-from .footprint import Footprint, footprint
+from .footprint import FLASH_PARTS, Footprint, flash_split, footprint
 from .runner import RunnerOutput
 from .runner import parse as parse_runner
 from .toolchain import toolchain_missing
@@ -141,7 +141,30 @@ class CortexMRunnerOutput(RunnerOutput):
             lines.append(f"flash: {fp.get('flash'):,} B code+constants (+ model {fp.get('model'):,} B); "
                          f"RAM: {_fmt_bytes(fp.get('ram'))} (.data+.bss with the arena cut to "
                          f"{_fmt_bytes(fp.get('arena_used'))} used, + peak stack {_fmt_bytes(fp.get('stack_used'))})")
+        if fp.get("flash_framework") is not None:
+            lines.append("flash by part: " + ", ".join(f"{k.replace('_', ' ')} {_fmt_bytes(fp.get('flash_' + k))}"
+                                                       for k in FLASH_PARTS))
         return lines
+
+    def structured(self) -> dict[str, dict[str, int | None] | None]:
+        """The ``instructions`` / ``flash`` / ``ram`` numbers of ``firmware check
+        --json``: instructions per inference {median, min, max}; flash {total,
+        framework, kernels, runtime_library, port, padding} in bytes (code +
+        rodata + .data initial values, the model excluded; ``port`` is the test
+        runner and startup, ``padding`` alignment fill); ram {arena (used),
+        static (.data + .bss besides the arena), stack_peak (measured), total (the
+        three + the fault-handler stack)}."""
+        fp = self.footprint
+        ins = sorted(self.instructions)
+        flash = None
+        if fp.get("flash") is not None:
+            flash = {"total": fp["flash"], **{k: fp.get(f"flash_{k}") for k in FLASH_PARTS}}
+        return {
+            "instructions": {"median": ins[len(ins) // 2], "min": ins[0], "max": ins[-1]} if ins else None,
+            "flash": flash,
+            "ram": {"arena": fp.get("arena_used"), "static": fp.get("ram_static"), "stack_peak": fp.get("stack_used"),
+                    "total": fp.get("ram")},
+        }
 
 
 def _fmt_bytes(v: int | None) -> str:
@@ -198,8 +221,12 @@ class CortexMFirmwareTarget:
         fp = r.footprint
         out.footprint = {"flash": fp.flash, "model": fp.model, "ram": r.ram, "ram_linked": fp.ram_reserved,
                          "arena_static": fp.arena, "arena_used": r.arena_used, "stack_used": fp.stack_used,
-                         "stack_reserved": fp.stack_reserved}
+                         "stack_reserved": fp.stack_reserved,
+                         "ram_static": fp.data + fp.bss - (fp.arena or 0)}
+        if map_path(elf).exists():
+            out.footprint.update({f"flash_{k}": v for k, v in flash_split(map_path(elf)).items()})
         return out
+
 
 
 FIRMWARE_TARGETS: dict[str, CortexMFirmwareTarget] = {n: CortexMFirmwareTarget(t) for n, t in CORES.items()}

@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .sources import firmware_dir
 from .toolchain import CROSS_PREFIX, ToolchainError, run_tool
 
 
@@ -106,3 +108,84 @@ def footprint(elf: Path, *, arena_symbol: str | None = None, stack_used: int | N
         stack_used=stack_used,
         sections=s,
     )
+
+
+# ---- flash by part, from the linker map ------------------------------------------
+
+#: the flash parts of an image (``flash_split``); they sum to ``Footprint.flash``
+FLASH_PARTS = ("framework", "kernels", "runtime_library", "port", "padding")
+
+_MAP_INPUT = re.compile(r"^ (\S+)?\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
+
+
+def part_of(source: str) -> str:
+    """Which part of the image an input file of the link belongs to:
+
+    * ``kernels``: ``libmi.a`` members built from ``firmware/src/kernels/`` plus
+      ``mi_quant.o`` (the kernels' shared arithmetic);
+    * ``framework``: the other ``libmi.a`` members (reader, interpreter,
+      planner, arena, resolver, status) and the generated resolver;
+    * ``runtime_library``: libc, libm and libgcc (memcpy, 64-bit division ...);
+    * ``port``: the test runner, startup, vectors and semihosting (a product
+      brings its own)."""
+    name = source.strip()
+    if name.endswith("resolver.o"):
+        return "framework"
+    m = re.search(r"lib([A-Za-z_]+)\.a\(([^)]+)\)$", name)
+    if m:
+        lib, member = m.groups()
+        if lib == "mi":
+            stem = member.rsplit(".", 1)[0]
+            kernels_dir = firmware_dir() / "src" / "kernels"
+            return "kernels" if stem == "mi_quant" or (kernels_dir / f"{stem}.c").exists() else "framework"
+        return "runtime_library"
+    return "port"
+
+
+def flash_split(map_file: Path) -> dict[str, int]:
+    """Bytes of the flash sections (code, constants, ``.data`` initial values;
+    the model excluded) per part (``FLASH_PARTS``), from a GNU ld map.
+
+    Each input section counts up to the next one's address (merged string
+    sections are listed with their size before merging); the rest of each
+    output section (alignment fill) is ``padding``, so the parts sum to the
+    output sections' sizes."""
+    out = dict.fromkeys(FLASH_PARTS, 0)
+    lines = Path(map_file).read_text(errors="replace").splitlines()
+    try:
+        start = lines.index("Linker script and memory map")
+    except ValueError:
+        return out
+    sections: dict[str, tuple[int, int]] = {}
+    entries: dict[str, list[tuple[int, int, str]]] = {}
+    section = None
+    pending: str | None = None
+    for line in lines[start + 1:]:
+        if line and not line[0].isspace():
+            fields = line.split()
+            section, pending = fields[0], None
+            if section in _FLASH_SECTIONS and len(fields) >= 3 and fields[1].startswith("0x"):
+                sections[section] = (int(fields[1], 16), int(fields[2], 16))
+            continue
+        if section not in _FLASH_SECTIONS:
+            continue
+        if re.fullmatch(r" \S+", line):
+            pending = line.strip()  # a long input-section name; address, size and file follow
+            continue
+        m = _MAP_INPUT.match(line)
+        if not m or (m.group(1) is None and pending is None):
+            pending = None
+            continue
+        name = m.group(1) or pending
+        pending = None
+        if name != "*fill*" and int(m.group(3), 16):
+            entries.setdefault(section, []).append((int(m.group(2), 16), int(m.group(3), 16), part_of(m.group(4))))
+    for section, (base, size) in sections.items():
+        rows = sorted(entries.get(section, []))
+        counted = 0
+        for k, (addr, nbytes, part) in enumerate(rows):
+            end = min(addr + nbytes, rows[k + 1][0] if k + 1 < len(rows) else base + size)
+            out[part] += max(end - addr, 0)
+            counted += max(end - addr, 0)
+        out["padding"] += size - counted
+    return out

@@ -13,10 +13,11 @@ TFLM behaviour reproduced on purpose:
   is read as ``[batches, accum_depth]`` whatever its own shape (this is how
   ``keep_num_dims`` and rank > 2 inputs work).
 * Only the first ``output_depth`` rows of the filter are used.
-* The per-tensor multiplier is ``double(float(s_in * s_w)) / double(s_out)``
-  (the scale product is rounded to float first) while the per-channel one is
-  ``double(s_in) * double(s_w[c]) / double(s_out)`` -- they can differ in the
-  last bit, so both recipes are kept apart.
+* Both multipliers are computed in double throughout, as the oracle wheel does:
+  per-tensor ``double(s_in) * double(s_w) / double(s_out)``, per-channel
+  ``double(s_in) * double(s_w[c]) / double(s_out)`` (the mirrored TFLM source
+  rounds the per-tensor product to float32 first; the wheel does not, and the
+  two differ by one LSB on some 16x8 layers).
 * Per-tensor weights keep their zero point (``weights_offset``); per-channel
   weights ignore it (TFLM assumes symmetric weights there).
 * int32 accumulators wrap like the C code; int64 accumulators use the int64

@@ -180,3 +180,26 @@ def test_libm_expf_is_glibc_expf():
     ]).astype(np.float32)
     got, reference = quant.libm_expf(x), quant.libm_float("expf", x)  # element by element through ctypes
     assert np.array_equal(got.view(np.uint32), reference.view(np.uint32))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(I32, st.sampled_from(EDGES)), min_size=1, max_size=12),
+       st.lists(st.tuples(MULTIPLIERS, st.integers(-31, 30)), min_size=1, max_size=4),
+       st.integers(-128, 127), st.integers(-(2**15), 2**15), st.booleans(), st.booleans())
+def test_output_stage_matches_multiply_by_quantized_multiplier(xs, channels, zp, lo, per_channel, wrap):
+    """The prepared, in-place output stage equals wrap + MultiplyByQuantizedMultiplier
+    + zero point + clamp, per tensor and per channel (shifts of both signs mixed)."""
+    hi = lo + 3000
+    if per_channel:
+        m = np.array([c[0] for c in channels], np.int64)
+        s = np.array([c[1] for c in channels], np.int64)
+        acc = np.array(xs, np.int64)[:, None].repeat(len(channels), 1) * 3
+    else:
+        m, s = np.int64(channels[0][0]), np.int64(channels[0][1])
+        acc = np.array(xs, np.int64) * 3
+    if not wrap:
+        acc = quant.wrap_int32(acc)
+    want = np.clip(quant.multiply_by_quantized_multiplier(quant.wrap_int32(acc), m, s) + zp, lo, hi)
+    out = np.empty(acc.shape, np.int32)
+    quant.OutputStage(m, s, zp, lo, hi, wrap=wrap).apply(acc.copy(), out)
+    assert out.tolist() == want.tolist()

@@ -274,7 +274,7 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
     fb_table_t t, q;
     mi_vec_t shape;
     uint32_t i, elem;
-    uint64_t count = 1;
+    uint64_t count = 1, span = 1; /* span: the element count with empty dimensions counted as 1 */
     int present;
     if (!model || !out) return MI_ERR_NULL_ARG;
     memset(out, 0, sizeof *out);
@@ -287,7 +287,8 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
         if (d < 0) return MI_ERR_MODEL_INVALID; /* dynamic or negative shape */
         out->dims[i] = d;
         count *= (uint64_t)d;
-        if (count > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
+        span *= (uint64_t)(d ? d : 1);
+        if (count > 0x7FFFFFFFu || span > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
     }
     TRY(fb_u8(model, &t, TENSOR_TYPE, 0, &out->type));
     TRY(fb_u32(model, &t, TENSOR_BUFFER, 0, &out->buffer));
@@ -295,7 +296,7 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
     TRY(fb_u8(model, &t, TENSOR_IS_VARIABLE, 0, &out->is_variable));
     out->is_variable = out->is_variable ? 1 : 0;
     elem = mi_type_size(out->type);
-    if (count * elem > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
+    if (span * (elem ? elem : 1u) > MI_MAX_TENSOR_BYTES) return MI_ERR_MODEL_TOO_LARGE;
     out->count = (uint32_t)count;
     out->bytes = (uint32_t)count * elem;
 
@@ -734,6 +735,15 @@ const char *mi_op_name(int32_t builtin_code)
     }
 }
 
+/* Constants are read-only (the model bytes, flash on a device): neither an operator
+ * output nor a graph input may be one. Twin of model.py's _check_writes. */
+static mi_status_t check_writable(const mi_model_t *m, int32_t index)
+{
+    mi_tensor_info_t t;
+    TRY(mi_model_tensor(m, (uint32_t)index, &t));
+    return t.data != NULL && !t.is_variable ? MI_ERR_MODEL_INVALID : MI_OK;
+}
+
 mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
 {
     fb_table_t root, sg, tbl;
@@ -787,9 +797,12 @@ mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
     }
     TRY(check_indices(model, model->inputs, 0, model->tensors.count));
     TRY(check_indices(model, model->outputs, 0, model->tensors.count));
+    for (i = 0; i < model->inputs.count; i++) TRY(check_writable(model, mi_model_i32(model, model->inputs, i)));
     for (i = 0; i < model->operators.count; i++) {
         mi_op_info_t op;
+        uint32_t k;
         TRY(mi_model_op(model, i, &op));
+        for (k = 0; k < op.outputs.count; k++) TRY(check_writable(model, mi_model_i32(model, op.outputs, k)));
     }
     return MI_OK;
 }

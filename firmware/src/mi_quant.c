@@ -13,6 +13,13 @@ int32_t mi_wrap_int32(int64_t x)
     return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) + MI_INT32_MIN : (int32_t)u;
 }
 
+int64_t mi_wrap_add_i64(int64_t a, int64_t b)
+{
+    uint64_t u = (uint64_t)a + (uint64_t)b;
+    return u >= 0x8000000000000000ull ? (int64_t)(u - 0x8000000000000000ull) - 0x7FFFFFFFFFFFFFFFll - 1
+                                       : (int64_t)u;
+}
+
 static int is_finite(double x) { return x - x == 0.0; }
 
 int64_t mi_round_half_away(double x)

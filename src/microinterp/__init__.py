@@ -6,6 +6,7 @@ reference for firmware golden vectors. See README.md for the design.
 
 from .errors import (
     ArenaTooSmallError,
+    ArgumentError,
     InputError,
     KernelError,
     MicrointerpError,
@@ -28,6 +29,7 @@ __all__ = [
     "UnsupportedOpError",
     "ArenaTooSmallError",
     "InputError",
+    "ArgumentError",
     "KernelError",
     "__version__",
 ]

@@ -46,5 +46,11 @@ class InputError(MicrointerpError, ValueError):
     """An input has the wrong dtype or shape, or an index is out of range."""
 
 
+class ArgumentError(InputError, TypeError):
+    """An API argument of the wrong type or out of range (``arena_size``, ``trace``,
+    the data given to ``from_bytes``). Also a ``TypeError`` and a ``ValueError``,
+    so a caller catching either built-in one for a bad argument still does."""
+
+
 class KernelError(MicrointerpError, RuntimeError):
     """A kernel rejected its tensors while preparing (TFLM's ``kTfLiteError``)."""

@@ -30,15 +30,18 @@ from .arena import Arena
 from .context import Node, Registration, nodes_of
 from .errors import (
     ArenaTooSmallError,
+    ArgumentError,
     InputError,
     KernelError,
     MicrointerpError,
+    ModelError,
     UnsupportedOpError,
 )
 from .memory.planner import PLANNERS, BufferRequest, Plan, align_up
 from .memory.requests import FROM_MODEL, model_requests
-from .model import Model, Tensor, hybrid_reason, load_model
+from .model import Model, Tensor, check_runnable_options, hybrid_reason, load_model
 from .resolver import OpResolver
+from .trace import MAX_TRACE_LEVEL
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,41 @@ class MemoryPlan:
 
 
 def _trace_level_from_env() -> int:
-    """``$MICROINTERP_TRACE`` as a level; anything that is not an integer is an error, not a crash."""
+    """``$MICROINTERP_TRACE`` as a level; anything that is not one is an error, not a crash."""
     value = os.environ.get("MICROINTERP_TRACE", "").strip() or "0"
     try:
-        return int(value)
+        return _check_trace(int(value), "MICROINTERP_TRACE")
     except ValueError:
-        raise MicrointerpError(f"MICROINTERP_TRACE={value!r} is not a trace level (use 0, 1, 2 or 3)") from None
+        raise ArgumentError(
+            f"MICROINTERP_TRACE={value!r} is not a trace level (use 0 to {MAX_TRACE_LEVEL})") from None
+
+
+def _check_trace(trace: Any, name: str = "trace") -> int:
+    """A trace level 0..MAX_TRACE_LEVEL (``True`` is 1); anything else is refused by name."""
+    if not isinstance(trace, (int, np.integer)):
+        raise ArgumentError(f"{name} must be an integer 0 to {MAX_TRACE_LEVEL}, not {type(trace).__name__}")
+    if not 0 <= int(trace) <= MAX_TRACE_LEVEL:
+        raise ArgumentError(f"{name}={int(trace)} is not a trace level (use 0 to {MAX_TRACE_LEVEL})")
+    return int(trace)
+
+
+#: the largest arena the Python interpreter allocates: the C port's offsets are
+#: 32-bit, and no microcontroller has a fraction of it
+MAX_ARENA_BYTES = 1 << 31
+
+
+def _check_arena_size(arena_size: Any) -> int | None:
+    """``None`` (size it exactly) or a byte count 0..MAX_ARENA_BYTES, refused by name otherwise."""
+    if arena_size is None:
+        return None
+    if isinstance(arena_size, bool) or not isinstance(arena_size, (int, np.integer)):
+        raise ArgumentError(
+            f"arena_size must be a number of bytes (an int) or None, not {type(arena_size).__name__} "
+            f"{arena_size!r}"[:200])
+    if not 0 <= int(arena_size) <= MAX_ARENA_BYTES:
+        raise ArgumentError(f"arena_size={int(arena_size)} is out of range (0 to {MAX_ARENA_BYTES} bytes, "
+                            "or None to size it exactly)")
+    return int(arena_size)
 
 
 class Interpreter:
@@ -91,12 +123,14 @@ class Interpreter:
         planner: str = "greedy",
         trace_stream: IO[str] | None = None,
     ) -> None:
+        arena_size = _check_arena_size(arena_size)
         # 1. parse
         self.model = model if isinstance(model, Model) else load_model(model)
+        check_runnable_options(self.model)
         self.subgraph = self.model.main
         self.preserve_all_tensors = preserve_all_tensors
         self.resolver = resolver if resolver is not None else OpResolver.builtins()
-        self.trace_level = int(trace) if trace is not None else _trace_level_from_env()
+        self.trace_level = _check_trace(trace) if trace is not None else _trace_level_from_env()
         self._check_supported_model()
         # 2. resolve
         self.nodes, self.registrations = self._resolve()
@@ -109,6 +143,9 @@ class Interpreter:
             raise MicrointerpError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
         self.memory = self._plan(PLANNERS[planner])
         needed = self.memory.total_bytes
+        if needed > MAX_ARENA_BYTES:  # each tensor is bounded (model.py), their sum must be too
+            raise ModelError(f"the model needs {needed} bytes of arena, more than the {MAX_ARENA_BYTES >> 20} MiB "
+                             "an interpreter allocates (a corrupt shape?)")
         if arena_size is not None and arena_size < needed:
             raise ArenaTooSmallError(
                 needed, arena_size,
@@ -123,21 +160,36 @@ class Interpreter:
              [self._arrays[i] for i in node.op.outputs])
             for node in self.nodes
         ]
+        # The invoke loop's work list, bound once: (kernel invoke, node, op data, inputs, outputs).
+        self._calls = [(reg.invoke, node, data, ins, outs) for node, reg, data, (ins, outs)
+                       in zip(self.nodes, self.registrations, self.op_data, self._node_io)]
         self.reset()
         from .trace import Tracer
 
         self._tracer = Tracer(self, self.trace_level, trace_stream) if self.trace_level > 0 else None
+        self._batch_runner: Any = None
 
     # ------------------------------------------------------------------ constructors
 
     @classmethod
     def from_file(cls, path: str | os.PathLike, arena_size: int | None = None,
                   resolver: OpResolver | None = None, **kwargs: Any) -> Interpreter:
+        if not isinstance(path, (str, os.PathLike)):
+            hint = "; for the model's bytes use Interpreter.from_bytes" if isinstance(
+                path, (bytes, bytearray, memoryview)) else ""
+            raise ArgumentError(f"from_file takes a path (str or os.PathLike), not {type(path).__name__}{hint}")
+        _check_arena_size(arena_size)
         return cls(load_model(os.fspath(path)), arena_size=arena_size, resolver=resolver, **kwargs)
 
     @classmethod
     def from_bytes(cls, data: bytes, arena_size: int | None = None,
                    resolver: OpResolver | None = None, **kwargs: Any) -> Interpreter:
+        """The model from its bytes (``bytes``, ``bytearray`` or ``memoryview``). A ``str``
+        is refused rather than read as a path: ``from_bytes("model.tflite")`` is a mistake."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            hint = "; for a file use Interpreter.from_file(path)" if isinstance(data, (str, os.PathLike)) else ""
+            raise ArgumentError(f"from_bytes takes the model's bytes, not {type(data).__name__}{hint}")
+        _check_arena_size(arena_size)
         return cls(load_model(data), arena_size=arena_size, resolver=resolver, **kwargs)
 
     # ------------------------------------------------------------------ phases
@@ -220,17 +272,39 @@ class Interpreter:
 
     # ------------------------------------------------------------------ running
 
+    @property
+    def tracer(self) -> Any:
+        """The tracing hook (``trace`` >= 1), or None."""
+        return self._tracer
+
     def invoke(self) -> None:
         """Run every operator once, in order."""
-        if self._tracer is not None:
-            self._tracer.begin()
+        if self._tracer is None:
+            for fn, node, data, ins, outs in self._calls:
+                fn(node, data, ins, outs)
+            return
+        self._tracer.begin()
         for node, reg, data, (ins, outs) in zip(self.nodes, self.registrations, self.op_data, self._node_io):
-            if self._tracer is None:
-                reg.invoke(node, data, ins, outs)
-            else:
-                self._tracer.run(node, reg, data, ins, outs)
-        if self._tracer is not None:
-            self._tracer.end()
+            self._tracer.run(node, reg, data, ins, outs)
+        self._tracer.end()
+
+    def invoke_batch(self, *inputs: np.ndarray) -> list[np.ndarray]:
+        """Run N samples at once; returns one array per model output, shaped ``(N, *output_shape)``.
+
+        Each input is shaped ``(N, *input_shape)`` (or ``(N, *input_shape[1:])`` when the
+        model's own batch dimension is 1) with the input's exact dtype. Every sample's
+        outputs equal a single ``invoke()`` on that sample, bit for bit. Models whose
+        operators keep samples apart run as one batched model (much faster per sample);
+        others run sample by sample (see ``batch.py``). Stateful models (variable
+        tensors) run one independent sequence per sample: sample i is what ``invoke()``
+        gives right after ``reset()``, and the state is reset when the batch is done.
+        The interpreter's own input and output tensors are overwritten.
+        """
+        if self._batch_runner is None:
+            from .batch import BatchRunner
+
+            self._batch_runner = BatchRunner(self)
+        return self._batch_runner.run(inputs)
 
     def reset(self) -> None:
         """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0."""
@@ -238,7 +312,7 @@ class Interpreter:
             t = self.subgraph.tensors[index]
             arr = self._arrays[index]
             value = t.zero_point if t.type_name == "INT8" and t.quant is not None else 0
-            arr.view(np.uint8)[...] = np.uint8(value & 0xFF)
+            arr.reshape(-1).view(np.uint8)[...] = np.uint8(value & 0xFF)  # reshape: a 0-d state too
 
     # ------------------------------------------------------------------ inputs / outputs
 

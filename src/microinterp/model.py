@@ -285,7 +285,11 @@ def default_options(options_name: str) -> Any:
 # --------------------------------------------------------------------------- parsing
 
 _MIN_SIZE = 8  # root offset + file identifier
-_MAX_TENSOR_ELEMENTS = 2**31  # no microcontroller model has a bigger tensor; guards corrupt shapes
+#: The largest tensor the loader accepts, in bytes. A microcontroller model's
+#: biggest activation is a few MB; a corrupt shape (a dimension of 5.9e9) must be
+#: refused here, by name, before any array of that size is ever requested.
+#: C twin: MI_MAX_TENSOR_BYTES (mi_config.h), with the same rule for empty dimensions.
+MAX_TENSOR_BYTES = 1 << 28  # 256 MiB
 
 
 def _check_vector(n: int, buflen: int, what: str, elem_bytes: int = 1) -> None:
@@ -425,9 +429,17 @@ def _parse_tensor(raw: bytes, index: int, t: Any, buffers: list) -> Tensor:
     shape = tuple(int(d) for d in _np_vec(t, "Shape", n, 4))
     if any(d < 0 for d in shape):
         raise ModelError(f"{where}: dynamic or negative shape {list(shape)} is not supported")
-    if int(np.prod(shape, dtype=np.float64)) > _MAX_TENSOR_ELEMENTS:
-        raise ModelError(f"{where}: implausible shape {list(shape)} (more than 2**31 elements)")
     type_name, dtype = _TENSOR_TYPES.get(t.Type(), (f"TYPE_{t.Type()}", None))
+    # An empty dimension counts as 1: [1, 134217736, 0, 8] holds nothing, but kernels size
+    # buffers and loops by the other dimensions. float64: exact for any sane size, no overflow.
+    span = float(np.prod([max(d, 1) for d in shape], dtype=np.float64))
+    nbytes = span * (dtype.itemsize if dtype is not None else 1)
+    if nbytes > MAX_TENSOR_BYTES:
+        empty = " (counting its empty dimensions as 1)" if 0 in shape else ""
+        raise ModelError(
+            f"{where}: shape {list(shape)} of {type_name} would take {nbytes:.4g} bytes{empty}, more than "
+            f"the {MAX_TENSOR_BYTES >> 20} MiB bound on one tensor (a corrupt shape?)"
+        )
     bidx = t.Buffer()
     if not 0 <= bidx < max(len(buffers), 1):
         raise ModelError(f"{where}: buffer index {bidx} out of range (model has {len(buffers)} buffers)")
@@ -469,18 +481,7 @@ def _parse_subgraph(raw: bytes, sg: Any, buffers: list, opcodes: list) -> Subgra
         if not 0 <= oi < len(opcodes):
             raise ModelError(f"operator {i}: opcode index {oi} out of range ({len(opcodes)} opcodes)")
         builtin, name, version, custom_name = opcodes[oi]
-        options = None
-        otype = op.BuiltinOptionsType()
-        expected = OPTIONS_OF_OP.get(name)
-        if otype and expected is not None and _OPTIONS_NAME_OF_TYPE.get(otype) != expected:
-            # TFLM's parser would read a null table and silently use defaults; refuse instead
-            raise ModelError(f"operator {i} ({name}) carries {_OPTIONS_NAME_OF_TYPE.get(otype, f'type {otype}')} "
-                             f"options, but {name} takes {expected}")
-        if otype and otype in _OPTIONS_NAME_OF_TYPE:
-            table = op.BuiltinOptions()
-            options = _read_options_table(getattr(tflite, _OPTIONS_NAME_OF_TYPE[otype]), table.Bytes, table.Pos)
-        elif name in OPTIONS_OF_OP:
-            options = default_options(OPTIONS_OF_OP[name])
+        options = _parse_options(op, i, name)
         custom_opts = bytes(_np_vec(op, "CustomOptions", n, 1).astype(np.uint8))
         operators.append(Operator(
             index=i, name=name, builtin_code=builtin, version=version,
@@ -490,13 +491,72 @@ def _parse_subgraph(raw: bytes, sg: Any, buffers: list, opcodes: list) -> Subgra
             options=options, custom_code=custom_name, custom_options=custom_opts,
         ))
     name = sg.Name()
-    return Subgraph(
+    subgraph = Subgraph(
         name=name.decode("utf-8", "replace") if name else "",
         tensors=tensors,
         operators=tuple(operators),
         inputs=indices(_np_vec(sg, "Inputs", n, 4), "subgraph input"),
         outputs=indices(_np_vec(sg, "Outputs", n, 4), "subgraph output"),
     )
+    _check_writes(subgraph)
+    return subgraph
+
+
+def _check_writes(sg: Subgraph) -> None:
+    """Constant tensors are read-only views into the model bytes (and flash, on a
+    device): nothing may write them, neither an operator nor ``set_input``."""
+    for op in sg.operators:
+        for i in op.outputs:
+            t = sg.tensors[i]
+            if t.is_constant:
+                raise ModelError(
+                    f"operator {op.index} ({op.name}) writes tensor {i} ({t.name!r}), which is a constant "
+                    "(it has buffer data); an operator output must not have data"
+                )
+    for i in sg.inputs:
+        t = sg.tensors[i]
+        if t.is_constant:
+            raise ModelError(f"subgraph input tensor {i} ({t.name!r}) is a constant (it has buffer data)")
+
+
+def _parse_options(op: Any, index: int, name: str) -> Any:
+    """The operator's builtin options as a frozen dataclass, or the op's defaults.
+
+    An options table of another op's type is refused: TFLM's parsers read it as
+    absent (and use defaults), but a kernel here would read fields the table does
+    not have, and a model carrying one is corrupt either way."""
+    expected = OPTIONS_OF_OP.get(name)
+    otype = op.BuiltinOptionsType()
+    table = op.BuiltinOptions() if otype else None
+    if table is None:
+        options = default_options(expected) if expected else None
+    else:
+        got = _OPTIONS_NAME_OF_TYPE.get(otype)
+        if got is None:
+            raise ModelError(f"operator {index} ({name}) carries options of unknown type {otype}")
+        if expected is not None and got != expected:
+            # TFLM's parser would read a null table and silently use defaults; refuse instead
+            raise ModelError(f"operator {index} ({name}) carries {got} options, but {name} takes {expected}")
+        options = _read_options_table(getattr(tflite, got), table.Bytes, table.Pos)
+    return options
+
+
+def check_runnable_options(model: Model) -> None:
+    """Refuse strides, dilations and filter sizes below 1 (``_POSITIVE_OPTIONS``) before
+    any kernel divides by them. Checked when an interpreter is built, not when the model
+    is read: ``inspect`` and ``plan`` still describe such a model (a CONV_2D without
+    options has the schema's stride 0)."""
+    for op in model.main.operators:
+        for key in _POSITIVE_OPTIONS:
+            value = getattr(op.options, key, 1)
+            if not isinstance(value, int) or value < 1:
+                raise ModelError(f"operator {op.index} ({op.name}): {key}={value} (must be at least 1)")
+
+
+#: option fields that divide or step a loop: 0 or negative would divide by zero
+#: (in TFLM too) or never advance, so they are refused when the model is read
+_POSITIVE_OPTIONS = ("stride_w", "stride_h", "stride_d", "dilation_w_factor", "dilation_h_factor",
+                     "dilation_d_factor", "filter_width", "filter_height")
 
 
 def hybrid_reason(model: Model) -> str | None:

@@ -197,6 +197,22 @@ def multiply_by_quantized_multiplier(
     return (high + half - ((high < 0) & (right > 0))) >> right
 
 
+#: The largest shift ``multiply_by_quantized_multiplier_int64`` takes. It shifts right by
+#: ``15 - shift`` after adding ``1 << (14 - shift)``: from shift 15 on that is a shift by a
+#: negative count, undefined in C (TFLM only DCHECKs ``shift < 8``), so the 16x8 kernels refuse
+#: such a multiplier in prepare. C twin: ``MI_INT64_MULTIPLIER_MAX_SHIFT`` in mi_quant.h.
+INT64_MULTIPLIER_MAX_SHIFT = 14
+
+
+def int64_multiplier_shift_error(shift: np.ndarray | int) -> str | None:
+    """Why a 16x8 kernel must refuse these shifts (an effective scale of 2**14 or more), or None."""
+    worst = int(np.max(shift)) if np.size(shift) else 0
+    if worst <= INT64_MULTIPLIER_MAX_SHIFT:
+        return None
+    return (f"the output multiplier's shift {worst} is out of range for a 16x8 kernel (at most "
+            f"{INT64_MULTIPLIER_MAX_SHIFT}: input scale x filter scale / output scale is 2**{worst - 1} or more)")
+
+
 def multiply_by_quantized_multiplier_int64(
     x: np.ndarray, quantized_multiplier: np.ndarray | int, shift: np.ndarray | int
 ) -> np.ndarray:
@@ -212,6 +228,79 @@ def multiply_by_quantized_multiplier_int64(
     total_shift = 15 - shift
     result = (x * reduced + (np.int64(1) << (total_shift - 1))) >> total_shift
     return wrap_int32(result)
+
+
+class OutputStage:
+    """The int32 output stage of the conv/FC family, prepared once: ``acc (+ wrap)``,
+    ``MultiplyByQuantizedMultiplier`` (double rounding), ``+ output_zero_point``, clamp.
+
+    Same arithmetic as ``multiply_by_quantized_multiplier`` (and tested against it
+    value by value), but the per-channel constants it derives from the multipliers
+    and shifts (left/right shift, the rounding half, the sign-correction mask) are
+    computed here at prepare time instead of on every invoke, and ``apply`` works
+    in place on the caller's int64 accumulator, so an invoke costs a few numpy
+    passes without temporaries. ``RoundingDivideByPOT``'s ``- (v < 0)`` is written
+    ``+ (v >> 63)`` (an arithmetic shift gives -1 for negatives, 0 otherwise),
+    masked off where the right shift is 0.
+    """
+
+    def __init__(self, multiplier: np.ndarray | int, shift: np.ndarray | int, output_zero_point: int,
+                 act_min: int, act_max: int, *, wrap: bool = True) -> None:
+        m = np.asarray(multiplier, np.int64)
+        s = np.asarray(shift, np.int64)
+        self.per_channel = m.ndim > 0 or s.ndim > 0
+        # INT32_MIN * INT32_MIN saturates in SaturatingRoundingDoublingHighMul; quantize_multiplier
+        # never makes that multiplier, so such stages go through the general function.
+        self.general = bool(np.any(m == INT32_MIN))
+        self.multiplier, self.shift = m, s
+        left = np.maximum(s, 0)
+        right = np.maximum(-s, 0)
+        self.any_left = bool(np.any(left > 0))
+        self.any_right = bool(np.any(right > 0))
+        self.all_right = bool(np.all(right > 0))
+        self.left = left if self.per_channel else int(left)
+        self.right = right if self.per_channel else int(right)
+        self.half = (np.int64(1) << right) >> 1 if self.per_channel else int((1 << int(right)) >> 1)
+        self.sign_mask = np.where(right > 0, -1, 0).astype(np.int64)  # used only when some rights are 0
+        self.output_zero_point = int(output_zero_point)
+        self.act_min, self.act_max = int(act_min), int(act_max)
+        self.wrap = wrap
+
+    def apply(self, acc: np.ndarray, out: np.ndarray) -> None:
+        """Rescale the int64 accumulator ``acc`` (last axis = channels; overwritten)
+        and store the clamped result in ``out`` (any integer dtype, same size)."""
+        if self.general:
+            scaled = multiply_by_quantized_multiplier(wrap_int32(acc) if self.wrap else acc,
+                                                      self.multiplier, self.shift)
+            np.copyto(out, np.clip(scaled + self.output_zero_point, self.act_min, self.act_max)
+                      .reshape(out.shape), casting="unsafe")
+            return
+        if self.wrap:
+            _wrap_int32_inplace(acc)
+        if self.any_left:
+            acc <<= self.left
+            _wrap_int32_inplace(acc)
+        acc *= self.multiplier
+        acc += 1 << 30
+        acc >>= 31
+        if self.any_right:
+            sign = acc >> 63
+            if not self.all_right:
+                sign &= self.sign_mask
+            acc += self.half
+            acc += sign
+            acc >>= self.right
+        acc += self.output_zero_point
+        np.maximum(acc, self.act_min, out=acc)  # np.clip costs more per call on small arrays
+        np.minimum(acc, self.act_max, out=acc)
+        np.copyto(out, acc.reshape(out.shape), casting="unsafe")
+
+
+def _wrap_int32_inplace(x: np.ndarray) -> None:
+    """``wrap_int32`` in place on an int64 array: ((x + 2**31) mod 2**32) - 2**31."""
+    x += 1 << 31
+    x &= 0xFFFFFFFF
+    x -= 1 << 31
 
 
 def multiply_by_quantized_multiplier_smaller_than_one_exp(

@@ -38,6 +38,9 @@ import tflite
 from .context import Node, Registration
 from .model import Tensor
 
+#: the highest trace level; every level above 0 adds to the one below
+MAX_TRACE_LEVEL = 3
+
 #: schema enum fields of op options -> enum class, to print names instead of numbers
 _OPTION_ENUMS: dict[str, Any] = {
     "padding": tflite.Padding,
@@ -187,6 +190,11 @@ class Tracer:
         self.invocations = 0
         self._t0 = 0.0
         self._times: list[tuple[float, Node]] = []
+
+    @property
+    def last_times(self) -> list[tuple[float, Node]]:
+        """(seconds, node) of every kernel call of the last invoke, in order (profile.py reads it)."""
+        return list(self._times)
 
     def _print(self, line: str) -> None:
         print(line, file=self.stream)

@@ -108,8 +108,10 @@ def test_exact_arena_suffices_and_16_bytes_less_fails() -> None:
     need = firmware_arena.firmware_arena_bytes(path, "host")["total_bytes"]
     assert fwcheck.check(path, "host-asan", vectors=1, arena=need).ok
     short = fwcheck.check(path, "host-asan", vectors=1, arena=need - 16)
-    assert short.outcome == "firmware-error"
+    assert short.outcome == "arena-too-small"
     assert "MI_ERR_ARENA_TOO_SMALL" in short.message
+    assert f"given {need - 16} bytes, the model needs {need} bytes" in short.message  # the whole need
+    assert "None" not in "\n".join(short.lines()) and "failed at op" not in short.message
 
 
 def _perturbed_copy(src: Path, dst: Path, op_index: int) -> None:

@@ -256,8 +256,7 @@ def test_targeted_corruption(name: str, tmp_path: Path) -> None:
     raw = bytearray(two_op_model())
     corrupt(raw)
     assert c_check(bytes(raw), tmp_path)["init"] == status
-    if status != "MI_ERR_MODEL_TOO_LARGE":  # model.py has no size limit, the port does
-        assert python_rejects(bytes(raw)), "model.py accepts bytes the C reader rejects"
+    assert python_rejects(bytes(raw)), "model.py accepts bytes the C reader rejects"
 
 
 def test_missing_required_input_fails_in_prepare_not_in_the_reader(tmp_path: Path) -> None:

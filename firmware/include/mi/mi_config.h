@@ -23,6 +23,13 @@
 #define MI_MAX_TENSORS 65535
 #endif
 
+/* Largest tensor the reader accepts, in bytes, counting an empty dimension as 1
+ * (a corrupt shape such as [1, 134217736, 0, 8] must not drive a kernel's loops
+ * over 134 million rows). Twin of model.MAX_TENSOR_BYTES. */
+#ifndef MI_MAX_TENSOR_BYTES
+#define MI_MAX_TENSOR_BYTES (1ul << 28)
+#endif
+
 /* 1: compile the float32 paths of the kernels. */
 #ifndef MI_ENABLE_FLOAT
 #define MI_ENABLE_FLOAT 1

@@ -23,6 +23,10 @@ extern "C" {
 /* Two's-complement wrap of a 64-bit value to int32 (quant.py _wrap_int32). */
 int32_t mi_wrap_int32(int64_t x);
 
+/* a + b wrapping around like numpy's int64 (the 16x8 kernels' bias add): a signed
+ * overflow in C is undefined, so an int64 bias near the limits must not overflow. */
+int64_t mi_wrap_add_i64(int64_t a, int64_t b);
+
 /* C's std::round on doubles: halves go away from zero; saturates at +-2**62. */
 int64_t mi_round_half_away(double x);
 
@@ -44,6 +48,12 @@ int32_t mi_rounding_divide_by_pot(int32_t x, int exponent);
 
 /* TFLM MultiplyByQuantizedMultiplier(int32, int32, int): double rounding. */
 int32_t mi_multiply_by_quantized_multiplier(int32_t x, int32_t quantized_multiplier, int shift);
+
+/* The largest shift mi_multiply_by_quantized_multiplier_int64 takes: it shifts right by
+ * 15 - shift after adding 1 << (14 - shift), a shift by a negative count (undefined) from
+ * 15 on; TFLM only DCHECKs shift < 8. The 16x8 kernels refuse larger ones in prepare
+ * (MI_ERR_BAD_PARAM). Python twin: quant.INT64_MULTIPLIER_MAX_SHIFT. */
+#define MI_INT64_MULTIPLIER_MAX_SHIFT 14
 
 /* The same function inline, for the kernels' per-output loops, for shifts in
  * [-31, 30] (what mi_quantize_multiplier produces; mi_quant.c's version also

@@ -76,6 +76,7 @@ mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t
         float s = mi_info_scale(ctx, w, w->scales.count == 1 ? 0u : (uint32_t)c);
         double real = (double)mi_scale0(ctx, &t->x) * (double)s / (double)out_scale;
         MI_TRY(mi_quantize_multiplier(real, &d->multiplier[c], &d->shift[c]));
+        if (d->mode == MI_CONV_INT16_ACC64 && d->shift[c] > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
     }
     MI_TRY(mi_type_range(t->y.type, &qmin, &qmax));
     MI_TRY(mi_activation_range_quantized(activation, qmin, qmax, out_scale, mi_zero_point0(ctx, &t->y),

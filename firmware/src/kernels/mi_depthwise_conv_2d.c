@@ -250,7 +250,7 @@ static void dw_int16(const op_data_t *d, const int16_t *x, const int8_t *w, cons
                                 acc += (int32_t)w[NHWC(0, fy, fx, oc, d->filter_h, d->filter_w, d->out_c)] *
                                        (int32_t)x[NHWC(b, iy0 + fy * d->dilation_h, ix0 + fx * d->dilation_w, ic,
                                                        d->in_h, d->in_w, d->in_c)];
-                        if (bias) acc += mi_load_i64(bias, (size_t)oc);
+                        if (bias) acc = mi_wrap_add_i64(acc, mi_load_i64(bias, (size_t)oc));
                         v = mi_multiply_by_quantized_multiplier_int64(acc, d->multiplier[oc], d->shift[oc]);
                         y[NHWC(b, oy, ox, oc, d->out_h, d->out_w, d->out_c)] = (int16_t)mi_clip_i32(v, d->act_min, d->act_max);
                     }

@@ -100,6 +100,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         for (c = 0; c < d->output_depth; c++) {
             double real = (double)in_scale * (double)mi_info_scale(ctx, &w, (uint32_t)c) / (double)out_scale;
             MI_TRY(mi_quantize_multiplier(real, &d->multiplier[c], &d->shift[c]));
+            if (d->kind == KIND_INT16 && d->shift[c] > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
         }
         d->weights_offset = 0; /* TFLM's per-channel kernel ignores the weights zero point */
     } else {
@@ -111,6 +112,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         if (product < 0) return MI_ERR_BAD_PARAM;
         /* in double throughout, as the TFLM oracle wheel computes it (twin of fully_connected.py) */
         MI_TRY(mi_quantize_multiplier(product / (double)out_scale, &d->output_multiplier, &d->output_shift));
+        if (d->kind == KIND_INT16 && d->output_shift > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
         d->weights_offset = -mi_zero_point0(ctx, &w);
     }
     d->input_offset = -mi_zero_point0(ctx, &in);
@@ -214,7 +216,7 @@ static void invoke_int16(const op_data_t *d, const int16_t *x, const int8_t *w, 
                 int64_t acc = 0;
                 for (k = 0; k < depth; k++)
                     acc += ((int32_t)wr[k] + d->weights_offset) * ((int32_t)xr[k] + d->input_offset);
-                if (bias) acc += d->bias_type == MI_TYPE_INT64 ? mi_load_i64(bias, (size_t)c) : ((const int32_t *)bias)[c];
+                if (bias) acc = mi_wrap_add_i64(acc, d->bias_type == MI_TYPE_INT64 ? mi_load_i64(bias, (size_t)c) : ((const int32_t *)bias)[c]);
                 v = mi_multiply_by_quantized_multiplier_int64(
                     acc, d->multiplier ? d->multiplier[c] : d->output_multiplier,
                     d->multiplier ? d->shift[c] : d->output_shift);

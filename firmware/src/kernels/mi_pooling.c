@@ -9,6 +9,9 @@
  * average window with no tap inside the image is rejected in prepare. */
 #include "mi_pooling.h"
 
+/* twin of pooling.MAX_WINDOW_TAPS */
+#define MI_POOL_MAX_WINDOW 65536
+
 #include <float.h>
 
 #include "mi_padding.h"
@@ -61,6 +64,9 @@ mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options
     d->stride_h = o->stride_h;
     d->stride_w = o->stride_w;
     if (d->filter_h <= 0 || d->filter_w <= 0 || d->stride_h <= 0 || d->stride_w <= 0) return MI_ERR_BAD_PARAM;
+    /* a window of more than MI_POOL_MAX_WINDOW taps: refused by the twin (pooling.py), whose
+     * buffer and tap loop grow with the window (TFLM clips it to the input) */
+    if ((int64_t)d->filter_h * (int64_t)d->filter_w > MI_POOL_MAX_WINDOW) return MI_ERR_UNSUPPORTED_SHAPE;
     d->pad_w = pool_padding(o->padding, d->stride_w, d->in_w, d->filter_w);
     d->pad_h = pool_padding(o->padding, d->stride_h, d->in_h, d->filter_h);
     d->out_h = out.dims[1];

@@ -1,7 +1,8 @@
 /* RSQRT (TFLM: kernels/elementwise.cc, RsqrtEval / RsqrtEvalQuantized; Python
  * twin: kernels/rsqrt.py).
  *
- * float32: 1.f / sqrtf(x) (both correctly rounded in IEEE arithmetic).
+ * float32: 1.f / sqrtf(x) (both correctly rounded in IEEE arithmetic; a
+ *   negative x gives x86's default NaN on every target, mi_unary_sqrt).
  * int8 and int16 (quantized; int16 with zero points 0): v = x - zp_in must be
  *   >= 0 -- invoke fails with MI_ERR_BAD_PARAM otherwise, as TFLM and rsqrt.py
  *   do. v == 0 gives the type's maximum; otherwise
@@ -73,7 +74,7 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     void *y = mi_node_output_data(ctx, node, MI_UNARY_OUTPUT);
     int32_t i;
     if (d->kind == KIND_FLOAT32) {
-        for (i = 0; i < d->count; i++) ((float *)y)[i] = 1.0f / sqrtf(((const float *)x)[i]);
+        for (i = 0; i < d->count; i++) ((float *)y)[i] = 1.0f / mi_unary_sqrt(((const float *)x)[i]);
         return MI_OK;
     }
     /* the whole input is checked first: rsqrt.py raises before writing anything */

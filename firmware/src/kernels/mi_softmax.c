@@ -116,6 +116,8 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     d->kind = KIND_INT8;
     MI_TRY(mi_preprocess_softmax_scaling((double)d->beta, (double)mi_scale0(ctx, &in), SCALED_DIFF_INTEGER_BITS,
                                          &d->input_multiplier, &d->input_left_shift));
+    /* beta x scale beyond an int32 left shift (huge and negative, or below 2**-27): twin of softmax.py */
+    if (d->input_left_shift < 0 || d->input_left_shift > 31) return MI_ERR_BAD_PARAM;
     d->diff_min = -mi_calculate_input_radius(SCALED_DIFF_INTEGER_BITS, d->input_left_shift, 31);
     return MI_OK;
 }

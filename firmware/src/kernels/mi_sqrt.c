@@ -1,12 +1,12 @@
 /* SQRT (TFLM: kernels/elementwise.cc, SqrtEval; Python twin: kernels/sqrt.py).
  *
  * float32 only: sqrtf, correctly rounded in IEEE arithmetic on every target
- * (negative inputs give NaN). */
+ * (negative inputs give x86's default NaN on every target, mi_unary_sqrt). */
 #include <math.h>
 
 #include "mi_unary.h"
 
-static float square_root(float x) { return sqrtf(x); }
+static float square_root(float x) { return mi_unary_sqrt(x); }
 
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {

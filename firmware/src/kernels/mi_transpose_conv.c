@@ -159,7 +159,8 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
                         break;
                     default: {
                         int32_t v;
-                        if (bias) acc64 += d->has_bias == 2 ? ((const int16_t *)bias)[oc] : mi_load_i64(bias, (size_t)oc);
+                        if (bias)
+                            acc64 = mi_wrap_add_i64(acc64, d->has_bias == 2 ? ((const int16_t *)bias)[oc] : mi_load_i64(bias, (size_t)oc));
                         v = mi_multiply_by_quantized_multiplier_int64(acc64, d->multiplier[oc], d->shift[oc]);
                         ((int16_t *)y)[at] = (int16_t)mi_clip_i32(v, d->act_min, d->act_max);
                         break;

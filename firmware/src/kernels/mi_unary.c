@@ -1,5 +1,6 @@
 /* Shared pieces of the one-input element-wise kernels: see mi_unary.h
  * (C twin of src/microinterp/kernels/unary.py). */
+#include <math.h>
 #include <string.h>
 
 #include "mi_unary.h"
@@ -74,4 +75,15 @@ mi_status_t mi_unary_check_float_or(const mi_context_t *ctx, const mi_node_t *no
     if (src.count != dst.count) return MI_ERR_BAD_PARAM; /* the Python twin fails at invoke */
     *type = src.type;
     return MI_OK;
+}
+
+float mi_unary_sqrt(float x)
+{
+    if (x < 0.0f) {
+        const uint32_t default_nan = 0xFFC00000u;
+        float nan;
+        memcpy(&nan, &default_nan, sizeof nan);
+        return nan;
+    }
+    return sqrtf(x);
 }

@@ -8,7 +8,8 @@
  * On Cortex-M the image links newlib's libm, whose sinf/cosf/expf/logf/
  * expm1f are not glibc's: those results can differ from TFLM's x86 build in
  * the last bit (sqrtf, floorf, ceilf, fabsf and the arithmetic are exact
- * everywhere). */
+ * everywhere; the NaN of a negative square root is pinned by mi_unary_sqrt,
+ * tested on emulated Cortex-M0+ and M4). */
 #ifndef MI_UNARY_H
 #define MI_UNARY_H
 
@@ -37,6 +38,11 @@ mi_status_t mi_unary_prepare(mi_context_t *ctx, mi_node_t *node, uint32_t allowe
 
 /* prepare of the float32-only kernels (unary.py prepare_float). */
 mi_status_t mi_unary_prepare_float(mi_context_t *ctx, mi_node_t *node);
+
+/* sqrtf, except that a negative input gives x86's "default NaN" 0xFFC00000,
+ * as TFLM's x86 build (sqrtss) and numpy give it; newlib's soft-float sqrtf
+ * returns 0x7FC00000 there. SQRT and RSQRT use it. */
+float mi_unary_sqrt(float x);
 
 /* invoke of the float32-only kernels: out[i] = function(x[i]). */
 mi_status_t mi_unary_invoke_float(mi_context_t *ctx, const mi_node_t *node, float (*function)(float));

@@ -28,7 +28,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         reports = diff_paths(args.model, args.reference, args.candidate)
     except MicrointerpError as e:
-        print(f"microinterp diff: error: {e}", file=sys.stderr)
+        print(f"microinterp: error: {e}", file=sys.stderr)
         return 2
     if args.json:
         print(report_json(reports))

@@ -30,13 +30,20 @@ from pathlib import Path
 from ..fw import check as fwcheck
 from ..fw import targets as tg
 from ..memory import firmware_arena
+from ..model import load_model
+from .args import non_negative_int, positive_int, positive_seconds
+from .main import fail
 
 
 def _target_name(args: argparse.Namespace) -> str:
+    """The registered target to use; an unknown name or a misplaced --sanitize is a usage error."""
     name = args.target
+    if name not in tg.names():
+        fail(f"firmware {args.fw_command}: unknown --target {name!r}; choose one of {', '.join(tg.names())} "
+             "(see `microinterp firmware targets`)")
     if getattr(args, "sanitize", False):
         if name != "host":
-            raise SystemExit(f"microinterp firmware: --sanitize applies to --target host, not {name}")
+            fail(f"firmware {args.fw_command}: --sanitize applies to --target host, not {name}")
         name = "host-asan"
     return name
 
@@ -47,14 +54,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     c = sub.add_parser("check", help="run a model on the C port and compare every byte with the Python interpreter")
     c.add_argument("model", help=".tflite file")
     c.add_argument("--target", default="host", help="firmware target (see `microinterp firmware targets`)")
-    c.add_argument("--vectors", type=int, default=4, help="random input vectors to run (default 4)")
-    c.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
+    c.add_argument("--vectors", type=positive_int, default=4, help="random input vectors to run (default 4)")
+    c.add_argument("--seed", type=non_negative_int, default=0, help="seed of the random inputs (default 0)")
     c.add_argument("--sanitize", action="store_true", help="host only: build with AddressSanitizer + UBSan")
     c.add_argument("--layers", action="store_true",
                    help="also compare every operator's outputs (always done after an output mismatch)")
-    c.add_argument("--arena", type=int, default=None,
+    c.add_argument("--arena", type=non_negative_int, default=None,
                    help="give the firmware exactly this many arena bytes (default: its whole static arena)")
-    c.add_argument("--timeout", type=float, default=300.0, help="seconds before the firmware run is killed")
+    c.add_argument("--timeout", type=positive_seconds, default=300.0, help="seconds before the firmware run is killed")
     c.add_argument("--build-dir", type=Path, default=None, help="where to build (default firmware/build/<target>)")
     c.add_argument("--keep", type=Path, default=None, help="keep the inputs/outputs/dump files in this directory")
     c.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -78,7 +85,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     cmd = getattr(args, "fw_command", None)
     if cmd == "check":
-        report = fwcheck.check(args.model, _target_name(args), vectors=args.vectors, seed=args.seed,
+        target = _target_name(args)
+        load_model(str(args.model))  # a missing or corrupt file is bad input (one line), not "unavailable"
+        report = fwcheck.check(args.model, target, vectors=args.vectors, seed=args.seed,
                                layers=args.layers, timeout=args.timeout, workdir=args.build_dir, keep=args.keep,
                                arena=args.arena)
         if args.json:
@@ -92,16 +101,19 @@ def main(args: argparse.Namespace) -> int:
         target = tg.get_target(_target_name(args))
         why = target.unavailable()
         if why:
-            print(f"microinterp firmware: target {target.name} cannot build here: {why}", file=sys.stderr)
+            print(f"microinterp: error: target {target.name} cannot build here: {why}", file=sys.stderr)
             return 2
         try:
             print(target.build(args.build_dir))
         except tg.BuildError as e:
-            print(e, file=sys.stderr)
+            print(f"microinterp: error: {e}", file=sys.stderr)
             return 2
         return 0
     if cmd == "sizes":
-        sizes = firmware_arena.struct_sizes(args.target)
+        try:
+            sizes = firmware_arena.struct_sizes(args.target)
+        except ValueError as e:
+            fail(f"firmware sizes: {e}")
         width = max(len(k) for k in sizes)
         print(f"target {args.target} (ABI {firmware_arena.abi_of(args.target).name})")
         for name, size in sizes.items():
@@ -127,5 +139,5 @@ def main(args: argparse.Namespace) -> int:
               f"{', '.join(p.name for p in written)}")
         print(f"build it with: make -C {args.dir}   (see {args.dir / 'README.md'})")
         return 0
-    print("usage: microinterp firmware {check,build,sizes,targets,export} ... (see --help)", file=sys.stderr)
-    return 2
+    fail("firmware: choose an action: check, build, sizes, targets or export "
+         "(see `microinterp firmware --help`)")

@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
-from ..errors import MicrointerpError
+from .args import non_negative_int, positive_int
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,9 +22,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     src.add_argument("--inputs", nargs="+", metavar="FILE",
                      help="input values: one .npy or TFLM .csv per model input (in order), or one .npz "
                           "(keys input_0, ...); a leading extra dimension holds several cases")
-    src.add_argument("--random", type=int, metavar="N",
+    src.add_argument("--random", type=positive_int, metavar="N",
                      help="N random cases over each input's full quantized range (default: 1)")
-    p.add_argument("--seed", type=int, default=0,
+    p.add_argument("--seed", type=non_negative_int, default=0,
                    help="seed of the random inputs; case k uses numpy.random.default_rng([seed, k]) "
                         "(default 0)")
     p.add_argument("--layers", action="store_true",
@@ -49,8 +50,9 @@ def main(args: argparse.Namespace) -> int:
     if args.inputs:
         inputs = load_inputs(model, args.inputs)
         source = ", ".join(args.inputs)
-    if args.random is not None and args.random < 1:
-        raise MicrointerpError(f"--random needs a positive number of cases, not {args.random}")
+    if args.progress and importlib.util.find_spec("tqdm") is None:
+        print("microinterp: warning: --progress needs tqdm (pip install 'microinterp[progress]'); "
+              "going on without a progress bar", file=sys.stderr)
     paths = generate(
         model, args.out, inputs=inputs, count=args.random, seed=args.seed, layers=args.layers,
         formats=args.format, engine=args.engine, copy_model=args.copy_model, source=source,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-from pathlib import Path
 
 import tflite
 
@@ -75,8 +74,8 @@ def describe(model: Model, with_tensors: bool = False) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    raw = Path(args.model).read_bytes()
-    model = load_model(raw)
+    model = load_model(str(args.model))  # a missing or unreadable file is a ModelError, one line
+    raw = model.raw
     print(f"{args.model} ({len(raw)} bytes, sha256 {hashlib.sha256(raw).hexdigest()[:16]}...)")
     print(describe(model, args.tensors))
     return 0

@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..golden.cases import load_array
 from ..inputs import random_inputs
 from ..interpreter import Interpreter
+from .args import non_negative_int, positive_int, trace_level
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,9 +23,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--example", action="store_true", help="run the built-in digits example")
     p.add_argument("--input", action="append", default=[], metavar="X.npy",
                    help="input array for input 0, 1, ... (repeat per input); default: random")
-    p.add_argument("--seed", type=int, default=0, help="seed for random inputs (default 0)")
-    p.add_argument("--trace", type=int, default=None, metavar="N", help="trace level 0-3 (see trace.py)")
-    p.add_argument("--arena-size", type=int, default=None, help="arena bytes (default: exactly what is needed)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="seed for random inputs (default 0)")
+    p.add_argument("--trace", type=trace_level, default=None, metavar="N", help="trace level 0-3 (see trace.py)")
+    p.add_argument("--arena-size", type=non_negative_int, default=None,
+                   help="arena bytes (default: exactly what is needed)")
+    p.add_argument("--profile", metavar="OUT", default=None,
+                   help="per-op time and arena bytes: ASCII bars, plus a picture when OUT is a .png/.svg path "
+                        "('-' for the bars only)")
+    p.add_argument("--repeats", type=positive_int, default=10, help="invokes to take the median time of (--profile)")
 
 
 def _run_example(args: argparse.Namespace) -> int:
@@ -59,7 +66,7 @@ def main(args: argparse.Namespace) -> int:
     if args.input:
         if len(args.input) != interp.num_inputs:
             raise InputError(f"the model has {interp.num_inputs} inputs but {len(args.input)} --input given")
-        inputs = [np.load(Path(p)) for p in args.input]
+        inputs = [load_array(p) for p in args.input]
     else:
         inputs = random_inputs(interp.model, np.random.default_rng(args.seed))
     for i, x in enumerate(inputs):
@@ -73,4 +80,18 @@ def main(args: argparse.Namespace) -> int:
         out = interp.get_output(k)
         print(f"output {k} {d['name']!r} {np.dtype(d['dtype']).name}{list(out.shape)}:")
         print(out)
+    if args.profile is not None:
+        _profile(args, inputs)
     return 0
+
+
+def _profile(args: argparse.Namespace, inputs: list[np.ndarray]) -> None:
+    from ..profile import ascii_bars, profile, save_picture
+
+    rows = profile(args.model, inputs, args.repeats)
+    print(ascii_bars(rows))
+    if args.profile != "-":
+        if Path(args.profile).suffix.lower() not in (".png", ".svg"):
+            raise InputError(f"--profile {args.profile}: use a .png or .svg path, or '-' for ASCII bars only")
+        save_picture(rows, args.profile, f"{Path(args.model).name}: per-op profile")
+        print(f"wrote {args.profile}")

@@ -35,7 +35,8 @@ from . import targets as tg
 class CheckReport:
     """Everything one cross-check found. ``outcome`` is one of ``ok``,
     ``mismatch`` (output or layer bytes differ), ``arena-mismatch`` (bytes
-    right, arena prediction wrong), ``firmware-error`` (the runner failed),
+    right, arena prediction wrong), ``arena-too-small`` (allocation failed: the
+    arena given is below the model's need), ``firmware-error`` (the runner failed),
     ``build-error`` or ``unavailable`` (the target, the C port or the Python
     reference cannot run this model)."""
 
@@ -72,9 +73,10 @@ class CheckReport:
         """The human-readable report."""
         pred = self.arena_predicted
         out = [f"model:    {self.model}", f"target:   {self.target}  ({self.vectors} vectors, seed {self.seed})"]
-        if self.arena_used_bytes is not None or pred:
+        if self.arena_used_bytes is not None or pred.get("supported"):
+            used = f"firmware {self.arena_used_bytes} B, " if self.arena_used_bytes is not None else ""
             out.append(
-                f"arena:    firmware {self.arena_used_bytes} B, predicted {pred.get('total_bytes')} B "
+                f"arena:    {used}predicted {pred.get('total_bytes')} B "
                 f"(planned {pred.get('planned_bytes')} + persistent {pred.get('persistent_bytes')}"
                 f", planning peak {pred.get('temp_bytes')}); Python interpreter plan {self.python_plan_bytes} B")
         if self.outputs_compared:
@@ -109,6 +111,10 @@ def random_inputs(model: Model, vectors: int, seed: int) -> list[list[np.ndarray
 def reference_outputs(model: Model, vectors: list[list[np.ndarray]]) -> tuple[list[list[bytes]], int]:
     """Python outputs per vector (state carries over, as in the runner) and the Python plan's bytes."""
     it = Interpreter(model)
+    if vectors and not any(t.is_variable for t in model.main.tensors):
+        # stateless: one invoke_batch, bit-identical to invoking vector by vector
+        batch = it.invoke_batch(*[np.stack([v[i] for v in vectors]) for i in range(it.num_inputs)])
+        return [[out[v].tobytes() for out in batch] for v in range(len(vectors))], it.arena_used_bytes()
     outs = []
     for inputs in vectors:
         for i, x in enumerate(inputs):
@@ -169,8 +175,8 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
     if why:
         report.outcome, report.message = "unavailable", f"target {target} cannot run here: {why}"
         return report
+    model = load_model(str(model_path))  # an unreadable or corrupt file is the caller's error: ModelError
     try:
-        model = load_model(str(model_path))
         report.arena_predicted = firmware_arena.firmware_arena_bytes(model, getattr(tgt, "abi", target))
         if inputs is None:
             inputs = random_inputs(model, vectors, seed)
@@ -207,6 +213,15 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
             numbers = run.structured()
             report.instructions, report.flash = numbers["instructions"], numbers["flash"]
             report.ram = numbers["ram"] or report.ram
+        if not run.ok and run.status_name == "MI_ERR_ARENA_TOO_SMALL":
+            # The C side only knows the bytes of the phase that failed (a lower bound);
+            # the whole need is fwplan's prediction, which check compares exactly on success.
+            need = report.arena_predicted["total_bytes"]
+            given = f"{arena} bytes" if arena is not None else "its static arena"
+            report.outcome = "arena-too-small"
+            report.message = (f"allocation failed (MI_ERR_ARENA_TOO_SMALL): the firmware was given {given}, "
+                              f"the model needs {need} bytes on {target}; pass --arena {need} or more")
+            return report
         if not run.ok:
             report.outcome = "firmware-error"
             op = run.failed_op

@@ -90,6 +90,23 @@ def case_rng(seed: int, case: int) -> np.random.Generator:
     return np.random.default_rng([int(seed), int(case)])
 
 
+def load_array(path: str | os.PathLike) -> np.ndarray:
+    """One array from a ``.npy`` file; ``InputError`` naming the file for anything else
+    (missing, a directory, text, a pickle, an ``.npz`` archive, truncated)."""
+    p = Path(path)
+    try:
+        value = np.load(p, allow_pickle=False)
+    except OSError as e:
+        raise InputError(f"cannot read input file {str(p)!r}: {e.strerror or e}") from None
+    except (ValueError, EOFError) as e:  # numpy: not a .npy, a pickle, a truncated header
+        reason = "it holds pickled objects" if "pickle" in str(e) else str(e).split("\n")[0]
+        raise InputError(f"input file {str(p)!r} is not a .npy array ({reason})") from None
+    if not isinstance(value, np.ndarray):  # an .npz archive
+        value.close()
+        raise InputError(f"input file {str(p)!r} is an .npz archive; give one .npy file per input")
+    return value
+
+
 def load_inputs(model: Model, sources: Sequence[str | os.PathLike]) -> list[list[np.ndarray]]:
     """Input sets from files, one list per case.
 
@@ -104,7 +121,14 @@ def load_inputs(model: Model, sources: Sequence[str | os.PathLike]) -> list[list
     tensors = [sg.tensors[i] for i in sg.inputs]
     paths = [Path(p) for p in sources]
     if len(paths) == 1 and paths[0].suffix == ".npz":
-        with np.load(paths[0]) as z:
+        try:
+            archive = np.load(paths[0], allow_pickle=False)
+        except (OSError, ValueError, EOFError) as e:
+            raise InputError(f"cannot read input archive {str(paths[0])!r}: "
+                             f"{getattr(e, 'strerror', None) or str(e).splitlines()[0]}") from None
+        if isinstance(archive, np.ndarray):
+            raise InputError(f"{str(paths[0])!r} is a single .npy array, not an .npz archive")
+        with archive as z:
             arrays = []
             for i, t in enumerate(tensors):
                 for key in (f"input_{i}", f"arr_{i}", t.name):
@@ -125,7 +149,7 @@ def load_inputs(model: Model, sources: Sequence[str | os.PathLike]) -> list[list
             if p.suffix == ".csv":
                 arrays.append(read_csv(p, dtype=t.dtype))
             else:
-                arrays.append(np.load(p, allow_pickle=False))
+                arrays.append(load_array(p))
     per_input: list[list[np.ndarray]] = []
     for i, (a, t) in enumerate(zip(arrays, tensors)):
         a = np.asarray(a)
@@ -205,6 +229,20 @@ class _Runner:
                     value = self.interp.get_tensor(index)
                 layers[index] = value
         return Run([np.array(x) for x in inputs], outputs, layers)
+
+
+class _BatchedRuns:
+    """Every case's outputs computed up front by ``Interpreter.invoke_batch`` (each case
+    from fresh state, exactly as ``_Runner`` runs it), handed out in case order."""
+
+    def __init__(self, interp: Interpreter, all_inputs: list[list[np.ndarray]]) -> None:
+        stacked = [np.stack([np.asarray(row[i]) for row in all_inputs]) for i in range(interp.num_inputs)]
+        self.outputs = interp.invoke_batch(*stacked)
+        self.next = 0
+
+    def __call__(self, inputs: Sequence[np.ndarray]) -> Run:
+        k, self.next = self.next, self.next + 1
+        return Run([np.array(x) for x in inputs], [np.array(out[k]) for out in self.outputs], {})
 
 
 def run_model(model: Model | bytes | str | os.PathLike, inputs: Sequence[np.ndarray], *,
@@ -378,7 +416,9 @@ def generate(model: Model | bytes | str | os.PathLike, out_dir: str | os.PathLik
     n = len(inputs) if inputs is not None else (1 if count is None else int(count))
     if n < 1:
         raise InputError(f"nothing to generate: {n} cases")
-    runner = _Runner(m, engine, layers)
+    runner: Any = _Runner(m, engine, layers)
+    if engine == "microinterp" and not layers and inputs is None and n > 1:
+        runner = _BatchedRuns(runner.interp, [random_inputs(m, case_rng(seed, k)) for k in range(n)])
     width = max(4, len(str(n - 1)))
     paths = []
     for k in _progress(range(n), n, progress, "golden"):

@@ -50,8 +50,13 @@ def read_csv(path: str | os.PathLike, dtype: Any = None, shape: Sequence[int] | 
         except TypeError:
             raise InputError(f"cannot tell the dtype of {p.name}; pass dtype=") from None
     dt = np.dtype(dtype)
-    with open(p, newline="") as f:
-        rows = [r for r in csv.reader(f) if r]
+    try:
+        with open(p, newline="") as f:
+            rows = [r for r in csv.reader(f) if r]
+    except OSError as e:
+        raise InputError(f"cannot read input file {str(p)!r}: {e.strerror or e}") from None
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise InputError(f"{p.name}: not a text CSV ({e})") from None
     cells = [c.strip() for r in rows for c in r if c.strip() != ""]
     try:
         if dt.kind == "f":

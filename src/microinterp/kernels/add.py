@@ -52,6 +52,13 @@ class OpData:
     output_shift: int
     act_min: float
     act_max: float
+    # int8/int16, prepared once: each input's rescaling (a function of that input alone) as
+    # a table over every value, indexed by the input's bits read as unsigned, and the
+    # output rescale + zero point + clamp (``quant.OutputStage``; the sum of two rescaled
+    # inputs stays inside int32, so no wrap)
+    input1_table: np.ndarray | None = None
+    input2_table: np.ndarray | None = None
+    stage: quant.OutputStage | None = None
 
 
 def _broadcast_ok(a: tuple[int, ...], b: tuple[int, ...], out: tuple[int, ...]) -> bool:
@@ -106,7 +113,10 @@ def prepare(node: Node) -> OpData:
     left_shift, m1, s1, m2, s2, mo, so = elementwise.general_rescaling(node, in1, in2, out)
     act_min, act_max = elementwise.activation_range(out.type_name, act, out)
     return OpData(kind, left_shift, -in1.zero_point, m1, s1, -in2.zero_point, m2, s2, out.zero_point, mo, so,
-                  act_min, act_max)
+                  act_min, act_max,
+                  elementwise.rescale_table(in1.dtype, -in1.zero_point, left_shift, m1, s1),
+                  elementwise.rescale_table(in2.dtype, -in2.zero_point, left_shift, m2, s2),
+                  quant.OutputStage(mo, so, out.zero_point, act_min, act_max, wrap=False))
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
@@ -118,13 +128,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     elif data.kind == "int32":
         result = quant.wrap_int32(a.astype(np.int64) + b.astype(np.int64))
     else:
-        raw_sum = (elementwise.rescale_input(a, data.input1_offset, data.left_shift, data.input1_multiplier,
-                                             data.input1_shift)
-                   + elementwise.rescale_input(b, data.input2_offset, data.left_shift, data.input2_multiplier,
-                                               data.input2_shift))
-        raw_output = quant.multiply_by_quantized_multiplier_smaller_than_one_exp(
-            raw_sum, data.output_multiplier, data.output_shift) + data.output_offset
-        result = np.clip(raw_output, data.act_min, data.act_max)
+        raw_sum = (elementwise.rescaled_lookup(data.input1_table, a)
+                   + elementwise.rescaled_lookup(data.input2_table, b))
+        raw_sum = np.array(raw_sum, np.int64) if np.ndim(raw_sum) == 0 else raw_sum  # 0-d sums are scalars
+        result = np.empty(raw_sum.shape, out.dtype)
+        data.stage.apply(raw_sum, result)
     if result.ndim > out.ndim:  # extra leading dims are all 1 (checked in prepare)
         result = result.reshape(result.shape[result.ndim - out.ndim:])
     # Output dims > 1 where both inputs have 1 (outer dims only) repeat the result, as TFLM's loop does.

@@ -36,7 +36,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct
-from . import convolution
+from . import convolution, float_dot
 from .padding import Window
 
 INPUT, FILTER, BIAS = 0, 1, 2
@@ -52,10 +52,11 @@ class OpData:
     mode: str  # "float32", "int8", "int16_acc64" or "int16_acc32"
     window: Window
     groups: int
-    # Zero-bordered input buffer (float64 for integer paths, holding x - input_zp;
-    # float32 for the float path); only its interior is rewritten per invoke.
+    # Zero-bordered input buffer (integer paths: x - input_zp in float32 or float64, the type
+    # in which the layer's sums are exact, see convolution.exact_float_dtype; float32 for the
+    # float path); only its interior is rewritten per invoke.
     buffer: np.ndarray
-    # Integer paths: (groups, KH*KW*Cg, Cout/groups) float64 weights. Float: (Cout, KH, KW, Cg) float32.
+    # Integer paths: (groups, KH*KW*Cg, Cout/groups) weights in the buffer's type. Float: (Cout, KH, KW, Cg).
     weights: np.ndarray
     bias: np.ndarray | None  # int64 (integer paths) or float32, shape (Cout,)
     multiplier: np.ndarray | None  # int64 (Cout,)
@@ -65,6 +66,9 @@ class OpData:
     act_min: int | float
     act_max: int | float
     mask_padding: bool  # float path: weights not all finite, so padded taps must be skipped explicitly
+    stage: quant.OutputStage | None = None  # prepared int32 output stage (int8, int16_acc32)
+    # float path: per group the (KH*KW*Cg, Cout/groups) transposed float32 weights for float_dot
+    float_weights_t: np.ndarray | None = None
 
 
 def prepare(node: Node) -> OpData:
@@ -100,6 +104,8 @@ def prepare(node: Node) -> OpData:
             multiplier=None, shift=None, input_zero_point=np.float64(0), output_zero_point=0,
             act_min=lo, act_max=hi,
             mask_padding=not window.all_inside and not bool(np.all(np.isfinite(weights))),
+            float_weights_t=np.ascontiguousarray(
+                weights.reshape(groups, filters_per_group, kh * kw * filter_c).transpose(0, 2, 1)),
         )
 
     if mode == "int8":
@@ -119,15 +125,19 @@ def prepare(node: Node) -> OpData:
 
     # (Cout, KH, KW, Cg) -> per group a (KH*KW*Cg, filters_per_group) matrix matching the
     # (KH, KW, Cg) order of an im2col row.
-    wg = np.asarray(w.data, np.float64).reshape(groups, filters_per_group, kh * kw * filter_c)
+    exact = convolution.exact_float_dtype(w.data, 0, convolution.max_abs_input(x.dtype, input_zp))
+    wg = np.asarray(w.data, exact).reshape(groups, filters_per_group, kh * kw * filter_c)
     weights = np.ascontiguousarray(wg.transpose(0, 2, 1))
+    bias_values = None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c)
+    stage = convolution.output_stage(mode, mult, shift, y.zero_point if mode == "int8" else 0, act_min, act_max,
+                                     w.data, bias_values, convolution.max_abs_input(x.dtype, input_zp), 0)
     return OpData(
         mode=mode, window=window, groups=groups,
-        buffer=window.new_buffer(n, in_c, np.float64), weights=weights,
-        bias=None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c),
+        buffer=window.new_buffer(n, in_c, exact), weights=weights,
+        bias=bias_values,
         multiplier=mult, shift=shift, input_zero_point=np.float64(input_zp),
         output_zero_point=y.zero_point if mode == "int8" else 0,
-        act_min=act_min, act_max=act_max, mask_padding=False,
+        act_min=act_min, act_max=act_max, mask_padding=False, stage=stage,
     )
 
 
@@ -138,15 +148,15 @@ _SINGLE_THREAD_GEMM = 1 << 18
 
 
 def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` for float64 operands holding small integers: exact (every partial
-    sum is an integer below 2**53, whatever order BLAS adds in), in row blocks small
-    enough that BLAS stays on one thread."""
+    """``a @ b`` for float operands holding small integers: exact (every partial sum is an
+    integer below 2**53 in float64, below 2**24 in float32 -- ``convolution.exact_float_dtype``
+    -- whatever order BLAS adds in), in row blocks small enough that BLAS stays on one thread."""
     rows, depth = a.shape
     cols = b.shape[1]
     block = max(1, _SINGLE_THREAD_GEMM // max(1, depth * cols))
     if rows <= block:
         return a @ b
-    out = np.empty((rows, cols), np.float64)
+    out = np.empty((rows, cols), a.dtype)
     for start in range(0, rows, block):
         np.matmul(a[start:start + block], b, out=out[start:start + block])
     return out
@@ -169,12 +179,26 @@ def _integer_accumulators(data: OpData, x: np.ndarray) -> np.ndarray:
 
 
 def _float_conv(data: OpData, x: np.ndarray) -> np.ndarray:
-    """TFLM's float loop: total += input * filter over (fy, fx, ic), in float32 (no bias yet)."""
+    """TFLM's float loop: total += input * filter over (fy, fx, ic), in float32 (no bias yet).
+
+    The im2col row of an output position lists its taps in exactly that (fy, fx, ic)
+    order, so ``float_dot.sequential_matmul`` over it is the C loop. A padded tap reads
+    0.0, and adding its product (+-0.0) to a running sum that started at +0.0 changes
+    nothing, so padding need not be skipped -- unless a weight is inf or NaN
+    (0 * inf is NaN): then the tap-by-tap loop below masks the padded taps."""
     win, w = data.window, data.weights
     out_c, _, _, filter_c = w.shape
     g = data.groups
     per_group = out_c // g
     win.interior(data.buffer)[...] = x
+    if not data.mask_padding and data.float_weights_t is not None:
+        patches = win.patches(data.buffer)  # (N, OH, OW, KH, KW, Cin)
+        rows = patches.shape[0] * win.out_h * win.out_w
+        grouped = patches.reshape(rows, win.filter_h, win.filter_w, g, filter_c)
+        total = np.concatenate([
+            float_dot.sequential_matmul(grouped[:, :, :, k, :].reshape(rows, -1), data.float_weights_t[k])
+            for k in range(g)], axis=1)
+        return total.reshape(x.shape[0], win.out_h, win.out_w, out_c)
     total = np.zeros((x.shape[0], win.out_h, win.out_w, out_c), np.float32)
     for fy in range(win.filter_h):
         for fx in range(win.filter_w):
@@ -201,7 +225,13 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if data.mode == "float32":
         y[...] = convolution.add_bias_and_clamp(_float_conv(data, x), data.bias, data.act_min, data.act_max)
         return
-    y[...] = convolution.requantize(_integer_accumulators(data, x), data.bias, data.multiplier, data.shift,
+    acc = _integer_accumulators(data, x)
+    if data.stage is not None:
+        if data.bias is not None:
+            acc += data.bias
+        data.stage.apply(acc, y)
+        return
+    y[...] = convolution.requantize(acc, data.bias, data.multiplier, data.shift,
                                     data.output_zero_point, data.act_min, data.act_max,
                                     acc64=data.mode == "int16_acc64").reshape(y.shape)
 

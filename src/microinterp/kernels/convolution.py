@@ -97,6 +97,9 @@ def quantized_output_params(node: Node, x: Tensor, w: Tensor, y: Tensor, channel
     if w.quant.scale.size > 1 and (qdim >= 4 or w.shape[qdim] != channels):
         raise node.fail("per-channel filter scales must run along the output-channel dimension")
     mult, shift = per_channel_multipliers(node, x.scale, w.quant.scale, y.scale, channels)
+    why = quant.int64_multiplier_shift_error(shift) if x.type_name == "INT16" else None
+    if why:
+        raise node.fail(why)
     qmin, qmax = quant.dtype_range(y.dtype)
     act_min, act_max = quant.activation_range_quantized(activation, qmin, qmax, y.scale, y.zero_point)
     return mult, shift, act_min, act_max
@@ -117,6 +120,46 @@ def requantize(acc: np.ndarray, bias: np.ndarray | None, multiplier: np.ndarray,
     else:
         scaled = quant.multiply_by_quantized_multiplier(quant.wrap_int32(acc), multiplier, shift)
     return np.clip(scaled + output_zero_point, act_min, act_max)
+
+
+def output_stage(mode: str, multiplier: np.ndarray, shift: np.ndarray, output_zero_point: int, act_min: int,
+                 act_max: int, weights: np.ndarray, bias: np.ndarray | None, max_abs_input: int,
+                 channel_axis: int) -> quant.OutputStage | None:
+    """The prepared int32 output stage (``quant.OutputStage``) of an int8 or int16-with-int32-accumulator
+    conv, or None for the int64-accumulator path (``requantize(..., acc64=True)``).
+
+    The C accumulator is int32 and wraps; the wrap pass is skipped when this layer's
+    own weights prove it cannot happen: per output channel,
+    ``sum |w| * max|x - input_zp| + |bias| < 2**31``."""
+    if mode not in ("int8", "int16_acc32"):
+        return None
+    w = np.abs(np.asarray(weights, np.float64))
+    axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
+    worst = w.sum(axis=axes) * float(max_abs_input)
+    if bias is not None:
+        worst = worst + np.abs(np.asarray(bias, np.float64)).reshape(-1)
+    wrap = not bool(np.all(worst < 2.0**31))
+    return quant.OutputStage(multiplier, shift, output_zero_point, act_min, act_max, wrap=wrap)
+
+
+def exact_float_dtype(weights: np.ndarray, channel_axis: int, max_abs_input: int) -> type:
+    """The float type in which this integer convolution's sums are exact, whatever order
+    they are added in: float32 when every output channel's ``sum |w| * max|x - zp|``
+    (a bound on every partial sum) is below 2**24, else float64 (exact below 2**53).
+
+    float32 halves the memory the im2col buffer and the sums move, and BLAS's sgemm
+    is faster than its dgemm; an FMA inside BLAS cannot round either, since every
+    exact intermediate is an integer the type represents."""
+    w = np.abs(np.asarray(weights, np.float64))
+    axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
+    worst = float(w.sum(axis=axes).max(initial=0.0)) * float(max_abs_input)
+    return np.float32 if worst < 2.0**24 else np.float64
+
+
+def max_abs_input(dtype: np.dtype, zero_point: int) -> int:
+    """The largest ``|x - zero_point|`` an input of this integer dtype can hold."""
+    lo, hi = quant.dtype_range(dtype)
+    return max(abs(lo - zero_point), abs(hi - zero_point))
 
 
 def add_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: float, act_max: float) -> np.ndarray:

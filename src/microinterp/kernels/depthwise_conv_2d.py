@@ -49,7 +49,7 @@ class OpData:
     window: Window
     # Zero-bordered buffer with the input already repeated depth_multiplier times
     # along channels (so channel oc holds input channel oc // depth_multiplier);
-    # float64 holding x - input_zp on integer paths, float32 on the float path.
+    # x - input_zp on integer paths (float32 or float64: convolution.exact_float_dtype), float32 on the float path.
     buffer: np.ndarray
     interior: np.ndarray  # (N, H, W, Cin, depth_multiplier) view of the buffer's image region
     weights: np.ndarray  # (KH, KW, Cout): float64 (integer paths) or float32
@@ -61,6 +61,7 @@ class OpData:
     act_min: int | float
     act_max: int | float
     mask_padding: bool  # float path with non-finite weights: skip padded taps explicitly
+    stage: quant.OutputStage | None = None  # prepared int32 output stage (int8)
 
 
 def prepare(node: Node) -> OpData:
@@ -82,7 +83,10 @@ def prepare(node: Node) -> OpData:
     if bias is not None and bias.size != out_c:
         raise node.fail(f"bias has {bias.size} values for {out_c} output channels")
     activation = int(opts.fused_activation_function)
-    buffer = window.new_buffer(n, out_c, np.float32 if mode == "float32" else np.float64)
+    input_zp = x.zero_point if mode == "int8" else 0
+    exact = np.float32 if mode == "float32" else \
+        convolution.exact_float_dtype(w.data, 3, convolution.max_abs_input(x.dtype, input_zp))
+    buffer = window.new_buffer(n, out_c, exact)
     # Splitting the (contiguous) channel axis never needs a copy, so this is a view of the buffer.
     interior = window.interior(buffer).reshape(n, in_h, in_w, in_c, multiplier)
     assert np.shares_memory(interior, buffer)
@@ -106,33 +110,56 @@ def prepare(node: Node) -> OpData:
             f"{bias.type_name} bias with {x.type_name.lower()} input is not supported (TFLM reads {want_bias.lower()})"
         )
     mult, shift, act_min, act_max = convolution.quantized_output_params(node, x, w, y, out_c, activation)
+    bias_values = None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c)
+    stage = convolution.output_stage(mode, mult, shift, y.zero_point if mode == "int8" else 0, act_min, act_max,
+                                     w.data, bias_values, convolution.max_abs_input(x.dtype, input_zp), 3)
     return OpData(
         mode=mode, window=window, buffer=buffer, interior=interior,
-        weights=np.ascontiguousarray(w.data[0], np.float64),
-        bias=None if bias is None else np.asarray(bias.data, np.int64).reshape(out_c),
+        weights=np.ascontiguousarray(w.data[0], exact),
+        bias=bias_values,
         multiplier=mult, shift=shift,
-        input_zero_point=np.float64(x.zero_point if mode == "int8" else 0),
+        input_zero_point=np.float64(input_zp),
         output_zero_point=y.zero_point if mode == "int8" else 0,
-        act_min=act_min, act_max=act_max, mask_padding=False,
+        act_min=act_min, act_max=act_max, mask_padding=False, stage=stage,
     )
 
 
-def _accumulate(data: OpData, x: np.ndarray, dtype: type) -> np.ndarray:
-    """Sum tap by tap in TFLM's (filter_y, filter_x) order. In float64 on the integer
-    paths the sums are exact integers; in float32 they round exactly like TFLM's."""
+#: elements of the all-taps product block; larger layers sum tap by tap
+_TAPS_BLOCK = 1 << 21
+
+
+def _accumulate(data: OpData, x: np.ndarray) -> np.ndarray:
+    """Sum tap by tap in TFLM's (filter_y, filter_x) order, in the buffer's type. On the
+    integer paths that type keeps every sum an exact integer (float32 where the layer's
+    weights allow it, else float64); on the float path float32 rounds exactly like TFLM."""
     win = data.window
-    if dtype is np.float64:
+    dtype = data.buffer.dtype.type
+    if data.mode != "float32":
         np.subtract(x[..., None], data.input_zero_point, out=data.interior)
     else:
         data.interior[...] = x[..., None]
     total = np.zeros((x.shape[0], win.out_h, win.out_w, data.weights.shape[2]), dtype)
+    taps = win.filter_h * win.filter_w
+    if not data.mask_padding and total.size > 1 and taps * total.size <= _TAPS_BLOCK:
+        # Every tap's products at once, (taps, N, OH, OW, C) C-ordered, reduced over the
+        # outermost axis: numpy adds whole slices in tap order there (as float_dot explains),
+        # so each element is the loop's running sum, from +0.0, in (filter_y, filter_x) order.
+        prod = np.empty((win.filter_h, win.filter_w, *total.shape), dtype)
+        np.multiply(win.patches(data.buffer).transpose(3, 4, 0, 1, 2, 5),
+                    data.weights[:, :, None, None, None, :], out=prod)
+        prod = prod.reshape(taps, *total.shape)
+        prod[0] += dtype(0.0)
+        np.add.reduce(prod, axis=0, out=total)
+        return total
+    prod = np.empty_like(total)
     for fy in range(win.filter_h):
         for fx in range(win.filter_w):
             if not data.mask_padding:
-                total += win.tap(data.buffer, fy, fx) * data.weights[fy, fx]
+                np.multiply(win.tap(data.buffer, fy, fx), data.weights[fy, fx], out=prod)
+                total += prod
                 continue
             with np.errstate(invalid="ignore"):  # 0 * inf in the padding, discarded next
-                prod = win.tap(data.buffer, fy, fx) * data.weights[fy, fx]
+                np.multiply(win.tap(data.buffer, fy, fx), data.weights[fy, fx], out=prod)
             total += np.where(win.inside_mask(fy, fx), prod, dtype(0.0))
     return total
 
@@ -142,10 +169,15 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     if y.size == 0:
         return
     if data.mode == "float32":
-        y[...] = convolution.add_bias_and_clamp(_accumulate(data, x, np.float32), data.bias,
+        y[...] = convolution.add_bias_and_clamp(_accumulate(data, x), data.bias,
                                                 data.act_min, data.act_max)
         return
-    acc = _accumulate(data, x, np.float64).astype(np.int64)
+    acc = _accumulate(data, x).astype(np.int64)
+    if data.stage is not None:
+        if data.bias is not None:
+            acc += data.bias
+        data.stage.apply(acc, y)
+        return
     y[...] = convolution.requantize(acc, data.bias, data.multiplier, data.shift, data.output_zero_point,
                                     data.act_min, data.act_max, acc64=data.mode == "int16")
 

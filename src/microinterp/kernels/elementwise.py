@@ -176,6 +176,19 @@ def general_rescaling(node: Node, a: Tensor, b: Tensor, out: Tensor) -> tuple[in
     return left_shift, m1, sh1, m2, sh2, mo, sho
 
 
+def rescale_table(dtype: np.dtype, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:
+    """``rescale_input`` of every value of an 8- or 16-bit integer type, indexed by the
+    value's bits read as unsigned (``np.take(table, x.view(f"u{itemsize}"))``): a kernel
+    prepares it once and looks its input up instead of rescaling it per invoke."""
+    every = np.arange(2 ** (8 * dtype.itemsize)).astype(f"u{dtype.itemsize}").view(dtype)
+    return rescale_input(every, offset, left_shift, multiplier, shift)
+
+
+def rescaled_lookup(table: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``rescale_input`` of ``x`` through its prepared ``rescale_table`` (an int64 array, 0-d included)."""
+    return np.asarray(np.take(table, x.view(f"u{x.dtype.itemsize}")), np.int64)
+
+
 def rescale_input(x: np.ndarray, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:
     """One input of ADD/SUB (and SQUARED_DIFFERENCE) on the common scale: ``(x + offset) << left_shift``, then
     ``MultiplyByQuantizedMultiplierSmallerThanOneExp``."""

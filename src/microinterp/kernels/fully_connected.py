@@ -36,14 +36,13 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
+from . import float_dot
 
 INPUT, WEIGHTS, BIAS = 0, 1, 2
 OUTPUT = 0
 
 #: schema TensorType.INT32, the value of ``quantized_bias_type`` that asks 16x8 for an int32 accumulator
 _TENSOR_TYPE_INT32 = 2
-#: cap on the float32 product block (elements) so large float layers do not allocate gigabytes
-_FLOAT_BLOCK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -63,14 +62,15 @@ class OpData:
     weights_offset: int
     bias: np.ndarray | None  # int64 / float32 copy of a constant bias
     may_overflow: bool  # an int32 accumulator could wrap (otherwise the wrap is skipped)
+    stage: quant.OutputStage | None = None  # prepared int32 output stage (int32 accumulators)
 
 
 def _prepare_weights(w: np.ndarray, output_depth: int, accum_depth: int, kind: str, offset: int) -> np.ndarray:
     """Integer kinds: float64 ``(K, N)`` of ``w + offset`` (exact BLAS matmul operand);
-    float32: the ``(N, K)`` rows TFLM reads."""
+    float32: the ``(K, N)`` transpose of the rows TFLM reads (``float_dot`` operand)."""
     rows = np.asarray(w).reshape(-1, accum_depth)[:output_depth]
     if kind == "float32":
-        return np.ascontiguousarray(rows, np.float32)
+        return np.ascontiguousarray(rows.T, np.float32)
     return np.ascontiguousarray((rows.astype(np.float64) + offset).T)
 
 
@@ -150,6 +150,9 @@ def prepare(node: Node) -> OpData:
         m, s = quant.quantize_multiplier(product / float(out_scale))
         multiplier, shift = np.int64(m), np.int64(s)
         weights_offset = -w.zero_point
+    why = quant.int64_multiplier_shift_error(shift) if kind == "int16" else None
+    if why:
+        raise node.fail(why)
     qmin, qmax = quant.dtype_range(out.dtype)
     act_min, act_max = quant.activation_range_quantized(act, qmin, qmax, out_scale, out.zero_point)
     # Worst-case |accumulator| for the int32 path; below 2**31 the C wrap-around cannot happen.
@@ -159,6 +162,8 @@ def prepare(node: Node) -> OpData:
     max_bias = int(np.abs(np.asarray(bias.data, np.int64)).max()) if bias is not None and bias.is_constant \
         and bias.size else (0 if bias is None else 2**31)
     may_overflow = accum_depth * max_x * max_w + max_bias >= 2**31
+    stage = None if acc64 else quant.OutputStage(multiplier, shift, out.zero_point, act_min, act_max,
+                                                 wrap=may_overflow)
     return OpData(
         kind, batches, accum_depth, output_depth, acc64, -inp.zero_point, out.zero_point,
         np.asarray(multiplier, np.int64), np.asarray(shift, np.int64), act_min, act_max,
@@ -166,28 +171,14 @@ def prepare(node: Node) -> OpData:
         weights_offset,
         np.asarray(bias.data, np.int64).reshape(-1)[:output_depth].copy()
         if bias is not None and bias.is_constant else None,
-        may_overflow,
+        may_overflow, stage,
     )
 
 
-def _float_matmul(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Sequential float32 dot products ``(B, K) x (N, K) -> (B, N)`` in TFLM's order.
-
-    ``np.add.accumulate`` is a strictly sequential running sum (unlike
-    ``np.sum``, which is pairwise), so its last column is exactly the C loop's
-    ``total += x[d] * w[d]``; products are rounded to float32 first (no FMA).
-    """
-    b, k = x.shape
-    n = w.shape[0]
-    if k == 0:
-        return np.zeros((b, n), np.float32)
-    out = np.empty((b, n), np.float32)
-    cols = max(1, _FLOAT_BLOCK // max(1, b * k))
-    for start in range(0, n, cols):
-        prod = x[:, None, :] * w[None, start:start + cols, :]
-        prod[..., 0] += np.float32(0.0)  # TFLM starts from +0.0f: turns a leading -0.0 into +0.0
-        out[:, start:start + cols] = np.add.accumulate(prod, axis=-1)[..., -1]
-    return out
+def _float_matmul(x: np.ndarray, w_t: np.ndarray) -> np.ndarray:
+    """Float32 dot products ``(B, K) x (K, N) -> (B, N)`` in TFLM's order: each output is
+    ``((0 + x0*w0) + x1*w1) + ...`` (see ``float_dot``)."""
+    return float_dot.sequential_matmul(np.asarray(x, np.float32), w_t)
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
@@ -211,6 +202,9 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     acc = ((x.astype(np.float64) + data.input_offset) @ w).astype(np.int64)
     if bias is not None:
         acc += bias
+    if data.stage is not None:
+        data.stage.apply(acc, out)
+        return
     if data.acc64:
         scaled = quant.multiply_by_quantized_multiplier_int64(acc, data.multiplier, data.shift)
     else:

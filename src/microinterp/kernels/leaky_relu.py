@@ -12,6 +12,7 @@ applies as ``-MultiplyByQuantizedMultiplier(x, -m)``; reproduced.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,12 +36,18 @@ class OpData:
     alpha_multiplier: int = 0  # magnitude; the sign is in alpha_negative
     alpha_shift: int = 0
     alpha_negative: bool = False
+    # int8/int16: the whole function as a table over every input value, indexed by the
+    # input's bits read as unsigned (x.view(uint8/uint16)); built in prepare by running
+    # the integer arithmetic below on all 256 / 65536 values.
+    table: np.ndarray | None = None
 
 
 def prepare(node: Node) -> OpData:
     src, dst = node.input(INPUT), node.output(OUTPUT)
     if src.type_name != dst.type_name:
         raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
+    if src.size != dst.size:  # TFLM: MatchingFlatSize
+        raise node.fail(f"input {list(src.shape)} and output {list(dst.shape)} differ in element count")
     alpha = np.float32(node.options.alpha)
     if src.type_name == "FLOAT32":
         return OpData("FLOAT32", alpha)
@@ -49,21 +56,31 @@ def prepare(node: Node) -> OpData:
     s_in, s_out = float(src.scale), float(dst.scale)
     m_alpha, sh_alpha = quant.quantize_multiplier(s_in * float(alpha) / s_out)
     m_id, sh_id = quant.quantize_multiplier(s_in / s_out)
-    return OpData(src.type_name, alpha, src.zero_point, dst.zero_point, m_id, sh_id,
+    data = OpData(src.type_name, alpha, src.zero_point, dst.zero_point, m_id, sh_id,
                   abs(m_alpha), sh_alpha, m_alpha < 0)
+    every = np.arange(2 ** (8 * src.dtype.itemsize)).astype(f"u{src.dtype.itemsize}").view(src.dtype)
+    table = np.empty(every.shape, dst.dtype)
+    _integer_leaky_relu(data, every, table)
+    return dataclasses.replace(data, table=table)
 
 
-def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
-    x, out = inputs[INPUT], outputs[OUTPUT]
-    if data.type_name == "FLOAT32":
-        out[...] = np.where(x > np.float32(0), x, x * data.alpha)
-        return
+def _integer_leaky_relu(data: OpData, x: np.ndarray, out: np.ndarray) -> None:
+    """TFLM's quantized LeakyRelu: identity or alpha rescale of ``x - input_zp``, + output zp, clamp."""
     v = x.astype(np.int64) - data.input_offset
     identity = quant.multiply_by_quantized_multiplier(v, data.identity_multiplier, data.identity_shift)
     scaled = quant.multiply_by_quantized_multiplier(v, data.alpha_multiplier, data.alpha_shift)
     leaky = -scaled if data.alpha_negative else scaled
     qmin, qmax = quant.dtype_range(out.dtype)
     out[...] = np.clip(data.output_offset + np.where(v >= 0, identity, leaky), qmin, qmax)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    out = outputs[OUTPUT]
+    x = inputs[INPUT].reshape(out.shape)  # same element count (prepare), any shape: TFLM's flat loop
+    if data.type_name == "FLOAT32":
+        out[...] = np.where(x > np.float32(0), x, x * data.alpha)
+        return
+    np.take(data.table, x.view(data.table.dtype.str.replace("i", "u")), out=out)
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteLeakyReluParams", tflm_op_data="LeakyReluOpData", c_op_data=c_struct(w=8, b=2))

@@ -53,7 +53,8 @@ def logistic_float(x: np.ndarray) -> np.ndarray:
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
-    x, out = inputs[INPUT], outputs[OUTPUT]
+    out = outputs[OUTPUT]
+    x = inputs[INPUT].reshape(out.shape)  # same element count (prepare), any shape: TFLM's flat loop
     if data.dtype == "float32":
         out[...] = logistic_float(x)
     elif data.dtype == "int16":

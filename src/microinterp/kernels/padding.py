@@ -141,7 +141,19 @@ class Window:
         return (ok_y[:, None] & ok_x[None, :])[:, :, None]
 
     def new_buffer(self, batch: int, channels: int, dtype: np.dtype) -> np.ndarray:
-        """A zeroed (N, buffer_h, buffer_w, C) buffer; only its interior is rewritten per invoke."""
+        """A zeroed (N, buffer_h, buffer_w, C) buffer; only its interior is rewritten per invoke.
+
+        Its size follows the padding, strides and dilations, which a corrupt model can make
+        absurd (a fuzzer's 1979711495-wide window): beyond the loader's tensor bound it is
+        refused (``UnsupportedOpError``; TFLM walks such a window without a buffer)."""
+        from ..errors import UnsupportedOpError
+        from ..model import MAX_TENSOR_BYTES
+
+        nbytes = float(batch) * self.buffer_h * self.buffer_w * channels * np.dtype(dtype).itemsize
+        if nbytes > MAX_TENSOR_BYTES:
+            raise UnsupportedOpError(
+                f"the padded window buffer ({batch}x{self.buffer_h}x{self.buffer_w}x{channels}) would take "
+                f"{nbytes:.4g} bytes, more than the {MAX_TENSOR_BYTES >> 20} MiB bound (strides or dilations too large)")
         return np.zeros((batch, self.buffer_h, self.buffer_w, channels), dtype)
 
     def interior(self, buffer: np.ndarray) -> np.ndarray:

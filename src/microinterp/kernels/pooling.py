@@ -83,6 +83,12 @@ def _in_bounds(out_size: int, stride: int, pad: int, filt: int, in_size: int) ->
     return np.maximum(end - start, 0)
 
 
+#: The largest window (filter_height x filter_width) the pooling kernels take: a 256x256
+#: global pool. Larger ones come from corrupt models (a fuzzer's 2x15269890 window made
+#: the tap loop run for minutes). C twin: MI_POOL_MAX_WINDOW (mi_pooling.c).
+MAX_WINDOW_TAPS = 65536
+
+
 def prepare_pool(node: Node, average: bool) -> PoolData:
     inp, out = node.input(INPUT), node.output(OUTPUT)
     opts = node.options
@@ -99,6 +105,9 @@ def prepare_pool(node: Node, average: bool) -> PoolData:
     fh, fw, sh, sw = opts.filter_height, opts.filter_width, opts.stride_h, opts.stride_w
     if min(fh, fw, sh, sw) <= 0:
         raise node.fail(f"filter {fh}x{fw} and stride {sh}x{sw} must be positive")
+    if fh * fw > MAX_WINDOW_TAPS:
+        raise node.unsupported(f"a {fh}x{fw} window has more than {MAX_WINDOW_TAPS} taps (this kernel's buffer "
+                               "and tap loop grow with the window; TFLM clips it to the input)")
     pad_w = _padding(sw, in_w, fw, _out_size(opts.padding, in_w, fw, sw))
     pad_h = _padding(sh, in_h, fh, _out_size(opts.padding, in_h, fh, sh))
     out_h, out_w = out.shape[1], out.shape[2]
@@ -129,7 +138,10 @@ def prepare_pool(node: Node, average: bool) -> PoolData:
 
 
 def _taps(data: PoolData, x: np.ndarray) -> list[np.ndarray]:
-    """Copy ``x`` into the bordered buffer; return every tap's (N, OH, OW, C) view in TFLM's order."""
+    """Copy ``x`` into the bordered buffer; return every tap's (N, OH, OW, C) view in TFLM's order
+    (none for an empty output: TFLM's loops then never run, and the slices below need OH, OW >= 1)."""
+    if data.out_h == 0 or data.out_w == 0:
+        return []
     buf = data.buffer
     buf[:, data.pad_h:data.pad_h + data.in_h, data.pad_w:data.pad_w + data.in_w, :] = x
     ys, xs = (data.out_h - 1) * data.stride_h + 1, (data.out_w - 1) * data.stride_w + 1
@@ -168,6 +180,8 @@ def invoke_max(node: Node, data: PoolData, inputs: Sequence[np.ndarray | None],
             # (np.fmax's SIMD loop would return x on ties, flipping the sign of zero).
             np.copyto(best, tap, where=best < tap)
         out[...] = quant.clamp_float(best, data.act_min, data.act_max)
+        return
+    if not taps:
         return
     best = taps[0].copy()
     for tap in taps[1:]:

@@ -19,6 +19,7 @@ inputs. Only per-tensor output quantization is supported, as in TFLM.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,6 +50,9 @@ class OpData:
     shift: int
     out_min: int
     out_max: int
+    # 8/16-bit integer input: the whole requantization as a table over every input value,
+    # indexed by the input's bits read as unsigned (built with _requantize below)
+    table: np.ndarray | None = None
 
 
 def prepare(node: Node) -> OpData:
@@ -70,7 +74,11 @@ def prepare(node: Node) -> OpData:
         # QuantizeMultiplier refuses shift > 30, where TFLM's left shift would overflow.
         multiplier, shift = quant.quantize_multiplier(float(inp.scale) / float(out.scale))
     lo, hi = quant.dtype_range(out.dtype)
-    return OpData(pair in _AFFINE, np.float32(out.scale), inp.zero_point, out.zero_point, multiplier, shift, lo, hi)
+    data = OpData(pair in _AFFINE, np.float32(out.scale), inp.zero_point, out.zero_point, multiplier, shift, lo, hi)
+    if pair in _REQUANTIZE and inp.dtype.itemsize <= 2:
+        every = np.arange(2 ** (8 * inp.dtype.itemsize)).astype(f"u{inp.dtype.itemsize}").view(inp.dtype)
+        data = dataclasses.replace(data, table=_requantize(data, every).astype(out.dtype))
+    return data
 
 
 def _float_to_int32(r: np.ndarray) -> np.ndarray:
@@ -86,11 +94,20 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             rounded = quant.roundf(x / data.scale)
         value = quant.wrap_int32(_float_to_int32(rounded) + data.output_zero_point)
+    elif data.table is not None:
+        out.reshape(-1)[...] = np.take(data.table, x.reshape(-1).view(f"u{x.dtype.itemsize}"))
+        return
     else:
-        centred = quant.wrap_int32(x.astype(np.int64) - data.input_zero_point)
-        value = quant.wrap_int32(quant.multiply_by_quantized_multiplier(centred, data.multiplier, data.shift)
-                                 + data.output_zero_point)
+        value = _requantize(data, x)
     out.reshape(-1)[...] = np.clip(value, data.out_min, data.out_max).reshape(-1)
+
+
+def _requantize(data: OpData, x: np.ndarray) -> np.ndarray:
+    """TFLM's Requantize: ``x - input_zp`` (int32), rescaled, ``+ output_zp`` (int32), clamped."""
+    centred = quant.wrap_int32(x.astype(np.int64) - data.input_zero_point)
+    value = quant.wrap_int32(quant.multiply_by_quantized_multiplier(centred, data.multiplier, data.shift)
+                             + data.output_zero_point)
+    return np.clip(value, data.out_min, data.out_max)
 
 
 MEMORY = KernelMemory(tflm_op_data="OpDataQuantizeReference", c_op_data=c_struct(w=7, b=3))

@@ -49,7 +49,8 @@ def prepare(node: Node) -> OpData:
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
-    x, out = inputs[INPUT], outputs[OUTPUT]
+    out = outputs[OUTPUT]
+    x = inputs[INPUT].reshape(out.shape)  # same element count (prepare), any shape: TFLM's flat loop
     if data.dtype == "float32":
         out[...] = np.where(x < np.float32(0.0), np.float32(0.0), x)
         return

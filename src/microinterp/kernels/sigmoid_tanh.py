@@ -74,6 +74,8 @@ def prepare(node: Node, src: Tensor, dst: Tensor, *, int8_output_zero_point: int
     ``int16_pot_shifts`` the power-of-two input shifts that skip the multiplier."""
     if src.type_name != dst.type_name:
         raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
+    if src.size != dst.size:  # TFLM: MatchingFlatSize (the shapes may differ; invoke runs on the flat data)
+        raise node.fail(f"input {list(src.shape)} and output {list(dst.shape)} differ in element count")
     if src.type_name == "FLOAT32":
         return OpData("float32")
     if src.type_name == "INT8":

@@ -53,6 +53,21 @@ class OpData:
     out_max: int
     exp_lut: np.ndarray | None
     one_over_one_plus_x_lut: np.ndarray | None
+    # int8 input: the row difference x - max takes only 256 values (0, -1, ..., -255), so
+    # every per-element fixed-point step that depends on it alone is tabulated in
+    # prepare, indexed by -diff: exp in Q0.31, and its Q12.19 summand (0 below diff_min).
+    exp_q0_by_diff: np.ndarray | None = None
+    exp_acc_by_diff: np.ndarray | None = None
+
+
+def _int8_exp_tables(multiplier: int, left_shift: int, diff_min: int) -> tuple[np.ndarray, np.ndarray]:
+    """The per-difference steps of the int8 softmax for every difference 0..-255, computed
+    with the same ``quant`` functions the rows would run through."""
+    diff = -np.arange(256, dtype=np.int64)
+    rescaled = quant.multiply_by_quantized_multiplier_greater_than_one(diff, multiplier, left_shift)
+    exp_q0 = quant.gemmlowp_exp_on_negative_values(rescaled, SCALED_DIFF_INTEGER_BITS)
+    exp_acc = quant.saturating_rounding_multiply_by_pot(exp_q0, -ACCUMULATION_INTEGER_BITS)  # Rescale<12>
+    return exp_q0, np.where(diff >= diff_min, exp_acc, 0)
 
 
 def _near(value: float, target: np.float32, epsilon: np.float32) -> bool:
@@ -107,9 +122,12 @@ def prepare(node: Node) -> OpData:
     elif out.zero_point != -128 or np.float32(out.scale) != np.float32(1.0) / np.float32(256):
         raise node.fail("int8 SOFTMAX needs output scale exactly 1/256 and zero point -128")
     multiplier, left_shift = quant.preprocess_softmax_scaling(beta, float(inp.scale), SCALED_DIFF_INTEGER_BITS)
+    if not 0 <= left_shift <= 31:  # beyond an int32 left shift (C twin: MI_ERR_BAD_PARAM)
+        raise node.fail(f"beta x input scale {float(beta) * float(inp.scale):.4g} needs a left shift of {left_shift}")
     diff_min = -quant.calculate_input_radius(SCALED_DIFF_INTEGER_BITS, left_shift)
+    exp_q0, exp_acc = _int8_exp_tables(multiplier, left_shift, diff_min)
     return OpData("int8", depth, np.float32(beta), multiplier, left_shift, diff_min, info.bits, int(info.min),
-                  int(info.max), None, None)
+                  int(info.max), None, None, exp_q0, exp_acc)
 
 
 def _softmax_float(x: np.ndarray, beta: np.float32) -> np.ndarray:
@@ -121,13 +139,10 @@ def _softmax_float(x: np.ndarray, beta: np.float32) -> np.ndarray:
 
 
 def _softmax_int8_in(node: Node, data: OpData, x: np.ndarray) -> np.ndarray:
-    diff = x - x.max(axis=1, keepdims=True)
-    used = diff >= data.diff_min
-    rescaled = quant.multiply_by_quantized_multiplier_greater_than_one(diff, data.input_multiplier,
-                                                                      data.input_left_shift)
-    exp_q0 = quant.gemmlowp_exp_on_negative_values(rescaled, SCALED_DIFF_INTEGER_BITS)
-    exp_acc = quant.saturating_rounding_multiply_by_pot(exp_q0, -ACCUMULATION_INTEGER_BITS)  # Rescale<12>
-    sum_of_exps = quant.wrap_int32(np.where(used, exp_acc, 0).sum(axis=1, keepdims=True))
+    minus_diff = x.max(axis=1, keepdims=True) - x  # 0..255 for int8 input
+    used = minus_diff <= -data.diff_min
+    exp_q0 = data.exp_q0_by_diff[minus_diff]
+    sum_of_exps = quant.wrap_int32(data.exp_acc_by_diff[minus_diff].sum(axis=1, keepdims=True))
     shifted_scale, num_bits_over_unit = quant.get_reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS)
     exponent = num_bits_over_unit + 31 - data.out_bits
     if np.any((exponent < 0) | (exponent > 31)):

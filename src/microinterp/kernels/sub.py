@@ -42,6 +42,12 @@ class OpData:
     output_offset: int = 0
     output_multiplier: int = 0
     output_shift: int = 0
+    # int8/int16, prepared once: each input's rescaling as a table over every value
+    # (elementwise.rescale_table) and the output rescale + zero point + clamp (a - b of
+    # two rescaled inputs stays inside int32: no wrap)
+    input1_table: np.ndarray | None = None
+    input2_table: np.ndarray | None = None
+    stage: quant.OutputStage | None = None
 
 
 def prepare(node: Node) -> OpData:
@@ -55,7 +61,10 @@ def prepare(node: Node) -> OpData:
         return OpData(type_name, lo, hi)
     left_shift, m1, sh1, m2, sh2, mo, sho = elementwise.general_rescaling(node, a, b, out)
     return OpData(type_name, lo, hi, left_shift, -a.zero_point, m1, sh1, -b.zero_point, m2, sh2,
-                  out.zero_point, mo, sho)
+                  out.zero_point, mo, sho,
+                  elementwise.rescale_table(a.dtype, -a.zero_point, left_shift, m1, sh1),
+                  elementwise.rescale_table(b.dtype, -b.zero_point, left_shift, m2, sh2),
+                  quant.OutputStage(mo, sho, out.zero_point, lo, hi, wrap=False))
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
@@ -72,13 +81,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = np.clip(diff, data.activation_min, data.activation_max)
         return
     # Each input is rescaled on its own, so do it before broadcasting.
-    scaled1 = elementwise.rescale_input(x1, data.input1_offset, data.left_shift, data.input1_multiplier,
-                                        data.input1_shift)
-    scaled2 = elementwise.rescale_input(x2, data.input2_offset, data.left_shift, data.input2_multiplier,
-                                        data.input2_shift)
+    scaled1 = elementwise.rescaled_lookup(data.input1_table, x1)
+    scaled2 = elementwise.rescaled_lookup(data.input2_table, x2)
     a, b = elementwise.operands(scaled1, scaled2, out.shape)
-    raw = quant.multiply_by_quantized_multiplier_smaller_than_one_exp(a - b, data.output_multiplier, data.output_shift)
-    out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)
+    diff = np.array(a - b, np.int64)  # a fresh array (0-d included) for the in-place stage
+    data.stage.apply(diff, out)
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteSubParams", tflm_op_data="OpDataSub", c_op_data=c_struct(w=33, b=1))

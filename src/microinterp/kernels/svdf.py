@@ -59,6 +59,13 @@ class OpData:
     state_zero_point: int = 0
     state_min: int = 0
     state_max: int = 0
+    # int8 path, prepared once: float64 operands for exact BLAS/elementwise products
+    # ((I, F) feature weights, (F, M) time weights) and the two output stages
+    # (state: wrap, rescale, clamp to the state range; output: wrap, rescale, + zp, clamp).
+    feature_t: np.ndarray | None = None
+    time_f: np.ndarray | None = None
+    stage_1: quant.OutputStage | None = None
+    stage_2: quant.OutputStage | None = None
 
 
 def prepare(node: Node) -> OpData:
@@ -121,6 +128,20 @@ def prepare(node: Node) -> OpData:
     if not abs(float(bias.scale) - state_time) < 1e-5:
         raise node.fail(f"bias scale {bias.scale} must equal state scale * time weights scale ({state_time})")
     smin, smax = quant.dtype_range(state.dtype)
+    m1, s1 = quant.quantize_multiplier(scale_1)
+    m2, s2 = quant.quantize_multiplier(scale_2)
+    common.update(
+        feature_t=np.ascontiguousarray(np.asarray(wf.data, np.float64).T),
+        time_f=np.asarray(wt.data, np.float64),
+        # the int32 wrap-around of the C accumulators can only happen beyond these bounds
+        stage_1=quant.OutputStage(m1, s1, 0, smin, smax,
+                                  wrap=int(np.abs(np.asarray(wf.data, np.int64)).sum(axis=1).max(initial=0))
+                                  * (255 + abs(x.zero_point)) >= 2**31),
+        stage_2=quant.OutputStage(m2, s2, y.zero_point, -128, 127,
+                                  wrap=int(np.abs(np.asarray(wt.data, np.int64)).sum(axis=1).max(initial=0))
+                                  * (smax - smin) * rank + int(np.abs(np.asarray(bias.data, np.int64)).max(initial=0))
+                                  >= 2**31),
+    )
     return OpData("int8", weights_feature=np.asarray(wf.data, np.int64), weights_time=np.asarray(wt.data, np.int64),
                   bias=np.asarray(bias.data, np.int64),
                   scale_1=quant.quantize_multiplier(scale_1), scale_2=quant.quantize_multiplier(scale_2),
@@ -168,16 +189,16 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
             acc += partial[:, :, r]
         out[...] = activation_val_float(data.activation, acc)
         return
-    dot = (x.astype(np.float64) - data.input_zero_point) @ data.weights_feature.T.astype(np.float64)
-    dot = quant.wrap_int32(dot.astype(np.int64))
-    scaled = np.clip(quant.multiply_by_quantized_multiplier(dot, *data.scale_1), data.state_min, data.state_max)
-    new = scaled + data.state_zero_point
-    state[:, :, -1] = new.astype(np.int64).astype(state.dtype)  # C store into int8/int16: wraps
-    centered = state.astype(np.int64) - data.state_zero_point
-    scratch = np.einsum("fm,bfm->bf", data.weights_time, centered)  # exact in int64
-    acc = quant.wrap_int32(data.bias[None, :] + scratch.reshape(batch, data.units, data.rank).sum(axis=2))
-    y = quant.multiply_by_quantized_multiplier(acc, *data.scale_2) + data.output_zero_point
-    out[...] = np.clip(y, -128, 127).astype(np.int8)
+    # Every product and sum below is an integer far below 2**53, so float64 is exact.
+    dot = ((x.astype(np.float64) - data.input_zero_point) @ data.feature_t).astype(np.int64)
+    new = np.empty(dot.shape, np.int64)
+    data.stage_1.apply(dot, new)  # wrap to int32, rescale, clamp to the state range
+    new += data.state_zero_point
+    state[:, :, -1] = new.astype(state.dtype)  # C store into int8/int16: wraps
+    centered = state.astype(np.float64) - data.state_zero_point
+    scratch = (centered * data.time_f).sum(axis=2).astype(np.int64)  # (B, F)
+    acc = data.bias[None, :] + scratch.reshape(batch, data.units, data.rank).sum(axis=2)
+    data.stage_2.apply(acc, out)  # wrap to int32, rescale, + output zero point, clamp to int8
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:

@@ -116,20 +116,38 @@ def prepare(node: Node) -> OpData:
 
 
 def _integer_accumulators(data: OpData, x: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
-    """Exact integer sums of the scatter (int64), cropped to the output window."""
+    """Exact integer sums of the scatter (int64) over the output window.
+
+    Input pixel (iy, ix) with tap (fy, fx) lands on output (iy*SH + fy - PH, ix*SW + fx - PW);
+    per tap, only the input rows/columns that land inside the window are added, so the work
+    and memory follow the output's size, never the stride (a corrupt stride of 2**31 would
+    otherwise ask for a buffer of terabytes). Sums of integers in float64: exact in any order.
+    """
     n, h, w, ic = x.shape
     _, oh, ow, oc = out_shape
     sh, sw, kh, kw = data.stride_h, data.stride_w, data.kernel_h, data.kernel_w
     # every input pixel's contribution to each of its KH*KW taps (exact in float64)
     contrib = (x.reshape(-1, ic).astype(np.float64) - data.input_zero_point) @ data.weights
     contrib = contrib.reshape(n, h, w, kh, kw, oc)
-    full_h = max((h - 1) * sh + kh, data.pad_h + oh)
-    full_w = max((w - 1) * sw + kw, data.pad_w + ow)
-    full = np.zeros((n, full_h, full_w, oc), np.float64)
+    acc = np.zeros((n, oh, ow, oc), np.float64)
+
+    def landing(size: int, out_size: int, stride: int, pad: int, tap: int) -> tuple[int, int, slice] | None:
+        first = max(0, -(-(pad - tap) // stride))  # first input index landing at output >= 0
+        end = min(size, -(-(pad + out_size - tap) // stride))  # ... and below out_size
+        if end <= first:
+            return None
+        start = first * stride + tap - pad
+        return first, end, slice(start, start + (end - first - 1) * stride + 1, stride)
+
     for fy in range(kh):
+        rows = landing(h, oh, sh, data.pad_h, fy)
+        if rows is None:
+            continue
         for fx in range(kw):
-            full[:, fy:fy + (h - 1) * sh + 1:sh, fx:fx + (w - 1) * sw + 1:sw, :] += contrib[:, :, :, fy, fx, :]
-    acc = full[:, data.pad_h:data.pad_h + oh, data.pad_w:data.pad_w + ow, :]
+            cols = landing(w, ow, sw, data.pad_w, fx)
+            if cols is None:
+                continue
+            acc[:, rows[2], cols[2], :] += contrib[:, rows[0]:rows[1], cols[0]:cols[1], fy, fx, :]
     return acc.astype(np.int64)
 
 

@@ -53,7 +53,8 @@ def check_same_type(node: Node, allowed: tuple[str, ...]) -> str:
 
 def check_float_or(node: Node, quantized: tuple[str, ...]) -> str:
     """The opening checks of RELU, RELU6 and HARD_SWISH: input and output share one type,
-    float32 or one of ``quantized``; returns the type name."""
+    float32 or one of ``quantized``, and one element count (TFLM's ``MatchingFlatSize``;
+    the shapes may differ, the kernels run over the flat data); returns the type name."""
     src, dst = node.input(INPUT), node.output(OUTPUT)
     if src.type_name != dst.type_name:
         raise node.fail(f"input {src.type_name} and output {dst.type_name} must have the same type")
@@ -61,6 +62,8 @@ def check_float_or(node: Node, quantized: tuple[str, ...]) -> str:
     if src.type_name not in allowed:
         raise node.unsupported(
             f"input {src.type_name} is not supported ({', '.join(t.lower() for t in allowed)})")
+    if src.size != dst.size:
+        raise node.fail(f"input {list(src.shape)} and output {list(dst.shape)} differ in element count")
     return src.type_name
 
 

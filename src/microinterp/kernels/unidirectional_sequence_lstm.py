@@ -39,6 +39,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
+from . import float_dot
 from .logistic import logistic_float
 
 INPUT = 0
@@ -86,6 +87,24 @@ class OpData:
     forget_cell_mul: tuple[int, int] = (0, 0)
     input_mul: tuple[int, int] = (0, 0)
     output_mul: tuple[int, int] = (0, 0)
+    # The four gates side by side, in GATES order (prepared once): the input and
+    # recurrent weights transposed, (I, 4S) / (S, 4S), float32 (float path) or
+    # float64 (integer path), the biases (4S,) and, integer path, each
+    # column's multiplier and shift, so one product serves all four gates.
+    w_x_all: np.ndarray | None = None
+    w_h_all: np.ndarray | None = None
+    bias_all: np.ndarray | None = None
+    mult_x_all: np.ndarray | None = None
+    shift_x_all: np.ndarray | None = None
+    mult_h_all: np.ndarray | None = None
+    shift_h_all: np.ndarray | None = None
+    # integer path, prepared once (quant.OutputStage): the recurrent FC's rescale into int16
+    # (int8 activations only; 16x8 uses the int64 rescale), and the three MulElementwise
+    # rescales (forget*cell, input*cell gate, tanh(c)*output)
+    h_stage: quant.OutputStage | None = None
+    forget_cell_stage: quant.OutputStage | None = None
+    input_stage: quant.OutputStage | None = None
+    output_stage: quant.OutputStage | None = None
 
 
 def _fc_multiplier(in_scale: float, w_scale: float) -> tuple[int, int]:
@@ -149,7 +168,10 @@ def prepare(node: Node) -> OpData:
             raise node.unsupported("a float32 cell state needs float32 activations, weights and biases")
         gates = {g: GateFC(np.array(wi.data, np.float32), np.array(wr.data, np.float32), np.array(b.data, np.float32))
                  for g, wi, wr, b in zip(GATES, w_in, w_rec, biases)}
-        return OpData("float32", time_major, gates, cell_clip)
+        return OpData("float32", time_major, gates, cell_clip,
+                      w_x_all=np.ascontiguousarray(np.concatenate([gates[g].w_x for g in GATES]).T),
+                      w_h_all=np.ascontiguousarray(np.concatenate([gates[g].w_h for g in GATES]).T),
+                      bias_all=np.concatenate([gates[g].bias for g in GATES]))
 
     if cell.type_name != "INT16":
         raise node.unsupported(f"cell state type {cell.type_name} is not supported (float32 or int16)")
@@ -173,6 +195,15 @@ def prepare(node: Node) -> OpData:
         gates[g] = GateFC(np.asarray(wi.data, np.float64) - wi.zero_point,
                           np.asarray(wr.data, np.float64) - wr.zero_point,
                           np.asarray(b.data, np.int64), mx, sx, mh, sh)
+    per_gate = [gates[g] for g in GATES]
+    column = lambda values: np.repeat(np.asarray(values, np.int64), n_state)  # noqa: E731
+    stacked = dict(
+        w_x_all=np.ascontiguousarray(np.concatenate([g.w_x for g in per_gate]).T),
+        w_h_all=np.ascontiguousarray(np.concatenate([g.w_h for g in per_gate]).T),
+        bias_all=np.concatenate([g.bias.reshape(-1) for g in per_gate]),
+        mult_x_all=column([g.mult_x for g in per_gate]), shift_x_all=column([g.shift_x for g in per_gate]),
+        mult_h_all=column([g.mult_h for g in per_gate]), shift_h_all=column([g.shift_h for g in per_gate]),
+    )
     _, power = quant.checked_log2(cell.scale)
     qclip = int(min(max(cell_clip / float(np.float32(cell.scale)), -32768.0), 32767.0))
     hmin, hmax = quant.dtype_range(hidden.dtype)
@@ -183,20 +214,31 @@ def prepare(node: Node) -> OpData:
         forget_cell_mul=_mul_multiplier(_GATE_OUTPUT_SCALE, cell.scale, cell.scale),
         input_mul=_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, cell.scale),
         output_mul=_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, hidden.scale),
+        **stacked,
+        # int16 x int16 products stay inside int32: those rescales never wrap
+        h_stage=quant.OutputStage(stacked["mult_h_all"], stacked["shift_h_all"], 0, -32768, 32767)
+        if x.type_name == "INT8" else None,
+        forget_cell_stage=quant.OutputStage(*_mul_multiplier(_GATE_OUTPUT_SCALE, cell.scale, cell.scale), 0,
+                                            -32768, 32767, wrap=False),
+        input_stage=quant.OutputStage(*_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, cell.scale), 0,
+                                      -32768, 32767, wrap=False),
+        output_stage=quant.OutputStage(*_mul_multiplier(_GATE_OUTPUT_SCALE, _GATE_OUTPUT_SCALE, hidden.scale),
+                                       hidden.zero_point, hmin, hmax, wrap=False),
     )
 
 
 # --------------------------------------------------------------------------- integer step
 
 
-def _int_fc(data: OpData, v: np.ndarray, w: np.ndarray, bias: np.ndarray | None, mult: int,
-            shift: int) -> np.ndarray:
-    """reference_integer_ops::FullyConnected into int16: ``v`` already has the input
-    offset applied. int8 path: int32 accumulator and the 32-bit rescale; int16 path:
-    int64 accumulator and the int64 rescale."""
-    acc = (v @ w.T).astype(np.int64)  # exact: integer products far below 2**53
+def _int_fc(data: OpData, v: np.ndarray, w: np.ndarray, bias: np.ndarray | None, mult: np.ndarray,
+            shift: np.ndarray) -> np.ndarray:
+    """reference_integer_ops::FullyConnected into int16 for the four gates at once (``w``
+    is (depth, 4S); ``mult``/``shift`` per column): ``v`` already has the input offset
+    applied. int8 path: int32 accumulator and the 32-bit rescale; int16 path: int64
+    accumulator and the int64 rescale."""
+    acc = (v @ w).astype(np.int64)  # exact: integer products far below 2**53
     if bias is not None:
-        acc = acc + bias
+        acc += bias
     if data.mode == "int8":
         out = quant.multiply_by_quantized_multiplier(quant.wrap_int32(acc), mult, shift)
     else:
@@ -204,92 +246,97 @@ def _int_fc(data: OpData, v: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
     return np.clip(out, -32768, 32767)
 
 
-def _int_gate(data: OpData, gate: GateFC, xv: np.ndarray, hv: np.ndarray, tanh: bool) -> np.ndarray:
-    pre = np.clip(_int_fc(data, xv, gate.w_x, gate.bias, gate.mult_x, gate.shift_x)
-                  + _int_fc(data, hv, gate.w_h, None, gate.mult_h, gate.shift_h), -32768, 32767)
-    if tanh:  # CalculateLstmGate: Tanh with cell_state_scale_power -12 -> LUT shift 0
-        return quant.lut_tanh_int16(pre, 0, 0).astype(np.int64)
-    return quant.lut_logistic_int16(pre, 0, 0).astype(np.int64)
+def _int_mul(a: np.ndarray, b: np.ndarray, stage: quant.OutputStage) -> np.ndarray:
+    """reference_integer_ops::MulElementwise with zero input offsets: rescale, + offset, clamp."""
+    out = a * b
+    stage.apply(out, out)
+    return out
 
 
-def _int_mul(a: np.ndarray, b: np.ndarray, mult_shift: tuple[int, int], offset: int, lo: int, hi: int) -> np.ndarray:
-    """reference_integer_ops::MulElementwise with zero input offsets."""
-    return np.clip(offset + quant.multiply_by_quantized_multiplier(a * b, *mult_shift), lo, hi)
-
-
-def _int_step(data: OpData, x_t: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    xv = x_t.astype(np.float64) - data.input_zero_point
+def _int_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One time step; ``pre_x`` is this step's input FC of all four gates (bias included)."""
+    n = h.shape[1]
     hv = h.astype(np.float64) - data.hidden_zero_point
-    g = data.gates
-    forget = _int_gate(data, g["forget"], xv, hv, False)
-    inp = _int_gate(data, g["input"], xv, hv, False)
-    cell_gate = _int_gate(data, g["cell"], xv, hv, True)
-    c = _int_mul(forget, c, data.forget_cell_mul, 0, -32768, 32767)
-    c = np.clip(c + _int_mul(inp, cell_gate, data.input_mul, 0, -32768, 32767), -32768, 32767)
+    if data.h_stage is not None:
+        pre = (hv @ data.w_h_all).astype(np.int64)  # exact: integer products far below 2**53
+        data.h_stage.apply(pre, pre)
+    else:
+        pre = _int_fc(data, hv, data.w_h_all, None, data.mult_h_all, data.shift_h_all)
+    pre += pre_x
+    np.maximum(pre, -32768, out=pre)
+    np.minimum(pre, 32767, out=pre)
+    # CalculateLstmGate: sigmoid gates; the cell gate's Tanh with cell_state_scale_power -12 -> LUT shift 0
+    sig = quant.lut_logistic_int16(pre, 0, 0).astype(np.int64)
+    inp, forget, out_gate = sig[:, :n], sig[:, n:2 * n], sig[:, 3 * n:]
+    cell_gate = quant.lut_tanh_int16(pre[:, 2 * n:3 * n], 0, 0).astype(np.int64)
+    c = _int_mul(forget, c, data.forget_cell_stage)
+    c += _int_mul(inp, cell_gate, data.input_stage)
+    np.maximum(c, -32768, out=c)
+    np.minimum(c, 32767, out=c)
     if data.cell_clip > 0:
         q = data.quantized_cell_clip
         c = np.maximum(np.minimum(q, c), quant.wrap_int16(-q))
-    out_gate = _int_gate(data, g["output"], xv, hv, False)
     shift = 15 + data.cell_state_scale_power - 3
     mult = 0
     if shift < 0:
         shift, mult = -shift, 3
     tanh_c = quant.lut_tanh_int16(c, mult, shift).astype(np.int64)
-    h = _int_mul(tanh_c, out_gate, data.output_mul, data.hidden_zero_point, data.hidden_min, data.hidden_max)
+    h = _int_mul(tanh_c, out_gate, data.output_stage)
     return h, c
 
 
 # --------------------------------------------------------------------------- float step
 
-
-def _float_fc(v: np.ndarray, w: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
-    """reference_ops::FullyConnected: ``total`` summed from 0.0f in input order, then
-    ``total + bias`` (0.0f without bias), clamped to +-FLT_MAX."""
-    total = np.zeros((v.shape[0], w.shape[0]), np.float32)
-    for d in range(v.shape[1]):
-        total += v[:, d, None] * w[None, :, d]
+def _float_fc(v: np.ndarray, w_t: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """reference_ops::FullyConnected, ``(B, D) x (D, N) -> (B, N)``: ``total`` summed from
+    0.0f in input order (``float_dot``), then ``total + bias`` (0.0f without bias),
+    clamped to +-FLT_MAX."""
+    total = float_dot.sequential_matmul(v, w_t)
     total = total + (bias if bias is not None else np.float32(0.0))
     return quant.clamp_float(total, -_FLT_MAX, _FLT_MAX)
 
 
-def _float_gate(gate: GateFC, x_t: np.ndarray, h: np.ndarray, tanh: bool) -> np.ndarray:
-    pre = _float_fc(x_t, gate.w_x, gate.bias) + _float_fc(h, gate.w_h, None)
-    return quant.libm_tanhf(pre) if tanh else logistic_float(pre)
-
-
-def _float_step(data: OpData, x_t: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    g = data.gates
-    forget = _float_gate(g["forget"], x_t, h, False)
-    inp = _float_gate(g["input"], x_t, h, False)
-    cell_gate = _float_gate(g["cell"], x_t, h, True)
+def _float_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One time step; ``pre_x`` is this step's input FC of all four gates (bias included)."""
+    n = h.shape[1]
+    pre = pre_x + _float_fc(h, data.w_h_all, None)
+    sig = logistic_float(pre)
+    inp, forget, out_gate = sig[:, :n], sig[:, n:2 * n], sig[:, 3 * n:]
+    cell_gate = quant.libm_tanhf(pre[:, 2 * n:3 * n])
     c = quant.clamp_float(forget * c, -_FLT_MAX, _FLT_MAX)
     c = c + quant.clamp_float(inp * cell_gate, -_FLT_MAX, _FLT_MAX)
     if data.cell_clip > 0:
         clip = np.float32(data.cell_clip)
         clipped = np.where(c < clip, c, clip)  # std::min(clip, c): NaN becomes clip
         c = np.where(clipped < -clip, -clip, clipped)  # std::max(., -clip)
-    out_gate = _float_gate(g["output"], x_t, h, False)
     h = quant.clamp_float(quant.libm_tanhf(c) * out_gate, -_FLT_MAX, _FLT_MAX)
     return h, c
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    """The input halves of every gate FC do not depend on the recurrence, so they run
+    for all time steps in one product; only the recurrent half and the gate
+    arithmetic stay in the per-step loop."""
     x, out = inputs[INPUT], outputs[OUTPUT]
     h_view, c_view = inputs[HIDDEN_STATE], inputs[CELL_STATE]
-    steps = x.shape[0] if data.time_major else x.shape[1]
-    batch = x.shape[1] if data.time_major else x.shape[0]
+    xs = x if data.time_major else x.transpose(1, 0, 2)  # (T, B, I)
+    steps, batch, n_input = xs.shape
     n_state = out.shape[2]
+    flat = xs.reshape(steps * batch, n_input)
     if data.mode == "float32":
         h = np.array(h_view, np.float32).reshape(batch, n_state)
         c = np.array(c_view, np.float32).reshape(batch, n_state)
+        pre_x = _float_fc(flat, data.w_x_all, data.bias_all)
         step = _float_step
     else:
         h = h_view.astype(np.int64).reshape(batch, n_state)
         c = c_view.astype(np.int64).reshape(batch, n_state)
+        pre_x = _int_fc(data, flat.astype(np.float64) - data.input_zero_point, data.w_x_all, data.bias_all,
+                        data.mult_x_all, data.shift_x_all)
         step = _int_step
+    pre_x = pre_x.reshape(steps, batch, 4 * n_state)
     for t in range(steps):
-        x_t = x[t] if data.time_major else x[:, t]
-        h, c = step(data, x_t, h, c)
+        h, c = step(data, pre_x[t], h, c)
         if data.time_major:
             out[t] = h
         else:

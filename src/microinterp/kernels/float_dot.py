@@ -1,0 +1,47 @@
+"""TFLM's float32 dot products, in TFLM's order, vectorised. Not a kernel: no registration.
+
+TFLM's float reference kernels (FULLY_CONNECTED, CONV_2D, the LSTM gates) sum
+``total += x[k] * w[k]`` from ``total = 0.0f``, k = 0, 1, 2, ... in float32;
+x86-64 TFLM is built without FMA, so each product is rounded to float32 before
+it is added. Float addition is not associative, so this order must be kept.
+
+``sequential_matmul`` builds the float32 products as a (K, rows, N) block and
+reduces it over the first axis with ``np.add.reduce``. numpy reduces a
+non-innermost axis by adding whole slices in index order (pairwise summation is
+only used along a contiguous innermost axis), so every output element is the
+C loop's running sum. With a single output column the K axis *would* become the
+innermost one (numpy drops length-1 axes) and be summed pairwise, so a zero
+column is added there; ``+ 0.0f`` on the first product is the loop's start from
++0.0 (a leading -0.0 becomes +0.0). ``tests/kernels/test_float_dot.py`` checks
+it bit for bit against the plain loop. C twin: the loops inside
+``mi_fully_connected.c`` / ``mi_conv_2d.c``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: elements of one float32 product block (rows x K x N), so large layers stay in bounded memory
+BLOCK = 1 << 18
+
+
+def sequential_matmul(x: np.ndarray, w_t: np.ndarray) -> np.ndarray:
+    """``(M, K) x (K, N) -> (M, N)`` float32, each element summed over k in order from +0.0."""
+    m, k = x.shape
+    n = w_t.shape[1]
+    if n == 1 and k > 1:
+        return sequential_matmul(x, np.concatenate([w_t, np.zeros_like(w_t)], axis=1))[:, :1].copy()
+    out = np.zeros((m, n), np.float32)
+    if k == 0 or m == 0 or n == 0:
+        return out
+    rows = max(1, BLOCK // (k * n))
+    for start in range(0, m, rows):
+        block = x[start:start + rows]
+        # a C-ordered (K, rows, N) product block, whatever the operands' layouts: the reduced
+        # axis is the outermost one, so numpy adds whole (rows, N) slices in k order, with
+        # long inner loops
+        prod = np.empty((k, block.shape[0], n), np.float32)
+        np.multiply(block.T[:, :, None], w_t[:, None, :], out=prod)
+        prod[0] += np.float32(0.0)
+        np.add.reduce(prod, axis=0, out=out[start:start + rows])
+    return out

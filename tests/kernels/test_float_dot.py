@@ -1,0 +1,39 @@
+"""``float_dot.sequential_matmul`` against TFLM's plain float32 loop
+(``total = 0.0f; total += x[k] * w[k]``), bit for bit, signed zeros, infinities
+and NaN included, across block boundaries."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import seeds
+
+from microinterp.kernels import float_dot
+
+
+def loop(x: np.ndarray, w_t: np.ndarray) -> np.ndarray:
+    total = np.zeros((x.shape[0], w_t.shape[1]), np.float32)
+    for k in range(x.shape[1]):
+        total += x[:, k, None] * w_t[None, k, :]
+    return total
+
+
+@settings(max_examples=150, deadline=None)
+@given(m=st.integers(1, 9), k=st.integers(0, 300), n=st.one_of(st.integers(1, 3), st.integers(1, 40)), seed=seeds, block=st.sampled_from([7, 1 << 21]),
+       special=st.booleans())
+def test_sequential_matmul_is_the_c_loop(m, k, n, seed, block, special):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal((m, k)) * 10.0 ** rng.uniform(-3, 3, (m, k))).astype(np.float32)
+    w_t = rng.standard_normal((k, n)).astype(np.float32)
+    if special and k:
+        x.flat[rng.integers(0, x.size, 3)] = np.array([-0.0, np.inf, np.nan], np.float32)[rng.integers(0, 3, 3)]
+        w_t[0] = -0.0
+    saved = float_dot.BLOCK
+    float_dot.BLOCK = block
+    try:
+        got = float_dot.sequential_matmul(x, w_t)
+    finally:
+        float_dot.BLOCK = saved
+    with np.errstate(invalid="ignore"):
+        want = loop(x, w_t)
+    assert np.array_equal(got.view(np.int32), want.view(np.int32)) or \
+        np.array_equal(np.where(np.isnan(got), 0, got.view(np.int32)), np.where(np.isnan(want), 0, want.view(np.int32)))

@@ -1,0 +1,241 @@
+"""``Interpreter.invoke_batch`` against per-sample ``invoke()``, bit for bit, for every
+kernel family: convolutions (CONV_2D, DEPTHWISE_CONV_2D), FULLY_CONNECTED, pooling,
+element-wise binary ops with a broadcast constant, activations and softmax, shape
+ops (RESHAPE, CONCATENATION, PAD), reductions (MEAN), quantize/dequantize, in int8,
+int16 and float32 where the kernel has them; ops that run sample by sample
+(TRANSPOSE); and the stateful SVDF, whose samples are independent sequences.
+
+Each model is drawn small (hypothesis draws the family, dtype, shapes, scales and
+values; 60 examples) and checked through both batch paths, batched and per sample.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import int_array, scales, seeds, zero_points
+
+from microinterp import Interpreter
+from microinterp.batch import batchable
+from microinterp.builder import ModelBuilder
+from microinterp.errors import InputError
+
+FAMILIES = ["conv", "depthwise", "fc", "avg_pool", "max_pool", "add", "mul", "logistic", "softmax", "reshape",
+            "concat", "pad", "mean", "quantize", "dequantize", "transpose", "svdf"]
+
+
+def _q(draw, dtype: str) -> dict:
+    if dtype == "float32":
+        return {}
+    zp = 0 if dtype == "int16" else draw(zero_points(dtype))
+    return dict(scale=draw(scales(-8, -2)), zero_point=zp)
+
+
+@st.composite
+def single_op_models(draw) -> tuple[str, bytes]:
+    """(family, model bytes) of a one-op model whose activations have a batch dimension of 1."""
+    family = draw(st.sampled_from(FAMILIES))
+    rng = np.random.default_rng(draw(seeds))
+    b = ModelBuilder()
+    h, w, c = draw(st.integers(1, 6)), draw(st.integers(1, 6)), draw(st.integers(1, 5))
+    if family in ("conv", "depthwise", "fc"):
+        dtype = draw(st.sampled_from(["int8", "int16", "float32"] if family == "fc" else ["int8", "float32"]))
+        qx, qy = _q(draw, dtype), _q(draw, dtype)
+        oc = draw(st.integers(1, 6))
+        if dtype == "float32":
+            qw, qb, bias = {}, {}, rng.uniform(-1, 1, oc).astype(np.float32)
+        else:
+            qw = dict(scale=float(np.float32(rng.uniform(0.002, 0.05))), zero_point=0)
+            qb = dict(scale=qx["scale"] * qw["scale"], zero_point=0)
+            bias = rng.integers(-5000, 5000, oc).astype(np.int64 if dtype == "int16" else np.int32)
+        wdt = "float32" if dtype == "float32" else "int8"
+        rand_w = (lambda shape: rng.uniform(-1, 1, shape).astype(np.float32)) if dtype == "float32" \
+            else (lambda shape: int_array(rng, shape, "int8"))
+        if family == "fc":
+            x = b.add_input("x", (1, h * c), dtype, **qx)
+            y = b.add_output("y", (1, oc), dtype, **qy)
+            b.add_operator("FULLY_CONNECTED", [x, b.add_constant("w", rand_w((oc, h * c)), wdt, **qw),
+                                               b.add_constant("b", bias, **qb)], [y])
+            return family, b.build()
+        padding = draw(st.sampled_from(["SAME", "VALID"]))
+        k = 1 if padding == "VALID" and min(h, w) < 3 else draw(st.integers(1, 3))
+        oh, ow = (h, w) if padding == "SAME" else (h - k + 1, w - k + 1)
+        x = b.add_input("x", (1, h, w, c), dtype, **qx)
+        opts = dict(padding=padding, stride_h=1, stride_w=1, dilation_h_factor=1, dilation_w_factor=1,
+                    fused_activation_function=draw(st.sampled_from(["NONE", "RELU"])))
+        if family == "conv":
+            y = b.add_output("y", (1, oh, ow, oc), dtype, **qy)
+            wt = b.add_constant("w", rand_w((oc, k, k, c)), wdt, **qw)
+        else:
+            mult = draw(st.integers(1, 2))
+            oc = c * mult
+            bias = bias[:1].repeat(oc)
+            y = b.add_output("y", (1, oh, ow, oc), dtype, **qy)
+            wt = b.add_constant("w", rand_w((1, k, k, oc)), wdt, **qw)
+            opts["depth_multiplier"] = mult
+        b.add_operator("CONV_2D" if family == "conv" else "DEPTHWISE_CONV_2D",
+                       [x, wt, b.add_constant("b", bias, **qb)], [y], **opts)
+        return family, b.build()
+
+    dtype = draw(st.sampled_from(["int8", "float32"]))
+    q = _q(draw, dtype)
+    if family in ("avg_pool", "max_pool"):
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        y = b.add_output("y", (1, h, w, c), dtype, **q)
+        b.add_operator("AVERAGE_POOL_2D" if family == "avg_pool" else "MAX_POOL_2D", [x], [y], padding="SAME",
+                       stride_h=1, stride_w=1, filter_height=2, filter_width=2)
+    elif family in ("add", "mul"):
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        qc, qy = _q(draw, dtype), _q(draw, dtype)
+        const = rng.uniform(-2, 2, (1, 1, 1, c)).astype(np.float32) if dtype == "float32" \
+            else int_array(rng, (1, 1, 1, c), dtype)
+        y = b.add_output("y", (1, h, w, c), dtype, **qy)
+        b.add_operator(family.upper(), [x, b.add_constant("c", const, dtype, **qc)], [y])
+    elif family in ("logistic", "softmax"):
+        x = b.add_input("x", (1, h * c), dtype, **q)
+        if dtype == "float32":
+            qy = {}
+        else:
+            qy = dict(scale=1 / 256, zero_point=-128)
+        y = b.add_output("y", (1, h * c), dtype, **qy)
+        b.add_operator(family.upper(), [x], [y], **({"beta": 1.0} if family == "softmax" else {}))
+    elif family == "reshape":
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        y = b.add_output("y", (1, h * w * c), dtype, **q)
+        b.add_operator("RESHAPE", [x, b.add_constant("s", np.array([1, h * w * c], np.int32))], [y])
+    elif family == "concat":
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        x2 = b.add_input("x2", (1, h, w, 2), dtype, **q)
+        y = b.add_output("y", (1, h, w, c + 2), dtype, **q)
+        b.add_operator("CONCATENATION", [x, x2], [y], axis=3)
+    elif family == "pad":
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        y = b.add_output("y", (1, h + 1, w + 2, c), dtype, **q)
+        b.add_operator("PAD", [x, b.add_constant("p", np.array([[0, 0], [1, 0], [1, 1], [0, 0]], np.int32))], [y])
+    elif family == "mean":
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        y = b.add_output("y", (1, 1, 1, c), dtype, **_q(draw, dtype))
+        b.add_operator("MEAN", [x, b.add_constant("a", np.array([1, 2], np.int32))], [y], keep_dims=True)
+    elif family == "quantize":
+        qy = _q(draw, "int8")
+        x = b.add_input("x", (1, h, c), "float32")
+        y = b.add_output("y", (1, h, c), "int8", **qy)
+        b.add_operator("QUANTIZE", [x], [y])
+    elif family == "dequantize":
+        qx = _q(draw, "int8")
+        x = b.add_input("x", (1, h, c), "int8", **qx)
+        y = b.add_output("y", (1, h, c), "float32")
+        b.add_operator("DEQUANTIZE", [x], [y])
+    elif family == "transpose":
+        x = b.add_input("x", (1, h, c), dtype, **q)
+        y = b.add_output("y", (c, h, 1), dtype, **q)
+        b.add_operator("TRANSPOSE", [x, b.add_constant("p", np.array([2, 1, 0], np.int32))], [y])
+    else:  # svdf: float32, state carried between invokes
+        units, rank, memory, n_in = 2, 1, 3, h + 1
+        x = b.add_input("x", (1, n_in), "float32")
+        wf = b.add_constant("wf", rng.uniform(-1, 1, (units * rank, n_in)).astype(np.float32))
+        wt = b.add_constant("wt", rng.uniform(-1, 1, (units * rank, memory)).astype(np.float32))
+        state = b.add_tensor("state", (1, memory * units * rank), "float32", is_variable=True)
+        y = b.add_output("y", (1, units), "float32")
+        bias = b.add_constant("b", rng.uniform(-1, 1, units).astype(np.float32))
+        b.add_operator("SVDF", [x, wf, wt, bias, state], [y], rank=rank)
+    return family, b.build()
+
+
+def _random_batch(it: Interpreter, n: int, rng: np.random.Generator) -> list[np.ndarray]:
+    out = []
+    for i in range(it.num_inputs):
+        d = it.get_input_details(i)
+        shape = (n, *d["shape"])
+        if np.dtype(d["dtype"]).kind == "f":
+            out.append(rng.uniform(-4, 4, shape).astype(d["dtype"]))
+        else:
+            out.append(int_array(rng, shape, np.dtype(d["dtype"]).name))
+    return out
+
+
+def _per_sample(model: bytes, batch: list[np.ndarray]) -> list[list[np.ndarray]]:
+    it = Interpreter.from_bytes(model)
+    results = []
+    for s in range(batch[0].shape[0]):
+        it.reset()
+        for i, x in enumerate(batch):
+            it.set_input(x[s], i)
+        it.invoke()
+        results.append([it.get_output(k) for k in range(it.num_outputs)])
+    return results
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=single_op_models(), n=st.integers(1, 9), seed=seeds)
+def test_invoke_batch_equals_per_sample_invoke(case, n, seed):
+    family, model = case
+    it = Interpreter.from_bytes(model)
+    batch = _random_batch(it, n, np.random.default_rng(seed))
+    got = it.invoke_batch(*batch)
+    again = it.invoke_batch(*batch)  # a prepared batched model is reused, and gives the same
+    want = _per_sample(model, batch)
+    assert len(got) == it.num_outputs
+    for k, out in enumerate(got):
+        assert out.shape == (n, *it.get_output_details(k)["shape"])
+        for s in range(n):
+            assert np.array_equal(out[s], want[s][k], equal_nan=True), (family, k, s)
+        assert np.array_equal(out, again[k], equal_nan=True)
+    expected_batched = family not in ("transpose", "svdf")
+    assert (batchable(it.model) is None) == expected_batched, batchable(it.model)
+    if n > 1:
+        assert (it._batch_runner.reason is None) == expected_batched
+
+
+def test_batched_chunks_and_short_last_chunk(monkeypatch):
+    """More samples than one chunk holds: full chunks and a padded last chunk."""
+    from microinterp import batch as batch_mod
+
+    monkeypatch.setattr(batch_mod, "MAX_CHUNK", 4)
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 3), "int8", scale=0.05, zero_point=3)
+    w = b.add_constant("w", np.arange(-6, 6, dtype=np.int8).reshape(4, 3), scale=0.01, zero_point=0)
+    y = b.add_output("y", (1, 4), "int8", scale=0.02, zero_point=-1)
+    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
+    model = b.build()
+    it = Interpreter.from_bytes(model)
+    xs = int_array(np.random.default_rng(1), (11, 3), "int8")  # the (N, *shape[1:]) form
+    got = it.invoke_batch(xs)[0]
+    assert it._batch_runner.chunk == 4 and it._batch_runner.reason is None
+    want = _per_sample(model, [xs.reshape(11, 1, 3)])
+    assert all(np.array_equal(got[s], want[s][0]) for s in range(11))
+
+
+def test_stateful_samples_are_independent_sequences():
+    """SVDF: sample i equals invoke() right after reset(); the state is reset afterwards."""
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 2), "float32")
+    wf = b.add_constant("wf", np.array([[0.5, -1.0]], np.float32))
+    wt = b.add_constant("wt", np.array([[1.0, 0.25, 2.0]], np.float32))
+    state = b.add_tensor("state", (1, 3), "float32", is_variable=True)
+    y = b.add_output("y", (1, 1), "float32")
+    b.add_operator("SVDF", [x, wf, wt, b.add_constant("b", np.array([0.5], np.float32)), state], [y], rank=1)
+    it = Interpreter.from_bytes(b.build())
+    xs = np.array([[1.0, 2.0], [1.0, 2.0], [3.0, -1.0]], np.float32)
+    got = it.invoke_batch(xs)[0]
+    assert np.array_equal(got[0], got[1])  # the same sample twice: no state carried over
+    it.set_input(xs[2:3])
+    it.invoke()
+    assert np.array_equal(it.get_output(0), got[2])  # state was reset after the batch
+
+
+def test_invoke_batch_rejects_bad_inputs():
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 3), "float32")
+    y = b.add_output("y", (1, 3), "float32")
+    b.add_operator("RELU", [x], [y])
+    it = Interpreter.from_bytes(b.build())
+    with pytest.raises(InputError, match="expects dtype float32"):
+        it.invoke_batch(np.zeros((2, 3), np.int8))
+    with pytest.raises(InputError, match=r"expects a batch shaped \(N, 1, 3\) or \(N, 3\)"):
+        it.invoke_batch(np.zeros((2, 4), np.float32))
+    with pytest.raises(InputError, match="needs 1 input batch"):
+        it.invoke_batch()
+    assert it.invoke_batch(np.zeros((0, 3), np.float32))[0].shape == (0, 1, 3)

@@ -74,6 +74,7 @@ def _timed(fn, n: int) -> list[float]:
 def measure(path: Path, rounds: int, repeats: int, batch: int) -> dict[str, object]:
     """One model, all engines, interleaved rounds (run inside the subprocess)."""
     from microinterp import Interpreter
+    from microinterp.memory.tflm_arena import generous_arena_size
 
     data = path.read_bytes()
     mi = Interpreter.from_bytes(data)
@@ -87,7 +88,7 @@ def measure(path: Path, rounds: int, repeats: int, batch: int) -> dict[str, obje
     try:
         from tflite_micro.python.tflite_micro import runtime
 
-        tf = runtime.Interpreter.from_bytes(data, arena_size=max(len(data) * 10, 4 * mi.arena_used_bytes() + (1 << 20)))
+        tf = runtime.Interpreter.from_bytes(data, arena_size=generous_arena_size(mi.model))
         for i, x in enumerate(xs):
             tf.set_input(x, i)
         engines["tflm"] = tf.invoke

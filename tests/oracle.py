@@ -15,6 +15,7 @@ import pytest
 
 from microinterp import Interpreter
 from microinterp.inputs import random_array
+from microinterp.memory.tflm_arena import generous_arena_size
 
 try:  # the oracle: wheels exist for Linux x86_64, CPython 3.10-3.13
     from tflite_micro.python.tflite_micro import runtime as tflm_runtime
@@ -62,11 +63,6 @@ def model_path(rel: str) -> Path:
     return p
 
 
-def _tflm_arena(model_bytes: bytes, interp: Interpreter) -> int:
-    linear = sum(t.nbytes for t in interp.subgraph.tensors if not t.is_constant)
-    return max(len(model_bytes) * 10, 4 * linear) + (1 << 20)
-
-
 def random_input(details: dict, rng: np.random.Generator) -> np.ndarray:
     """Random values over the full range of the input's dtype (``microinterp.inputs``)."""
     return random_array(details["dtype"], details["shape"], rng)
@@ -99,7 +95,7 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
     ORACLE_TESTS.add(CURRENT_TEST[0])
     mi = Interpreter.from_bytes(model_bytes, preserve_all_tensors=True)
     tf = tflm_runtime.Interpreter.from_bytes(
-        model_bytes, arena_size=_tflm_arena(model_bytes, mi),
+        model_bytes, arena_size=generous_arena_size(mi.model),
         intrepreter_config=tflm_runtime.InterpreterConfig.kPreserveAllTensors,
     )
     sg = mi.subgraph

@@ -112,13 +112,15 @@ def test_a_broken_kernel_is_found_against_tflm(tmp_path):
 @requires_tflm
 def test_npz_dumps_by_tensor_name_or_index(ad_case, tmp_path):
     """A TFLM dump saved as .npz (keys: tensor names, or t<index>) matches the golden folder."""
-    from oracle import _tflm_arena, tflm_runtime
+    from oracle import tflm_runtime
+
+    from microinterp.memory.tflm_arena import generous_arena_size
 
     path, case = ad_case
     data = path.read_bytes()
     model = load_model(data)
     tf = tflm_runtime.Interpreter.from_bytes(
-        data, arena_size=_tflm_arena(data, Interpreter(model)),
+        data, arena_size=generous_arena_size(model),
         intrepreter_config=tflm_runtime.InterpreterConfig.kPreserveAllTensors)
     tf.set_input(load_case(case).inputs[0], 0)
     tf.invoke()

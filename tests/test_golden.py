@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from oracle import _tflm_arena, model_path, requires_tflm, tflm_runtime
+from oracle import model_path, requires_tflm, tflm_runtime
 
 from microinterp import Interpreter, load_model
 from microinterp.builder import ModelBuilder
@@ -30,6 +30,7 @@ from microinterp.golden.cases import (
 )
 from microinterp.golden.tflm_csv import read_csv, write_csv, write_csv_array
 from microinterp.inputs import random_inputs
+from microinterp.memory.tflm_arena import generous_arena_size
 
 REAL_MODELS = [
     "mlperf-tiny/kws_ref_model.tflite",
@@ -57,7 +58,7 @@ def reshape_chain(dtype: str = "int8", shape=(1, 4, 4), q: bool = True, name: st
 def tflm_run(model_bytes: bytes, inputs: list[np.ndarray]):
     interp = Interpreter.from_bytes(model_bytes)
     tf = tflm_runtime.Interpreter.from_bytes(
-        model_bytes, arena_size=_tflm_arena(model_bytes, interp),
+        model_bytes, arena_size=generous_arena_size(interp.model),
         intrepreter_config=tflm_runtime.InterpreterConfig.kPreserveAllTensors)
     for i, x in enumerate(inputs):
         tf.set_input(x, i)

@@ -46,6 +46,7 @@ import numpy as np
 from ..errors import InputError, MicrointerpError
 from ..inputs import FLOAT_RANGE, random_inputs
 from ..interpreter import Interpreter
+from ..memory.tflm_arena import generous_arena_size
 from ..model import Model, Tensor, load_model
 
 FORMATS = ("npy", "c", "csv")
@@ -184,12 +185,6 @@ class Run:
     layers: dict[int, np.ndarray] = field(default_factory=dict)  # tensor index -> value
 
 
-def _tflm_arena(model: Model) -> int:
-    # generous: TFLM can segfault on too small an arena rather than raise
-    linear = sum(t.nbytes for t in model.main.tensors if not t.is_constant)
-    return max(len(model.raw) * 10, 4 * linear) + (1 << 20)
-
-
 class _Runner:
     """Runs one model repeatedly with microinterp or with TFLM."""
 
@@ -208,7 +203,7 @@ class _Runner:
                     "engine 'tflm' needs the tflite-micro package (pip install tflite-micro; "
                     "Linux x86_64 only)") from e
             kwargs = {"intrepreter_config": runtime.InterpreterConfig.kPreserveAllTensors} if layers else {}
-            self.interp = runtime.Interpreter.from_bytes(model.raw, arena_size=_tflm_arena(model), **kwargs)
+            self.interp = runtime.Interpreter.from_bytes(model.raw, arena_size=generous_arena_size(model), **kwargs)
 
     def __call__(self, inputs: Sequence[np.ndarray]) -> Run:
         sg = self.model.main

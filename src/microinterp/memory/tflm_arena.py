@@ -484,6 +484,19 @@ def _min_arena(fits: callable, start: int) -> int:  # type: ignore[valid-type]
     return best
 
 
+def generous_arena_size(model: Model) -> int:
+    """An ``arena_size`` to give the real TFLM when running it as a reference
+    (golden vectors, oracle tests, benchmarks): ten times the model or four
+    times its non-constant tensors, plus 1 MiB.
+
+    Why not the exact minimum ``tflm_arena`` computes: TFLM can segfault on too
+    small an arena instead of raising (../shared/design/REFERENCE.md), and the
+    minimum is approximate for ops whose allocations are not modelled (the
+    Signal custom ops), so a reference run takes a margin that cannot matter."""
+    linear = sum(t.nbytes for t in model.main.tensors if not t.is_constant)
+    return max(len(model.raw) * 10, 4 * linear) + (1 << 20)
+
+
 def tflm_arena(model: Model, target: str | Target = "host64", *, plan_size: int | None = None,
                n_planned: int | None = None, offline_offsets: Sequence[int] | None = None) -> TflmArena:
     """TFLM's arena for ``model`` on ``target``: the replayed allocation

@@ -18,6 +18,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -169,4 +170,4 @@ def test_strict_mode_fails_without_the_models(tmp_path: Path, strict_env: dict[s
 
     relaxed = _pytest([node], MICROINTERP_MODELS=str(empty))
     assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
-    assert "skipped" in relaxed.stdout and "microinterp: ran 0 tests" in relaxed.stdout
+    assert "skipped" in relaxed.stdout and re.search(r"microinterp: ran \d+ tests: .* skipped", relaxed.stdout)

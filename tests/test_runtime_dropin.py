@@ -284,7 +284,7 @@ def test_print_allocations_matches_tflms_report(rel: str | None, tmp_path: Path,
     """The whole report (totals, then each recorded category's used/requested/count) equals
     TFLM's, on stderr and as the return value. (Checked on all 82 shared models both run: 78
     identical; on the 3 LSTM models and keyword_scrambled the 'Persistent buffer data' used
-    bytes are 4-8 high, alignment padding the replay attributes to a neighbouring allocation.)"""
+    bytes are 4-8 low, alignment padding the replay attributes to a neighbouring allocation.)"""
     if rel is None:
         path = tmp_path / "add.tflite"
         path.write_bytes(_add_model())

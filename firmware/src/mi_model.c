@@ -38,7 +38,9 @@ enum {
     OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_DIV = 29, OPTIONS_SVDF = 6, OPTIONS_SEQUENCE_LSTM = 71,
     OPTIONS_SQUEEZE = 30, OPTIONS_PACK = 59, OPTIONS_UNPACK = 64, OPTIONS_GATHER = 23, OPTIONS_DEPTH_TO_SPACE = 94,
     OPTIONS_SPACE_TO_DEPTH = 19, OPTIONS_CUMSUM = 102, OPTIONS_BATCH_MATMUL = 101,
-    OPTIONS_REDUCER = 27, OPTIONS_STRIDED_SLICE = 32, OPTIONS_LEAKY_RELU = 75, OPTIONS_MIRROR_PAD = 77
+    OPTIONS_REDUCER = 27, OPTIONS_STRIDED_SLICE = 32, OPTIONS_LEAKY_RELU = 75, OPTIONS_MIRROR_PAD = 77,
+    OPTIONS_CONCATENATION = 10, OPTIONS_RESIZE_BILINEAR = 15, OPTIONS_TRANSPOSE_CONV = 49,
+    OPTIONS_RESIZE_NEAREST_NEIGHBOR = 74, OPTIONS_L2_NORM = 12, OPTIONS_MUL = 21, OPTIONS_SUB = 28
 };
 
 /* Models are addressed with 32-bit positions; keep a margin so that
@@ -305,7 +307,10 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
         uint32_t len;
         TRY(buffer_bytes(model, out->buffer, &blob, &len));
         if (len) {
-            uint32_t align = elem > 8u ? 8u : elem;
+            /* natural alignment, but 4 bytes for 8-byte types: Cortex-M loads them as
+             * two words, and kernels read them with mi_load_i64 (converters put
+             * int64 biases at 4 mod 8, e.g. the seanet TRANSPOSE_CONV models) */
+            uint32_t align = elem > 4u ? 4u : elem;
             if (elem == 0 || len != out->bytes) return MI_ERR_MODEL_INVALID;
             if (align > 1u && ((uintptr_t)blob & (uintptr_t)(align - 1u))) return MI_ERR_MODEL_MISALIGNED;
             out->data = blob;
@@ -449,7 +454,8 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         return fb_i32(model, &t, 6, 1, &d->dilation_h_factor);
     }
     case MI_OP_AVERAGE_POOL_2D:
-    case MI_OP_MAX_POOL_2D: {
+    case MI_OP_MAX_POOL_2D:
+    case MI_OP_L2_POOL_2D: {
         mi_pool_options_t *o = &out->pool;
         TRY(options_table(model, op, OPTIONS_POOL2D, &t, &p));
         if (!p) return MI_OK;
@@ -520,6 +526,46 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         TRY(options_table(model, op, OPTIONS_MIRROR_PAD, &t, &p));
         if (!p) return MI_OK;
         return fb_u8(model, &t, 0, 0, &out->mirror_pad.mode);
+    case MI_OP_TRANSPOSE_CONV: {
+        mi_conv_options_t *c = &out->conv;
+        c->dilation_w_factor = c->dilation_h_factor = 1;
+        TRY(options_table(model, op, OPTIONS_TRANSPOSE_CONV, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &c->padding));
+        TRY(fb_i32(model, &t, 1, 0, &c->stride_w));
+        TRY(fb_i32(model, &t, 2, 0, &c->stride_h));
+        TRY(fb_u8(model, &t, 3, 0, &c->fused_activation_function));
+        return fb_u8(model, &t, 4, 0, &c->quantized_bias_type);
+    }
+    case MI_OP_SUB: /* SubOptions: fused_activation_function, pot_scale_int16 */
+        out->add.pot_scale_int16 = 1;
+        TRY(options_table(model, op, OPTIONS_SUB, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
+        return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
+    case MI_OP_MUL: /* MulOptions: fused_activation_function */
+        TRY(options_table(model, op, OPTIONS_MUL, &t, &p));
+        if (!p) return MI_OK;
+        return fb_u8(model, &t, 0, 0, &out->add.fused_activation_function);
+    case MI_OP_L2_NORMALIZATION: /* L2NormOptions: fused_activation_function */
+        TRY(options_table(model, op, OPTIONS_L2_NORM, &t, &p));
+        if (!p) return MI_OK;
+        return fb_u8(model, &t, 0, 0, &out->add.fused_activation_function);
+    case MI_OP_CONCATENATION:
+        TRY(options_table(model, op, OPTIONS_CONCATENATION, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_i32(model, &t, 0, 0, &out->concatenation.axis));
+        return fb_u8(model, &t, 1, 0, &out->concatenation.fused_activation_function);
+    case MI_OP_RESIZE_BILINEAR: /* new_height, new_width (deprecated), align_corners, half_pixel_centers */
+        TRY(options_table(model, op, OPTIONS_RESIZE_BILINEAR, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 2, 0, &out->resize.align_corners));
+        return fb_u8(model, &t, 3, 0, &out->resize.half_pixel_centers);
+    case MI_OP_RESIZE_NEAREST_NEIGHBOR:
+        TRY(options_table(model, op, OPTIONS_RESIZE_NEAREST_NEIGHBOR, &t, &p));
+        if (!p) return MI_OK;
+        TRY(fb_u8(model, &t, 0, 0, &out->resize.align_corners));
+        return fb_u8(model, &t, 1, 0, &out->resize.half_pixel_centers);
     case MI_OP_MEAN:
     case MI_OP_SUM:
     case MI_OP_REDUCE_ALL:

@@ -551,3 +551,102 @@ void mi_mean_multiplier(int32_t multiplier, int32_t shift, int32_t num_elements,
     *out_multiplier = mi_wrap_int32(q);
     *out_shift = shift - s;
 }
+
+/* ------------------------------------------------------------------ gemmlowp log (LOG_SOFTMAX) */
+
+static int32_t saturate_int32(int64_t x)
+{
+    return x > MI_INT32_MAX ? MI_INT32_MAX : (x < MI_INT32_MIN ? MI_INT32_MIN : (int32_t)x);
+}
+
+int32_t mi_gemmlowp_log_x_for_x_greater_than_or_equal_to_1(int32_t a, int output_integer_bits,
+                                                           int input_integer_bits)
+{
+    const int accum_bits = output_integer_bits + 1;
+    const int32_t log_2 = 1488522236, sqrt_sqrt_half = 1805811301, sqrt_half = 1518500250, one_quarter = 536870912;
+    const int32_t alpha_n = 117049297, alpha_d = 127690142, alpha_i = 1057819769, alpha_f = 638450708;
+    const int32_t shifted_quarter = mi_saturating_rounding_multiply_by_pot(one_quarter, -accum_bits);
+    const int z_a_headroom_plus_1 = mi_count_leading_zeros_u32((uint32_t)a);
+    const int32_t r_a_tmp = mi_saturating_rounding_multiply_by_pot(a, z_a_headroom_plus_1 - 1);
+    const int32_t r_a_raw = mi_saturating_rounding_multiply_by_pot(fx_mul(r_a_tmp, sqrt_half), 1);
+    const int32_t z_a_pow_2_adj = saturate_int32(
+        (int64_t)mi_saturating_rounding_multiply_by_pot(input_integer_bits - z_a_headroom_plus_1, 31 - accum_bits) +
+        shifted_quarter);
+    const int32_t z_b = fx_mul(a, sqrt_half);
+    const int z_b_headroom = mi_count_leading_zeros_u32((uint32_t)z_b) - 1;
+    const int32_t r_b_raw = mi_saturating_rounding_multiply_by_pot(a, z_b_headroom);
+    const int32_t z_b_pow_2_adj = saturate_int32(
+        (int64_t)mi_saturating_rounding_multiply_by_pot(input_integer_bits - z_b_headroom, 31 - accum_bits) -
+        shifted_quarter);
+    const int32_t r = r_a_raw < r_b_raw ? r_a_raw : r_b_raw;
+    const int32_t z_pow_2_adj = z_a_pow_2_adj > z_b_pow_2_adj ? z_a_pow_2_adj : z_b_pow_2_adj;
+    const int32_t p = mi_rounding_half_sum(r, sqrt_sqrt_half);
+    int32_t q = mi_wrap_int32((int64_t)r - sqrt_sqrt_half), common_sq, num, denom_minus_one_0, recip_denom;
+    int32_t num_scaled, total;
+    q = mi_wrap_int32((int64_t)q + q);
+    common_sq = fx_mul(q, q);
+    num = mi_wrap_int32((int64_t)fx_mul(q, r) + fx_mul(fx_mul(q, common_sq), alpha_n));
+    denom_minus_one_0 = mi_wrap_int32(
+        (int64_t)fx_mul(p, mi_wrap_int32((int64_t)mi_wrap_int32((int64_t)alpha_i + q) + fx_mul(alpha_d, common_sq))) +
+        fx_mul(alpha_f, q));
+    recip_denom = mi_gemmlowp_one_over_one_plus_x_for_x_in_0_1(denom_minus_one_0);
+    num_scaled = mi_saturating_rounding_multiply_by_pot(num, -accum_bits); /* Rescale<accum> of a Q0.31 */
+    total = mi_wrap_int32((int64_t)fx_mul(z_pow_2_adj, log_2) + fx_mul(num_scaled, recip_denom));
+    return mi_saturating_rounding_multiply_by_pot(total, accum_bits - output_integer_bits); /* Rescale<output> */
+}
+
+mi_status_t mi_preprocess_log_softmax_scaling_exp(double beta, double input_scale, int input_integer_bits,
+                                                  int32_t *input_multiplier, int32_t *input_left_shift,
+                                                  int32_t *reverse_scaling_divisor,
+                                                  int32_t *reverse_scaling_left_shift)
+{
+    double reverse, real = beta * input_scale * (double)((int64_t)1 << (31 - input_integer_bits));
+    if (real > 2147483647.0) real = 2147483647.0;
+    *reverse_scaling_divisor = *reverse_scaling_left_shift = 0;
+    if (!(real > 1.0)) return MI_ERR_BAD_PARAM; /* TFLM's QuantizeMultiplierGreaterThanOne aborts */
+    {
+        mi_status_t s = mi_quantize_multiplier_unbounded(real, input_multiplier, input_left_shift);
+        if (s != MI_OK) return s;
+    }
+    reverse = (double)((int64_t)1 << (31 - *input_left_shift)) / (double)*input_multiplier;
+    if (!(reverse > 0.0 && reverse < 1.0)) return MI_ERR_BAD_PARAM; /* TFLM aborts */
+    return mi_quantize_multiplier_unbounded(reverse, reverse_scaling_divisor, reverse_scaling_left_shift);
+}
+
+/* ------------------------------------------------------------------ int16 fixed point (HARD_SWISH) */
+
+static int64_t trunc_div_pow2(int64_t v, int bits) { return v >= 0 ? v >> bits : -((-v) >> bits); }
+
+int32_t mi_saturating_rounding_doubling_high_mul_int16(int64_t a, int64_t b)
+{
+    const int64_t ab = a * b;
+    if (a == b && a == -32768) return 32767;
+    return mi_wrap_int16(trunc_div_pow2(ab + (ab >= 0 ? (1 << 14) : 1 - (1 << 14)), 15));
+}
+
+int32_t mi_saturating_doubling_high_mul_int16(int64_t a, int64_t b)
+{
+    if (a == b && a == -32768) return 32767;
+    return mi_wrap_int16(trunc_div_pow2(a * b, 15));
+}
+
+int32_t mi_rounding_divide_by_pot_int16(int64_t x, int exponent)
+{
+    /* the mask lives in an int16: -1 for exponents >= 16 (quant.py reproduces it) */
+    const int64_t mask = exponent >= 16 ? -1 : (int64_t)mi_wrap_int16(((int64_t)1 << exponent) - 1);
+    const int64_t remainder = x & mask;
+    const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return mi_wrap_int16((x >> (exponent < 63 ? exponent : 63)) + (remainder > threshold ? 1 : 0));
+}
+
+int32_t mi_saturating_left_shift_int16(int64_t x, int amount)
+{
+    const int64_t v = x * ((int64_t)1 << amount);
+    return v < -32768 ? -32768 : (v > 32767 ? 32767 : (int32_t)v);
+}
+
+int32_t mi_downscale_int32_to_int16_multiplier(int32_t multiplier)
+{
+    if (multiplier >= MI_INT32_MAX - (1 << 15)) return 32767;
+    return (int32_t)(((int64_t)multiplier + (1 << 15)) >> 16);
+}

@@ -140,6 +140,14 @@ int main(void)
             int32_t m, s;
             mi_mean_multiplier((int32_t)atol(a), (int32_t)atol(b), (int32_t)atol(c), &m, &s);
             printf("%" PRId32 " %" PRId32 "\n", m, s);
+        } else if (!strcmp(fn, "log_x")) {
+            printf("%" PRId32 "\n", mi_gemmlowp_log_x_for_x_greater_than_or_equal_to_1((int32_t)atol(a), atoi(b), atoi(c)));
+        } else if (!strcmp(fn, "preprocess_log_softmax")) {
+            int32_t m, s, rm, rs;
+            if (mi_preprocess_log_softmax_scaling_exp(1.0, as_double(a), 5, &m, &s, &rm, &rs) == MI_OK)
+                printf("0 %" PRId32 " %" PRId32 " %" PRId32 " %" PRId32 "\n", m, s, rm, rs);
+            else
+                printf("1\n");
         } else if (!strcmp(fn, "wrap_int16")) {
             printf("%" PRId32 "\n", mi_wrap_int16((int64_t)atoll(a)));
         } else {

@@ -162,26 +162,30 @@ def test_mismatch_names_the_first_differing_op(tmp_path: Path) -> None:
     assert any("first differing op: #" in line for line in report.lines())
 
 
-def test_unsupported_op_is_reported_before_running(tmp_path: Path) -> None:
+def _unsupported_op_model() -> tuple[str, bytes]:
+    """A one-op model with an op that TFLM has and neither microinterp side runs
+    (REDUCE_PROD): every op the Python interpreter runs has a C kernel now."""
     b = ModelBuilder()
     x = b.add_input("x", (1, 4), "int8", scale=0.1, zero_point=0)
-    y = b.add_output("y", (1, 4), "int8", scale=0.1, zero_point=0)
-    b.add_operator("RELU", [x], [y])
-    path = tmp_path / "relu.tflite"
-    path.write_bytes(b.build())
+    axis = b.add_constant("axis", np.array([1], np.int32))
+    b.add_operator("REDUCE_PROD", [x, axis], [b.add_output("y", (1,), "int8", scale=0.1, zero_point=0)])
+    return "REDUCE_PROD", b.build()
+
+
+def test_unsupported_op_is_reported_before_running(tmp_path: Path) -> None:
+    op, model = _unsupported_op_model()
+    path = tmp_path / "unsupported.tflite"
+    path.write_bytes(model)
     report = fwcheck.check(path, "host-asan", vectors=1)
-    assert report.outcome == "unavailable" and "RELU" in report.message
+    assert report.outcome == "unavailable" and op in report.message
     assert cli.main(["firmware", "check", str(path), "--sanitize"]) == 2
 
 
 def test_firmware_rejects_the_op_itself_when_firmware_arena_is_bypassed(tmp_path: Path) -> None:
     """The runner's own error line names the operator the C resolver lacks."""
-    b = ModelBuilder()
-    x = b.add_input("x", (1, 4), "int8", scale=0.1, zero_point=0)
-    y = b.add_output("y", (1, 4), "int8", scale=0.1, zero_point=0)
-    b.add_operator("RELU", [x], [y])
-    path = tmp_path / "relu.tflite"
-    path.write_bytes(b.build())
+    _op, model = _unsupported_op_model()
+    path = tmp_path / "unsupported.tflite"
+    path.write_bytes(model)
     (tmp_path / "in.bin").write_bytes(bytes(4))
     t = tg.get_target("host-asan")
     out = t.run(build_dir("host-asan") / "mi_runner", path, tmp_path / "in.bin", tmp_path / "out.bin", timeout=60)

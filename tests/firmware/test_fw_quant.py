@@ -247,3 +247,19 @@ def test_sigmoid_tanh_and_mean_helpers() -> None:
             want = min(quant.calculate_input_radius(bits, shift), I32_MAX)
             cases.append((f"calculate_input_radius {bits} {shift} 31", str(want)))
     run_cases(cases)
+
+
+def test_log_softmax_helpers() -> None:
+    """gemmlowp's log(x >= 1) and TFLM's PreprocessLogSoftmaxScalingExp, refusals included."""
+    cases = []
+    for a in [1, 2, 3, 255, 256, 4096, 524288, 524289, 2**27, 2**30, I32_MAX - 1, I32_MAX] + [
+            int(v) for v in RNG.integers(1, I32_MAX, size=80)] + [int(v) for v in RNG.integers(1, 2**24, size=40)]:
+        for out_bits, in_bits in ((5, 12), (4, 12), (5, 5)):
+            want = quant.gemmlowp_log_x_for_x_greater_than_or_equal_to_1(np.int64(a), out_bits, in_bits)
+            cases.append((f"log_x {a} {out_bits} {in_bits}", str(int(want))))
+    for scale in (2.0**-16, 1 / 256, 0.1, 0.0625, 1.0, 8.0, 1e-9, 3e-8, 1e-12, 3e38):
+        s32 = float(np.float32(scale))
+        st, res = status_of(quant.preprocess_log_softmax_scaling_exp, 1.0, s32, 5)
+        want = "0 {} {} {} {}".format(*res) if st == 0 else "1"
+        cases.append((f"preprocess_log_softmax {dhex(s32)}", want))
+    run_cases(cases)

@@ -125,6 +125,7 @@ typedef struct mi_op_info {
 
 /* Builtin options, parsed (kernels never read the flatbuffer). Fields keep
  * the schema's names and defaults. */
+/* CONV_2D; TRANSPOSE_CONV fills padding, strides and activation (dilations 1) */
 typedef struct mi_conv_options {
     int32_t stride_w, stride_h, dilation_w_factor, dilation_h_factor;
     uint8_t padding, fused_activation_function, quantized_bias_type;
@@ -149,6 +150,7 @@ typedef struct mi_softmax_options {
     float beta;
 } mi_softmax_options_t;
 
+/* ADD; SUB; MUL and L2_NORMALIZATION fill fused_activation_function only */
 typedef struct mi_add_options {
     uint8_t fused_activation_function, pot_scale_int16;
 } mi_add_options_t;
@@ -179,6 +181,16 @@ typedef struct mi_leaky_relu_options {
 typedef struct mi_mirror_pad_options {
     uint8_t mode; /* 0 REFLECT, 1 SYMMETRIC */
 } mi_mirror_pad_options_t;
+
+typedef struct mi_concatenation_options {
+    int32_t axis;
+    uint8_t fused_activation_function;
+} mi_concatenation_options_t;
+
+/* RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR */
+typedef struct mi_resize_options {
+    uint8_t align_corners, half_pixel_centers;
+} mi_resize_options_t;
 
 typedef struct mi_reducer_options {
     uint8_t keep_dims;
@@ -226,6 +238,8 @@ typedef union mi_options {
     mi_leaky_relu_options_t leaky_relu;
     mi_mirror_pad_options_t mirror_pad;
     mi_reducer_options_t reducer;
+    mi_concatenation_options_t concatenation;
+    mi_resize_options_t resize;
     mi_squeeze_options_t squeeze;
     mi_pack_options_t pack;
     mi_unpack_options_t unpack;

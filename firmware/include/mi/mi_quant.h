@@ -160,7 +160,33 @@ int32_t mi_lut_tanh_int16(int32_t x, int32_t input_multiplier, int input_left_sh
  * for x <= 0 or infinite (quant.py raises there). */
 mi_status_t mi_checked_log2(float x, int *is_pot, int32_t *log2_rounded);
 
+/* gemmlowp log(x) for FixedPoint<int32, input_integer_bits> raw x >= 1 (TFLM
+ * log_x_for_x_greater_than_or_equal_to_1, LOG_SOFTMAX): raw result with
+ * output_integer_bits integer bits. */
+int32_t mi_gemmlowp_log_x_for_x_greater_than_or_equal_to_1(int32_t a, int output_integer_bits,
+                                                           int input_integer_bits);
+
+/* ---- int16 fixed point (HARD_SWISH), on values held in int64 as quant.py does */
+/* gemmlowp SaturatingRoundingDoublingHighMul(int16, int16) */
+int32_t mi_saturating_rounding_doubling_high_mul_int16(int64_t a, int64_t b);
+/* TFLM's truncating SaturatingDoublingHighMul (hard_swish.h) */
+int32_t mi_saturating_doubling_high_mul_int16(int64_t a, int64_t b);
+/* gemmlowp RoundingDivideByPOT for int16_t: the int16 mask is -1 for exponents >= 16 */
+int32_t mi_rounding_divide_by_pot_int16(int64_t x, int exponent);
+/* TFLM SaturatingLeftShift (hard_swish.h): x * 2**amount clamped to int16 */
+int32_t mi_saturating_left_shift_int16(int64_t x, int amount);
+/* TFLM DownScaleInt32ToInt16Multiplier: round a Q31 multiplier to Q15 */
+int32_t mi_downscale_int32_to_int16_multiplier(int32_t multiplier);
+
 /* ---- op-specific set-up */
+/* TFLM PreprocessLogSoftmaxScalingExp (double rounding): the input multiplier of
+ * beta * scale * 2**(31 - bits) (capped at 2**31 - 1, must exceed 1) and the
+ * reverse scaling divisor 2**(31 - shift) / multiplier (must lie in (0, 1));
+ * MI_ERR_BAD_PARAM where TFLM's checks abort (quant.py raises). */
+mi_status_t mi_preprocess_log_softmax_scaling_exp(double beta, double input_scale, int input_integer_bits,
+                                                  int32_t *input_multiplier, int32_t *input_left_shift,
+                                                  int32_t *reverse_scaling_divisor,
+                                                  int32_t *reverse_scaling_left_shift);
 /* quant.py mean_multiplier: fold MEAN's division by num_elements (> 0) into the
  * multiplier as TFLM's QuantizedMeanOrSum does (shift up by s = min(floor(log2
  * n), 32, 31 + shift), floor-divide by n, lower the shift by s). */

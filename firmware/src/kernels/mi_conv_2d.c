@@ -365,7 +365,7 @@ static void conv_int16(const op_data_t *d, const int16_t *x, const int8_t *w, co
                             for (ic = 0; ic < d->filter_c; ic++) acc += (int32_t)wp[ic] * (int32_t)xp[ic];
                         }
                     if (d->mode == MI_CONV_INT16_ACC64) {
-                        if (bias) acc = mi_wrap_add_i64(acc, ((const int64_t *)bias)[oc]);
+                        if (bias) acc = mi_wrap_add_i64(acc, mi_load_i64(bias, (size_t)oc));
                         v = mi_clip_i32(mi_multiply_by_quantized_multiplier_int64(acc, d->multiplier[oc], d->shift[oc]),
                                         d->act_min, d->act_max);
                     } else {

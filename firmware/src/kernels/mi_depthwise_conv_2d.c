@@ -230,7 +230,7 @@ static void dw_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, c
 }
 
 #if MI_ENABLE_INT16
-static void dw_int16(const op_data_t *d, const int16_t *x, const int8_t *w, const int64_t *bias, int16_t *y)
+static void dw_int16(const op_data_t *d, const int16_t *x, const int8_t *w, const void *bias, int16_t *y)
 {
     int32_t b, oy, ox, ic, m, fy, fx, fy0, fy1, fx0, fx1;
     for (b = 0; b < d->batches; b++)
@@ -250,7 +250,7 @@ static void dw_int16(const op_data_t *d, const int16_t *x, const int8_t *w, cons
                                 acc += (int32_t)w[NHWC(0, fy, fx, oc, d->filter_h, d->filter_w, d->out_c)] *
                                        (int32_t)x[NHWC(b, iy0 + fy * d->dilation_h, ix0 + fx * d->dilation_w, ic,
                                                        d->in_h, d->in_w, d->in_c)];
-                        if (bias) acc = mi_wrap_add_i64(acc, bias[oc]);
+                        if (bias) acc = mi_wrap_add_i64(acc, mi_load_i64(bias, (size_t)oc));
                         v = mi_multiply_by_quantized_multiplier_int64(acc, d->multiplier[oc], d->shift[oc]);
                         y[NHWC(b, oy, ox, oc, d->out_h, d->out_w, d->out_c)] = (int16_t)mi_clip_i32(v, d->act_min, d->act_max);
                     }
@@ -275,7 +275,7 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
         else dw_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
         break;
 #if MI_ENABLE_INT16
-    case MI_CONV_INT16_ACC64: dw_int16(d, (const int16_t *)x, (const int8_t *)w, (const int64_t *)bias, (int16_t *)y); break;
+    case MI_CONV_INT16_ACC64: dw_int16(d, (const int16_t *)x, (const int8_t *)w, bias, (int16_t *)y); break;
 #endif
     default: return MI_ERR_UNSUPPORTED_TYPE;
     }

@@ -118,3 +118,46 @@ float mi_elementwise_nan_first(float result, float first, float second)
     }
     return result;
 }
+
+mi_status_t mi_elementwise_activation_range(const mi_context_t *ctx, uint32_t type, int activation,
+                                            const mi_tensor_info_t *out, int32_t *lo, int32_t *hi, float *float_lo,
+                                            float *float_hi)
+{
+    int32_t qmin, qmax;
+    if (type == MI_TYPE_FLOAT32) return mi_activation_range_float(activation, float_lo, float_hi);
+    if (type == MI_TYPE_INT32) {
+        mi_elementwise_int32_activation_range(activation, lo, hi);
+        return MI_OK;
+    }
+    MI_TRY(mi_type_range(type, &qmin, &qmax));
+    return mi_activation_range_quantized(activation, qmin, qmax, mi_info_scale(ctx, out, 0),
+                                         mi_info_zero_point(ctx, out, 0), lo, hi);
+}
+
+/* elementwise.py smaller_than_one_multiplier */
+static mi_status_t smaller_than_one(double real, int32_t *multiplier, int32_t *shift)
+{
+    if (!(real > 0.0 && real < 1.0)) return MI_ERR_UNSUPPORTED_TYPE; /* TFLM aborts */
+    return mi_quantize_multiplier(real, multiplier, shift);
+}
+
+mi_status_t mi_elementwise_general_rescaling(const mi_context_t *ctx, const mi_tensor_info_t *a,
+                                             const mi_tensor_info_t *b, const mi_tensor_info_t *out,
+                                             mi_general_rescaling_t *r)
+{
+    const double s1 = (double)mi_info_scale(ctx, a, 0), s2 = (double)mi_info_scale(ctx, b, 0);
+    const double so = (double)mi_info_scale(ctx, out, 0);
+    const double twice_max = 2.0 * (s1 > s2 ? s1 : s2);
+    r->left_shift = a->type == MI_TYPE_INT16 ? 15 : 20;
+    MI_TRY(smaller_than_one(s1 / twice_max, &r->input1_multiplier, &r->input1_shift));
+    MI_TRY(smaller_than_one(s2 / twice_max, &r->input2_multiplier, &r->input2_shift));
+    return smaller_than_one(twice_max / ((double)((int64_t)1 << r->left_shift) * so), &r->output_multiplier,
+                            &r->output_shift);
+}
+
+int32_t mi_elementwise_rescale_input(int32_t x, int32_t offset, int32_t left_shift, int32_t multiplier,
+                                     int32_t shift)
+{
+    const int32_t shifted = mi_wrap_int32(((int64_t)x + offset) * ((int64_t)1 << left_shift));
+    return mi_multiply_by_quantized_multiplier_smaller_than_one_exp(shifted, multiplier, shift);
+}

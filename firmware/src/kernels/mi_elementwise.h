@@ -72,4 +72,30 @@ void mi_elementwise_int32_activation_range(int activation, int32_t *lo, int32_t 
  * one quieted (what x86 SSE arithmetic returns); otherwise `result`. */
 float mi_elementwise_nan_first(float result, float first, float second);
 
+/* elementwise.py activation_range: the output clamp of a binary op -- float
+ * range for float32 (into float_lo, float_hi), int32_activation_range for
+ * int32, CalculateActivationRangeQuantized for int8/int16 (into lo, hi). */
+mi_status_t mi_elementwise_activation_range(const mi_context_t *ctx, uint32_t type, int activation,
+                                            const mi_tensor_info_t *out, int32_t *lo, int32_t *hi, float *float_lo,
+                                            float *float_hi);
+
+/* elementwise.py general_rescaling (ADD/SUB): left_shift (20 for int8, 15 for
+ * int16) and the (multiplier, shift) pairs of input 1, input 2 and the output;
+ * every real multiplier must lie in (0, 1) (TFLM's
+ * QuantizeMultiplierSmallerThanOneExp aborts otherwise: MI_ERR_UNSUPPORTED_TYPE). */
+typedef struct mi_general_rescaling {
+    int32_t left_shift;
+    int32_t input1_multiplier, input1_shift, input2_multiplier, input2_shift, output_multiplier, output_shift;
+} mi_general_rescaling_t;
+
+mi_status_t mi_elementwise_general_rescaling(const mi_context_t *ctx, const mi_tensor_info_t *a,
+                                             const mi_tensor_info_t *b, const mi_tensor_info_t *out,
+                                             mi_general_rescaling_t *r);
+
+/* elementwise.py rescale_input: (x + offset) << left_shift, then
+ * MultiplyByQuantizedMultiplierSmallerThanOneExp (the shifted value wraps to
+ * int32 only for zero points outside the type's range). */
+int32_t mi_elementwise_rescale_input(int32_t x, int32_t offset, int32_t left_shift, int32_t multiplier,
+                                     int32_t shift);
+
 #endif /* MI_ELEMENTWISE_H */

@@ -216,7 +216,7 @@ static void invoke_int16(const op_data_t *d, const int16_t *x, const int8_t *w, 
                 int64_t acc = 0;
                 for (k = 0; k < depth; k++)
                     acc += ((int32_t)wr[k] + d->weights_offset) * ((int32_t)xr[k] + d->input_offset);
-                if (bias) acc = mi_wrap_add_i64(acc, d->bias_type == MI_TYPE_INT64 ? ((const int64_t *)bias)[c] : ((const int32_t *)bias)[c]);
+                if (bias) acc = mi_wrap_add_i64(acc, d->bias_type == MI_TYPE_INT64 ? mi_load_i64(bias, (size_t)c) : ((const int32_t *)bias)[c]);
                 v = mi_multiply_by_quantized_multiplier_int64(
                     acc, d->multiplier ? d->multiplier[c] : d->output_multiplier,
                     d->multiplier ? d->shift[c] : d->output_shift);
@@ -225,7 +225,7 @@ static void invoke_int16(const op_data_t *d, const int16_t *x, const int8_t *w, 
                 uint32_t acc = 0;
                 for (k = 0; k < depth; k++)
                     acc += (uint32_t)(((int32_t)wr[k] + d->weights_offset) * ((int32_t)xr[k] + d->input_offset));
-                if (bias) acc += d->bias_type == MI_TYPE_INT64 ? (uint32_t)(uint64_t)((const int64_t *)bias)[c]
+                if (bias) acc += d->bias_type == MI_TYPE_INT64 ? (uint32_t)(uint64_t)mi_load_i64(bias, (size_t)c)
                                                                : (uint32_t)((const int32_t *)bias)[c];
                 v = requantize(d, mi_wrap_int32(acc), c);
             }

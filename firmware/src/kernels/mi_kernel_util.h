@@ -3,7 +3,9 @@
 #ifndef MI_KERNEL_UTIL_H
 #define MI_KERNEL_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mi/mi_kernels.h"
 #include "mi/mi_quant.h"
@@ -57,6 +59,17 @@ static inline int32_t mi_dims_product(const mi_tensor_info_t *t, uint32_t from, 
     uint32_t i;
     for (i = from; i < to && i < t->rank; i++) p *= t->dims[i];
     return (int32_t)p;
+}
+
+/* Element i of an int64 constant. The reader only guarantees 4-byte
+ * alignment for 8-byte types (what any Cortex-M core needs for two word
+ * loads; converters place int64 biases at 4 mod 8), so go through memcpy:
+ * no misaligned int64 access, a plain load where the core allows it. */
+static inline int64_t mi_load_i64(const void *base, size_t i)
+{
+    int64_t v;
+    memcpy(&v, (const uint8_t *)base + i * sizeof v, sizeof v);
+    return v;
 }
 
 /* Allocate `count` int32 values in the arena tail (per-channel data). */

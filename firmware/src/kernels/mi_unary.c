@@ -64,6 +64,19 @@ mi_status_t mi_unary_invoke_nan_preserving(mi_context_t *ctx, const mi_node_t *n
     return MI_OK;
 }
 
+mi_status_t mi_unary_check_float_or(const mi_context_t *ctx, const mi_node_t *node, uint32_t quantized,
+                                    uint32_t *type)
+{
+    mi_tensor_info_t src, dst;
+    MI_TRY(mi_node_input_info(ctx, node, MI_UNARY_INPUT, &src));
+    MI_TRY(mi_node_output_info(ctx, node, MI_UNARY_OUTPUT, &dst));
+    if (src.type != dst.type) return MI_ERR_BAD_PARAM;
+    MI_TRY(mi_elementwise_require_type(src.type, MI_TYPE_BIT(MI_TYPE_FLOAT32) | quantized));
+    if (src.count != dst.count) return MI_ERR_BAD_PARAM; /* the Python twin fails at invoke */
+    *type = src.type;
+    return MI_OK;
+}
+
 float mi_unary_sqrt(float x)
 {
     if (x < 0.0f) {

@@ -52,4 +52,10 @@ mi_status_t mi_unary_invoke_float(mi_context_t *ctx, const mi_node_t *node, floa
  * std::floor/std::ceil return it). */
 mi_status_t mi_unary_invoke_nan_preserving(mi_context_t *ctx, const mi_node_t *node, float (*function)(float));
 
+/* unary.py check_float_or (RELU, RELU6, HARD_SWISH): input and output share
+ * one type, float32 or one of the MI_TYPE_BIT mask `quantized`; `type`
+ * receives it. */
+mi_status_t mi_unary_check_float_or(const mi_context_t *ctx, const mi_node_t *node, uint32_t quantized,
+                                    uint32_t *type);
+
 #endif /* MI_UNARY_H */

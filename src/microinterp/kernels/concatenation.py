@@ -1,4 +1,4 @@
-"""CONCATENATION (TFLM: kernels/concatenation.cc; C twin: none yet).
+"""CONCATENATION (TFLM: kernels/concatenation.cc; C twin: firmware/src/kernels/mi_concatenation.c).
 
 Joins up to 10 inputs of rank <= 6 along one axis (negative axes count from
 the output's rank) for float32, int8, int16, int32, int64 and bool. It is a
@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 OUTPUT = 0
@@ -74,5 +74,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     np.concatenate(list(inputs), axis=data.axis, out=outputs[OUTPUT])
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteConcatenationParams", tflm_op_data="ConcatenationOpData")
+MEMORY = KernelMemory(tflm_params="TfLiteConcatenationParams", tflm_op_data="ConcatenationOpData",
+                      c_op_data=c_struct(w=2))
 REGISTRATION = Registration("CONCATENATION", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """HARD_SWISH (TFLM: kernels/hard_swish.cc + hard_swish_common.cc, reference_ops::HardSwish;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_hard_swish.c).
 
 float32: ``x * min(6, max(0, x + 3)) / 6`` in float32, in that order.
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -89,5 +89,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(y, -128, 127).astype(np.int8)
 
 
-MEMORY = KernelMemory(tflm_op_data="HardSwishParams")
+MEMORY = KernelMemory(tflm_op_data="HardSwishParams", c_op_data=c_struct(w=7, b=1))
 REGISTRATION = Registration("HARD_SWISH", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """L2_NORMALIZATION (TFLM: kernels/l2norm.cc + reference_ops / reference_integer_ops
-L2Normalization; C twin: none yet).
+L2Normalization; C twin: firmware/src/kernels/mi_l2_normalization.c).
 
 Normalises every row along the last dimension of a float32 or int8 tensor of
 rank <= 4. TFLM accepts no fused activation (only NONE).
@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 TYPES = ("FLOAT32", "INT8")
@@ -69,5 +69,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(scaled, -128, 127)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteL2NormParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteL2NormParams", modelled=False, c_op_data=c_struct(w=3, b=1))
 REGISTRATION = Registration("L2_NORMALIZATION", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""L2_POOL_2D (TFLM: kernels/l2_pool_2d.cc + reference_ops::L2Pool; C twin: none yet).
+"""L2_POOL_2D (TFLM: kernels/l2_pool_2d.cc + reference_ops::L2Pool; C twin: firmware/src/kernels/mi_l2_pool_2d.c).
 
 float32 only (TFLM has no quantized L2 pool). For every output position and
 channel TFLM sums ``val * val`` over the filter taps inside the image, in
@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from .padding import Window, compute_padding_height_width
 
 INPUT, OUTPUT = 0, 0
@@ -71,5 +71,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = quant.clamp_float(result, data.act_min, data.act_max)
 
 
-MEMORY = KernelMemory(tflm_params="TfLitePoolParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLitePoolParams", modelled=False, c_op_data=c_struct(w=14))
 REGISTRATION = Registration("L2_POOL_2D", prepare, invoke, memory=MEMORY)

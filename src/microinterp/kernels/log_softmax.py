@@ -1,5 +1,5 @@
 """LOG_SOFTMAX (TFLM: kernels/log_softmax.cc + reference_ops::LogSoftmax /
-LogSoftmaxQuantized; C twin: none yet).
+LogSoftmaxQuantized; C twin: firmware/src/kernels/mi_log_softmax.c).
 
 Along the last dimension of a float32 or int8 tensor (same shape in and out).
 
@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 SCALED_DIFF_INTEGER_BITS = 5  # kScaledDiffIntegerBits / kInputIntegerBits
@@ -99,4 +100,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.where(diff > adjusted_diff_min, np.clip(result, -128, 127), -128)
 
 
-REGISTRATION = Registration("LOG_SOFTMAX", prepare, invoke)
+#: TFLM's side is not modelled (sizes of models with LOG_SOFTMAX stay approximate); the C twin's op data is
+MEMORY = KernelMemory(c_op_data=c_struct(w=7, b=1), modelled=False)
+REGISTRATION = Registration("LOG_SOFTMAX", prepare, invoke, memory=MEMORY)

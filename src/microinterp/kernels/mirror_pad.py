@@ -1,4 +1,4 @@
-"""MIRROR_PAD (TFLM: kernels/mirror_pad.cc; C twin: none yet).
+"""MIRROR_PAD (TFLM: kernels/mirror_pad.cc; C twin: firmware/src/kernels/mi_mirror_pad.c).
 
 Pads a float32 or int8 tensor by mirroring it: REFLECT (mode 0) leaves the
 edge element out of the mirror (offset 1), SYMMETRIC (mode 1) repeats it
@@ -24,7 +24,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError
-from ..memory.declaration import KernelMemory, OpMemory
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 
 INPUT, PADDINGS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8")
@@ -93,5 +93,6 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(scratch=(4 * rank, 4 * rank))
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteMirrorPaddingParams", needs=memory, modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteMirrorPaddingParams", needs=memory, modelled=False,
+                      c_op_data=c_struct(w=13, b=3))
 REGISTRATION = Registration("MIRROR_PAD", prepare, invoke, memory=MEMORY)

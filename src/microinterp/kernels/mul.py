@@ -1,4 +1,4 @@
-"""MUL (TFLM: kernels/mul.cc + mul_common.cc; C twin: none yet).
+"""MUL (TFLM: kernels/mul.cc + mul_common.cc; C twin: firmware/src/kernels/mi_mul.c).
 
 float32 multiplies and clamps to the fused activation's range; int32
 multiplies with two's-complement wrap (``WrappingMul``) and clamps to the
@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -67,5 +67,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteMulParams", tflm_op_data="OpDataMul")
+MEMORY = KernelMemory(tflm_params="TfLiteMulParams", tflm_op_data="OpDataMul", c_op_data=c_struct(w=28, b=1))
 REGISTRATION = Registration("MUL", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """PRELU (TFLM: kernels/prelu.cc + prelu_common.cc, reference/prelu.h;
-C twin: none yet).
+C twin: firmware/src/kernels/mi_prelu.c).
 
 ``x >= 0 ? x : x * alpha``, with alpha broadcast numpy-style against x.
 
@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT, ALPHA, OUTPUT = 0, 1, 0
@@ -92,4 +93,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(raw, qmin, qmax)
 
 
-REGISTRATION = Registration("PRELU", prepare, invoke)
+#: TFLM's side is not modelled (sizes of models with PRELU stay approximate); the C twin's op data is
+MEMORY = KernelMemory(c_op_data=c_struct(w=25, b=1), modelled=False)
+REGISTRATION = Registration("PRELU", prepare, invoke, memory=MEMORY)

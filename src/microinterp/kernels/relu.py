@@ -1,4 +1,4 @@
-"""RELU (TFLM: kernels/activations.cc + activations_common.cc; C twin: none yet).
+"""RELU (TFLM: kernels/activations.cc + activations_common.cc; C twin: firmware/src/kernels/mi_relu.c).
 
 Quantized RELU in TFLM is a *requantization*: every value is rescaled from the
 input to the output scale with ``MultiplyByQuantizedMultiplier`` (multiplier
@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -59,5 +59,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(v + data.output_offset, data.activation_min, data.activation_max).astype(out.dtype)
 
 
-MEMORY = KernelMemory(tflm_op_data="ReluOpData")
+MEMORY = KernelMemory(tflm_op_data="ReluOpData", c_op_data=c_struct(w=7, b=1))
 REGISTRATION = Registration("RELU", prepare, invoke, memory=MEMORY)

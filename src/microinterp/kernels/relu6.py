@@ -1,4 +1,4 @@
-"""RELU6 (TFLM: kernels/activations.cc + activations_common.cc; C twin: none yet).
+"""RELU6 (TFLM: kernels/activations.cc + activations_common.cc; C twin: firmware/src/kernels/mi_relu6.c).
 
 Quirk reproduced: unlike RELU, quantized RELU6 does *not* requantize. It clamps
 the raw input values to [input zero point, quantized 6.0] computed with the
@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import unary
 
 INPUT, OUTPUT = 0, 0
@@ -49,5 +49,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.where(x > data.six, data.six, np.where(x < data.zero, data.zero, x)).astype(out.dtype)
 
 
-MEMORY = KernelMemory(tflm_op_data="Relu6OpData")
+MEMORY = KernelMemory(tflm_op_data="Relu6OpData", c_op_data=c_struct(w=3, b=1))
 REGISTRATION = Registration("RELU6", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,5 @@
 """RESIZE_BILINEAR (TFLM: kernels/resize_bilinear.cc + reference_ops::ResizeBilinear /
-ResizeBilinearInteger; C twin: none yet).
+ResizeBilinearInteger; C twin: firmware/src/kernels/mi_resize_bilinear.c).
 
 Resizes the height and width of a 4-D float32 or int8 tensor to the constant
 int32 ``size`` (TFLM micro has no int16 path: "requires float or int8").
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from .resize_nearest_neighbor import check_resize_shapes, resize_options
 
 INPUT, SIZE, OUTPUT = 0, 1, 0
@@ -121,5 +121,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = ((rounded + 128) & 0xFF) - 128  # static_cast<int8_t>: wraps, no clamp
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteResizeBilinearParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteResizeBilinearParams", modelled=False, c_op_data=c_struct(w=6, b=3))
 REGISTRATION = Registration("RESIZE_BILINEAR", prepare, invoke, memory=MEMORY)

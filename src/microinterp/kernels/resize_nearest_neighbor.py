@@ -1,5 +1,5 @@
 """RESIZE_NEAREST_NEIGHBOR (TFLM: kernels/resize_nearest_neighbor.cc +
-reference_ops::ResizeNearestNeighbor; C twin: none yet).
+reference_ops::ResizeNearestNeighbor; C twin: firmware/src/kernels/mi_resize_nearest_neighbor.c).
 
 Resizes the height and width of a 4-D float32, int8 or int16 tensor to the
 constant int32 ``size`` [new_height, new_width]. Every output pixel copies one
@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 
 INPUT, SIZE, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8", "INT16")
@@ -96,5 +96,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = x[:, data.rows][:, :, data.cols]
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteResizeNearestNeighborParams", modelled=False)
+MEMORY = KernelMemory(tflm_params="TfLiteResizeNearestNeighborParams", modelled=False,
+                      c_op_data=c_struct(w=6, b=3))
 REGISTRATION = Registration("RESIZE_NEAREST_NEIGHBOR", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,4 @@
-"""SUB (TFLM: kernels/sub.cc + sub_common.cc; C twin: none yet).
+"""SUB (TFLM: kernels/sub.cc + sub_common.cc; C twin: firmware/src/kernels/mi_sub.c).
 
 float32 and int32 subtract directly (int32 wraps) and clamp to the fused
 activation's range. int8 and int16 follow TFLM's general rescaling, shared
@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -88,5 +88,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     data.stage.apply(diff, out)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteSubParams", tflm_op_data="OpDataSub")
+MEMORY = KernelMemory(tflm_params="TfLiteSubParams", tflm_op_data="OpDataSub", c_op_data=c_struct(w=33, b=1))
 REGISTRATION = Registration("SUB", prepare, invoke, memory=MEMORY)

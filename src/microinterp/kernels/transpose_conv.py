@@ -1,5 +1,5 @@
 """TRANSPOSE_CONV (TFLM: kernels/transpose_conv.cc, reference/transpose_conv.h and
-reference/integer_ops/transpose_conv.h; C twin: none yet).
+reference/integer_ops/transpose_conv.h; C twin: firmware/src/kernels/mi_transpose_conv.c).
 
 Inputs: 0 output_shape (ignored, as in TFLM: the output tensor's shape rules),
 1 filter (OC, KH, KW, IC), 2 input (N, H, W, IC), 3 optional bias.
@@ -36,7 +36,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory, persist, temps
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
 from . import convolution
 from .padding import compute_padding_height_width
 
@@ -218,8 +218,12 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
         tflm += temps(node, (2, 1, 3), (0,))
         if x.type_name == "INT16" and bias is not None and bias.type_name == "INT16":
             scratch += (8 * bias.size,)
-    return OpMemory(scratch=scratch, tflm_prepare=tflm)
+    # the C twin gathers (no accumulator scratch) and keeps per-channel multiplier and shift arrays
+    c_arrays = (4 * w.shape[0], 4 * w.shape[0]) if x.type_name in ("INT8", "INT16") else ()
+    return OpMemory(scratch=scratch, tflm_prepare=tflm, c_arrays=c_arrays)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteTransposeConvParams", tflm_op_data="TransposeConvOpData", needs=memory)
+#: the C twin's op data is the convolutions' (mi_conv_op_data_t, mi_convolution.h)
+MEMORY = KernelMemory(tflm_params="TfLiteTransposeConvParams", tflm_op_data="TransposeConvOpData",
+                      c_op_data=c_struct(p=2, w=24, b=3), needs=memory)
 REGISTRATION = Registration("TRANSPOSE_CONV", prepare, invoke, memory=MEMORY)

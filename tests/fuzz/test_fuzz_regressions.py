@@ -403,3 +403,17 @@ def test_int64_bias_near_the_limit_wraps_in_both_twins(op: str, tmp_path: Path) 
     data = b.build()
     assert run_one(data) == "ran"
     assert _c_statuses(data, tmp_path) == {"init": "MI_OK", "allocate": "MI_OK", "invoke": "MI_OK"}
+
+
+@pytest.mark.parametrize("output_zero_point", [2**31 - 1, -(2**31)])
+def test_conv_fast_path_with_a_huge_output_zero_point(output_zero_point: int, tmp_path: Path) -> None:
+    """Found by the C fuzzer smoke as: UBSan 'signed integer overflow' in mi_conv_requant_of
+    (act_min - output zero point, for a zero point near INT32_MAX). Such a model now takes the
+    reference loop, which adds the zero point in 64 bits: no undefined behaviour, a normal run."""
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 3, 3, 4), "int8", scale=0.5, zero_point=0)
+    w = b.add_constant("w", np.ones((4, 1, 1, 4), np.int8), scale=[0.5] * 4, zero_point=[0] * 4,
+                       quantized_dimension=0)
+    y = b.add_output("y", (1, 3, 3, 4), "int8", scale=0.25, zero_point=output_zero_point)
+    b.add_operator("CONV_2D", [x, w, -1], [y], padding="SAME", stride_w=1, stride_h=1)
+    assert _c_statuses(b.build(), tmp_path)["allocate"] == "MI_OK"

@@ -85,5 +85,9 @@ mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t
      * SaturatingRoundingDoublingHighMul (both factors INT32_MIN) */
     for (c = 0; c < d->out_c; c++)
         if (d->multiplier[c] == MI_INT32_MIN) d->fast = 0;
+    /* ... and clamps before adding the zero point (act_min - zp, act_max - zp in
+     * int32): only for zero points within int16 (fuzz finding: a zero point near
+     * INT32_MAX overflowed that subtraction); others take the reference loop */
+    if (!mi_zero_point_in(d->output_offset, -32768, 32767)) d->fast = 0;
     return MI_OK;
 }

@@ -308,17 +308,19 @@ def test_c_reader_refuses_constant_outputs_and_inputs_like_model_py(tmp_path: Pa
         assert _c_statuses(data, tmp_path)["init"] == "MI_ERR_MODEL_INVALID", kind
 
 
-@pytest.mark.parametrize("beta", [-1e30, 1e30])
+@pytest.mark.parametrize("beta", [-1e30, 1e30, float("-inf"), float("inf"), float("nan")])
 def test_softmax_scaling_beyond_an_int32_shift_is_refused_by_both_twins(beta: float, tmp_path: Path) -> None:
     """The SOFTMAX half of the same finding: beta x input scale of -2**95 asks for a left shift of 95
     (``multiply_by_quantized_multiplier_greater_than_one``). A positive one is capped (TFLM's
-    PreprocessSoftmaxScaling) and runs."""
+    PreprocessSoftmaxScaling) and runs. A beta of -inf or NaN (found by the Python fuzzer as
+    OverflowError 'cannot convert float infinity to integer' in quantize_multiplier_unbounded) has no
+    multiplier (TFLM's QuantizeMultiplier is undefined there): both twins refuse it; +inf is capped."""
     b = ModelBuilder()
     x = b.add_input("x", (1, 8), "int8", scale=0.5, zero_point=0)
     y = b.add_output("y", (1, 8), "int8", scale=1 / 256, zero_point=-128)
     b.add_operator("SOFTMAX", [x], [y], beta=beta)
     data = b.build()
-    if beta < 0:
+    if not beta > 0:  # -1e30, -inf and NaN
         assert run_one(data) == "refused: KernelError"
         assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_BAD_PARAM"
     else:

@@ -311,6 +311,10 @@ mi_status_t mi_interpreter_allocate(mi_interpreter_t *it)
         it->state = STATE_FAILED;
         return s;
     }
+    /* the planned head starts zeroed, as the Python interpreter's arena does (the
+     * planner's work lists were there): an output an op leaves unwritten
+     * (SignalFramer, SignalStacker before their first whole frame) reads the same */
+    memset(it->arena.base, 0, it->arena.head);
     it->state = STATE_READY;
     return mi_interpreter_reset(it);
 }
@@ -418,7 +422,8 @@ mi_status_t mi_interpreter_invoke(mi_interpreter_t *it)
     uint32_t i;
     if (!it) return MI_ERR_NULL_ARG;
     if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
-    for (i = 0; i < it->num_nodes; i++) {
+    it->end_invoke = 0;
+    for (i = 0; i < it->num_nodes && !it->end_invoke; i++) {
         const mi_node_t *node = &it->nodes[i];
         mi_status_t s;
         it->current_op = (int32_t)i;
@@ -438,6 +443,8 @@ mi_status_t mi_interpreter_invoke(mi_interpreter_t *it)
     }
     return MI_OK;
 }
+
+void mi_end_invoke(mi_context_t *ctx) { ctx->end_invoke = 1; }
 
 mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
 {

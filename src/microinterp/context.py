@@ -65,6 +65,12 @@ class Node:
         return UnsupportedOpError(f"operator {self.index} ({self.name}): {message}")
 
 
+class EndInvoke(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a kernel's invoke to end the current run after it, successfully
+    (TFLM's ``kTfLiteAbort``, which ``MicroInterpreter::Invoke`` reports as success):
+    the operators after it do not run and keep their previous outputs."""
+
+
 PrepareFn = Callable[[Node], Any]
 InvokeFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], None]
 ResetFn = Callable[[Any], None]

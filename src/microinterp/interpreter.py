@@ -27,7 +27,7 @@ from typing import IO, Any
 import numpy as np
 
 from .arena import Arena
-from .context import Node, Registration, nodes_of
+from .context import EndInvoke, Node, Registration, nodes_of
 from .errors import (
     ArenaTooSmallError,
     ArgumentError,
@@ -278,14 +278,21 @@ class Interpreter:
         return self._tracer
 
     def invoke(self) -> None:
-        """Run every operator once, in order."""
+        """Run every operator once, in order (a kernel raising ``EndInvoke`` ends the run
+        after it, as TFLM's ``kTfLiteAbort``)."""
         if self._tracer is None:
-            for fn, node, data, ins, outs in self._calls:
-                fn(node, data, ins, outs)
+            try:
+                for fn, node, data, ins, outs in self._calls:
+                    fn(node, data, ins, outs)
+            except EndInvoke:
+                pass
             return
         self._tracer.begin()
-        for node, reg, data, (ins, outs) in zip(self.nodes, self.registrations, self.op_data, self._node_io):
-            self._tracer.run(node, reg, data, ins, outs)
+        try:
+            for node, reg, data, (ins, outs) in zip(self.nodes, self.registrations, self.op_data, self._node_io):
+                self._tracer.run(node, reg, data, ins, outs)
+        except EndInvoke:
+            pass
         self._tracer.end()
 
     def invoke_batch(self, *inputs: np.ndarray) -> list[np.ndarray]:

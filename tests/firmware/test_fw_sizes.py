@@ -21,11 +21,12 @@ from fw_helpers import build_dir, requires_host_cc
 
 from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
+from microinterp.fw.coverage import op_stem
 from microinterp.memory import firmware_arena
 
 STRUCT_ORDER = ["mi_tensor_t", "mi_node_t", "mi_scratch_t", "mi_plan_buffer_t"]
 REPORT_KEYS = ["sizeof_tensor", "sizeof_node", "sizeof_scratch", "sizeof_plan_buffer"]
-STEMS = {op: op.lower() for op in firmware_arena.c_kernels()}
+STEMS = {op: op_stem(op) for op in firmware_arena.c_kernels()}
 
 
 @requires_host_cc

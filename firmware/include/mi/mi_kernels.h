@@ -80,6 +80,9 @@ mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t *
 const void *mi_node_input_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);
 void *mi_node_output_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);
 void *mi_scratch_data(const mi_context_t *ctx, const mi_scratch_t *scratch);
+/* End the current invoke, successfully, after this operator (TFLM's kTfLiteAbort,
+ * e.g. CIRCULAR_BUFFER between periods): the later operators keep their outputs. */
+void mi_end_invoke(mi_context_t *ctx);
 
 /* ---- diagnostics (MI_ENABLE_LOG): printf-like, supports %s %d %u %ld %lu %% */
 void mi_logf(const char *format, ...);
@@ -101,6 +104,7 @@ extern const mi_registration_t mi_registration_broadcast_args;
 extern const mi_registration_t mi_registration_broadcast_to;
 extern const mi_registration_t mi_registration_cast;
 extern const mi_registration_t mi_registration_ceil;
+extern const mi_registration_t mi_registration_circular_buffer;
 extern const mi_registration_t mi_registration_concatenation;
 extern const mi_registration_t mi_registration_conv_2d;
 extern const mi_registration_t mi_registration_cos;
@@ -108,6 +112,7 @@ extern const mi_registration_t mi_registration_cumsum;
 extern const mi_registration_t mi_registration_depth_to_space;
 extern const mi_registration_t mi_registration_depthwise_conv_2d;
 extern const mi_registration_t mi_registration_dequantize;
+extern const mi_registration_t mi_registration_detection_postprocess;
 extern const mi_registration_t mi_registration_div;
 extern const mi_registration_t mi_registration_dynamic_update_slice;
 extern const mi_registration_t mi_registration_elu;
@@ -162,6 +167,10 @@ extern const mi_registration_t mi_registration_round;
 extern const mi_registration_t mi_registration_rsqrt;
 extern const mi_registration_t mi_registration_select_v2;
 extern const mi_registration_t mi_registration_shape;
+extern const mi_registration_t mi_registration_signal_delay;
+extern const mi_registration_t mi_registration_signal_framer;
+extern const mi_registration_t mi_registration_signal_overlap_add;
+extern const mi_registration_t mi_registration_signal_stacker;
 extern const mi_registration_t mi_registration_sin;
 extern const mi_registration_t mi_registration_slice;
 extern const mi_registration_t mi_registration_softmax;

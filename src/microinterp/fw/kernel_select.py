@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..memory.firmware_arena import c_kernels
 from ..model import Model, load_model
+from .coverage import op_stem
 
 
 def model_ops(model: Model) -> list[str]:
@@ -27,7 +28,7 @@ def model_ops(model: Model) -> list[str]:
 
 def registration_symbol(op_name: str) -> str:
     """``CONV_2D`` -> ``mi_registration_conv_2d`` (the stem of its kernel file)."""
-    return "mi_registration_" + op_name.lower()
+    return "mi_registration_" + op_stem(op_name)
 
 
 def resolver_source(ops: list[str], model_name: str = "the model") -> str:

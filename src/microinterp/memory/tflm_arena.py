@@ -83,6 +83,11 @@ _HOST64: dict[str, tuple[int, int]] = {
     "PadOpData": (56, 4), "OpDataReduce": (44, 4), "HardSwishParams": (20, 4), "ReluOpData": (28, 4),
     "Relu6OpData": (8, 4), "OpDataLSTM": (688, 8), "TransposeConvOpData": (88, 8),
     "ConcatenationOpData": (80, 8), "TanhOpData": (16, 4),
+    # TFLite_Detection_PostProcess and the streaming Signal ops: sizeof/alignof measured with g++ 12 (host)
+    # and arm-none-eabi-g++ -mcpu=cortex-m4 (cortex-m) on transcriptions of the structs
+    "DetectionPostProcessOpData": (112, 4),
+    "TFLMSignalFrontendDelayParams": (32, 8), "TFLMSignalStackerParams": (56, 8), "TFLMSignalFramerParams": (40, 8),
+    "TFLMSignalOverlapAddParams": (32, 8), "OpDataCircularBuffer": (8, 4),
     "TfLiteConvParams": (28, 4), "TfLiteDepthwiseConvParams": (28, 4), "TfLiteFullyConnectedParams": (32, 4),
     "TfLitePoolParams": (40, 4), "TfLiteSoftmaxParams": (4, 4), "TfLiteAddParams": (8, 4),
     "TfLiteSubParams": (8, 4), "TfLiteMulParams": (4, 4), "TfLiteDivParams": (4, 4),
@@ -116,6 +121,11 @@ _CORTEX_M: dict[str, tuple[int, int]] = {
     "PadOpData": (56, 4), "OpDataReduce": (44, 4), "HardSwishParams": (20, 4), "ReluOpData": (28, 4),
     "Relu6OpData": (8, 4), "OpDataLSTM": (688, 8), "TransposeConvOpData": (72, 4),
     "ConcatenationOpData": (24, 4), "TanhOpData": (16, 4),
+    # TFLite_Detection_PostProcess and the streaming Signal ops: sizeof/alignof measured with g++ 12 (host)
+    # and arm-none-eabi-g++ -mcpu=cortex-m4 (cortex-m) on transcriptions of the structs
+    "DetectionPostProcessOpData": (112, 4),
+    "TFLMSignalFrontendDelayParams": (20, 4), "TFLMSignalStackerParams": (36, 4), "TFLMSignalFramerParams": (28, 4),
+    "TFLMSignalOverlapAddParams": (24, 4), "OpDataCircularBuffer": (8, 4),
     "TfLiteConvParams": (28, 4), "TfLiteDepthwiseConvParams": (28, 4), "TfLiteFullyConnectedParams": (5, 1),
     "TfLitePoolParams": (40, 4), "TfLiteSoftmaxParams": (4, 4), "TfLiteAddParams": (2, 1),
     "TfLiteSubParams": (2, 1), "TfLiteMulParams": (1, 1), "TfLiteDivParams": (1, 1),

@@ -175,7 +175,6 @@ static void print_sizes(void)
     for (i = 0; i < mi_builtin_resolver.count; i++) {
         line_t l = {{0}, 0};
         add_str(&l, "mi: op_data_size ");
-        if (mi_builtin_resolver.registrations[i]->builtin_code == MI_OP_CUSTOM) add_str(&l, "CUSTOM:");
         add_str(&l, mi_builtin_resolver.registrations[i]->name);
         add_str(&l, "=");
         add_uint(&l, mi_builtin_resolver.registrations[i]->op_data_size);

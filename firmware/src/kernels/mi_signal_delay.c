@@ -17,11 +17,10 @@
 #define OUTPUT 0
 
 /* op data layout (kernels/signal_delay.py MEMORY): 2 pointers, 5 words
- * (the mi_state_t link: 2 pointers + 1 word; on 64-bit targets its padding takes
- * the place of the spare word) */
+ * (the mi_state_t link: 2 pointers + 2 words) */
 typedef struct op_data {
     mi_state_t state;
-    int32_t frame, delay, rows, spare;
+    int32_t frame, delay, rows;
 } op_data_t;
 
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)

@@ -15,9 +15,8 @@
 #define OUTPUT 0
 #define OUTPUT_VALID 1
 
-/* op data layout (kernels/signal_framer.py MEMORY): 2 pointers, 7 words
- * (the mi_state_t link: 2 pointers + 1 word; on 64-bit targets its padding takes
- * the place of the spare word) */
+/* op data layout (kernels/signal_framer.py MEMORY): 2 pointers, 8 words
+ * (the mi_state_t link: 2 pointers + 2 words) */
 typedef struct op_data {
     mi_state_t state;
     int32_t size, step, rows, n_frames, capacity, initial;

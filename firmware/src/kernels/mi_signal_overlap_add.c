@@ -18,11 +18,10 @@
 #define TENSOR_TYPE_INT16 7
 
 /* op data layout (kernels/signal_overlap_add.py MEMORY): 2 pointers, 7 words
- * (the mi_state_t link: 2 pointers + 1 word; on 64-bit targets its padding takes
- * the place of the spare word) */
+ * (the mi_state_t link: 2 pointers + 2 words) */
 typedef struct op_data {
     mi_state_t state;
-    int32_t size, step, rows, n_frames, type, spare;
+    int32_t size, step, rows, n_frames, type;
 } op_data_t;
 
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)

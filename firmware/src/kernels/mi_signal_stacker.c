@@ -14,9 +14,8 @@
 #define OUTPUT 0
 #define OUTPUT_VALID 1
 
-/* op data layout (kernels/signal_stacker.py MEMORY): 2 pointers, 5 words
- * (the mi_state_t link: 2 pointers + 1 word; on 64-bit targets its padding takes
- * the place of the spare word) */
+/* op data layout (kernels/signal_stacker.py MEMORY): 2 pointers, 6 words
+ * (the mi_state_t link: 2 pointers + 2 words) */
 typedef struct op_data {
     mi_state_t state;
     int32_t channels, left, stack, step;

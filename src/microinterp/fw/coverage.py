@@ -4,9 +4,8 @@ that states it.
 Why generated: the C port's coverage changes with every kernel that lands, and
 a hand-written list in README.md or firmware/README.md goes stale silently. The
 truth is in two explicit lists: ``firmware/src/mi_resolver.c`` (the C port's
-static registry, one ``&mi_registration_<stem>`` per kernel, stem = the Python
-kernel's file name: the lower-case op name, or for a custom op its own, see
-:func:`op_stems`) and ``kernels/__init__.py`` (the Python interpreter's
+static registry, one ``&mi_registration_<stem>`` per kernel, stem = lower-case
+op name) and ``kernels/__init__.py`` (the Python interpreter's
 ``BUILTIN_KERNELS``). :func:`coverage_text` turns them into a paragraph;
 ``scripts/port_coverage.py`` writes it between the ``BEGIN``/``END`` markers of
 both READMEs, and ``tests/test_port_coverage.py`` fails when the text differs
@@ -15,9 +14,6 @@ from what the registries say.
 
 from __future__ import annotations
 
-import functools
-import importlib
-import pkgutil
 import re
 from pathlib import Path
 
@@ -29,31 +25,14 @@ END = "<!-- /c-port-ops -->"
 _REGISTRATION = re.compile(r"^\s*&mi_registration_(\w+),", re.M)
 
 
-@functools.cache
-def op_stems() -> dict[str, str]:
-    """Op name -> file stem of its kernel (``kernels/<stem>.py``, ``mi_<stem>.c``) for every
-    Python kernel: ``CONV_2D`` -> ``conv_2d``, ``CUSTOM:SignalDelay`` -> ``signal_delay``.
-    Read from the kernel modules themselves, so a custom op's stem needs no table."""
-    from .. import kernels
-
-    out = {}
-    for info in pkgutil.iter_modules(kernels.__path__):
-        registration = getattr(importlib.import_module(f"{kernels.__name__}.{info.name}"), "REGISTRATION", None)
-        if registration is not None:
-            out[registration.name] = info.name
-    return out
-
-
-def op_stem(op_name: str) -> str:
-    """The kernel file stem of ``op_name`` (the lower-case name for an op with no Python kernel)."""
-    return op_stems().get(op_name, op_name.lower())
-
-
 def c_port_ops(firmware: Path | None = None) -> list[str]:
-    """Op names of the kernels in ``mi_resolver.c``'s ``builtin_kernels`` table, sorted."""
+    """Op names of the kernels in ``mi_resolver.c``'s ``builtin_kernels`` table, sorted
+    (a custom op's stem named as the Python registry names it, ``CUSTOM:<code>``)."""
+    from .kernel_select import kernel_stem
+
     source = (firmware or firmware_dir()) / "src" / "mi_resolver.c"
-    op_of_stem = {stem: op for op, stem in op_stems().items()}
-    return sorted(op_of_stem.get(stem, stem.upper()) for stem in _REGISTRATION.findall(source.read_text()))
+    custom = {kernel_stem(op): op for op in python_ops() if op.startswith("CUSTOM:")}
+    return sorted(custom.get(stem, stem.upper()) for stem in _REGISTRATION.findall(source.read_text()))
 
 
 def python_ops() -> list[str]:

@@ -13,12 +13,15 @@ stays the default of ``make`` and of the host builds the tests use.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
+import pkgutil
+import re
 from pathlib import Path
 
 from ..memory.firmware_arena import c_kernels
 from ..model import Model, load_model
-from .coverage import op_stem
 
 
 def model_ops(model: Model) -> list[str]:
@@ -26,9 +29,38 @@ def model_ops(model: Model) -> list[str]:
     return sorted({op.name for sg in model.subgraphs for op in sg.operators})
 
 
+@functools.cache
+def _python_stems() -> dict[str, str]:
+    """Op name -> file stem of its Python kernel (``kernels/<stem>.py``), read from the
+    kernel modules themselves: the authority where the custom code's snake case is not
+    the stem (``CUSTOM:TFLite_Detection_PostProcess`` -> ``detection_postprocess``)."""
+    from .. import kernels
+
+    out = {}
+    for info in pkgutil.iter_modules(kernels.__path__):
+        registration = getattr(importlib.import_module(f"{kernels.__name__}.{info.name}"), "REGISTRATION", None)
+        if registration is not None:
+            out[registration.name] = info.name
+    return out
+
+
+def kernel_stem(op_name: str) -> str:
+    """The stem of an op's kernel files: ``CONV_2D`` -> ``conv_2d``; a custom op's
+    code in snake case, ``CUSTOM:SignalFftAutoScale`` -> ``signal_fft_auto_scale``,
+    ``CUSTOM:SignalPCAN`` -> ``signal_pcan`` (an acronym stays one word); a Python
+    kernel's own file name first, where there is one."""
+    stem = _python_stems().get(op_name)
+    if stem is not None:
+        return stem
+    if op_name.startswith("CUSTOM:"):
+        code = op_name.split(":", 1)[1]
+        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", code).lower()
+    return op_name.lower()
+
+
 def registration_symbol(op_name: str) -> str:
     """``CONV_2D`` -> ``mi_registration_conv_2d`` (the stem of its kernel file)."""
-    return "mi_registration_" + op_stem(op_name)
+    return "mi_registration_" + kernel_stem(op_name)
 
 
 def resolver_source(ops: list[str], model_name: str = "the model") -> str:

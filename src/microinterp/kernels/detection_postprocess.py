@@ -190,20 +190,30 @@ def _min(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(b < a, b, a)  # std::min(a, b): a unless b < a
 
 
-def _iou(boxes: np.ndarray, i: int, js: np.ndarray) -> np.ndarray:
-    """TFLM's ComputeIntersectionOverUnion of box ``i`` with each of ``js``, in float32."""
-    bi, bj = boxes[i], boxes[js]
+def _iou(boxes: np.ndarray, areas: np.ndarray, i: int, js: np.ndarray, exact: bool) -> np.ndarray:
+    """TFLM's ComputeIntersectionOverUnion of box ``i`` with each of ``js``, in float32
+    (``boxes`` as four rows ymin, xmin, ymax, xmax; ``areas`` their float32 areas).
+    ``exact``: ``std::max``/``std::min`` NaN semantics (needed only when a coordinate is
+    NaN; otherwise numpy's maximum/minimum give the same values, up to the sign of a
+    zero, which no comparison with the positive threshold can see)."""
     zero = np.float32(0.0)
-    area_i = (bi[2] - bi[0]) * (bi[3] - bi[1])
-    area_j = (bj[:, 2] - bj[:, 0]) * (bj[:, 3] - bj[:, 1])
-    inter = (_max(_min(bi[2], bj[:, 2]) - _max(bi[0], bj[:, 0]), zero)
-             * _max(_min(bi[3], bj[:, 3]) - _max(bi[1], bj[:, 1]), zero))
-    iou = inter / ((area_i + area_j) - inter)
-    return np.where((area_i <= 0) | (area_j <= 0), zero, iou)
+    hi, lo = (_max, _min) if exact else (np.maximum, np.minimum)
+    ymin, xmin, ymax, xmax = boxes[:, js]
+    inter = (hi(lo(boxes[2, i], ymax) - hi(boxes[0, i], ymin), zero)
+             * hi(lo(boxes[3, i], xmax) - hi(boxes[1, i], xmin), zero))
+    area_j = areas[js]
+    iou = inter / ((areas[i] + area_j) - inter)
+    if areas[i] <= 0:
+        return np.zeros_like(iou)
+    return np.where(area_j <= 0, zero, iou)
 
 
 def nms_single_class(data: OpData, boxes: np.ndarray, scores: np.ndarray, max_detections: int) -> list[int]:
-    """Box indices selected by TFLM's NonMaxSuppressionSingleClassHelper, in order."""
+    """Box indices selected by TFLM's NonMaxSuppressionSingleClassHelper, in order.
+
+    TFLM walks the sorted candidates with an "active" flag each; walking only the
+    still-active ones (dropping each selected box's overlaps from the list) selects
+    the same boxes in the same order."""
     o = data.options
     if not (o.nms_iou_threshold > 0 and o.nms_iou_threshold <= 1):
         raise KernelError(f"{_NAME}: nms_iou_threshold {o.nms_iou_threshold} is not in (0, 1]")
@@ -211,21 +221,18 @@ def nms_single_class(data: OpData, boxes: np.ndarray, scores: np.ndarray, max_de
         raise KernelError(f"{_NAME}: a decoded box has ymin >= ymax or xmin >= xmax")
     keep = np.flatnonzero(scores >= o.nms_score_threshold)
     # stable decreasing merge sort of the kept scores (ties keep box order)
-    order = keep[np.argsort(-scores[keep], kind="stable")]
-    output_size = min(order.size, max_detections)
-    active = np.ones(order.size, bool)
+    candidates = keep[np.argsort(-scores[keep], kind="stable")]
+    output_size = min(candidates.size, max_detections)
+    rows = np.ascontiguousarray(boxes.T)
+    areas = (rows[2] - rows[0]) * (rows[3] - rows[1])
+    exact = bool(np.isnan(rows).any())
     selected: list[int] = []
     with np.errstate(all="ignore"):
-        for i in range(order.size):
-            if len(selected) >= output_size:
-                break
-            if not active[i]:
-                continue
-            selected.append(int(order[i]))
-            active[i] = False
-            rest = i + 1 + np.flatnonzero(active[i + 1:])
-            if rest.size:
-                active[rest[_iou(boxes, int(order[i]), order[rest]) > o.nms_iou_threshold]] = False
+        while candidates.size and len(selected) < output_size:
+            best, candidates = int(candidates[0]), candidates[1:]
+            selected.append(best)
+            if candidates.size:
+                candidates = candidates[~(_iou(rows, areas, best, candidates, exact) > o.nms_iou_threshold)]
     return selected
 
 

@@ -116,5 +116,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
                     c_arrays=(4 + 2 * rows * capacity,))
 
 
-MEMORY = KernelMemory(tflm_op_data="TFLMSignalFramerParams", c_op_data=c_struct(p=2, w=7), needs=memory)
+MEMORY = KernelMemory(tflm_op_data="TFLMSignalFramerParams", c_op_data=c_struct(p=2, w=8), needs=memory)
 REGISTRATION = Registration("CUSTOM:SignalFramer", prepare, invoke, memory=MEMORY, reset=reset)

@@ -109,5 +109,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
                     c_arrays=(8 + 2 * stack,))
 
 
-MEMORY = KernelMemory(tflm_op_data="TFLMSignalStackerParams", c_op_data=c_struct(p=2, w=5), needs=memory)
+MEMORY = KernelMemory(tflm_op_data="TFLMSignalStackerParams", c_op_data=c_struct(p=2, w=6), needs=memory)
 REGISTRATION = Registration("CUSTOM:SignalStacker", prepare, invoke, memory=MEMORY, reset=reset)

@@ -13,7 +13,8 @@ one arena (``firmware/include/mi/mi_arena.h``):
 * the **persistent tail**: the tensor and node tables, variable tensors, each
   kernel's op data and its per-channel multiplier/shift arrays, as each kernel
   declares them (``c_op_data`` and ``OpMemory.c_arrays`` in its Python twin's
-  ``Registration.memory``), and an ``mi_scratch_t`` per scratch request;
+  ``Registration.memory``; none for the operators a model's ahead-of-time
+  prepare image covers, ``fw/aot.py``), and an ``mi_scratch_t`` per scratch request;
 * the kernels' **scratch buffers** (``OpMemory.c_scratch``, requested through
   ``mi_request_scratch`` in prepare), planned in the head with the tensors,
   each living while its op runs. A core with the DSP extension (Cortex-M4/M4F)
@@ -38,6 +39,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from ..context import nodes_of
 from ..model import Model, load_model
 from .declaration import KernelMemory
 from .offline_plan import read_offline_plan
@@ -162,6 +164,17 @@ def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferReq
     return requests, owners, reqs.offline
 
 
+def aot_entries(model: Model) -> dict[int, int]:
+    """Operator index -> channels of the model's ahead-of-time prepare image
+    (``fw/aot.py``), read only when an operator would look for it, as the C
+    port does (a model without such an operator never reads the image)."""
+    from ..fw.aot import read_aot, takes_arrays
+
+    if not any(takes_arrays(node) for node in nodes_of(model.main)):
+        return {}
+    return read_aot(model)
+
+
 def scratch_requests(model: Model, dsp: bool = False) -> list[BufferRequest]:
     """The kernels' ``mi_request_scratch`` buffers, in request order (by operator),
     each live while its op runs; always planned online, after the tensors (an
@@ -202,6 +215,7 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
     unsupported: list[str] = []
     op_data_total = 0
     kernels = c_kernels()
+    aot = aot_entries(model)
     for node, kernel, needs in subgraph_needs(sg, kernels, abi.pointer_bytes):
         if kernel is None:
             unsupported.append(f"#{node.index} {node.name}")
@@ -210,7 +224,9 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
         size = sizeof(kernel.c_op_data or "", abi)
         if size:
             nbytes += tail.alloc(size)
-        for extra in needs.c_arrays:
+        # an operator the model's ahead-of-time prepare image covers keeps its
+        # per-channel arrays in flash (fw/aot.py), not in the tail
+        for extra in () if node.index in aot else needs.c_arrays:
             nbytes += tail.alloc(extra)
         for _ in needs.c_scratch_on(dsp):
             nbytes += tail.alloc(sizes["mi_scratch_t"])

@@ -185,7 +185,7 @@ def test_libm_expf_is_glibc_expf():
 @settings(max_examples=200)
 @given(st.lists(st.one_of(I32, st.sampled_from(EDGES)), min_size=1, max_size=12),
        st.lists(st.tuples(MULTIPLIERS, st.integers(-31, 30)), min_size=1, max_size=4),
-       st.integers(-128, 127), st.integers(-(2**15), 2**15), st.booleans(), st.booleans())
+       st.integers(-(2**15), 2**15 - 1), st.integers(-(2**15), 2**15), st.booleans(), st.booleans())
 def test_output_stage_matches_multiply_by_quantized_multiplier(xs, channels, zp, lo, per_channel, wrap):
     """The prepared, in-place output stage equals wrap + MultiplyByQuantizedMultiplier
     + zero point + clamp, per tensor and per channel (shifts of both signs mixed)."""

@@ -13,6 +13,7 @@ sizing read the same numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,19 +68,37 @@ class Node:
 
 PrepareFn = Callable[[Node], Any]
 InvokeFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], None]
+BindFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], Callable[[], None]]
 
 
 @dataclass(frozen=True)
 class Registration:
     """A kernel: ``prepare(node) -> op_data`` once, ``invoke(node, op_data, inputs, outputs)`` per run,
     and the arena memory it needs besides its tensors (``None``: none that is known;
-    sizes of models with the op are then approximate)."""
+    sizes of models with the op are then approximate).
+
+    ``bind`` (optional) is ``invoke`` specialised to the arrays the interpreter bound:
+    ``bind(node, op_data, inputs, outputs)`` returns a call without arguments that does
+    what ``invoke`` does on those arrays. The arena views of a tensor never change after
+    allocation, so a kernel can build its views, index arrays and buffers there once; on
+    tiny tensors that per-invoke set-up is most of an op's time. ``bind`` must compute
+    exactly what ``invoke`` computes (the traced path still calls ``invoke``)."""
 
     name: str
     prepare: PrepareFn
     invoke: InvokeFn
     doc: str = ""
     memory: KernelMemory | None = None
+    bind: BindFn | None = None
+
+
+def bound_call(reg: Registration, node: Node, op_data: Any, inputs: Sequence[np.ndarray | None],
+               outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The call the invoke loop makes for one operator: the kernel's ``bind``, else its
+    ``invoke`` with its arguments fixed."""
+    if reg.bind is not None:
+        return reg.bind(node, op_data, inputs, outputs)
+    return functools.partial(reg.invoke, node, op_data, inputs, outputs)
 
 
 def nodes_of(subgraph: Subgraph) -> list[Node]:

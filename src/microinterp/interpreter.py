@@ -27,7 +27,7 @@ from typing import IO, Any
 import numpy as np
 
 from .arena import Arena
-from .context import Node, Registration, nodes_of
+from .context import Node, Registration, bound_call, nodes_of
 from .errors import (
     ArenaTooSmallError,
     ArgumentError,
@@ -160,8 +160,8 @@ class Interpreter:
              [self._arrays[i] for i in node.op.outputs])
             for node in self.nodes
         ]
-        # The invoke loop's work list, bound once: (kernel invoke, node, op data, inputs, outputs).
-        self._calls = [(reg.invoke, node, data, ins, outs) for node, reg, data, (ins, outs)
+        # The invoke loop's work list, bound once: one call without arguments per operator.
+        self._calls = [bound_call(reg, node, data, ins, outs) for node, reg, data, (ins, outs)
                        in zip(self.nodes, self.registrations, self.op_data, self._node_io)]
         self.reset()
         from .trace import Tracer
@@ -280,8 +280,8 @@ class Interpreter:
     def invoke(self) -> None:
         """Run every operator once, in order."""
         if self._tracer is None:
-            for fn, node, data, ins, outs in self._calls:
-                fn(node, data, ins, outs)
+            for call in self._calls:
+                call()
             return
         self._tracer.begin()
         for node, reg, data, (ins, outs) in zip(self.nodes, self.registrations, self.op_data, self._node_io):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import importlib
 import math
 from collections.abc import Callable
 
@@ -236,12 +237,25 @@ class OutputStage:
 
     Same arithmetic as ``multiply_by_quantized_multiplier`` (and tested against it
     value by value), but the per-channel constants it derives from the multipliers
-    and shifts (left/right shift, the rounding half, the sign-correction mask) are
-    computed here at prepare time instead of on every invoke, and ``apply`` works
-    in place on the caller's int64 accumulator, so an invoke costs a few numpy
-    passes without temporaries. ``RoundingDivideByPOT``'s ``- (v < 0)`` is written
-    ``+ (v >> 63)`` (an arithmetic shift gives -1 for negatives, 0 otherwise),
-    masked off where the right shift is 0.
+    and shifts are computed here at prepare time instead of on every invoke, and
+    ``apply`` works in place on the caller's int64 accumulator, so an invoke costs a
+    few numpy passes without temporaries. On small tensors each pass is mostly numpy's
+    per-call cost, so the two roundings and the zero point are folded into one shift:
+
+    with ``A = acc*m + 2**30`` (after the left shift), ``SaturatingRoundingDoublingHighMul``
+    is ``h = floor(A / 2**31)`` and ``RoundingDivideByPOT(h, r)`` is
+    ``floor((h + 2**(r-1) - [h < 0]) / 2**r)`` (r >= 1). Since ``h < 0`` exactly when
+    ``A < 0``, and ``floor(floor(Y / 2**31) / 2**r) = floor(Y / 2**(31 + r))`` for integer
+    ``Y``, the result plus the zero point is
+
+        ``floor((A - 2**31 [A < 0] + 2**(r+30) + zp * 2**(31+r)) / 2**(31+r))``,
+
+    one add of a prepared constant and one shift (the ``[A < 0]`` term only where
+    ``r >= 1``). Every intermediate stays inside int64: ``|acc*m| <= 2**62`` and the
+    constant's bound is checked here (the zero point is added separately when it does not
+    fit). The clamp writes the output dtype directly. Stages outside these bounds (a
+    multiplier of INT32_MIN, whose product saturates; right shifts beyond 31) take the
+    general functions.
     """
 
     def __init__(self, multiplier: np.ndarray | int, shift: np.ndarray | int, output_zero_point: int,
@@ -249,31 +263,45 @@ class OutputStage:
         m = np.asarray(multiplier, np.int64)
         s = np.asarray(shift, np.int64)
         self.per_channel = m.ndim > 0 or s.ndim > 0
-        # INT32_MIN * INT32_MIN saturates in SaturatingRoundingDoublingHighMul; quantize_multiplier
-        # never makes that multiplier, so such stages go through the general function.
-        self.general = bool(np.any(m == INT32_MIN))
+        m, s = np.broadcast_arrays(m, s)
+        m, s = m.copy(), s.copy()
         self.multiplier, self.shift = m, s
         left = np.maximum(s, 0)
         right = np.maximum(-s, 0)
+        # INT32_MIN * INT32_MIN saturates in SaturatingRoundingDoublingHighMul; quantize_multiplier
+        # never makes that multiplier, so such stages go through the general function.
+        self.general = bool(np.any(m == INT32_MIN)) or bool(np.any(right > 31))
         self.any_left = bool(np.any(left > 0))
         self.any_right = bool(np.any(right > 0))
         self.all_right = bool(np.all(right > 0))
-        self.left = left if self.per_channel else int(left)
-        self.right = right if self.per_channel else int(right)
-        self.half = (np.int64(1) << right) >> 1 if self.per_channel else int((1 << int(right)) >> 1)
-        self.sign_mask = np.where(right > 0, -1, 0).astype(np.int64)  # used only when some rights are 0
         self.output_zero_point = int(output_zero_point)
         self.act_min, self.act_max = int(act_min), int(act_max)
         self.wrap = wrap
 
+        def constant(values: np.ndarray) -> np.ndarray | int:
+            return values if self.per_channel else int(values.reshape(-1)[0])
+
+        self.left = constant(left)
+        total = 31 + right
+        rights = [int(r) for r in right.reshape(-1).tolist()] if not self.general else []
+        rounding = [(1 << (r + 30)) if r > 0 else 0 for r in rights]
+        folded = [c + (self.output_zero_point << (31 + r)) for c, r in zip(rounding, rights)]  # Python ints
+        self.zero_point_folded = not self.general and 2**62 + 2**31 + 2**30 + max(map(abs, folded), default=0) < 2**63
+        self.total_shift = constant(total)
+        self.rounding = 0 if self.general else constant(
+            np.array(folded if self.zero_point_folded else rounding, np.int64).reshape(right.shape))
+        self.sign_mask = np.where(right > 0, -(1 << 31), 0).astype(np.int64)  # used only when some rights are 0
+
     def apply(self, acc: np.ndarray, out: np.ndarray) -> None:
         """Rescale the int64 accumulator ``acc`` (last axis = channels; overwritten)
         and store the clamped result in ``out`` (any integer dtype, same size)."""
+        if out.shape != acc.shape:
+            out = out.reshape(acc.shape)
         if self.general:
             scaled = multiply_by_quantized_multiplier(wrap_int32(acc) if self.wrap else acc,
                                                       self.multiplier, self.shift)
-            np.copyto(out, np.clip(scaled + self.output_zero_point, self.act_min, self.act_max)
-                      .reshape(out.shape), casting="unsafe")
+            np.copyto(out, np.clip(scaled + self.output_zero_point, self.act_min, self.act_max),
+                      casting="unsafe")
             return
         if self.wrap:
             _wrap_int32_inplace(acc)
@@ -282,18 +310,32 @@ class OutputStage:
             _wrap_int32_inplace(acc)
         acc *= self.multiplier
         acc += 1 << 30
-        acc >>= 31
         if self.any_right:
-            sign = acc >> 63
-            if not self.all_right:
-                sign &= self.sign_mask
-            acc += self.half
-            acc += sign
-            acc >>= self.right
-        acc += self.output_zero_point
-        np.maximum(acc, self.act_min, out=acc)  # np.clip costs more per call on small arrays
-        np.minimum(acc, self.act_max, out=acc)
-        np.copyto(out, acc.reshape(out.shape), casting="unsafe")
+            negative = acc >> 63  # -1 where A < 0
+            if self.all_right:
+                negative <<= 31
+            else:
+                negative &= self.sign_mask
+            acc += negative
+        acc += self.rounding
+        acc >>= self.total_shift
+        if not self.zero_point_folded:
+            acc += self.output_zero_point
+        _clip(acc, self.act_min, self.act_max, out=out, casting="unsafe")
+
+
+def _clip_ufunc() -> Callable[..., np.ndarray]:
+    """numpy's clip ufunc itself (``numpy._core.umath`` from numpy 2, ``numpy.core.umath`` before):
+    ``np.clip`` wraps it in Python-level checks that cost more than the clamp on small arrays."""
+    for name in ("numpy._core.umath", "numpy.core.umath"):
+        try:
+            return importlib.import_module(name).clip  # type: ignore[no-any-return]
+        except (ImportError, AttributeError):
+            continue
+    return np.clip
+
+
+_clip = _clip_ufunc()
 
 
 def _wrap_int32_inplace(x: np.ndarray) -> None:

@@ -324,6 +324,57 @@ class OutputStage:
         _clip(acc, self.act_min, self.act_max, out=out, casting="unsafe")
 
 
+class Int64OutputStage:
+    """The output stage of the 16x8 kernels with an int64 accumulator, prepared once:
+    ``multiply_by_quantized_multiplier_int64`` (the multiplier reduced to 16 bits, one
+    rounding shift, the result truncated to int32), ``+ output_zero_point``, clamp.
+
+    The reduced multipliers, shifts and rounding constants are computed here. When the
+    caller bounds ``|acc|`` per channel (``max_abs_acc``, from the layer's weights and
+    bias) so that the rescaled value provably fits int32, the truncation is a no-op and
+    the zero point folds into the rounding constant, ``floor((x*r + h) / 2**t) + zp =
+    floor((x*r + h + zp * 2**t) / 2**t)``; an invoke is then a multiply, an add, a shift
+    and the clamp into the output.
+    """
+
+    def __init__(self, multiplier: np.ndarray | int, shift: np.ndarray | int, output_zero_point: int,
+                 act_min: int, act_max: int, max_abs_acc: np.ndarray | float | None = None) -> None:
+        m = np.asarray(multiplier, np.int64)
+        s = np.asarray(shift, np.int64)
+        if int(np.max(s, initial=0)) > INT64_MULTIPLIER_MAX_SHIFT:
+            raise ValueError(int64_multiplier_shift_error(s))
+        self.reduced = np.where(m < 0x7FFF0000, (m + (1 << 15)) >> 16, 0x7FFF).astype(np.int64)
+        self.total_shift = (15 - s).astype(np.int64)
+        rounding = np.int64(1) << (self.total_shift - 1)
+        self.output_zero_point = int(output_zero_point)
+        self.act_min, self.act_max = int(act_min), int(act_max)
+        self.fold = False
+        if max_abs_acc is not None:
+            bound = np.broadcast_to(np.asarray(max_abs_acc, np.float64), np.broadcast_shapes(
+                np.shape(max_abs_acc), self.reduced.shape))
+            reduced, total = np.broadcast_arrays(self.reduced, self.total_shift)
+            products = [int(math.ceil(b)) * abs(int(r)) for b, r in zip(bound.reshape(-1).tolist(),
+                                                                        np.broadcast_to(reduced, bound.shape).reshape(-1).tolist())]
+            shifts = np.broadcast_to(total, bound.shape).reshape(-1).tolist()
+            fits = all((p + (1 << (t - 1))) >> t < 2**31 - 1 and p + (1 << (t - 1)) + abs(self.output_zero_point << t)
+                       < 2**62 for p, t in zip(products, shifts))
+            self.fold = fits
+        self.rounding = rounding + (np.int64(self.output_zero_point) << self.total_shift) if self.fold else rounding
+
+    def apply(self, acc: np.ndarray, out: np.ndarray) -> None:
+        """Rescale the int64 accumulator ``acc`` (last axis = channels; overwritten) and
+        store the clamped result in ``out`` (any integer dtype, same size)."""
+        if out.shape != acc.shape:
+            out = out.reshape(acc.shape)
+        acc *= self.reduced
+        acc += self.rounding
+        acc >>= self.total_shift
+        if not self.fold:
+            _wrap_int32_inplace(acc)
+            acc += self.output_zero_point
+        _clip(acc, self.act_min, self.act_max, out=out, casting="unsafe")
+
+
 def _clip_ufunc() -> Callable[..., np.ndarray]:
     """numpy's clip ufunc itself (``numpy._core.umath`` from numpy 2, ``numpy.core.umath`` before):
     ``np.clip`` wraps it in Python-level checks that cost more than the clamp on small arrays."""

@@ -66,7 +66,7 @@ class OpData:
     act_min: int | float
     act_max: int | float
     mask_padding: bool  # float path: weights not all finite, so padded taps must be skipped explicitly
-    stage: quant.OutputStage | None = None  # prepared int32 output stage (int8, int16_acc32)
+    stage: quant.OutputStage | quant.Int64OutputStage | None = None  # prepared output stage (integer modes)
     # float path: per group the (KH*KW*Cg, Cout/groups) transposed float32 weights for float_dot
     float_weights_t: np.ndarray | None = None
 

@@ -231,11 +231,15 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     exact in int64 and, below 2**53, in float64), so an invoke is the product, one add
     and the output stage on buffers allocated here."""
     has_bias = len(inputs) > BIAS and inputs[BIAS] is not None
-    if (data.kind == "float32" or data.stage is None or data.weights is None
-            or (has_bias and data.bias is None)):
-        return functools.partial(invoke, node, data, inputs, outputs)
+    fallback = functools.partial(invoke, node, data, inputs, outputs)
+    if data.weights is None or (has_bias and data.bias is None):
+        return fallback
     x = inputs[INPUT].reshape(data.batches, data.accum_depth)
     out = outputs[OUTPUT].reshape(data.batches, data.output_depth)
+    if data.kind == "float32":
+        return _bind_float(data, x, out) or fallback
+    if data.stage is None:
+        return fallback
     constant = data.input_offset * data.weights.sum(axis=0) + (data.bias if data.bias is not None else 0)
     acc = np.empty((data.batches, data.output_depth), np.int64)
     stage = data.stage
@@ -257,6 +261,30 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         stage.apply(acc, out)
 
     return run_blas
+
+
+def _bind_float(data: OpData, x: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:
+    """The float32 path on buffers allocated here: TFLM's ordered sums
+    (``float_dot.bind_matmul``), ``+ bias`` (``+ 0.0f`` without one), and the clamp as
+    ``std::min(std::max(v, lo), hi)`` in place (``quant.clamp_float``'s comparisons)."""
+    total = np.empty(out.shape, np.float32)
+    products = float_dot.bind_matmul(x, data.weights, total)
+    if products is None:
+        return None
+    bias = data.bias if data.bias is not None else np.float32(0.0)
+    lo, hi = np.float32(data.act_min), np.float32(data.act_max)
+    beyond = np.empty(out.shape, np.bool_)
+
+    def run() -> None:
+        products()
+        np.add(total, bias, out=total)
+        np.less(total, lo, out=beyond)
+        np.copyto(total, lo, where=beyond)
+        np.less(hi, total, out=beyond)
+        np.copyto(total, hi, where=beyond)
+        np.copyto(out, total)
+
+    return run
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:

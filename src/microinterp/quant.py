@@ -719,7 +719,7 @@ def libm_float(name: str, x: np.ndarray | float) -> np.ndarray:
     if fn is None:  # pragma: no cover - no C library: close, but not bit-exact
         with np.errstate(all="ignore"):
             return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
-    out = np.fromiter((fn(v) for v in arr.ravel().tolist()), np.float32, count=arr.size)
+    out = np.fromiter(map(fn, arr.ravel().tolist()), np.float32, count=arr.size)
     return out.reshape(arr.shape)
 
 
@@ -763,6 +763,19 @@ def libm_tanhf(x: np.ndarray | float) -> np.ndarray:
 def libm_logf(x: np.ndarray | float) -> np.ndarray:
     """The C library's ``logf`` applied element-wise (float32 in, float32 out)."""
     return libm_float("logf", x)
+
+
+def clamp_flt_max(x: np.ndarray, out: np.ndarray) -> None:
+    """``clamp_float(x, -FLT_MAX, FLT_MAX)`` (TFLM's no-op activation clamp) into ``out``,
+    in one pass: with bounds of +-FLT_MAX, ``std::max``/``std::min`` and numpy's
+    ``maximum``/``minimum`` agree on every value -- no bound is a zero, so the sign of a
+    zero is kept either way, and numpy documents that a NaN operand is the element
+    returned, as ``(x < lo) ? lo : x`` returns it -- so numpy's clip is the same clamp."""
+    _clip(x, _NEG_FLT_MAX, _FLT_MAX, out=out)
+
+
+_FLT_MAX = np.float32(np.finfo(np.float32).max)
+_NEG_FLT_MAX = -_FLT_MAX
 
 
 def sse_nan_first(result: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -371,6 +371,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     w_h = data.w_h_all.astype(np.int64) if data.w_h_all is not None else None
     worst = 0 if w_h is None else n_state * 255 * int(np.abs(w_h).max(initial=0)) + 255 * int(
         np.abs(w_h.sum(axis=0)).max(initial=0))
+    if data.mode == "float32":
+        return _bind_float(data, inputs, outputs)
     if data.mode != "int8" or data.h_stage is None or w_h is None or worst >= 2**31:
         return functools.partial(invoke, node, data, inputs, outputs)
     xs = x if data.time_major else x.transpose(1, 0, 2)  # (T, B, I) views
@@ -429,6 +431,58 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
             np.take(cell_table, tanh_c, out=tanh_c, mode="clip")
             np.multiply(tanh_c, sig[:, 3 * n:], out=h)
             data.output_stage.apply(h, h)
+            ys[t] = h
+        h_view[...] = h.reshape(h_view.shape)
+        c_view[...] = c.reshape(c_view.shape)
+
+    return run
+
+
+def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
+                outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``_float_step``'s arithmetic on buffers allocated here, in the same order:
+
+    * the recurrent product is ``float_dot.bind_matmul`` (summed from +0.0, so never
+      -0.0, which makes ``_float_fc``'s ``+ 0.0f`` a no-op that is skipped);
+    * the +-FLT_MAX clamps are ``quant.clamp_flt_max`` (one pass each);
+    * the sigmoid is ``logistic_float`` on all four gates at once and ``tanhf`` the C
+      library's (``quant.libm_tanhf``), element by element as before."""
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    h_view, c_view = inputs[HIDDEN_STATE], inputs[CELL_STATE]
+    xs = x if data.time_major else x.transpose(1, 0, 2)
+    ys = out if data.time_major else out.transpose(1, 0, 2)
+    steps, batch, n_input = xs.shape
+    n = out.shape[2]
+    h, c = np.empty((batch, n), np.float32), np.empty((batch, n), np.float32)
+    recurrent = np.empty((batch, 4 * n), np.float32)
+    product = float_dot.bind_matmul(h, data.w_h_all, recurrent)
+    forget_c, input_g = np.empty((batch, n), np.float32), np.empty((batch, n), np.float32)
+    clip = np.float32(data.cell_clip) if data.cell_clip > 0 else None
+
+    def run() -> None:
+        pre_x = _float_fc(xs.reshape(steps * batch, n_input), data.w_x_all, data.bias_all)
+        pre_x = pre_x.reshape(steps, batch, 4 * n)
+        h[...] = h_view.reshape(batch, n)
+        c[...] = c_view.reshape(batch, n)
+        for t in range(steps):
+            if product is not None:
+                product()
+            else:
+                recurrent[...] = float_dot.sequential_matmul(h, data.w_h_all)
+            quant.clamp_flt_max(recurrent, recurrent)
+            np.add(pre_x[t], recurrent, out=recurrent)
+            sig = logistic_float(recurrent)
+            cell_gate = quant.libm_tanhf(recurrent[:, 2 * n:3 * n])
+            np.multiply(sig[:, n:2 * n], c, out=forget_c)
+            quant.clamp_flt_max(forget_c, forget_c)
+            np.multiply(sig[:, :n], cell_gate, out=input_g)
+            quant.clamp_flt_max(input_g, input_g)
+            np.add(forget_c, input_g, out=c)
+            if clip is not None:
+                clipped = np.where(c < clip, c, clip)  # std::min(clip, c): NaN becomes clip
+                c[...] = np.where(clipped < -clip, -clip, clipped)  # std::max(., -clip)
+            np.multiply(quant.libm_tanhf(c), sig[:, 3 * n:], out=h)
+            quant.clamp_flt_max(h, h)
             ys[t] = h
         h_view[...] = h.reshape(h_view.shape)
         c_view[...] = c.reshape(c_view.shape)

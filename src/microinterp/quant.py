@@ -295,13 +295,10 @@ class OutputStage:
     def apply(self, acc: np.ndarray, out: np.ndarray) -> None:
         """Rescale the int64 accumulator ``acc`` (last axis = channels; overwritten)
         and store the clamped result in ``out`` (any integer dtype, same size)."""
-        if out.shape != acc.shape:
-            out = out.reshape(acc.shape)
         if self.general:
             scaled = multiply_by_quantized_multiplier(wrap_int32(acc) if self.wrap else acc,
                                                       self.multiplier, self.shift)
-            np.copyto(out, np.clip(scaled + self.output_zero_point, self.act_min, self.act_max),
-                      casting="unsafe")
+            _store_clamped(scaled + self.output_zero_point, self.act_min, self.act_max, out)
             return
         if self.wrap:
             _wrap_int32_inplace(acc)
@@ -310,6 +307,17 @@ class OutputStage:
             _wrap_int32_inplace(acc)
         acc *= self.multiplier
         acc += 1 << 30
+        self.apply_product(acc, out)
+
+    @property
+    def takes_products(self) -> bool:
+        """Whether a caller may hand ``apply_product`` its own ``A = acc*m + 2**30``: a
+        per-tensor stage that neither wraps nor shifts left (ADD/SUB's)."""
+        return not (self.general or self.wrap or self.any_left or self.per_channel)
+
+    def apply_product(self, acc: np.ndarray, out: np.ndarray) -> None:
+        """The rest of ``apply`` from ``A = acc*m + 2**30`` on (overwritten): the roundings,
+        the zero point, the clamp into ``out``. ADD/SUB look up tables of ``rescaled * m``."""
         if self.any_right:
             negative = acc >> 63  # -1 where A < 0
             if self.all_right:
@@ -321,7 +329,7 @@ class OutputStage:
         acc >>= self.total_shift
         if not self.zero_point_folded:
             acc += self.output_zero_point
-        _clip(acc, self.act_min, self.act_max, out=out, casting="unsafe")
+        _store_clamped(acc, self.act_min, self.act_max, out)
 
 
 class Int64OutputStage:
@@ -364,15 +372,23 @@ class Int64OutputStage:
     def apply(self, acc: np.ndarray, out: np.ndarray) -> None:
         """Rescale the int64 accumulator ``acc`` (last axis = channels; overwritten) and
         store the clamped result in ``out`` (any integer dtype, same size)."""
-        if out.shape != acc.shape:
-            out = out.reshape(acc.shape)
         acc *= self.reduced
         acc += self.rounding
         acc >>= self.total_shift
         if not self.fold:
             _wrap_int32_inplace(acc)
             acc += self.output_zero_point
-        _clip(acc, self.act_min, self.act_max, out=out, casting="unsafe")
+        _store_clamped(acc, self.act_min, self.act_max, out)
+
+
+def _store_clamped(values: np.ndarray, lo: int, hi: int, out: np.ndarray) -> None:
+    """``out[...] = clip(values, lo, hi)`` in ``out``'s dtype and shape (same size), in one
+    pass when ``out`` can be viewed in ``values``' shape, else through ``values`` in place."""
+    if out.shape == values.shape or out.flags.c_contiguous:
+        _clip(values, lo, hi, out=out.reshape(values.shape), casting="unsafe")
+    else:
+        _clip(values, lo, hi, out=values)
+        np.copyto(out, values.reshape(out.shape), casting="unsafe")
 
 
 def _clip_ufunc() -> Callable[..., np.ndarray]:

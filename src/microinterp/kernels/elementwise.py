@@ -204,12 +204,20 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
     bits1, bits2 = x1.view(f"u{x1.dtype.itemsize}"), x2.view(f"u{x2.dtype.itemsize}")
     scaled1, scaled2 = np.empty(x1.shape, np.int64), np.empty(x2.shape, np.int64)
     acc = np.empty(out.shape, np.int64)
+    if stage.takes_products:
+        # the stage's multiply folded into the tables: (r1 +- r2) * m + 2**30 =
+        # (r1 * m + 2**30) +- r2 * m, each |r| <= 2**31 and m < 2**31, so no int64 overflow
+        multiplier = int(stage.multiplier)
+        table1, table2 = table1 * multiplier + (1 << 30), table2 * multiplier
+        finish = stage.apply_product
+    else:
+        finish = stage.apply
 
     def run() -> None:
         np.take(table1, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
         np.take(table2, bits2, out=scaled2, mode="clip")
         combine(scaled1, scaled2, out=acc)
-        stage.apply(acc, out)
+        finish(acc, out)
 
     return run
 

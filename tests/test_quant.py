@@ -226,3 +226,11 @@ def test_int64_output_stage_matches_multiply_by_quantized_multiplier_int64(xs, c
     out = np.empty(acc.shape, np.int32)
     quant.Int64OutputStage(m, s, zp, lo, hi, max_abs_acc=bound).apply(acc.copy(), out)
     assert out.tolist() == want.tolist()
+
+
+@settings(max_examples=500)
+@given(st.one_of(I32, st.sampled_from(EDGES + [0, 1, 2, 3, 255, 256, 1 << 12, (1 << 12) + 1])), st.integers(0, 12))
+def test_get_reciprocal_int_matches_the_array_version(x, digits):
+    """The Python-int reciprocal (few-row softmax) equals the numpy one, value by value."""
+    scale, bits = quant.get_reciprocal(np.array([x], np.int64), digits)
+    assert quant.get_reciprocal_int(x, digits) == (int(scale[0]), int(bits[0]))

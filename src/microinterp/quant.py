@@ -692,6 +692,50 @@ def get_reciprocal(x: np.ndarray, x_integer_digits: int) -> tuple[np.ndarray, np
     return gemmlowp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one), num_bits_over_unit
 
 
+def _int_wrap32(v: int) -> int:
+    return ((v + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+
+
+def _int_srdhm(a: int, b: int) -> int:
+    """``saturating_rounding_doubling_high_mul`` on Python ints (the definition, C truncation)."""
+    if a == b == INT32_MIN:
+        return INT32_MAX
+    s = a * b + ((1 << 30) if a * b >= 0 else 1 - (1 << 30))
+    return s >> 31 if s >= 0 else -((-s) >> 31)
+
+
+def _int_srmpot(x: int, exponent: int) -> int:
+    """``saturating_rounding_multiply_by_pot`` on a Python int, exponent in [-31, 31]."""
+    if exponent > 0:
+        threshold = (1 << (31 - exponent)) - 1
+        return INT32_MAX if x > threshold else INT32_MIN if x < -threshold else x << exponent
+    if exponent < 0:
+        e = -exponent
+        mask = (1 << e) - 1
+        return (x >> e) + ((x & mask) > (mask >> 1) + (x < 0))
+    return x
+
+
+def get_reciprocal_int(x: int, x_integer_digits: int) -> tuple[int, int]:
+    """``get_reciprocal`` of one value in Python ints, operation by operation the same
+    gemmlowp steps (``count_leading_zeros_u32``, ``rounding_half_sum``, the three
+    Newton-Raphson iterations of ``_newton_raphson_reciprocal_half``): a softmax row's
+    sum is one number, and a few hundred Python int operations cost less than the ~60
+    numpy calls of the array version (tested against it in tests/test_quant.py)."""
+    u = int(x) & 0xFFFFFFFF
+    headroom_plus_one = 32 - u.bit_length()
+    shifted = (u << headroom_plus_one) & 0xFFFFFFFF
+    a = _int_wrap32((shifted - (1 << 31)) & 0xFFFFFFFF)
+    total = a + INT32_MAX  # rounding_half_sum(a, INT32_MAX)
+    total += 1 if total >= 0 else -1
+    half_denominator = total // 2 if total >= 0 else -((-total) // 2)
+    r = _int_wrap32(1515870810 + _int_srdhm(half_denominator, -1010580540))
+    for _ in range(3):
+        one_minus = _int_wrap32((1 << 29) - _int_srdhm(half_denominator, r))
+        r = _int_wrap32(r + _int_srmpot(_int_srdhm(r, one_minus), 2))
+    return _int_srmpot(r, 1), x_integer_digits - headroom_plus_one
+
+
 # --------------------------------------------------------------------------- libm-exact float helpers
 # TFLM's float kernels call std::exp/std::tanh/std::log/std::sin... on floats, i.e.
 # the C library's expf/tanhf/logf/sinf... Those are not correctly rounded, and numpy's own

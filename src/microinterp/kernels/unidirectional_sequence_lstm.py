@@ -122,6 +122,16 @@ def _mul_multiplier(scale_1: float, scale_2: float, out_scale: float) -> tuple[i
                                      / float(np.float32(out_scale)))
 
 
+def cell_tanh_rescale(power: int) -> tuple[int, int]:
+    """TFLM's tanh(c) input rescale for a cell state scale of 2^power: (multiplier, left shift)
+    into the LUT's Q3.12, where multiplier 0 means ``3 << shift`` (lstm_eval's Tanh).
+
+    Only shifts up to 29 (multiplier 0) or 31 (multiplier 3) are defined in TFLM's int32
+    arithmetic, so prepare refuses the rest; the C twin refuses at the same bound."""
+    shift = 15 + power - 3
+    return (0, shift) if shift >= 0 else (3, -shift)
+
+
 def prepare(node: Node) -> OpData:
     if len(node.inputs) != 24 or len(node.outputs) != 1:
         raise node.fail(f"expects 24 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
@@ -206,6 +216,10 @@ def prepare(node: Node) -> OpData:
         mult_h_all=column([g.mult_h for g in per_gate]), shift_h_all=column([g.shift_h for g in per_gate]),
     )
     _, power = quant.checked_log2(cell.scale)
+    mult, shift = cell_tanh_rescale(power)
+    if shift > (29 if mult == 0 else 31):
+        raise node.unsupported(f"a cell state scale of 2^{power} puts tanh's input shift at {shift}, where "
+                               "TFLM's int32 rescale is undefined (3 << shift or the rounding overflows)")
     qclip = int(min(max(cell_clip / float(np.float32(cell.scale)), -32768.0), 32767.0))
     hmin, hmax = quant.dtype_range(hidden.dtype)
     return OpData(
@@ -277,7 +291,8 @@ def _int_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -> 
     if data.cell_clip > 0:
         q = data.quantized_cell_clip
         c = np.maximum(np.minimum(q, c), quant.wrap_int16(-q))
-    tanh_c = quant.lut_tanh_int16(c, *_cell_tanh_lut(data)).astype(np.int64)
+    mult, shift = cell_tanh_rescale(data.cell_state_scale_power)
+    tanh_c = quant.lut_tanh_int16(c, mult, shift).astype(np.int64)
     h = _int_mul(tanh_c, out_gate, data.output_stage)
     return h, c
 
@@ -342,13 +357,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     c_view[...] = c.reshape(c_view.shape)
 
 
-def _cell_tanh_lut(data: OpData) -> tuple[int, int]:
-    """The (multiplier, shift) of the int16 LUT tanh of the cell state (TFLM's
-    ``cell_state_scale_power`` picks the shift; a negative one becomes a x3 multiplier)."""
-    shift = 15 + data.cell_state_scale_power - 3
-    return (3, -shift) if shift < 0 else (0, shift)
-
-
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
     """The int8 path with every per-step function of one int16 value made a full table,
@@ -382,7 +390,7 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     gate_sums = np.clip(np.arange(-65536, 65535, dtype=np.int64), -32768, 32767)
     sigmoid_table = quant.lut_logistic_int16(gate_sums, 0, 0).astype(np.int64)
     tanh_table = quant.lut_tanh_int16(gate_sums, 0, 0).astype(np.int64)
-    cell_table = quant.lut_tanh_int16(np.arange(-32768, 32768, dtype=np.int64), *_cell_tanh_lut(data)).astype(np.int64)
+    cell_table = quant.lut_tanh_int16(np.arange(-32768, 32768, dtype=np.int64), *cell_tanh_rescale(data.cell_state_scale_power)).astype(np.int64)
     h_constant = -data.hidden_zero_point * w_h.sum(axis=0)
     h_stage = quant.OutputStage(data.mult_h_all, data.shift_h_all, 0, -32768, 32767, wrap=False)
     gate_in = np.empty((batch, 4 * n), np.int64)

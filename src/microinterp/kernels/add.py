@@ -140,7 +140,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.broadcast_to(result, out.shape)
 
 
-
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
     """The quantized path on buffers allocated once (``elementwise.bind_rescaled``); the rest calls ``invoke``."""
@@ -151,5 +150,5 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteAddParams", tflm_op_data="OpDataAdd", c_op_data=c_struct(w=33, b=2))
+MEMORY = KernelMemory(tflm_params="TfLiteAddParams", tflm_op_data="OpDataAdd", c_op_data=c_struct(w=33, b=1))
 REGISTRATION = Registration("ADD", prepare, invoke, memory=MEMORY, bind=bind)

@@ -68,6 +68,7 @@ class Node:
 
 PrepareFn = Callable[[Node], Any]
 InvokeFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], None]
+ResetFn = Callable[[Any], None]
 BindFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], Callable[[], None]]
 
 
@@ -75,7 +76,9 @@ BindFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray
 class Registration:
     """A kernel: ``prepare(node) -> op_data`` once, ``invoke(node, op_data, inputs, outputs)`` per run,
     and the arena memory it needs besides its tensors (``None``: none that is known;
-    sizes of models with the op are then approximate).
+    sizes of models with the op are then approximate). ``reset(op_data)``, for a
+    kernel that keeps state across invokes in its op data (TFLM's ``reset``, e.g. a
+    noise estimate), restores the state ``Interpreter.reset()`` promises.
 
     ``bind`` (optional) is ``invoke`` specialised to the arrays the interpreter bound:
     ``bind(node, op_data, inputs, outputs)`` returns a call without arguments that does
@@ -89,6 +92,7 @@ class Registration:
     invoke: InvokeFn
     doc: str = ""
     memory: KernelMemory | None = None
+    reset: ResetFn | None = None
     bind: BindFn | None = None
 
 

@@ -12,6 +12,8 @@ never shadows a builtin name.
 
 from __future__ import annotations
 
+import importlib
+
 from ..context import Registration
 from . import (
     abs as abs_op,
@@ -26,6 +28,7 @@ from . import (
     batch_to_space_nd,
     broadcast_args,
     broadcast_to,
+    call_once,
     cast,
     ceil,
     concatenation,
@@ -118,6 +121,10 @@ from . import (
     sum as sum_op,
 )
 
+# ``if`` and ``while`` are keywords: their modules keep TFLM's stems and are imported by name
+if_op = importlib.import_module(".if", __name__)
+while_op = importlib.import_module(".while", __name__)
+
 #: Alphabetical; ``OpResolver.builtins()`` registers exactly these.
 BUILTIN_KERNELS: list[Registration] = [
     abs_op.REGISTRATION,
@@ -130,6 +137,7 @@ BUILTIN_KERNELS: list[Registration] = [
     batch_to_space_nd.REGISTRATION,
     broadcast_args.REGISTRATION,
     broadcast_to.REGISTRATION,
+    call_once.REGISTRATION,
     cast.REGISTRATION,
     ceil.REGISTRATION,
     concatenation.REGISTRATION,
@@ -156,6 +164,7 @@ BUILTIN_KERNELS: list[Registration] = [
     greater.REGISTRATION,
     greater_equal.REGISTRATION,
     hard_swish.REGISTRATION,
+    if_op.REGISTRATION,
     l2_normalization.REGISTRATION,
     l2_pool_2d.REGISTRATION,
     leaky_relu.REGISTRATION,
@@ -213,5 +222,6 @@ BUILTIN_KERNELS: list[Registration] = [
     transpose_conv.REGISTRATION,
     unidirectional_sequence_lstm.REGISTRATION,
     unpack.REGISTRATION,
+    while_op.REGISTRATION,
     zeros_like.REGISTRATION,
 ]

@@ -69,6 +69,15 @@ from .requests import builtin_memory, model_requests, subgraph_needs, tflm_prepa
 #: take 32, 16 and 24 bytes there. Those three values are inferred from the wheel's
 #: print_allocations totals and bisected minimum arenas (the only sizes with which
 #: every model's layout matches); the rest are sizeof as measured.
+#: Control flow's structs hold only ints (and a bool), the same on every target; their
+#: sizes follow from the member lists (if.cc / while.cc / call_once.cc OpData, builtin_op_data.h
+#: TfLiteIfParams / TfLiteWhileParams / TfLiteCallOnceParams), with no padding question.
+#: TfLiteVarHandleParams is two ``const char*``.
+_CONTROL_FLOW: dict[str, tuple[int, int]] = {
+    "TfLiteIfParams": (8, 4), "TfLiteWhileParams": (8, 4), "TfLiteCallOnceParams": (4, 4),
+    "OpDataIf": (8, 4), "OpDataWhile": (8, 4), "OpDataCallOnce": (8, 4),
+    "OpDataComparison": (32, 4),  # ComparisonParams: 7 int32 and a bool (types.h)
+}
 _HOST64: dict[str, tuple[int, int]] = {
     "SingleArenaBufferAllocator": (72, 8), "RecordingSingleArenaBufferAllocator": (104, 8),
     "GreedyMemoryPlanner": (72, 8), "MicroAllocator": (72, 8), "RecordingMicroAllocator": (272, 8),
@@ -96,6 +105,8 @@ _HOST64: dict[str, tuple[int, int]] = {
     "TfLiteResizeNearestNeighborParams": (2, 1), "TfLiteSpaceToDepthParams": (4, 4),
     "TfLiteDepthToSpaceParams": (4, 4), "TfLiteMirrorPaddingParams": (4, 4), "TfLiteShapeParams": (4, 4),
     "TfLiteL2NormParams": (4, 4), "TfLiteLSTMParams": (20, 4),
+    **_CONTROL_FLOW,
+    "TfLiteVarHandleParams": (16, 8),
 }
 _CORTEX_M: dict[str, tuple[int, int]] = {
     "SingleArenaBufferAllocator": (36, 4), "RecordingSingleArenaBufferAllocator": (52, 4),
@@ -124,6 +135,8 @@ _CORTEX_M: dict[str, tuple[int, int]] = {
     "TfLiteResizeNearestNeighborParams": (2, 1), "TfLiteSpaceToDepthParams": (4, 4),
     "TfLiteDepthToSpaceParams": (4, 4), "TfLiteMirrorPaddingParams": (1, 1), "TfLiteShapeParams": (1, 1),
     "TfLiteL2NormParams": (1, 1), "TfLiteLSTMParams": (16, 4),
+    **_CONTROL_FLOW,
+    "TfLiteVarHandleParams": (8, 4),
 }
 
 

@@ -65,6 +65,7 @@ class _Tensor:
     zero_point: np.ndarray | None
     quantized_dimension: int
     is_variable: bool
+    type_code: int | None = None  # a TensorType that no numpy dtype names (RESOURCE)
 
 
 @dataclass
@@ -113,8 +114,10 @@ class ModelBuilder:
         scale: float | Sequence[float] | None = None, zero_point: int | Sequence[int] | None = None,
         quantized_dimension: int = 0, is_variable: bool = False,
     ) -> int:
-        """Add a tensor and return its index. ``data`` makes it a constant."""
-        dt = _dtype(dtype)
+        """Add a tensor and return its index. ``data`` makes it a constant; ``dtype="resource"``
+        is a RESOURCE tensor (a resource variable's id, one int32)."""
+        type_code = tflite.TensorType.RESOURCE if isinstance(dtype, str) and dtype == "resource" else None
+        dt = np.dtype(np.int32) if type_code is not None else _dtype(dtype)
         buffer = 0
         if data is not None:
             arr = np.ascontiguousarray(np.asarray(data, dtype=dt)).reshape(tuple(shape))
@@ -128,7 +131,7 @@ class ModelBuilder:
             if q_zp.size == 1 and q_scale.size > 1:
                 q_zp = np.repeat(q_zp, q_scale.size)
         self.tensors.append(_Tensor(name, tuple(int(d) for d in shape), dt, buffer, q_scale, q_zp,
-                                    quantized_dimension, is_variable))
+                                    quantized_dimension, is_variable, type_code))
         return len(self.tensors) - 1
 
     def add_constant(self, name: str, data: np.ndarray, dtype: Any = None, **quant: Any) -> int:
@@ -270,7 +273,7 @@ class ModelBuilder:
             quant = tflite.QuantizationParametersEnd(b)
         tflite.TensorStart(b)
         tflite.TensorAddShape(b, shape)
-        tflite.TensorAddType(b, TYPE_CODE_OF_DTYPE[t.dtype])
+        tflite.TensorAddType(b, t.type_code if t.type_code is not None else TYPE_CODE_OF_DTYPE[t.dtype])
         tflite.TensorAddBuffer(b, t.buffer)
         tflite.TensorAddName(b, name)
         if quant is not None:

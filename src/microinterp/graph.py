@@ -1,4 +1,5 @@
-"""Subgraphs at run time: what the control-flow kernels call (TFLM's ``MicroGraph``).
+"""Subgraphs and resource variables at run time (TFLM's ``MicroGraph`` and
+``MicroResourceVariables``).
 
 A model's subgraph 0 is what ``Interpreter.invoke`` runs; IF, WHILE and
 CALL_ONCE run the others (``kernels/if_.py``, ``while_.py``, ``call_once.py``)
@@ -7,11 +8,16 @@ subgraph ``s``'s operators on their bound arena views, ``inputs(s)`` /
 ``outputs(s)`` are those views. Tensors are moved between an op and a subgraph
 as TFLM's ``CopyOpInputsToSubgraphInputs`` & co. do: a byte copy between two
 tensors of the same byte length (``copy_bytes``).
+
+Resource variables (``ResourceVariables``, used by VAR_HANDLE, READ_VARIABLE and
+ASSIGN_VARIABLE) live in ``Graph.resources``: one slot per unique shared name
+of the model's VAR_HANDLE ops, as the TFLM Python interpreter creates them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,8 +44,12 @@ class Graph:
         #: per subgraph: how many times it has run (subgraph 0 counts ``Interpreter.invoke`` calls
         #: only through ``invoke(0)``); a subgraph that never ran holds no result yet
         self.invocations = [0] * n
-        #: run by ``Interpreter.reset()`` after the variable tensors (resource variables reset here)
-        self.reset_hooks: list[Callable[[], None]] = []
+        self.resources = ResourceVariables(count_resource_variables(model))
+        #: resource ids VAR_HANDLE's prepare put in its output, by (subgraph, tensor): TFLM points the
+        #: output at the id in prepare, so a later ASSIGN_VARIABLE's prepare can read it
+        self.prepared_handles: dict[tuple[int, int], int] = {}
+        #: run by ``Interpreter.reset()`` after the variable tensors
+        self.reset_hooks: list[Callable[[], None]] = [self.resources.reset_all]
 
     @property
     def num_subgraphs(self) -> int:
@@ -86,3 +96,69 @@ def check_copies(fail: Any, what: str, sources: Sequence[Tensor | None], targets
 def while_limit_error(node: Any) -> KernelError:
     return KernelError(f"operator {node.index} (WHILE): the loop did not end after {MAX_WHILE_ITERATIONS} "
                        "iterations (its condition never turned false); stopped")
+
+
+def count_resource_variables(model: Model) -> int:
+    """Unique shared names over every VAR_HANDLE of the model: the number of resource
+    variables the TFLM Python interpreter creates (``count_resource_variables``)."""
+    return len({op.options.shared_name for sg in model.subgraphs for op in sg.operators
+                if op.name == "VAR_HANDLE" and op.options is not None})
+
+
+@dataclass
+class ResourceVariable:
+    container: str | None
+    shared_name: str
+    buffer: np.ndarray | None = None  # uint8, allocated by the first ASSIGN_VARIABLE's prepare
+    default: int = 0  # the byte a reset fills it with
+
+
+class ResourceVariables:
+    """TFLM's ``MicroResourceVariables``: at most ``capacity`` variables, each a buffer of
+    bytes found by (container, shared name), filled with its default byte on reset."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.variables: list[ResourceVariable] = []
+
+    def find(self, container: str | None, shared_name: str) -> int:
+        for i, v in enumerate(self.variables):
+            if (container is None or container == v.container) and shared_name == v.shared_name:
+                return i
+        return -1
+
+    def create_id(self, container: str | None, shared_name: str) -> int:
+        """``CreateIdIfNoneFound``: the variable's id, a new one if none matches; -1 when full."""
+        found = self.find(container, shared_name)
+        if found >= 0:
+            return found
+        if len(self.variables) >= self.capacity:
+            return -1
+        self.variables.append(ResourceVariable(container, shared_name))
+        return len(self.variables) - 1
+
+    def allocate(self, rid: int, nbytes: int, zero_point: int | None) -> None:
+        """``Allocate``: the first call sizes the buffer and fills it with the value tensor's
+        zero point taken as an int8 (TFLM's ``memset`` with it), or 0 without quantization."""
+        v = self.variables[rid]
+        if v.buffer is None:
+            v.default = (zero_point or 0) & 0xFF
+            v.buffer = np.full(nbytes, v.default, np.uint8)
+
+    def variable(self, rid: int, fail: Any, action: str, nbytes: int) -> np.ndarray:
+        """The buffer of variable ``rid``, refused by name where TFLM fails or reads out of bounds."""
+        if not 0 <= rid < len(self.variables):
+            raise fail(f"{action} resource variable {rid}, which does not exist")
+        buffer = self.variables[rid].buffer
+        if buffer is None:
+            raise fail(f"{action} resource variable {rid} ({self.variables[rid].shared_name!r}) before any "
+                       "ASSIGN_VARIABLE sized it")
+        if buffer.nbytes != nbytes:
+            raise fail(f"{action} resource variable {rid} ({self.variables[rid].shared_name!r}): it holds "
+                       f"{buffer.nbytes} bytes, the tensor {nbytes}")
+        return buffer
+
+    def reset_all(self) -> None:
+        for v in self.variables:
+            if v.buffer is not None:
+                v.buffer[...] = v.default

@@ -288,7 +288,7 @@ class Interpreter:
                 arrays[t.index] = t.data
             elif t.index in self.memory.persistent_offsets:
                 arrays[t.index] = self.arena.view(self.memory.persistent_offsets[t.index], t.shape, t.dtype)
-            elif t.nbytes == 0:
+            elif t.nbytes == 0 or f"tensor:{t.index}" not in offsets:  # empty, or a VAR_HANDLE's id
                 arrays[t.index] = np.zeros(t.shape, t.dtype if t.dtype is not None else np.uint8)
             else:
                 arrays[t.index] = self.arena.view(offsets[f"tensor:{t.index}"], t.shape, t.dtype)
@@ -318,7 +318,7 @@ class Interpreter:
                     arrays[t.index] = t.data
                 elif (s, t.index) in persistent:
                     arrays[t.index] = self.arena.view(persistent[(s, t.index)], t.shape, t.dtype)
-                elif t.nbytes == 0:
+                elif t.nbytes == 0 or f"sg{s}:tensor:{t.index}" not in offsets:
                     arrays[t.index] = np.zeros(t.shape, t.dtype if t.dtype is not None else np.uint8)
                 else:
                     arrays[t.index] = self.arena.view(offsets[f"sg{s}:tensor:{t.index}"], t.shape, t.dtype)

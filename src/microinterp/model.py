@@ -51,6 +51,9 @@ for _code, (_name, _) in list(_TENSOR_TYPES.items()):
 TYPE_CODE_OF_DTYPE: dict[np.dtype, int] = {
     dt: code for code, (_, dt) in _TENSOR_TYPES.items() if dt is not None
 }
+#: A RESOURCE tensor holds a resource variable's id: TFLM sizes it as one int32
+#: (memory_helpers.cc, TfLiteTypeSizeOf), so it is read as int32 here too.
+_TENSOR_TYPES[tflite.TensorType.RESOURCE] = ("RESOURCE", np.dtype(np.int32))
 
 CUSTOM_CODE = tflite.BuiltinOperator.CUSTOM
 

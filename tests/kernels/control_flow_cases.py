@@ -75,3 +75,27 @@ def random_value(spec: dict, rng: np.random.Generator) -> np.ndarray:
     if spec["dtype"] == "float32":
         return rng.uniform(-4, 4, spec["shape"]).astype(np.float32)
     return rng.integers(-128, 127, spec["shape"], endpoint=True).astype(np.int8)
+
+
+def variable_model(spec: dict, init: np.ndarray | None) -> bytes:
+    """A running sum in a resource variable, as the TF converter writes state: ``CALL_ONCE``
+    of an init subgraph that assigns ``init`` (when given), then ``VAR_HANDLE``,
+    ``READ_VARIABLE``, ``ADD(read, x)``, ``ASSIGN_VARIABLE(sum)``; the output is the sum."""
+    b = ModelBuilder()
+    x = _value(b, "x", spec, "input")
+    if init is not None:
+        b.add_operator("CALL_ONCE", [], [], init_subgraph_index=1)
+    h = b.add_tensor("h", (), "resource")
+    b.add_operator("VAR_HANDLE", [], [h], shared_name="acc")
+    r = _value(b, "read", spec)
+    b.add_operator("READ_VARIABLE", [h], [r])
+    y = _value(b, "y", spec, "output")
+    b.add_operator("ADD", [r, x], [y])
+    b.add_operator("ASSIGN_VARIABLE", [h, y], [])
+    if init is not None:
+        sg = b.add_subgraph("init")
+        hi = sg.add_tensor("h", (), "resource")
+        sg.add_operator("VAR_HANDLE", [], [hi], shared_name="acc")
+        c = sg.add_constant("init", init.astype(spec["dtype"]), **spec["quant"])
+        sg.add_operator("ASSIGN_VARIABLE", [hi, c], [])
+    return b.build()

@@ -1,8 +1,9 @@
-"""IF, WHILE and CALL_ONCE against the TFLM oracle at tolerance 0: every output, every
-tensor of subgraph 0 and every tensor of the subgraphs that ran (``GetTensor(index,
-subgraph)``), over several invokes; TFLM's arena for these multi-subgraph models
-predicted exactly (print_allocations, and a live run at the minimum); recursion refused.
-20 examples per op."""
+"""IF, WHILE, CALL_ONCE and resource variables (VAR_HANDLE, READ_VARIABLE,
+ASSIGN_VARIABLE) against the TFLM oracle at tolerance 0: every output, every tensor of
+subgraph 0 and every tensor of the subgraphs that ran (``GetTensor(index, subgraph)``),
+over several invokes and resets; TFLM's arena for these multi-subgraph models predicted
+exactly (print_allocations, and a live run at the minimum); recursion refused.
+20 examples per op (the three resource-variable ops share one test)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ import sys
 
 import numpy as np
 import pytest
-from control_flow_cases import call_once_model, if_model, random_value, value_specs, while_model
+from control_flow_cases import (
+    call_once_model,
+    if_model,
+    random_value,
+    value_specs,
+    variable_model,
+    while_model,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
@@ -52,6 +60,45 @@ def test_call_once_matches_tflm(spec: dict, seed: int) -> None:
     rng = np.random.default_rng(seed)
     mi = compare_with_tflm(call_once_model(spec), [[random_value(spec, rng)] for _ in range(3)])
     assert mi.graph.invocations[1] == 1  # once, however many invokes
+
+
+@requires_tflm
+@EXAMPLES
+@given(spec=value_specs(), with_init=st.booleans(), steps=st.integers(1, 5), reset_after=st.integers(1, 5),
+       seed=seeds)
+def test_resource_variables_match_tflm(spec: dict, with_init: bool, steps: int, reset_after: int,
+                                       seed: int) -> None:
+    """A running sum in a resource variable, initialised by CALL_ONCE or left at its default
+    (the value's zero point), carried across invokes and reset as TFLM resets it."""
+    rng = np.random.default_rng(seed)
+    init = random_value(spec, rng) if with_init else None
+    compare_with_tflm(variable_model(spec, init), [[random_value(spec, rng)] for _ in range(steps)],
+                      reset_after=reset_after)
+
+
+def test_reading_an_unsized_variable_is_refused() -> None:
+    """No ASSIGN_VARIABLE ever sizes the variable: TFLM would copy from a null buffer; the
+    interpreter stops with an error naming the op."""
+    b = ModelBuilder()
+    h = b.add_tensor("h", (), "resource")
+    b.add_operator("VAR_HANDLE", [], [h], shared_name="v")
+    b.add_operator("READ_VARIABLE", [h], [b.add_output("y", (2,), "float32")])
+    mi = Interpreter.from_bytes(b.build())
+    from microinterp.errors import KernelError
+
+    with pytest.raises(KernelError, match="operator 1 \\(READ_VARIABLE\\): reading resource variable 0 "):
+        mi.invoke()
+
+
+def test_var_handle_without_a_name_is_refused() -> None:
+    b = ModelBuilder()
+    h = b.add_tensor("h", (), "resource")
+    b.add_operator("VAR_HANDLE", [], [h])
+    b.add_operator("READ_VARIABLE", [h], [b.add_output("y", (2,), "float32")])
+    from microinterp.errors import KernelError
+
+    with pytest.raises(KernelError, match="no shared_name"):
+        Interpreter.from_bytes(b.build())
 
 
 def test_call_once_does_not_run_again_after_reset() -> None:
@@ -96,7 +143,11 @@ def _fits(path: str, arena: int, inputs: int) -> bool:
 
 
 @requires_tflm
-@pytest.mark.parametrize("make", [while_model, if_model, call_once_model])
+def _variables_with_init(spec: dict) -> bytes:
+    return variable_model(spec, np.arange(int(np.prod(spec["shape"]))).reshape(spec["shape"]))
+
+
+@pytest.mark.parametrize("make", [while_model, if_model, call_once_model, _variables_with_init])
 @pytest.mark.parametrize("dtype", ["float32", "int8"])
 def test_arena_predicted_exactly(tmp_path, make, dtype: str) -> None:
     """host64 head, tail and total equal the wheel's print_allocations; the predicted

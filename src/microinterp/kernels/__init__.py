@@ -23,6 +23,7 @@ from . import (
     add_n,
     arg_max,
     arg_min,
+    assign_variable,
     average_pool_2d,
     batch_matmul,
     batch_to_space_nd,
@@ -79,6 +80,7 @@ from . import (
     padv2,
     prelu,
     quantize,
+    read_variable,
     reduce_all,
     reduce_max,
     reduce_min,
@@ -109,6 +111,7 @@ from . import (
     transpose_conv,
     unidirectional_sequence_lstm,
     unpack,
+    var_handle,
     zeros_like,
 )
 from . import (
@@ -132,6 +135,7 @@ BUILTIN_KERNELS: list[Registration] = [
     add_n.REGISTRATION,
     arg_max.REGISTRATION,
     arg_min.REGISTRATION,
+    assign_variable.REGISTRATION,
     average_pool_2d.REGISTRATION,
     batch_matmul.REGISTRATION,
     batch_to_space_nd.REGISTRATION,
@@ -189,6 +193,7 @@ BUILTIN_KERNELS: list[Registration] = [
     padv2.REGISTRATION,
     prelu.REGISTRATION,
     quantize.REGISTRATION,
+    read_variable.REGISTRATION,
     reduce_all.REGISTRATION,
     reduce_max.REGISTRATION,
     reduce_min.REGISTRATION,
@@ -222,6 +227,7 @@ BUILTIN_KERNELS: list[Registration] = [
     transpose_conv.REGISTRATION,
     unidirectional_sequence_lstm.REGISTRATION,
     unpack.REGISTRATION,
+    var_handle.REGISTRATION,
     while_op.REGISTRATION,
     zeros_like.REGISTRATION,
 ]

@@ -8,7 +8,8 @@ C port's), so the three can only differ where the runtimes really differ:
   subgraph, subgraph by subgraph in tensor order, padded to
   ``BUFFER_ALIGNMENT``, living from its first to its last use
   (``planner.graph_lifetimes``: TFLM walks control flow into the subgraphs an
-  IF / WHILE / CALL_ONCE invokes); then each operator's scratch buffers (TFLM
+  IF / WHILE / CALL_ONCE invokes), except VAR_HANDLE outputs (TFLM points
+  them at the resource id in the op's data); then each operator's scratch buffers (TFLM
   and the interpreter; the C port requests none), in request order, living
   while their op runs;
 * variable tensors stay in the persistent tail, except that TFLM (and so the
@@ -81,6 +82,15 @@ def owner_name(subgraph: int, kind: str, *ids: int) -> str:
     (the names every single-subgraph tool reads), prefixed ``sg<s>:`` in subgraph ``s``."""
     name = ":".join((kind, *map(str, ids)))
     return name if subgraph == 0 else f"sg{subgraph}:{name}"
+
+
+def parse_owner(owner: str) -> tuple[int, str, tuple[int, ...]]:
+    """``owner_name``'s inverse: (subgraph, ``"tensor"`` or ``"scratch"``, ids)."""
+    head, _, rest = owner.partition(":")
+    if head.startswith("sg") and head[2:].isdigit():
+        kind, _, ids = rest.partition(":")
+        return int(head[2:]), kind, tuple(int(i) for i in ids.split(":"))
+    return 0, head, tuple(int(i) for i in rest.split(":"))
 
 
 def subgraph_shapes(model: Model) -> list[GraphShape]:
@@ -156,8 +166,10 @@ def model_requests(model: Model, *, runtime: Runtime = "tflm", pointer_bytes: in
     base = 0
     # the C port reads subgraph 0 only (it has no control-flow kernel to reach the others)
     for s, graph in enumerate(model.subgraphs if runtime == "tflm" else model.subgraphs[:1]):
+        # VAR_HANDLE points its output at the id in its op data during prepare: never planned
+        handles = {i for op in graph.operators if op.name == "VAR_HANDLE" for i in op.outputs}
         for t in graph.tensors:
-            if t.is_constant:
+            if t.is_constant or t.index in handles:
                 continue
             fixed = offsets[base + t.index] if offsets is not None else ONLINE
             if t.is_variable and (runtime == "c" or fixed == ONLINE):

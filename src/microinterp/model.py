@@ -397,6 +397,16 @@ MAX_SUBGRAPH_DEPTH = 16
 MAX_SUBGRAPH_VISITS = 4096
 
 
+def tensor_bases(model: Model) -> list[int]:
+    """Where each subgraph's tensors start in one numbering of every tensor of the model
+    (subgraph 0's first, as an ``OfflineMemoryAllocation`` entry counts them): tensor ``i`` of
+    subgraph ``s`` is ``bases[s] + i``, so subgraph 0's indices are its own."""
+    bases = [0]
+    for sg in model.subgraphs[:-1]:
+        bases.append(bases[-1] + len(sg.tensors))
+    return bases
+
+
 def subgraph_calls(op: Operator) -> tuple[int, ...]:
     """The subgraphs ``op`` invokes (IF: then, else; WHILE: cond, body; CALL_ONCE: init)."""
     fields = CALLED_SUBGRAPHS.get(op.name)

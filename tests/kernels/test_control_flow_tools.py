@@ -54,3 +54,14 @@ def test_golden_layers_and_diff_name_the_subgraph(tmp_path) -> None:
     bad[x2["tensor_index"]] = bad[x2["tensor_index"]] + 1
     text = diff_dumps(model, ours, bad).format()
     assert "FIRST DIFFERENCE at op sg2:#1 ADD (in subgraph 2)" in text
+
+
+def test_invoke_batch_resets_resource_variables_between_samples() -> None:
+    """Sample i is what invoke() gives right after reset(): resource variables count as state."""
+    from control_flow_cases import variable_model
+
+    from microinterp import Interpreter
+
+    mi = Interpreter.from_bytes(variable_model(SPEC, None))
+    out = mi.invoke_batch(np.ones((3, 2, 3), np.float32))
+    assert np.array_equal(out[0], np.ones((3, 2, 3), np.float32))

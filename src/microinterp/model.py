@@ -388,6 +388,8 @@ CALLED_SUBGRAPHS: dict[str, tuple[str, ...]] = {
     "WHILE": ("cond_subgraph_index", "body_subgraph_index"),
     "CALL_ONCE": ("init_subgraph_index",),
 }
+#: the most subgraphs a model may have (C twin: MI_MAX_SUBGRAPHS, the C port's bound)
+MAX_SUBGRAPHS = 256
 #: the deepest chain of nested subgraph calls accepted (C twin: MI_MAX_SUBGRAPH_DEPTH):
 #: each level is a native stack frame in the C port, so the depth must be bounded
 MAX_SUBGRAPH_DEPTH = 16
@@ -421,6 +423,8 @@ def check_subgraph_calls(subgraphs: tuple[Subgraph, ...]) -> None:
     walks without end (a stack overflow) and the C port could not bound; also nesting
     deeper than ``MAX_SUBGRAPH_DEPTH`` or a lifetime walk over ``MAX_SUBGRAPH_VISITS``."""
     n = len(subgraphs)
+    if n > MAX_SUBGRAPHS:
+        raise ModelError(f"the model has {n} subgraphs, more than {MAX_SUBGRAPHS}")
     callees: list[list[int]] = []
     for s, sg in enumerate(subgraphs):
         out = []

@@ -64,3 +64,15 @@ def stale_input(spec: dict, rng: np.random.Generator) -> np.ndarray:
     if spec["dtype"] == "float32":
         return rng.uniform(-2, 2, shape).astype(np.float32)
     return rng.integers(-128, 127, shape, endpoint=True).astype(np.int8)
+
+
+def written_pixels(spec: dict) -> np.ndarray:
+    """Which output pixels reference_ops::BatchToSpaceND writes from the stored [1, oh, ow, c]
+    input (block k, no crops): in_batch 0 -> output batch 0, pixel (h * k, w * k)."""
+    k, kern = spec["block"], spec["kernel"]
+    oh, ow = spec["blocks_h"] - kern + 1, spec["blocks_w"] - kern + 1
+    mask = np.zeros((1, oh * k, ow * k, spec["cout"]), bool)
+    for h in range(oh):
+        for w in range(ow):
+            mask[0, h * k, w * k, :] = True
+    return mask

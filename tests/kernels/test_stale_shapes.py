@@ -7,7 +7,7 @@ One exception to tolerance 0, argued: BATCH_TO_SPACE_ND over a stale input write
 output pixels the stored input's blocks reach (1 of k*k) and leaves the others as the arena
 held them. In TFLM those bytes are leftovers of its own allocator (temporary TfLiteTensors
 of AllocateTensors: NaNs and pointer bits, measured), on a device whatever RAM held: no
-implementation can reproduce them, so they are excluded (``_written``, from TFLM's loop
+implementation can reproduce them, so they are excluded (``written_pixels``, from TFLM's loop
 written out independently here) and every other value of every tensor is compared
 bit for bit. TFLM runs in a fresh process per example, so no earlier model shares its heap."""
 
@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from oracle import _equal, requires_tflm
-from stale_shape_cases import stale_dilated_conv, stale_input, stale_specs
+from stale_shape_cases import stale_dilated_conv, stale_input, stale_specs, written_pixels
 
 from microinterp import Interpreter
 from microinterp.cli.inspect import describe
@@ -45,18 +45,6 @@ for step in range(len(data.files)):
         result[f"s{step}_t{i}"] = it.GetTensor(i, 0)["tensor_data"]
 np.savez(out, **result)
 """
-
-
-def _written(spec: dict) -> np.ndarray:
-    """Which output pixels reference_ops::BatchToSpaceND writes from the stored [1, oh, ow, c]
-    input (block k, no crops): in_batch 0 -> output batch 0, pixel (h * k, w * k)."""
-    k, kern = spec["block"], spec["kernel"]
-    oh, ow = spec["blocks_h"] - kern + 1, spec["blocks_w"] - kern + 1
-    mask = np.zeros((1, oh * k, ow * k, spec["cout"]), bool)
-    for h in range(oh):
-        for w in range(ow):
-            mask[0, h * k, w * k, :] = True
-    return mask
 
 
 def _tflm_fresh(tmp_path, model: bytes, steps: list[np.ndarray], n_tensors: int) -> dict[str, np.ndarray]:
@@ -84,7 +72,7 @@ def test_stale_dilated_conv_matches_tflm(tmp_path_factory, spec: dict) -> None:
     assert len(stale) == 2  # SPACE_TO_BATCH_ND's output and BATCH_TO_SPACE_ND's input
     want = _tflm_fresh(tmp_path, model, steps, len(mi.model.main.tensors))
     output = mi.model.main.outputs[0]
-    written = _written(spec)
+    written = written_pixels(spec)
     for step, x in enumerate(steps):
         mi.set_input(x)
         mi.invoke()

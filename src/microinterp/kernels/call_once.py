@@ -1,4 +1,4 @@
-"""CALL_ONCE (TFLM: kernels/call_once.cc; C twin: none yet).
+"""CALL_ONCE (TFLM: kernels/call_once.cc; C twin: firmware/src/kernels/mi_call_once.c).
 
 Runs its ``init`` subgraph the first time the op is invoked and does nothing
 afterwards, for the life of the interpreter: TFLM's kernel has no reset
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 
 
 @dataclass(frozen=True)
@@ -42,5 +42,6 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(tflm_prepare=())
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteCallOnceParams", tflm_op_data="OpDataCallOnce", needs=memory)
+MEMORY = KernelMemory(tflm_params="TfLiteCallOnceParams", tflm_op_data="OpDataCallOnce",
+                      c_op_data=c_struct(w=1, b=1), needs=memory)
 REGISTRATION = Registration("CALL_ONCE", prepare, invoke, memory=MEMORY)

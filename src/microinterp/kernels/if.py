@@ -1,4 +1,4 @@
-"""IF (TFLM: kernels/if.cc; C twin: none yet).
+"""IF (TFLM: kernels/if.cc; C twin: firmware/src/kernels/mi_if.c).
 
 Input 0 is a one-element bool condition; the other inputs are copied byte for
 byte into the inputs of the ``then`` subgraph (condition true) or the ``else``
@@ -21,7 +21,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..graph import check_copies, copy_bytes
-from ..memory.declaration import KernelMemory, OpMemory, temps
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 
 COND = 0
 
@@ -67,5 +67,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(tflm_prepare=temps(node, (COND,)))
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteIfParams", tflm_op_data="OpDataIf", needs=memory)
+MEMORY = KernelMemory(tflm_params="TfLiteIfParams", tflm_op_data="OpDataIf", c_op_data=c_struct(w=2), needs=memory)
 REGISTRATION = Registration("IF", prepare, invoke, memory=MEMORY)

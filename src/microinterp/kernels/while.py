@@ -1,4 +1,4 @@
-"""WHILE (TFLM: kernels/while.cc; C twin: none yet).
+"""WHILE (TFLM: kernels/while.cc; C twin: firmware/src/kernels/mi_while.c).
 
 The op's inputs are copied into the ``cond`` subgraph's inputs and into the
 op's outputs; while ``cond``'s first output is true, the op's outputs are
@@ -24,7 +24,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..graph import MAX_WHILE_ITERATIONS, check_copies, copy_bytes, while_limit_error
-from ..memory.declaration import KernelMemory, OpMemory
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 
 
 @dataclass(frozen=True)
@@ -83,5 +83,6 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(tflm_prepare=())
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteWhileParams", tflm_op_data="OpDataWhile", needs=memory)
+MEMORY = KernelMemory(tflm_params="TfLiteWhileParams", tflm_op_data="OpDataWhile", c_op_data=c_struct(w=2),
+                      needs=memory)
 REGISTRATION = Registration("WHILE", prepare, invoke, memory=MEMORY)

@@ -33,11 +33,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Model, load_model
+from ..model import Model, load_model, tensor_bases
 from .declaration import KernelMemory
 from .offline_plan import read_offline_plan
 from .planner import BUFFER_ALIGNMENT, PLANNERS, BufferRequest, align_up, plan_greedy
-from .requests import builtin_memory, model_requests, subgraph_needs
+from .requests import builtin_memory, model_requests, parse_owner, subgraph_needs
 
 # MI_BUFFER_ALIGN (planned buffers and the tail's final rounding) is TFLM's 16:
 # planner.BUFFER_ALIGNMENT, the one alignment constant.
@@ -89,6 +89,7 @@ STRUCTS: dict[str, str] = {
     "mi_node_t": "ppwwww",         # registration, op_data, inputs {pos, count}, outputs {pos, count}
     "mi_scratch_t": "pwww",        # next, bytes, offset, node
     "mi_plan_buffer_t": "wwww",    # size, first_use, last_use, offset
+    "mi_graph_t": "ppww",          # tensors, nodes, num_tensors, num_nodes (one per subgraph, if several)
 }
 
 def c_kernels() -> dict[str, KernelMemory]:
@@ -135,7 +136,8 @@ def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferReq
     indices and whether offsets are pinned."""
     reqs = model_requests(model, runtime="c")
     requests = list(reqs.requests)
-    owners = [int(o.split(":")[1]) for o in reqs.owners]
+    bases = tensor_bases(model)
+    owners = [bases[s] + ids[0] for s, _, ids in map(parse_owner, reqs.owners)]  # one numbering of every tensor
     if not reqs.offline and planner != "greedy":
         if planner not in PLANNERS:
             raise ValueError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
@@ -162,22 +164,26 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
         model = load_model(os.fspath(model) if isinstance(model, os.PathLike) else model)
     abi = abi_of(target)
     sizes = {name: sizeof(f, abi) for name, f in STRUCTS.items()}
-    sg = model.main
 
     tail = _Tail()
-    tables = tail.alloc(len(sg.tensors) * sizes["mi_tensor_t"])
-    tables += tail.alloc(len(sg.operators) * sizes["mi_node_t"])
-    variables = 0
-    for t in sg.tensors:
-        if t.is_variable and not t.is_constant:
-            variables += tail.alloc(align_up(t.nbytes), BUFFER_ALIGNMENT)
+    tables = variables = 0
+    if len(model.subgraphs) > 1:  # mi_graph_t per subgraph, before the subgraphs' own tables
+        tables += tail.alloc(len(model.subgraphs) * sizes["mi_graph_t"])
+    for sg in model.subgraphs:  # build_tables: each subgraph's tensor and node tables, then its variables
+        tables += tail.alloc(len(sg.tensors) * sizes["mi_tensor_t"])
+        tables += tail.alloc(len(sg.operators) * sizes["mi_node_t"])
+        for t in sg.tensors:
+            if t.is_variable and not t.is_constant:
+                variables += tail.alloc(align_up(t.nbytes), BUFFER_ALIGNMENT)
     per_op: list[dict[str, Any]] = []
     unsupported: list[str] = []
     op_data_total = 0
     kernels = c_kernels()
-    for node, kernel, needs in subgraph_needs(sg, kernels, abi.pointer_bytes):
+    needs_all = [(s, item) for s, sg in enumerate(model.subgraphs)
+                 for item in subgraph_needs(sg, kernels, abi.pointer_bytes)]
+    for s, (node, kernel, needs) in needs_all:  # prepare: subgraph by subgraph
         if kernel is None:
-            unsupported.append(f"#{node.index} {node.name}")
+            unsupported.append(f"{f'sg{s}:' if s else ''}#{node.index} {node.name}")
             continue
         nbytes = 0
         size = sizeof(kernel.c_op_data or "", abi)
@@ -186,7 +192,7 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
         for extra in needs.c_arrays:
             nbytes += tail.alloc(extra)
         op_data_total += nbytes
-        per_op.append({"op": node.index, "name": node.name, "bytes": nbytes})
+        per_op.append({"op": node.index, "name": node.name, "bytes": nbytes, **({"subgraph": s} if s else {})})
 
     requests, _owners, pinned = head_requests(model, planner)
     plan = plan_greedy(requests)

@@ -164,8 +164,7 @@ def model_requests(model: Model, *, runtime: Runtime = "tflm", pointer_bytes: in
     tail: list[int] = []
     sub_tail: list[tuple[int, int]] = []
     base = 0
-    # the C port reads subgraph 0 only (it has no control-flow kernel to reach the others)
-    for s, graph in enumerate(model.subgraphs if runtime == "tflm" else model.subgraphs[:1]):
+    for s, graph in enumerate(model.subgraphs):
         # VAR_HANDLE points its output at the id in its op data during prepare: never planned
         handles = {i for op in graph.operators if op.name == "VAR_HANDLE" for i in op.outputs}
         for t in graph.tensors:

@@ -304,7 +304,8 @@ mi_status_t mi_preprocess_softmax_scaling(double beta, double input_scale, int i
 {
     double real = beta * input_scale * (double)((int64_t)1 << (31 - input_integer_bits));
     double cap = 2147483647.0;
-    return mi_quantize_multiplier_unbounded(real < cap ? real : cap, quantized_multiplier, left_shift);
+    /* std::min(real, cap) as TFLM writes it: a NaN stays NaN (and is refused below), as in Python */
+    return mi_quantize_multiplier_unbounded(cap < real ? cap : real, quantized_multiplier, left_shift);
 }
 
 int mi_count_leading_zeros_u32(uint32_t x)

@@ -64,6 +64,8 @@ def quantize_multiplier_unbounded(real_multiplier: float) -> tuple[int, int]:
     """
     if real_multiplier == 0.0:
         return 0, 0
+    if not math.isfinite(real_multiplier):  # C twin: MI_ERR_BAD_PARAM
+        raise ValueError(f"multiplier {real_multiplier} is not finite")
     q, shift = math.frexp(real_multiplier)
     q_fixed = round_half_away(q * (1 << 31))
     if q_fixed == (1 << 31):

@@ -21,7 +21,7 @@ from oracle import compare_with_tflm, requires_tflm
 
 from microinterp import Interpreter, model
 from microinterp.builder import ModelBuilder
-from microinterp.errors import KernelError, ModelError
+from microinterp.errors import KernelError, ModelError, UnsupportedOpError
 
 
 def _conv(b: ModelBuilder, out_shape: tuple[int, ...] = (1, 3, 3, 2), **options: object) -> None:
@@ -308,17 +308,19 @@ def test_c_reader_refuses_constant_outputs_and_inputs_like_model_py(tmp_path: Pa
         assert _c_statuses(data, tmp_path)["init"] == "MI_ERR_MODEL_INVALID", kind
 
 
-@pytest.mark.parametrize("beta", [-1e30, 1e30])
+@pytest.mark.parametrize("beta", [-1e30, 1e30, float("-inf"), float("inf"), float("nan")])
 def test_softmax_scaling_beyond_an_int32_shift_is_refused_by_both_twins(beta: float, tmp_path: Path) -> None:
     """The SOFTMAX half of the same finding: beta x input scale of -2**95 asks for a left shift of 95
     (``multiply_by_quantized_multiplier_greater_than_one``). A positive one is capped (TFLM's
-    PreprocessSoftmaxScaling) and runs."""
+    PreprocessSoftmaxScaling) and runs. A beta of -inf or NaN (found by the Python fuzzer as
+    OverflowError 'cannot convert float infinity to integer' in quantize_multiplier_unbounded) has no
+    multiplier (TFLM's QuantizeMultiplier is undefined there): both twins refuse it; +inf is capped."""
     b = ModelBuilder()
     x = b.add_input("x", (1, 8), "int8", scale=0.5, zero_point=0)
     y = b.add_output("y", (1, 8), "int8", scale=1 / 256, zero_point=-128)
     b.add_operator("SOFTMAX", [x], [y], beta=beta)
     data = b.build()
-    if beta < 0:
+    if not beta > 0:  # -1e30, -inf and NaN
         assert run_one(data) == "refused: KernelError"
         assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_BAD_PARAM"
     else:
@@ -417,3 +419,38 @@ def test_conv_fast_path_with_a_huge_output_zero_point(output_zero_point: int, tm
     y = b.add_output("y", (1, 3, 3, 4), "int8", scale=0.25, zero_point=output_zero_point)
     b.add_operator("CONV_2D", [x, w, -1], [y], padding="SAME", stride_w=1, stride_h=1)
     assert _c_statuses(b.build(), tmp_path)["allocate"] == "MI_OK"
+
+
+def _int16_cell_lstm(cell_scale: float) -> bytes:
+    """An int8 LSTM (1 step, 1 input, 2 states) whose int16 cell state has scale ``cell_scale``."""
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 1, 1), "int8", scale=0.02, zero_point=0)
+    ins = [x] + [b.add_constant(f"w{k}", np.ones((2, 1 if k < 4 else 2), np.int8), scale=0.01, zero_point=0)
+                 for k in range(8)]
+    ins += [-1, -1, -1] + [b.add_constant(f"b{k}", np.zeros(2, np.int32), scale=0.0002, zero_point=0)
+                           for k in range(4)]
+    ins += [-1, -1, b.add_tensor("h", (1, 2), "int8", is_variable=True, scale=2.0**-7, zero_point=0),
+            b.add_tensor("c", (1, 2), "int16", is_variable=True, scale=cell_scale, zero_point=0),
+            -1, -1, -1, -1]
+    y = b.add_output("y", (1, 1, 2), "int8", scale=2.0**-7, zero_point=0)
+    b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], fused_activation_function="TANH",
+                   cell_clip=0.0, time_major=False)
+    return b.build()
+
+
+@pytest.mark.parametrize(("power", "refused"), [(17, False), (18, True), (-43, False), (-44, True)])
+def test_lstm_cell_tanh_shift_beyond_int32_is_refused_by_both_twins(power: int, refused: bool,
+                                                                     tmp_path: Path) -> None:
+    """Found by the C fuzzer as: UBSan 'shift exponent 40 is too large for 32-bit type' in
+    lut_prescale_int16 (an LSTM whose int16 cell state scale is a large power of two: tanh's input
+    shift 12 + power). TFLM's int32 ``3 << shift`` and rounding overflow beyond shift 29
+    (multiplier 0) or 31 (multiplier 3); both twins now refuse there, and run up to the bound."""
+    data = _int16_cell_lstm(2.0**power)
+    if refused:
+        assert run_one(data) == "refused: UnsupportedOpError"
+        with pytest.raises(UnsupportedOpError, match="puts tanh's input shift at"):
+            Interpreter.from_bytes(data)
+        assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_UNSUPPORTED_SHAPE"
+    else:
+        assert run_one(data) == "ran"
+        assert _c_statuses(data, tmp_path) == {"init": "MI_OK", "allocate": "MI_OK", "invoke": "MI_OK"}

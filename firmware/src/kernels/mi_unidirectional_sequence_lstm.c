@@ -142,7 +142,8 @@ static mi_status_t prepare_integer(mi_context_t *ctx, op_data_t *d, const mi_ten
         d->tanh_shift = -d->tanh_shift;
         d->tanh_multiplier = 3;
     }
-    if (d->tanh_shift > 63) return MI_ERR_UNSUPPORTED_SHAPE;
+    /* Python's cell_tanh_rescale bound: beyond it TFLM's int32 3 << shift or rounding overflows */
+    if (d->tanh_shift > (d->tanh_multiplier == 0 ? 29 : 31)) return MI_ERR_UNSUPPORTED_SHAPE;
     d->input_zero_point = mi_zero_point0(ctx, x);
     d->hidden_zero_point = mi_zero_point0(ctx, hidden);
     MI_TRY(mi_type_range(hidden->type, &d->hidden_min, &d->hidden_max));

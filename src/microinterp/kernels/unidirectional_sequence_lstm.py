@@ -121,6 +121,16 @@ def _mul_multiplier(scale_1: float, scale_2: float, out_scale: float) -> tuple[i
                                      / float(np.float32(out_scale)))
 
 
+def cell_tanh_rescale(power: int) -> tuple[int, int]:
+    """TFLM's tanh(c) input rescale for a cell state scale of 2^power: (multiplier, left shift)
+    into the LUT's Q3.12, where multiplier 0 means ``3 << shift`` (lstm_eval's Tanh).
+
+    Only shifts up to 29 (multiplier 0) or 31 (multiplier 3) are defined in TFLM's int32
+    arithmetic, so prepare refuses the rest; the C twin refuses at the same bound."""
+    shift = 15 + power - 3
+    return (0, shift) if shift >= 0 else (3, -shift)
+
+
 def prepare(node: Node) -> OpData:
     if len(node.inputs) != 24 or len(node.outputs) != 1:
         raise node.fail(f"expects 24 inputs and 1 output, got {len(node.inputs)} and {len(node.outputs)}")
@@ -205,6 +215,10 @@ def prepare(node: Node) -> OpData:
         mult_h_all=column([g.mult_h for g in per_gate]), shift_h_all=column([g.shift_h for g in per_gate]),
     )
     _, power = quant.checked_log2(cell.scale)
+    mult, shift = cell_tanh_rescale(power)
+    if shift > (29 if mult == 0 else 31):
+        raise node.unsupported(f"a cell state scale of 2^{power} puts tanh's input shift at {shift}, where "
+                               "TFLM's int32 rescale is undefined (3 << shift or the rounding overflows)")
     qclip = int(min(max(cell_clip / float(np.float32(cell.scale)), -32768.0), 32767.0))
     hmin, hmax = quant.dtype_range(hidden.dtype)
     return OpData(
@@ -276,10 +290,7 @@ def _int_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -> 
     if data.cell_clip > 0:
         q = data.quantized_cell_clip
         c = np.maximum(np.minimum(q, c), quant.wrap_int16(-q))
-    shift = 15 + data.cell_state_scale_power - 3
-    mult = 0
-    if shift < 0:
-        shift, mult = -shift, 3
+    mult, shift = cell_tanh_rescale(data.cell_state_scale_power)
     tanh_c = quant.lut_tanh_int16(c, mult, shift).astype(np.int64)
     h = _int_mul(tanh_c, out_gate, data.output_stage)
     return h, c

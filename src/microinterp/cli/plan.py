@@ -24,7 +24,7 @@ from ..memory.offline_plan import read_offline_plan, with_offline_plan
 from ..memory.planner import PLANNERS, BufferRequest, Plan, lower_bound, plan_greedy
 from ..memory.requests import parse_owner
 from ..memory.tflm_arena import TARGETS, ModelPlanInput, TflmArena, plan_input, tflm_arena
-from ..model import Model, hybrid_reason, load_model
+from ..model import Model, hybrid_reason, load_model, tensor_bases
 from ..stale_shapes import stale_shape_notes
 
 
@@ -66,16 +66,14 @@ def _firmware(model: Model, target: str, planner: str) -> dict[str, Any]:
     return firmware_arena.firmware_arena_bytes(model, target, planner=planner)
 
 
-def _tensor_offsets(model: Model, pin: ModelPlanInput, plan: Plan) -> dict[int, int]:
+def _tensor_offsets(pin: ModelPlanInput, plan: Plan, model: Model | None = None) -> dict[int, int]:
     """Planned offset per tensor, indexed over the tensors of every subgraph in order (the
-    numbering of an ``OfflineMemoryAllocation`` entry)."""
-    bases = [0]
-    for sg in model.subgraphs:
-        bases.append(bases[-1] + len(sg.tensors))
+    numbering of an ``OfflineMemoryAllocation`` entry; without ``model``, subgraph 0's only)."""
+    bases = tensor_bases(model) if model is not None else [0]
     out = {}
     for i, o in enumerate(pin.owners):
         s, kind, ids = parse_owner(o)
-        if kind == "tensor":
+        if kind == "tensor" and s < len(bases):
             out[bases[s] + ids[0]] = plan.offsets[i]
     return out
 
@@ -103,7 +101,7 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
     greedy = plan_greedy(pin.requests)
     lb = lower_bound(pin.requests, hints)
     offline_tflm, _ = _tflm_with_offline(
-        model, [_tensor_offsets(model, pin, plan).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
+        model, [_tensor_offsets(pin, plan, model).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
         target)
     fw = _firmware(model, target, planner)
     hybrid = hybrid_reason(model)
@@ -226,7 +224,7 @@ def main(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"plan picture written to {args.plot}")
     if args.write_offline_plan:
-        data = with_offline_plan(model, _tensor_offsets(model, pin, plan))
+        data = with_offline_plan(model, _tensor_offsets(pin, plan, model))
         try:
             with open(args.write_offline_plan, "wb") as f:
                 f.write(data)

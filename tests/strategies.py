@@ -31,6 +31,14 @@ def zero_points(dtype: str = "int8") -> st.SearchStrategy[int]:
     return st.one_of(st.sampled_from([int(info.min), int(info.max), 0]), st.integers(int(info.min), int(info.max)))
 
 
+def wide_zero_points() -> st.SearchStrategy[int]:
+    """Zero points anywhere in int32 but INT32_MIN (the C loader saturates to +-(2**31 - 1)),
+    extremes favoured: hostile models whose int32 arithmetic wraps in TFLM."""
+    limit = 2**31 - 1
+    return st.one_of(st.sampled_from([-limit, limit, -(2**24), 2**24, -40000, 40000, -129, 128, 0]),
+                     st.integers(-limit, limit))
+
+
 def int_array(rng: np.random.Generator, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     info = np.iinfo(dtype)
     return rng.integers(info.min, info.max, size=shape, endpoint=True).astype(dtype)

@@ -6,7 +6,15 @@ session), the bisected minimum arenas in ``manifest.json``, and live probes
 (the predicted size works, one byte less fails) on a few models. cortex-m is
 checked against the 32-bit ``arena_used_bytes`` measured on the MLPerf Tiny
 models in REFERENCE.md. TFLM can segfault on too small an arena, so every
-probe runs in its own subprocess.
+probe runs in its own process (a fork of one that imported the wheel).
+
+The models come from ``manifest.json`` when the models directory has one
+(../shared/models); a cache filled by scripts/fetch_models.py has none, so
+then they are the ones tests/models.json lists, all expected to run in TFLM
+but ``TFLM_REFUSES`` (an unlisted refusal fails the layout test), and each
+model's bisected minimum is replaced by live probes of the predicted size:
+TFLM runs with it and fails with one byte less, which is what the bisection
+found (checked: on the 84 models both ways agree).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from oracle import MODELS_DIR, requires_tflm
+from oracle import MODEL_LIST, MODELS_DIR, model_path, requires_tflm, tflm_runtime
 
 from microinterp.memory.tflm_arena import TARGETS, plan_model, tflm_arena
 from microinterp.model import load_model
@@ -61,11 +69,21 @@ def manifest() -> dict:
     return json.loads(p.read_text()) if p.exists() else {}
 
 
+#: the listed models TFLM refuses to allocate (manifest fact tflm_ok False): a float KWS
+#: variant, a uint8 one and an Ethos-U (Vela) one
+TFLM_REFUSES = {"mlperf-tiny/kws_ref_model_float32.tflite", "mlperf-tiny/model_ToyCar_quant.tflite",
+                "tflite-micro/person_detect_vela.tflite"}
+
+
 @functools.cache
 def tflm_models() -> dict[str, Path]:
-    """Models TFLM runs (manifest fact tflm_ok), relative path -> file."""
-    return {rel: MODELS_DIR / rel for rel, v in manifest().items()
-            if v["facts"].get("tflm_ok") == "True" and (MODELS_DIR / rel).exists()}
+    """Models TFLM runs, relative path -> file: manifest fact tflm_ok, or without a manifest
+    (a fetch_models.py cache) every model tests/models.json lists but TFLM_REFUSES."""
+    if manifest():
+        runs = [rel for rel, v in manifest().items() if v["facts"].get("tflm_ok") == "True"]
+    else:
+        runs = [rel for rel in json.loads(MODEL_LIST.read_text())["models"] if rel not in TFLM_REFUSES]
+    return {rel: MODELS_DIR / rel for rel in runs if (MODELS_DIR / rel).exists()}
 
 
 @functools.cache
@@ -84,6 +102,39 @@ def tflm_allocations() -> dict[str, dict[str, int]]:
         m = re.search(r"Arena allocation (total|head|tail) (\d+) bytes", line)
         if m and current:
             result[current][m.group(1)] = int(m.group(2))
+    return result
+
+
+_FITS_MANY = r"""
+import os, sys
+from tflite_micro.python.tflite_micro import runtime
+devnull = os.open(os.devnull, os.O_WRONLY)
+for line in sys.stdin:
+    size, path = line.rstrip("\n").split(" ", 1)
+    pid = os.fork()  # a probe that crashes TFLM takes only its own process down
+    if pid == 0:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        try:
+            runtime.Interpreter.from_bytes(open(path, "rb").read(), arena_size=int(size)).invoke()
+        except Exception:
+            os._exit(3)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    print(int(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0), size, path, flush=True)
+"""
+
+
+def tflm_fits_many(probes: list[tuple[Path, int]]) -> dict[tuple[str, int], bool]:
+    """``tflm_fits`` of many (path, arena size) pairs: one process imports the wheel and
+    forks one child per probe (168 probes take ~3 s, against ~1 s per process)."""
+    lines = "".join(f"{size} {path}\n" for path, size in probes)
+    out = subprocess.run([sys.executable, "-c", _FITS_MANY], input=lines, capture_output=True, text=True,
+                         timeout=600).stdout
+    result = {}
+    for line in out.splitlines():
+        ok, size, path = line.split(" ", 2)
+        result[(path, int(size))] = ok == "1"
     return result
 
 
@@ -120,17 +171,57 @@ def test_host64_layout_equals_tflm(rel: str) -> None:
     """Head, tail and total after AllocateTensors() equal the wheel's print_allocations."""
     _skip_missing(rel)
     got = tflm_arena(load_model(str(tflm_models()[rel])), "host64")
-    want = tflm_allocations()[rel]
+    allocations = tflm_allocations()
+    assert rel in allocations, "the TFLM wheel refused to allocate it (list it in TFLM_REFUSES if it must)"
+    want = allocations[rel]
     assert (got.planned_bytes, got.persistent_bytes, got.used_bytes) == (want["head"], want["tail"], want["total"])
+
+
+@functools.cache
+def minimum_probes() -> dict[tuple[str, int], bool]:
+    """Without manifest.json: TFLM at each model's predicted minimum (less its documented
+    residual) and at one byte less, in one batch."""
+    probes = []
+    for rel, path in tflm_models().items():
+        if rel not in APPROXIMATE:
+            n = tflm_arena(load_model(str(path)), "host64").arena_bytes - RESIDUAL_MIN.get(rel, 0)
+            probes += [(path, n), (path, n - 1)]
+    return tflm_fits_many(probes)
 
 
 @pytest.mark.parametrize("rel", _PARAMS)
 def test_host64_minimum_equals_bisected(rel: str) -> None:
-    """The predicted minimum arena equals the bisected TFLM minimum in manifest.json."""
+    """The predicted minimum arena equals the bisected TFLM minimum in manifest.json or,
+    without one, the minimum live probes find (TFLM fits it, not one byte less)."""
     _skip_missing(rel)
     got = tflm_arena(load_model(str(tflm_models()[rel])), "host64")
-    want = int(manifest()[rel]["facts"]["tflm_arena_min_bisect"])
-    assert got.arena_bytes - want == RESIDUAL_MIN.get(rel, 0)
+    if manifest():
+        want = int(manifest()[rel]["facts"]["tflm_arena_min_bisect"])
+        assert got.arena_bytes - want == RESIDUAL_MIN.get(rel, 0)
+        return
+    if tflm_runtime is None:
+        pytest.skip("no manifest.json with bisected minima and no TFLM oracle to probe them live")
+    n = got.arena_bytes - RESIDUAL_MIN.get(rel, 0)
+    path = str(tflm_models()[rel])
+    assert minimum_probes()[(path, n)], f"TFLM fails with the predicted minimum {n} B"
+    assert not minimum_probes()[(path, n - 1)], f"TFLM still runs with {n - 1} B, below the predicted minimum"
+
+
+def test_tflm_refusals_are_the_listed_ones() -> None:
+    """TFLM_REFUSES is what the manifest's tflm_ok says of the listed models, so the
+    fetched-cache path (no manifest) excludes the same ones; without a manifest, the wheel
+    itself is asked (each of them fails to allocate)."""
+    if manifest():
+        listed = set(json.loads(MODEL_LIST.read_text())["models"])
+        refused = {rel for rel, v in manifest().items() if v["facts"].get("tflm_ok") != "True" and rel in listed}
+        assert refused == TFLM_REFUSES
+        return
+    if tflm_runtime is None:
+        pytest.skip("no manifest.json and no TFLM oracle to ask")
+    for rel in sorted(TFLM_REFUSES):
+        data = model_path(rel).read_bytes()
+        with pytest.raises(RuntimeError):  # what the wheel raises on a failed allocation
+            tflm_runtime.Interpreter.from_bytes(data, arena_size=1 << 22)
 
 
 @requires_tflm

@@ -67,3 +67,23 @@ def test_abs_refuses_what_tflm_refuses():
     q = {"scale": 0.5, "zero_point": 3}
     with pytest.raises(KernelError, match="zero point 0"):
         Interpreter.from_bytes(unary_model("ABS", (4,), "int16", q, q))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+def test_abs_zero_output_scale_is_a_kernel_error(dtype):
+    """An output scale of 0 under a non-zero input scale makes s_in / s_out infinite: a
+    KernelError in prepare naming it (it used to surface as 'float division by zero'). TFLM
+    has no check and converts the infinite multiplier with undefined behaviour; the C twin
+    refuses the same models (tests/firmware/test_fw_twin_fixes.py)."""
+    with pytest.raises(KernelError, match="non-zero output scale"):
+        Interpreter.from_bytes(unary_model("ABS", (4,), dtype, {"scale": 0.1, "zero_point": 0},
+                                           {"scale": 0.0, "zero_point": 0}))
+
+
+@requires_tflm
+@pytest.mark.parametrize(("s_in", "s_out"), [(0.0, 0.1), (0.0, 0.0)])
+def test_abs_zero_input_scale_matches_tflm(s_in, s_out):
+    """A zero input scale is a zero multiplier (or, with both 0, no rescale): TFLM computes it."""
+    x = np.arange(-128, 128, dtype=np.int8)
+    compare_with_tflm(unary_model("ABS", x.shape, "int8", {"scale": s_in, "zero_point": 3},
+                                  {"scale": s_out, "zero_point": -5}), [[x]])

@@ -71,3 +71,28 @@ def test_div_int16_is_unsupported_like_tflm():
     q = {"scale": 0.01, "zero_point": 0}
     with pytest.raises(UnsupportedOpError, match="INT16 is not supported"):
         Interpreter.from_bytes(_model(((4,), (4,), (4,)), "int16", [q, q, q], "NONE"))
+
+
+def test_div_int8_zero_scale_is_a_kernel_error():
+    """A zero input-2 or output scale makes s1 / (s2 * s_out) infinite: a KernelError in
+    prepare with the scales named (it used to surface as 'float division by zero'). TFLM
+    has no check and converts the infinite multiplier with undefined behaviour; the C
+    twin refuses the same models (tests/firmware/test_fw_twin_fixes.py). A zero input-1
+    scale is a zero multiplier, which TFLM computes (every output the zero point)."""
+    import pytest
+
+    from microinterp import Interpreter
+    from microinterp.errors import KernelError
+
+    for s2, so in ((0.0, 0.1), (0.1, 0.0), (0.0, 0.0)):
+        qs = [{"scale": 0.1, "zero_point": 0}, {"scale": s2, "zero_point": 0}, {"scale": so, "zero_point": 0}]
+        with pytest.raises(KernelError, match="non-zero input 2 and output scales"):
+            Interpreter.from_bytes(_model(((4,), (4,), (4,)), "int8", qs, "NONE"))
+
+
+@requires_tflm
+def test_div_int8_zero_dividend_scale_matches_tflm():
+    qs = [{"scale": 0.0, "zero_point": 3}, {"scale": 0.1, "zero_point": -2}, {"scale": 0.1, "zero_point": 5}]
+    a = np.arange(-128, 128, dtype=np.int8)
+    b = np.where(a == -2, 1, a).astype(np.int8)
+    compare_with_tflm(_model(((256,), (256,), (256,)), "int8", qs, "NONE"), [[a, b]])

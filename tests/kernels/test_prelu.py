@@ -13,7 +13,7 @@ from elementwise_math_cases import check_nan_pairs, values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
-from strategies import scales, seeds, zero_points
+from strategies import scales, seeds, wide_zero_points, zero_points
 
 from microinterp import Interpreter
 from microinterp.builder import ModelBuilder
@@ -94,3 +94,24 @@ def test_prelu_refuses_what_tflm_refuses():
     with pytest.raises(UnsupportedOpError, match="at most 4"):
         s = (1, 2, 2, 2, 2)
         Interpreter.from_bytes(_model((s, s, s), "float32", "float32", [{}, {}, {}], None))
+
+
+@requires_tflm
+@settings(max_examples=25, deadline=None)
+@given(dtype=st.sampled_from(["int8", "int16"]), const=st.booleans(), seed=seeds, data_=st.data())
+def test_prelu_wide_zero_points_match_tflm(dtype, const, seed, data_):
+    """Zero points across int32 (hostile models): TFLM's int32 arithmetic wraps the offset
+    input, its product with the offset alpha and the sum with the output zero point, and its
+    sign test sees the wrapped value; every input value against random alphas."""
+    rng = np.random.default_rng(seed)
+    info = np.iinfo(dtype)
+    x = np.arange(info.min, info.max + 1, 1 if dtype == "int8" else 61).astype(dtype)
+    s_in = data_.draw(scales(-12, 0))
+    quants = [{"scale": s_in, "zero_point": data_.draw(wide_zero_points())},
+              {"scale": data_.draw(scales(-10, -2)), "zero_point": data_.draw(wide_zero_points())},
+              {"scale": float(np.float32(s_in * 2.0 ** data_.draw(st.floats(-6, 6)))),
+               "zero_point": data_.draw(wide_zero_points())}]
+    alpha = rng.integers(-128, 127, size=x.shape, endpoint=True).astype(np.int8)
+    shapes = (x.shape, alpha.shape, x.shape)
+    model = _model(shapes, dtype, "int8", quants, alpha if const else None)
+    compare_with_tflm(model, [[x] if const else [x, alpha]])

@@ -8,7 +8,9 @@
  *   two float32 scales are equal the result is v + zp_out, otherwise
  *   MultiplyByQuantizedMultiplier(v, s_in / s_out) + zp_out (the ratio divided
  *   in double, as the oracle computes it); clamped to the type's range. An
- *   int8 tensor without quantization is refused, as TFLM's prepare does. */
+ *   int8 tensor without quantization is refused, as TFLM's prepare does, and
+ *   so is an output scale of 0 under a non-zero input scale (as abs.py
+ *   refuses it; TFLM converts the infinite multiplier with undefined behaviour). */
 #include <math.h>
 
 #include "mi_unary.h"
@@ -50,6 +52,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     s_in = mi_scale0(ctx, &src);
     s_out = mi_scale0(ctx, &dst);
     d->needs_rescale = s_in != s_out;
+    if (d->needs_rescale && s_out == 0.0f) return MI_ERR_BAD_PARAM; /* abs.py: s_in / s_out is infinite */
     if (d->needs_rescale && mi_quantize_multiplier((double)s_in / (double)s_out, &d->multiplier, &d->shift) != MI_OK)
         return MI_ERR_UNSUPPORTED_TYPE;
     return MI_OK;

@@ -12,13 +12,10 @@
  *   s1 / (s2 s_out) (double from the float32 scales) with the shift lowered by
  *   both exponents. A zero dividend drives that rounding shift to 32 or more,
  *   where mi_rounding_divide_by_pot reproduces the x86-64 oracle; the int32
- *   addition of the zero point then wraps, as in TFLM. */
+ *   addition of the zero point then wraps, as in TFLM.
+ * The binary loop is mi_elementwise's; the per-element functions are here. */
 
 #include "mi_elementwise.h"
-
-#define INPUT1 0
-#define INPUT2 1
-#define OUTPUT 0
 
 /* op data layout (kernels/div.py MEMORY): 0 pointers, 19 + 9 words, 1 byte */
 typedef struct op_data {
@@ -36,10 +33,9 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     uint32_t type;
     int act = options->div.fused_activation_function;
     double denominator;
-    MI_TRY(mi_elementwise_tensors_of(ctx, node, &a, &b, &out, &type));
-    MI_TRY(mi_elementwise_check_shapes(&a, &b, &out, &d->bc));
-    MI_TRY(mi_elementwise_require_type(
-        type, MI_TYPE_BIT(MI_TYPE_FLOAT32) | MI_TYPE_BIT(MI_TYPE_INT32) | MI_TYPE_BIT(MI_TYPE_INT8)));
+    MI_TRY(mi_elementwise_prepare(ctx, node,
+                                  MI_TYPE_BIT(MI_TYPE_FLOAT32) | MI_TYPE_BIT(MI_TYPE_INT32) | MI_TYPE_BIT(MI_TYPE_INT8),
+                                  &a, &b, &out, &type, &d->bc));
     d->type = (uint8_t)type;
     if (type == MI_TYPE_INT32 && (a.scales.count || b.scales.count)) return MI_ERR_UNSUPPORTED_TYPE;
     if (type == MI_TYPE_FLOAT32) return mi_activation_range_float(act, &d->float_min, &d->float_max);
@@ -50,7 +46,9 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     MI_TRY(mi_activation_range_quantized(act, -128, 127, mi_scale0(ctx, &out), mi_zero_point0(ctx, &out),
                                          &d->act_min, &d->act_max));
     denominator = (double)mi_scale0(ctx, &b) * (double)mi_scale0(ctx, &out);
-    if (denominator == 0.0) return MI_ERR_BAD_PARAM; /* an unquantized int8 tensor has scale 0 */
+    /* div.py: a zero input 2 or output scale (an unquantized int8 tensor has scale 0) makes the
+     * multiplier infinite (TFLM converts it with undefined behaviour): refused */
+    if (denominator == 0.0) return MI_ERR_BAD_PARAM;
     MI_TRY(mi_quantize_multiplier((double)mi_scale0(ctx, &a) / denominator, &d->output_multiplier,
                                   &d->output_shift));
     d->input1_offset = -mi_zero_point0(ctx, &a);
@@ -59,16 +57,25 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     return MI_OK;
 }
 
-static int32_t divide_int32(int32_t n, int32_t q)
+#if MI_ENABLE_FLOAT
+static float divide_float32(const void *data, float u, float v)
 {
-    int64_t r;
-    if (q == 0) return 0;
-    r = (int64_t)n / (int64_t)q; /* C truncation; only INT32_MIN / -1 leaves int32 */
-    return mi_wrap_int32(r);
+    const op_data_t *d = (const op_data_t *)data;
+    return mi_clamp_float(mi_elementwise_nan_first(u / v, u, v), d->float_min, d->float_max);
+}
+#endif
+
+static int32_t divide_int32(const void *data, int32_t n, int32_t q)
+{
+    const op_data_t *d = (const op_data_t *)data;
+    int64_t r = 0;
+    if (q != 0) r = (int64_t)n / (int64_t)q; /* C truncation; only INT32_MIN / -1 leaves int32 */
+    return mi_clip_i32(mi_wrap_int32(r), d->act_min, d->act_max);
 }
 
-static int32_t divide_int8(const op_data_t *d, int32_t x1, int32_t x2)
+static int32_t divide_int8(const void *data, int32_t x1, int32_t x2)
 {
+    const op_data_t *d = (const op_data_t *)data;
     /* int64 only against hostile zero points; the offsets of a valid model keep v in int9 */
     int32_t v1 = mi_wrap_int32((int64_t)x1 + d->input1_offset);
     int32_t v2 = mi_wrap_int32((int64_t)x2 + d->input2_offset);
@@ -93,26 +100,9 @@ static int32_t divide_int8(const op_data_t *d, int32_t x1, int32_t x2)
 
 static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 {
+    static const mi_binary_arithmetic_t arithmetic = {MI_IF_FLOAT(divide_float32), divide_int32, divide_int8};
     const op_data_t *d = (const op_data_t *)node->op_data;
-    const void *a = mi_node_input_data(ctx, node, INPUT1);
-    const void *b = mi_node_input_data(ctx, node, INPUT2);
-    void *y = mi_node_output_data(ctx, node, OUTPUT);
-    mi_broadcast_iter_t it;
-    int32_t i;
-    mi_broadcast_iter_init(&it);
-    for (i = 0; i < d->bc.count; i++) {
-        uint32_t ia = it.offset[0], ib = it.offset[1];
-        if (d->type == MI_TYPE_FLOAT32) {
-            float u = ((const float *)a)[ia], v = ((const float *)b)[ib];
-            ((float *)y)[i] = mi_clamp_float(mi_elementwise_nan_first(u / v, u, v), d->float_min, d->float_max);
-        } else if (d->type == MI_TYPE_INT32) {
-            int32_t q = divide_int32(((const int32_t *)a)[ia], ((const int32_t *)b)[ib]);
-            ((int32_t *)y)[i] = mi_clip_i32(q, d->act_min, d->act_max);
-        } else {
-            ((int8_t *)y)[i] = (int8_t)divide_int8(d, ((const int8_t *)a)[ia], ((const int8_t *)b)[ib]);
-        }
-        mi_broadcast_iter_next(&it, d->bc.dims, d->bc.strides, 2);
-    }
+    mi_elementwise_binary_invoke(ctx, node, &d->bc, d->type, d, &arithmetic);
     return MI_OK;
 }
 

@@ -37,6 +37,18 @@ void mi_broadcast_iter_next(mi_broadcast_iter_t *it, const int32_t *dims,
     }
 }
 
+mi_status_t mi_broadcast_walk(const int32_t *ea, const int32_t *eb, const int32_t *eo, mi_broadcast_t *bc)
+{
+    int i;
+    for (i = 0; i < MI_BROADCAST_RANK; i++) {
+        if ((ea[i] != 1 && ea[i] != eo[i]) || (eb[i] != 1 && eb[i] != eo[i])) return MI_ERR_BAD_PARAM;
+        bc->dims[i] = eo[i];
+    }
+    mi_broadcast_strides(ea, bc->strides[0]);
+    mi_broadcast_strides(eb, bc->strides[1]);
+    return MI_OK;
+}
+
 mi_status_t mi_elementwise_check_shapes(const mi_tensor_info_t *a, const mi_tensor_info_t *b,
                                         const mi_tensor_info_t *out, mi_broadcast_t *bc)
 {
@@ -55,13 +67,7 @@ mi_status_t mi_elementwise_check_shapes(const mi_tensor_info_t *a, const mi_tens
         bc->strides[0][MI_BROADCAST_RANK - 1] = bc->strides[1][MI_BROADCAST_RANK - 1] = 1;
         return MI_OK;
     }
-    for (i = 0; i < MI_BROADCAST_RANK; i++) {
-        if ((ea[i] != 1 && ea[i] != eo[i]) || (eb[i] != 1 && eb[i] != eo[i])) return MI_ERR_BAD_PARAM;
-        bc->dims[i] = eo[i];
-    }
-    mi_broadcast_strides(ea, bc->strides[0]);
-    mi_broadcast_strides(eb, bc->strides[1]);
-    return MI_OK;
+    return mi_broadcast_walk(ea, eb, eo, bc);
 }
 
 mi_status_t mi_elementwise_tensors_of(const mi_context_t *ctx, const mi_node_t *node, mi_tensor_info_t *a,
@@ -83,14 +89,21 @@ mi_status_t mi_elementwise_require_type(uint32_t type, uint32_t allowed)
     return MI_OK;
 }
 
+mi_status_t mi_elementwise_prepare(const mi_context_t *ctx, const mi_node_t *node, uint32_t allowed,
+                                   mi_tensor_info_t *a, mi_tensor_info_t *b, mi_tensor_info_t *out, uint32_t *type,
+                                   mi_broadcast_t *bc)
+{
+    MI_TRY(mi_elementwise_tensors_of(ctx, node, a, b, out, type));
+    MI_TRY(mi_elementwise_require_type(*type, allowed));
+    return mi_elementwise_check_shapes(a, b, out, bc);
+}
+
 mi_status_t mi_elementwise_prepare_unquantized(const mi_context_t *ctx, const mi_node_t *node, uint32_t allowed,
                                                mi_broadcast_t *bc)
 {
     mi_tensor_info_t a, b, out;
     uint32_t type;
-    MI_TRY(mi_elementwise_tensors_of(ctx, node, &a, &b, &out, &type));
-    MI_TRY(mi_elementwise_require_type(type, allowed));
-    return mi_elementwise_check_shapes(&a, &b, &out, bc);
+    return mi_elementwise_prepare(ctx, node, allowed, &a, &b, &out, &type, bc);
 }
 
 void mi_elementwise_int32_activation_range(int activation, int32_t *lo, int32_t *hi)
@@ -155,9 +168,53 @@ mi_status_t mi_elementwise_general_rescaling(const mi_context_t *ctx, const mi_t
                             &r->output_shift);
 }
 
+int32_t mi_elementwise_general_rescaled(const mi_general_rescaling_t *r, int32_t input1_offset,
+                                        int32_t input2_offset, int32_t x1, int32_t x2, int subtract)
+{
+    const int32_t a = mi_elementwise_rescale_input(x1, input1_offset, r->left_shift, r->input1_multiplier,
+                                                   r->input1_shift);
+    const int32_t b = mi_elementwise_rescale_input(x2, input2_offset, r->left_shift, r->input2_multiplier,
+                                                   r->input2_shift);
+    const int64_t combined = subtract ? (int64_t)a - b : (int64_t)a + b;
+    return mi_multiply_by_quantized_multiplier_smaller_than_one_exp(mi_wrap_int32(combined), r->output_multiplier,
+                                                                    r->output_shift);
+}
+
 int32_t mi_elementwise_rescale_input(int32_t x, int32_t offset, int32_t left_shift, int32_t multiplier,
                                      int32_t shift)
 {
     const int32_t shifted = mi_wrap_int32(((int64_t)x + offset) * ((int64_t)1 << left_shift));
     return mi_multiply_by_quantized_multiplier_smaller_than_one_exp(shifted, multiplier, shift);
+}
+
+void mi_elementwise_binary_invoke(const mi_context_t *ctx, const mi_node_t *node, const mi_broadcast_t *bc,
+                                  uint32_t type, const void *d, const mi_binary_arithmetic_t *arithmetic)
+{
+    const void *a = mi_node_input_data(ctx, node, 0);
+    const void *b = mi_node_input_data(ctx, node, 1);
+    void *y = mi_node_output_data(ctx, node, 0);
+    mi_broadcast_iter_t it;
+    int32_t i;
+    mi_broadcast_iter_init(&it);
+    for (i = 0; i < bc->count; i++) {
+        const uint32_t ia = it.offset[0], ib = it.offset[1];
+        switch (type) {
+#if MI_ENABLE_FLOAT
+        case MI_TYPE_FLOAT32:
+            ((float *)y)[i] = arithmetic->float32(d, ((const float *)a)[ia], ((const float *)b)[ib]);
+            break;
+#endif
+        case MI_TYPE_INT32:
+            ((int32_t *)y)[i] = arithmetic->int32(d, ((const int32_t *)a)[ia], ((const int32_t *)b)[ib]);
+            break;
+        case MI_TYPE_INT8:
+            ((int8_t *)y)[i] = (int8_t)arithmetic->quantized(d, ((const int8_t *)a)[ia], ((const int8_t *)b)[ib]);
+            break;
+        default:
+            ((int16_t *)y)[i] =
+                (int16_t)arithmetic->quantized(d, ((const int16_t *)a)[ia], ((const int16_t *)b)[ib]);
+            break;
+        }
+        mi_broadcast_iter_next(&it, bc->dims, bc->strides, 2);
+    }
 }

@@ -13,9 +13,6 @@
 #include "mi_logistic.h"
 #include "mi_sigmoid_tanh.h"
 
-#define INPUT 0
-#define OUTPUT 0
-
 /* a local function for the shared int8 loop (its address needs no GOT entry) */
 static int32_t fixed_point_logistic(int32_t a, int integer_bits) { return mi_gemmlowp_logistic(a, integer_bits); }
 
@@ -26,6 +23,9 @@ float mi_logistic_float(float v)
     if (v < -9.0f) return expf(v);
     return 1.0f / (1.0f + expf(-v));
 }
+#define MI_LOGISTIC_FLOAT mi_logistic_float
+#else
+#define MI_LOGISTIC_FLOAT NULL
 #endif
 
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
@@ -37,25 +37,10 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
 
 static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 {
-    const mi_sigmoid_tanh_op_data_t *d = (const mi_sigmoid_tanh_op_data_t *)node->op_data;
-    const void *x = mi_node_input_data(ctx, node, INPUT);
-    void *y = mi_node_output_data(ctx, node, OUTPUT);
-    int32_t i;
-    switch (d->kind) {
-#if MI_ENABLE_FLOAT
-    case MI_SIGMOID_TANH_FLOAT32:
-        for (i = 0; i < d->count; i++) ((float *)y)[i] = mi_logistic_float(((const float *)x)[i]);
-        break;
-#endif
-    case MI_SIGMOID_TANH_INT16:
-        for (i = 0; i < d->count; i++)
-            ((int16_t *)y)[i] = (int16_t)mi_lut_logistic_int16(((const int16_t *)x)[i], d->input_multiplier,
-                                                               d->input_left_shift);
-        break;
-    default: /* Q0.31 -> Q0.8, zero point -128 (scale 1/256) */
-        mi_sigmoid_tanh_int8_invoke(d, (const int8_t *)x, (int8_t *)y, fixed_point_logistic, 8, -128);
-        break;
-    }
+    /* int8: Q0.31 -> Q0.8, zero point -128 (scale 1/256) */
+    static const mi_sigmoid_tanh_functions_t functions = {MI_LOGISTIC_FLOAT, mi_lut_logistic_int16,
+                                                          fixed_point_logistic, 8, -128};
+    mi_sigmoid_tanh_invoke(ctx, node, &functions);
     return MI_OK;
 }
 

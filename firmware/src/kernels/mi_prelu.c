@@ -9,7 +9,10 @@
  *     v = x - zp_in, v >= 0 gives MultiplyByQuantizedMultiplier(v, m1),
  *     m1 = s_in / s_out, otherwise MultiplyByQuantizedMultiplier(v * (alpha -
  *     zp_alpha), m2), m2 = s_in * s_alpha / s_out; plus zp_out, clamped to the
- *     type (both multipliers from double arithmetic on the float32 scales).
+ *     type (both multipliers from double arithmetic on the float32 scales);
+ *     every step in TFLM's int32 arithmetic: with zero points outside the
+ *     type's range the offset input, its product with the offset alpha and
+ *     the sum with zp_out wrap, and the sign test sees the wrapped value.
  * Invoke walks the output and reads both inputs with stride 0 along their
  * broadcast dimensions. */
 #include "mi_kernel_util.h"
@@ -83,12 +86,15 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     return MI_OK;
 }
 
+/* TFLM's int32 arithmetic, wraps included (reached only by zero points outside the type's range) */
 static int32_t prelu_quantized(const op_data_t *d, int32_t xv, int32_t av, int32_t qmin, int32_t qmax)
 {
-    const int64_t v = (int64_t)xv + d->input_offset, w = (int64_t)av + d->alpha_offset;
-    const int32_t r = v >= 0 ? mi_multiply_by_quantized_multiplier(mi_wrap_int32(v), d->multiplier_1, d->shift_1)
-                             : mi_multiply_by_quantized_multiplier(mi_wrap_int32(v * w), d->multiplier_2, d->shift_2);
-    return mi_clip_i32((int64_t)r + d->output_offset, qmin, qmax);
+    const int32_t v = mi_wrap_int32((int64_t)xv + d->input_offset);
+    const int32_t w = mi_wrap_int32((int64_t)av + d->alpha_offset);
+    const int32_t r = v >= 0 ? mi_multiply_by_quantized_multiplier(v, d->multiplier_1, d->shift_1)
+                             : mi_multiply_by_quantized_multiplier(mi_wrap_int32((int64_t)v * w), d->multiplier_2,
+                                                                   d->shift_2);
+    return mi_clip_i32(mi_wrap_int32((int64_t)r + d->output_offset), qmin, qmax);
 }
 
 static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)

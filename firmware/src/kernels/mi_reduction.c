@@ -9,6 +9,8 @@
  * order mi_reduction_step walks. An axis out of range is an error, and so is
  * an output whose element count differs from the kept extents (TFLM would
  * write out of bounds). */
+#include <string.h>
+
 #include "mi_reduction.h"
 
 #include "mi_kernel_util.h"
@@ -114,4 +116,60 @@ int32_t mi_reduction_requantized_sum(const mi_reduction_axes_t *axes, const void
     shifted = mi_wrap_int32((int64_t)mi_wrap_int32((int64_t)total) - (int64_t)input_zero_point * axes->num_reduced);
     return mi_clip_i32((int64_t)mi_multiply_by_quantized_multiplier(shifted, multiplier, shift) + output_zero_point,
                        qmin, qmax);
+}
+
+mi_status_t mi_reduction_prepare_sum(mi_context_t *ctx, mi_node_t *node, mi_reduction_sum_data_t *d)
+{
+    mi_tensor_info_t src, dst;
+    int constant;
+    MI_TRY(mi_node_input_info(ctx, node, MI_REDUCTION_INPUT, &src));
+    MI_TRY(mi_node_output_info(ctx, node, MI_REDUCTION_OUTPUT, &dst));
+    if (src.type == MI_TYPE_FLOAT32 && MI_ENABLE_FLOAT) d->kind = MI_REDUCTION_FLOAT32;
+    else if (src.type == MI_TYPE_INT8) d->kind = MI_REDUCTION_INT8;
+    else if (src.type == MI_TYPE_INT16 && MI_ENABLE_INT16) d->kind = MI_REDUCTION_INT16;
+    else return MI_ERR_UNSUPPORTED_TYPE;
+    MI_TRY(mi_reduction_check_axis_tensor(ctx, node, &d->shape, &constant));
+    d->out_count = (int32_t)dst.count;
+    if (d->kind == MI_REDUCTION_FLOAT32) return MI_OK;
+    d->input_zero_point = mi_zero_point0(ctx, &src);
+    d->output_zero_point = mi_zero_point0(ctx, &dst);
+    return mi_quantize_multiplier((double)mi_scale0(ctx, &src) / (double)mi_scale0(ctx, &dst), &d->multiplier,
+                                  &d->shift);
+}
+
+mi_status_t mi_reduction_sum_invoke(const mi_context_t *ctx, const mi_node_t *node,
+                                    const mi_reduction_sum_data_t *d, int mean)
+{
+    const void *x = mi_node_input_data(ctx, node, MI_REDUCTION_INPUT);
+    void *y = mi_node_output_data(ctx, node, MI_REDUCTION_OUTPUT);
+    mi_reduction_axes_t axes;
+    int32_t o;
+    MI_TRY(mi_reduction_axes_now(ctx, node, &d->shape, (uint32_t)d->out_count, &axes));
+    if (mean && axes.num_reduced == 0) {
+        const size_t elem = d->kind == MI_REDUCTION_INT8 ? 1u : d->kind == MI_REDUCTION_INT16 ? 2u : 4u;
+        memset(y, 0, (size_t)d->out_count * elem);
+        return MI_OK;
+    }
+    for (o = 0; o < axes.num_outputs; o++) {
+        switch (d->kind) {
+#if MI_ENABLE_FLOAT
+        case MI_REDUCTION_FLOAT32: {
+            const float sum = mi_reduction_sum_float32(&axes, (const float *)x, o);
+            ((float *)y)[o] = mean ? sum / (float)axes.num_reduced : sum;
+            break;
+        }
+#endif
+        case MI_REDUCTION_INT8:
+            ((int8_t *)y)[o] = (int8_t)mi_reduction_requantized_sum(&axes, x, 1, o, d->input_zero_point,
+                                                                    d->multiplier, d->shift, d->output_zero_point,
+                                                                    -128, 127);
+            break;
+        default:
+            ((int16_t *)y)[o] = (int16_t)mi_reduction_requantized_sum(&axes, x, 2, o, d->input_zero_point,
+                                                                      d->multiplier, d->shift, d->output_zero_point,
+                                                                      -32768, 32767);
+            break;
+        }
+    }
+    return MI_OK;
 }

@@ -55,4 +55,26 @@ int32_t mi_reduction_requantized_sum(const mi_reduction_axes_t *axes, const void
                                      int32_t input_zero_point, int32_t multiplier, int32_t shift,
                                      int32_t output_zero_point, int32_t qmin, int32_t qmax);
 
+/* The op data of MEAN and SUM (mi_mean.c, mi_sum.c), which differ only in
+ * MEAN's division by the element count. fwplan.py layout: 0 pointers, 13 words, 1 byte. */
+enum { MI_REDUCTION_FLOAT32 = 0, MI_REDUCTION_INT8 = 1, MI_REDUCTION_INT16 = 2 };
+
+typedef struct mi_reduction_sum_data {
+    mi_reduction_shape_t shape;
+    int32_t input_zero_point, output_zero_point, multiplier, shift;
+    int32_t out_count;
+    uint8_t kind; /* MI_REDUCTION_* */
+} mi_reduction_sum_data_t;
+
+/* mean.py / sum.py prepare, the shared part: float32, int8 or int16 in and
+ * out, the axis tensor (mi_reduction_check_axis_tensor), and for the
+ * quantized types the zero points and the multiplier of s_in / s_out (double). */
+mi_status_t mi_reduction_prepare_sum(mi_context_t *ctx, mi_node_t *node, mi_reduction_sum_data_t *d);
+
+/* mean.py / sum.py invoke: per output row the float32 sum (divided by the
+ * element count as float when `mean`) or reduction.requantized_sum; MEAN
+ * writes zeros for an empty reduction. The axes are read now. */
+mi_status_t mi_reduction_sum_invoke(const mi_context_t *ctx, const mi_node_t *node,
+                                    const mi_reduction_sum_data_t *d, int mean);
+
 #endif /* MI_REDUCTION_H */

@@ -1,4 +1,4 @@
-/* The prepare step and the int8 path shared by LOGISTIC and TANH (C twin of
+/* The prepare step and the invoke shared by LOGISTIC and TANH (C twin of
  * kernels/sigmoid_tanh.py; TFLM: CalculateArithmeticOpDataLogistic in
  * logistic_common.cc, CalculateArithmeticOpData in tanh.cc, and the int8
  * reference_integer_ops::Logistic / Tanh loops).
@@ -89,9 +89,11 @@ mi_status_t mi_sigmoid_tanh_prepare(mi_context_t *ctx, mi_node_t *node, int chec
     return MI_ERR_UNSUPPORTED_TYPE;
 }
 
-void mi_sigmoid_tanh_int8_invoke(const mi_sigmoid_tanh_op_data_t *d, const int8_t *x, int8_t *y,
-                                 int32_t (*function)(int32_t, int), int output_fraction_bits,
-                                 int32_t output_zero_point)
+/* sigmoid_tanh.int8_invoke: Q4.27 input, the gemmlowp `function` (Q0.31 out),
+ * a rounding shift to `output_fraction_bits` plus `output_zero_point`,
+ * saturation outside the input radius. */
+static void int8_invoke(const mi_sigmoid_tanh_op_data_t *d, const int8_t *x, int8_t *y,
+                        int32_t (*function)(int32_t, int), int output_fraction_bits, int32_t output_zero_point)
 {
     int32_t i;
     for (i = 0; i < d->count; i++) {
@@ -109,5 +111,28 @@ void mi_sigmoid_tanh_int8_invoke(const mi_sigmoid_tanh_op_data_t *d, const int8_
                               -128, 127);
         }
         y[i] = (int8_t)out;
+    }
+}
+
+void mi_sigmoid_tanh_invoke(const mi_context_t *ctx, const mi_node_t *node, const mi_sigmoid_tanh_functions_t *f)
+{
+    const mi_sigmoid_tanh_op_data_t *d = (const mi_sigmoid_tanh_op_data_t *)node->op_data;
+    const void *x = mi_node_input_data(ctx, node, INPUT);
+    void *y = mi_node_output_data(ctx, node, OUTPUT);
+    int32_t i;
+    switch (d->kind) {
+#if MI_ENABLE_FLOAT
+    case MI_SIGMOID_TANH_FLOAT32:
+        for (i = 0; i < d->count; i++) ((float *)y)[i] = f->float32(((const float *)x)[i]);
+        break;
+#endif
+    case MI_SIGMOID_TANH_INT16:
+        for (i = 0; i < d->count; i++)
+            ((int16_t *)y)[i] = (int16_t)f->int16(((const int16_t *)x)[i], d->input_multiplier, d->input_left_shift);
+        break;
+    default:
+        int8_invoke(d, (const int8_t *)x, (int8_t *)y, f->fixed_point, f->output_fraction_bits,
+                    f->output_zero_point);
+        break;
     }
 }

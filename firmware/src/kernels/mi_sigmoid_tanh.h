@@ -1,4 +1,4 @@
-/* The prepare step and the int8 path shared by LOGISTIC (mi_logistic.c) and
+/* The prepare step and the invoke shared by LOGISTIC (mi_logistic.c) and
  * TANH (mi_tanh.c): C twin of kernels/sigmoid_tanh.py. Internal header. */
 #ifndef MI_SIGMOID_TANH_H
 #define MI_SIGMOID_TANH_H
@@ -24,11 +24,19 @@ typedef struct mi_sigmoid_tanh_op_data {
 mi_status_t mi_sigmoid_tanh_prepare(mi_context_t *ctx, mi_node_t *node, int check_int8_zero_point,
                                     int32_t int8_output_zero_point, const int32_t *pot_shifts, uint32_t n_pot_shifts);
 
-/* sigmoid_tanh.int8_invoke: Q4.27 input, the gemmlowp `function` (Q0.31 out),
- * a rounding shift to `output_fraction_bits` plus `output_zero_point`,
- * saturation outside the input radius. */
-void mi_sigmoid_tanh_int8_invoke(const mi_sigmoid_tanh_op_data_t *d, const int8_t *x, int8_t *y,
-                                 int32_t (*function)(int32_t, int), int output_fraction_bits,
-                                 int32_t output_zero_point);
+/* The three per-type functions of LOGISTIC or TANH: the float32 function, the
+ * int16 table-interpolated one (mi_lut_*_int16), and the gemmlowp fixed-point
+ * one of the int8 path with the output's fraction bits and zero point. */
+typedef struct mi_sigmoid_tanh_functions {
+    float (*float32)(float);
+    int32_t (*int16)(int32_t x, int32_t input_multiplier, int input_left_shift);
+    int32_t (*fixed_point)(int32_t, int);
+    int output_fraction_bits;
+    int32_t output_zero_point;
+} mi_sigmoid_tanh_functions_t;
+
+/* logistic.py / tanh.py invoke: TFLM's flat loop over input 0 into output 0
+ * through the function of the prepared type. */
+void mi_sigmoid_tanh_invoke(const mi_context_t *ctx, const mi_node_t *node, const mi_sigmoid_tanh_functions_t *f);
 
 #endif /* MI_SIGMOID_TANH_H */

@@ -10,12 +10,10 @@
  *   subtracted and squared in int32, then rescaled by
  *   (2 max)**2 / (2**(2 left_shift) s_out) with the plain
  *   MultiplyByQuantizedMultiplier (it may exceed 1), plus zp_out, clamped.
- *   Multipliers from double arithmetic on the float32 scales. */
+ *   Multipliers from double arithmetic on the float32 scales; the inputs are
+ *   rescaled by mi_elementwise_rescale_input (elementwise.rescale_input).
+ * The binary loop is mi_elementwise's; the per-element functions are here. */
 #include "mi_elementwise.h"
-
-#define INPUT1 0
-#define INPUT2 1
-#define OUTPUT 0
 
 /* op data layout (kernels/squared_difference.py MEMORY): 0 pointers, 19 + 12 words, 1 byte */
 typedef struct op_data {
@@ -35,10 +33,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     uint32_t type;
     double s1, s2, so, twice_max, scaled_out;
     (void)options;
-    MI_TRY(mi_elementwise_tensors_of(ctx, node, &a, &b, &out, &type));
-    MI_TRY(mi_elementwise_require_type(type, MI_TYPE_BIT(MI_TYPE_FLOAT32) | MI_TYPE_BIT(MI_TYPE_INT32) |
-                                                 MI_TYPE_BIT(MI_TYPE_INT8) | MI_TYPE_BIT(MI_TYPE_INT16)));
-    MI_TRY(mi_elementwise_check_shapes(&a, &b, &out, &d->bc));
+    MI_TRY(mi_elementwise_prepare(ctx, node, MI_ARITHMETIC_TYPES, &a, &b, &out, &type, &d->bc));
     d->type = (uint8_t)type;
     if (type == MI_TYPE_FLOAT32 || type == MI_TYPE_INT32) return MI_OK;
     if (!a.scales.count || !b.scales.count || !out.scales.count) return MI_ERR_UNSUPPORTED_TYPE;
@@ -60,55 +55,40 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     return mi_type_range(type, &d->qmin, &d->qmax);
 }
 
-static int32_t rescale_input(int32_t x, int32_t offset, int32_t left_shift, int32_t multiplier, int32_t shift)
+#if MI_ENABLE_FLOAT
+static float squared_difference_float32(const void *data, float a, float b)
 {
-    /* wraps only for zero points outside the type's range (hostile models): defined, never a fault */
-    int32_t shifted = mi_wrap_int32(((int64_t)x + offset) * ((int64_t)1 << left_shift));
-    return mi_multiply_by_quantized_multiplier_smaller_than_one_exp(shifted, multiplier, shift);
+    const float diff = a - b;
+    (void)data;
+    return diff * diff;
+}
+#endif
+
+static int32_t squared_difference_int32(const void *data, int32_t a, int32_t b)
+{
+    const int64_t diff = mi_wrap_int32((int64_t)a - b);
+    (void)data;
+    return mi_wrap_int32(diff * diff);
 }
 
-static int32_t squared_difference_quantized(const op_data_t *d, int32_t x1, int32_t x2)
+static int32_t squared_difference_quantized(const void *data, int32_t x1, int32_t x2)
 {
-    int64_t diff = (int64_t)rescale_input(x1, d->input1_offset, d->left_shift, d->input1_multiplier,
-                                          d->input1_shift) -
-                   rescale_input(x2, d->input2_offset, d->left_shift, d->input2_multiplier, d->input2_shift);
-    int32_t raw = mi_multiply_by_quantized_multiplier(mi_wrap_int32(diff * diff), d->output_multiplier,
-                                                      d->output_shift);
+    const op_data_t *d = (const op_data_t *)data;
+    const int64_t diff = (int64_t)mi_elementwise_rescale_input(x1, d->input1_offset, d->left_shift,
+                                                               d->input1_multiplier, d->input1_shift) -
+                         mi_elementwise_rescale_input(x2, d->input2_offset, d->left_shift, d->input2_multiplier,
+                                                      d->input2_shift);
+    const int32_t raw = mi_multiply_by_quantized_multiplier(mi_wrap_int32(diff * diff), d->output_multiplier,
+                                                            d->output_shift);
     return mi_clip_i32((int64_t)raw + d->output_offset, d->qmin, d->qmax);
 }
 
 static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 {
+    static const mi_binary_arithmetic_t arithmetic = {MI_IF_FLOAT(squared_difference_float32),
+                                                      squared_difference_int32, squared_difference_quantized};
     const op_data_t *d = (const op_data_t *)node->op_data;
-    const void *a = mi_node_input_data(ctx, node, INPUT1);
-    const void *b = mi_node_input_data(ctx, node, INPUT2);
-    void *y = mi_node_output_data(ctx, node, OUTPUT);
-    mi_broadcast_iter_t it;
-    int32_t i;
-    mi_broadcast_iter_init(&it);
-    for (i = 0; i < d->bc.count; i++) {
-        uint32_t ia = it.offset[0], ib = it.offset[1];
-        switch (d->type) {
-        case MI_TYPE_FLOAT32: {
-            float diff = ((const float *)a)[ia] - ((const float *)b)[ib];
-            ((float *)y)[i] = diff * diff;
-            break;
-        }
-        case MI_TYPE_INT32: {
-            int64_t diff = mi_wrap_int32((int64_t)((const int32_t *)a)[ia] - ((const int32_t *)b)[ib]);
-            ((int32_t *)y)[i] = mi_wrap_int32(diff * diff);
-            break;
-        }
-        case MI_TYPE_INT8:
-            ((int8_t *)y)[i] = (int8_t)squared_difference_quantized(d, ((const int8_t *)a)[ia], ((const int8_t *)b)[ib]);
-            break;
-        default:
-            ((int16_t *)y)[i] =
-                (int16_t)squared_difference_quantized(d, ((const int16_t *)a)[ia], ((const int16_t *)b)[ib]);
-            break;
-        }
-        mi_broadcast_iter_next(&it, d->bc.dims, d->bc.strides, 2);
-    }
+    mi_elementwise_binary_invoke(ctx, node, &d->bc, d->type, d, &arithmetic);
     return MI_OK;
 }
 

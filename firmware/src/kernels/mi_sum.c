@@ -9,70 +9,21 @@
  *     per output, minus zp_in * n (int32 wrap), one
  *     MultiplyByQuantizedMultiplier with the multiplier of s_in / s_out
  *     (double; unlike MEAN not divided by n), plus the output zero point,
- *     clamped. An axis out of range fails invoke, as TFLM's ResolveAxis does. */
+ *     clamped. An axis out of range fails invoke, as TFLM's ResolveAxis does.
+ * Prepare and invoke are mi_reduction_prepare_sum / mi_reduction_sum_invoke. */
 #include "mi_kernel_util.h"
 #include "mi_reduction.h"
 
-enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
-
-/* fwplan.py layout: 0 pointers, 13 words, 1 byte */
-typedef struct op_data {
-    mi_reduction_shape_t shape;
-    int32_t input_zero_point, output_zero_point, multiplier, shift;
-    int32_t out_count;
-    uint8_t kind;
-} op_data_t;
-
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
-    op_data_t *d = (op_data_t *)node->op_data;
-    mi_tensor_info_t src, dst;
-    int constant;
     (void)options;
-    MI_TRY(mi_node_input_info(ctx, node, MI_REDUCTION_INPUT, &src));
-    MI_TRY(mi_node_output_info(ctx, node, MI_REDUCTION_OUTPUT, &dst));
-    if (src.type == MI_TYPE_FLOAT32 && MI_ENABLE_FLOAT) d->kind = KIND_FLOAT32;
-    else if (src.type == MI_TYPE_INT8) d->kind = KIND_INT8;
-    else if (src.type == MI_TYPE_INT16 && MI_ENABLE_INT16) d->kind = KIND_INT16;
-    else return MI_ERR_UNSUPPORTED_TYPE;
-    MI_TRY(mi_reduction_check_axis_tensor(ctx, node, &d->shape, &constant));
-    d->out_count = (int32_t)dst.count;
-    if (d->kind == KIND_FLOAT32) return MI_OK;
-    MI_TRY(mi_quantize_multiplier((double)mi_scale0(ctx, &src) / (double)mi_scale0(ctx, &dst), &d->multiplier,
-                                  &d->shift));
-    d->input_zero_point = mi_zero_point0(ctx, &src);
-    d->output_zero_point = mi_zero_point0(ctx, &dst);
-    return MI_OK;
+    return mi_reduction_prepare_sum(ctx, node, (mi_reduction_sum_data_t *)node->op_data);
 }
 
 static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 {
-    const op_data_t *d = (const op_data_t *)node->op_data;
-    const void *x = mi_node_input_data(ctx, node, MI_REDUCTION_INPUT);
-    void *y = mi_node_output_data(ctx, node, MI_REDUCTION_OUTPUT);
-    mi_reduction_axes_t axes;
-    int32_t o;
-    MI_TRY(mi_reduction_axes_now(ctx, node, &d->shape, (uint32_t)d->out_count, &axes));
-    for (o = 0; o < axes.num_outputs; o++) {
-        switch (d->kind) {
-#if MI_ENABLE_FLOAT
-        case KIND_FLOAT32:
-            ((float *)y)[o] = mi_reduction_sum_float32(&axes, (const float *)x, o);
-            break;
-#endif
-        case KIND_INT8:
-            ((int8_t *)y)[o] = (int8_t)mi_reduction_requantized_sum(&axes, x, 1, o, d->input_zero_point,
-                                                                    d->multiplier, d->shift, d->output_zero_point,
-                                                                    -128, 127);
-            break;
-        default:
-            ((int16_t *)y)[o] = (int16_t)mi_reduction_requantized_sum(&axes, x, 2, o, d->input_zero_point,
-                                                                      d->multiplier, d->shift, d->output_zero_point,
-                                                                      -32768, 32767);
-            break;
-        }
-    }
-    return MI_OK;
+    return mi_reduction_sum_invoke(ctx, node, (const mi_reduction_sum_data_t *)node->op_data, 0);
 }
 
-const mi_registration_t mi_registration_sum = {MI_OP_SUM, (uint32_t)sizeof(op_data_t), "SUM", prepare, invoke};
+const mi_registration_t mi_registration_sum = {MI_OP_SUM, (uint32_t)sizeof(mi_reduction_sum_data_t), "SUM", prepare,
+                                               invoke};

@@ -8,7 +8,11 @@ C twin: firmware/src/kernels/mi_abs.c).
   the two scales are equal (compared as float32) the result is ``v + zp_out``,
   otherwise ``MultiplyByQuantizedMultiplier(v, s_in / s_out) + zp_out``; both
   clamped to the type's range. An int8 tensor without quantization is
-  rejected, as TFLM's prepare does.
+  rejected, as TFLM's prepare does. An output scale of 0 under a non-zero
+  input scale is refused in prepare (``KernelError``, a status in the C twin):
+  ``s_in / s_out`` is infinite, and TFLM's ``QuantizeMultiplier`` converts it
+  to int64 (undefined behaviour; measured on the x86-64 oracle: the output zero
+  point everywhere), so there is no defined TFLM result to be exact with.
 
 Measured quirk: the mirrored source divides the scales in float32
 (``static_cast<double>(s_in / s_out)``), but the oracle matches the division
@@ -58,6 +62,9 @@ def prepare(node: Node) -> OpData:
     if type_name == "INT16" and (src.zero_point != 0 or dst.zero_point != 0):
         raise node.fail("int16 input and output must have zero point 0")
     needs_rescale = bool(np.float32(src.scale) != np.float32(dst.scale))
+    if needs_rescale and np.float32(dst.scale) == 0:
+        raise node.fail(f"quantized ABS needs a non-zero output scale, got 0 under an input scale of "
+                        f"{float(src.scale)!r} (the rescaling s_in / s_out would be infinite)")
     mult, shift = 0, 0
     if needs_rescale:
         try:

@@ -139,5 +139,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.broadcast_to(result, out.shape)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteAddParams", tflm_op_data="OpDataAdd", c_op_data=c_struct(w=33, b=2))
+MEMORY = KernelMemory(tflm_params="TfLiteAddParams", tflm_op_data="OpDataAdd", c_op_data=c_struct(w=33, b=1))
 REGISTRATION = Registration("ADD", prepare, invoke, memory=MEMORY)

@@ -19,6 +19,13 @@ int32 wrap): reproduced, every int8 pair is tested.
 A zero divisor is undefined in TFLM (int32: SIGFPE; int8: garbage from
 ``CountLeadingZeros(0)``). Here int32 x/0 gives 0 and the int8 result is
 whatever the same fixed-point steps yield; neither crashes.
+
+An int8 model whose input 2 or output has scale 0 (or no quantization) is
+refused in prepare (``KernelError``), as the C twin refuses it: ``s1 / (s2 *
+s_out)`` is then infinite. TFLM has no such check: its ``QuantizeMultiplier``
+converts the infinite mantissa to int64 (undefined behaviour; measured on the
+x86-64 oracle: outputs at or next to the output zero point), so there is no
+defined TFLM result to be exact with.
 """
 
 from __future__ import annotations
@@ -58,7 +65,11 @@ def prepare(node: Node) -> OpData:
     lo, hi = elementwise.activation_range(type_name, elementwise.activation_of(node), out)
     if type_name in ("FLOAT32", "INT32"):
         return OpData(type_name, lo, hi)
-    mult, shift = quant.quantize_multiplier(float(a.scale) / (float(b.scale) * float(out.scale)))
+    denominator = float(b.scale) * float(out.scale)  # double, from the float32 scales
+    if denominator == 0.0:
+        raise node.fail(f"int8 DIV needs non-zero input 2 and output scales, got {float(b.scale)!r} and "
+                        f"{float(out.scale)!r} (the rescaling s1 / (s2 * s_out) would be infinite)")
+    mult, shift = quant.quantize_multiplier(float(a.scale) / denominator)
     return OpData(type_name, lo, hi, -a.zero_point, -b.zero_point, out.zero_point, mult, shift)
 
 

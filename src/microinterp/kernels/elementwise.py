@@ -1,7 +1,10 @@
 """Shared pieces of TFLM's element-wise binary kernels (ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM,
 SQUARED_DIFFERENCE, FLOOR_DIV, FLOOR_MOD, ...).
 
-Not a kernel: no registration. C twin: firmware/src/kernels/mi_elementwise.c + .h.
+Not a kernel: no registration. C twin: firmware/src/kernels/mi_elementwise.c + .h, which
+also holds the binary ops' one element loop with its dtype switch
+(``mi_elementwise_binary_invoke``, each C kernel passing its per-element arithmetic) where
+numpy's broadcasting (``operands``) serves the Python kernels.
 
 Broadcasting. TFLM's binary kernels take one of two paths:
 

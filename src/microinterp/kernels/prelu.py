@@ -12,6 +12,11 @@ C twin: firmware/src/kernels/mi_prelu.c).
   ``MultiplyByQuantizedMultiplier(v * (alpha - zp_alpha), m2)`` with
   ``m2 = s_in * s_alpha / s_out``; plus ``zp_out``, clamped to the type's
   range. Both multipliers come from double arithmetic on the float32 scales.
+  Every step is TFLM's int32 arithmetic: with zero points outside the type's
+  range (hostile models) ``x - zp_in``, the product with ``alpha - zp_alpha``
+  and the sum with ``zp_out`` wrap, and the sign test sees the wrapped value,
+  as the x86-64 oracle computes them (checked against it with zero points
+  across int32).
   TFLM always takes the broadcasting loop (``BroadcastBinaryOpSimple``), so
   the output must have exactly the broadcast shape (at most 6 dimensions).
 """
@@ -83,12 +88,14 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             out[...] = np.where(a >= np.float32(0.0), a, a * w)
         return
-    v = x.astype(np.int64) + data.input_offset
-    w = alpha.astype(np.int64) + data.alpha_offset
+    # TFLM's int32 arithmetic: the offset input, its product with the offset alpha and the
+    # sum with the output zero point wrap (only zero points outside the type's range reach that)
+    v = quant.wrap_int32(x.astype(np.int64) + data.input_offset)
+    w = quant.wrap_int32(alpha.astype(np.int64) + data.alpha_offset)
     v, w = np.broadcast_arrays(v, w)
     positive = quant.multiply_by_quantized_multiplier(v, data.multiplier_1, data.shift_1)
-    negative = quant.multiply_by_quantized_multiplier(v * w, data.multiplier_2, data.shift_2)
-    raw = np.where(v >= 0, positive, negative) + data.output_offset
+    negative = quant.multiply_by_quantized_multiplier(quant.wrap_int32(v * w), data.multiplier_2, data.shift_2)
+    raw = quant.wrap_int32(np.where(v >= 0, positive, negative) + data.output_offset)
     qmin, qmax = quant.dtype_range(out.dtype)
     out[...] = np.clip(raw, qmin, qmax)
 

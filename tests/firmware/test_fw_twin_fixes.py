@@ -1,0 +1,71 @@
+"""Twin agreements fixed by hand, C port (host, ASan/UBSan) against the Python interpreter:
+
+* DIV and ABS with a zero scale that makes their rescaling infinite: both refuse at
+  allocation (Python a ``KernelError``, C a status); TFLM has no check (undefined
+  behaviour), see kernels/div.py and kernels/abs.py.
+* PRELU with zero points far outside the type's range (hostile models): both compute
+  TFLM's int32 arithmetic, wraps included (kernels/prelu.py), on every input value.
+
+``MI_FW_EXAMPLES`` raises the hypothesis examples (fw_batch.EXAMPLES batches each).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fw_batch import SETTINGS, Case, assert_both_refuse, batches, run_cases
+from fw_helpers import requires_host_cc
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microinterp.builder import ModelBuilder
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kernels"))
+from broadcast_cases import binary_model  # noqa: E402
+from elementwise_math_cases import unary_model  # noqa: E402
+from strategies import scales, wide_zero_points  # noqa: E402
+
+pytestmark = requires_host_cc
+
+
+@pytest.mark.parametrize(("s2", "so"), [(0.0, 0.1), (0.1, 0.0)])
+def test_div_zero_scale_refused_by_both(s2: float, so: float) -> None:
+    qs = [{"scale": 0.1, "zero_point": 1}, {"scale": s2, "zero_point": 0}, {"scale": so, "zero_point": -3}]
+    assert_both_refuse(binary_model("DIV", ((4,), (4,), (4,)), "int8", qs))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+def test_abs_zero_output_scale_refused_by_both(dtype: str) -> None:
+    assert_both_refuse(unary_model("ABS", (4,), dtype, {"scale": 0.1, "zero_point": 0},
+                                   {"scale": 0.0, "zero_point": 0}))
+
+
+@st.composite
+def wide_prelu_cases(draw: st.DrawFn) -> Case:
+    """An int8 or int16 PRELU over every input value, alpha a graph input or a constant."""
+    dtype = draw(st.sampled_from(["int8", "int16"]))
+    n = 256 if dtype == "int8" else 1024
+    s_in = draw(scales(-12, 0))
+    quants = [{"scale": s_in, "zero_point": draw(wide_zero_points())},
+              {"scale": draw(scales(-10, -2)), "zero_point": draw(wide_zero_points())},
+              {"scale": float(np.float32(s_in * 2.0 ** draw(st.floats(-6, 6)))),
+               "zero_point": draw(wide_zero_points())}]
+    const = draw(st.booleans())
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    alpha = rng.integers(-128, 127, size=(n,), endpoint=True).astype(np.int8)
+
+    def add(b: ModelBuilder, p: str) -> None:
+        x = b.add_input(p + "x", (n,), dtype, **quants[0])
+        a = (b.add_constant(p + "alpha", alpha, **quants[1]) if const
+             else b.add_input(p + "alpha", (n,), "int8", **quants[1]))
+        b.add_operator("PRELU", [x, a], [b.add_output(p + "y", (n,), dtype, **quants[2])])
+    return add
+
+
+@SETTINGS
+@given(batches(wide_prelu_cases()))
+def test_prelu_wide_zero_points(cases: list[Case]) -> None:
+    run_cases(cases, vectors=3)

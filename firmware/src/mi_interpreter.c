@@ -499,6 +499,19 @@ void *mi_alloc_persistent(mi_context_t *ctx, size_t bytes)
     return mi_arena_alloc_persistent(&ctx->arena, (uint32_t)bytes, 0);
 }
 
+void *mi_alloc_state(mi_context_t *ctx, mi_state_t *link, size_t bytes)
+{
+    void *data;
+    if (!link) return NULL;
+    data = mi_alloc_persistent(ctx, bytes);
+    if (!data) return NULL;
+    link->data = data;
+    link->bytes = (uint32_t)bytes;
+    link->next = ctx->state_first;
+    ctx->state_first = link;
+    return data;
+}
+
 mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t **handle)
 {
     mi_scratch_t *sc;
@@ -686,6 +699,7 @@ static mi_status_t reset_graph(mi_interpreter_t *it);
 mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
 {
     uint32_t s, n;
+    mi_state_t *st;
     if (!it) return MI_ERR_NULL_ARG;
     if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
     n = it->graphs ? it->num_graphs : 1u;
@@ -699,6 +713,7 @@ mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
         }
     }
     use_graph(it, 0);
+    for (st = it->state_first; st; st = st->next) memset(st->data, 0, st->bytes);
     return MI_OK;
 }
 

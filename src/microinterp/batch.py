@@ -215,8 +215,7 @@ class BatchRunner:
 
     def _run_per_sample(self, n: int, batches: list[np.ndarray], outs: list[np.ndarray]) -> None:
         it = self.it
-        stateful = any(t.is_variable for sg in it.model.subgraphs for t in sg.tensors) or any(
-            op.name == "VAR_HANDLE" for sg in it.model.subgraphs for op in sg.operators)  # resource variables
+        stateful = it.stateful
         in_views = [it.tensor_view(k) for k in it.subgraph.inputs]
         out_views = [it.tensor_view(k) for k in it.subgraph.outputs]
         for s in range(n):

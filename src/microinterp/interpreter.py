@@ -371,9 +371,22 @@ class Interpreter:
             self._batch_runner = BatchRunner(self)
         return self._batch_runner.run(inputs)
 
+    @property
+    def stateful(self) -> bool:
+        """Does anything carry over from one invoke to the next (variable tensors of any subgraph,
+        resource variables, kernel state)?"""
+        return (bool(self.memory.persistent_offsets) or bool(self.memory.subgraph_persistent_offsets)
+                or self.graph.resources.capacity > 0
+                or any(reg.reset is not None for regs in self.subgraph_registrations for reg in regs))
+
     def reset(self) -> None:
-        """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0
-        (every subgraph's, and the resource variables')."""
+        """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0 (every
+        subgraph's, and the resource variables'); and every kernel's own state
+        (``Registration.reset``), as TFLM's ``Reset`` does."""
+        for regs, datas in zip(self.subgraph_registrations, self.subgraph_op_data):
+            for reg, data in zip(regs, datas):
+                if reg.reset is not None:
+                    reg.reset(data)
         states = [(self.subgraph.tensors[i], self._arrays[i]) for i in self.memory.persistent_offsets]
         states += [(self.model.subgraphs[s].tensors[i], self.graph.arrays[s][i])
                    for s, i in (self.memory.subgraph_persistent_offsets or {})]

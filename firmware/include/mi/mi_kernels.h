@@ -69,6 +69,10 @@ float mi_info_scale(const mi_context_t *ctx, const mi_tensor_info_t *info, uint3
 int32_t mi_info_zero_point(const mi_context_t *ctx, const mi_tensor_info_t *info, uint32_t channel);
 /* Zero-filled persistent bytes (arena tail); NULL when the arena is full. */
 void *mi_alloc_persistent(mi_context_t *ctx, size_t bytes);
+/* Zero-filled persistent bytes kept across invokes and zero-filled again by
+ * mi_interpreter_reset (TFLM's reset()); `link` lives in the op data. NULL when
+ * the arena is full. */
+void *mi_alloc_state(mi_context_t *ctx, mi_state_t *link, size_t bytes);
 /* Ask for `bytes` of head memory live only while this op runs. */
 mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t **handle);
 
@@ -186,6 +190,15 @@ extern const mi_registration_t mi_registration_round;
 extern const mi_registration_t mi_registration_rsqrt;
 extern const mi_registration_t mi_registration_select_v2;
 extern const mi_registration_t mi_registration_shape;
+extern const mi_registration_t mi_registration_signal_energy;
+extern const mi_registration_t mi_registration_signal_fft_auto_scale;
+extern const mi_registration_t mi_registration_signal_filter_bank;
+extern const mi_registration_t mi_registration_signal_filter_bank_log;
+extern const mi_registration_t mi_registration_signal_filter_bank_spectral_subtraction;
+extern const mi_registration_t mi_registration_signal_filter_bank_square_root;
+extern const mi_registration_t mi_registration_signal_pcan;
+extern const mi_registration_t mi_registration_signal_rfft;
+extern const mi_registration_t mi_registration_signal_window;
 extern const mi_registration_t mi_registration_sin;
 extern const mi_registration_t mi_registration_slice;
 extern const mi_registration_t mi_registration_softmax;

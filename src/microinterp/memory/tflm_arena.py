@@ -111,6 +111,11 @@ _HOST64: dict[str, tuple[int, int]] = {
     **_CONTROL_FLOW,
     "TfLiteVarHandleParams": (16, 8), "OpDataAssignVariable": (4, 4),  # USE_TFLM_COMPRESSION: an Init
     "MicroResourceVariables": (16, 8), "MicroResourceVariable": (40, 8),
+    "OpDataDiv": (28, 4),  # 7 int32 (kernels/div.cc)
+    # Signal library custom ops (signal/micro/kernels/*.cc), measured with gcc -std=c11
+    "TFLMSignalWindowParams": (8, 4), "TFLMSignalEnergyParams": (8, 4),
+    "TfLiteAudioFrontendRfftParams<int16_t>": (48, 8), "TFLMSignalFilterBankParams": (64, 8),
+    "TFLMSignalSpectralSubtractionParams": (56, 8), "TfLitePcanParams": (4, 4), "TFLMSignalLogParams": (8, 4),
 }
 _CORTEX_M: dict[str, tuple[int, int]] = {
     "SingleArenaBufferAllocator": (36, 4), "RecordingSingleArenaBufferAllocator": (52, 4),
@@ -142,6 +147,11 @@ _CORTEX_M: dict[str, tuple[int, int]] = {
     **_CONTROL_FLOW,
     "TfLiteVarHandleParams": (8, 4), "OpDataAssignVariable": (0, 1),  # no Init without compression
     "MicroResourceVariables": (12, 4), "MicroResourceVariable": (20, 4),
+    "OpDataDiv": (28, 4),
+    # Signal library custom ops, measured with arm-none-eabi-gcc 12.2 -mcpu=cortex-m4 -mthumb
+    "TFLMSignalWindowParams": (8, 4), "TFLMSignalEnergyParams": (8, 4),
+    "TfLiteAudioFrontendRfftParams<int16_t>": (32, 4), "TFLMSignalFilterBankParams": (36, 4),
+    "TFLMSignalSpectralSubtractionParams": (44, 4), "TfLitePcanParams": (4, 4), "TFLMSignalLogParams": (8, 4),
 }
 
 

@@ -177,7 +177,8 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
         return report
     model = load_model(str(model_path))  # an unreadable or corrupt file is the caller's error: ModelError
     try:
-        report.arena_predicted = firmware_arena.firmware_arena_bytes(model, getattr(tgt, "abi", target))
+        report.arena_predicted = firmware_arena.firmware_arena_bytes(model, getattr(tgt, "abi", target),
+                                                                     dsp=bool(getattr(tgt, "dsp", False)))
         if inputs is None:
             inputs = random_inputs(model, vectors, seed)
         expected, report.python_plan_bytes = reference_outputs(model, inputs)

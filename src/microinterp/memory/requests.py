@@ -9,9 +9,10 @@ C port's), so the three can only differ where the runtimes really differ:
   ``BUFFER_ALIGNMENT``, living from its first to its last use
   (``planner.graph_lifetimes``: TFLM walks control flow into the subgraphs an
   IF / WHILE / CALL_ONCE invokes), except VAR_HANDLE outputs (TFLM points
-  them at the resource id in the op's data); then each operator's scratch buffers (TFLM
-  and the interpreter; the C port requests none), in request order, living
-  while their op runs;
+  them at the resource id in the op's data); then each operator's scratch
+  buffers (TFLM and the interpreter: ``OpMemory.scratch``; the C port:
+  ``OpMemory.c_scratch``, which depends on the core's DSP extension), in
+  request order, living while their op runs;
 * variable tensors stay in the persistent tail, except that TFLM (and so the
   interpreter) plans a variable with an offline offset in the head like any
   other tensor; the C port keeps every variable in the tail;
@@ -143,13 +144,15 @@ def tflm_prepare(node: Node, needs: OpMemory) -> tuple[TflmEvent, ...]:
 
 def model_requests(model: Model, *, runtime: Runtime = "tflm", pointer_bytes: int = HOST_POINTER_BYTES,
                    declarations: dict[str, KernelMemory] | None = None,
-                   offline: Sequence[int] | str | None = FROM_MODEL) -> ModelRequests:
+                   offline: Sequence[int] | str | None = FROM_MODEL, dsp: bool = False) -> ModelRequests:
     """The buffer requests of ``model``'s main subgraph for ``runtime``.
 
     ``declarations`` maps op names to kernel declarations (default: the builtin
     kernels'); ``offline`` is ``FROM_MODEL`` (the model's own plan, if any),
     ``None`` (plan everything online) or one offset per tensor of every
     subgraph (``-1`` = online), e.g. a plan about to be written into the model.
+    ``dsp`` (C runtime only): the core has the DSP extension, whose kernels' fast
+    paths may request other scratch (``OpMemory.c_scratch_dsp``).
     """
     sg = model.main
     decl = builtin_memory() if declarations is None else declarations
@@ -187,13 +190,12 @@ def model_requests(model: Model, *, runtime: Runtime = "tflm", pointer_bytes: in
     nodes = [node for node, _, _ in needs]
     kernels = [kernel for _, kernel, _ in needs]
     ops = [op for _, _, op in needs]
-    if runtime == "tflm":
-        for s, graph in enumerate(model.subgraphs):
-            graph_ops = ops if s == 0 else [op for _, _, op in subgraph_needs(graph, decl, pointer_bytes)]
-            for index, op_needs_ in enumerate(graph_ops):
-                first, last = op_times[s][index]
-                for k, nbytes in enumerate(op_needs_.scratch):
-                    requests.append(BufferRequest(align_up(nbytes), first, last))
-                    owners.append(owner_name(s, "scratch", index, k))
+    for s, graph in enumerate(model.subgraphs):
+        graph_ops = ops if s == 0 else [op for _, _, op in subgraph_needs(graph, decl, pointer_bytes)]
+        for index, op_needs_ in enumerate(graph_ops):
+            first, last = op_times[s][index]
+            for k, nbytes in enumerate(op_needs_.scratch if runtime == "tflm" else op_needs_.c_scratch_on(dsp)):
+                requests.append(BufferRequest(align_up(nbytes), first, last))
+                owners.append(owner_name(s, "scratch", index, k))
     return ModelRequests(tuple(requests), tuple(owners), tuple(tail), offsets is not None, tuple(nodes),
                          tuple(ops), tuple(kernels), tuple(sub_tail))

@@ -34,10 +34,18 @@ class Node:
     inputs: tuple[Tensor | None, ...]
     outputs: tuple[Tensor, ...]
     scratch: list[np.ndarray] = field(default_factory=list)  # bound by the interpreter
+    subgraph: int = 0  # the subgraph the operator is in
+    graph: Any = None  # the interpreter's ``graph.Graph`` (control-flow kernels run subgraphs through it)
 
     @property
     def name(self) -> str:
         return self.op.name
+
+    @property
+    def where(self) -> str:
+        """``operator 3 (ADD)``, with its subgraph when it is not subgraph 0."""
+        sub = f"subgraph {self.subgraph} " if self.subgraph else ""
+        return f"{sub}operator {self.index} ({self.name})"
 
     @property
     def options(self) -> Any:
@@ -46,7 +54,7 @@ class Node:
     def input(self, i: int) -> Tensor:
         """Input ``i``; a missing or optional-absent input is a model error."""
         if i >= len(self.inputs) or self.inputs[i] is None:
-            raise KernelError(f"operator {self.index} ({self.name}): input {i} is missing")
+            raise KernelError(f"{self.where}: input {i} is missing")
         return self.inputs[i]  # type: ignore[return-value]
 
     def optional_input(self, i: int) -> Tensor | None:
@@ -54,16 +62,16 @@ class Node:
 
     def output(self, i: int) -> Tensor:
         if i >= len(self.outputs):
-            raise KernelError(f"operator {self.index} ({self.name}): output {i} is missing")
+            raise KernelError(f"{self.where}: output {i} is missing")
         return self.outputs[i]
 
     def fail(self, message: str) -> KernelError:
         """A prepare-time error that names this operator."""
-        return KernelError(f"operator {self.index} ({self.name}): {message}")
+        return KernelError(f"{self.where}: {message}")
 
     def unsupported(self, message: str) -> UnsupportedOpError:
         """The op exists but this dtype/parameter combination has no kernel."""
-        return UnsupportedOpError(f"operator {self.index} ({self.name}): {message}")
+        return UnsupportedOpError(f"{self.where}: {message}")
 
 
 PrepareFn = Callable[[Node], Any]
@@ -105,9 +113,10 @@ def bound_call(reg: Registration, node: Node, op_data: Any, inputs: Sequence[np.
     return functools.partial(reg.invoke, node, op_data, inputs, outputs)
 
 
-def nodes_of(subgraph: Subgraph) -> list[Node]:
-    """Every operator of ``subgraph`` as its kernel sees it, in execution order."""
+def nodes_of(subgraph: Subgraph, index: int = 0) -> list[Node]:
+    """Every operator of ``subgraph`` (subgraph ``index`` of its model) as its kernel sees
+    it, in execution order."""
     tensors = subgraph.tensors
     return [Node(index=op.index, op=op, inputs=tuple(tensors[i] if i >= 0 else None for i in op.inputs),
-                 outputs=tuple(tensors[i] for i in op.outputs))
+                 outputs=tuple(tensors[i] for i in op.outputs), subgraph=index)
             for op in subgraph.operators]

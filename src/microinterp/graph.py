@@ -38,7 +38,7 @@ class Graph:
         self.model = model
         n = len(model.subgraphs)
         #: per subgraph: (kernel invoke, node, op data, inputs, outputs) per operator
-        self.calls: list[list[tuple[Any, ...]]] = [[] for _ in range(n)]
+        self.calls: list[list[Callable[[], None]]] = [[] for _ in range(n)]  # bound calls (context.bound_call)
         #: per subgraph: the array of every tensor (None until bound)
         self.arrays: list[list[np.ndarray | None]] = [[] for _ in range(n)]
         #: per subgraph: how many times it has run (subgraph 0 counts ``Interpreter.invoke`` calls
@@ -61,8 +61,8 @@ class Graph:
     def invoke(self, s: int) -> None:
         """Run subgraph ``s`` once (TFLM's ``MicroGraph::InvokeSubgraph``)."""
         self.invocations[s] += 1
-        for fn, node, data, ins, outs in self.calls[s]:
-            fn(node, data, ins, outs)
+        for call in self.calls[s]:
+            call()
 
     def inputs(self, s: int) -> list[np.ndarray]:
         arrays = self.arrays[s]

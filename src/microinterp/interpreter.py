@@ -332,7 +332,7 @@ class Interpreter:
                                 for k, n in enumerate(scratch)]
                 ins = [arrays[i] if i >= 0 else None for i in node.op.inputs]
                 outs = [arrays[i] for i in node.op.outputs]
-                calls.append((reg.invoke, node, data, ins, outs))
+                calls.append(bound_call(reg, node, data, ins, outs))
             graph.calls[s] = calls
 
     # ------------------------------------------------------------------ running

@@ -1,8 +1,9 @@
 """Twin agreements fixed by hand, C port (host, ASan/UBSan) against the Python interpreter:
 
-* DIV and ABS with a zero scale that makes their rescaling infinite: both refuse at
-  allocation (Python a ``KernelError``, C a status); TFLM has no check (undefined
-  behaviour), see kernels/div.py and kernels/abs.py.
+* DIV and ABS with a zero scale that makes their rescaling infinite, ADD, SUB, MUL and
+  SQUARED_DIFFERENCE with a zero output scale, ADD/SUB/SQUARED_DIFFERENCE with zero
+  input scales: both refuse at allocation (Python a ``MicrointerpError``, C a status);
+  TFLM has no check (undefined behaviour) or aborts.
 * PRELU with zero points far outside the type's range (hostile models): both compute
   TFLM's int32 arithmetic, wraps included (kernels/prelu.py), on every input value.
 
@@ -35,6 +36,18 @@ pytestmark = requires_host_cc
 def test_div_zero_scale_refused_by_both(s2: float, so: float) -> None:
     qs = [{"scale": 0.1, "zero_point": 1}, {"scale": s2, "zero_point": 0}, {"scale": so, "zero_point": -3}]
     assert_both_refuse(binary_model("DIV", ((4,), (4,), (4,)), "int8", qs))
+
+
+ZERO_SCALE_CASES = [(op, (0.1, 0.2, 0.0)) for op in ("ADD", "SUB", "MUL", "SQUARED_DIFFERENCE")] + [
+    ("ADD", (0.0, 0.0, 0.1)), ("SUB", (0.0, 0.0, 0.1)), ("SQUARED_DIFFERENCE", (0.0, 0.1, 0.1))]
+
+
+@pytest.mark.parametrize(("op", "scales_"), ZERO_SCALE_CASES)
+def test_zero_scales_refused_by_both(op: str, scales_: tuple[float, float, float]) -> None:
+    """A zero output scale (every op divides by it) and zero input scales that make ADD/SUB's
+    common scale or a SQUARED_DIFFERENCE input multiplier 0 (TFLM aborts on them)."""
+    qs = [{"scale": s, "zero_point": 0} for s in scales_]
+    assert_both_refuse(binary_model(op, ((4,), (4,), (4,)), "int8", qs))
 
 
 @pytest.mark.parametrize("dtype", ["int8", "int16"])

@@ -33,6 +33,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     d->input2_offset = -mi_zero_point0(ctx, &b);
     d->output_offset = mi_zero_point0(ctx, &out);
     if (type == MI_TYPE_INT16 && (d->input1_offset || d->input2_offset || d->output_offset)) return MI_ERR_BAD_PARAM;
+    if (mi_scale0(ctx, &out) == 0.0f) return MI_ERR_BAD_PARAM; /* elementwise.nonzero_output_scale */
     return mi_quantize_multiplier((double)mi_scale0(ctx, &a) * (double)mi_scale0(ctx, &b) /
                                       (double)mi_scale0(ctx, &out),
                                   &d->output_multiplier, &d->output_shift);

@@ -10,6 +10,7 @@
  *   subtracted and squared in int32, then rescaled by
  *   (2 max)**2 / (2**(2 left_shift) s_out) with the plain
  *   MultiplyByQuantizedMultiplier (it may exceed 1), plus zp_out, clamped.
+ *   A zero input scale (TFLM aborts) or output scale is refused.
  *   Multipliers from double arithmetic on the float32 scales; the inputs are
  *   rescaled by mi_elementwise_rescale_input (elementwise.rescale_input).
  * The binary loop is mi_elementwise's; the per-element functions are here. */
@@ -45,6 +46,8 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     s1 = (double)mi_scale0(ctx, &a);
     s2 = (double)mi_scale0(ctx, &b);
     so = (double)mi_scale0(ctx, &out);
+    if (s1 == 0.0 || s2 == 0.0) return MI_ERR_UNSUPPORTED_TYPE; /* TFLM aborts on a zero multiplier */
+    if (so == 0.0) return MI_ERR_BAD_PARAM;                     /* elementwise.nonzero_output_scale */
     twice_max = 2.0 * (s1 > s2 ? s1 : s2);
     /* in (0, 1/2]: SmallerThanOneExp's CHECKs hold */
     MI_TRY(mi_quantize_multiplier(s1 / twice_max, &d->input1_multiplier, &d->input1_shift));

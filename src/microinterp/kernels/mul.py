@@ -46,7 +46,8 @@ def prepare(node: Node) -> OpData:
         return OpData(type_name, lo, hi)
     if type_name == "INT16" and (a.zero_point or b.zero_point or out.zero_point):
         raise node.fail("int16 MUL needs zero points of 0 on both inputs and the output")
-    mult, shift = quant.quantize_multiplier(float(a.scale) * float(b.scale) / float(out.scale))
+    so = elementwise.nonzero_output_scale(node, out)
+    mult, shift = quant.quantize_multiplier(float(a.scale) * float(b.scale) / so)
     return OpData(type_name, lo, hi, -a.zero_point, -b.zero_point, out.zero_point, mult, shift)
 
 

@@ -13,7 +13,8 @@ C twin: firmware/src/kernels/mi_squared_difference.c).
   ``MultiplyByQuantizedMultiplier`` (this one may exceed 1), plus ``zp_out``,
   clamped to the type's range. All multipliers come from double arithmetic on
   the float32 scales (``2**(2 * left_shift) * s_out`` is an exact float32
-  product).
+  product). A zero input scale is refused (TFLM CHECK-aborts on its zero
+  multiplier), and so is a zero output scale (``elementwise.nonzero_output_scale``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ def prepare(node: Node) -> OpData:
         raise node.fail("int16 inputs and output must have zero point 0")
     left_shift = LEFT_SHIFT[type_name]
     s1, s2, so = (float(np.float32(t.scale)) for t in (a, b, out))
+    if s1 == 0.0 or s2 == 0.0:  # measured: the oracle process aborts
+        raise node.unsupported(f"input scales {s1!r} and {s2!r}: TFLM's QuantizeMultiplierSmallerThanOneExp "
+                               "aborts on the zero input multiplier")
+    elementwise.nonzero_output_scale(node, out)
     twice_max = 2.0 * max(s1, s2)
     m1, sh1 = quant.quantize_multiplier(s1 / twice_max)  # in (0, 1/2]: SmallerThanOneExp's CHECKs hold
     m2, sh2 = quant.quantize_multiplier(s2 / twice_max)

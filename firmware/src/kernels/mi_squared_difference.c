@@ -5,7 +5,8 @@
  * float32: one float32 subtraction and one float32 product.
  * int32: the same in int32 arithmetic (both steps wrap).
  * int8 / int16: both inputs are offset, shifted left by left_shift (7 for
- *   int8, 0 for int16, whose zero points must be 0), scaled by
+ *   int8, whose zero points must lie in its range, 0 for int16, whose zero
+ *   points must be 0), scaled by
  *   s_i / (2 max(s1, s2)) (MultiplyByQuantizedMultiplierSmallerThanOneExp),
  *   subtracted and squared in int32, then rescaled by
  *   (2 max)**2 / (2**(2 left_shift) s_out) with the plain
@@ -42,6 +43,10 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     d->input2_offset = -mi_zero_point0(ctx, &b);
     d->output_offset = mi_zero_point0(ctx, &out);
     if (type == MI_TYPE_INT16 && (d->input1_offset || d->input2_offset || d->output_offset)) return MI_ERR_BAD_PARAM;
+    if (type == MI_TYPE_INT8 && !(mi_zero_point_in(-d->input1_offset, -128, 127) &&
+                                  mi_zero_point_in(-d->input2_offset, -128, 127) &&
+                                  mi_zero_point_in(d->output_offset, -128, 127)))
+        return MI_ERR_BAD_PARAM; /* TFLM's prepare checks them */
     d->left_shift = type == MI_TYPE_INT8 ? 7 : 0;
     s1 = (double)mi_scale0(ctx, &a);
     s2 = (double)mi_scale0(ctx, &b);

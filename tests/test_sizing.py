@@ -145,8 +145,8 @@ def tflm_fits(path: str | Path, arena_size: int) -> bool:
     return r.returncode == 0
 
 
-#: models whose ops have no allocation model here (custom signal ops): sizing is approximate
-APPROXIMATE = {"tflite-micro/audio_preprocessor_float.tflite", "tflite-micro/audio_preprocessor_int8.tflite"}
+#: models whose ops have no allocation model here: sizing is approximate (none today)
+APPROXIMATE: set[str] = set()
 #: Residuals that remain, documented: on keyword_scrambled (7 int8 SVDF ops, binding
 #: constraint = the greedy planner's working memory while planning) the replay asks for
 #: 8 bytes more than the wheel needs; the layout after AllocateTensors() is exact.

@@ -363,6 +363,19 @@ void *mi_alloc_persistent(mi_context_t *ctx, size_t bytes)
     return mi_arena_alloc_persistent(&ctx->arena, (uint32_t)bytes, 0);
 }
 
+void *mi_alloc_state(mi_context_t *ctx, mi_state_t *link, size_t bytes)
+{
+    void *data;
+    if (!link) return NULL;
+    data = mi_alloc_persistent(ctx, bytes);
+    if (!data) return NULL;
+    link->data = data;
+    link->bytes = (uint32_t)bytes;
+    link->next = ctx->state_first;
+    ctx->state_first = link;
+    return data;
+}
+
 mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t **handle)
 {
     mi_scratch_t *sc;
@@ -429,6 +442,7 @@ mi_status_t mi_interpreter_invoke(mi_interpreter_t *it)
 mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
 {
     uint32_t i;
+    mi_state_t *st;
     if (!it) return MI_ERR_NULL_ARG;
     if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
     for (i = 0; i < it->num_tensors; i++) {
@@ -442,6 +456,7 @@ mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
             value = (int)(mi_model_zero_point(&it->model, &info, 0) & 0xFF);
         memset(t->data, value, t->bytes);
     }
+    for (st = it->state_first; st; st = st->next) memset(st->data, 0, st->bytes);
     return MI_OK;
 }
 

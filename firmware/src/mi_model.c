@@ -383,7 +383,6 @@ mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *o
     fb_table_t o, code, opts;
     uint32_t opcode_index;
     int32_t deprecated, builtin;
-    mi_vec_t custom_options;
     int present;
     if (!model || !out) return MI_ERR_NULL_ARG;
     memset(out, 0, sizeof *out);
@@ -403,7 +402,7 @@ mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *o
     TRY(check_indices(model, out->inputs, -1, model->tensors.count));
     TRY(check_indices(model, out->outputs, 0, model->tensors.count));
     TRY(check_indices(model, out->intermediates, 0, model->tensors.count));
-    TRY(fb_vector(model, &o, OP_CUSTOM_OPTIONS, 1, &custom_options));
+    TRY(fb_vector(model, &o, OP_CUSTOM_OPTIONS, 1, &out->custom_options));
     TRY(fb_u8(model, &o, OP_OPTIONS_TYPE, 0, &out->options_type));
     TRY(fb_subtable(model, &o, OP_OPTIONS, &opts, &present));
     if (present && out->options_type != 0) out->options = opts.pos;
@@ -427,6 +426,10 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
     if (!model || !op || !out) return MI_ERR_NULL_ARG;
     memset(out, 0, sizeof *out);
     switch (op->builtin_code) {
+    case MI_OP_CUSTOM:
+        out->custom.data = op->custom_options.count ? model->data + op->custom_options.pos : NULL;
+        out->custom.size = op->custom_options.count;
+        return MI_OK;
     case MI_OP_CONV_2D: {
         mi_conv_options_t *c = &out->conv;
         c->dilation_w_factor = c->dilation_h_factor = 1;

@@ -215,7 +215,7 @@ class BatchRunner:
 
     def _run_per_sample(self, n: int, batches: list[np.ndarray], outs: list[np.ndarray]) -> None:
         it = self.it
-        stateful = any(t.is_variable for t in it.subgraph.tensors)
+        stateful = it.stateful
         in_views = [it.tensor_view(k) for k in it.subgraph.inputs]
         out_views = [it.tensor_view(k) for k in it.subgraph.outputs]
         for s in range(n):

@@ -133,6 +133,14 @@ class ModelBuilder:
                                   bytes(custom_options), list(intermediates), options_table))
         return len(self.operators) - 1
 
+    def add_custom(self, code: str, inputs: Sequence[int], outputs: Sequence[int],
+                   options: dict[str, Any] | None = None) -> int:
+        """Add the custom op ``code`` (``"SignalWindow"``) with ``options`` written as
+        a FlexBuffer map, as the converter writes custom options (``flexbuffer.map_bytes``)."""
+        from .flexbuffer import map_bytes
+
+        return self.add_operator(f"CUSTOM:{code}", inputs, outputs, custom_options=map_bytes(options or {}))
+
     def add_metadata(self, name: str, data: bytes) -> None:
         self.metadata.append((name, bytes(data)))
 

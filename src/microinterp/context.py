@@ -67,19 +67,23 @@ class Node:
 
 PrepareFn = Callable[[Node], Any]
 InvokeFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], None]
+ResetFn = Callable[[Any], None]
 
 
 @dataclass(frozen=True)
 class Registration:
     """A kernel: ``prepare(node) -> op_data`` once, ``invoke(node, op_data, inputs, outputs)`` per run,
     and the arena memory it needs besides its tensors (``None``: none that is known;
-    sizes of models with the op are then approximate)."""
+    sizes of models with the op are then approximate). ``reset(op_data)``, for a
+    kernel that keeps state across invokes in its op data (TFLM's ``reset``, e.g. a
+    noise estimate), restores the state ``Interpreter.reset()`` promises."""
 
     name: str
     prepare: PrepareFn
     invoke: InvokeFn
     doc: str = ""
     memory: KernelMemory | None = None
+    reset: ResetFn | None = None
 
 
 def nodes_of(subgraph: Subgraph) -> list[Node]:

@@ -306,8 +306,17 @@ class Interpreter:
             self._batch_runner = BatchRunner(self)
         return self._batch_runner.run(inputs)
 
+    @property
+    def stateful(self) -> bool:
+        """Does anything carry over from one invoke to the next (variable tensors, kernel state)?"""
+        return bool(self.memory.persistent_offsets) or any(reg.reset is not None for reg in self.registrations)
+
     def reset(self) -> None:
-        """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0."""
+        """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0;
+        and every kernel's own state (``Registration.reset``), as TFLM's ``Reset`` does."""
+        for reg, data in zip(self.registrations, self.op_data):
+            if reg.reset is not None:
+                reg.reset(data)
         for index in self.memory.persistent_offsets:
             t = self.subgraph.tensors[index]
             arr = self._arrays[index]

@@ -3,8 +3,8 @@ integers over their full range (wrapping to narrower types), float32 values
 well outside every integer range plus +-inf (TFLM's x86 build saturates and
 truncates), bool; plus NaN -> int checked on outputs alone (NaN inputs cannot
 go through ``compare_with_tflm``, which also compares the input tensor); plus
-the audio preprocessor's two builtin stretches (its Signal custom ops keep it
-from running end to end), 3 random full-range inputs each.
+the audio preprocessor's two builtin stretches (the whole model runs in
+test_audio_preprocessor.py), 3 random full-range inputs each.
 
 Hypothesis examples: 40 + 10 (NaN) = 50.
 """

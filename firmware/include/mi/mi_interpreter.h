@@ -61,6 +61,15 @@ typedef struct mi_scratch {
     uint32_t node;
 } mi_scratch_t;
 
+/* State a kernel keeps across invokes (TFLM kernels' reset(), e.g. a noise
+ * estimate): persistent bytes mi_interpreter_reset zero-fills. The link lives
+ * in the kernel's op data, so a state costs no arena bytes beyond its own. */
+typedef struct mi_state {
+    struct mi_state *next;
+    void *data;
+    uint32_t bytes;
+} mi_state_t;
+
 #if MI_ENABLE_OP_HOOK
 /* Called after operator `op_index` ran (layer dumps, per-op profiling). */
 typedef void (*mi_op_hook_t)(void *user, const struct mi_interpreter *it, uint32_t op_index);
@@ -74,6 +83,7 @@ typedef struct mi_interpreter {
     mi_node_t *nodes;
     mi_scratch_t *scratch_first;
     mi_scratch_t *scratch_last;
+    mi_state_t *state_first;  /* kernel states, zero-filled by mi_interpreter_reset */
     uint32_t num_tensors;
     uint32_t num_nodes;
     uint32_t num_scratch;

@@ -69,6 +69,10 @@ float mi_info_scale(const mi_context_t *ctx, const mi_tensor_info_t *info, uint3
 int32_t mi_info_zero_point(const mi_context_t *ctx, const mi_tensor_info_t *info, uint32_t channel);
 /* Zero-filled persistent bytes (arena tail); NULL when the arena is full. */
 void *mi_alloc_persistent(mi_context_t *ctx, size_t bytes);
+/* Zero-filled persistent bytes kept across invokes and zero-filled again by
+ * mi_interpreter_reset (TFLM's reset()); `link` lives in the op data. NULL when
+ * the arena is full. */
+void *mi_alloc_state(mi_context_t *ctx, mi_state_t *link, size_t bytes);
 /* Ask for `bytes` of head memory live only while this op runs. */
 mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t **handle);
 

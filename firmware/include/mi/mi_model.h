@@ -119,6 +119,7 @@ typedef struct mi_op_info {
     mi_vec_t outputs;           /* int32 tensor indices */
     mi_vec_t intermediates;     /* int32 tensor indices */
     mi_vec_t custom_code;       /* bytes of the custom op name (count 0 for builtins) */
+    mi_vec_t custom_options;    /* bytes of a custom op's options (a FlexBuffer map, mi_flexbuffer.h) */
     uint32_t options;           /* table position of the builtin options, 0 if absent */
     uint8_t options_type;       /* schema BuiltinOptions union type */
 } mi_op_info_t;
@@ -224,6 +225,12 @@ typedef struct mi_batch_matmul_options {
     uint8_t adj_x, adj_y, asymmetric_quantize_inputs;
 } mi_batch_matmul_options_t;
 
+/* CUSTOM: the custom options bytes inside the model, read with mi_flexbuffer.h */
+typedef struct mi_custom_options {
+    const uint8_t *data;
+    uint32_t size;
+} mi_custom_options_t;
+
 typedef union mi_options {
     mi_conv_options_t conv;
     mi_depthwise_options_t depthwise;
@@ -247,6 +254,7 @@ typedef union mi_options {
     mi_block_options_t block;    /* DEPTH_TO_SPACE, SPACE_TO_DEPTH */
     mi_cumsum_options_t cumsum;
     mi_batch_matmul_options_t batch_matmul;
+    mi_custom_options_t custom;  /* every CUSTOM op */
 } mi_options_t;
 
 /* Validate `size` bytes at `data` as a .tflite model and index its main

@@ -105,5 +105,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(quant.wrap_int32(raw + data.output_offset), data.activation_min, data.activation_max)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteDivParams", modelled=False, c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS + 9, b=1))
+MEMORY = KernelMemory(tflm_params="TfLiteDivParams", tflm_op_data="OpDataDiv", c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS + 9, b=1))
 REGISTRATION = Registration("DIV", prepare, invoke, memory=MEMORY)

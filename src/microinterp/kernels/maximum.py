@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, c_struct
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -31,5 +31,11 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT][...] = np.where(a > b, a, b)
 
 
-MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS, b=1), modelled=False)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM registers MAXIMUM/MINIMUM (maximum_minimum.cc) with no Init and no Prepare:
+    nothing persistent, no temporary tensors."""
+    return OpMemory(tflm_prepare=())
+
+
+MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS, b=1), needs=memory)
 REGISTRATION = Registration("MAXIMUM", prepare, invoke, memory=MEMORY)

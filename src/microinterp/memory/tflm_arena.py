@@ -96,6 +96,11 @@ _HOST64: dict[str, tuple[int, int]] = {
     "TfLiteResizeNearestNeighborParams": (2, 1), "TfLiteSpaceToDepthParams": (4, 4),
     "TfLiteDepthToSpaceParams": (4, 4), "TfLiteMirrorPaddingParams": (4, 4), "TfLiteShapeParams": (4, 4),
     "TfLiteL2NormParams": (4, 4), "TfLiteLSTMParams": (20, 4),
+    "OpDataDiv": (28, 4),  # 7 int32 (kernels/div.cc)
+    # Signal library custom ops (signal/micro/kernels/*.cc), measured with gcc -std=c11
+    "TFLMSignalWindowParams": (8, 4), "TFLMSignalEnergyParams": (8, 4),
+    "TfLiteAudioFrontendRfftParams<int16_t>": (48, 8), "TFLMSignalFilterBankParams": (64, 8),
+    "TFLMSignalSpectralSubtractionParams": (56, 8), "TfLitePcanParams": (4, 4), "TFLMSignalLogParams": (8, 4),
 }
 _CORTEX_M: dict[str, tuple[int, int]] = {
     "SingleArenaBufferAllocator": (36, 4), "RecordingSingleArenaBufferAllocator": (52, 4),
@@ -124,6 +129,11 @@ _CORTEX_M: dict[str, tuple[int, int]] = {
     "TfLiteResizeNearestNeighborParams": (2, 1), "TfLiteSpaceToDepthParams": (4, 4),
     "TfLiteDepthToSpaceParams": (4, 4), "TfLiteMirrorPaddingParams": (1, 1), "TfLiteShapeParams": (1, 1),
     "TfLiteL2NormParams": (1, 1), "TfLiteLSTMParams": (16, 4),
+    "OpDataDiv": (28, 4),
+    # Signal library custom ops, measured with arm-none-eabi-gcc 12.2 -mcpu=cortex-m4 -mthumb
+    "TFLMSignalWindowParams": (8, 4), "TFLMSignalEnergyParams": (8, 4),
+    "TfLiteAudioFrontendRfftParams<int16_t>": (32, 4), "TFLMSignalFilterBankParams": (36, 4),
+    "TFLMSignalSpectralSubtractionParams": (44, 4), "TfLitePcanParams": (4, 4), "TFLMSignalLogParams": (8, 4),
 }
 
 

@@ -1,0 +1,53 @@
+"""SignalWindow (TFLM: signal/micro/kernels/window.cc, signal/src/window.cc;
+C twin: none yet).
+
+Multiplies each frame of an int16 signal by an int16 window and shifts:
+``(int32)x * w >> shift`` saturated to int16, frame by frame (the window is
+1-D; the input's flat size is a whole number of windows). ``shift`` is the
+custom option TFLM reads in ``Init``; a shift outside 0..31 would be undefined
+in TFLM's C and is refused, as is an input that is not a whole number of
+windows (TFLM would read past the window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..context import Node, Registration
+from ..memory.declaration import KernelMemory
+from .signal_common import option_int, options, require, shift_in_range
+
+INPUT, WEIGHTS, OUTPUT = 0, 1, 0
+
+
+@dataclass(frozen=True)
+class OpData:
+    shift: int
+    window: int  # samples per window
+
+
+def prepare(node: Node) -> OpData:
+    shift = shift_in_range(node, "shift", option_int(node, options(node), "shift"), 32)
+    require(node, len(node.op.inputs) == 2 and len(node.op.outputs) == 1, "takes 2 inputs and 1 output")
+    x, w, y = node.input(INPUT), node.input(WEIGHTS), node.output(OUTPUT)
+    require(node, len(x.shape) >= 1 and len(w.shape) == 1 and len(x.shape) == len(y.shape),
+            f"input {list(x.shape)}, window {list(w.shape)} and output {list(y.shape)} do not fit")
+    for t, what in ((x, "input"), (w, "window"), (y, "output")):
+        if t.type_name != "INT16":
+            raise node.unsupported(f"{what} type {t.type_name} is not supported (int16)")
+    require(node, w.size > 0 and x.size % w.size == 0 and y.size == x.size,
+            f"input of {x.size} samples is not a whole number of {w.size}-sample windows filling the output")
+    return OpData(shift, w.size)
+
+
+def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    x = inputs[INPUT].reshape(-1, data.window).astype(np.int32)
+    raw = (x * inputs[WEIGHTS].astype(np.int32)) >> data.shift
+    outputs[OUTPUT].reshape(-1)[...] = np.clip(raw, -32768, 32767).reshape(-1)
+
+
+MEMORY = KernelMemory(tflm_op_data="TFLMSignalWindowParams")
+REGISTRATION = Registration("CUSTOM:SignalWindow", prepare, invoke, memory=MEMORY)

@@ -1,0 +1,108 @@
+"""TFLM's Signal library ops of the audio front end vs TFLM, tolerance 0, through
+single-op models built with FlexBuffer custom options (signal_models.py), each
+over several invokes (SignalFilterBankSpectralSubtraction's noise estimate
+carries over, and a reset in the middle must clear it as TFLM's does); plus the
+refusals of options and shapes TFLM's C would read out of bounds or shift by
+undefined counts.
+
+Hypothesis examples: 25 per op (9 ops), $SIGNAL_EXAMPLES to change.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from oracle import compare_with_tflm, requires_tflm
+from signal_models import CASES, Case
+
+from microinterp import Interpreter
+from microinterp.builder import ModelBuilder
+from microinterp.errors import KernelError, MicrointerpError, UnsupportedOpError
+
+EXAMPLES = int(os.environ.get("SIGNAL_EXAMPLES", "25"))
+
+
+@requires_tflm
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_signal_op_matches_tflm(op: str) -> None:
+    @settings(max_examples=EXAMPLES, deadline=None)
+    @given(case=CASES[op])
+    def run(case: Case) -> None:
+        reset = len(case.inputs) // 2 + 1 if op == "SignalFilterBankSpectralSubtraction" else None
+        compare_with_tflm(case.model, case.inputs, reset_after=reset, unwritten=case.unwritten)
+
+    run()
+
+
+def _single(code: str, ins: list[tuple[tuple[int, ...], str]], outs: list[tuple[tuple[int, ...], str]],
+            options: dict | None, raw: bytes | None = None, constants: dict[int, np.ndarray] | None = None) -> bytes:
+    b = ModelBuilder()
+    idx = []
+    for k, (shape, dtype) in enumerate(ins):
+        if constants and k in constants:
+            idx.append(b.add_constant(f"c{k}", constants[k]))
+        else:
+            idx.append(b.add_input(f"x{k}", shape, dtype))
+    o = [b.add_output(f"y{k}", shape, dtype) for k, (shape, dtype) in enumerate(outs)]
+    if raw is not None:
+        b.add_operator(f"CUSTOM:{code}", idx, o, custom_options=raw)
+    else:
+        b.add_custom(code, idx, o, options)
+    return b.build()
+
+
+REFUSED = [
+    ("window shift 32", _single("SignalWindow", [((8,), "int16"), ((8,), "int16")], [((8,), "int16")], {"shift": 32})),
+    ("window not whole", _single("SignalWindow", [((9,), "int16"), ((4,), "int16")], [((9,), "int16")], {"shift": 1})),
+    ("window no options", _single("SignalWindow", [((8,), "int16"), ((8,), "int16")], [((8,), "int16")], None,
+                                  raw=b"")),
+    ("window garbage options", _single("SignalWindow", [((8,), "int16"), ((8,), "int16")], [((8,), "int16")], None,
+                                       raw=b"\x01\x02\x03\x04")),
+    ("rfft odd", _single("SignalRfft", [((7,), "int16")], [((9,), "int16")], {"fft_length": 7, "T": 7})),
+    ("rfft factor 7", _single("SignalRfft", [((14,), "int16")], [((16,), "int16")], {"fft_length": 14, "T": 7})),
+    ("rfft float", _single("SignalRfft", [((8,), "float32")], [((10,), "float32")], {"fft_length": 8, "T": 0})),
+    ("rfft short output", _single("SignalRfft", [((8,), "int16")], [((8,), "int16")], {"fft_length": 8, "T": 7})),
+    ("rfft long rows", _single("SignalRfft", [((9,), "int16")], [((10,), "int16")], {"fft_length": 8, "T": 7})),
+    ("energy past input", _single("SignalEnergy", [((8,), "int16")], [((8,), "uint32")],
+                                  {"start_index": 0, "end_index": 5})),
+    ("filter bank channels", _single("SignalFilterBank", [((8,), "uint32")] + [((4,), "int16")] * 5,
+                                     [((5,), "uint64")], {"num_channels": 5},
+                                     constants={k: np.ones(4, np.int16) for k in range(1, 6)})),
+    ("filter bank reads past spectrum", _single(
+        "SignalFilterBank", [((8,), "uint32")] + [((4,), "int16")] * 5, [((3,), "uint64")], {"num_channels": 3},
+        constants={1: np.ones(4, np.int16), 2: np.ones(4, np.int16), 3: np.array([0, 0, 0, 7], np.int16),
+                   4: np.zeros(4, np.int16), 5: np.full(4, 2, np.int16)})),
+    ("filter bank tables not constant", _single("SignalFilterBank", [((8,), "uint32")] + [((4,), "int16")] * 5,
+                                                [((3,), "uint64")], {"num_channels": 3})),
+    ("subtraction shift", _single("SignalFilterBankSpectralSubtraction", [((4,), "uint32")],
+                                  [((4,), "uint32"), ((4,), "uint32")],
+                                  {"num_channels": 4, "smoothing_bits": 32, "spectral_subtraction_bits": 14,
+                                   "clamping": False, "smoothing": 1, "one_minus_smoothing": 1,
+                                   "alternate_smoothing": 1, "alternate_one_minus_smoothing": 1,
+                                   "min_signal_remaining": 1})),
+    ("subtraction missing key", _single("SignalFilterBankSpectralSubtraction", [((4,), "uint32")],
+                                        [((4,), "uint32"), ((4,), "uint32")], {"num_channels": 4})),
+    ("pcan short lut", _single("SignalPCAN", [((4,), "uint32"), ((4,), "uint32"), ((124,), "int16")],
+                               [((4,), "uint32")], {"snr_shift": 6}, constants={2: np.ones(124, np.int16)})),
+    ("log shift", _single("SignalFilterBankLog", [((4,), "uint32")], [((4,), "int16")],
+                          {"input_correction_bits": -1, "output_scale": 64})),
+]
+
+
+@pytest.mark.parametrize("name,model", REFUSED, ids=[n for n, _ in REFUSED])
+def test_signal_refusals_are_clear_errors(name: str, model: bytes) -> None:
+    with pytest.raises((KernelError, UnsupportedOpError)) as e:
+        Interpreter.from_bytes(model)
+    assert "operator 0 (CUSTOM:Signal" in str(e.value)
+
+
+def test_square_root_scale_bits_out_of_range_is_refused_when_run() -> None:
+    model = _single("SignalFilterBankSquareRoot", [((4,), "uint64"), ((), "int32")], [((4,), "uint32")], {})
+    it = Interpreter.from_bytes(model)
+    it.set_input(np.arange(4, dtype=np.uint64), 0)
+    it.set_input(np.array(32, np.int32), 1)
+    with pytest.raises(MicrointerpError, match="scale bits 32"):
+        it.invoke()

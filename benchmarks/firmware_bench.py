@@ -7,7 +7,8 @@ measured in one run.
 
 Every (model, core) goes through ``microinterp.fw.check.check`` (the same path as
 ``microinterp firmware check --json``): the C port built once per core (-O2,
-firmware/Makefile), one image per model linking only the model's kernels, N
+the framework files -Os, MI_ENABLE_LOG=0: firmware/Makefile's Cortex-M
+defaults), one image per model linking only the model's kernels, N
 random input vectors (seeded) in one emulator run, every output byte compared
 with microinterp's Python interpreter and the arena with fwplan's prediction.
 

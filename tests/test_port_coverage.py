@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from microinterp.fw import coverage
+from microinterp.fw.kernel_select import kernel_stem
 from microinterp.memory import firmware_arena
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,8 +33,13 @@ def test_registries_agree() -> None:
     assert set(c_ops) <= set(coverage.python_ops())
     assert set(c_ops) == set(firmware_arena.c_kernels())
     for op in c_ops:
-        source = (ROOT / "firmware" / "src" / "kernels" / f"mi_{op.lower()}.c").read_text()
-        assert re.search(rf"mi_registration_{op.lower()} = \{{\s*MI_OP_{op},", source), op
+        stem = kernel_stem(op)
+        source = (ROOT / "firmware" / "src" / "kernels" / f"mi_{stem}.c").read_text()
+        if op.startswith("CUSTOM:"):  # matched by its custom code
+            code = op.split(":", 1)[1]
+            assert re.search(rf'mi_registration_{stem} = \{{\s*MI_OP_CUSTOM,[^}}]*"{code}"', source), op
+        else:
+            assert re.search(rf"mi_registration_{stem} = \{{\s*MI_OP_{op},", source), op
 
 
 def test_replace_block_needs_the_markers() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from microinterp.fw.kernel_select import kernel_stem
 from microinterp.kernels import BUILTIN_KERNELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +58,7 @@ def test_python_docstrings_name_only_c_files_that_exist(stem: str) -> None:
 
 @pytest.mark.parametrize("reg", BUILTIN_KERNELS, ids=lambda r: r.name)
 def test_c_op_data_is_declared_exactly_for_c_kernels(reg) -> None:  # type: ignore[no-untyped-def]
-    stem = reg.name.lower()
+    stem = kernel_stem(reg.name)
     declared = reg.memory is not None and reg.memory.c_op_data is not None
     assert declared == (stem in C_STEMS), (
         f"{reg.name}: C twin {'exists' if stem in C_STEMS else 'missing'} but c_op_data "

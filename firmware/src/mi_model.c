@@ -14,6 +14,7 @@
  * can neither read out of bounds nor make validation take unbounded time. */
 #include "mi/mi_model.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* Schema field ids (position in the table's vtable). */
@@ -419,203 +420,174 @@ static mi_status_t options_table(const mi_model_t *m, const mi_op_info_t *op, ui
     return fb_table_at(m, op->options, t);
 }
 
+/* The builtin options the port reads, as data: per op its BuiltinOptions
+ * union type and a run of field descriptors, one generic loop reads them.
+ * Why a table and not a switch of fb_* calls: the same checks (fb_field's
+ * bounds, the options type) in about a fifth of the flash, so every image
+ * keeps every op's parser. A descriptor is the schema field id (low 4 bits),
+ * a kind and a default of 0 or 1 (FIELD_ONE), and the byte offset of the
+ * member in mi_options_t; SET_ONE members are not read, only preset to 1
+ * (TRANSPOSE_CONV's dilations). Defaults are written first, so an op without
+ * an options table gets the schema defaults, as before. */
+enum { FIELD_U8 = 0x00, FIELD_I32 = 0x10, FIELD_F32 = 0x20, FIELD_VEC = 0x30, FIELD_SET_ONE = 0x40, FIELD_ONE = 0x80 };
+
+typedef struct options_field {
+    uint8_t code;   /* id | kind | FIELD_ONE */
+    uint8_t offset; /* offsetof(mi_options_t, member) */
+} options_field_t;
+
+typedef struct options_op {
+    uint8_t builtin_code, options_type, first, count; /* fields [first, first + count) */
+} options_op_t;
+
+#define F(kind, id, member) {(uint8_t)((kind) | (id)), (uint8_t)offsetof(mi_options_t, member)}
+static const options_field_t options_fields[] = {
+    /* 0: CONV_2D */
+    F(FIELD_U8, 0, conv.padding), F(FIELD_I32, 1, conv.stride_w), F(FIELD_I32, 2, conv.stride_h),
+    F(FIELD_U8, 3, conv.fused_activation_function), F(FIELD_I32 | FIELD_ONE, 4, conv.dilation_w_factor),
+    F(FIELD_I32 | FIELD_ONE, 5, conv.dilation_h_factor), F(FIELD_U8, 6, conv.quantized_bias_type),
+    /* 7: DEPTHWISE_CONV_2D */
+    F(FIELD_U8, 0, depthwise.padding), F(FIELD_I32, 1, depthwise.stride_w), F(FIELD_I32, 2, depthwise.stride_h),
+    F(FIELD_I32, 3, depthwise.depth_multiplier), F(FIELD_U8, 4, depthwise.fused_activation_function),
+    F(FIELD_I32 | FIELD_ONE, 5, depthwise.dilation_w_factor), F(FIELD_I32 | FIELD_ONE, 6, depthwise.dilation_h_factor),
+    /* 14: AVERAGE_POOL_2D, MAX_POOL_2D, L2_POOL_2D */
+    F(FIELD_U8, 0, pool.padding), F(FIELD_I32, 1, pool.stride_w), F(FIELD_I32, 2, pool.stride_h),
+    F(FIELD_I32, 3, pool.filter_width), F(FIELD_I32, 4, pool.filter_height),
+    F(FIELD_U8, 5, pool.fused_activation_function),
+    /* 20: FULLY_CONNECTED */
+    F(FIELD_U8, 0, fully_connected.fused_activation_function), F(FIELD_U8, 1, fully_connected.weights_format),
+    F(FIELD_U8, 2, fully_connected.keep_num_dims), F(FIELD_U8, 3, fully_connected.asymmetric_quantize_inputs),
+    F(FIELD_U8, 4, fully_connected.quantized_bias_type),
+    /* 25: SOFTMAX */
+    F(FIELD_F32, 0, softmax.beta),
+    /* 26: ADD, SUB (fused activation, pot_scale_int16) */
+    F(FIELD_U8, 0, add.fused_activation_function), F(FIELD_U8 | FIELD_ONE, 1, add.pot_scale_int16),
+    /* 28: SVDF */
+    F(FIELD_I32, 0, svdf.rank), F(FIELD_U8, 1, svdf.fused_activation_function),
+    F(FIELD_U8, 2, svdf.asymmetric_quantize_inputs),
+    /* 31: UNIDIRECTIONAL_SEQUENCE_LSTM */
+    F(FIELD_U8, 0, sequence_lstm.fused_activation_function), F(FIELD_F32, 1, sequence_lstm.cell_clip),
+    F(FIELD_F32, 2, sequence_lstm.proj_clip), F(FIELD_U8, 3, sequence_lstm.time_major),
+    F(FIELD_U8, 4, sequence_lstm.asymmetric_quantize_inputs),
+    F(FIELD_U8, 5, sequence_lstm.diagonal_recurrent_tensors),
+    /* 37: DIV */
+    F(FIELD_U8, 0, div.fused_activation_function),
+    /* 38: STRIDED_SLICE */
+    F(FIELD_I32, 0, strided_slice.begin_mask), F(FIELD_I32, 1, strided_slice.end_mask),
+    F(FIELD_I32, 2, strided_slice.ellipsis_mask), F(FIELD_I32, 3, strided_slice.new_axis_mask),
+    F(FIELD_I32, 4, strided_slice.shrink_axis_mask), F(FIELD_U8, 5, strided_slice.offset),
+    /* 44: LEAKY_RELU */
+    F(FIELD_F32, 0, leaky_relu.alpha),
+    /* 45: MIRROR_PAD */
+    F(FIELD_U8, 0, mirror_pad.mode),
+    /* 46: TRANSPOSE_CONV (dilations preset to 1, not in its options) */
+    F(FIELD_SET_ONE, 0, conv.dilation_w_factor), F(FIELD_SET_ONE, 0, conv.dilation_h_factor),
+    F(FIELD_U8, 0, conv.padding), F(FIELD_I32, 1, conv.stride_w), F(FIELD_I32, 2, conv.stride_h),
+    F(FIELD_U8, 3, conv.fused_activation_function), F(FIELD_U8, 4, conv.quantized_bias_type),
+    /* 53: CONCATENATION */
+    F(FIELD_I32, 0, concatenation.axis), F(FIELD_U8, 1, concatenation.fused_activation_function),
+    /* 55: RESIZE_BILINEAR (fields 0, 1: the deprecated new_height, new_width) */
+    F(FIELD_U8, 2, resize.align_corners), F(FIELD_U8, 3, resize.half_pixel_centers),
+    /* 57: RESIZE_NEAREST_NEIGHBOR */
+    F(FIELD_U8, 0, resize.align_corners), F(FIELD_U8, 1, resize.half_pixel_centers),
+    /* 59: MEAN, SUM, REDUCE_ALL, REDUCE_MAX, REDUCE_MIN */
+    F(FIELD_U8, 0, reducer.keep_dims),
+    /* 60: SQUEEZE */
+    F(FIELD_VEC, 0, squeeze.squeeze_dims),
+    /* 61: PACK */
+    F(FIELD_I32, 0, pack.values_count), F(FIELD_I32, 1, pack.axis),
+    /* 63: UNPACK */
+    F(FIELD_I32, 0, unpack.num), F(FIELD_I32, 1, unpack.axis),
+    /* 65: GATHER */
+    F(FIELD_I32, 0, gather.axis), F(FIELD_I32, 1, gather.batch_dims),
+    /* 67: DEPTH_TO_SPACE, SPACE_TO_DEPTH */
+    F(FIELD_I32, 0, block.block_size),
+    /* 68: CUMSUM */
+    F(FIELD_U8, 0, cumsum.exclusive), F(FIELD_U8, 1, cumsum.reverse),
+    /* 70: BATCH_MATMUL */
+    F(FIELD_U8, 0, batch_matmul.adj_x), F(FIELD_U8, 1, batch_matmul.adj_y),
+    F(FIELD_U8, 2, batch_matmul.asymmetric_quantize_inputs),
+    /* 73: MUL, L2_NORMALIZATION (fused activation only) */
+    F(FIELD_U8, 0, add.fused_activation_function),
+};
+#undef F
+
+static const options_op_t options_ops[] = {
+    {MI_OP_CONV_2D, OPTIONS_CONV2D, 0, 7},
+    {MI_OP_DEPTHWISE_CONV_2D, OPTIONS_DEPTHWISE, 7, 7},
+    {MI_OP_AVERAGE_POOL_2D, OPTIONS_POOL2D, 14, 6},
+    {MI_OP_MAX_POOL_2D, OPTIONS_POOL2D, 14, 6},
+    {MI_OP_L2_POOL_2D, OPTIONS_POOL2D, 14, 6},
+    {MI_OP_FULLY_CONNECTED, OPTIONS_FULLY_CONNECTED, 20, 5},
+    {MI_OP_SOFTMAX, OPTIONS_SOFTMAX, 25, 1},
+    {MI_OP_ADD, OPTIONS_ADD, 26, 2},
+    {MI_OP_SUB, OPTIONS_SUB, 26, 2},
+    {MI_OP_SVDF, OPTIONS_SVDF, 28, 3},
+    {MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, OPTIONS_SEQUENCE_LSTM, 31, 6},
+    {MI_OP_DIV, OPTIONS_DIV, 37, 1},
+    {MI_OP_STRIDED_SLICE, OPTIONS_STRIDED_SLICE, 38, 6},
+    {MI_OP_LEAKY_RELU, OPTIONS_LEAKY_RELU, 44, 1},
+    {MI_OP_MIRROR_PAD, OPTIONS_MIRROR_PAD, 45, 1},
+    {MI_OP_TRANSPOSE_CONV, OPTIONS_TRANSPOSE_CONV, 46, 7},
+    {MI_OP_MUL, OPTIONS_MUL, 73, 1},
+    {MI_OP_L2_NORMALIZATION, OPTIONS_L2_NORM, 73, 1},
+    {MI_OP_CONCATENATION, OPTIONS_CONCATENATION, 53, 2},
+    {MI_OP_RESIZE_BILINEAR, OPTIONS_RESIZE_BILINEAR, 55, 2},
+    {MI_OP_RESIZE_NEAREST_NEIGHBOR, OPTIONS_RESIZE_NEAREST_NEIGHBOR, 57, 2},
+    {MI_OP_MEAN, OPTIONS_REDUCER, 59, 1},
+    {MI_OP_SUM, OPTIONS_REDUCER, 59, 1},
+    {MI_OP_REDUCE_ALL, OPTIONS_REDUCER, 59, 1},
+    {MI_OP_REDUCE_MAX, OPTIONS_REDUCER, 59, 1},
+    {MI_OP_REDUCE_MIN, OPTIONS_REDUCER, 59, 1},
+    {MI_OP_SQUEEZE, OPTIONS_SQUEEZE, 60, 1},
+    {MI_OP_PACK, OPTIONS_PACK, 61, 2},
+    {MI_OP_UNPACK, OPTIONS_UNPACK, 63, 2},
+    {MI_OP_GATHER, OPTIONS_GATHER, 65, 2},
+    {MI_OP_DEPTH_TO_SPACE, OPTIONS_DEPTH_TO_SPACE, 67, 1},
+    {MI_OP_SPACE_TO_DEPTH, OPTIONS_SPACE_TO_DEPTH, 67, 1},
+    {MI_OP_CUMSUM, OPTIONS_CUMSUM, 68, 2},
+    {MI_OP_BATCH_MATMUL, OPTIONS_BATCH_MATMUL, 70, 3},
+};
+
 mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi_options_t *out)
 {
+    const options_op_t *o = NULL;
+    const options_field_t *f, *end;
     fb_table_t t;
+    uint32_t i;
     int p = 0;
     if (!model || !op || !out) return MI_ERR_NULL_ARG;
     memset(out, 0, sizeof *out);
-    switch (op->builtin_code) {
-    case MI_OP_CUSTOM:
+    if (op->builtin_code == MI_OP_CUSTOM) { /* the custom options bytes, read with mi_flexbuffer.h */
         out->custom.data = op->custom_options.count ? model->data + op->custom_options.pos : NULL;
         out->custom.size = op->custom_options.count;
         return MI_OK;
-    case MI_OP_CONV_2D: {
-        mi_conv_options_t *c = &out->conv;
-        c->dilation_w_factor = c->dilation_h_factor = 1;
-        TRY(options_table(model, op, OPTIONS_CONV2D, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &c->padding));
-        TRY(fb_i32(model, &t, 1, 0, &c->stride_w));
-        TRY(fb_i32(model, &t, 2, 0, &c->stride_h));
-        TRY(fb_u8(model, &t, 3, 0, &c->fused_activation_function));
-        TRY(fb_i32(model, &t, 4, 1, &c->dilation_w_factor));
-        TRY(fb_i32(model, &t, 5, 1, &c->dilation_h_factor));
-        return fb_u8(model, &t, 6, 0, &c->quantized_bias_type);
     }
-    case MI_OP_DEPTHWISE_CONV_2D: {
-        mi_depthwise_options_t *d = &out->depthwise;
-        d->dilation_w_factor = d->dilation_h_factor = 1;
-        TRY(options_table(model, op, OPTIONS_DEPTHWISE, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &d->padding));
-        TRY(fb_i32(model, &t, 1, 0, &d->stride_w));
-        TRY(fb_i32(model, &t, 2, 0, &d->stride_h));
-        TRY(fb_i32(model, &t, 3, 0, &d->depth_multiplier));
-        TRY(fb_u8(model, &t, 4, 0, &d->fused_activation_function));
-        TRY(fb_i32(model, &t, 5, 1, &d->dilation_w_factor));
-        return fb_i32(model, &t, 6, 1, &d->dilation_h_factor);
+    for (i = 0; i < sizeof options_ops / sizeof options_ops[0]; i++)
+        if (options_ops[i].builtin_code == op->builtin_code) o = &options_ops[i];
+    if (!o) return MI_OK; /* no options the port reads */
+    end = options_fields + o->first + o->count;
+    for (f = options_fields + o->first; f < end; f++) /* the defaults of 1 */
+        if (f->code & (FIELD_ONE | FIELD_SET_ONE)) {
+            uint8_t *member = (uint8_t *)out + f->offset;
+            if ((f->code & 0x70) == FIELD_U8) *member = 1;
+            else *(int32_t *)(void *)member = 1;
+        }
+    TRY(options_table(model, op, o->options_type, &t, &p));
+    if (!p) return MI_OK;
+    for (f = options_fields + o->first; f < end; f++) {
+        uint8_t *member = (uint8_t *)out + f->offset;
+        const uint32_t id = f->code & 0x0Fu;
+        const uint8_t one = (uint8_t)(f->code >> 7);
+        switch (f->code & 0x70) {
+        case FIELD_U8: TRY(fb_u8(model, &t, id, one, member)); break;
+        case FIELD_I32: TRY(fb_i32(model, &t, id, one, (int32_t *)(void *)member)); break;
+        case FIELD_F32: TRY(fb_f32(model, &t, id, 0.0f, (float *)(void *)member)); break;
+        case FIELD_VEC: TRY(fb_vector(model, &t, id, 4, (mi_vec_t *)(void *)member)); break;
+        default: break; /* FIELD_SET_ONE: preset above */
+        }
     }
-    case MI_OP_AVERAGE_POOL_2D:
-    case MI_OP_MAX_POOL_2D:
-    case MI_OP_L2_POOL_2D: {
-        mi_pool_options_t *o = &out->pool;
-        TRY(options_table(model, op, OPTIONS_POOL2D, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &o->padding));
-        TRY(fb_i32(model, &t, 1, 0, &o->stride_w));
-        TRY(fb_i32(model, &t, 2, 0, &o->stride_h));
-        TRY(fb_i32(model, &t, 3, 0, &o->filter_width));
-        TRY(fb_i32(model, &t, 4, 0, &o->filter_height));
-        return fb_u8(model, &t, 5, 0, &o->fused_activation_function);
-    }
-    case MI_OP_FULLY_CONNECTED: {
-        mi_fully_connected_options_t *f = &out->fully_connected;
-        TRY(options_table(model, op, OPTIONS_FULLY_CONNECTED, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &f->fused_activation_function));
-        TRY(fb_u8(model, &t, 1, 0, &f->weights_format));
-        TRY(fb_u8(model, &t, 2, 0, &f->keep_num_dims));
-        TRY(fb_u8(model, &t, 3, 0, &f->asymmetric_quantize_inputs));
-        return fb_u8(model, &t, 4, 0, &f->quantized_bias_type);
-    }
-    case MI_OP_SOFTMAX:
-        TRY(options_table(model, op, OPTIONS_SOFTMAX, &t, &p));
-        if (!p) return MI_OK;
-        return fb_f32(model, &t, 0, 0.0f, &out->softmax.beta);
-    case MI_OP_ADD:
-        out->add.pot_scale_int16 = 1;
-        TRY(options_table(model, op, OPTIONS_ADD, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
-        return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
-    case MI_OP_SVDF:
-        TRY(options_table(model, op, OPTIONS_SVDF, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_i32(model, &t, 0, 0, &out->svdf.rank));
-        TRY(fb_u8(model, &t, 1, 0, &out->svdf.fused_activation_function));
-        return fb_u8(model, &t, 2, 0, &out->svdf.asymmetric_quantize_inputs);
-    case MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM: {
-        mi_sequence_lstm_options_t *l = &out->sequence_lstm;
-        TRY(options_table(model, op, OPTIONS_SEQUENCE_LSTM, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &l->fused_activation_function));
-        TRY(fb_f32(model, &t, 1, 0.0f, &l->cell_clip));
-        TRY(fb_f32(model, &t, 2, 0.0f, &l->proj_clip));
-        TRY(fb_u8(model, &t, 3, 0, &l->time_major));
-        TRY(fb_u8(model, &t, 4, 0, &l->asymmetric_quantize_inputs));
-        return fb_u8(model, &t, 5, 0, &l->diagonal_recurrent_tensors);
-    }
-    case MI_OP_DIV:
-        TRY(options_table(model, op, OPTIONS_DIV, &t, &p));
-        if (!p) return MI_OK;
-        return fb_u8(model, &t, 0, 0, &out->div.fused_activation_function);
-    case MI_OP_STRIDED_SLICE: {
-        mi_strided_slice_options_t *o = &out->strided_slice;
-        TRY(options_table(model, op, OPTIONS_STRIDED_SLICE, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_i32(model, &t, 0, 0, &o->begin_mask));
-        TRY(fb_i32(model, &t, 1, 0, &o->end_mask));
-        TRY(fb_i32(model, &t, 2, 0, &o->ellipsis_mask));
-        TRY(fb_i32(model, &t, 3, 0, &o->new_axis_mask));
-        TRY(fb_i32(model, &t, 4, 0, &o->shrink_axis_mask));
-        return fb_u8(model, &t, 5, 0, &o->offset);
-    }
-    case MI_OP_LEAKY_RELU:
-        TRY(options_table(model, op, OPTIONS_LEAKY_RELU, &t, &p));
-        if (!p) return MI_OK;
-        return fb_f32(model, &t, 0, 0.0f, &out->leaky_relu.alpha);
-    case MI_OP_MIRROR_PAD:
-        TRY(options_table(model, op, OPTIONS_MIRROR_PAD, &t, &p));
-        if (!p) return MI_OK;
-        return fb_u8(model, &t, 0, 0, &out->mirror_pad.mode);
-    case MI_OP_TRANSPOSE_CONV: {
-        mi_conv_options_t *c = &out->conv;
-        c->dilation_w_factor = c->dilation_h_factor = 1;
-        TRY(options_table(model, op, OPTIONS_TRANSPOSE_CONV, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &c->padding));
-        TRY(fb_i32(model, &t, 1, 0, &c->stride_w));
-        TRY(fb_i32(model, &t, 2, 0, &c->stride_h));
-        TRY(fb_u8(model, &t, 3, 0, &c->fused_activation_function));
-        return fb_u8(model, &t, 4, 0, &c->quantized_bias_type);
-    }
-    case MI_OP_SUB: /* SubOptions: fused_activation_function, pot_scale_int16 */
-        out->add.pot_scale_int16 = 1;
-        TRY(options_table(model, op, OPTIONS_SUB, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &out->add.fused_activation_function));
-        return fb_u8(model, &t, 1, 1, &out->add.pot_scale_int16);
-    case MI_OP_MUL: /* MulOptions: fused_activation_function */
-        TRY(options_table(model, op, OPTIONS_MUL, &t, &p));
-        if (!p) return MI_OK;
-        return fb_u8(model, &t, 0, 0, &out->add.fused_activation_function);
-    case MI_OP_L2_NORMALIZATION: /* L2NormOptions: fused_activation_function */
-        TRY(options_table(model, op, OPTIONS_L2_NORM, &t, &p));
-        if (!p) return MI_OK;
-        return fb_u8(model, &t, 0, 0, &out->add.fused_activation_function);
-    case MI_OP_CONCATENATION:
-        TRY(options_table(model, op, OPTIONS_CONCATENATION, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_i32(model, &t, 0, 0, &out->concatenation.axis));
-        return fb_u8(model, &t, 1, 0, &out->concatenation.fused_activation_function);
-    case MI_OP_RESIZE_BILINEAR: /* new_height, new_width (deprecated), align_corners, half_pixel_centers */
-        TRY(options_table(model, op, OPTIONS_RESIZE_BILINEAR, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 2, 0, &out->resize.align_corners));
-        return fb_u8(model, &t, 3, 0, &out->resize.half_pixel_centers);
-    case MI_OP_RESIZE_NEAREST_NEIGHBOR:
-        TRY(options_table(model, op, OPTIONS_RESIZE_NEAREST_NEIGHBOR, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &out->resize.align_corners));
-        return fb_u8(model, &t, 1, 0, &out->resize.half_pixel_centers);
-    case MI_OP_MEAN:
-    case MI_OP_SUM:
-    case MI_OP_REDUCE_ALL:
-    case MI_OP_REDUCE_MAX:
-    case MI_OP_REDUCE_MIN:
-        TRY(options_table(model, op, OPTIONS_REDUCER, &t, &p));
-        if (!p) return MI_OK;
-        return fb_u8(model, &t, 0, 0, &out->reducer.keep_dims);
-    case MI_OP_SQUEEZE:
-        TRY(options_table(model, op, OPTIONS_SQUEEZE, &t, &p));
-        if (!p) return MI_OK;
-        return fb_vector(model, &t, 0, 4, &out->squeeze.squeeze_dims);
-    case MI_OP_PACK:
-        TRY(options_table(model, op, OPTIONS_PACK, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_i32(model, &t, 0, 0, &out->pack.values_count));
-        return fb_i32(model, &t, 1, 0, &out->pack.axis);
-    case MI_OP_UNPACK:
-        TRY(options_table(model, op, OPTIONS_UNPACK, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_i32(model, &t, 0, 0, &out->unpack.num));
-        return fb_i32(model, &t, 1, 0, &out->unpack.axis);
-    case MI_OP_GATHER:
-        TRY(options_table(model, op, OPTIONS_GATHER, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_i32(model, &t, 0, 0, &out->gather.axis));
-        return fb_i32(model, &t, 1, 0, &out->gather.batch_dims);
-    case MI_OP_DEPTH_TO_SPACE:
-    case MI_OP_SPACE_TO_DEPTH:
-        TRY(options_table(model, op, op->builtin_code == MI_OP_DEPTH_TO_SPACE ? OPTIONS_DEPTH_TO_SPACE
-                                                                              : OPTIONS_SPACE_TO_DEPTH, &t, &p));
-        if (!p) return MI_OK;
-        return fb_i32(model, &t, 0, 0, &out->block.block_size);
-    case MI_OP_CUMSUM:
-        TRY(options_table(model, op, OPTIONS_CUMSUM, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &out->cumsum.exclusive));
-        return fb_u8(model, &t, 1, 0, &out->cumsum.reverse);
-    case MI_OP_BATCH_MATMUL:
-        TRY(options_table(model, op, OPTIONS_BATCH_MATMUL, &t, &p));
-        if (!p) return MI_OK;
-        TRY(fb_u8(model, &t, 0, 0, &out->batch_matmul.adj_x));
-        TRY(fb_u8(model, &t, 1, 0, &out->batch_matmul.adj_y));
-        return fb_u8(model, &t, 2, 0, &out->batch_matmul.asymmetric_quantize_inputs);
-    default:
-        return MI_OK; /* no options the port reads */
-    }
+    return MI_OK;
 }
 
 mi_status_t mi_model_metadata(const mi_model_t *model, const char *name, const uint8_t **data, uint32_t *size)

@@ -6,6 +6,7 @@
 #include "mi/mi_port.h"
 #include "mi/mi_status.h"
 
+#if MI_ENABLE_LOG
 const char *mi_status_str(mi_status_t status)
 {
     switch (status) {
@@ -28,6 +29,14 @@ const char *mi_status_str(mi_status_t status)
     default: return "unknown status";
     }
 }
+#else
+/* Without MI_ENABLE_LOG the words stay out of flash (about 0.8 KB): the
+ * status code itself says what happened (mi_status.h). */
+const char *mi_status_str(mi_status_t status)
+{
+    return status == MI_OK ? "ok" : "see the status code in mi_status.h (built with MI_ENABLE_LOG=0)";
+}
+#endif
 
 #if MI_ENABLE_LOG
 static void put_char(char *buf, unsigned *n, unsigned cap, char c)

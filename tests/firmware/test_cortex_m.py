@@ -192,6 +192,8 @@ CI_MODELS = [
     "tflite-micro/micro_speech_quantized.tflite",
     "tflite-micro/keyword_scrambled.tflite",  # SVDF
     "tflite-micro/trained_lstm_int8.tflite",  # UNIDIRECTIONAL_SEQUENCE_LSTM
+    "tflite-micro/audio_preprocessor_int8.tflite",  # Signal custom ops, stateful
+    "tflite-micro/audio_preprocessor_float.tflite",
 ]
 VECTORS = 4
 

@@ -68,6 +68,7 @@ typedef struct mi_state {
     struct mi_state *next;
     void *data;
     uint32_t bytes;
+    uint32_t reserved;  /* a whole number of words on 64-bit hosts too: 2 pointers, 2 words */
 } mi_state_t;
 
 #if MI_ENABLE_OP_HOOK

@@ -23,12 +23,15 @@
  * row, one contiguous run of input and of each filter row (NHWC / OHWI), so
  * the sum is a dot product over runs, four output channels at a time. When the
  * window has several taps and fits COL_MAX bytes, the pixel's window is first
- * copied into one contiguous column (im2col, on the stack) with the taps
+ * copied into one contiguous column (im2col, in arena scratch) with the taps
  * outside the image set to the input zero point: those add w * (zp - zp) = 0,
  * exactly what skipping them adds, and the sum becomes one dot product over
  * the whole filter. On a DSP core, 1x1 stride-1 convolutions (the pointwise
  * layers, conv_1x1_pairs) and im2col columns of a multiple of 4 bytes go out
- * two pixels per pass over the weights (conv_pair_out). */
+ * two pixels per pass over the weights (conv_pair_out), packed in a second
+ * scratch buffer. Both buffers are requested in prepare (request_scratch,
+ * from the shapes alone: conv_2d.py c_scratch predicts them) and live in the
+ * planned head only while the op runs, as TFLM's scratch buffers do. */
 #include <string.h>
 
 #include "mi_convolution.h"
@@ -40,6 +43,38 @@
 #define OUTPUT 0
 
 typedef mi_conv_op_data_t op_data_t;
+
+/* Bytes of the im2col column: covers 3x3 windows of 64 channels (it bounds
+ * the scratch a window may take from the arena). */
+#define COL_MAX 576
+/* Values per row of a packed pixel pair: 1x1 inputs and im2col columns up to
+ * COL_MAX (the packed buffer holds 4 bytes per value). */
+#define PAIR_MAX COL_MAX
+
+/* The fast paths' scratch (d->col, d->pairs), from the shapes alone so the
+ * Python prediction needs nothing prepare computes (twin: conv_2d.py
+ * c_scratch): the im2col column for int8, one group, no width dilation and a
+ * window of several taps within COL_MAX bytes; on a DSP core the packed pixel
+ * pair of that column (when a multiple of 4 bytes) or of a 1x1 stride-1
+ * input (in_c a multiple of 4, at most PAIR_MAX). A zero point or multiplier
+ * that later sends the op to the reference loop leaves them unused. */
+static mi_status_t request_scratch(mi_context_t *ctx, op_data_t *d)
+{
+    const int64_t col = (int64_t)d->filter_h * d->filter_w * d->in_c;
+    if (d->mode != MI_CONV_INT8 || d->groups != 1 || d->dilation_w != 1) return MI_OK;
+    if ((int64_t)d->filter_h * d->filter_w > 1 && col <= COL_MAX) {
+        MI_TRY(mi_request_scratch(ctx, (uint32_t)col, &d->col));
+#if MI_SIMD_DSP
+        if (col % 4 == 0) MI_TRY(mi_request_scratch(ctx, 4u * (uint32_t)col, &d->pairs));
+#endif
+    }
+#if MI_SIMD_DSP
+    else if (d->filter_h == 1 && d->filter_w == 1 && d->stride_h == 1 && d->stride_w == 1 && d->in_h == d->out_h &&
+             d->in_w == d->out_w && d->in_c % 4 == 0 && d->in_c <= PAIR_MAX)
+        MI_TRY(mi_request_scratch(ctx, 4u * (uint32_t)d->in_c, &d->pairs));
+#endif
+    return MI_OK;
+}
 
 static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
@@ -83,7 +118,8 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         acc32 = t.has_bias ? t.bias.type == MI_TYPE_INT32 : o->quantized_bias_type == MI_TYPE_INT32;
         d->mode = acc32 ? MI_CONV_INT16_ACC32 : MI_CONV_INT16_ACC64;
     }
-    return mi_conv_quantized_output_params(ctx, d, &t, activation);
+    MI_TRY(mi_conv_quantized_output_params(ctx, d, &t, activation));
+    return request_scratch(ctx, d);
 }
 
 #define NHWC MI_NHWC
@@ -147,9 +183,6 @@ static void conv_int8(const op_data_t *d, const int8_t *x, const int8_t *w, cons
         }
 }
 
-/* Bytes of the im2col column (stack): covers 3x3 windows of 64 channels. */
-#define COL_MAX 576
-
 /* Output channels from `oc` on of one output pixel, from a contiguous window
  * `xs` of n taps matching each filter's first n taps (rows per_oc apart). */
 static void conv_pixel(const op_data_t *d, const int8_t *xs, const int8_t *w, size_t per_oc, int32_t n,
@@ -178,10 +211,6 @@ static void conv_pixel(const op_data_t *d, const int8_t *xs, const int8_t *w, si
 }
 
 #if MI_SIMD_DSP
-/* Values per row of a packed pixel pair: 1x1 inputs and im2col columns up to
- * COL_MAX (the packed buffer is 4 * PAIR_MAX bytes of stack). */
-#define PAIR_MAX COL_MAX
-
 /* Every output channel of two pixels whose k inputs (offset added) are packed
  * in buf (mi_pack2_int16 layout; k a multiple of 4): two channels of both
  * pixels per pass over the weights (mi_dot2x2), so each weight word serves two
@@ -213,10 +242,11 @@ static void conv_pair_out(const op_data_t *d, const mi_conv_requant_t *requant, 
 }
 
 /* The 1x1, stride 1 form of conv_int8_fast on a DSP core: pixels in pairs,
- * both input rows packed once (mi_pack2_int16), then conv_pair_out. */
-static void conv_1x1_pairs(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+ * both input rows packed once (mi_pack2_int16) into buf (the pairs scratch,
+ * 4 * in_c bytes), then conv_pair_out. */
+static void conv_1x1_pairs(const op_data_t *d, uint32_t *buf, const int8_t *x, const int8_t *w, const int32_t *bias,
+                           int8_t *y)
 {
-    uint32_t buf[PAIR_MAX];
     const mi_conv_requant_t rq = mi_conv_requant_of(d);
     const int32_t k = d->in_c, out_c = d->out_c;
     const int32_t pixels = d->batches * d->out_h * d->out_w;
@@ -231,20 +261,23 @@ static void conv_1x1_pairs(const op_data_t *d, const int8_t *x, const int8_t *w,
 }
 #endif
 
-/* The im2col form of conv_int8_fast (see the file comment). */
-static void conv_int8_im2col(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+/* The im2col form of conv_int8_fast (see the file comment): col is the
+ * column scratch (n bytes); on a DSP core buf, when not NULL, the packed pair
+ * scratch (4 * n bytes, n a multiple of 4). */
+static void conv_int8_im2col(const op_data_t *d, int8_t *col, uint32_t *buf, const int8_t *x, const int8_t *w,
+                             const int32_t *bias, int8_t *y)
 {
-    int8_t col[COL_MAX];
     const size_t row = (size_t)d->filter_w * (size_t)d->in_c;
     const int32_t n = d->filter_h * (int32_t)row;
     const int pad = -d->input_offset; /* the input zero point, an int8 here */
     int32_t b, oy, ox, fy, fx0, fx1, fy0, fy1;
 #if MI_SIMD_DSP
     /* on a DSP core, columns of a multiple of 4 go out in pixel pairs */
-    uint32_t buf[PAIR_MAX];
     const mi_conv_requant_t rq = mi_conv_requant_of(d);
-    const int pairs = n % 4 == 0;
+    const int pairs = buf != NULL;
     int8_t *pending = NULL; /* the first pixel of a pair, packed in slot 0 */
+#else
+    (void)buf; /* the pair scratch exists on DSP cores only */
 #endif
     for (b = 0; b < d->batches; b++)
         for (oy = 0; oy < d->out_h; oy++) {
@@ -393,15 +426,16 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 #endif
     case MI_CONV_INT8:
 #if MI_SIMD_DSP
-        if (d->fast && d->filter_h == 1 && d->filter_w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
-            d->in_h == d->out_h && d->in_w == d->out_w && d->in_c % 4 == 0 && d->in_c <= PAIR_MAX) {
-            conv_1x1_pairs(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+        if (d->fast && d->pairs && !d->col) { /* request_scratch: the 1x1 stride-1 shape */
+            conv_1x1_pairs(d, (uint32_t *)mi_scratch_data(ctx, d->pairs), (const int8_t *)x, (const int8_t *)w,
+                           (const int32_t *)bias, (int8_t *)y);
             break;
         }
 #endif
-        if (d->fast && d->filter_h * d->filter_w > 1 && d->filter_h * d->filter_w * d->in_c <= COL_MAX &&
-            d->input_offset >= -127 && d->input_offset <= 128)
-            conv_int8_im2col(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+        if (d->fast && d->col && d->input_offset >= -127 && d->input_offset <= 128)
+            conv_int8_im2col(d, (int8_t *)mi_scratch_data(ctx, d->col),
+                             d->pairs ? (uint32_t *)mi_scratch_data(ctx, d->pairs) : NULL, (const int8_t *)x,
+                             (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
         else if (d->fast)
             conv_int8_fast(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
         else conv_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);

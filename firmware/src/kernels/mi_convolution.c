@@ -57,10 +57,48 @@ mi_status_t mi_conv_window(mi_conv_op_data_t *d, int32_t stride_h, int32_t strid
     return MI_OK;
 }
 
+/* The ahead-of-time prepare image (fw/aot.py writes it; memory/firmware_arena.py
+ * reads it the same way): metadata "microinterp_aot", int32 little-endian
+ * [version 1, entries, then per entry: operator index, channels n,
+ * n multipliers, n shifts]. The whole image is validated on every lookup (as
+ * fw/aot.py read_aot does); *multiplier and *shift point at the first entry of
+ * the operator being prepared, NULL without one. */
+static mi_status_t aot_arrays(mi_context_t *ctx, int32_t channels, const int32_t **multiplier,
+                              const int32_t **shift)
+{
+    const uint8_t *data;
+    const int32_t *words;
+    uint32_t size, nw, k = 2;
+    int32_t i;
+    mi_status_t s = mi_model_metadata(&ctx->model, "microinterp_aot", &data, &size);
+    *multiplier = *shift = NULL;
+    if (s == MI_ERR_BAD_INDEX) return MI_OK; /* no image */
+    if (s != MI_OK) return s;
+    if (size < 8u || size % 4u) return MI_ERR_MODEL_INVALID;
+    if ((uintptr_t)data % 4u) return MI_ERR_MODEL_MISALIGNED;
+    words = (const int32_t *)(const void *)data; /* every target is little-endian */
+    nw = size / 4u;
+    if (words[0] != 1) return MI_ERR_MODEL_INVALID;
+    for (i = 0; i < words[1]; i++) {
+        int32_t n;
+        if (k + 2u > nw) return MI_ERR_MODEL_INVALID;
+        n = words[k + 1u];
+        if (n < 0 || (uint32_t)n > (nw - k - 2u) / 2u) return MI_ERR_MODEL_INVALID;
+        if (words[k] == ctx->current_op && !*multiplier) {
+            if (n != channels) return MI_ERR_MODEL_INVALID;
+            *multiplier = words + k + 2u;
+            *shift = words + k + 2u + (uint32_t)n;
+        }
+        k += 2u + 2u * (uint32_t)n;
+    }
+    return MI_OK;
+}
+
 mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t *d, const mi_conv_tensors_t *t,
                                             int activation)
 {
     const mi_tensor_info_t *w = &t->w;
+    int32_t *multiplier = NULL, *shift = NULL; /* the arena's arrays, when no image holds them */
     float out_scale;
     int32_t qmin, qmax, c;
     if (w->scales.count > 1 &&
@@ -69,14 +107,24 @@ mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t
     if (w->scales.count != 1 && w->scales.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
     out_scale = mi_scale0(ctx, &t->y);
     if (out_scale == 0.0f) return MI_ERR_BAD_PARAM;
-    d->multiplier = mi_alloc_i32(ctx, (uint32_t)d->out_c);
-    d->shift = mi_alloc_i32(ctx, (uint32_t)d->out_c);
-    if (!d->multiplier || !d->shift) return MI_ERR_ARENA_TOO_SMALL;
+    MI_TRY(aot_arrays(ctx, d->out_c, &d->multiplier, &d->shift));
+    if (!d->multiplier) { /* no image: computed here, kept in the arena */
+        d->multiplier = multiplier = mi_alloc_i32(ctx, (uint32_t)d->out_c);
+        d->shift = shift = mi_alloc_i32(ctx, (uint32_t)d->out_c);
+        if (!multiplier || !shift) return MI_ERR_ARENA_TOO_SMALL;
+    }
     for (c = 0; c < d->out_c; c++) {
         float s = mi_info_scale(ctx, w, w->scales.count == 1 ? 0u : (uint32_t)c);
         double real = (double)mi_scale0(ctx, &t->x) * (double)s / (double)out_scale;
-        MI_TRY(mi_quantize_multiplier(real, &d->multiplier[c], &d->shift[c]));
-        if (d->mode == MI_CONV_INT16_ACC64 && d->shift[c] > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
+        int32_t m, e;
+        MI_TRY(mi_quantize_multiplier(real, &m, &e));
+        if (d->mode == MI_CONV_INT16_ACC64 && e > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
+        if (multiplier) {
+            multiplier[c] = m;
+            shift[c] = e;
+        } else if (d->multiplier[c] != m || d->shift[c] != e) {
+            return MI_ERR_MODEL_INVALID; /* the image disagrees with this prepare: never used */
+        }
     }
     MI_TRY(mi_type_range(t->y.type, &qmin, &qmax));
     MI_TRY(mi_activation_range_quantized(activation, qmin, qmax, out_scale, mi_zero_point0(ctx, &t->y),

@@ -17,10 +17,16 @@
 /* convolution.py MODES, plus the int16x8 accumulator width of CONV_2D */
 enum { MI_CONV_FLOAT32 = 0, MI_CONV_INT8 = 1, MI_CONV_INT16_ACC64 = 2, MI_CONV_INT16_ACC32 = 3 };
 
-/* op data layout (kernels/conv_2d.py and depthwise_conv_2d.py MEMORY): 2 pointers, 24 words, 3 bytes */
+/* op data layout (conv_2d.py, depthwise_conv_2d.py, transpose_conv.py MEMORY): 4 pointers, 24 words, 3 bytes */
 typedef struct mi_conv_op_data {
-    int32_t *multiplier; /* per output channel (quantized modes) */
-    int32_t *shift;
+    /* per output channel (quantized modes): in the arena, or in the model's
+     * ahead-of-time prepare image (flash; fw/aot.py) */
+    const int32_t *multiplier;
+    const int32_t *shift;
+    /* CONV_2D's fast-path scratch (mi_request_scratch in prepare, NULL when
+     * not requested; conv_2d.py conv_c_scratch predicts them): the im2col
+     * column and, on a DSP core, the packed pixel pair */
+    mi_scratch_t *col, *pairs;
     int32_t stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
     int32_t batches, in_h, in_w, in_c, out_h, out_w, out_c, filter_h, filter_w;
     int32_t filter_c, groups;  /* CONV_2D: filter depth and input-channel groups */
@@ -52,7 +58,9 @@ mi_status_t mi_conv_window(mi_conv_op_data_t *d, int32_t stride_h, int32_t strid
                            int32_t dilation_w, int32_t padding);
 
 /* convolution.py quantized_output_params: per-channel multipliers and shifts
- * (allocated persistent, d->out_c of each) and the activation range. */
+ * (allocated persistent, d->out_c of each, or taken from the model's
+ * ahead-of-time prepare image after checking each value) and the activation
+ * range. */
 mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t *d, const mi_conv_tensors_t *t,
                                             int activation);
 

@@ -6,6 +6,11 @@
     microinterp firmware sizes [--target host]
     microinterp firmware targets
     microinterp firmware export DIR [--force]
+    microinterp firmware aot MODEL -o OUT
+
+``aot`` writes a copy of the model with its ahead-of-time prepare image
+(``fw/aot.py``): the C port's per-channel convolution constants move from the
+arena into flash, with the same outputs.
 
 ``check`` builds the runner for the target once (later runs reuse it), runs
 the model on N random input vectors (full range of each input type,
@@ -77,6 +82,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     sub.add_parser("targets", help="list the firmware targets and whether they can run here")
 
+    a = sub.add_parser("aot", help="write a copy of the model whose per-channel constants the C port keeps in flash")
+    a.add_argument("model", type=Path, help=".tflite file")
+    a.add_argument("-o", "--output", type=Path, required=True, help="where to write the model with its image")
+
     e = sub.add_parser("export", help="copy the C port (sources, headers, Makefile, ports) into a directory")
     e.add_argument("dir", type=Path, help="destination (created; must be empty unless --force)")
     e.add_argument("--force", action="store_true", help="overwrite the C port's files in a non-empty directory")
@@ -127,6 +136,20 @@ def main(args: argparse.Namespace) -> int:
             why = t.unavailable()
             print(f"{name:<15} {t.abi:<7} {'ok' if why is None else 'unavailable: ' + why}  {t.description}")
         return 0
+    if cmd == "aot":
+        from ..fw import aot
+        from ..model import Model
+
+        model: Model = load_model(str(args.model))
+        try:
+            data = aot.with_aot_prepare(model)
+        except ValueError as e:
+            fail(f"firmware aot: {e}")
+        args.output.write_bytes(data)
+        arrays = aot.aot_arrays(model)
+        print(f"wrote {args.output}: {len(arrays)} operators' multipliers and shifts "
+              f"({sum(8 * len(m) for m, _ in arrays.values()):,} B) now in flash")
+        return 0
     if cmd == "export":
         from ..fw import sources
 
@@ -139,5 +162,5 @@ def main(args: argparse.Namespace) -> int:
               f"{', '.join(p.name for p in written)}")
         print(f"build it with: make -C {args.dir}   (see {args.dir / 'README.md'})")
         return 0
-    fail("firmware: choose an action: check, build, sizes, targets or export "
+    fail("firmware: choose an action: check, build, sizes, targets, export or aot "
          "(see `microinterp firmware --help`)")

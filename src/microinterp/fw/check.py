@@ -111,8 +111,8 @@ def random_inputs(model: Model, vectors: int, seed: int) -> list[list[np.ndarray
 def reference_outputs(model: Model, vectors: list[list[np.ndarray]]) -> tuple[list[list[bytes]], int]:
     """Python outputs per vector (state carries over, as in the runner) and the Python plan's bytes."""
     it = Interpreter(model)
-    if vectors and not any(t.is_variable for t in model.main.tensors):
-        # stateless: one invoke_batch, bit-identical to invoking vector by vector
+    if vectors and not it.stateful:
+        # stateless (no variable tensor, no kernel state): one invoke_batch, bit-identical to invoking vector by vector
         batch = it.invoke_batch(*[np.stack([v[i] for v in vectors]) for i in range(it.num_inputs)])
         return [[out[v].tobytes() for out in batch] for v in range(len(vectors))], it.arena_used_bytes()
     outs = []
@@ -177,7 +177,8 @@ def check(model_path: str | os.PathLike[str], target: str = "host", *, vectors: 
         return report
     model = load_model(str(model_path))  # an unreadable or corrupt file is the caller's error: ModelError
     try:
-        report.arena_predicted = firmware_arena.firmware_arena_bytes(model, getattr(tgt, "abi", target))
+        report.arena_predicted = firmware_arena.firmware_arena_bytes(model, getattr(tgt, "abi", target),
+                                                                     dsp=bool(getattr(tgt, "dsp", False)))
         if inputs is None:
             inputs = random_inputs(model, vectors, seed)
         expected, report.python_plan_bytes = reference_outputs(model, inputs)

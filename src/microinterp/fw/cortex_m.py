@@ -186,6 +186,12 @@ class CortexMFirmwareTarget:
         self.emulator = emulator
         self.extra_cflags = tuple(extra_cflags)
 
+    @property
+    def dsp(self) -> bool:
+        """The core has the DSP extension (``__ARM_FEATURE_DSP``): the kernels take
+        their DSP fast paths, whose scratch ``memory.firmware_arena`` predicts."""
+        return "-mcpu=cortex-m4" in self.cm.cpu_flags or "-mcpu=cortex-m7" in self.cm.cpu_flags
+
     def unavailable(self) -> str | None:
         from .sources import missing
 

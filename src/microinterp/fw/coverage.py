@@ -26,9 +26,13 @@ _REGISTRATION = re.compile(r"^\s*&mi_registration_(\w+),", re.M)
 
 
 def c_port_ops(firmware: Path | None = None) -> list[str]:
-    """Op names of the kernels in ``mi_resolver.c``'s ``builtin_kernels`` table, sorted."""
+    """Op names of the kernels in ``mi_resolver.c``'s ``builtin_kernels`` table, sorted
+    (a custom op's stem named as the Python registry names it, ``CUSTOM:<code>``)."""
+    from .kernel_select import kernel_stem
+
     source = (firmware or firmware_dir()) / "src" / "mi_resolver.c"
-    return sorted(stem.upper() for stem in _REGISTRATION.findall(source.read_text()))
+    custom = {kernel_stem(op): op for op in python_ops() if op.startswith("CUSTOM:")}
+    return sorted(custom.get(stem, stem.upper()) for stem in _REGISTRATION.findall(source.read_text()))
 
 
 def python_ops() -> list[str]:

@@ -14,6 +14,7 @@ stays the default of ``make`` and of the host builds the tests use.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ..memory.firmware_arena import c_kernels
@@ -25,9 +26,19 @@ def model_ops(model: Model) -> list[str]:
     return sorted({op.name for sg in model.subgraphs for op in sg.operators})
 
 
+def kernel_stem(op_name: str) -> str:
+    """The stem of an op's kernel files: ``CONV_2D`` -> ``conv_2d``; a custom op's
+    code in snake case, ``CUSTOM:SignalFftAutoScale`` -> ``signal_fft_auto_scale``,
+    ``CUSTOM:SignalPCAN`` -> ``signal_pcan`` (an acronym stays one word)."""
+    if op_name.startswith("CUSTOM:"):
+        code = op_name.split(":", 1)[1]
+        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", code).lower()
+    return op_name.lower()
+
+
 def registration_symbol(op_name: str) -> str:
     """``CONV_2D`` -> ``mi_registration_conv_2d`` (the stem of its kernel file)."""
-    return "mi_registration_" + op_name.lower()
+    return "mi_registration_" + kernel_stem(op_name)
 
 
 def resolver_source(ops: list[str], model_name: str = "the model") -> str:

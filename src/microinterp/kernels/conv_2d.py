@@ -29,7 +29,7 @@ RELU/RELU6/RELU_N1_TO_1 (TANH, SIGN_BIT) are treated as NONE: TFLM's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -236,10 +236,43 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                     acc64=data.mode == "int16_acc64").reshape(y.shape)
 
 
+#: mi_conv_2d.c COL_MAX: the largest im2col column (bytes) its fast path builds in scratch
+C_COL_MAX = 576
+
+
+def c_scratch(node: Node) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The scratch the C twin's prepare requests (``request_scratch`` in
+    mi_conv_2d.c, its twin), as (plain cores, DSP cores): for int8 input and
+    filter, one group and no width dilation, an im2col column of ``KH*KW*Cin``
+    bytes when the window has several taps and fits ``C_COL_MAX``; on a DSP core
+    also the packed pixel pair of that column (4 bytes per value, when the column
+    is a multiple of 4 bytes), or, for a 1x1 stride-1 convolution keeping the
+    image size with ``Cin`` a multiple of 4 up to ``C_COL_MAX``, the packed pair
+    of two input pixels (``4 * Cin`` bytes). From the shapes alone, as C decides
+    it, so no zero point or multiplier enters the prediction."""
+    x, w, y = node.input(INPUT), node.input(FILTER), node.output(OUTPUT)
+    if x.type_name != "INT8" or w.type_name != "INT8" or len(x.shape) != 4 or len(w.shape) != 4 or len(y.shape) != 4:
+        return (), ()
+    _, in_h, in_w, in_c = x.shape
+    _, kh, kw, filter_c = w.shape
+    opts = node.options
+    if filter_c <= 0 or in_c != filter_c or opts.dilation_w_factor != 1:
+        return (), ()
+    col = kh * kw * in_c
+    if kh * kw > 1 and col <= C_COL_MAX:
+        return (col,), ((col, 4 * col) if col % 4 == 0 else (col,))
+    if (kh == kw == 1 and opts.stride_h == opts.stride_w == 1 and tuple(y.shape[1:3]) == (in_h, in_w)
+            and in_c % 4 == 0 and in_c <= C_COL_MAX):
+        return (), (4 * in_c,)
+    return (), ()
+
+
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
-    """See ``convolution.conv_memory``; the output channels are filter dimension 0."""
-    return convolution.conv_memory(node, 0)
+    """See ``convolution.conv_memory`` (the output channels are filter dimension 0)
+    and ``c_scratch``."""
+    plain, dsp = c_scratch(node)
+    return replace(convolution.conv_memory(node, 0), c_scratch=plain, c_scratch_dsp=dsp)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=2, w=24, b=3), needs=memory)
+MEMORY = KernelMemory(tflm_params="TfLiteConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=4, w=24, b=3), needs=memory)
 REGISTRATION = Registration("CONV_2D", prepare, invoke, memory=MEMORY)

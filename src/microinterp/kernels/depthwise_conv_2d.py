@@ -187,5 +187,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return convolution.conv_memory(node, -1)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteDepthwiseConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=2, w=24, b=3), needs=memory)
+MEMORY = KernelMemory(tflm_params="TfLiteDepthwiseConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=4, w=24, b=3), needs=memory)
 REGISTRATION = Registration("DEPTHWISE_CONV_2D", prepare, invoke, memory=MEMORY)

@@ -1,4 +1,5 @@
-"""What the Signal-library kernels share (not a kernel; C twin: none yet).
+"""What the Signal-library kernels share (not a kernel; C twin:
+firmware/src/kernels/mi_signal_common.c + .h).
 
 TFLM's Signal ops (``signal/micro/kernels/*.cc``, arithmetic in ``signal/src``)
 are custom ops whose options are a FlexBuffer map read once in ``Init``. Their

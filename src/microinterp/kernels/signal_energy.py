@@ -1,5 +1,6 @@
 """SignalEnergy (TFLM: signal/micro/kernels/energy.cc, signal/src/energy.cc;
-C twin: none yet).
+C twin:
+firmware/src/kernels/mi_signal_energy.c).
 
 The energy ``re*re + im*im`` of the complex int16 bins ``start_index`` to
 ``end_index - 1`` of a spectrum (interleaved re, im), into uint32. The other
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from .signal_common import option_int, options, require
 
 INPUT, OUTPUT = 0, 0
@@ -51,5 +52,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][data.start:data.end] = (z[:, 0] * z[:, 0] + z[:, 1] * z[:, 1]).astype(np.uint32)
 
 
-MEMORY = KernelMemory(tflm_op_data="TFLMSignalEnergyParams")
+MEMORY = KernelMemory(tflm_op_data="TFLMSignalEnergyParams", c_op_data=c_struct(w=2))
 REGISTRATION = Registration("CUSTOM:SignalEnergy", prepare, invoke, memory=MEMORY)

@@ -1,5 +1,6 @@
 """SignalFftAutoScale (TFLM: signal/micro/kernels/fft_auto_scale_kernel.cc,
-signal/src/fft_auto_scale.cc, max_abs.cc; C twin: none yet).
+signal/src/fft_auto_scale.cc, max_abs.cc; C twin:
+firmware/src/kernels/mi_signal_fft_auto_scale.c).
 
 Scales an int16 frame up by the most bits that keep its largest magnitude in
 int16, and outputs that bit count (int32 scalar). Quirks reproduced:
@@ -59,5 +60,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[SCALE_BITS][...] = bits
 
 
-MEMORY = KernelMemory()
+MEMORY = KernelMemory(c_op_data="")
 REGISTRATION = Registration("CUSTOM:SignalFftAutoScale", prepare, invoke, memory=MEMORY)

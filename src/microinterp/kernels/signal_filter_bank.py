@@ -1,5 +1,6 @@
 """SignalFilterBank (TFLM: signal/micro/kernels/filter_bank.cc,
-signal/src/filter_bank.cc; C twin: none yet).
+signal/src/filter_bank.cc; C twin:
+firmware/src/kernels/mi_signal_filter_bank.c).
 
 Accumulates a uint32 energy spectrum into ``num_channels`` mel channels of
 uint64. Channel ``i`` (of ``num_channels + 1``; TFLM drops channel 0, a scratch
@@ -24,7 +25,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError, ModelError
-from ..memory.declaration import KernelMemory, OpMemory, persist, temps
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
 from .signal_common import option_int, options, require
 
 INPUT, WEIGHTS, UNWEIGHTS, FREQ_STARTS, WEIGHT_STARTS, WIDTHS = range(6)
@@ -93,5 +94,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(tflm_prepare=(*persist(8 * (_channels(node) + 1)), *temps(node, tuple(range(6)), (0,))))
 
 
-MEMORY = KernelMemory(tflm_op_data="TFLMSignalFilterBankParams", needs=memory)
+MEMORY = KernelMemory(tflm_op_data="TFLMSignalFilterBankParams", c_op_data=c_struct(p=5, w=1), needs=memory)
 REGISTRATION = Registration("CUSTOM:SignalFilterBank", prepare, invoke, memory=MEMORY)

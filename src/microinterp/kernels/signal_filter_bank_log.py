@@ -1,5 +1,6 @@
 """SignalFilterBankLog (TFLM: signal/micro/kernels/filter_bank_log.cc,
-signal/src/filter_bank_log.cc, log.cc; C twin: none yet).
+signal/src/filter_bank_log.cc, log.cc; C twin:
+firmware/src/kernels/mi_signal_filter_bank_log.c).
 
 ``min(Log32(x << input_correction_bits, output_scale), 32767)`` per channel,
 uint32 -> int16, and 0 where the shifted value is 0 or 1. ``Log32`` is TFLM's
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from .signal_common import msb32, option_int, options, require, shift_in_range
 
 INPUT, OUTPUT = 0, 0
@@ -73,5 +74,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = out.astype(np.int16)
 
 
-MEMORY = KernelMemory(tflm_op_data="TFLMSignalLogParams")
+MEMORY = KernelMemory(tflm_op_data="TFLMSignalLogParams", c_op_data=c_struct(w=2))
 REGISTRATION = Registration("CUSTOM:SignalFilterBankLog", prepare, invoke, memory=MEMORY)

@@ -1,6 +1,7 @@
 """SignalFilterBankSpectralSubtraction (TFLM:
 signal/micro/kernels/filter_bank_spectral_subtraction.cc,
-signal/src/filter_bank_spectral_subtraction.cc; C twin: none yet).
+signal/src/filter_bank_spectral_subtraction.cc; C twin:
+firmware/src/kernels/mi_signal_filter_bank_spectral_subtraction.c).
 
 Subtracts a running noise estimate from each uint32 channel. The estimate is
 the op's **state**: TFLM keeps it in a persistent buffer of ``num_channels``
@@ -29,7 +30,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError, ModelError
-from ..memory.declaration import KernelMemory, OpMemory, persist, temps
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
 from .signal_common import option_bool, option_int, options, require, shift_in_range
 
 INPUT, OUTPUT, NOISE_ESTIMATE = 0, 0, 1
@@ -98,10 +99,14 @@ def _channels(node: Node) -> int:
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
-    """Init allocates the noise estimate (num_channels uint32) after its params."""
-    return OpMemory(tflm_prepare=(*persist(4 * _channels(node)), *temps(node, (0,), (0, 1))))
+    """Init allocates the noise estimate (num_channels uint32) after its params; the
+    C twin's prepare allocates it as a state (mi_alloc_state)."""
+    channels = _channels(node)
+    return OpMemory(tflm_prepare=(*persist(4 * channels), *temps(node, (0,), (0, 1))),
+                    c_arrays=(4 * channels,) if channels else ())
 
 
-MEMORY = KernelMemory(tflm_op_data="TFLMSignalSpectralSubtractionParams", needs=memory)
+MEMORY = KernelMemory(tflm_op_data="TFLMSignalSpectralSubtractionParams", c_op_data=c_struct(p=2, w=10, b=1),
+                      needs=memory)
 REGISTRATION = Registration("CUSTOM:SignalFilterBankSpectralSubtraction", prepare, invoke, memory=MEMORY,
                             reset=reset)

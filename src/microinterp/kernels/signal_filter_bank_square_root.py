@@ -1,6 +1,7 @@
 """SignalFilterBankSquareRoot (TFLM: signal/micro/kernels/filter_bank_square_root.cc,
 signal/src/filter_bank_square_root.cc, square_root_32.cc, square_root_64.cc;
-C twin: none yet).
+C twin:
+firmware/src/kernels/mi_signal_filter_bank_square_root.c).
 
 ``Sqrt64(x) >> scale_bits`` per channel, uint64 -> uint32, with ``scale_bits``
 an int32 scalar *input* (the audio front end feeds it FftAutoScale's count).
@@ -77,5 +78,5 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT][...] = (sqrt64(inputs[INPUT]) >> np.uint64(bits)).astype(np.uint32)
 
 
-MEMORY = KernelMemory()
+MEMORY = KernelMemory(c_op_data="")
 REGISTRATION = Registration("CUSTOM:SignalFilterBankSquareRoot", prepare, invoke, memory=MEMORY)

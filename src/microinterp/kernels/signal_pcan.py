@@ -1,5 +1,6 @@
 """SignalPCAN (TFLM: signal/micro/kernels/pcan.cc, signal/src/pcan_argc_fixed.cc;
-C twin: none yet).
+C twin:
+firmware/src/kernels/mi_signal_pcan.c).
 
 Per-channel energy normalisation: each uint32 channel is multiplied by a gain
 looked up from its noise estimate, shifted by ``snr_shift`` and passed through
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from .signal_common import msb32, option_int, options, require, shift_in_range, wrap16
 
 INPUT, NOISE_ESTIMATE, GAIN_LUT, OUTPUT = 0, 1, 2, 0
@@ -79,5 +80,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = shrink(snr.astype(np.int64)).astype(np.uint32)
 
 
-MEMORY = KernelMemory(tflm_op_data="TfLitePcanParams")
+MEMORY = KernelMemory(tflm_op_data="TfLitePcanParams", c_op_data=c_struct(w=1))
 REGISTRATION = Registration("CUSTOM:SignalPCAN", prepare, invoke, memory=MEMORY)

@@ -1,6 +1,7 @@
 """SignalRfft, int16 (TFLM: signal/micro/kernels/rfft.cc, signal/src/rfft_int16.cc,
 which run KISS FFT v130 in 16-bit fixed point: kiss_fftr.c, kiss_fft.c,
-_kiss_fft_guts.h; C twin: none yet).
+_kiss_fft_guts.h; C twin:
+firmware/src/kernels/mi_signal_rfft.c).
 
 Each row of the input (its last axis, zero-padded to ``fft_length``) becomes
 ``fft_length / 2 + 1`` complex int16 bins, interleaved re, im. The arithmetic
@@ -36,13 +37,16 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError, ModelError
-from ..memory.declaration import KernelMemory, OpMemory, persist, temps
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
 from .signal_common import option_int, options, require, wrap16
 
 INPUT, OUTPUT = 0, 0
 INT16_T = 7  # TensorType_INT16, the "T" option
 #: the largest fft_length accepted (a 32768-point FFT is already far beyond any MCU front end)
 MAX_FFT_LENGTH = 1 << 15
+#: the most KISS FFT stages the C twin's op data holds (a 5-smooth half length up to
+#: 16384 has at most 9)
+MAX_FACTORS = 16
 
 
 def kf_factor(n: int) -> list[tuple[int, int]]:
@@ -64,6 +68,8 @@ def fft_ok(fft_length: int) -> str | None:
     if fft_length < 4 or fft_length % 2 or fft_length > MAX_FFT_LENGTH:
         return f"fft_length {fft_length} is not an even length 4 to {MAX_FFT_LENGTH}"
     radices = [p for p, _ in kf_factor(fft_length // 2)]
+    if len(radices) > MAX_FACTORS:
+        return f"fft_length {fft_length} needs {len(radices)} FFT stages (at most {MAX_FACTORS})"
     if any(p > 5 for p in radices):
         return (f"fft_length {fft_length}: half of it has the factor {max(radices)}, for which TFLM's "
                 "generic KISS FFT butterfly has no memory (only factors 2, 3 and 5 work)")
@@ -258,12 +264,17 @@ def _fft_length(node: Node) -> int:
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
     """RfftInit allocates the KISS FFT state after its params (``state_bytes``);
-    RfftPrepare asks for a work area of fft_length int16 in the arena."""
+    RfftPrepare asks for a work area of fft_length int16 in the arena. The C twin's
+    prepare allocates the twiddles (n complex int16), the super-twiddles (n / 2),
+    the complex FFT's output and the zero-padded row (n each), n = fft_length / 2."""
     fft_length = _fft_length(node)
+    n = fft_length // 2
     return OpMemory(scratch=(2 * fft_length,) if fft_length else (),
                     tflm_prepare=(*persist(state_bytes(fft_length, pointer_bytes)), *temps(node, (0,), (0,)))
-                    if fft_length else None)
+                    if fft_length else None,
+                    c_arrays=(4 * n, 4 * (n // 2), 4 * n, 4 * n) if fft_length else ())
 
 
-MEMORY = KernelMemory(tflm_op_data="TfLiteAudioFrontendRfftParams<int16_t>", needs=memory)
+MEMORY = KernelMemory(tflm_op_data="TfLiteAudioFrontendRfftParams<int16_t>",
+                      c_op_data=c_struct(p=4, w=4 + 2 * MAX_FACTORS), needs=memory)
 REGISTRATION = Registration("CUSTOM:SignalRfft", prepare, invoke, memory=MEMORY)

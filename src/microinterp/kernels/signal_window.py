@@ -1,5 +1,6 @@
 """SignalWindow (TFLM: signal/micro/kernels/window.cc, signal/src/window.cc;
-C twin: none yet).
+C twin:
+firmware/src/kernels/mi_signal_window.c).
 
 Multiplies each frame of an int16 signal by an int16 window and shifts:
 ``(int32)x * w >> shift`` saturated to int16, frame by frame (the window is
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory
+from ..memory.declaration import KernelMemory, c_struct
 from .signal_common import option_int, options, require, shift_in_range
 
 INPUT, WEIGHTS, OUTPUT = 0, 1, 0
@@ -49,5 +50,5 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = np.clip(raw, -32768, 32767).reshape(-1)
 
 
-MEMORY = KernelMemory(tflm_op_data="TFLMSignalWindowParams")
+MEMORY = KernelMemory(tflm_op_data="TFLMSignalWindowParams", c_op_data=c_struct(w=2))
 REGISTRATION = Registration("CUSTOM:SignalWindow", prepare, invoke, memory=MEMORY)

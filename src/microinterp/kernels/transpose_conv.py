@@ -225,5 +225,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 
 #: the C twin's op data is the convolutions' (mi_conv_op_data_t, mi_convolution.h)
 MEMORY = KernelMemory(tflm_params="TfLiteTransposeConvParams", tflm_op_data="TransposeConvOpData",
-                      c_op_data=c_struct(p=2, w=24, b=3), needs=memory)
+                      c_op_data=c_struct(p=4, w=24, b=3), needs=memory)
 REGISTRATION = Registration("TRANSPOSE_CONV", prepare, invoke, memory=MEMORY)

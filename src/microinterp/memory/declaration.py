@@ -45,11 +45,22 @@ class OpMemory:
     temporary tensor for every input, then every output, and nothing persistent.
     ``c_arrays``: bytes of each persistent array the C twin's prepare allocates
     after its op data (per-channel multipliers, lookup tables ...).
+    ``c_scratch``: the C twin's ``mi_request_scratch`` sizes in request order
+    (after its arrays), planned in the C port's head while the op runs, as TFLM
+    plans ``scratch``; ``c_scratch_dsp``: the same on a core with the DSP
+    extension (``__ARM_FEATURE_DSP``: Cortex-M4/M4F), whose fast paths may
+    ask for more, or ``None`` when it asks for ``c_scratch`` there too.
     """
 
     scratch: tuple[int, ...] = ()
     tflm_prepare: tuple[TflmEvent, ...] | None = None
     c_arrays: tuple[int, ...] = ()
+    c_scratch: tuple[int, ...] = ()
+    c_scratch_dsp: tuple[int, ...] | None = None
+
+    def c_scratch_on(self, dsp: bool) -> tuple[int, ...]:
+        """The C twin's scratch requests on a core with (``dsp``) or without the DSP extension."""
+        return self.c_scratch_dsp if dsp and self.c_scratch_dsp is not None else self.c_scratch
 
 
 @dataclass(frozen=True)

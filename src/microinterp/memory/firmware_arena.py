@@ -13,7 +13,13 @@ one arena (``firmware/include/mi/mi_arena.h``):
 * the **persistent tail**: the tensor and node tables, variable tensors, each
   kernel's op data and its per-channel multiplier/shift arrays, as each kernel
   declares them (``c_op_data`` and ``OpMemory.c_arrays`` in its Python twin's
-  ``Registration.memory``).
+  ``Registration.memory``; none for the operators a model's ahead-of-time
+  prepare image covers, ``fw/aot.py``), and an ``mi_scratch_t`` per scratch request;
+* the kernels' **scratch buffers** (``OpMemory.c_scratch``, requested through
+  ``mi_request_scratch`` in prepare), planned in the head with the tensors,
+  each living while its op runs. A core with the DSP extension (Cortex-M4/M4F)
+  runs fast paths that may ask for other scratch (``c_scratch_dsp``), so the
+  prediction depends on the core, not only on the ABI.
 
 ``used = max(head, temporary peak) + tail rounded up to 16``. This module
 replays that sequence with the C struct sizes of each ABI, computed from the
@@ -33,6 +39,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from ..context import nodes_of
 from ..model import Model, load_model
 from .declaration import KernelMemory
 from .offline_plan import read_offline_plan
@@ -55,6 +62,16 @@ class Abi:
 
 HOST64 = Abi("host64", 8)
 ILP32 = Abi("ilp32", 4)
+
+
+#: firmware targets whose kernels are built with __ARM_FEATURE_DSP (mi_simd.h)
+DSP_TARGETS = ("cortex-m4", "cortex-m4f")
+
+
+def has_dsp(target: str) -> bool:
+    """Whether the kernels on ``target`` take their DSP fast paths (``fw.cores``'
+    Cortex-M4 cores); an ABI name alone (``ilp32``) says no."""
+    return target in DSP_TARGETS
 
 
 def abi_of(target: str) -> Abi:
@@ -127,15 +144,17 @@ class _Tail:
 
 
 def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferRequest], list[int], bool]:
-    """The C port's buffer requests (``requests.model_requests`` for the C runtime:
-    planned tensors, no scratch, variables in the tail), with offline offsets
+    """The C port's tensor requests (``requests.model_requests`` for the C runtime:
+    planned tensors, variables in the tail; ``scratch_requests`` follow them in
+    the head), with offline offsets
     when the model carries a plan -- or, for a planner other than greedy, with
     that planner's offsets as the offline plan ``microinterp plan
     --write-offline-plan`` would embed. Returns the requests, their tensor
     indices and whether offsets are pinned."""
     reqs = model_requests(model, runtime="c")
-    requests = list(reqs.requests)
-    owners = [int(o.split(":")[1]) for o in reqs.owners]
+    tensors = [k for k, o in enumerate(reqs.owners) if o.startswith("tensor:")]
+    requests = [reqs.requests[k] for k in tensors]
+    owners = [int(reqs.owners[k].split(":")[1]) for k in tensors]
     if not reqs.offline and planner != "greedy":
         if planner not in PLANNERS:
             raise ValueError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
@@ -145,8 +164,27 @@ def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferReq
     return requests, owners, reqs.offline
 
 
+def aot_entries(model: Model) -> dict[int, int]:
+    """Operator index -> channels of the model's ahead-of-time prepare image
+    (``fw/aot.py``), read only when an operator would look for it, as the C
+    port does (a model without such an operator never reads the image)."""
+    from ..fw.aot import read_aot, takes_arrays
+
+    if not any(takes_arrays(node) for node in nodes_of(model.main)):
+        return {}
+    return read_aot(model)
+
+
+def scratch_requests(model: Model, dsp: bool = False) -> list[BufferRequest]:
+    """The kernels' ``mi_request_scratch`` buffers, in request order (by operator),
+    each live while its op runs; always planned online, after the tensors (an
+    offline plan pins tensors only, as in TFLM)."""
+    reqs = model_requests(model, runtime="c", dsp=dsp)
+    return [r for r, o in zip(reqs.requests, reqs.owners) if o.startswith("scratch:")]
+
+
 def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: str = "host",
-                         planner: str = "greedy") -> dict[str, Any]:
+                         planner: str = "greedy", dsp: bool | None = None) -> dict[str, Any]:
     """The arena the C port uses for ``model`` on ``target``, byte for byte.
 
     Keys: ``planned_bytes`` (head), ``temp_bytes`` (planning peak),
@@ -157,7 +195,9 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
     lower bound). ``planner`` other than ``"greedy"`` assumes that planner's
     offsets are embedded as an offline plan (the C port honours
     ``OfflineMemoryAllocation`` metadata; a plan already in the model wins).
+    ``dsp``: the kernels take their DSP fast paths (default: ``has_dsp(target)``).
     """
+    dsp = has_dsp(target) if dsp is None else dsp
     if not isinstance(model, Model):
         model = load_model(os.fspath(model) if isinstance(model, os.PathLike) else model)
     abi = abi_of(target)
@@ -175,6 +215,7 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
     unsupported: list[str] = []
     op_data_total = 0
     kernels = c_kernels()
+    aot = aot_entries(model)
     for node, kernel, needs in subgraph_needs(sg, kernels, abi.pointer_bytes):
         if kernel is None:
             unsupported.append(f"#{node.index} {node.name}")
@@ -183,12 +224,18 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
         size = sizeof(kernel.c_op_data or "", abi)
         if size:
             nbytes += tail.alloc(size)
-        for extra in needs.c_arrays:
+        # an operator the model's ahead-of-time prepare image covers keeps its
+        # per-channel arrays in flash (fw/aot.py), not in the tail
+        for extra in () if node.index in aot else needs.c_arrays:
             nbytes += tail.alloc(extra)
+        for _ in needs.c_scratch_on(dsp):
+            nbytes += tail.alloc(sizes["mi_scratch_t"])
         op_data_total += nbytes
         per_op.append({"op": node.index, "name": node.name, "bytes": nbytes})
 
     requests, _owners, pinned = head_requests(model, planner)
+    scratch = scratch_requests(model, dsp)
+    requests += scratch
     plan = plan_greedy(requests)
     planned = align_up(plan.size)
     temp = align_up(len(requests) * PLAN_WORK_BYTES_PER_BUFFER)
@@ -199,6 +246,8 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
         "pointer_bytes": abi.pointer_bytes,
         "planner": "offline" if read_offline_plan(model) is not None else planner,
         "offline_plan": pinned,
+        "dsp": dsp,
+        "scratch_bytes": sum(r.size for r in scratch),
         "planned_bytes": planned,
         "temp_bytes": temp,
         "persistent_bytes": persistent,

@@ -71,10 +71,17 @@ def read_offline_plan(model: Model) -> list[int] | None:
 def with_offline_plan(model: Model, offsets: dict[int, int]) -> bytes:
     """``model``'s bytes with an ``OfflineMemoryAllocation`` entry holding ``offsets``
     (replacing any such entry already there)."""
+    values = offline_values(model, offsets)
+    return with_metadata(model, METADATA_NAME, struct.pack(f"<{len(values)}i", *values))
+
+
+def with_metadata(model: Model, metadata_name: str, payload: bytes) -> bytes:
+    """``model``'s bytes with a metadata entry ``metadata_name`` holding ``payload``
+    in a new 16-byte-aligned buffer (replacing any entry of that name already
+    there; see the module docstring for how the original bytes are kept)."""
     raw = model.raw
     if not raw:
         raise ValueError("the model has no raw bytes to rewrite")
-    values = offline_values(model, offsets)
     root = tflite.Model.GetRootAs(raw, 0)
     tab = root._tab
     vt = tab.Pos - struct.unpack_from("<i", raw, tab.Pos)[0]
@@ -105,7 +112,7 @@ def with_offline_plan(model: Model, offsets: dict[int, int]) -> bytes:
     old_buffers = vector_targets(_BUFFERS)
     kept_metadata = [
         pos for k, pos in enumerate(vector_targets(_METADATA))
-        if (root.Metadata(k).Name() or b"").decode("utf-8", "replace") != METADATA_NAME
+        if (root.Metadata(k).Name() or b"").decode("utf-8", "replace") != metadata_name
     ]
 
     b = flatbuffers.Builder(len(raw) + 1024)
@@ -119,7 +126,6 @@ def with_offline_plan(model: Model, offsets: dict[int, int]) -> bytes:
         """Builder offset (from the end) of position ``pos`` of the original file."""
         return blob - 4 - pos
 
-    payload = struct.pack(f"<{len(values)}i", *values)
     b.StartVector(1, len(payload), 16)
     b.head -= len(payload)
     b.Bytes[b.head : b.head + len(payload)] = payload
@@ -129,7 +135,7 @@ def with_offline_plan(model: Model, offsets: dict[int, int]) -> bytes:
     new_buffer = tflite.BufferEnd(b)
     new_buffer_index = len(old_buffers)
 
-    name = b.CreateString(METADATA_NAME)
+    name = b.CreateString(metadata_name)
     tflite.MetadataStart(b)
     tflite.MetadataAddName(b, name)
     tflite.MetadataAddBuffer(b, new_buffer_index)

@@ -7,7 +7,8 @@ C port's), so the three can only differ where the runtimes really differ:
 * planned in the head: every non-constant, non-empty tensor of the main
   subgraph, in tensor order, padded to ``BUFFER_ALIGNMENT``, living from its
   first to its last use (``planner.tensor_lifetimes``); then each operator's
-  scratch buffers (TFLM and the interpreter; the C port requests none), in
+  scratch buffers (TFLM and the interpreter: ``OpMemory.scratch``; the C port:
+  ``OpMemory.c_scratch``, which depends on the core's DSP extension), in
   request order, living while their op runs;
 * variable tensors stay in the persistent tail, except that TFLM (and so the
   interpreter) plans a variable with an offline offset in the head like any
@@ -113,13 +114,15 @@ def tflm_prepare(node: Node, needs: OpMemory) -> tuple[TflmEvent, ...]:
 
 def model_requests(model: Model, *, runtime: Runtime = "tflm", pointer_bytes: int = HOST_POINTER_BYTES,
                    declarations: dict[str, KernelMemory] | None = None,
-                   offline: Sequence[int] | str | None = FROM_MODEL) -> ModelRequests:
+                   offline: Sequence[int] | str | None = FROM_MODEL, dsp: bool = False) -> ModelRequests:
     """The buffer requests of ``model``'s main subgraph for ``runtime``.
 
     ``declarations`` maps op names to kernel declarations (default: the builtin
     kernels'); ``offline`` is ``FROM_MODEL`` (the model's own plan, if any),
     ``None`` (plan everything online) or one offset per tensor of every
     subgraph (``-1`` = online), e.g. a plan about to be written into the model.
+    ``dsp`` (C runtime only): the core has the DSP extension, whose kernels' fast
+    paths may request other scratch (``OpMemory.c_scratch_dsp``).
     """
     sg = model.main
     decl = builtin_memory() if declarations is None else declarations
@@ -149,11 +152,10 @@ def model_requests(model: Model, *, runtime: Runtime = "tflm", pointer_bytes: in
     nodes = [node for node, _, _ in needs]
     kernels = [kernel for _, kernel, _ in needs]
     ops = [op for _, _, op in needs]
-    if runtime == "tflm":
-        for node, needs in zip(nodes, ops):
-            for k, nbytes in enumerate(needs.scratch):
-                time = node.index + 1
-                requests.append(BufferRequest(align_up(nbytes), time, time))
-                owners.append(f"scratch:{node.index}:{k}")
+    for node, needs in zip(nodes, ops):
+        for k, nbytes in enumerate(needs.scratch if runtime == "tflm" else needs.c_scratch_on(dsp)):
+            time = node.index + 1
+            requests.append(BufferRequest(align_up(nbytes), time, time))
+            owners.append(f"scratch:{node.index}:{k}")
     return ModelRequests(tuple(requests), tuple(owners), tuple(tail), offsets is not None, tuple(nodes),
                          tuple(ops), tuple(kernels))

@@ -128,7 +128,7 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
                 )
         if check_intermediates:
             for t in sg.tensors:
-                if t.is_constant or t.nbytes == 0:
+                if t.is_constant or t.nbytes == 0 or t.type_name == "RESOURCE":  # TFLM's GetTensor crashes on one
                     continue
                 got = mi.get_tensor(t.index)
                 want = tf.GetTensor(t.index, 0)["tensor_data"]
@@ -143,4 +143,27 @@ def compare_with_tflm(model_bytes: bytes, inputs_seq: list[list[np.ndarray]], *,
                         f"{_mismatch_count(got, want, nan_payloads) if got.shape == want.shape else 'shape'} "
                         f"of {got.size} elements"
                     )
+            _compare_subgraphs(mi, tf, step, nan_payloads)
     return mi
+
+
+def _compare_subgraphs(mi: Interpreter, tf: object, step: int, nan_payloads: bool) -> None:
+    """Every tensor of subgraphs 1, 2, ... (control flow) against TFLM's ``GetTensor(index,
+    subgraph)``: their values after the last time each subgraph ran. A subgraph that has
+    not run yet holds whatever its arena bytes held, in both runtimes, so it is skipped."""
+    for s in range(1, len(mi.model.subgraphs)):
+        if mi.graph.invocations[s] == 0:
+            continue
+        sg = mi.model.subgraphs[s]
+        for t in sg.tensors:
+            if t.is_constant or t.nbytes == 0 or t.type_name == "RESOURCE":
+                continue
+            got = mi.get_tensor(t.index, s)
+            want = tf.GetTensor(t.index, s)["tensor_data"]
+            if got.size == want.size:
+                got = got.reshape(want.shape)
+            if got.shape != want.shape or not _equal(got, want, nan_payloads):
+                producer = next((op for op in sg.operators if t.index in op.outputs), None)
+                where = f"op {producer.index} {producer.name}" if producer else "subgraph input"
+                raise AssertionError(f"step {step}: subgraph {s} tensor {t.index} ({t.name!r}, from {where}) "
+                                     f"differs from TFLM: {got.ravel()[:8]} vs {want.ravel()[:8]}")

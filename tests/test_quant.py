@@ -185,7 +185,7 @@ def test_libm_expf_is_glibc_expf():
 @settings(max_examples=200)
 @given(st.lists(st.one_of(I32, st.sampled_from(EDGES)), min_size=1, max_size=12),
        st.lists(st.tuples(MULTIPLIERS, st.integers(-31, 30)), min_size=1, max_size=4),
-       st.integers(-128, 127), st.integers(-(2**15), 2**15), st.booleans(), st.booleans())
+       st.integers(-(2**15), 2**15 - 1), st.integers(-(2**15), 2**15), st.booleans(), st.booleans())
 def test_output_stage_matches_multiply_by_quantized_multiplier(xs, channels, zp, lo, per_channel, wrap):
     """The prepared, in-place output stage equals wrap + MultiplyByQuantizedMultiplier
     + zero point + clamp, per tensor and per channel (shifts of both signs mixed)."""
@@ -203,3 +203,34 @@ def test_output_stage_matches_multiply_by_quantized_multiplier(xs, channels, zp,
     out = np.empty(acc.shape, np.int32)
     quant.OutputStage(m, s, zp, lo, hi, wrap=wrap).apply(acc.copy(), out)
     assert out.tolist() == want.tolist()
+
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(-(2**40), 2**40), min_size=1, max_size=12),
+       st.lists(st.tuples(MULTIPLIERS, st.integers(-31, quant.INT64_MULTIPLIER_MAX_SHIFT)), min_size=1, max_size=4),
+       st.integers(-(2**15), 2**15 - 1), st.integers(-(2**15), 0), st.booleans(), st.booleans())
+def test_int64_output_stage_matches_multiply_by_quantized_multiplier_int64(xs, channels, zp, lo, per_channel,
+                                                                          bounded):
+    """The prepared 16x8 int64 output stage equals MultiplyByQuantizedMultiplier(int64) +
+    zero point + clamp, with the zero point folded (a bound on |acc| given) or not."""
+    hi = lo + 40000
+    if per_channel:
+        m = np.array([c[0] for c in channels], np.int64)
+        s = np.array([c[1] for c in channels], np.int64)
+        acc = np.array(xs, np.int64)[:, None].repeat(len(channels), 1)
+    else:
+        m, s = np.int64(channels[0][0]), np.int64(channels[0][1])
+        acc = np.array(xs, np.int64)
+    bound = float(np.abs(acc).max()) if bounded else None
+    want = np.clip(quant.multiply_by_quantized_multiplier_int64(acc, m, s) + zp, lo, hi)
+    out = np.empty(acc.shape, np.int32)
+    quant.Int64OutputStage(m, s, zp, lo, hi, max_abs_acc=bound).apply(acc.copy(), out)
+    assert out.tolist() == want.tolist()
+
+
+@settings(max_examples=500)
+@given(st.one_of(I32, st.sampled_from(EDGES + [0, 1, 2, 3, 255, 256, 1 << 12, (1 << 12) + 1])), st.integers(0, 12))
+def test_get_reciprocal_int_matches_the_array_version(x, digits):
+    """The Python-int reciprocal (few-row softmax) equals the numpy one, value by value."""
+    scale, bits = quant.get_reciprocal(np.array([x], np.int64), digits)
+    assert quant.get_reciprocal_int(x, digits) == (int(scale[0]), int(bits[0]))

@@ -169,9 +169,10 @@ static void dump_op(void *user, const mi_interpreter_t *it, uint32_t op)
 
 static void print_sizes(void)
 {
-    static const char *const names[4] = {"sizeof_tensor", "sizeof_node", "sizeof_scratch", "sizeof_plan_buffer"};
+    static const char *const names[5] = {"sizeof_tensor", "sizeof_node", "sizeof_scratch", "sizeof_plan_buffer",
+                                         "sizeof_graph"};
     uint32_t i;
-    for (i = 0; i < 4; i++) say_kv(names[i], mi_struct_sizes[i]);
+    for (i = 0; i < 5; i++) say_kv(names[i], mi_struct_sizes[i]);
     for (i = 0; i < mi_builtin_resolver.count; i++) {
         line_t l = {{0}, 0};
         add_str(&l, "mi: op_data_size ");

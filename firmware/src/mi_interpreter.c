@@ -1,6 +1,13 @@
 /* The interpreter: allocation phases and the invoke loop (C twin of
  * src/microinterp/interpreter.py). mi_interpreter_allocate() reads as a list
- * of phases, top to bottom: tables -> resolve -> prepare -> plan -> bind. */
+ * of phases, top to bottom: tables -> resolve -> prepare -> plan -> bind.
+ *
+ * A model with several subgraphs (control flow: IF, WHILE, CALL_ONCE) gets one
+ * mi_graph_t per subgraph; every phase runs subgraph by subgraph, as TFLM's,
+ * with it->tensors / it->nodes / it->model pointing at the one being handled
+ * (use_graph), so kernels see their own subgraph. The plan covers every
+ * subgraph's tensors with TFLM's lifetimes through control flow (graph_walk,
+ * twin of memory/planner.py graph_lifetimes); mi_invoke_subgraph runs one. */
 #include "mi/mi_interpreter.h"
 
 #include <string.h>
@@ -8,9 +15,9 @@
 #include "mi/mi_kernels.h"
 #include "mi/mi_planner.h"
 
-const uint32_t mi_struct_sizes[4] = {
+const uint32_t mi_struct_sizes[5] = {
     (uint32_t)sizeof(mi_tensor_t), (uint32_t)sizeof(mi_node_t), (uint32_t)sizeof(mi_scratch_t),
-    (uint32_t)sizeof(mi_plan_buffer_t)};
+    (uint32_t)sizeof(mi_plan_buffer_t), (uint32_t)sizeof(mi_graph_t)};
 
 enum { STATE_EMPTY = 0, STATE_INITIALIZED, STATE_PREPARING, STATE_READY, STATE_FAILED };
 
@@ -67,8 +74,56 @@ static mi_status_t too_small(mi_interpreter_t *it)
     return MI_ERR_ARENA_TOO_SMALL;
 }
 
-/* Tensor and node tables, then variable tensors, all in the tail. */
+/* Called from every phase: kept out of line, it is flash the single-subgraph models pay for. */
+#if defined(__GNUC__)
+#define MI_NOINLINE __attribute__((noinline))
+#else
+#define MI_NOINLINE
+#endif
+
+/* Point tensors/nodes/model at subgraph `s` (no-op for single-subgraph models). */
+static MI_NOINLINE void use_graph(mi_interpreter_t *it, uint32_t s)
+{
+    uint32_t k;
+    if (!it->graphs) return;
+    it->current_graph = s;
+    it->tensors = it->graphs[s].tensors;
+    it->nodes = it->graphs[s].nodes;
+    it->num_tensors = it->graphs[s].num_tensors;
+    it->num_nodes = it->graphs[s].num_nodes;
+    it->node_base = 0;
+    for (k = 0; k < s; k++) it->node_base += it->graphs[k].num_nodes;
+    (void)mi_model_select(&it->model, s); /* validated by mi_model_init */
+}
+
+/* Tensor and node tables, then variable tensors, all in the tail: for every subgraph in
+ * turn, after the graph table when there are several. */
+static mi_status_t build_graph_tables(mi_interpreter_t *it);
+
 static mi_status_t build_tables(mi_interpreter_t *it)
+{
+    uint32_t s, n = mi_model_num_subgraphs(&it->model);
+    if (n == 1) return build_graph_tables(it);
+    it->graphs = (mi_graph_t *)mi_arena_alloc_persistent(&it->arena, (uint32_t)(n * sizeof(mi_graph_t)), 0);
+    if (!it->graphs) return too_small(it);
+    memset(it->graphs, 0, n * sizeof(mi_graph_t));
+    it->num_graphs = n;
+    for (s = 0; s < n; s++) {
+        mi_graph_t *g = &it->graphs[s];
+        TRY(mi_model_select(&it->model, s));
+        it->num_tensors = it->model.tensors.count;
+        it->num_nodes = it->model.operators.count;
+        TRY(build_graph_tables(it));
+        g->tensors = it->tensors;
+        g->nodes = it->nodes;
+        g->num_tensors = it->num_tensors;
+        g->num_nodes = it->num_nodes;
+    }
+    use_graph(it, 0);
+    return MI_OK;
+}
+
+static mi_status_t build_graph_tables(mi_interpreter_t *it)
 {
     uint32_t i;
     it->tensors = (mi_tensor_t *)mi_arena_alloc_persistent(
@@ -131,7 +186,7 @@ static void log_op(const mi_interpreter_t *it, uint32_t index, const mi_op_info_
 }
 
 /* Every op gets a registration; all missing ops are reported before failing. */
-static mi_status_t resolve(mi_interpreter_t *it)
+static mi_status_t resolve_graph(mi_interpreter_t *it)
 {
     uint32_t i;
     mi_status_t result = MI_OK;
@@ -151,7 +206,35 @@ static mi_status_t resolve(mi_interpreter_t *it)
     return result;
 }
 
+static mi_status_t resolve(mi_interpreter_t *it)
+{
+    uint32_t s, n = it->graphs ? it->num_graphs : 1u;
+    mi_status_t result = MI_OK;
+    for (s = 0; s < n; s++) {
+        mi_status_t r;
+        use_graph(it, s);
+        r = resolve_graph(it);
+        if (result == MI_OK) result = r;
+    }
+    use_graph(it, 0);
+    return result;
+}
+
+static mi_status_t prepare_graph(mi_interpreter_t *it);
+
+/* TFLM's PrepareSubgraphs: subgraph by subgraph, operator by operator. */
 static mi_status_t prepare(mi_interpreter_t *it)
+{
+    uint32_t s, n = it->graphs ? it->num_graphs : 1u;
+    for (s = 0; s < n; s++) {
+        use_graph(it, s);
+        TRY(prepare_graph(it));
+    }
+    use_graph(it, 0);
+    return MI_OK;
+}
+
+static mi_status_t prepare_graph(mi_interpreter_t *it)
 {
     uint32_t i;
     for (i = 0; i < it->num_nodes; i++) {
@@ -179,47 +262,83 @@ static mi_status_t prepare(mi_interpreter_t *it)
     return MI_OK;
 }
 
-/* memory/planner.py tensor_lifetimes, for the planned tensors: graph inputs live from
- * time 0, operator i runs at time i + 1, graph outputs live to the end. */
-static mi_plan_buffer_t *plan_of(const mi_interpreter_t *it, mi_plan_buffer_t *buffers, int32_t t)
+/* memory/planner.py graph_lifetimes (TFLM's MarkAllocationLifetimes), for the planned
+ * tensors and the scratch buffers: a subgraph's inputs are created when it is entered,
+ * each operator advances the scope, creates its outputs, walks the subgraphs it calls
+ * (one scope further each), then uses its inputs and outputs; the subgraph's outputs
+ * live to its end. With one subgraph: inputs at 0, operator i at i + 1. The recursion
+ * is bounded by mi_model_init's MI_MAX_SUBGRAPH_DEPTH check. */
+static mi_plan_buffer_t *plan_of(const mi_tensor_t *tensors, uint32_t num_tensors, mi_plan_buffer_t *buffers,
+                                 int32_t t)
 {
-    if (t < 0 || (uint32_t)t >= it->num_tensors || it->tensors[t].flags != MI_TENSOR_PLANNED) return NULL;
-    return &buffers[it->tensors[t].plan_index];
+    if (t < 0 || (uint32_t)t >= num_tensors || tensors[t].flags != MI_TENSOR_PLANNED) return NULL;
+    return &buffers[tensors[t].plan_index];
 }
 
-static void lifetimes(const mi_interpreter_t *it, mi_plan_buffer_t *buffers)
+static void create(mi_plan_buffer_t *b, int32_t scope)
 {
-    const mi_model_t *m = &it->model;
-    uint32_t i, k;
-    int32_t time = 0;
-    for (i = 0; i < m->inputs.count; i++) {
-        mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, m->inputs, i));
-        if (!b) continue;
-        if (b->first_use == -1) b->first_use = 0;
-        b->last_use = 0;
+    if (b && b->first_use == -1) b->first_use = scope;
+}
+
+static void graph_walk(const mi_interpreter_t *it, mi_plan_buffer_t *buffers, uint32_t first_scratch, uint32_t s,
+                       int32_t *scope)
+{
+    mi_model_t m = it->model;
+    const mi_graph_t *g = it->graphs ? &it->graphs[s] : NULL;
+    const mi_tensor_t *tensors = g ? g->tensors : it->tensors;
+    const mi_node_t *nodes = g ? g->nodes : it->nodes;
+    uint32_t num_tensors = g ? g->num_tensors : it->num_tensors, num_nodes = g ? g->num_nodes : it->num_nodes;
+    uint32_t i, k, base = 0;
+    mi_plan_buffer_t *b;
+    mi_scratch_t *sc;
+    for (k = 0; k < s; k++) base += it->graphs[k].num_nodes;
+    (void)mi_model_select(&m, s);
+    for (i = 0; i < m.inputs.count; i++) {
+        b = plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, m.inputs, i));
+        create(b, *scope);
+        if (b) b->last_use = *scope;
     }
-    for (i = 0; i < it->num_nodes; i++) {
-        const mi_node_t *node = &it->nodes[i];
-        time += 1;
-        for (k = 0; k < node->outputs.count; k++) {
-            mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, node->outputs, k));
-            if (b && b->first_use == -1) b->first_use = time;
+    for (i = 0; i < num_nodes; i++) {
+        const mi_node_t *node = &nodes[i];
+        mi_op_info_t op;
+        int32_t calls[2], start;
+        uint32_t n = 0;
+        *scope += 1;
+        for (k = 0; k < node->outputs.count; k++)
+            create(plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, node->outputs, k)), *scope);
+        start = *scope;
+        if (it->graphs && mi_model_op(&m, i, &op) == MI_OK) n = mi_model_op_calls(&m, &op, calls);
+        for (k = 0; k < n; k++) {
+            *scope += 1;
+            graph_walk(it, buffers, first_scratch, (uint32_t)calls[k], scope);
         }
         for (k = 0; k < node->inputs.count; k++) {
-            mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, node->inputs, k));
-            if (b) b->last_use = time;
+            b = plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, node->inputs, k));
+            if (b) b->last_use = *scope;
         }
         for (k = 0; k < node->outputs.count; k++) {
-            mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, node->outputs, k));
-            if (b) b->last_use = time;
+            b = plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, node->outputs, k));
+            if (b) b->last_use = *scope;
+        }
+        for (sc = it->scratch_first, k = first_scratch; sc; sc = sc->next, k++) {
+            if (sc->node != base + i) continue;
+            create(&buffers[k], start);
+            buffers[k].last_use = *scope;
         }
     }
-    for (i = 0; i < m->outputs.count; i++) {
-        mi_plan_buffer_t *b = plan_of(it, buffers, mi_model_i32(m, m->outputs, i));
-        if (!b) continue;
-        if (b->first_use == -1) b->first_use = time;
-        b->last_use = time;
+    for (i = 0; i < m.outputs.count; i++) {
+        b = plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, m.outputs, i));
+        create(b, *scope);
+        if (b) b->last_use = *scope;
     }
+}
+
+static uint32_t total_tensors(const mi_interpreter_t *it)
+{
+    uint32_t s, n = 0;
+    if (!it->graphs) return it->num_tensors;
+    for (s = 0; s < it->num_graphs; s++) n += it->graphs[s].num_tensors;
+    return n;
 }
 
 /* TFLM's OfflineMemoryAllocation metadata: int32 [version 0, subgraphs, n,
@@ -235,7 +354,7 @@ static mi_status_t offline_plan(const mi_interpreter_t *it, const uint8_t **offs
     if (s != MI_OK) return s;
     if (size < 12 || size % 4) return MI_ERR_MODEL_INVALID;
     n = (uint32_t)data[8] | ((uint32_t)data[9] << 8) | ((uint32_t)data[10] << 16) | ((uint32_t)data[11] << 24);
-    if (n != size / 4 - 3 || n < it->num_tensors) return MI_ERR_MODEL_INVALID;
+    if (n != size / 4 - 3 || n < total_tensors(it)) return MI_ERR_MODEL_INVALID;
     *offsets = data + 12;
     return MI_OK;
 }
@@ -247,52 +366,69 @@ static int32_t offline_offset(const uint8_t *offsets, uint32_t t)
     return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) + (-2147483647 - 1) : (int32_t)u;
 }
 
-/* Requests in interpreter.py's order (planned tensors by index, then scratch
- * by node), greedy plan, head = plan size rounded up, then bind pointers. */
+/* Requests in interpreter.py's order (planned tensors subgraph by subgraph by index,
+ * then scratch by node), greedy plan, head = plan size rounded up, then bind pointers. */
 static mi_status_t plan_and_bind(mi_interpreter_t *it)
 {
-    uint32_t i, n_tensors = 0, count, plan_size = 0, bytes;
+    uint32_t i, s, n_tensors = 0, count, plan_size = 0, bytes, base = 0;
+    uint32_t n_graphs = it->graphs ? it->num_graphs : 1u;
+    int32_t scope = 0;
     mi_plan_buffer_t *buffers;
     mi_scratch_t *sc;
     const uint8_t *offline;
     TRY(offline_plan(it, &offline));
-    for (i = 0; i < it->num_tensors; i++)
-        if (it->tensors[i].flags == MI_TENSOR_PLANNED) it->tensors[i].plan_index = (uint16_t)n_tensors++;
+    for (s = 0; s < n_graphs; s++) {
+        use_graph(it, s);
+        for (i = 0; i < it->num_tensors; i++) {
+            if (it->tensors[i].flags != MI_TENSOR_PLANNED) continue;
+            if (n_tensors > 0xFFFFu) return MI_ERR_MODEL_TOO_LARGE; /* 16-bit plan indices */
+            it->tensors[i].plan_index = (uint16_t)n_tensors++;
+        }
+    }
     count = n_tensors + it->num_scratch;
     bytes = mi_align_up(count * (uint32_t)sizeof(mi_plan_buffer_t) + MI_PLAN_WORK_BYTES(count), MI_BUFFER_ALIGN);
     buffers = (mi_plan_buffer_t *)mi_arena_alloc_temp(&it->arena, bytes);
     if (!buffers) return too_small(it);
-    for (i = 0; i < it->num_tensors; i++) {
-        const mi_tensor_t *t = &it->tensors[i];
-        if (t->flags != MI_TENSOR_PLANNED) continue;
-        buffers[t->plan_index].size = (int32_t)mi_align_up(t->bytes, MI_BUFFER_ALIGN);
-        buffers[t->plan_index].first_use = -1;
-        buffers[t->plan_index].last_use = -1;
-        buffers[t->plan_index].offset = MI_PLAN_ONLINE;
-        if (offline) {
-            /* an offline offset pins the tensor (the planner keeps it there) */
-            int32_t at = offline_offset(offline, i);
-            if (at < MI_PLAN_ONLINE || (at >= 0 && at % 4)) return MI_ERR_MODEL_INVALID;
-            buffers[t->plan_index].offset = at;
+    for (s = 0; s < n_graphs; s++) {
+        use_graph(it, s);
+        for (i = 0; i < it->num_tensors; i++) {
+            const mi_tensor_t *t = &it->tensors[i];
+            if (t->flags != MI_TENSOR_PLANNED) continue;
+            buffers[t->plan_index].size = (int32_t)mi_align_up(t->bytes, MI_BUFFER_ALIGN);
+            buffers[t->plan_index].first_use = -1;
+            buffers[t->plan_index].last_use = -1;
+            buffers[t->plan_index].offset = MI_PLAN_ONLINE;
+            if (offline) {
+                /* an offline offset pins the tensor (the planner keeps it there) */
+                int32_t at = offline_offset(offline, base + i);
+                if (at < MI_PLAN_ONLINE || (at >= 0 && at % 4)) return MI_ERR_MODEL_INVALID;
+                buffers[t->plan_index].offset = at;
+            }
         }
+        base += it->num_tensors;
     }
     for (sc = it->scratch_first, i = n_tensors; sc; sc = sc->next, i++) {
         buffers[i].size = (int32_t)mi_align_up(sc->bytes, MI_BUFFER_ALIGN);
-        buffers[i].first_use = buffers[i].last_use = (int32_t)sc->node + 1;
+        buffers[i].first_use = buffers[i].last_use = -1;
         buffers[i].offset = MI_PLAN_ONLINE;
     }
-    lifetimes(it, buffers);
+    use_graph(it, 0);
+    graph_walk(it, buffers, n_tensors, 0, &scope);
     TRY(mi_plan_greedy(buffers, count, (int32_t *)(void *)(buffers + count), &plan_size));
     if (mi_arena_set_head(&it->arena, mi_align_up(plan_size, MI_BUFFER_ALIGN)) != MI_OK) return too_small(it);
     /* bind: the work lists at the head are read before any tensor is written */
-    for (i = 0; i < it->num_tensors; i++) {
-        mi_tensor_t *t = &it->tensors[i];
-        if (t->flags == MI_TENSOR_PLANNED) {
-            t->data = it->arena.base + buffers[t->plan_index].offset;
-        } else if (t->flags == 0) {
-            t->data = it->arena.base; /* zero bytes: any valid pointer */
+    for (s = 0; s < n_graphs; s++) {
+        use_graph(it, s);
+        for (i = 0; i < it->num_tensors; i++) {
+            mi_tensor_t *t = &it->tensors[i];
+            if (t->flags == MI_TENSOR_PLANNED) {
+                t->data = it->arena.base + buffers[t->plan_index].offset;
+            } else if (t->flags == 0) {
+                t->data = it->arena.base; /* zero bytes: any valid pointer */
+            }
         }
     }
+    use_graph(it, 0);
     for (sc = it->scratch_first, i = n_tensors; sc; sc = sc->next, i++) sc->offset = (uint32_t)buffers[i].offset;
     return MI_OK;
 }
@@ -385,7 +521,7 @@ mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t *
     sc = (mi_scratch_t *)mi_arena_alloc_persistent(&ctx->arena, (uint32_t)sizeof *sc, 0);
     if (!sc) return MI_ERR_ARENA_TOO_SMALL;
     sc->bytes = bytes;
-    sc->node = (uint32_t)ctx->current_op;
+    sc->node = ctx->node_base + (uint32_t)ctx->current_op;
     if (ctx->scratch_last) ctx->scratch_last->next = sc;
     else ctx->scratch_first = sc;
     ctx->scratch_last = sc;
@@ -409,6 +545,99 @@ void *mi_node_output_data(const mi_context_t *ctx, const mi_node_t *node, uint32
 void *mi_scratch_data(const mi_context_t *ctx, const mi_scratch_t *scratch)
 {
     return ctx->arena.base + scratch->offset;
+}
+
+uint32_t mi_subgraph_count(const mi_context_t *ctx) { return mi_model_num_subgraphs(&ctx->model); }
+
+uint32_t mi_subgraph_num_io(const mi_context_t *ctx, uint32_t s, int outputs)
+{
+    mi_model_t m = ctx->model;
+    if (mi_model_select(&m, s) != MI_OK) return 0;
+    return outputs ? m.outputs.count : m.inputs.count;
+}
+
+static int32_t subgraph_io_index(const mi_model_t *m, int outputs, uint32_t k)
+{
+    mi_vec_t v = outputs ? m->outputs : m->inputs;
+    return k < v.count ? mi_model_i32(m, v, k) : -1;
+}
+
+mi_status_t mi_subgraph_io_info(const mi_context_t *ctx, uint32_t s, int outputs, uint32_t k,
+                                mi_tensor_info_t *info)
+{
+    mi_model_t m = ctx->model;
+    int32_t t;
+    TRY(mi_model_select(&m, s));
+    t = subgraph_io_index(&m, outputs, k);
+    if (t < 0) return MI_ERR_BAD_INDEX;
+    return mi_model_tensor(&m, (uint32_t)t, info);
+}
+
+void *mi_subgraph_io_data(const mi_context_t *ctx, uint32_t s, int outputs, uint32_t k)
+{
+    mi_model_t m = ctx->model;
+    int32_t t;
+    if (!ctx->graphs || s >= ctx->num_graphs || mi_model_select(&m, s) != MI_OK) return NULL;
+    t = subgraph_io_index(&m, outputs, k);
+    if (t < 0 || (uint32_t)t >= ctx->graphs[s].num_tensors) return NULL;
+    return ctx->graphs[s].tensors[t].data;
+}
+
+uint32_t mi_list_count(const mi_context_t *ctx, mi_tensor_list_t list)
+{
+    uint32_t n;
+    if (!list.node) return mi_subgraph_num_io(ctx, list.subgraph, list.outputs);
+    n = list.outputs ? list.node->outputs.count : list.node->inputs.count;
+    return n > list.first ? n - list.first : 0;
+}
+
+static mi_status_t list_info(const mi_context_t *ctx, mi_tensor_list_t list, uint32_t k, mi_tensor_info_t *info)
+{
+    if (!list.node) return mi_subgraph_io_info(ctx, list.subgraph, list.outputs, k, info);
+    return list.outputs ? mi_node_output_info(ctx, list.node, list.first + k, info)
+                        : mi_node_input_info(ctx, list.node, list.first + k, info);
+}
+
+/* The runtime tensor behind element `k` of `list` (NULL if out of range). */
+static const mi_tensor_t *list_tensor(const mi_context_t *ctx, mi_tensor_list_t list, uint32_t k)
+{
+    mi_model_t m = ctx->model;
+    const mi_tensor_t *tensors = ctx->tensors;
+    uint32_t num = ctx->num_tensors;
+    int32_t t;
+    if (list.node) {
+        t = list.outputs ? mi_node_output_index(ctx, list.node, list.first + k)
+                         : mi_node_input_index(ctx, list.node, list.first + k);
+    } else {
+        if (!ctx->graphs || list.subgraph >= ctx->num_graphs || mi_model_select(&m, list.subgraph) != MI_OK)
+            return NULL;
+        t = subgraph_io_index(&m, list.outputs, k);
+        tensors = ctx->graphs[list.subgraph].tensors;
+        num = ctx->graphs[list.subgraph].num_tensors;
+    }
+    return t < 0 || (uint32_t)t >= num ? NULL : &tensors[t];
+}
+
+mi_status_t mi_check_copies(const mi_context_t *ctx, mi_tensor_list_t src, mi_tensor_list_t dst)
+{
+    uint32_t k, n = mi_list_count(ctx, src);
+    if (n != mi_list_count(ctx, dst)) return MI_ERR_BAD_PARAM;
+    for (k = 0; k < n; k++) {
+        mi_tensor_info_t a, b;
+        if (list_info(ctx, src, k, &a) != MI_OK || list_info(ctx, dst, k, &b) != MI_OK) return MI_ERR_BAD_PARAM;
+        if (a.type != b.type || a.bytes != b.bytes) return MI_ERR_BAD_PARAM;
+    }
+    return MI_OK;
+}
+
+void mi_copy_tensors(const mi_context_t *ctx, mi_tensor_list_t dst, mi_tensor_list_t src)
+{
+    uint32_t k, n = mi_list_count(ctx, src);
+    for (k = 0; k < n; k++) {
+        const mi_tensor_t *to = list_tensor(ctx, dst, k), *from = list_tensor(ctx, src, k);
+        /* byte lengths checked equal in prepare */
+        if (to && from && to->data != from->data && from->bytes) memcpy(to->data, from->data, from->bytes);
+    }
 }
 
 /* ------------------------------------------------------------------ running */
@@ -439,12 +668,58 @@ mi_status_t mi_interpreter_invoke(mi_interpreter_t *it)
     return MI_OK;
 }
 
+/* TFLM's MicroGraph::InvokeSubgraph: run subgraph `s`'s operators, then point the
+ * interpreter back at the subgraph that called it. */
+mi_status_t mi_invoke_subgraph(mi_context_t *ctx, uint32_t s)
+{
+    uint32_t i, caller = ctx->current_graph;
+    int32_t caller_op = ctx->current_op;
+    mi_status_t result = MI_OK;
+    if (!ctx->graphs || s >= ctx->num_graphs) return MI_ERR_BAD_INDEX;
+    use_graph(ctx, s);
+    for (i = 0; i < ctx->num_nodes; i++) {
+        const mi_node_t *node = &ctx->nodes[i];
+        ctx->current_op = (int32_t)i;
+        result = node->registration->invoke(ctx, node);
+        if (result != MI_OK) {
+#if MI_ENABLE_LOG
+            mi_logf("subgraph %u operator %u (%s): invoke failed: %s", (unsigned)s, (unsigned)i,
+                    node->registration->name, mi_status_str(result));
+#endif
+            break;
+        }
+    }
+    use_graph(ctx, caller);
+    ctx->current_op = caller_op;
+    return result;
+}
+
+static mi_status_t reset_graph(mi_interpreter_t *it);
+
 mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
 {
-    uint32_t i;
+    uint32_t s, n;
     mi_state_t *st;
     if (!it) return MI_ERR_NULL_ARG;
     if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
+    n = it->graphs ? it->num_graphs : 1u;
+    for (s = 0; s < n; s++) {
+        mi_status_t r;
+        use_graph(it, s);
+        r = reset_graph(it);
+        if (r != MI_OK) {
+            use_graph(it, 0);
+            return r;
+        }
+    }
+    use_graph(it, 0);
+    for (st = it->state_first; st; st = st->next) memset(st->data, 0, st->bytes);
+    return MI_OK;
+}
+
+static mi_status_t reset_graph(mi_interpreter_t *it)
+{
+    uint32_t i;
     for (i = 0; i < it->num_tensors; i++) {
         mi_tensor_t *t = &it->tensors[i];
         mi_tensor_info_t info;
@@ -456,7 +731,6 @@ mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
             value = (int)(mi_model_zero_point(&it->model, &info, 0) & 0xFF);
         memset(t->data, value, t->bytes);
     }
-    for (st = it->state_first; st; st = st->next) memset(st->data, 0, st->bytes);
     return MI_OK;
 }
 

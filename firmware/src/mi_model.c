@@ -36,6 +36,7 @@ enum { METADATA_NAME = 0, METADATA_BUFFER = 1 };
 /* BuiltinOptions union type codes of the options the port parses. */
 enum {
     OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
+    OPTIONS_IF = 92, OPTIONS_WHILE = 93, OPTIONS_CALL_ONCE = 103,
     OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_DIV = 29, OPTIONS_SVDF = 6, OPTIONS_SEQUENCE_LSTM = 71,
     OPTIONS_SQUEEZE = 30, OPTIONS_PACK = 59, OPTIONS_UNPACK = 64, OPTIONS_GATHER = 23, OPTIONS_DEPTH_TO_SPACE = 94,
     OPTIONS_SPACE_TO_DEPTH = 19, OPTIONS_CUMSUM = 102, OPTIONS_BATCH_MATMUL = 101,
@@ -509,6 +510,8 @@ static const options_field_t options_fields[] = {
     F(FIELD_U8, 2, batch_matmul.asymmetric_quantize_inputs),
     /* 73: MUL, L2_NORMALIZATION (fused activation only) */
     F(FIELD_U8, 0, add.fused_activation_function),
+    /* 74: IF (then, else), WHILE (cond, body), CALL_ONCE (init): the subgraphs they run */
+    F(FIELD_I32, 0, calls.first), F(FIELD_I32, 1, calls.second),
 };
 #undef F
 
@@ -547,6 +550,9 @@ static const options_op_t options_ops[] = {
     {MI_OP_SPACE_TO_DEPTH, OPTIONS_SPACE_TO_DEPTH, 67, 1},
     {MI_OP_CUMSUM, OPTIONS_CUMSUM, 68, 2},
     {MI_OP_BATCH_MATMUL, OPTIONS_BATCH_MATMUL, 70, 3},
+    {MI_OP_IF, OPTIONS_IF, 74, 2},
+    {MI_OP_WHILE, OPTIONS_WHILE, 74, 2},
+    {MI_OP_CALL_ONCE, OPTIONS_CALL_ONCE, 74, 1},
 };
 
 mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi_options_t *out)
@@ -636,6 +642,9 @@ const char *mi_op_name(int32_t builtin_code)
     case MI_OP_GATHER_ND: return "GATHER_ND";
     case MI_OP_BATCH_TO_SPACE_ND: return "BATCH_TO_SPACE_ND";
     case MI_OP_SPACE_TO_BATCH_ND: return "SPACE_TO_BATCH_ND";
+    case MI_OP_IF: return "IF";
+    case MI_OP_WHILE: return "WHILE";
+    case MI_OP_CALL_ONCE: return "CALL_ONCE";
     case MI_OP_DEPTH_TO_SPACE: return "DEPTH_TO_SPACE";
     case MI_OP_SPACE_TO_DEPTH: return "SPACE_TO_DEPTH";
     case MI_OP_REVERSE_V2: return "REVERSE_V2";
@@ -722,9 +731,84 @@ static mi_status_t check_writable(const mi_model_t *m, int32_t index)
     return t.data != NULL && !t.is_variable ? MI_ERR_MODEL_INVALID : MI_OK;
 }
 
+uint32_t mi_model_num_subgraphs(const mi_model_t *model) { return model ? model->subgraphs.count : 0; }
+
+mi_status_t mi_model_select(mi_model_t *model, uint32_t index)
+{
+    fb_table_t sg;
+    if (!model) return MI_ERR_NULL_ARG;
+    if (index >= model->subgraphs.count) return MI_ERR_BAD_INDEX;
+    TRY(fb_vec_table(model, model->subgraphs, index, &sg));
+    model->subgraph = sg.pos;
+    model->selected = index;
+    TRY(fb_vector(model, &sg, SUBGRAPH_TENSORS, 4, &model->tensors));
+    TRY(fb_vector(model, &sg, SUBGRAPH_INPUTS, 4, &model->inputs));
+    TRY(fb_vector(model, &sg, SUBGRAPH_OUTPUTS, 4, &model->outputs));
+    return fb_vector(model, &sg, SUBGRAPH_OPERATORS, 4, &model->operators);
+}
+
+/* One subgraph's tables, tensors, indices and writes (model.py _parse_subgraph, _check_writes);
+ * leaves it selected. */
+static mi_status_t check_subgraph(mi_model_t *model, uint32_t index)
+{
+    uint32_t i;
+    TRY(mi_model_select(model, index));
+    if (model->tensors.count > MI_MAX_TENSORS || model->operators.count > MI_MAX_TENSORS)
+        return MI_ERR_MODEL_TOO_LARGE;
+    for (i = 0; i < model->tensors.count; i++) {
+        mi_tensor_info_t t;
+        TRY(mi_model_tensor(model, i, &t));
+    }
+    TRY(check_indices(model, model->inputs, 0, model->tensors.count));
+    TRY(check_indices(model, model->outputs, 0, model->tensors.count));
+    for (i = 0; i < model->inputs.count; i++) TRY(check_writable(model, mi_model_i32(model, model->inputs, i)));
+    for (i = 0; i < model->operators.count; i++) {
+        mi_op_info_t op;
+        uint32_t k;
+        TRY(mi_model_op(model, i, &op));
+        for (k = 0; k < op.outputs.count; k++) TRY(check_writable(model, mi_model_i32(model, op.outputs, k)));
+    }
+    return MI_OK;
+}
+
+uint32_t mi_model_op_calls(const mi_model_t *model, const mi_op_info_t *op, int32_t calls[2])
+{
+    mi_options_t o;
+    if (op->builtin_code != MI_OP_IF && op->builtin_code != MI_OP_WHILE && op->builtin_code != MI_OP_CALL_ONCE)
+        return 0;
+    if (mi_model_options(model, op, &o) != MI_OK) return 0;
+    calls[0] = o.calls.first;
+    calls[1] = o.calls.second;
+    return op->builtin_code == MI_OP_CALL_ONCE ? 1u : 2u;
+}
+
+/* model.py check_subgraph_calls, as the bounded walk TFLM's lifetime marking makes from
+ * subgraph `index`: every called subgraph exists, the walk is at most
+ * MI_MAX_SUBGRAPH_DEPTH subgraphs deep (recursion never ends, so it is refused here
+ * too) and visits at most MI_MAX_SUBGRAPH_VISITS subgraphs. The recursion of this
+ * function is bounded by the depth check. */
+static mi_status_t check_calls(const mi_model_t *model, uint32_t index, uint32_t depth, uint32_t *visits)
+{
+    mi_model_t m = *model;
+    uint32_t i, k, n;
+    if (depth > MI_MAX_SUBGRAPH_DEPTH || ++*visits > MI_MAX_SUBGRAPH_VISITS) return MI_ERR_MODEL_INVALID;
+    TRY(mi_model_select(&m, index));
+    for (i = 0; i < m.operators.count; i++) {
+        mi_op_info_t op;
+        int32_t calls[2];
+        TRY(mi_model_op(&m, i, &op));
+        n = mi_model_op_calls(&m, &op, calls);
+        for (k = 0; k < n; k++) {
+            if (calls[k] < 0 || (uint32_t)calls[k] >= m.subgraphs.count) return MI_ERR_MODEL_INVALID;
+            TRY(check_calls(&m, (uint32_t)calls[k], depth + 1, visits));
+        }
+    }
+    return MI_OK;
+}
+
 mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
 {
-    fb_table_t root, sg, tbl;
+    fb_table_t root, tbl;
     mi_vec_t subgraphs;
     uint32_t i;
     if (!model || !data) return MI_ERR_NULL_ARG;
@@ -761,26 +845,12 @@ mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
         if (buffer >= model->buffers.count) return MI_ERR_MODEL_CORRUPT;
     }
 
-    TRY(fb_vec_table(model, subgraphs, 0, &sg));
-    model->subgraph = sg.pos;
-    TRY(fb_vector(model, &sg, SUBGRAPH_TENSORS, 4, &model->tensors));
-    TRY(fb_vector(model, &sg, SUBGRAPH_INPUTS, 4, &model->inputs));
-    TRY(fb_vector(model, &sg, SUBGRAPH_OUTPUTS, 4, &model->outputs));
-    TRY(fb_vector(model, &sg, SUBGRAPH_OPERATORS, 4, &model->operators));
-    if (model->tensors.count > MI_MAX_TENSORS || model->operators.count > MI_MAX_TENSORS)
-        return MI_ERR_MODEL_TOO_LARGE;
-    for (i = 0; i < model->tensors.count; i++) {
-        mi_tensor_info_t t;
-        TRY(mi_model_tensor(model, i, &t));
-    }
-    TRY(check_indices(model, model->inputs, 0, model->tensors.count));
-    TRY(check_indices(model, model->outputs, 0, model->tensors.count));
-    for (i = 0; i < model->inputs.count; i++) TRY(check_writable(model, mi_model_i32(model, model->inputs, i)));
-    for (i = 0; i < model->operators.count; i++) {
-        mi_op_info_t op;
-        uint32_t k;
-        TRY(mi_model_op(model, i, &op));
-        for (k = 0; k < op.outputs.count; k++) TRY(check_writable(model, mi_model_i32(model, op.outputs, k)));
+    if (subgraphs.count > MI_MAX_SUBGRAPHS) return MI_ERR_MODEL_TOO_LARGE;
+    model->subgraphs = subgraphs;
+    for (i = subgraphs.count; i-- > 0;) TRY(check_subgraph(model, i)); /* ends on subgraph 0 */
+    for (i = 0; i < subgraphs.count; i++) {
+        uint32_t visits = 0;
+        TRY(check_calls(model, i, 1, &visits));
     }
     return MI_OK;
 }

@@ -15,6 +15,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_batch_to_space_nd,
     &mi_registration_broadcast_args,
     &mi_registration_broadcast_to,
+    &mi_registration_call_once,
     &mi_registration_cast,
     &mi_registration_ceil,
     &mi_registration_concatenation,
@@ -41,6 +42,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_greater,
     &mi_registration_greater_equal,
     &mi_registration_hard_swish,
+    &mi_registration_if,
     &mi_registration_l2_normalization,
     &mi_registration_l2_pool_2d,
     &mi_registration_leaky_relu,
@@ -107,6 +109,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_transpose_conv,
     &mi_registration_unidirectional_sequence_lstm,
     &mi_registration_unpack,
+    &mi_registration_while,
     &mi_registration_zeros_like,
 };
 

@@ -15,6 +15,11 @@ model the tests build is also run by the real TFLM.
 
 Options are given as keyword arguments with the schema's snake_case field
 names; enum fields accept names ("SAME", "RELU6") or integers.
+
+Control flow needs more subgraphs: ``body = b.add_subgraph("body")`` returns a
+builder for subgraph 1 (tensors, operators, inputs and outputs of its own, the
+model's buffers shared), and ``b.add_operator("WHILE", ..., cond_subgraph_index=1,
+body_subgraph_index=2)`` calls them by index.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ class _Tensor:
     zero_point: np.ndarray | None
     quantized_dimension: int
     is_variable: bool
+    type_code: int | None = None  # a TensorType that no numpy dtype names (RESOURCE)
 
 
 @dataclass
@@ -83,6 +89,23 @@ class ModelBuilder:
     inputs: list[int] = field(default_factory=list)
     outputs: list[int] = field(default_factory=list)
     metadata: list[tuple[str, bytes]] = field(default_factory=list)
+    name: str = "main"
+    #: the builders of subgraphs 1, 2, ... (``add_subgraph``); only the root's are written
+    subgraphs: list[ModelBuilder] = field(default_factory=list)
+
+    def add_subgraph(self, name: str = "") -> ModelBuilder:
+        """A builder for the next subgraph (index ``len(self.subgraphs) + 1``). It shares this
+        builder's buffers, so its constants land in the same model; build the model with
+        the root builder's ``build()``."""
+        sub = ModelBuilder(description=self.description, buffers=self.buffers,
+                           name=name or f"subgraph{len(self.subgraphs) + 1}")
+        self.subgraphs.append(sub)
+        return sub
+
+    @property
+    def subgraph_index_of_next(self) -> int:
+        """The index ``add_subgraph`` will give the next subgraph."""
+        return len(self.subgraphs) + 1
 
     # ------------------------------------------------------------------ tensors
 
@@ -91,8 +114,10 @@ class ModelBuilder:
         scale: float | Sequence[float] | None = None, zero_point: int | Sequence[int] | None = None,
         quantized_dimension: int = 0, is_variable: bool = False,
     ) -> int:
-        """Add a tensor and return its index. ``data`` makes it a constant."""
-        dt = _dtype(dtype)
+        """Add a tensor and return its index. ``data`` makes it a constant; ``dtype="resource"``
+        is a RESOURCE tensor (a resource variable's id, one int32)."""
+        type_code = tflite.TensorType.RESOURCE if isinstance(dtype, str) and dtype == "resource" else None
+        dt = np.dtype(np.int32) if type_code is not None else _dtype(dtype)
         buffer = 0
         if data is not None:
             arr = np.ascontiguousarray(np.asarray(data, dtype=dt)).reshape(tuple(shape))
@@ -106,7 +131,7 @@ class ModelBuilder:
             if q_zp.size == 1 and q_scale.size > 1:
                 q_zp = np.repeat(q_zp, q_scale.size)
         self.tensors.append(_Tensor(name, tuple(int(d) for d in shape), dt, buffer, q_scale, q_zp,
-                                    quantized_dimension, is_variable))
+                                    quantized_dimension, is_variable, type_code))
         return len(self.tensors) - 1
 
     def add_constant(self, name: str, data: np.ndarray, dtype: Any = None, **quant: Any) -> int:
@@ -153,26 +178,13 @@ class ModelBuilder:
         for _, data in self.metadata:
             meta_buffers.append(len(buffers))
             buffers.append(self._buffer(b, data))
+        graphs = [self, *self.subgraphs]
         opcode_keys: list[tuple[str, int]] = []
-        for op in self.operators:
+        for op in (op for g in graphs for op in g.operators):
             if (op.name, op.version) not in opcode_keys:
                 opcode_keys.append((op.name, op.version))
         opcodes = [self._opcode(b, name, version) for name, version in opcode_keys]
-        tensors = [self._tensor(b, t) for t in self.tensors]
-        ops = [self._operator(b, op, opcode_keys.index((op.name, op.version))) for op in self.operators]
-
-        sg_name = b.CreateString("main")
-        t_vec = self._offsets(b, tflite.SubGraphStartTensorsVector, tensors)
-        o_vec = self._offsets(b, tflite.SubGraphStartOperatorsVector, ops)
-        in_vec = self._int32s(b, self.inputs)
-        out_vec = self._int32s(b, self.outputs)
-        tflite.SubGraphStart(b)
-        tflite.SubGraphAddTensors(b, t_vec)
-        tflite.SubGraphAddInputs(b, in_vec)
-        tflite.SubGraphAddOutputs(b, out_vec)
-        tflite.SubGraphAddOperators(b, o_vec)
-        tflite.SubGraphAddName(b, sg_name)
-        subgraph = tflite.SubGraphEnd(b)
+        subgraphs = [g._subgraph(b, opcode_keys) for g in graphs]
 
         metas = []
         for (name, _), buf_index in zip(self.metadata, meta_buffers):
@@ -184,7 +196,7 @@ class ModelBuilder:
 
         desc = b.CreateString(self.description)
         oc_vec = self._offsets(b, tflite.ModelStartOperatorCodesVector, opcodes)
-        sg_vec = self._offsets(b, tflite.ModelStartSubgraphsVector, [subgraph])
+        sg_vec = self._offsets(b, tflite.ModelStartSubgraphsVector, subgraphs)
         buf_vec = self._offsets(b, tflite.ModelStartBuffersVector, buffers)
         md_vec = self._offsets(b, tflite.ModelStartMetadataVector, metas) if metas else None
         tflite.ModelStart(b)
@@ -197,6 +209,22 @@ class ModelBuilder:
             tflite.ModelAddMetadata(b, md_vec)
         b.Finish(tflite.ModelEnd(b), file_identifier=b"TFL3")
         return bytes(b.Output())
+
+    def _subgraph(self, b: flatbuffers.Builder, opcode_keys: list[tuple[str, int]]) -> int:
+        tensors = [self._tensor(b, t) for t in self.tensors]
+        ops = [self._operator(b, op, opcode_keys.index((op.name, op.version))) for op in self.operators]
+        sg_name = b.CreateString(self.name)
+        t_vec = self._offsets(b, tflite.SubGraphStartTensorsVector, tensors)
+        o_vec = self._offsets(b, tflite.SubGraphStartOperatorsVector, ops)
+        in_vec = self._int32s(b, self.inputs)
+        out_vec = self._int32s(b, self.outputs)
+        tflite.SubGraphStart(b)
+        tflite.SubGraphAddTensors(b, t_vec)
+        tflite.SubGraphAddInputs(b, in_vec)
+        tflite.SubGraphAddOutputs(b, out_vec)
+        tflite.SubGraphAddOperators(b, o_vec)
+        tflite.SubGraphAddName(b, sg_name)
+        return tflite.SubGraphEnd(b)
 
     @staticmethod
     def _offsets(b: flatbuffers.Builder, start: Any, items: list[int]) -> int:
@@ -253,7 +281,7 @@ class ModelBuilder:
             quant = tflite.QuantizationParametersEnd(b)
         tflite.TensorStart(b)
         tflite.TensorAddShape(b, shape)
-        tflite.TensorAddType(b, TYPE_CODE_OF_DTYPE[t.dtype])
+        tflite.TensorAddType(b, t.type_code if t.type_code is not None else TYPE_CODE_OF_DTYPE[t.dtype])
         tflite.TensorAddBuffer(b, t.buffer)
         tflite.TensorAddName(b, name)
         if quant is not None:
@@ -276,6 +304,8 @@ class ModelBuilder:
                 raise ValueError(f"{cls_name} has no field {key!r}; fields: {sorted(fields)}")
             if fields[key][1]:
                 vectors[key] = self._int32s(b, value)
+            elif isinstance(value, str) and key not in _ENUMS:
+                vectors[key] = b.CreateString(value)  # a string field (VarHandleOptions.shared_name)
         getattr(tflite, cls_name + "Start")(b)
         for key, value in op.options.items():
             meth = fields[key][0]

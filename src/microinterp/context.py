@@ -13,6 +13,7 @@ sizing read the same numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,10 +34,18 @@ class Node:
     inputs: tuple[Tensor | None, ...]
     outputs: tuple[Tensor, ...]
     scratch: list[np.ndarray] = field(default_factory=list)  # bound by the interpreter
+    subgraph: int = 0  # the subgraph the operator is in
+    graph: Any = None  # the interpreter's ``graph.Graph`` (control-flow kernels run subgraphs through it)
 
     @property
     def name(self) -> str:
         return self.op.name
+
+    @property
+    def where(self) -> str:
+        """``operator 3 (ADD)``, with its subgraph when it is not subgraph 0."""
+        sub = f"subgraph {self.subgraph} " if self.subgraph else ""
+        return f"{sub}operator {self.index} ({self.name})"
 
     @property
     def options(self) -> Any:
@@ -45,7 +54,7 @@ class Node:
     def input(self, i: int) -> Tensor:
         """Input ``i``; a missing or optional-absent input is a model error."""
         if i >= len(self.inputs) or self.inputs[i] is None:
-            raise KernelError(f"operator {self.index} ({self.name}): input {i} is missing")
+            raise KernelError(f"{self.where}: input {i} is missing")
         return self.inputs[i]  # type: ignore[return-value]
 
     def optional_input(self, i: int) -> Tensor | None:
@@ -53,21 +62,22 @@ class Node:
 
     def output(self, i: int) -> Tensor:
         if i >= len(self.outputs):
-            raise KernelError(f"operator {self.index} ({self.name}): output {i} is missing")
+            raise KernelError(f"{self.where}: output {i} is missing")
         return self.outputs[i]
 
     def fail(self, message: str) -> KernelError:
         """A prepare-time error that names this operator."""
-        return KernelError(f"operator {self.index} ({self.name}): {message}")
+        return KernelError(f"{self.where}: {message}")
 
     def unsupported(self, message: str) -> UnsupportedOpError:
         """The op exists but this dtype/parameter combination has no kernel."""
-        return UnsupportedOpError(f"operator {self.index} ({self.name}): {message}")
+        return UnsupportedOpError(f"{self.where}: {message}")
 
 
 PrepareFn = Callable[[Node], Any]
 InvokeFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], None]
 ResetFn = Callable[[Any], None]
+BindFn = Callable[[Node, Any, Sequence["np.ndarray | None"], Sequence[np.ndarray]], Callable[[], None]]
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,14 @@ class Registration:
     and the arena memory it needs besides its tensors (``None``: none that is known;
     sizes of models with the op are then approximate). ``reset(op_data)``, for a
     kernel that keeps state across invokes in its op data (TFLM's ``reset``, e.g. a
-    noise estimate), restores the state ``Interpreter.reset()`` promises."""
+    noise estimate), restores the state ``Interpreter.reset()`` promises.
+
+    ``bind`` (optional) is ``invoke`` specialised to the arrays the interpreter bound:
+    ``bind(node, op_data, inputs, outputs)`` returns a call without arguments that does
+    what ``invoke`` does on those arrays. The arena views of a tensor never change after
+    allocation, so a kernel can build its views, index arrays and buffers there once; on
+    tiny tensors that per-invoke set-up is most of an op's time. ``bind`` must compute
+    exactly what ``invoke`` computes (the traced path still calls ``invoke``)."""
 
     name: str
     prepare: PrepareFn
@@ -84,11 +101,22 @@ class Registration:
     doc: str = ""
     memory: KernelMemory | None = None
     reset: ResetFn | None = None
+    bind: BindFn | None = None
 
 
-def nodes_of(subgraph: Subgraph) -> list[Node]:
-    """Every operator of ``subgraph`` as its kernel sees it, in execution order."""
+def bound_call(reg: Registration, node: Node, op_data: Any, inputs: Sequence[np.ndarray | None],
+               outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The call the invoke loop makes for one operator: the kernel's ``bind``, else its
+    ``invoke`` with its arguments fixed."""
+    if reg.bind is not None:
+        return reg.bind(node, op_data, inputs, outputs)
+    return functools.partial(reg.invoke, node, op_data, inputs, outputs)
+
+
+def nodes_of(subgraph: Subgraph, index: int = 0) -> list[Node]:
+    """Every operator of ``subgraph`` (subgraph ``index`` of its model) as its kernel sees
+    it, in execution order."""
     tensors = subgraph.tensors
     return [Node(index=op.index, op=op, inputs=tuple(tensors[i] if i >= 0 else None for i in op.inputs),
-                 outputs=tuple(tensors[i] for i in op.outputs))
+                 outputs=tuple(tensors[i] for i in op.outputs), subgraph=index)
             for op in subgraph.operators]

@@ -15,6 +15,10 @@ in five phases that read top to bottom below:
 
 ``invoke()`` then calls each kernel in order on those views, with a single
 tracing hook (``trace.py``) that costs nothing when tracing is off.
+
+Every subgraph of a model is resolved, prepared, planned and bound as TFLM
+does it (subgraph by subgraph, in order); ``invoke()`` runs subgraph 0, whose
+IF / WHILE / CALL_ONCE operators run the others through ``graph.Graph``.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import IO, Any
 import numpy as np
 
 from .arena import Arena
-from .context import Node, Registration, nodes_of
+from .context import Node, Registration, bound_call, nodes_of
 from .errors import (
     ArenaTooSmallError,
     ArgumentError,
@@ -37,6 +41,7 @@ from .errors import (
     ModelError,
     UnsupportedOpError,
 )
+from .graph import Graph
 from .memory.planner import PLANNERS, BufferRequest, Plan, align_up
 from .memory.requests import FROM_MODEL, model_requests
 from .model import Model, Tensor, check_runnable_options, hybrid_reason, load_model
@@ -56,6 +61,8 @@ class MemoryPlan:
     persistent_offsets: dict[int, int]  # variable tensor index -> offset in the arena
     persistent_bytes: int
     scratch: tuple[tuple[int, ...], ...]  # per operator: its declared scratch sizes
+    #: variable tensors of subgraphs other than 0: (subgraph, index) -> offset in the arena
+    subgraph_persistent_offsets: dict[tuple[int, int], int] | None = None
 
     @property
     def total_bytes(self) -> int:
@@ -132,10 +139,14 @@ class Interpreter:
         self.resolver = resolver if resolver is not None else OpResolver.builtins()
         self.trace_level = _check_trace(trace) if trace is not None else _trace_level_from_env()
         self._check_supported_model()
-        # 2. resolve
-        self.nodes, self.registrations = self._resolve()
-        # 3. prepare
-        self.op_data = [self._prepare(node, reg) for node, reg in zip(self.nodes, self.registrations)]
+        # 2. resolve (every subgraph; subgraph 0's lists are the ones invoke() runs)
+        self.graph = Graph(self.model)
+        self.subgraph_nodes, self.subgraph_registrations = self._resolve()
+        self.nodes, self.registrations = self.subgraph_nodes[0], self.subgraph_registrations[0]
+        # 3. prepare, subgraph by subgraph as TFLM's PrepareSubgraphs
+        self.subgraph_op_data = [[self._prepare(node, reg) for node, reg in zip(nodes, regs)]
+                                 for nodes, regs in zip(self.subgraph_nodes, self.subgraph_registrations)]
+        self.op_data = self.subgraph_op_data[0]
         # 4. plan
         if preserve_all_tensors:
             planner = "linear"
@@ -160,9 +171,10 @@ class Interpreter:
              [self._arrays[i] for i in node.op.outputs])
             for node in self.nodes
         ]
-        # The invoke loop's work list, bound once: (kernel invoke, node, op data, inputs, outputs).
-        self._calls = [(reg.invoke, node, data, ins, outs) for node, reg, data, (ins, outs)
+        # The invoke loop's work list, bound once: one call without arguments per operator.
+        self._calls = [bound_call(reg, node, data, ins, outs) for node, reg, data, (ins, outs)
                        in zip(self.nodes, self.registrations, self.op_data, self._node_io)]
+        self._bind_subgraphs()
         self.reset()
         from .trace import Tracer
 
@@ -201,20 +213,32 @@ class Interpreter:
                 f"hybrid models are not supported (as in TFLM): {reason}. "
                 "Convert with full-integer quantization (int8 activations) or keep the model in float."
             )
-        for t in self.subgraph.tensors:
-            if t.dtype is None and t.nbytes == 0 and not t.is_constant and t.type_name not in ("STRING",):
-                raise UnsupportedOpError(f"tensor {t.index} ({t.name!r}) has unsupported type {t.type_name}")
+        for s, sg in enumerate(self.model.subgraphs):
+            for t in sg.tensors:
+                if (t.dtype is None and t.nbytes == 0 and not t.is_constant
+                        and t.type_name not in ("STRING", "RESOURCE")):
+                    where = f" of subgraph {s}" if s else ""
+                    raise UnsupportedOpError(f"tensor {t.index}{where} ({t.name!r}) has unsupported type "
+                                             f"{t.type_name}")
 
-    def _resolve(self) -> tuple[list[Node], list[Registration]]:
-        nodes, regs, missing = nodes_of(self.subgraph), [], []
-        for node in nodes:
-            if node.name in self.resolver:
-                regs.append(self.resolver.resolve(node.name))
-            else:
-                missing.append(node.op)
+    def _resolve(self) -> tuple[list[list[Node]], list[list[Registration]]]:
+        all_nodes: list[list[Node]] = []
+        all_regs: list[list[Registration]] = []
+        missing: list[Node] = []
+        for s, sg in enumerate(self.model.subgraphs):
+            nodes, regs = nodes_of(sg, s), []
+            for node in nodes:
+                node.graph = self.graph
+                if node.name in self.resolver:
+                    regs.append(self.resolver.resolve(node.name))
+                else:
+                    missing.append(node)
+            all_nodes.append(nodes)
+            all_regs.append(regs)
         if missing:
-            names = sorted({op.name for op in missing})
-            where = ", ".join(f"#{op.index} {op.name}" for op in missing[:10])
+            names = sorted({node.name for node in missing})
+            where = ", ".join(f"#{node.index} {node.name}" if not node.subgraph
+                              else f"subgraph {node.subgraph} #{node.index} {node.name}" for node in missing[:10])
             kind = "custom op" if all(n.startswith("CUSTOM:") for n in names) else "op"
             raise UnsupportedOpError(
                 f"{kind}{'s' if len(names) > 1 else ''} not registered: {', '.join(names)} "
@@ -222,7 +246,7 @@ class Interpreter:
                 f"Registered ops: {', '.join(self.resolver.names)}. "
                 "Register a kernel with OpResolver.register(name, prepare, invoke)."
             )
-        return nodes, regs
+        return all_nodes, all_regs
 
     @staticmethod
     def _prepare(node: Node, reg: Registration) -> Any:
@@ -231,14 +255,15 @@ class Interpreter:
         except MicrointerpError:
             raise
         except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, AssertionError) as e:
-            raise KernelError(f"operator {node.index} ({node.name}): prepare failed: {e}") from e
+            raise KernelError(f"{node.where}: prepare failed: {e}") from e
 
     def _plan(self, planner: Any) -> MemoryPlan:
         """The arena layout: ``memory.requests`` decides what is planned (the same
         requests TFLM sizing uses), ``planner`` places it, variables go to the tail.
         Every tensor is preserved by ignoring any offline plan (``linear`` planner)."""
         reqs = model_requests(
-            self.model, declarations={reg.name: reg.memory for reg in self.registrations if reg.memory is not None},
+            self.model, declarations={reg.name: reg.memory for regs in self.subgraph_registrations for reg in regs
+                                      if reg.memory is not None},
             offline=None if self.preserve_all_tensors else FROM_MODEL,
         )
         plan = planner(list(reqs.requests))
@@ -247,8 +272,12 @@ class Interpreter:
         for index in reqs.tail_variables:
             persistent[index] = offset
             offset += align_up(self.subgraph.tensors[index].nbytes)
+        sub_persistent = {}
+        for s, index in reqs.subgraph_tail_variables:
+            sub_persistent[(s, index)] = offset
+            offset += align_up(self.model.subgraphs[s].tensors[index].nbytes)
         return MemoryPlan(reqs.requests, reqs.owners, plan, planned, persistent, offset - planned,
-                          tuple(needs.scratch for needs in reqs.ops))
+                          tuple(needs.scratch for needs in reqs.ops), sub_persistent)
 
     def _bind(self) -> list[np.ndarray | None]:
         sg = self.subgraph
@@ -259,7 +288,7 @@ class Interpreter:
                 arrays[t.index] = t.data
             elif t.index in self.memory.persistent_offsets:
                 arrays[t.index] = self.arena.view(self.memory.persistent_offsets[t.index], t.shape, t.dtype)
-            elif t.nbytes == 0:
+            elif t.nbytes == 0 or f"tensor:{t.index}" not in offsets:  # empty, or a VAR_HANDLE's id
                 arrays[t.index] = np.zeros(t.shape, t.dtype if t.dtype is not None else np.uint8)
             else:
                 arrays[t.index] = self.arena.view(offsets[f"tensor:{t.index}"], t.shape, t.dtype)
@@ -269,6 +298,42 @@ class Interpreter:
                 for k, n in enumerate(self.memory.scratch[node.index])
             ]
         return arrays
+
+    def _bind_subgraphs(self) -> None:
+        """Views for the tensors and scratch buffers of subgraphs 1, 2, ... and every
+        subgraph's work list in ``self.graph`` (subgraph 0 shares the main loop's)."""
+        graph = self.graph
+        graph.arrays[0] = self._arrays
+        graph.calls[0] = self._calls
+        if len(self.model.subgraphs) == 1:
+            return
+        offsets = dict(zip(self.memory.owners, self.memory.plan.offsets))
+        persistent = self.memory.subgraph_persistent_offsets or {}
+        decl = {reg.name: reg.memory for regs in self.subgraph_registrations for reg in regs if reg.memory is not None}
+        for s in range(1, len(self.model.subgraphs)):
+            sg = self.model.subgraphs[s]
+            arrays: list[np.ndarray | None] = [None] * len(sg.tensors)
+            for t in sg.tensors:
+                if t.is_constant:
+                    arrays[t.index] = t.data
+                elif (s, t.index) in persistent:
+                    arrays[t.index] = self.arena.view(persistent[(s, t.index)], t.shape, t.dtype)
+                elif t.nbytes == 0 or f"sg{s}:tensor:{t.index}" not in offsets:
+                    arrays[t.index] = np.zeros(t.shape, t.dtype if t.dtype is not None else np.uint8)
+                else:
+                    arrays[t.index] = self.arena.view(offsets[f"sg{s}:tensor:{t.index}"], t.shape, t.dtype)
+            graph.arrays[s] = arrays
+            calls = []
+            for node, reg, data in zip(self.subgraph_nodes[s], self.subgraph_registrations[s],
+                                       self.subgraph_op_data[s]):
+                declared = decl.get(node.name)
+                scratch = declared.of(node, 8).scratch if declared is not None else ()
+                node.scratch = [self.arena.bytes_view(offsets[f"sg{s}:scratch:{node.index}:{k}"], n)
+                                for k, n in enumerate(scratch)]
+                ins = [arrays[i] if i >= 0 else None for i in node.op.inputs]
+                outs = [arrays[i] for i in node.op.outputs]
+                calls.append(bound_call(reg, node, data, ins, outs))
+            graph.calls[s] = calls
 
     # ------------------------------------------------------------------ running
 
@@ -280,8 +345,8 @@ class Interpreter:
     def invoke(self) -> None:
         """Run every operator once, in order."""
         if self._tracer is None:
-            for fn, node, data, ins, outs in self._calls:
-                fn(node, data, ins, outs)
+            for call in self._calls:
+                call()
             return
         self._tracer.begin()
         for node, reg, data, (ins, outs) in zip(self.nodes, self.registrations, self.op_data, self._node_io):
@@ -308,20 +373,28 @@ class Interpreter:
 
     @property
     def stateful(self) -> bool:
-        """Does anything carry over from one invoke to the next (variable tensors, kernel state)?"""
-        return bool(self.memory.persistent_offsets) or any(reg.reset is not None for reg in self.registrations)
+        """Does anything carry over from one invoke to the next (variable tensors of any subgraph,
+        resource variables, kernel state)?"""
+        return (bool(self.memory.persistent_offsets) or bool(self.memory.subgraph_persistent_offsets)
+                or self.graph.resources.capacity > 0
+                or any(reg.reset is not None for regs in self.subgraph_registrations for reg in regs))
 
     def reset(self) -> None:
-        """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0;
-        and every kernel's own state (``Registration.reset``), as TFLM's ``Reset`` does."""
-        for reg, data in zip(self.registrations, self.op_data):
-            if reg.reset is not None:
-                reg.reset(data)
-        for index in self.memory.persistent_offsets:
-            t = self.subgraph.tensors[index]
-            arr = self._arrays[index]
+        """Reset variable (state) tensors as TFLM does: int8 to its zero point, else 0 (every
+        subgraph's, and the resource variables'); and every kernel's own state
+        (``Registration.reset``), as TFLM's ``Reset`` does."""
+        for regs, datas in zip(self.subgraph_registrations, self.subgraph_op_data):
+            for reg, data in zip(regs, datas):
+                if reg.reset is not None:
+                    reg.reset(data)
+        states = [(self.subgraph.tensors[i], self._arrays[i]) for i in self.memory.persistent_offsets]
+        states += [(self.model.subgraphs[s].tensors[i], self.graph.arrays[s][i])
+                   for s, i in (self.memory.subgraph_persistent_offsets or {})]
+        for t, arr in states:
             value = t.zero_point if t.type_name == "INT8" and t.quant is not None else 0
             arr.reshape(-1).view(np.uint8)[...] = np.uint8(value & 0xFF)  # reshape: a 0-d state too
+        for hook in self.graph.reset_hooks:
+            hook()
 
     # ------------------------------------------------------------------ inputs / outputs
 
@@ -361,9 +434,12 @@ class Interpreter:
         t = self._io_tensor(self.subgraph.inputs, index, "input")
         return np.array(self._arrays[t.index], copy=True)
 
-    def get_tensor(self, tensor_index: int) -> np.ndarray:
-        """Any tensor's value. Intermediates are only guaranteed after ``invoke()``
-        with ``preserve_all_tensors=True`` (otherwise their bytes are reused)."""
+    def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:
+        """Any tensor's value (of subgraph ``subgraph_index``, as TFLM's ``GetTensor(index,
+        subgraph)``). Intermediates are only guaranteed after ``invoke()`` with
+        ``preserve_all_tensors=True`` (otherwise their bytes are reused)."""
+        if subgraph_index != 0:
+            return self._subgraph_tensor(tensor_index, subgraph_index)
         sg = self.subgraph
         if not 0 <= tensor_index < len(sg.tensors):
             raise InputError(f"tensor index {tensor_index} out of range: the model has {len(sg.tensors)} tensors")
@@ -376,6 +452,22 @@ class Interpreter:
                 "build the interpreter with preserve_all_tensors=True to read it"
             )
         return np.array(self._arrays[tensor_index], copy=True)
+
+    def _subgraph_tensor(self, tensor_index: int, subgraph_index: int) -> np.ndarray:
+        n = len(self.model.subgraphs)
+        if not isinstance(subgraph_index, (int, np.integer)) or not 0 <= subgraph_index < n:
+            raise InputError(f"subgraph index {subgraph_index!r} out of range: the model has {n} subgraphs")
+        sg = self.model.subgraphs[subgraph_index]
+        if not 0 <= tensor_index < len(sg.tensors):
+            raise InputError(f"tensor index {tensor_index} out of range: subgraph {subgraph_index} has "
+                             f"{len(sg.tensors)} tensors")
+        t = sg.tensors[tensor_index]
+        if not (self.preserve_all_tensors or t.is_constant or t.is_variable):
+            raise InputError(
+                f"tensor {tensor_index} of subgraph {subgraph_index} ({t.name!r}) is an intermediate whose bytes "
+                "are reused; build the interpreter with preserve_all_tensors=True to read it"
+            )
+        return np.array(self.graph.arrays[subgraph_index][tensor_index], copy=True)
 
     def tensor_view(self, tensor_index: int) -> np.ndarray:
         """The live arena view of a tensor (no copy, no preservation guarantee)."""

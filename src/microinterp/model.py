@@ -51,6 +51,9 @@ for _code, (_name, _) in list(_TENSOR_TYPES.items()):
 TYPE_CODE_OF_DTYPE: dict[np.dtype, int] = {
     dt: code for code, (_, dt) in _TENSOR_TYPES.items() if dt is not None
 }
+#: A RESOURCE tensor holds a resource variable's id: TFLM sizes it as one int32
+#: (memory_helpers.cc, TfLiteTypeSizeOf), so it is read as int32 here too.
+_TENSOR_TYPES[tflite.TensorType.RESOURCE] = ("RESOURCE", np.dtype(np.int32))
 
 CUSTOM_CODE = tflite.BuiltinOperator.CUSTOM
 
@@ -273,6 +276,8 @@ OPTIONS_OF_OP: dict[str, str] = {
     "BATCH_TO_SPACE_ND": "BatchToSpaceNDOptions", "SPACE_TO_BATCH_ND": "SpaceToBatchNDOptions",
     "MIRROR_PAD": "MirrorPadOptions", "GATHER_ND": "GatherNdOptions", "BROADCAST_TO": "BroadcastToOptions",
     "CUMSUM": "CumsumOptions", "REVERSE_V2": "ReverseV2Options",
+    "IF": "IfOptions", "WHILE": "WhileOptions", "CALL_ONCE": "CallOnceOptions",
+    "VAR_HANDLE": "VarHandleOptions",
 }
 
 
@@ -363,6 +368,7 @@ def _parse(raw: bytes) -> Model:
     )
     if not subgraphs:
         raise ModelError("model has no subgraphs")
+    check_subgraph_calls(subgraphs)
     desc = fb.Description()
     return Model(
         version=fb.Version(),
@@ -371,6 +377,92 @@ def _parse(raw: bytes) -> Model:
         metadata=metadata,
         raw=raw,
     )
+
+
+# --------------------------------------------------------------------------- subgraph calls
+
+#: option fields through which a control-flow op invokes other subgraphs, in the order
+#: TFLM's ``AllocationInfoBuilder::MarkSubgraphLifetimesIfNecessary`` walks them
+CALLED_SUBGRAPHS: dict[str, tuple[str, ...]] = {
+    "IF": ("then_subgraph_index", "else_subgraph_index"),
+    "WHILE": ("cond_subgraph_index", "body_subgraph_index"),
+    "CALL_ONCE": ("init_subgraph_index",),
+}
+#: the most subgraphs a model may have (C twin: MI_MAX_SUBGRAPHS, the C port's bound)
+MAX_SUBGRAPHS = 256
+#: the deepest chain of nested subgraph calls accepted (C twin: MI_MAX_SUBGRAPH_DEPTH):
+#: each level is a native stack frame in the C port, so the depth must be bounded
+MAX_SUBGRAPH_DEPTH = 16
+#: the most subgraph visits TFLM's lifetime walk may make (C twin: MI_MAX_SUBGRAPH_VISITS):
+#: a chain of IFs whose two branches both call the next subgraph doubles the walk at
+#: every level, so a small model could otherwise ask for 2**n visits (a hang)
+MAX_SUBGRAPH_VISITS = 4096
+
+
+def tensor_bases(model: Model) -> list[int]:
+    """Where each subgraph's tensors start in one numbering of every tensor of the model
+    (subgraph 0's first, as an ``OfflineMemoryAllocation`` entry counts them): tensor ``i`` of
+    subgraph ``s`` is ``bases[s] + i``, so subgraph 0's indices are its own."""
+    bases = [0]
+    for sg in model.subgraphs[:-1]:
+        bases.append(bases[-1] + len(sg.tensors))
+    return bases
+
+
+def subgraph_calls(op: Operator) -> tuple[int, ...]:
+    """The subgraphs ``op`` invokes (IF: then, else; WHILE: cond, body; CALL_ONCE: init)."""
+    fields = CALLED_SUBGRAPHS.get(op.name)
+    if not fields or op.options is None:
+        return ()
+    return tuple(int(getattr(op.options, f)) for f in fields)
+
+
+def check_subgraph_calls(subgraphs: tuple[Subgraph, ...]) -> None:
+    """Refuse control flow that cannot run: a called subgraph that does not exist, and
+    recursion (a WHILE body calling itself, IF branches calling each other), which TFLM
+    walks without end (a stack overflow) and the C port could not bound; also nesting
+    deeper than ``MAX_SUBGRAPH_DEPTH`` or a lifetime walk over ``MAX_SUBGRAPH_VISITS``."""
+    n = len(subgraphs)
+    if n > MAX_SUBGRAPHS:
+        raise ModelError(f"the model has {n} subgraphs, more than {MAX_SUBGRAPHS}")
+    callees: list[list[int]] = []
+    for s, sg in enumerate(subgraphs):
+        out = []
+        for op in sg.operators:
+            for callee in subgraph_calls(op):
+                if not 0 <= callee < n:
+                    raise ModelError(f"subgraph {s} operator {op.index} ({op.name}) calls subgraph {callee}, "
+                                     f"but the model has {n} subgraph{'s' if n > 1 else ''}")
+                out.append(callee)
+        callees.append(out)
+    visits: dict[int, int] = {}  # subgraph -> visits of one walk from it (memoized)
+    depth_of: dict[int, int] = {}
+    for root in range(n):
+        if root in visits:
+            continue
+        # iterative depth-first search: the model cannot overflow the Python stack either
+        path, stack = [root], [iter(callees[root])]
+        while stack:
+            callee = next(stack[-1], None)
+            if callee is None:
+                done = path.pop()
+                stack.pop()
+                visits[done] = 1 + sum(visits[c] for c in callees[done])
+                depth_of[done] = 1 + max((depth_of[c] for c in callees[done]), default=0)
+                if visits[done] > MAX_SUBGRAPH_VISITS:
+                    raise ModelError(f"subgraph {done}'s control flow fans out to {visits[done]} subgraph calls "
+                                     f"(more than {MAX_SUBGRAPH_VISITS}): refused")
+                if depth_of[done] > MAX_SUBGRAPH_DEPTH:
+                    raise ModelError(f"subgraph {done} nests subgraph calls {depth_of[done]} deep "
+                                     f"(more than {MAX_SUBGRAPH_DEPTH}): refused")
+                continue
+            if callee in path:
+                cycle = " -> ".join(str(s) for s in path[path.index(callee):] + [callee])
+                raise ModelError(f"recursive control flow: subgraph calls {cycle} never end "
+                                 "(TFLM would overflow its stack); refused")
+            if callee not in visits:
+                path.append(callee)
+                stack.append(iter(callees[callee]))
 
 
 def _parse_opcode(code: Any) -> tuple[int, str, int, str | None]:
@@ -546,7 +638,7 @@ def check_runnable_options(model: Model) -> None:
     any kernel divides by them. Checked when an interpreter is built, not when the model
     is read: ``inspect`` and ``plan`` still describe such a model (a CONV_2D without
     options has the schema's stride 0)."""
-    for op in model.main.operators:
+    for op in (op for sg in model.subgraphs for op in sg.operators):
         for key in _POSITIVE_OPTIONS:
             value = getattr(op.options, key, 1)
             if not isinstance(value, int) or value < 1:

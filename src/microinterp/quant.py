@@ -32,6 +32,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import importlib
 import math
 from collections.abc import Callable
 
@@ -238,12 +239,25 @@ class OutputStage:
 
     Same arithmetic as ``multiply_by_quantized_multiplier`` (and tested against it
     value by value), but the per-channel constants it derives from the multipliers
-    and shifts (left/right shift, the rounding half, the sign-correction mask) are
-    computed here at prepare time instead of on every invoke, and ``apply`` works
-    in place on the caller's int64 accumulator, so an invoke costs a few numpy
-    passes without temporaries. ``RoundingDivideByPOT``'s ``- (v < 0)`` is written
-    ``+ (v >> 63)`` (an arithmetic shift gives -1 for negatives, 0 otherwise),
-    masked off where the right shift is 0.
+    and shifts are computed here at prepare time instead of on every invoke, and
+    ``apply`` works in place on the caller's int64 accumulator, so an invoke costs a
+    few numpy passes without temporaries. On small tensors each pass is mostly numpy's
+    per-call cost, so the two roundings and the zero point are folded into one shift:
+
+    with ``A = acc*m + 2**30`` (after the left shift), ``SaturatingRoundingDoublingHighMul``
+    is ``h = floor(A / 2**31)`` and ``RoundingDivideByPOT(h, r)`` is
+    ``floor((h + 2**(r-1) - [h < 0]) / 2**r)`` (r >= 1). Since ``h < 0`` exactly when
+    ``A < 0``, and ``floor(floor(Y / 2**31) / 2**r) = floor(Y / 2**(31 + r))`` for integer
+    ``Y``, the result plus the zero point is
+
+        ``floor((A - 2**31 [A < 0] + 2**(r+30) + zp * 2**(31+r)) / 2**(31+r))``,
+
+    one add of a prepared constant and one shift (the ``[A < 0]`` term only where
+    ``r >= 1``). Every intermediate stays inside int64: ``|acc*m| <= 2**62`` and the
+    constant's bound is checked here (the zero point is added separately when it does not
+    fit). The clamp writes the output dtype directly. Stages outside these bounds (a
+    multiplier of INT32_MIN, whose product saturates; right shifts beyond 31) take the
+    general functions.
     """
 
     def __init__(self, multiplier: np.ndarray | int, shift: np.ndarray | int, output_zero_point: int,
@@ -251,22 +265,34 @@ class OutputStage:
         m = np.asarray(multiplier, np.int64)
         s = np.asarray(shift, np.int64)
         self.per_channel = m.ndim > 0 or s.ndim > 0
-        # INT32_MIN * INT32_MIN saturates in SaturatingRoundingDoublingHighMul; quantize_multiplier
-        # never makes that multiplier, so such stages go through the general function.
-        self.general = bool(np.any(m == INT32_MIN))
+        m, s = np.broadcast_arrays(m, s)
+        m, s = m.copy(), s.copy()
         self.multiplier, self.shift = m, s
         left = np.maximum(s, 0)
         right = np.maximum(-s, 0)
+        # INT32_MIN * INT32_MIN saturates in SaturatingRoundingDoublingHighMul; quantize_multiplier
+        # never makes that multiplier, so such stages go through the general function.
+        self.general = bool(np.any(m == INT32_MIN)) or bool(np.any(right > 31))
         self.any_left = bool(np.any(left > 0))
         self.any_right = bool(np.any(right > 0))
         self.all_right = bool(np.all(right > 0))
-        self.left = left if self.per_channel else int(left)
-        self.right = right if self.per_channel else int(right)
-        self.half = (np.int64(1) << right) >> 1 if self.per_channel else int((1 << int(right)) >> 1)
-        self.sign_mask = np.where(right > 0, -1, 0).astype(np.int64)  # used only when some rights are 0
         self.output_zero_point = int(output_zero_point)
         self.act_min, self.act_max = int(act_min), int(act_max)
         self.wrap = wrap
+
+        def constant(values: np.ndarray) -> np.ndarray | int:
+            return values if self.per_channel else int(values.reshape(-1)[0])
+
+        self.left = constant(left)
+        total = 31 + right
+        rights = [int(r) for r in right.reshape(-1).tolist()] if not self.general else []
+        rounding = [(1 << (r + 30)) if r > 0 else 0 for r in rights]
+        folded = [c + (self.output_zero_point << (31 + r)) for c, r in zip(rounding, rights)]  # Python ints
+        self.zero_point_folded = not self.general and 2**62 + 2**31 + 2**30 + max(map(abs, folded), default=0) < 2**63
+        self.total_shift = constant(total)
+        self.rounding = 0 if self.general else constant(
+            np.array(folded if self.zero_point_folded else rounding, np.int64).reshape(right.shape))
+        self.sign_mask = np.where(right > 0, -(1 << 31), 0).astype(np.int64)  # used only when some rights are 0
 
     def apply(self, acc: np.ndarray, out: np.ndarray) -> None:
         """Rescale the int64 accumulator ``acc`` (last axis = channels; overwritten)
@@ -274,8 +300,7 @@ class OutputStage:
         if self.general:
             scaled = multiply_by_quantized_multiplier(wrap_int32(acc) if self.wrap else acc,
                                                       self.multiplier, self.shift)
-            np.copyto(out, np.clip(scaled + self.output_zero_point, self.act_min, self.act_max)
-                      .reshape(out.shape), casting="unsafe")
+            _store_clamped(scaled + self.output_zero_point, self.act_min, self.act_max, out)
             return
         if self.wrap:
             _wrap_int32_inplace(acc)
@@ -284,18 +309,102 @@ class OutputStage:
             _wrap_int32_inplace(acc)
         acc *= self.multiplier
         acc += 1 << 30
-        acc >>= 31
+        self.apply_product(acc, out)
+
+    @property
+    def takes_products(self) -> bool:
+        """Whether a caller may hand ``apply_product`` its own ``A = acc*m + 2**30``: a
+        per-tensor stage that neither wraps nor shifts left (ADD/SUB's)."""
+        return not (self.general or self.wrap or self.any_left or self.per_channel)
+
+    def apply_product(self, acc: np.ndarray, out: np.ndarray) -> None:
+        """The rest of ``apply`` from ``A = acc*m + 2**30`` on (overwritten): the roundings,
+        the zero point, the clamp into ``out``. ADD/SUB look up tables of ``rescaled * m``."""
         if self.any_right:
-            sign = acc >> 63
-            if not self.all_right:
-                sign &= self.sign_mask
-            acc += self.half
-            acc += sign
-            acc >>= self.right
-        acc += self.output_zero_point
-        np.maximum(acc, self.act_min, out=acc)  # np.clip costs more per call on small arrays
-        np.minimum(acc, self.act_max, out=acc)
-        np.copyto(out, acc.reshape(out.shape), casting="unsafe")
+            negative = acc >> 63  # -1 where A < 0
+            if self.all_right:
+                negative <<= 31
+            else:
+                negative &= self.sign_mask
+            acc += negative
+        acc += self.rounding
+        acc >>= self.total_shift
+        if not self.zero_point_folded:
+            acc += self.output_zero_point
+        _store_clamped(acc, self.act_min, self.act_max, out)
+
+
+class Int64OutputStage:
+    """The output stage of the 16x8 kernels with an int64 accumulator, prepared once:
+    ``multiply_by_quantized_multiplier_int64`` (the multiplier reduced to 16 bits, one
+    rounding shift, the result truncated to int32), ``+ output_zero_point``, clamp.
+
+    The reduced multipliers, shifts and rounding constants are computed here. When the
+    caller bounds ``|acc|`` per channel (``max_abs_acc``, from the layer's weights and
+    bias) so that the rescaled value provably fits int32, the truncation is a no-op and
+    the zero point folds into the rounding constant, ``floor((x*r + h) / 2**t) + zp =
+    floor((x*r + h + zp * 2**t) / 2**t)``; an invoke is then a multiply, an add, a shift
+    and the clamp into the output.
+    """
+
+    def __init__(self, multiplier: np.ndarray | int, shift: np.ndarray | int, output_zero_point: int,
+                 act_min: int, act_max: int, max_abs_acc: np.ndarray | float | None = None) -> None:
+        m = np.asarray(multiplier, np.int64)
+        s = np.asarray(shift, np.int64)
+        if int(np.max(s, initial=0)) > INT64_MULTIPLIER_MAX_SHIFT:
+            raise ValueError(int64_multiplier_shift_error(s))
+        self.reduced = np.where(m < 0x7FFF0000, (m + (1 << 15)) >> 16, 0x7FFF).astype(np.int64)
+        self.total_shift = (15 - s).astype(np.int64)
+        rounding = np.int64(1) << (self.total_shift - 1)
+        self.output_zero_point = int(output_zero_point)
+        self.act_min, self.act_max = int(act_min), int(act_max)
+        self.fold = False
+        if max_abs_acc is not None:
+            bound = np.broadcast_to(np.asarray(max_abs_acc, np.float64), np.broadcast_shapes(
+                np.shape(max_abs_acc), self.reduced.shape))
+            reduced, total = np.broadcast_arrays(self.reduced, self.total_shift)
+            products = [int(math.ceil(b)) * abs(int(r)) for b, r in zip(bound.reshape(-1).tolist(),
+                                                                        np.broadcast_to(reduced, bound.shape).reshape(-1).tolist())]
+            shifts = np.broadcast_to(total, bound.shape).reshape(-1).tolist()
+            fits = all((p + (1 << (t - 1))) >> t < 2**31 - 1 and p + (1 << (t - 1)) + abs(self.output_zero_point << t)
+                       < 2**62 for p, t in zip(products, shifts))
+            self.fold = fits
+        self.rounding = rounding + (np.int64(self.output_zero_point) << self.total_shift) if self.fold else rounding
+
+    def apply(self, acc: np.ndarray, out: np.ndarray) -> None:
+        """Rescale the int64 accumulator ``acc`` (last axis = channels; overwritten) and
+        store the clamped result in ``out`` (any integer dtype, same size)."""
+        acc *= self.reduced
+        acc += self.rounding
+        acc >>= self.total_shift
+        if not self.fold:
+            _wrap_int32_inplace(acc)
+            acc += self.output_zero_point
+        _store_clamped(acc, self.act_min, self.act_max, out)
+
+
+def _store_clamped(values: np.ndarray, lo: int, hi: int, out: np.ndarray) -> None:
+    """``out[...] = clip(values, lo, hi)`` in ``out``'s dtype and shape (same size), in one
+    pass when ``out`` can be viewed in ``values``' shape, else through ``values`` in place."""
+    if out.shape == values.shape or out.flags.c_contiguous:
+        _clip(values, lo, hi, out=out.reshape(values.shape), casting="unsafe")
+    else:
+        _clip(values, lo, hi, out=values)
+        np.copyto(out, values.reshape(out.shape), casting="unsafe")
+
+
+def _clip_ufunc() -> Callable[..., np.ndarray]:
+    """numpy's clip ufunc itself (``numpy._core.umath`` from numpy 2, ``numpy.core.umath`` before):
+    ``np.clip`` wraps it in Python-level checks that cost more than the clamp on small arrays."""
+    for name in ("numpy._core.umath", "numpy.core.umath"):
+        try:
+            return importlib.import_module(name).clip  # type: ignore[no-any-return]
+        except (ImportError, AttributeError):
+            continue
+    return np.clip
+
+
+_clip = _clip_ufunc()
 
 
 def _wrap_int32_inplace(x: np.ndarray) -> None:
@@ -585,6 +694,50 @@ def get_reciprocal(x: np.ndarray, x_integer_digits: int) -> tuple[np.ndarray, np
     return gemmlowp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one), num_bits_over_unit
 
 
+def _int_wrap32(v: int) -> int:
+    return ((v + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+
+
+def _int_srdhm(a: int, b: int) -> int:
+    """``saturating_rounding_doubling_high_mul`` on Python ints (the definition, C truncation)."""
+    if a == b == INT32_MIN:
+        return INT32_MAX
+    s = a * b + ((1 << 30) if a * b >= 0 else 1 - (1 << 30))
+    return s >> 31 if s >= 0 else -((-s) >> 31)
+
+
+def _int_srmpot(x: int, exponent: int) -> int:
+    """``saturating_rounding_multiply_by_pot`` on a Python int, exponent in [-31, 31]."""
+    if exponent > 0:
+        threshold = (1 << (31 - exponent)) - 1
+        return INT32_MAX if x > threshold else INT32_MIN if x < -threshold else x << exponent
+    if exponent < 0:
+        e = -exponent
+        mask = (1 << e) - 1
+        return (x >> e) + ((x & mask) > (mask >> 1) + (x < 0))
+    return x
+
+
+def get_reciprocal_int(x: int, x_integer_digits: int) -> tuple[int, int]:
+    """``get_reciprocal`` of one value in Python ints, operation by operation the same
+    gemmlowp steps (``count_leading_zeros_u32``, ``rounding_half_sum``, the three
+    Newton-Raphson iterations of ``_newton_raphson_reciprocal_half``): a softmax row's
+    sum is one number, and a few hundred Python int operations cost less than the ~60
+    numpy calls of the array version (tested against it in tests/test_quant.py)."""
+    u = int(x) & 0xFFFFFFFF
+    headroom_plus_one = 32 - u.bit_length()
+    shifted = (u << headroom_plus_one) & 0xFFFFFFFF
+    a = _int_wrap32((shifted - (1 << 31)) & 0xFFFFFFFF)
+    total = a + INT32_MAX  # rounding_half_sum(a, INT32_MAX)
+    total += 1 if total >= 0 else -1
+    half_denominator = total // 2 if total >= 0 else -((-total) // 2)
+    r = _int_wrap32(1515870810 + _int_srdhm(half_denominator, -1010580540))
+    for _ in range(3):
+        one_minus = _int_wrap32((1 << 29) - _int_srdhm(half_denominator, r))
+        r = _int_wrap32(r + _int_srmpot(_int_srdhm(r, one_minus), 2))
+    return _int_srmpot(r, 1), x_integer_digits - headroom_plus_one
+
+
 # --------------------------------------------------------------------------- libm-exact float helpers
 # TFLM's float kernels call std::exp/std::tanh/std::log/std::sin... on floats, i.e.
 # the C library's expf/tanhf/logf/sinf... Those are not correctly rounded, and numpy's own
@@ -628,7 +781,7 @@ def libm_float(name: str, x: np.ndarray | float) -> np.ndarray:
     if fn is None:  # pragma: no cover - no C library: close, but not bit-exact
         with np.errstate(all="ignore"):
             return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
-    out = np.fromiter((fn(v) for v in arr.ravel().tolist()), np.float32, count=arr.size)
+    out = np.fromiter(map(fn, arr.ravel().tolist()), np.float32, count=arr.size)
     return out.reshape(arr.shape)
 
 
@@ -672,6 +825,19 @@ def libm_tanhf(x: np.ndarray | float) -> np.ndarray:
 def libm_logf(x: np.ndarray | float) -> np.ndarray:
     """The C library's ``logf`` applied element-wise (float32 in, float32 out)."""
     return libm_float("logf", x)
+
+
+def clamp_flt_max(x: np.ndarray, out: np.ndarray) -> None:
+    """``clamp_float(x, -FLT_MAX, FLT_MAX)`` (TFLM's no-op activation clamp) into ``out``,
+    in one pass: with bounds of +-FLT_MAX, ``std::max``/``std::min`` and numpy's
+    ``maximum``/``minimum`` agree on every value -- no bound is a zero, so the sign of a
+    zero is kept either way, and numpy documents that a NaN operand is the element
+    returned, as ``(x < lo) ? lo : x`` returns it -- so numpy's clip is the same clamp."""
+    _clip(x, _NEG_FLT_MAX, _FLT_MAX, out=out)
+
+
+_FLT_MAX = np.float32(np.finfo(np.float32).max)
+_NEG_FLT_MAX = -_FLT_MAX
 
 
 def sse_nan_first(result: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:

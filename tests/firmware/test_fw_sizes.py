@@ -24,8 +24,8 @@ from microinterp.fw import targets as tg
 from microinterp.fw.kernel_select import kernel_stem
 from microinterp.memory import firmware_arena
 
-STRUCT_ORDER = ["mi_tensor_t", "mi_node_t", "mi_scratch_t", "mi_plan_buffer_t"]
-REPORT_KEYS = ["sizeof_tensor", "sizeof_node", "sizeof_scratch", "sizeof_plan_buffer"]
+STRUCT_ORDER = ["mi_tensor_t", "mi_node_t", "mi_scratch_t", "mi_plan_buffer_t", "mi_graph_t"]
+REPORT_KEYS = ["sizeof_tensor", "sizeof_node", "sizeof_scratch", "sizeof_plan_buffer", "sizeof_graph"]
 STEMS = {op: kernel_stem(op) for op in firmware_arena.c_kernels()}
 
 
@@ -74,7 +74,7 @@ def test_cortex_m_sizes_match_firmware_arena(target: str) -> None:
                            check=True, capture_output=True)
             return dst.read_bytes()
 
-        sizes = struct.unpack("<4I", section(objs / "mi_interpreter.o", ".rodata.mi_struct_sizes"))
+        sizes = struct.unpack("<5I", section(objs / "mi_interpreter.o", ".rodata.mi_struct_sizes"))
         assert dict(zip(STRUCT_ORDER, sizes)) == {n: want[n] for n in STRUCT_ORDER}
         for op, stem in STEMS.items():
             reg = section(objs / "kernels" / f"mi_{stem}.o", f".rodata.mi_registration_{stem}")

@@ -23,6 +23,20 @@
 #define MI_MAX_TENSORS 65535
 #endif
 
+/* Control flow (IF, WHILE, CALL_ONCE over a model's subgraphs). At most
+ * MI_MAX_SUBGRAPHS subgraphs; subgraph calls nested at most
+ * MI_MAX_SUBGRAPH_DEPTH deep (each level is a stack frame of the invoke) and a
+ * lifetime walk of at most MI_MAX_SUBGRAPH_VISITS subgraph visits from any
+ * subgraph (twins of model.MAX_SUBGRAPH_DEPTH and MAX_SUBGRAPH_VISITS, which
+ * also refuse recursion); a WHILE stopped after MI_MAX_WHILE_ITERATIONS
+ * iterations (graph.MAX_WHILE_ITERATIONS; TFLM would hang). */
+#ifndef MI_MAX_SUBGRAPHS
+#define MI_MAX_SUBGRAPHS 256
+#endif
+#define MI_MAX_SUBGRAPH_DEPTH 16
+#define MI_MAX_SUBGRAPH_VISITS 4096
+#define MI_MAX_WHILE_ITERATIONS 65536L
+
 /* Largest tensor the reader accepts, in bytes, counting an empty dimension as 1
  * (a corrupt shape such as [1, 134217736, 0, 8] must not drive a kernel's loops
  * over 134 million rows). Twin of model.MAX_TENSOR_BYTES. */

@@ -61,6 +61,15 @@ typedef struct mi_scratch {
     uint32_t node;
 } mi_scratch_t;
 
+/* One subgraph's runtime tables (multi-subgraph models only; lives in the arena tail).
+ * The interpreter's tensors/nodes/model point at the subgraph being prepared or run. */
+typedef struct mi_graph {
+    mi_tensor_t *tensors;
+    mi_node_t *nodes;
+    uint32_t num_tensors;
+    uint32_t num_nodes;
+} mi_graph_t;
+
 /* State a kernel keeps across invokes (TFLM kernels' reset(), e.g. a noise
  * estimate): persistent bytes mi_interpreter_reset zero-fills. The link lives
  * in the kernel's op data, so a state costs no arena bytes beyond its own. */
@@ -88,6 +97,10 @@ typedef struct mi_interpreter {
     uint32_t num_tensors;
     uint32_t num_nodes;
     uint32_t num_scratch;
+    mi_graph_t *graphs;   /* one per subgraph when the model has several, else NULL */
+    uint32_t num_graphs;
+    uint32_t current_graph; /* the subgraph tensors/nodes/model point at */
+    uint32_t node_base;   /* operators of the subgraphs before it (scratch owners count globally) */
     int32_t current_op;   /* operator being prepared or invoked, -1 otherwise */
     int32_t failed_op;    /* operator whose kernel failed, -1 if none */
     uint8_t state;

@@ -78,6 +78,32 @@ mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t *
 
 /* ---- invoke time */
 const void *mi_node_input_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);
+
+/* Control flow (mi_if.c, mi_while.c, mi_call_once.c): subgraph `s`'s inputs or outputs
+ * (`outputs` 0 or 1): how many, tensor `k`'s info (at prepare) and bytes (at invoke),
+ * and running it (TFLM's MicroGraph). */
+uint32_t mi_subgraph_count(const mi_context_t *ctx);
+uint32_t mi_subgraph_num_io(const mi_context_t *ctx, uint32_t s, int outputs);
+mi_status_t mi_subgraph_io_info(const mi_context_t *ctx, uint32_t s, int outputs, uint32_t k,
+                                mi_tensor_info_t *info);
+void *mi_subgraph_io_data(const mi_context_t *ctx, uint32_t s, int outputs, uint32_t k);
+mi_status_t mi_invoke_subgraph(mi_context_t *ctx, uint32_t s);
+
+/* Tensors moved between an operator and a subgraph (graph.py check_copies / copy_bytes,
+ * TFLM's CopyOpInputsToSubgraphInputs & co.): a node's inputs from `first` or its
+ * outputs, or a subgraph's inputs or outputs. */
+typedef struct mi_tensor_list {
+    const mi_node_t *node;  /* NULL: subgraph `subgraph`'s tensors */
+    uint32_t subgraph;
+    uint32_t first;
+    int outputs;
+} mi_tensor_list_t;
+
+uint32_t mi_list_count(const mi_context_t *ctx, mi_tensor_list_t list);
+/* Prepare: equal counts, and every pair of one type and byte length (else MI_ERR_BAD_PARAM). */
+mi_status_t mi_check_copies(const mi_context_t *ctx, mi_tensor_list_t src, mi_tensor_list_t dst);
+/* Invoke: memcpy each pair, skipped when both are the same bytes. */
+void mi_copy_tensors(const mi_context_t *ctx, mi_tensor_list_t dst, mi_tensor_list_t src);
 void *mi_node_output_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);
 void *mi_scratch_data(const mi_context_t *ctx, const mi_scratch_t *scratch);
 
@@ -86,7 +112,7 @@ void mi_logf(const char *format, ...);
 
 /* sizeof of the runtime structures, in this order: mi_tensor_t, mi_node_t,
  * mi_scratch_t, mi_plan_buffer_t (memory/firmware_arena.py predicts them per target). */
-extern const uint32_t mi_struct_sizes[4];
+extern const uint32_t mi_struct_sizes[5];
 
 /* ---- the kernels, one per file (same stems as src/microinterp/kernels/) */
 extern const mi_registration_t mi_registration_abs;
@@ -99,6 +125,7 @@ extern const mi_registration_t mi_registration_batch_matmul;
 extern const mi_registration_t mi_registration_batch_to_space_nd;
 extern const mi_registration_t mi_registration_broadcast_args;
 extern const mi_registration_t mi_registration_broadcast_to;
+extern const mi_registration_t mi_registration_call_once;
 extern const mi_registration_t mi_registration_cast;
 extern const mi_registration_t mi_registration_ceil;
 extern const mi_registration_t mi_registration_concatenation;
@@ -125,6 +152,7 @@ extern const mi_registration_t mi_registration_gather_nd;
 extern const mi_registration_t mi_registration_greater;
 extern const mi_registration_t mi_registration_greater_equal;
 extern const mi_registration_t mi_registration_hard_swish;
+extern const mi_registration_t mi_registration_if;
 extern const mi_registration_t mi_registration_l2_normalization;
 extern const mi_registration_t mi_registration_l2_pool_2d;
 extern const mi_registration_t mi_registration_leaky_relu;
@@ -191,6 +219,7 @@ extern const mi_registration_t mi_registration_transpose;
 extern const mi_registration_t mi_registration_transpose_conv;
 extern const mi_registration_t mi_registration_unidirectional_sequence_lstm;
 extern const mi_registration_t mi_registration_unpack;
+extern const mi_registration_t mi_registration_while;
 extern const mi_registration_t mi_registration_zeros_like;
 
 #ifdef __cplusplus

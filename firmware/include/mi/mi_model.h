@@ -30,11 +30,14 @@ typedef struct mi_vec {
     uint32_t count;
 } mi_vec_t;
 
-/* The model: the bytes plus the positions of the main subgraph's tables. */
+/* The model: the bytes plus the positions of one subgraph's tables: subgraph 0
+ * (what TFLM invokes), or the one mi_model_select() chose (control flow). */
 typedef struct mi_model {
     const uint8_t *data;
     uint32_t size;
-    uint32_t subgraph;   /* table position of subgraph 0 (TFLM runs only it) */
+    uint32_t subgraph;   /* table position of the selected subgraph */
+    mi_vec_t subgraphs;  /* tables */
+    uint32_t selected;   /* index of the selected subgraph */
     mi_vec_t opcodes;    /* tables */
     mi_vec_t buffers;    /* tables */
     mi_vec_t tensors;    /* tables */
@@ -67,7 +70,7 @@ enum {
     MI_OP_SPACE_TO_DEPTH = 26, MI_OP_REVERSE_V2 = 105, MI_OP_BROADCAST_TO = 130,
     MI_OP_BROADCAST_ARGS = 145, MI_OP_EMBEDDING_LOOKUP = 7, MI_OP_CAST = 53,
     MI_OP_ARG_MAX = 56, MI_OP_ARG_MIN = 79, MI_OP_CUMSUM = 128,
-    MI_OP_BATCH_MATMUL = 126,
+    MI_OP_BATCH_MATMUL = 126, MI_OP_IF = 118, MI_OP_WHILE = 119, MI_OP_CALL_ONCE = 129,
     /* element-wise, unary, comparison and logical ops */
     MI_OP_FLOOR = 8, MI_OP_DIV = 42, MI_OP_EXP = 47, MI_OP_MAXIMUM = 55, MI_OP_MINIMUM = 57, MI_OP_LESS = 58,
     MI_OP_NEG = 59, MI_OP_GREATER = 61, MI_OP_GREATER_EQUAL = 62, MI_OP_LESS_EQUAL = 63, MI_OP_SIN = 66,
@@ -225,6 +228,11 @@ typedef struct mi_batch_matmul_options {
     uint8_t adj_x, adj_y, asymmetric_quantize_inputs;
 } mi_batch_matmul_options_t;
 
+/* IF (then, else), WHILE (cond, body), CALL_ONCE (init, -1): the subgraphs it runs */
+typedef struct mi_calls_options {
+    int32_t first, second;
+} mi_calls_options_t;
+
 /* CUSTOM: the custom options bytes inside the model, read with mi_flexbuffer.h */
 typedef struct mi_custom_options {
     const uint8_t *data;
@@ -254,20 +262,31 @@ typedef union mi_options {
     mi_block_options_t block;    /* DEPTH_TO_SPACE, SPACE_TO_DEPTH */
     mi_cumsum_options_t cumsum;
     mi_batch_matmul_options_t batch_matmul;
+    mi_calls_options_t calls;    /* IF, WHILE, CALL_ONCE */
     mi_custom_options_t custom;  /* every CUSTOM op */
 } mi_options_t;
 
 /* Validate `size` bytes at `data` as a .tflite model and index its main
  * subgraph. Checks the identifier, every table, vector and string reachable
- * from the main subgraph, every tensor/buffer/opcode index, shapes against
- * constant data sizes, and quantization vector lengths. */
+ * from every subgraph, every tensor/buffer/opcode index, shapes against
+ * constant data sizes, quantization vector lengths, and control flow (called
+ * subgraphs exist; no recursion; nesting and fan-out bounded, as model.py's
+ * check_subgraph_calls). */
 mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size);
+
+/* Number of subgraphs; make subgraph `index` the one the accessors below read. */
+uint32_t mi_model_num_subgraphs(const mi_model_t *model);
+mi_status_t mi_model_select(mi_model_t *model, uint32_t index);
+
+/* The subgraphs operator `op` runs (IF: then, else; WHILE: cond, body; CALL_ONCE:
+ * init) into calls[0..1]; returns how many (0 for other ops or bad options). */
+uint32_t mi_model_op_calls(const mi_model_t *model, const mi_op_info_t *op, int32_t calls[2]);
 
 /* Size in bytes of one element of `type`; 0 for types the port cannot hold
  * (string, resource, variant, int4, bfloat16), as model.py's dtype None. */
 uint32_t mi_type_size(uint32_t type);
 
-/* Tensor `index` of the main subgraph. */
+/* Tensor `index` of the selected subgraph. */
 mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_info_t *out);
 
 /* Scale / zero point of `channel` (the only one for per-tensor params).
@@ -276,7 +295,7 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
 float mi_model_scale(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel);
 int32_t mi_model_zero_point(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel);
 
-/* Operator `index` of the main subgraph. */
+/* Operator `index` of the selected subgraph. */
 mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *out);
 
 /* Element `i` of a validated int32 vector (INT32_MIN if out of range). */

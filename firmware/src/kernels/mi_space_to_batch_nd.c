@@ -7,7 +7,9 @@
  * outside the input are padding. TFLM's padding bytes come from an
  * uninitialised field (see the Python twin); like it, this pads with +0.0
  * for float32 and the output zero point for int8, and every other element
- * is bit-exact. The shared checks live in mi_batch_to_space_nd.c. */
+ * is bit-exact. The shared checks live in mi_batch_to_space_nd.c. Stale
+ * stored shapes (a dynamic batch stored as 1, stale_shapes.py) run this same
+ * loop over the stored output, as TFLM does. */
 #include <string.h>
 
 #include "mi_batch_to_space_nd.h"
@@ -21,7 +23,10 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     mi_tensor_info_t dst;
     (void)options;
     MI_TRY(mi_read_block_params(ctx, node, d));
-    if ((int64_t)d->out_n != (int64_t)d->in_n * d->block_h * d->block_w) return MI_ERR_BAD_PARAM;
+    /* a stale stored output (stale_shapes.py) runs TFLM's loop as it is; the Python twin warns */
+    if ((int64_t)d->out_n != (int64_t)d->in_n * d->block_h * d->block_w &&
+        !mi_blocks_divide(ctx, node, d, d->in_h, d->in_w))
+        return MI_ERR_BAD_PARAM;
     MI_TRY(mi_node_output_info(ctx, node, OUTPUT, &dst));
     /* np.full(..., zero_point, int8): the zero point's low byte */
     d->pad_byte = dst.type == MI_TYPE_INT8 ? (int32_t)((uint32_t)mi_zero_point0(ctx, &dst) & 0xFFu) : 0;

@@ -22,8 +22,10 @@ from ..errors import MicrointerpError
 from ..memory import firmware_arena
 from ..memory.offline_plan import read_offline_plan, with_offline_plan
 from ..memory.planner import PLANNERS, BufferRequest, Plan, lower_bound, plan_greedy
+from ..memory.requests import parse_owner
 from ..memory.tflm_arena import TARGETS, ModelPlanInput, TflmArena, plan_input, tflm_arena
-from ..model import Model, hybrid_reason, load_model
+from ..model import Model, hybrid_reason, load_model, tensor_bases
+from ..stale_shapes import stale_shape_notes
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,16 +46,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _labels(model: Model, owners: tuple[str, ...]) -> list[str]:
-    sg = model.main
+    """A label per planned buffer; buffers of subgraphs other than 0 say which (``sg1:``)."""
     out = []
     for o in owners:
-        kind, _, rest = o.partition(":")
+        s, kind, ids = parse_owner(o)
+        sg = model.subgraphs[s]
+        where = f"sg{s}:" if s else ""
         if kind == "tensor":
-            t = sg.tensors[int(rest)]
-            out.append(f"t{t.index} {t.name[-24:]}")
+            t = sg.tensors[ids[0]]
+            out.append(f"{where}t{t.index} {t.name[-24:]}")
         else:
-            op, _, k = rest.partition(":")
-            out.append(f"scratch op{op}.{k} {sg.operators[int(op)].name.lower()}")
+            op, k = ids
+            out.append(f"scratch {where}op{op}.{k} {sg.operators[op].name.lower()}")
     return out
 
 
@@ -62,8 +66,16 @@ def _firmware(model: Model, target: str, planner: str) -> dict[str, Any]:
     return firmware_arena.firmware_arena_bytes(model, target, planner=planner)
 
 
-def _tensor_offsets(pin: ModelPlanInput, plan: Plan) -> dict[int, int]:
-    return {int(o.split(":")[1]): plan.offsets[i] for i, o in enumerate(pin.owners) if o.startswith("tensor:")}
+def _tensor_offsets(pin: ModelPlanInput, plan: Plan, model: Model | None = None) -> dict[int, int]:
+    """Planned offset per tensor, indexed over the tensors of every subgraph in order (the
+    numbering of an ``OfflineMemoryAllocation`` entry; without ``model``, subgraph 0's only)."""
+    bases = tensor_bases(model) if model is not None else [0]
+    out = {}
+    for i, o in enumerate(pin.owners):
+        s, kind, ids = parse_owner(o)
+        if kind == "tensor" and s < len(bases):
+            out[bases[s] + ids[0]] = plan.offsets[i]
+    return out
 
 
 def _tflm_with_offline(model: Model, offsets: list[int], target: str) -> tuple[TflmArena, list[BufferRequest]]:
@@ -89,7 +101,7 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
     greedy = plan_greedy(pin.requests)
     lb = lower_bound(pin.requests, hints)
     offline_tflm, _ = _tflm_with_offline(
-        model, [_tensor_offsets(pin, plan).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
+        model, [_tensor_offsets(pin, plan, model).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
         target)
     fw = _firmware(model, target, planner)
     hybrid = hybrid_reason(model)
@@ -131,6 +143,8 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
             "tflm_arena_with_offline_plan_bytes": offline_tflm.arena_bytes,
             "c_port": fw,
         },
+        # stored shapes TFLM runs as they are, unlike TensorFlow (stale_shapes.py)
+        "warnings": stale_shape_notes(model),
     }
     return out, pin, plan
 
@@ -171,6 +185,7 @@ def render(fig: dict[str, Any]) -> str:
         lines.append(f"(the arena minimum is set by {t['binding_phase']}, not by the final layout)")
     if t["approximate_ops"]:
         lines.append("approximate: no allocation model for " + ", ".join(t["approximate_ops"]))
+    lines.extend(f"warning: {note}" for note in fig.get("warnings", []))
     lb, plan = fig["lower_bound_bytes"], fig["planned_bytes"]
     gap = plan - lb
     lines += [
@@ -209,7 +224,7 @@ def main(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"plan picture written to {args.plot}")
     if args.write_offline_plan:
-        data = with_offline_plan(model, _tensor_offsets(pin, plan))
+        data = with_offline_plan(model, _tensor_offsets(pin, plan, model))
         try:
             with open(args.write_offline_plan, "wb") as f:
                 f.write(data)

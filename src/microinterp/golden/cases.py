@@ -47,7 +47,7 @@ from ..errors import InputError, MicrointerpError
 from ..inputs import FLOAT_RANGE, random_inputs
 from ..interpreter import Interpreter
 from ..memory.tflm_arena import generous_arena_size
-from ..model import Model, Tensor, load_model
+from ..model import Model, Tensor, load_model, tensor_bases
 
 FORMATS = ("npy", "c", "csv")
 ENGINES = ("microinterp", "tflm")
@@ -192,7 +192,11 @@ class _Runner:
         if engine not in ENGINES:
             raise MicrointerpError(f"unknown engine {engine!r}; choose one of {ENGINES}")
         self.model, self.engine, self.layers = model, engine, layers
-        self.layer_tensors = [i for op in model.main.operators for i in op.outputs]
+        #: (subgraph, tensor index, flat index) of every op output of every subgraph
+        bases = tensor_bases(model)
+        self.layer_tensors = [(si, i, bases[si] + i) for si, sg in enumerate(model.subgraphs)
+                              for op in sg.operators for i in op.outputs
+                              if sg.tensors[i].type_name != "RESOURCE"]  # TFLM's GetTensor crashes on one
         if engine == "microinterp":
             self.interp: Any = Interpreter(model, preserve_all_tensors=layers)
         else:
@@ -216,13 +220,13 @@ class _Runner:
         outputs = [np.array(self.interp.get_output(k)) for k in range(len(sg.outputs))]
         layers = {}
         if self.layers:
-            for index in self.layer_tensors:
-                t = sg.tensors[index]
+            for si, index, flat in self.layer_tensors:
+                t = self.model.subgraphs[si].tensors[index]
                 if self.engine == "tflm":
-                    value = np.array(self.interp.GetTensor(index, 0)["tensor_data"]).reshape(t.shape)
+                    value = np.array(self.interp.GetTensor(index, si)["tensor_data"]).reshape(t.shape)
                 else:
-                    value = self.interp.get_tensor(index)
-                layers[index] = value
+                    value = self.interp.get_tensor(index, si)
+                layers[flat] = value
         return Run([np.array(x) for x in inputs], outputs, layers)
 
 
@@ -262,23 +266,25 @@ def _file_safe(name: str, limit: int = 48) -> str:
 
 def layer_file_names(model: Model) -> dict[int, str]:
     """tensor index -> ``layers/<op>_<OP_NAME>_<tensor name>`` (without suffix),
-    for every op output. Op indices are zero-padded so names sort in execution
-    order; a name that would repeat gets ``_t<tensor index>``."""
-    ops = model.main.operators
-    width = max(3, len(str(max(len(ops) - 1, 0))))
+    for every op output; in subgraphs other than 0 (control flow) the index is
+    ``tensor_bases``' and the name starts ``sg<s>_``. Op indices are zero-padded so
+    names sort in execution order; a name that would repeat gets ``_t<tensor index>``."""
+    width = max(3, len(str(max(max(len(sg.operators) for sg in model.subgraphs) - 1, 0))))
     names: dict[int, str] = {}
     taken: set[str] = set()
-    for op in ops:
-        for index in op.outputs:
-            if index in names:
-                continue
-            t = model.main.tensors[index]
-            op_name = _UNSAFE.sub("_", op.name)
-            stem = f"{op.index:0{width}d}_{op_name}_{_file_safe(t.name)}"
-            if stem in taken:
-                stem += f"_t{index}"
-            taken.add(stem)
-            names[index] = stem
+    for si, (sg, base) in enumerate(zip(model.subgraphs, tensor_bases(model))):
+        where = f"sg{si}_" if si else ""
+        for op in sg.operators:
+            for index in op.outputs:
+                t = sg.tensors[index]
+                if base + index in names or t.type_name == "RESOURCE":
+                    continue
+                op_name = _UNSAFE.sub("_", op.name)
+                stem = f"{where}{op.index:0{width}d}_{op_name}_{_file_safe(t.name)}"
+                if stem in taken:
+                    stem += f"_t{index}"
+                taken.add(stem)
+                names[base + index] = stem
     return names
 
 
@@ -330,12 +336,18 @@ def write_case(model: Model | bytes | str | os.PathLike, case_dir: str | os.Path
         np.save(out / f"output_{k}.npy", value)
     if layers:
         (out / "layers").mkdir()
-        producer = {i: op for op in sg.operators for i in op.outputs}
-        for index, stem in layer_file_names(m).items():
-            op = producer[index]
-            records.append(_record(sg.tensors[index], "layer", f"layers/{stem}.npy", op_index=op.index,
-                                   op=op.name, position=list(op.outputs).index(index)))
-            np.save(out / "layers" / f"{stem}.npy", run.layers[index])
+        bases = tensor_bases(m)
+        producer = {bases[si] + i: (si, op) for si, g in enumerate(m.subgraphs) for op in g.operators
+                    for i in op.outputs}
+        for flat, stem in layer_file_names(m).items():
+            si, op = producer[flat]
+            index = flat - bases[si]
+            rec = _record(m.subgraphs[si].tensors[index], "layer", f"layers/{stem}.npy", op_index=op.index,
+                          op=op.name, position=list(op.outputs).index(index))
+            if si:  # a control-flow subgraph's tensor: its subgraph, and tensor_index in tensor_bases' numbering
+                rec.update(subgraph=si, subgraph_tensor_index=index, tensor_index=flat)
+            records.append(rec)
+            np.save(out / "layers" / f"{stem}.npy", run.layers[flat])
     meta = {
         "generator": f"microinterp {__version__}",
         "microinterp_version": __version__,

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..model import Model, Tensor, load_model
+from ..model import Model, Operator, Tensor, load_model, subgraph_calls, tensor_bases
 
 Dump = Mapping[int, np.ndarray]
 
@@ -155,6 +155,12 @@ class OpDiff:
     op_name: str
     outputs: tuple[TensorDiff, ...]
     inputs: tuple[InputStatus, ...]
+    subgraph: int = 0  # the subgraph the op is in (control flow); its tensors in tensor_bases' numbering
+
+    @property
+    def label(self) -> str:
+        """``#3 ADD``, or ``sg1:#3 ADD`` for an op of subgraph 1."""
+        return f"{f'sg{self.subgraph}:' if self.subgraph else ''}#{self.op_index} {self.op_name}"
 
     @property
     def inputs_equal(self) -> bool | None:
@@ -207,7 +213,7 @@ class DiffReport:
             return "\n".join(lines)
         for n, op in enumerate(self.ops if all_ops else self.ops[:1]):
             title = "FIRST DIFFERENCE" if n == 0 else "then"
-            lines.append(f"{title} at op #{op.op_index} {op.op_name}")
+            lines.append(f"{title} at op {op.label}" + (f" (in subgraph {op.subgraph})" if op.subgraph else ""))
             for d in op.outputs:
                 lines.append(f"  output {d.describe()}")
             ins = ", ".join(f"in{s.position} t{s.tensor_index} {s.status}" for s in op.inputs) or "none"
@@ -217,7 +223,7 @@ class DiffReport:
         if len(self.ops) > 1:
             rest = self.ops[1:]
             lines.append(f"{len(rest)} later op(s) also differ: "
-                         + _short_list([f"#{o.op_index} {o.op_name}" for o in rest])
+                         + _short_list([o.label for o in rest])
                          + ("" if all_ops else " (--all for details)"))
         return "\n".join(lines)
 
@@ -238,7 +244,8 @@ def _short_list(items: list[Any], limit: int = 8) -> str:
 def _verdict(op: OpDiff) -> str:
     eq = op.inputs_equal
     if eq is True:
-        return f"its inputs were equal, so the fault is in op #{op.op_index} ({op.op_name}) itself"
+        where = f"sg{op.subgraph}:" if op.subgraph else ""
+        return f"its inputs were equal, so the fault is in op {where}#{op.op_index} ({op.op_name}) itself"
     if eq is False:
         bad = [f"in{s.position} (tensor {s.tensor_index})" for s in op.inputs if s.status == "differs"]
         return (f"input {', '.join(bad)} already differed before this op ran (graph input or "
@@ -277,7 +284,8 @@ def diff_dumps(model: Model | bytes | str | os.PathLike, reference: str | os.Pat
     notes: list[str] = []
     ref = load_dump(reference, m, notes)
     cand = load_dump(candidate, m, notes)
-    report = DiffReport(len(sg.operators), _label(reference), _label(candidate), notes=notes)
+    report = DiffReport(sum(len(g.operators) for g in m.subgraphs), _label(reference), _label(candidate),
+                        notes=notes)
     for index in sorted(set(ref) & set(cand)):
         rd, cd = np.asarray(ref[index]).dtype, np.asarray(cand[index]).dtype
         if rd != cd:
@@ -290,21 +298,24 @@ def diff_dumps(model: Model | bytes | str | os.PathLike, reference: str | os.Pat
             status[index] = "equal" if d is None else "differs"
             if d is not None:
                 report.graph_inputs.append(d)
-    for op in sg.operators:
-        outs = [i for i in op.outputs if i in ref and i in cand]
+    bases = tensor_bases(m)
+    for si, op in execution_order(m):
+        graph, base = m.subgraphs[si], bases[si]
+        outs = [i for i in op.outputs if base + i in ref and base + i in cand]
         if not outs:
-            report.uncompared_ops.append(op.index)
+            if not si:  # a control-flow subgraph without dumped outputs was simply not recorded
+                report.uncompared_ops.append(op.index)
             for i in op.outputs:
-                status.setdefault(i, "missing")
+                status.setdefault(base + i, "missing")
             continue
         report.compared_ops += 1
         diffs = []
         for i in op.outputs:
             if i not in outs:
-                status[i] = "missing"
+                status[base + i] = "missing"
                 continue
-            d = compare_tensor(sg.tensors[i], ref[i], cand[i])
-            status[i] = "equal" if d is None else "differs"
+            d = compare_tensor(graph.tensors[i], ref[base + i], cand[base + i])
+            status[base + i] = "equal" if d is None else "differs"
             if d is not None:
                 diffs.append(d)
         if diffs:
@@ -313,21 +324,42 @@ def diff_dumps(model: Model | bytes | str | os.PathLike, reference: str | os.Pat
                 if i < 0:
                     inputs.append(InputStatus(k, i, "", "absent"))
                     continue
-                t = sg.tensors[i]
+                t, flat = graph.tensors[i], base + i
                 if t.is_constant:
                     st = "constant"
-                elif i in status:
-                    st = status[i]
-                elif i in ref and i in cand:  # e.g. a state tensor both dumps recorded
-                    st = "equal" if compare_tensor(t, ref[i], cand[i]) is None else "differs"
+                elif flat in status:
+                    st = status[flat]
+                elif flat in ref and flat in cand:  # e.g. a state tensor both dumps recorded
+                    st = "equal" if compare_tensor(t, ref[flat], cand[flat]) is None else "differs"
                 else:
                     st = "missing"
                 inputs.append(InputStatus(k, i, t.name, st))
-            report.ops.append(OpDiff(op.index, op.name, tuple(diffs), tuple(inputs)))
+            report.ops.append(OpDiff(op.index, op.name, tuple(diffs), tuple(inputs), si))
     if report.compared_ops == 0 and not report.graph_inputs:
         raise InputError("the two dumps share no op output of this model: nothing to compare "
                          "(are they dumps of this model?)")
     return report
+
+
+def execution_order(model: Model) -> list[tuple[int, Operator]]:
+    """(subgraph, operator) in the order they first run: subgraph 0's operators, each
+    control-flow op preceded by the operators of the subgraphs it calls (they run inside
+    it, before its outputs exist), each subgraph listed once; never-called subgraphs last."""
+    order: list[tuple[int, Operator]] = []
+    seen: set[int] = set()
+
+    def visit(s: int) -> None:  # depth bounded by model.MAX_SUBGRAPH_DEPTH
+        seen.add(s)
+        for op in model.subgraphs[s].operators:
+            for callee in subgraph_calls(op):
+                if callee not in seen:
+                    visit(callee)
+            order.append((s, op))
+
+    for s in range(len(model.subgraphs)):
+        if s not in seen:
+            visit(s)
+    return order
 
 
 def _label(source: Any) -> str:

@@ -12,6 +12,8 @@ never shadows a builtin name.
 
 from __future__ import annotations
 
+import importlib
+
 from ..context import Registration
 from . import (
     abs as abs_op,
@@ -21,11 +23,13 @@ from . import (
     add_n,
     arg_max,
     arg_min,
+    assign_variable,
     average_pool_2d,
     batch_matmul,
     batch_to_space_nd,
     broadcast_args,
     broadcast_to,
+    call_once,
     cast,
     ceil,
     concatenation,
@@ -76,6 +80,7 @@ from . import (
     padv2,
     prelu,
     quantize,
+    read_variable,
     reduce_all,
     reduce_max,
     reduce_min,
@@ -115,6 +120,7 @@ from . import (
     transpose_conv,
     unidirectional_sequence_lstm,
     unpack,
+    var_handle,
     zeros_like,
 )
 from . import (
@@ -127,6 +133,10 @@ from . import (
     sum as sum_op,
 )
 
+# ``if`` and ``while`` are keywords: their modules keep TFLM's stems and are imported by name
+if_op = importlib.import_module(".if", __name__)
+while_op = importlib.import_module(".while", __name__)
+
 #: Alphabetical; ``OpResolver.builtins()`` registers exactly these.
 BUILTIN_KERNELS: list[Registration] = [
     abs_op.REGISTRATION,
@@ -134,11 +144,13 @@ BUILTIN_KERNELS: list[Registration] = [
     add_n.REGISTRATION,
     arg_max.REGISTRATION,
     arg_min.REGISTRATION,
+    assign_variable.REGISTRATION,
     average_pool_2d.REGISTRATION,
     batch_matmul.REGISTRATION,
     batch_to_space_nd.REGISTRATION,
     broadcast_args.REGISTRATION,
     broadcast_to.REGISTRATION,
+    call_once.REGISTRATION,
     cast.REGISTRATION,
     ceil.REGISTRATION,
     concatenation.REGISTRATION,
@@ -165,6 +177,7 @@ BUILTIN_KERNELS: list[Registration] = [
     greater.REGISTRATION,
     greater_equal.REGISTRATION,
     hard_swish.REGISTRATION,
+    if_op.REGISTRATION,
     l2_normalization.REGISTRATION,
     l2_pool_2d.REGISTRATION,
     leaky_relu.REGISTRATION,
@@ -189,6 +202,7 @@ BUILTIN_KERNELS: list[Registration] = [
     padv2.REGISTRATION,
     prelu.REGISTRATION,
     quantize.REGISTRATION,
+    read_variable.REGISTRATION,
     reduce_all.REGISTRATION,
     reduce_max.REGISTRATION,
     reduce_min.REGISTRATION,
@@ -231,5 +245,7 @@ BUILTIN_KERNELS: list[Registration] = [
     transpose_conv.REGISTRATION,
     unidirectional_sequence_lstm.REGISTRATION,
     unpack.REGISTRATION,
+    var_handle.REGISTRATION,
+    while_op.REGISTRATION,
     zeros_like.REGISTRATION,
 ]

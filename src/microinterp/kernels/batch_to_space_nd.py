@@ -10,6 +10,12 @@ TFLM reads only ``block_shape[0..1]`` and the top/left crops (the output
 tensor's shape bounds the rest), at invoke time. Both inputs must be
 constants here (converters always make them so), and the block is checked
 to cover the whole output, which TFLM would otherwise leave unwritten.
+
+Stale shapes (``stale_shapes.py``): when the stored input is not what the
+output's blocks imply (a dynamic batch the converter stored as 1), TFLM still
+runs its loop over the stored input, input batch ``ib`` going to output batch
+``ib % out_batch``, and leaves every output pixel no block lands on as it was;
+so does this kernel (the same copies, one per input batch), after warning once.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, c_struct
+from ..stale_shapes import warn_stale
 
 INPUT, BLOCK_SHAPE, CROPS, OUTPUT = 0, 1, 2, 0
 TYPES = ("FLOAT32", "INT8")
@@ -32,6 +39,9 @@ class OpData:
     block_w: int
     top: int
     left: int
+    #: stale shapes only: TFLM's copies over the stored input, one per input batch:
+    #: (output batch, output rows, output cols, input rows, input cols)
+    stale: tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...] | None = None
 
 
 def read_block_params(node: Node, second: int, name: str) -> tuple[int, int, int, int, tuple, tuple]:
@@ -68,6 +78,16 @@ def read_block_params(node: Node, second: int, name: str) -> tuple[int, int, int
 
 def prepare(node: Node) -> OpData:
     bh, bw, top, left, (n, h, w, c), (on, oh, ow, oc) = read_block_params(node, CROPS, "crops")
+    if c == oc and n != on * bh * bw and warn_stale(node):
+        copies = []
+        for ib in range(n):  # reference_ops::BatchToSpaceND over the stored input
+            spatial = ib // on
+            out_rows = np.arange(h) * bh + spatial // bw - top
+            out_cols = np.arange(w) * bw + spatial % bw - left
+            keep_r, keep_c = (out_rows >= 0) & (out_rows < oh), (out_cols >= 0) & (out_cols < ow)
+            copies.append((ib % on, out_rows[keep_r][:, None], out_cols[keep_c][None, :],
+                           np.flatnonzero(keep_r)[:, None], np.flatnonzero(keep_c)[None, :]))
+        return OpData(bh, bw, top, left, tuple(copies))
     if n != on * bh * bw or c != oc or top + oh > h * bh or left + ow > w * bw:
         raise node.fail(f"output {list(node.output(OUTPUT).shape)} is not covered by input "
                         f"{list(node.input(INPUT).shape)} with block {bh}x{bw} and crops top {top}, left {left}")
@@ -76,6 +96,13 @@ def prepare(node: Node) -> OpData:
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
     out = outputs[OUTPUT]
+    if data.stale is not None:
+        x = inputs[INPUT]
+        x4 = x.reshape(x.shape[0], x.shape[1], -1, x.shape[-1])
+        out4 = out.reshape(out.shape[0], out.shape[1], -1, out.shape[-1])
+        for ib, (ob, out_rows, out_cols, in_rows, in_cols) in enumerate(data.stale):
+            out4[ob, out_rows, out_cols] = x4[ib, in_rows, in_cols]  # in TFLM's order: later batches win
+        return
     bh, bw = data.block_h, data.block_w
     on, oh = out.shape[0], out.shape[1]
     ow = out.shape[2] if out.ndim == 4 else 1

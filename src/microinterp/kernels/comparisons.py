@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node
-from ..memory.declaration import c_struct
+from ..memory.declaration import OpMemory, c_struct, temps
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -92,4 +92,13 @@ def invoke(data: OpData, inputs: Sequence[np.ndarray | None], out: np.ndarray,
 
 #: the C twin's op data (mi_comparisons.h mi_comparisons_op_data_t): the broadcast walk
 #: (mi_broadcast_t), six rescale words and the type byte
+#: TFLM's comparison OpData (comparisons.cc): one ``ComparisonParams`` (7 ints and a bool)
+TFLM_OP_DATA = "OpDataComparison"
+
+
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """ComparisonsPrepare takes temporaries of the two inputs only, not the output (comparisons.cc)."""
+    return OpMemory(tflm_prepare=temps(node, (0, 1)))
+
+
 C_OP_DATA = c_struct(w=elementwise.C_BROADCAST_WORDS + 6, b=1)

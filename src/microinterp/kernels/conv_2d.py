@@ -28,7 +28,8 @@ RELU/RELU6/RELU_N1_TO_1 (TANH, SIGN_BIT) are treated as NONE: TFLM's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -66,7 +67,7 @@ class OpData:
     act_min: int | float
     act_max: int | float
     mask_padding: bool  # float path: weights not all finite, so padded taps must be skipped explicitly
-    stage: quant.OutputStage | None = None  # prepared int32 output stage (int8, int16_acc32)
+    stage: quant.OutputStage | quant.Int64OutputStage | None = None  # prepared output stage (integer modes)
     # float path: per group the (KH*KW*Cg, Cout/groups) transposed float32 weights for float_dot
     float_weights_t: np.ndarray | None = None
 
@@ -236,6 +237,46 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                     acc64=data.mode == "int16_acc64").reshape(y.shape)
 
 
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The integer path (one group) on views and buffers built here: the padded buffer's
+    interior, the im2col matrix (a view of the buffer where the taps already are its rows,
+    as for a 1x1 convolution without padding; else a buffer the patches are copied into)
+    and the product and accumulator buffers. Same sums as ``_integer_accumulators``
+    (exact in the buffer's float type), then the prepared output stage. The rest calls
+    ``invoke``."""
+    x, y = inputs[INPUT], outputs[OUTPUT]
+    if data.mode == "float32" or data.stage is None or data.groups != 1 or y.size == 0:
+        return functools.partial(invoke, node, data, inputs, outputs)
+    win, buffer, weights = data.window, data.buffer, data.weights[0]
+    interior, patches = win.interior(buffer), win.patches(buffer)
+    rows = patches.shape[0] * win.out_h * win.out_w
+    columns = patches.reshape(rows, -1)
+    copy_patches = not np.shares_memory(columns, buffer)
+    if copy_patches:
+        columns = np.empty(columns.shape, buffer.dtype)
+    patch_shaped = columns.reshape(patches.shape)
+    blocked = rows * columns.shape[1] * weights.shape[1] > _SINGLE_THREAD_GEMM
+    sums = np.empty((rows, weights.shape[1]), buffer.dtype)
+    acc = np.empty((rows, weights.shape[1]), np.int64)
+    zero_point, bias, stage = data.input_zero_point, data.bias, data.stage
+
+    def run() -> None:
+        np.subtract(x, zero_point, out=interior)
+        if copy_patches:
+            np.copyto(patch_shaped, patches)
+        if blocked:
+            np.copyto(acc, exact_matmul(columns, weights), casting="unsafe")
+        else:
+            np.matmul(columns, weights, out=sums)
+            np.copyto(acc, sums, casting="unsafe")
+        if bias is not None:
+            np.add(acc, bias, out=acc)
+        stage.apply(acc, y)
+
+    return run
+
+
 #: mi_conv_2d.c COL_MAX: the largest im2col column (bytes) its fast path builds in scratch
 C_COL_MAX = 576
 
@@ -275,4 +316,4 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=4, w=24, b=3), needs=memory)
-REGISTRATION = Registration("CONV_2D", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("CONV_2D", prepare, invoke, memory=MEMORY, bind=bind)

@@ -124,20 +124,24 @@ def requantize(acc: np.ndarray, bias: np.ndarray | None, multiplier: np.ndarray,
 
 def output_stage(mode: str, multiplier: np.ndarray, shift: np.ndarray, output_zero_point: int, act_min: int,
                  act_max: int, weights: np.ndarray, bias: np.ndarray | None, max_abs_input: int,
-                 channel_axis: int) -> quant.OutputStage | None:
-    """The prepared int32 output stage (``quant.OutputStage``) of an int8 or int16-with-int32-accumulator
-    conv, or None for the int64-accumulator path (``requantize(..., acc64=True)``).
+                 channel_axis: int) -> quant.OutputStage | quant.Int64OutputStage | None:
+    """The prepared output stage of a quantized conv: ``quant.OutputStage`` for an int32
+    accumulator (int8, int16 with int32 accumulator), ``quant.Int64OutputStage`` for the
+    16x8 int64 accumulator; None for float.
 
     The C accumulator is int32 and wraps; the wrap pass is skipped when this layer's
     own weights prove it cannot happen: per output channel,
     ``sum |w| * max|x - input_zp| + |bias| < 2**31``."""
-    if mode not in ("int8", "int16_acc32"):
+    if mode not in ("int8", "int16_acc32", "int16_acc64", "int16"):
         return None
     w = np.abs(np.asarray(weights, np.float64))
     axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
     worst = w.sum(axis=axes) * float(max_abs_input)
     if bias is not None:
         worst = worst + np.abs(np.asarray(bias, np.float64)).reshape(-1)
+    if mode in ("int16_acc64", "int16"):  # int64 accumulator (depthwise calls its 16x8 mode "int16")
+        return quant.Int64OutputStage(multiplier, shift, output_zero_point, act_min, act_max,
+                                      max_abs_acc=worst * (1 + 2.0**-40))  # + rounding slack of the float sums
     wrap = not bool(np.all(worst < 2.0**31))
     return quant.OutputStage(multiplier, shift, output_zero_point, act_min, act_max, wrap=wrap)
 

@@ -61,7 +61,7 @@ class OpData:
     act_min: int | float
     act_max: int | float
     mask_padding: bool  # float path with non-finite weights: skip padded taps explicitly
-    stage: quant.OutputStage | None = None  # prepared int32 output stage (int8)
+    stage: quant.OutputStage | quant.Int64OutputStage | None = None  # prepared output stage (integer modes)
 
 
 def prepare(node: Node) -> OpData:

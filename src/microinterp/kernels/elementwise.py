@@ -38,6 +38,7 @@ none).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -202,6 +203,38 @@ def rescale_table(dtype: np.dtype, offset: int, left_shift: int, multiplier: int
 def rescaled_lookup(table: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``rescale_input`` of ``x`` through its prepared ``rescale_table`` (an int64 array, 0-d included)."""
     return np.asarray(np.take(table, x.view(f"u{x.dtype.itemsize}")), np.int64)
+
+
+def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.ndarray, table2: np.ndarray,
+                  combine: np.ufunc, stage: quant.OutputStage) -> Callable[[], None] | None:
+    """ADD/SUB's quantized invoke bound to its arrays: both inputs looked up in their
+    ``rescale_table`` into buffers allocated here, combined (``np.add``/``np.subtract``)
+    with numpy broadcasting, then the output ``stage``. None when the inputs do not
+    broadcast to exactly the output's shape (the kernel's own invoke handles the rest)."""
+    try:
+        if np.broadcast_shapes(x1.shape, x2.shape) != out.shape:
+            return None
+    except ValueError:
+        return None
+    bits1, bits2 = x1.view(f"u{x1.dtype.itemsize}"), x2.view(f"u{x2.dtype.itemsize}")
+    scaled1, scaled2 = np.empty(x1.shape, np.int64), np.empty(x2.shape, np.int64)
+    acc = np.empty(out.shape, np.int64)
+    if stage.takes_products:
+        # the stage's multiply folded into the tables: (r1 +- r2) * m + 2**30 =
+        # (r1 * m + 2**30) +- r2 * m, each |r| <= 2**31 and m < 2**31, so no int64 overflow
+        multiplier = int(stage.multiplier)
+        table1, table2 = table1 * multiplier + (1 << 30), table2 * multiplier
+        finish = stage.apply_product
+    else:
+        finish = stage.apply
+
+    def run() -> None:
+        np.take(table1, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
+        np.take(table2, bits2, out=scaled2, mode="clip")
+        combine(scaled1, scaled2, out=acc)
+        finish(acc, out)
+
+    return run
 
 
 def rescale_input(x: np.ndarray, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:

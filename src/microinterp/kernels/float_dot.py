@@ -8,10 +8,10 @@ it is added. Float addition is not associative, so this order must be kept.
 ``sequential_matmul`` builds the float32 products as a (K, rows, N) block and
 reduces it over the first axis with ``np.add.reduce``. numpy reduces a
 non-innermost axis by adding whole slices in index order (pairwise summation is
-only used along a contiguous innermost axis), so every output element is the
-C loop's running sum. With a single output column the K axis *would* become the
+only used along a contiguous innermost axis), starting from ``initial``, so every
+output element is the C loop's running sum. With a single output column the K axis *would* become the
 innermost one (numpy drops length-1 axes) and be summed pairwise, so a zero
-column is added there; ``+ 0.0f`` on the first product is the loop's start from
+column is added there; the reduction's ``initial=+0.0`` is the loop's start from
 +0.0 (a leading -0.0 becomes +0.0). ``tests/kernels/test_float_dot.py`` checks
 it bit for bit against the plain loop. C twin: the loops inside
 ``mi_fully_connected.c`` / ``mi_conv_2d.c``.
@@ -19,7 +19,11 @@ it bit for bit against the plain loop. C twin: the loops inside
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+
+_ZERO = np.float32(0.0)
 
 #: elements of one float32 product block (rows x K x N), so large layers stay in bounded memory
 BLOCK = 1 << 18
@@ -42,6 +46,29 @@ def sequential_matmul(x: np.ndarray, w_t: np.ndarray) -> np.ndarray:
         # long inner loops
         prod = np.empty((k, block.shape[0], n), np.float32)
         np.multiply(block.T[:, :, None], w_t[:, None, :], out=prod)
-        prod[0] += np.float32(0.0)
-        np.add.reduce(prod, axis=0, out=out[start:start + rows])
+        np.add.reduce(prod, axis=0, out=out[start:start + rows], initial=_ZERO)
     return out
+
+
+def bind_matmul(x: np.ndarray, w_t: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:
+    """``out[...] = sequential_matmul(x, w_t)`` as a call on buffers allocated here, for
+    operands whose product block fits in one ``BLOCK`` (else None). ``x`` is read at
+    every call (a view of the arena); ``out`` is ``(M, N)`` float32."""
+    m, k = x.shape
+    n = w_t.shape[1]
+    if n == 1 and k > 1:  # the zero column of sequential_matmul, padded once here
+        w_t = np.concatenate([w_t, np.zeros_like(w_t)], axis=1)
+    if k == 0 or m * k * w_t.shape[1] > BLOCK:
+        return None
+    prod = np.empty((k, m, w_t.shape[1]), np.float32)
+    xt, w3 = x.T[:, :, None], w_t[:, None, :]
+    total = np.empty((m, w_t.shape[1]), np.float32)
+    head = total[:, :n]
+
+    def run() -> None:
+        np.multiply(xt, w3, out=prod)
+        np.add.reduce(prod, axis=0, out=total, initial=_ZERO)
+        if head is not out:
+            np.copyto(out, head)
+
+    return run

@@ -28,7 +28,8 @@ TFLM behaviour reproduced on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -217,6 +218,75 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(data.batches, data.output_depth)[...] = scaled
 
 
+#: integer layers with at most this many multiply-adds per invoke take numpy's int64 matmul, whose
+#: cost is per MAC; larger ones take the float64 BLAS product, whose cost is mostly per call
+SMALL_INT_MATMUL = 4096
+
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``invoke`` on the bound arrays (integer kinds with constant weights and bias and an
+    int32 output stage; the rest calls ``invoke``). The input offset is folded into a
+    per-output constant, ``(x + o) @ w + b = x @ w + (o * sum_k w[k] + b)`` (integers,
+    exact in int64 and, below 2**53, in float64), so an invoke is the product, one add
+    and the output stage on buffers allocated here."""
+    has_bias = len(inputs) > BIAS and inputs[BIAS] is not None
+    fallback = functools.partial(invoke, node, data, inputs, outputs)
+    if data.weights is None or (has_bias and data.bias is None):
+        return fallback
+    x = inputs[INPUT].reshape(data.batches, data.accum_depth)
+    out = outputs[OUTPUT].reshape(data.batches, data.output_depth)
+    if data.kind == "float32":
+        return _bind_float(data, x, out) or fallback
+    if data.stage is None:
+        return fallback
+    constant = data.input_offset * data.weights.sum(axis=0) + (data.bias if data.bias is not None else 0)
+    acc = np.empty((data.batches, data.output_depth), np.int64)
+    stage = data.stage
+    if data.batches * data.accum_depth * data.output_depth <= SMALL_INT_MATMUL:
+        w64, c64 = data.weights.astype(np.int64), constant.astype(np.int64)
+
+        def run() -> None:
+            np.matmul(x, w64, out=acc)
+            np.add(acc, c64, out=acc)
+            stage.apply(acc, out)
+
+        return run
+    w, products = data.weights, np.empty((data.batches, data.output_depth), np.float64)
+
+    def run_blas() -> None:
+        np.matmul(x, w, out=products)  # every partial sum is an integer below 2**53: exact
+        np.add(products, constant, out=products)
+        np.copyto(acc, products, casting="unsafe")
+        stage.apply(acc, out)
+
+    return run_blas
+
+
+def _bind_float(data: OpData, x: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:
+    """The float32 path on buffers allocated here: TFLM's ordered sums
+    (``float_dot.bind_matmul``), ``+ bias`` (``+ 0.0f`` without one), and the clamp as
+    ``std::min(std::max(v, lo), hi)`` in place (``quant.clamp_float``'s comparisons)."""
+    total = np.empty(out.shape, np.float32)
+    products = float_dot.bind_matmul(x, data.weights, total)
+    if products is None:
+        return None
+    bias = data.bias if data.bias is not None else np.float32(0.0)
+    lo, hi = np.float32(data.act_min), np.float32(data.act_max)
+    beyond = np.empty(out.shape, np.bool_)
+
+    def run() -> None:
+        products()
+        np.add(total, bias, out=total)
+        np.less(total, lo, out=beyond)
+        np.copyto(total, lo, where=beyond)
+        np.less(hi, total, out=beyond)
+        np.copyto(total, hi, where=beyond)
+        np.copyto(out, total)
+
+    return run
+
+
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
     """TFLM (fully_connected.cc Prepare): temporaries for input, filter, bias and
     output, a scratch buffer to unpack int4 filters, per-channel multiplier and
@@ -233,4 +303,4 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteFullyConnectedParams", tflm_op_data="OpDataFullyConnected", c_op_data=c_struct(p=2, w=12, b=3), needs=memory)
-REGISTRATION = Registration("FULLY_CONNECTED", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("FULLY_CONNECTED", prepare, invoke, memory=MEMORY, bind=bind)

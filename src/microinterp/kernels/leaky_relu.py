@@ -13,7 +13,8 @@ applies as ``-MultiplyByQuantizedMultiplier(x, -m)``; reproduced.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,5 +84,19 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     np.take(data.table, x.view(data.table.dtype.str.replace("i", "u")), out=out)
 
 
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The integer path as one lookup on views built here; float32 calls ``invoke``."""
+    out = outputs[OUTPUT]
+    if data.type_name == "FLOAT32":
+        return functools.partial(invoke, node, data, inputs, outputs)
+    bits, table = inputs[INPUT].reshape(out.shape).view(data.table.dtype.str.replace("i", "u")), data.table
+
+    def run() -> None:
+        np.take(table, bits, out=out, mode="clip")  # "clip": unbuffered; every index is in range
+
+    return run
+
 MEMORY = KernelMemory(tflm_params="TfLiteLeakyReluParams", tflm_op_data="LeakyReluOpData", c_op_data=c_struct(w=8, b=2))
-REGISTRATION = Registration("LEAKY_RELU", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("LEAKY_RELU", prepare, invoke, memory=MEMORY, bind=bind)

@@ -28,5 +28,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     comparisons.invoke(data, inputs, outputs[OUTPUT], np.not_equal)
 
 
-MEMORY = KernelMemory(c_op_data=comparisons.C_OP_DATA, modelled=False)
+MEMORY = KernelMemory(tflm_op_data=comparisons.TFLM_OP_DATA, c_op_data=comparisons.C_OP_DATA,
+                      needs=comparisons.memory)
 REGISTRATION = Registration("NOT_EQUAL", prepare, invoke, memory=MEMORY)

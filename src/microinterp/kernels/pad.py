@@ -10,7 +10,7 @@ pad-value input.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,5 +77,29 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[data.interior] = inputs[INPUT]
 
 
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``invoke`` with the interior view and the pad value's source built here once (the
+    pad value is still read at every run: it may be a variable tensor)."""
+    out, x = outputs[OUTPUT], inputs[INPUT]
+    interior = out[(..., *data.interior)]  # a view, also at rank 0
+    values = inputs[CONSTANT_VALUES] if len(inputs) > CONSTANT_VALUES else None
+    if values is None:
+        fill = data.default_value
+
+        def run() -> None:
+            out[...] = fill
+            interior[...] = x
+
+        return run
+    value = values.reshape(-1)[:1].reshape(())  # a 0-d view of the first element
+
+    def run_valued() -> None:
+        out[...] = value
+        interior[...] = x
+
+    return run_valued
+
 MEMORY = KernelMemory(tflm_op_data="PadOpData", c_op_data=c_struct(w=17, b=1))
-REGISTRATION = Registration("PAD", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("PAD", prepare, invoke, memory=MEMORY, bind=bind)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..context import Registration
 from ..memory.declaration import KernelMemory, c_struct
-from .pad import invoke, prepare
+from .pad import bind, invoke, prepare
 
 MEMORY = KernelMemory(tflm_op_data="PadOpData", c_op_data=c_struct(w=17, b=1))
-REGISTRATION = Registration("PADV2", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("PADV2", prepare, invoke, memory=MEMORY, bind=bind)

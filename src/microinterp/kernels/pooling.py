@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .. import quant
 from ..context import Node
@@ -149,20 +150,35 @@ def _taps(data: PoolData, x: np.ndarray) -> list[np.ndarray]:
             for fy in range(data.filter_h) for fx in range(data.filter_w)]
 
 
+def _windows(data: PoolData, x: np.ndarray) -> np.ndarray | None:
+    """Copy ``x`` into the bordered buffer; return the read-only (N, OH, OW, KH, KW, C) view
+    of every window (None for an empty output). For the integer paths: their sums and
+    maxima are exact in any order, so a window is reduced in one numpy call instead of a
+    call per tap."""
+    if data.out_h == 0 or data.out_w == 0:
+        return None
+    buf = data.buffer
+    buf[:, data.pad_h:data.pad_h + data.in_h, data.pad_w:data.pad_w + data.in_w, :] = x
+    sn, sh, sw, sc = buf.strides
+    return as_strided(buf, shape=(buf.shape[0], data.out_h, data.out_w, data.filter_h, data.filter_w, buf.shape[3]),
+                      strides=(sn, sh * data.stride_h, sw * data.stride_w, sh, sw, sc), writeable=False)
+
+
 def invoke_average(node: Node, data: PoolData, inputs: Sequence[np.ndarray | None],
                    outputs: Sequence[np.ndarray]) -> None:
-    taps = _taps(data, inputs[INPUT])
     out = outputs[OUTPUT]
     if data.kind == "float32":
+        taps = _taps(data, inputs[INPUT])
         total = np.zeros(out.shape, np.float32)
         for tap in taps:
             total += tap
         average = total / data.counts.astype(np.float32)
         out[...] = quant.clamp_float(average, data.act_min, data.act_max)
         return
-    acc = np.zeros(out.shape, np.int64)
-    for tap in taps:
-        acc += tap
+    windows = _windows(data, inputs[INPUT])
+    if windows is None:
+        return
+    acc = windows.sum(axis=(3, 4), dtype=np.int64)
     count, half = data.counts, data.counts // 2
     # TFLM: acc > 0 ? (acc + count/2) / count : (acc - count/2) / count, C division truncating.
     rounded = np.where(acc > 0, (acc + half) // count, -((-acc + half) // count))
@@ -171,9 +187,9 @@ def invoke_average(node: Node, data: PoolData, inputs: Sequence[np.ndarray | Non
 
 def invoke_max(node: Node, data: PoolData, inputs: Sequence[np.ndarray | None],
                outputs: Sequence[np.ndarray]) -> None:
-    taps = _taps(data, inputs[INPUT])
     out = outputs[OUTPUT]
     if data.kind == "float32":
+        taps = _taps(data, inputs[INPUT])
         best = np.full(out.shape, -np.finfo(np.float32).max, np.float32)
         for tap in taps:
             # std::max(best, x) = (best < x) ? x : best: keeps best for NaN x and for +/-0 ties
@@ -181,9 +197,7 @@ def invoke_max(node: Node, data: PoolData, inputs: Sequence[np.ndarray | None],
             np.copyto(best, tap, where=best < tap)
         out[...] = quant.clamp_float(best, data.act_min, data.act_max)
         return
-    if not taps:
+    windows = _windows(data, inputs[INPUT])
+    if windows is None:
         return
-    best = taps[0].copy()
-    for tap in taps[1:]:
-        np.maximum(best, tap, out=best)
-    out[...] = np.clip(best, data.act_min, data.act_max)
+    out[...] = np.clip(windows.max(axis=(3, 4)), data.act_min, data.act_max)

@@ -20,7 +20,8 @@ inputs. Only per-tensor output quantization is supported, as in TFLM.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,5 +111,38 @@ def _requantize(data: OpData, x: np.ndarray) -> np.ndarray:
     return np.clip(value, data.out_min, data.out_max)
 
 
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """8/16-bit input: one lookup on views built here. int32 input: the prepared output
+    stage (``quant.OutputStage``) on a buffer allocated here, where TFLM's wrap of
+    ``rescaled + output_zp`` cannot happen -- the rescale (shift <= 0) is monotone, so its
+    results lie between those of INT32_MIN and INT32_MAX, checked here. The rest calls ``invoke``."""
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    fallback = functools.partial(invoke, node, data, inputs, outputs)
+    if data.table is not None:
+        bits, table = x.reshape(out.shape).view(f"u{x.dtype.itemsize}"), data.table
+
+        def run_table() -> None:
+            np.take(table, bits, out=out, mode="clip")  # "clip": unbuffered; every index is in range
+
+        return run_table
+    if data.affine or data.shift > 0:
+        return fallback
+    ends = quant.multiply_by_quantized_multiplier(np.array([quant.INT32_MIN, quant.INT32_MAX], np.int64),
+                                                  data.multiplier, data.shift) + data.output_zero_point
+    if ends.min() < quant.INT32_MIN or ends.max() > quant.INT32_MAX:
+        return fallback
+    stage = quant.OutputStage(data.multiplier, data.shift, data.output_zero_point, data.out_min, data.out_max,
+                              wrap=data.input_zero_point != 0)  # x - zp wraps like the C int32 subtraction
+    flat, acc, target = x.reshape(-1), np.empty(x.size, np.int64), out.reshape(-1)
+    offset = data.input_zero_point
+
+    def run_int32() -> None:
+        np.subtract(flat, offset, out=acc, dtype=np.int64)
+        stage.apply(acc, target)
+
+    return run_int32
+
 MEMORY = KernelMemory(tflm_op_data="OpDataQuantizeReference", c_op_data=c_struct(w=7, b=3))
-REGISTRATION = Registration("QUANTIZE", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("QUANTIZE", prepare, invoke, memory=MEMORY, bind=bind)

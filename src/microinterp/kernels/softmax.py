@@ -138,12 +138,21 @@ def _softmax_float(x: np.ndarray, beta: np.float32) -> np.ndarray:
     return exps / total
 
 
+#: int8 softmaxes with at most this many rows take ``quant.get_reciprocal_int`` row by row
+SCALAR_ROWS = 8
+
+
 def _softmax_int8_in(node: Node, data: OpData, x: np.ndarray) -> np.ndarray:
     minus_diff = x.max(axis=1, keepdims=True) - x  # 0..255 for int8 input
     used = minus_diff <= -data.diff_min
     exp_q0 = data.exp_q0_by_diff[minus_diff]
     sum_of_exps = quant.wrap_int32(data.exp_acc_by_diff[minus_diff].sum(axis=1, keepdims=True))
-    shifted_scale, num_bits_over_unit = quant.get_reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS)
+    if sum_of_exps.shape[0] <= SCALAR_ROWS:  # a row's reciprocal is one number: Python ints are cheaper
+        pairs = [quant.get_reciprocal_int(v, ACCUMULATION_INTEGER_BITS) for v in sum_of_exps.reshape(-1).tolist()]
+        shifted_scale = np.array([p[0] for p in pairs], np.int64).reshape(-1, 1)
+        num_bits_over_unit = np.array([p[1] for p in pairs], np.int64).reshape(-1, 1)
+    else:
+        shifted_scale, num_bits_over_unit = quant.get_reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS)
     exponent = num_bits_over_unit + 31 - data.out_bits
     if np.any((exponent < 0) | (exponent > 31)):
         raise KernelError(f"operator {node.index} (SOFTMAX): a row's sum of exps needs a shift outside [0, 31] "

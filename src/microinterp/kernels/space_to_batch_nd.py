@@ -16,6 +16,12 @@ different arena sizes). No implementation can match such bytes; microinterp
 pads with what the op means and what TFLite's reference kernel writes: +0.0
 for float32 and the output zero point for int8. Every other element is
 bit-exact with TFLM.
+
+Stale shapes (``stale_shapes.py``): when the stored output is not what the
+blocks imply (a dynamic batch the converter stored as 1), TFLM still runs its
+loop over the stored output, output batch ``ob`` taking input batch
+``ob % in_batch`` and block ``ob // in_batch``; so does this kernel (a gather
+prepared once), after warning once.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, c_struct
+from ..stale_shapes import warn_stale
 from .batch_to_space_nd import read_block_params
 
 INPUT, BLOCK_SHAPE, PADDINGS, OUTPUT = 0, 1, 2, 0
@@ -39,19 +46,47 @@ class OpData:
     top: int
     left: int
     buffer: np.ndarray  # (in_batch, out_h * bh, out_w * bw, C) padded image, padding preset
+    #: stale shapes only: TFLM's loop over the stored output as a gather (input batch, rows, cols,
+    #: where the pixel is inside the input, pad value)
+    stale: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def prepare(node: Node) -> OpData:
     bh, bw, top, left, (n, h, w, c), (on, oh, ow, oc) = read_block_params(node, PADDINGS, "paddings")
+    dst = node.output(OUTPUT)
+    pad_value = dst.zero_point if dst.type_name == "INT8" else 0
+    if c == oc and on != n * bh * bw and warn_stale(node):
+        return OpData(bh, bw, top, left, np.zeros(0, dst.dtype), _stale_gather(bh, bw, top, left, (n, h, w),
+                                                                              (on, oh, ow), pad_value, dst.dtype))
     if on != n * bh * bw or c != oc:
         raise node.fail(f"output {list(node.output(OUTPUT).shape)} does not hold input "
                         f"{list(node.input(INPUT).shape)} in {bh}x{bw} blocks")
-    dst = node.output(OUTPUT)
-    pad_value = dst.zero_point if dst.type_name == "INT8" else 0
     return OpData(bh, bw, top, left, np.full((n, oh * bh, ow * bw, c), pad_value, dst.dtype))
 
 
+def _stale_gather(bh: int, bw: int, top: int, left: int, src: tuple[int, int, int], dst: tuple[int, int, int],
+                  pad_value: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+    """reference_ops::SpaceToBatchND's indices over the stored output shape."""
+    (n, h, w), (on, oh, ow) = src, dst
+    ob = np.arange(on)
+    batch = ob % n
+    shift_h, shift_w = (ob // n) // bw, (ob // n) % bw
+    rows = np.arange(oh)[None, :] * bh + shift_h[:, None] - top  # (on, oh)
+    cols = np.arange(ow)[None, :] * bw + shift_w[:, None] - left  # (on, ow)
+    inside = (((rows >= 0) & (rows < h))[:, :, None] & ((cols >= 0) & (cols < w))[:, None, :])
+    return (batch[:, None, None], np.clip(rows, 0, h - 1)[:, :, None], np.clip(cols, 0, w - 1)[:, None, :],
+            inside[..., None], np.asarray(pad_value, dtype))
+
+
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
+    if data.stale is not None:
+        batch, rows, cols, inside, pad = data.stale
+        out = outputs[OUTPUT]
+        x = inputs[INPUT]
+        x = x.reshape(x.shape[0], x.shape[1], -1, x.shape[-1])
+        out.reshape(inside.shape[0], inside.shape[1], inside.shape[2], -1)[...] = np.where(
+            inside, x[batch, rows, cols], pad)
+        return
     out, buf = outputs[OUTPUT], data.buffer
     n, ph, pw, c = buf.shape
     x = inputs[INPUT].reshape(n, inputs[INPUT].shape[1], -1, c)

@@ -13,14 +13,16 @@ dimension. TFLM quirks reproduced:
 * A shrunk axis whose begin clamps to the axis size yields an empty loop:
   TFLM then writes nothing at all, and neither does this kernel.
 
-The copy is a precomputed flat gather in TFLM's row-major write order, so
-quantization is untouched (values are copied, never requantized).
+The copy visits, per axis, the indices of TFLM's eval loop (``_copy_range``), which
+form a basic slice of that axis: the kernel copies that strided view of the input into
+the head of the output in row-major order, TFLM's write order, so quantization is
+untouched (values are copied, never requantized). ``bind`` builds both views once.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +38,11 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 @dataclass(frozen=True)
 class OpData:
-    #: flat input offsets in TFLM's sequential write order
-    gather: np.ndarray
+    #: per input axis, the indices TFLM's eval loop visits, as a basic slice
+    slices: tuple[slice, ...]
+    #: the shape of the sliced view (the output's leading ``size`` elements in row-major order)
+    shape: tuple[int, ...]
+    size: int
 
 
 def _clamp(v: int, stride: int, size: int) -> int:
@@ -112,17 +117,41 @@ def prepare(node: Node) -> OpData:
     if tuple(expected) != dst.shape:
         raise node.fail(f"output shape {list(dst.shape)} does not match the slice's {expected}")
     ranges = [_copy_range(begins[a], ends[a], strides[a], src.shape[a], *masks, a) for a in range(rank)]
-    grid = np.ix_(*[np.arange(r.start, r.stop, r.step, dtype=np.int64) for r in ranges]) if rank else ()
-    gather = np.ravel_multi_index(grid, src.shape).reshape(-1) if rank else np.zeros(1, np.int64)
-    if gather.size > dst.size:
-        raise node.fail(f"slice selects {gather.size} elements but the output holds {dst.size}")
-    return OpData(gather)
+    shape = tuple(len(r) for r in ranges)
+    size = math.prod(shape)
+    if size > dst.size:
+        raise node.fail(f"slice selects {size} elements but the output holds {dst.size}")
+    return OpData(tuple(_as_slice(r) for r in ranges), shape, size)
+
+
+def _as_slice(r: range) -> slice:
+    """``r`` as a slice of an axis. A non-empty range starts inside the axis and stops at
+    -1 at the lowest (a negative stride down to index 0), which a slice spells ``None``;
+    an empty one (a start clamped to -1 or the axis size) becomes an empty slice."""
+    if len(r) == 0:
+        return slice(0, 0)
+    return slice(r.start, r.stop if r.stop >= 0 else None, r.step)
+
+
+def _views(data: OpData, x: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(source, destination): the sliced input and the output's head shaped like it."""
+    return x[(..., *data.slices)], out.reshape(-1)[:data.size].reshape(data.shape)  # views, also at rank 0
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
-    out = outputs[OUTPUT].reshape(-1)
-    out[: data.gather.size] = inputs[INPUT].reshape(-1)[data.gather]
+    src, dst = _views(data, inputs[INPUT], outputs[OUTPUT])
+    dst[...] = src
+
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    src, dst = _views(data, inputs[INPUT], outputs[OUTPUT])
+
+    def run() -> None:
+        dst[...] = src
+
+    return run
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteStridedSliceParams", tflm_op_data="StridedSliceParams", c_op_data=c_struct(w=16, b=1))
-REGISTRATION = Registration("STRIDED_SLICE", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("STRIDED_SLICE", prepare, invoke, memory=MEMORY, bind=bind)

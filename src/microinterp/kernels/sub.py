@@ -13,7 +13,8 @@ in double, not in float32 as the mirrored ``sub_common.cc`` reads (see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,5 +89,16 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     data.stage.apply(diff, out)
 
 
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The quantized path on buffers allocated once (``elementwise.bind_rescaled``); the rest calls ``invoke``."""
+    run = None
+    if data.stage is not None:
+        run = elementwise.bind_rescaled(inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT], data.input1_table,
+                                        data.input2_table, np.subtract, data.stage)
+    return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
+
+
 MEMORY = KernelMemory(tflm_params="TfLiteSubParams", tflm_op_data="OpDataSub", c_op_data=c_struct(w=33, b=1))
-REGISTRATION = Registration("SUB", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("SUB", prepare, invoke, memory=MEMORY, bind=bind)

@@ -28,7 +28,8 @@ Paths, as TFLM runs them:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,6 +202,56 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     data.stage_2.apply(acc, out)  # wrap to int32, rescale, + output zero point, clamp to int8
 
 
+#: at most this many multiply-adds take numpy's int64 matmul (cost per MAC); more take float64 BLAS
+SMALL_INT_MATMUL = 4096
+
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The int8 path on views and buffers built here. The zero points are folded into
+    per-filter constants, ``(x - zx) @ W = x @ W - zx * sum(W)`` and likewise for the
+    state, so the products run on the raw integers (exact in int64, or in float64 below
+    2**53); the state shift is one overlapping copy (numpy copies overlapping operands
+    as if through a buffer). float32 calls ``invoke``."""
+    if data.mode != "int8" or data.feature_t is None:
+        return functools.partial(invoke, node, data, inputs, outputs)
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    batch, n_input = x.shape
+    state = inputs[STATE].reshape(batch, data.filters, data.memory)
+    older, newer, newest = state[:, :, :-1], state[:, :, 1:], state[:, :, -1]
+    feature = data.feature_t.astype(np.int64)
+    feature_constant = -data.input_zero_point * feature.sum(axis=0)
+    time_constant = -data.state_zero_point * data.weights_time.sum(axis=1)
+    dot, new = np.empty((batch, data.filters), np.int64), np.empty((batch, data.filters), np.int64)
+    dot_float = np.empty((batch, data.filters), np.float64)
+    products = np.empty((batch, data.filters, data.memory), np.int64)
+    scratch = np.empty((batch, data.filters), np.int64)
+    acc = np.empty((batch, data.units), np.int64)
+    small = batch * n_input * data.filters <= SMALL_INT_MATMUL
+    stage_1, stage_2, state_zero_point = data.stage_1, data.stage_2, data.state_zero_point
+
+    def run() -> None:
+        np.copyto(older, newer)
+        if small:
+            np.matmul(x, feature, out=dot)
+        else:  # every partial sum is an integer below 2**53: exact
+            np.matmul(x, data.feature_t, out=dot_float)
+            np.copyto(dot, dot_float, casting="unsafe")
+        np.add(dot, feature_constant, out=dot)
+        stage_1.apply(dot, new)
+        if state_zero_point:
+            np.add(new, state_zero_point, out=new)
+        np.copyto(newest, new, casting="unsafe")  # C store into int8/int16: wraps
+        np.multiply(state, data.weights_time, out=products)
+        np.sum(products, axis=2, out=scratch)
+        np.add(scratch, time_constant, out=scratch)
+        np.sum(scratch.reshape(batch, data.units, data.rank), axis=2, out=acc)
+        np.add(acc, data.bias, out=acc)
+        stage_2.apply(acc, out)
+
+    return run
+
+
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
     """TFLM (svdf_common.cc Prepare): temporaries for the five inputs and the output;
     scratch for the int32 (int8) or float activation state products, and for int8
@@ -215,4 +266,4 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 
 MEMORY = KernelMemory(tflm_params="TfLiteSVDFParams", tflm_op_data="OpDataSvdf", c_op_data=c_struct(w=15, b=3),
                       needs=memory)
-REGISTRATION = Registration("SVDF", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("SVDF", prepare, invoke, memory=MEMORY, bind=bind)

@@ -31,12 +31,13 @@ products and sums in float32 with TFLM's no-op activation clamps to +-FLT_MAX.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .. import quant
+from .. import blas, quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 from . import float_dot
@@ -356,6 +357,147 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     c_view[...] = c.reshape(c_view.shape)
 
 
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The int8 path with every per-step function of one int16 value made a full table,
+    built here once, so a time step is a dozen numpy calls on buffers allocated here:
+
+    * the gate input ``sat16(fc_x) + sat16(fc_h)`` lies in [-65536, 65534]; its int16
+      saturation followed by the LUT sigmoid (or tanh) is tabulated over that whole
+      range (131071 entries), indexed by the sum + 65536 (the offset is added to the
+      input half of all steps at once);
+    * the cell state is int16 after its saturation: its LUT tanh is a 65536-entry table;
+    * the recurrent product ``(h - zp_h) @ W_h`` is ``h @ W_h - zp_h * sum(W_h)``, an
+      int64 product plus a constant, which cannot wrap int32 (checked here), so its
+      output stage skips the wrap.
+
+    Each table is the existing LUT function applied to every value it can be asked
+    for, so the results are those of ``invoke`` value for value. Other modes call ``invoke``."""
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    h_view, c_view = inputs[HIDDEN_STATE], inputs[CELL_STATE]
+    n_state = out.shape[2]
+    w_h = data.w_h_all.astype(np.int64) if data.w_h_all is not None else None
+    worst = 0 if w_h is None else n_state * 255 * int(np.abs(w_h).max(initial=0)) + 255 * int(
+        np.abs(w_h.sum(axis=0)).max(initial=0))
+    if data.mode == "float32":
+        return _bind_float(data, inputs, outputs)
+    if data.mode != "int8" or data.h_stage is None or w_h is None or worst >= 2**31:
+        return functools.partial(invoke, node, data, inputs, outputs)
+    xs = x if data.time_major else x.transpose(1, 0, 2)  # (T, B, I) views
+    ys = out if data.time_major else out.transpose(1, 0, 2)
+    steps, batch, n_input = xs.shape
+    n = n_state
+    gate_sums = np.clip(np.arange(-65536, 65535, dtype=np.int64), -32768, 32767)
+    sigmoid_table = quant.lut_logistic_int16(gate_sums, 0, 0).astype(np.int64)
+    tanh_table = quant.lut_tanh_int16(gate_sums, 0, 0).astype(np.int64)
+    cell_table = quant.lut_tanh_int16(np.arange(-32768, 32768, dtype=np.int64), *cell_tanh_rescale(data.cell_state_scale_power)).astype(np.int64)
+    h_constant = -data.hidden_zero_point * w_h.sum(axis=0)
+    h_stage = quant.OutputStage(data.mult_h_all, data.shift_h_all, 0, -32768, 32767, wrap=False)
+    gate_in = np.empty((batch, 4 * n), np.int64)
+    sig = np.empty((batch, 4 * n), np.int64)
+    cell_gate, forget_c, input_g, tanh_c, h = (np.empty((batch, n), np.int64) for _ in range(5))
+    c = np.empty((batch, n), np.int64)
+    clip = data.cell_clip > 0
+    # numpy's int64 matmul costs per multiply-add, the float64 BLAS one mostly per call
+    use_blas = batch * n * 4 * n > 4096
+    h_float, w_h_float = np.empty((batch, n), np.float64), w_h.astype(np.float64)
+    gate_float = np.empty((batch, 4 * n), np.float64)
+    q_hi, q_lo = data.quantized_cell_clip, int(quant.wrap_int16(-data.quantized_cell_clip))
+
+    def run() -> None:
+        flat = xs.reshape(steps * batch, n_input)
+        with blas.single_thread():  # a few dozen rows: OpenBLAS threads only wait for a core (measured 4x slower)
+            pre_x = _int_fc(data, flat.astype(np.float64) - data.input_zero_point, data.w_x_all, data.bias_all,
+                            data.mult_x_all, data.shift_x_all).reshape(steps, batch, 4 * n)
+        pre_x += 65536  # table index offset, once for all steps
+        h[...] = h_view.reshape(batch, n)
+        c[...] = c_view.reshape(batch, n)
+        for t in range(steps):
+            if use_blas:  # exact: every partial sum is an integer far below 2**53
+                np.copyto(h_float, h)
+                np.matmul(h_float, w_h_float, out=gate_float)
+                np.add(gate_float, h_constant, out=gate_float)
+                np.copyto(gate_in, gate_float, casting="unsafe")
+            else:
+                np.matmul(h, w_h, out=gate_in)
+                np.add(gate_in, h_constant, out=gate_in)
+            h_stage.apply(gate_in, gate_in)
+            np.add(gate_in, pre_x[t], out=gate_in)
+            np.take(sigmoid_table, gate_in, out=sig, mode="clip")  # "clip": unbuffered; indices in range
+            np.take(tanh_table, gate_in[:, 2 * n:3 * n], out=cell_gate, mode="clip")
+            np.multiply(sig[:, n:2 * n], c, out=forget_c)
+            data.forget_cell_stage.apply(forget_c, forget_c)
+            np.multiply(sig[:, :n], cell_gate, out=input_g)
+            data.input_stage.apply(input_g, input_g)
+            np.add(forget_c, input_g, out=c)
+            np.maximum(c, -32768, out=c)
+            np.minimum(c, 32767, out=c)
+            if clip:  # std::max(std::min(q, c), -q)
+                np.minimum(c, q_hi, out=c)
+                np.maximum(c, q_lo, out=c)
+            np.add(c, 32768, out=tanh_c)
+            np.take(cell_table, tanh_c, out=tanh_c, mode="clip")
+            np.multiply(tanh_c, sig[:, 3 * n:], out=h)
+            data.output_stage.apply(h, h)
+            ys[t] = h
+        h_view[...] = h.reshape(h_view.shape)
+        c_view[...] = c.reshape(c_view.shape)
+
+    return run
+
+
+def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
+                outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``_float_step``'s arithmetic on buffers allocated here, in the same order:
+
+    * the recurrent product is ``float_dot.bind_matmul`` (summed from +0.0, so never
+      -0.0, which makes ``_float_fc``'s ``+ 0.0f`` a no-op that is skipped);
+    * the +-FLT_MAX clamps are ``quant.clamp_flt_max`` (one pass each);
+    * the sigmoid is ``logistic_float`` on all four gates at once and ``tanhf`` the C
+      library's (``quant.libm_tanhf``), element by element as before."""
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    h_view, c_view = inputs[HIDDEN_STATE], inputs[CELL_STATE]
+    xs = x if data.time_major else x.transpose(1, 0, 2)
+    ys = out if data.time_major else out.transpose(1, 0, 2)
+    steps, batch, n_input = xs.shape
+    n = out.shape[2]
+    h, c = np.empty((batch, n), np.float32), np.empty((batch, n), np.float32)
+    recurrent = np.empty((batch, 4 * n), np.float32)
+    product = float_dot.bind_matmul(h, data.w_h_all, recurrent)
+    forget_c, input_g = np.empty((batch, n), np.float32), np.empty((batch, n), np.float32)
+    clip = np.float32(data.cell_clip) if data.cell_clip > 0 else None
+
+    def run() -> None:
+        pre_x = _float_fc(xs.reshape(steps * batch, n_input), data.w_x_all, data.bias_all)
+        pre_x = pre_x.reshape(steps, batch, 4 * n)
+        h[...] = h_view.reshape(batch, n)
+        c[...] = c_view.reshape(batch, n)
+        for t in range(steps):
+            if product is not None:
+                product()
+            else:
+                recurrent[...] = float_dot.sequential_matmul(h, data.w_h_all)
+            quant.clamp_flt_max(recurrent, recurrent)
+            np.add(pre_x[t], recurrent, out=recurrent)
+            sig = logistic_float(recurrent)
+            cell_gate = quant.libm_tanhf(recurrent[:, 2 * n:3 * n])
+            np.multiply(sig[:, n:2 * n], c, out=forget_c)
+            quant.clamp_flt_max(forget_c, forget_c)
+            np.multiply(sig[:, :n], cell_gate, out=input_g)
+            quant.clamp_flt_max(input_g, input_g)
+            np.add(forget_c, input_g, out=c)
+            if clip is not None:
+                clipped = np.where(c < clip, c, clip)  # std::min(clip, c): NaN becomes clip
+                c[...] = np.where(clipped < -clip, -clip, clipped)  # std::max(., -clip)
+            np.multiply(quant.libm_tanhf(c), sig[:, 3 * n:], out=h)
+            quant.clamp_flt_max(h, h)
+            ys[t] = h
+        h_view[...] = h.reshape(h_view.shape)
+        c_view[...] = c.reshape(c_view.shape)
+
+    return run
+
+
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
     """TFLM (unidirectional_sequence_lstm.cc Prepare): temporaries for the 24 inputs
     and the output, and four gate buffers of batch x state cells as scratch."""
@@ -367,4 +509,4 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 
 MEMORY = KernelMemory(tflm_params="TfLiteUnidirectionalSequenceLSTMParams", tflm_op_data="OpDataLSTM",
                       c_op_data=c_struct(w=42, b=2), needs=memory)
-REGISTRATION = Registration("UNIDIRECTIONAL_SEQUENCE_LSTM", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("UNIDIRECTIONAL_SEQUENCE_LSTM", prepare, invoke, memory=MEMORY, bind=bind)

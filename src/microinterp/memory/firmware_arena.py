@@ -40,11 +40,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..context import nodes_of
-from ..model import Model, load_model
+from ..model import Model, load_model, tensor_bases
 from .declaration import KernelMemory
 from .offline_plan import read_offline_plan
 from .planner import BUFFER_ALIGNMENT, PLANNERS, BufferRequest, align_up, plan_greedy
-from .requests import builtin_memory, model_requests, subgraph_needs
+from .requests import builtin_memory, model_requests, parse_owner, subgraph_needs
 
 # MI_BUFFER_ALIGN (planned buffers and the tail's final rounding) is TFLM's 16:
 # planner.BUFFER_ALIGNMENT, the one alignment constant.
@@ -106,6 +106,7 @@ STRUCTS: dict[str, str] = {
     "mi_node_t": "ppwwww",         # registration, op_data, inputs {pos, count}, outputs {pos, count}
     "mi_scratch_t": "pwww",        # next, bytes, offset, node
     "mi_plan_buffer_t": "wwww",    # size, first_use, last_use, offset
+    "mi_graph_t": "ppww",          # tensors, nodes, num_tensors, num_nodes (one per subgraph, if several)
 }
 
 def c_kernels() -> dict[str, KernelMemory]:
@@ -152,9 +153,11 @@ def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferReq
     --write-offline-plan`` would embed. Returns the requests, their tensor
     indices and whether offsets are pinned."""
     reqs = model_requests(model, runtime="c")
-    tensors = [k for k, o in enumerate(reqs.owners) if o.startswith("tensor:")]
+    bases = tensor_bases(model)
+    parsed = [parse_owner(o) for o in reqs.owners]
+    tensors = [k for k, (_, kind, _) in enumerate(parsed) if kind == "tensor"]
     requests = [reqs.requests[k] for k in tensors]
-    owners = [int(reqs.owners[k].split(":")[1]) for k in tensors]
+    owners = [bases[parsed[k][0]] + parsed[k][2][0] for k in tensors]  # one numbering of every tensor
     if not reqs.offline and planner != "greedy":
         if planner not in PLANNERS:
             raise ValueError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
@@ -180,7 +183,7 @@ def scratch_requests(model: Model, dsp: bool = False) -> list[BufferRequest]:
     each live while its op runs; always planned online, after the tensors (an
     offline plan pins tensors only, as in TFLM)."""
     reqs = model_requests(model, runtime="c", dsp=dsp)
-    return [r for r, o in zip(reqs.requests, reqs.owners) if o.startswith("scratch:")]
+    return [r for r, o in zip(reqs.requests, reqs.owners) if parse_owner(o)[1] == "scratch"]
 
 
 def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: str = "host",
@@ -202,23 +205,27 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
         model = load_model(os.fspath(model) if isinstance(model, os.PathLike) else model)
     abi = abi_of(target)
     sizes = {name: sizeof(f, abi) for name, f in STRUCTS.items()}
-    sg = model.main
 
     tail = _Tail()
-    tables = tail.alloc(len(sg.tensors) * sizes["mi_tensor_t"])
-    tables += tail.alloc(len(sg.operators) * sizes["mi_node_t"])
-    variables = 0
-    for t in sg.tensors:
-        if t.is_variable and not t.is_constant:
-            variables += tail.alloc(align_up(t.nbytes), BUFFER_ALIGNMENT)
+    tables = variables = 0
+    if len(model.subgraphs) > 1:  # mi_graph_t per subgraph, before the subgraphs' own tables
+        tables += tail.alloc(len(model.subgraphs) * sizes["mi_graph_t"])
+    for sg in model.subgraphs:  # build_tables: each subgraph's tensor and node tables, then its variables
+        tables += tail.alloc(len(sg.tensors) * sizes["mi_tensor_t"])
+        tables += tail.alloc(len(sg.operators) * sizes["mi_node_t"])
+        for t in sg.tensors:
+            if t.is_variable and not t.is_constant:
+                variables += tail.alloc(align_up(t.nbytes), BUFFER_ALIGNMENT)
     per_op: list[dict[str, Any]] = []
     unsupported: list[str] = []
     op_data_total = 0
     kernels = c_kernels()
     aot = aot_entries(model)
-    for node, kernel, needs in subgraph_needs(sg, kernels, abi.pointer_bytes):
+    needs_all = [(s, item) for s, sg in enumerate(model.subgraphs)
+                 for item in subgraph_needs(sg, kernels, abi.pointer_bytes)]
+    for s, (node, kernel, needs) in needs_all:  # prepare: subgraph by subgraph
         if kernel is None:
-            unsupported.append(f"#{node.index} {node.name}")
+            unsupported.append(f"{f'sg{s}:' if s else ''}#{node.index} {node.name}")
             continue
         nbytes = 0
         size = sizeof(kernel.c_op_data or "", abi)
@@ -226,12 +233,12 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
             nbytes += tail.alloc(size)
         # an operator the model's ahead-of-time prepare image covers keeps its
         # per-channel arrays in flash (fw/aot.py), not in the tail
-        for extra in () if node.index in aot else needs.c_arrays:
+        for extra in () if s == 0 and node.index in aot else needs.c_arrays:
             nbytes += tail.alloc(extra)
         for _ in needs.c_scratch_on(dsp):
             nbytes += tail.alloc(sizes["mi_scratch_t"])
         op_data_total += nbytes
-        per_op.append({"op": node.index, "name": node.name, "bytes": nbytes})
+        per_op.append({"op": node.index, "name": node.name, "bytes": nbytes, **({"subgraph": s} if s else {})})
 
     requests, _owners, pinned = head_requests(model, planner)
     scratch = scratch_requests(model, dsp)

@@ -121,6 +121,73 @@ def tensor_lifetimes(
     return list(zip(first, last))
 
 
+@dataclass(frozen=True)
+class GraphShape:
+    """One subgraph on integers, for ``graph_lifetimes``: its tensor count, inputs,
+    each operator's inputs and outputs, its outputs, and the subgraphs each
+    operator invokes (IF: then, else; WHILE: cond, body; CALL_ONCE: init)."""
+
+    num_tensors: int
+    inputs: Sequence[int]
+    op_inputs: Sequence[Sequence[int]]
+    op_outputs: Sequence[Sequence[int]]
+    outputs: Sequence[int]
+    op_calls: Sequence[Sequence[int]]
+
+
+def graph_lifetimes(graphs: Sequence[GraphShape]
+                    ) -> tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]:
+    """TFLM's ``AllocationInfoBuilder::MarkAllocationLifetimes`` over every subgraph.
+
+    Returns (per subgraph, (first_created, last_used) per tensor) and (per subgraph,
+    (first, last) time per operator, the lifetime of its scratch buffers); -1 where
+    never reached. The walk starts at subgraph 0 with a scope counter at 0: a
+    subgraph's inputs are created at the counter when it is entered, each operator
+    advances it, creates its outputs, then walks the subgraphs it calls (each one
+    one step further), then uses its inputs and outputs; the subgraph's outputs live
+    to its end. A subgraph called twice keeps its first creation and its last use.
+    With one subgraph this is ``tensor_lifetimes``. The caller guarantees the calls
+    form no cycle and nest shallowly (``model.check_subgraph_calls``).
+    """
+    first = [[-1] * g.num_tensors for g in graphs]
+    last = [[-1] * g.num_tensors for g in graphs]
+    ops = [[(-1, -1)] * len(g.op_inputs) for g in graphs]
+    scope = 0
+
+    def create(s: int, t: int, time: int) -> None:
+        if first[s][t] == -1:
+            first[s][t] = time
+
+    def walk(s: int) -> None:
+        nonlocal scope
+        g = graphs[s]
+        for t in g.inputs:
+            create(s, t, scope)
+            last[s][t] = scope
+        for i, (ins, outs) in enumerate(zip(g.op_inputs, g.op_outputs)):
+            scope += 1
+            for t in outs:
+                create(s, t, scope)
+            start = scope
+            for callee in g.op_calls[i]:
+                scope += 1
+                walk(callee)
+            for t in ins:
+                if t >= 0:
+                    last[s][t] = scope
+            for t in outs:
+                last[s][t] = scope
+            begun = ops[s][i][0]
+            ops[s][i] = (start if begun == -1 else begun, scope)
+        for t in g.outputs:
+            create(s, t, scope)
+            last[s][t] = scope
+
+    if graphs:
+        walk(0)
+    return ([list(zip(f, la)) for f, la in zip(first, last)], ops)
+
+
 def plan_greedy(requests: Sequence[BufferRequest], hints: Sequence[AliasHint] | None = None) -> Plan:
     """TFLM's GreedyMemoryPlanner: largest first, first fit among live buffers.
 

@@ -44,6 +44,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ..graph import count_resource_variables
 from ..model import Model, Tensor
 from .declaration import HOST_POINTER_BYTES
 from .planner import (
@@ -69,6 +70,17 @@ from .requests import builtin_memory, model_requests, subgraph_needs, tflm_prepa
 #: take 32, 16 and 24 bytes there. Those three values are inferred from the wheel's
 #: print_allocations totals and bisected minimum arenas (the only sizes with which
 #: every model's layout matches); the rest are sizeof as measured.
+#: Control flow's structs hold only ints (and a bool), the same on every target; their
+#: sizes follow from the member lists (if.cc / while.cc / call_once.cc OpData, builtin_op_data.h
+#: TfLiteIfParams / TfLiteWhileParams / TfLiteCallOnceParams), with no padding question.
+#: TfLiteVarHandleParams is two ``const char*``; MicroResourceVariables a pointer and two
+#: ints, MicroResourceVariable three pointers, a size_t and an int8 (micro_resource_variable.h).
+_CONTROL_FLOW: dict[str, tuple[int, int]] = {
+    "TfLiteIfParams": (8, 4), "TfLiteWhileParams": (8, 4), "TfLiteCallOnceParams": (4, 4),
+    "OpDataIf": (8, 4), "OpDataWhile": (8, 4), "OpDataCallOnce": (8, 4),
+    "OpDataComparison": (32, 4),  # ComparisonParams: 7 int32 and a bool (types.h)
+    "OpDataVarHandle": (4, 4),  # one int32 resource id
+}
 _HOST64: dict[str, tuple[int, int]] = {
     "SingleArenaBufferAllocator": (72, 8), "RecordingSingleArenaBufferAllocator": (104, 8),
     "GreedyMemoryPlanner": (72, 8), "MicroAllocator": (72, 8), "RecordingMicroAllocator": (272, 8),
@@ -96,6 +108,9 @@ _HOST64: dict[str, tuple[int, int]] = {
     "TfLiteResizeNearestNeighborParams": (2, 1), "TfLiteSpaceToDepthParams": (4, 4),
     "TfLiteDepthToSpaceParams": (4, 4), "TfLiteMirrorPaddingParams": (4, 4), "TfLiteShapeParams": (4, 4),
     "TfLiteL2NormParams": (4, 4), "TfLiteLSTMParams": (20, 4),
+    **_CONTROL_FLOW,
+    "TfLiteVarHandleParams": (16, 8), "OpDataAssignVariable": (4, 4),  # USE_TFLM_COMPRESSION: an Init
+    "MicroResourceVariables": (16, 8), "MicroResourceVariable": (40, 8),
     "OpDataDiv": (28, 4),  # 7 int32 (kernels/div.cc)
     # Signal library custom ops (signal/micro/kernels/*.cc), measured with gcc -std=c11
     "TFLMSignalWindowParams": (8, 4), "TFLMSignalEnergyParams": (8, 4),
@@ -129,6 +144,9 @@ _CORTEX_M: dict[str, tuple[int, int]] = {
     "TfLiteResizeNearestNeighborParams": (2, 1), "TfLiteSpaceToDepthParams": (4, 4),
     "TfLiteDepthToSpaceParams": (4, 4), "TfLiteMirrorPaddingParams": (1, 1), "TfLiteShapeParams": (1, 1),
     "TfLiteL2NormParams": (1, 1), "TfLiteLSTMParams": (16, 4),
+    **_CONTROL_FLOW,
+    "TfLiteVarHandleParams": (8, 4), "OpDataAssignVariable": (0, 1),  # no Init without compression
+    "MicroResourceVariables": (12, 4), "MicroResourceVariable": (20, 4),
     "OpDataDiv": (28, 4),
     # Signal library custom ops, measured with arm-none-eabi-gcc 12.2 -mcpu=cortex-m4 -mthumb
     "TFLMSignalWindowParams": (8, 4), "TFLMSignalEnergyParams": (8, 4),
@@ -401,6 +419,11 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
     micro_alloc = "RecordingMicroAllocator" if target.recording else "MicroAllocator"
     for struct in (arena_alloc, "GreedyMemoryPlanner", micro_alloc):
         persist("allocator objects", s(struct), a(struct))
+    # the TFLM Python interpreter's MicroResourceVariables::Create (persistent buffers, 16-aligned)
+    n_resources = count_resource_variables(model)
+    if n_resources:
+        for nbytes in (s("MicroResourceVariables"), s("MicroResourceVariable") * n_resources):
+            persist("per-op data", nbytes, BUFFER_ALIGNMENT, "Persistent buffer data")
     # StartModelAllocation
     phase = "start"
     persist("allocator objects", s("MicroBuiltinDataAllocator"), a("MicroBuiltinDataAllocator"))
@@ -424,18 +447,29 @@ def _tflm_replay(model: Model, target: Target, arena_size: int, plan_size: int,
     # InitSubgraphs: OpData through context->AllocatePersistentBuffer (16-aligned)
     for sg_ops in ops:
         for _node, kernel, _needs in sg_ops:
-            if kernel is not None and kernel.tflm_op_data is not None:
+            if kernel is not None and kernel.tflm_op_data is not None and s(kernel.tflm_op_data):
                 persist("per-op data", s(kernel.tflm_op_data), BUFFER_ALIGNMENT, "Persistent buffer data")
     # PrepareSubgraphs
     phase = "prepare"
     n_scratch = 0
-    for sg, sg_ops in zip(model.subgraphs, ops):
+    handles: dict[tuple[int, int], str] = {}  # VAR_HANDLE outputs prepared so far -> shared name
+    sized: set[str] = set()  # resource variables whose buffer is allocated
+    for sg_index, (sg, sg_ops) in enumerate(zip(model.subgraphs, ops)):
         for node, _kernel, needs in sg_ops:
             for kind, value in tflm_prepare(node, needs):
                 if kind == "temp":
                     temp_tensor(sg.tensors[value])
                 else:
                     persist("per-op data", value, BUFFER_ALIGNMENT, "Persistent buffer data")
+            if node.name == "VAR_HANDLE" and node.op.outputs:
+                handles[(sg_index, node.op.outputs[0])] = node.options.shared_name
+            elif node.name == "ASSIGN_VARIABLE" and len(node.op.inputs) == 2:
+                # MicroResourceVariables::Allocate: the first ASSIGN_VARIABLE that knows its id
+                name = handles.get((sg_index, node.op.inputs[0]))
+                if name is not None and name not in sized:
+                    sized.add(name)
+                    persist("variable tensors", sg.tensors[node.op.inputs[1]].nbytes, BUFFER_ALIGNMENT,
+                            "Persistent buffer data")
             n_scratch += len(needs.scratch)
             arena.reset_temp()
             arena.resize_head(request * (n_scratch + MAX_SCRATCH_PER_OP), a("ScratchBufferRequest"))

@@ -1,10 +1,12 @@
 """Twin agreements fixed by hand, C port (host, ASan/UBSan) against the Python interpreter:
 
-* DIV and ABS with a zero scale that makes their rescaling infinite: both refuse at
-  allocation (Python a ``KernelError``, C a status); TFLM has no check (undefined
-  behaviour), see kernels/div.py and kernels/abs.py.
-* PRELU with zero points far outside the type's range (hostile models): both compute
-  TFLM's int32 arithmetic, wraps included (kernels/prelu.py), on every input value.
+* DIV and ABS with a zero scale that makes their rescaling infinite, ADD, SUB, MUL and
+  SQUARED_DIFFERENCE with a zero output scale, ADD/SUB/SQUARED_DIFFERENCE with zero
+  input scales: both refuse at allocation (Python a ``MicrointerpError``, C a status);
+  TFLM has no check (undefined behaviour) or aborts.
+* PRELU and int8 MUL with zero points far outside the type's range (hostile models):
+  both compute TFLM's int32 arithmetic, wraps included (kernels/prelu.py, kernels/mul.py),
+  on every input value; int8 SQUARED_DIFFERENCE refuses them, as TFLM's prepare does.
 
 ``MI_FW_EXAMPLES`` raises the hypothesis examples (fw_batch.EXAMPLES batches each).
 """
@@ -26,7 +28,7 @@ from microinterp.builder import ModelBuilder
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kernels"))
 from broadcast_cases import binary_model  # noqa: E402
 from elementwise_math_cases import unary_model  # noqa: E402
-from strategies import scales, wide_zero_points  # noqa: E402
+from strategies import ACTIVATIONS, scales, wide_zero_points  # noqa: E402
 
 pytestmark = requires_host_cc
 
@@ -35,6 +37,18 @@ pytestmark = requires_host_cc
 def test_div_zero_scale_refused_by_both(s2: float, so: float) -> None:
     qs = [{"scale": 0.1, "zero_point": 1}, {"scale": s2, "zero_point": 0}, {"scale": so, "zero_point": -3}]
     assert_both_refuse(binary_model("DIV", ((4,), (4,), (4,)), "int8", qs))
+
+
+ZERO_SCALE_CASES = [(op, (0.1, 0.2, 0.0)) for op in ("ADD", "SUB", "MUL", "SQUARED_DIFFERENCE")] + [
+    ("ADD", (0.0, 0.0, 0.1)), ("SUB", (0.0, 0.0, 0.1)), ("SQUARED_DIFFERENCE", (0.0, 0.1, 0.1))]
+
+
+@pytest.mark.parametrize(("op", "scales_"), ZERO_SCALE_CASES)
+def test_zero_scales_refused_by_both(op: str, scales_: tuple[float, float, float]) -> None:
+    """A zero output scale (every op divides by it) and zero input scales that make ADD/SUB's
+    common scale or a SQUARED_DIFFERENCE input multiplier 0 (TFLM aborts on them)."""
+    qs = [{"scale": s, "zero_point": 0} for s in scales_]
+    assert_both_refuse(binary_model(op, ((4,), (4,), (4,)), "int8", qs))
 
 
 @pytest.mark.parametrize("dtype", ["int8", "int16"])
@@ -69,3 +83,32 @@ def wide_prelu_cases(draw: st.DrawFn) -> Case:
 @given(batches(wide_prelu_cases()))
 def test_prelu_wide_zero_points(cases: list[Case]) -> None:
     run_cases(cases, vectors=3)
+
+
+@st.composite
+def wide_mul_cases(draw: st.DrawFn) -> Case:
+    """An int8 MUL over every pair of values, zero points across int32."""
+    s1, s2 = draw(scales(-12, 2)), draw(scales(-12, 2))
+    so = float(np.float32(s1 * s2 * 2.0 ** draw(st.floats(-4, 12))))
+    qs = [{"scale": s, "zero_point": draw(wide_zero_points())} for s in (s1, s2, so)]
+    act = draw(st.sampled_from(ACTIVATIONS))  # both twins share quant's activation range
+
+    def add(b: ModelBuilder, p: str) -> None:
+        x1 = b.add_input(p + "x1", (256, 1), "int8", **qs[0])
+        x2 = b.add_input(p + "x2", (1, 256), "int8", **qs[1])
+        b.add_operator("MUL", [x1, x2], [b.add_output(p + "y", (256, 256), "int8", **qs[2])],
+                       fused_activation_function=act)
+    return add
+
+
+@SETTINGS
+@given(batches(wide_mul_cases()))
+def test_mul_wide_zero_points(cases: list[Case]) -> None:
+    run_cases(cases, vectors=2)
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_squared_difference_int8_zero_points_outside_int8_refused_by_both(which: int) -> None:
+    qs = [{"scale": 0.1, "zero_point": 0} for _ in range(3)]
+    qs[which]["zero_point"] = 128 if which != 1 else -129
+    assert_both_refuse(binary_model("SQUARED_DIFFERENCE", ((4,), (4,), (4,)), "int8", qs))

@@ -2,11 +2,13 @@
 int8 (any zero points) and int16 (symmetric), every fused activation, numpy
 broadcasting up to rank 5, constant or variable second operand.
 
-Hypothesis examples: 40 (quantized) + 25 (float32/int32) + 15 (65536 pairs each) = 80.
+Hypothesis examples: 40 (quantized) + 25 (float32/int32) + 15 (65536 pairs each) + 15 (int8 pairs,
+zero points across int32) = 95.
 """
 
 import numpy as np
 from broadcast_cases import (
+    binary_model,
     broadcast_shapes,
     check_exhaustive_pairs,
     check_quantized_pair,
@@ -14,8 +16,8 @@ from broadcast_cases import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle import requires_tflm
-from strategies import ACTIVATIONS, scales, seeds, zero_points
+from oracle import compare_with_tflm, requires_tflm
+from strategies import ACTIVATIONS, scales, seeds, wide_zero_points, zero_points
 
 
 @st.composite
@@ -49,3 +51,20 @@ def test_mul_float_int32_matches_tflm(dtype, shapes, act, seed):
 def test_mul_exhaustive_pairs_match_tflm(dtype, act, seed, data_):
     """65536 pairs per model: every int8 pair, or 256 x 256 random int16 values (extremes included)."""
     check_exhaustive_pairs("MUL", dtype, data_.draw(quant_params(dtype)), act, seed)
+
+
+@requires_tflm
+@settings(max_examples=15, deadline=None)
+@given(data_=st.data())
+def test_mul_int8_wide_zero_points_match_tflm(data_):
+    """Zero points across int32 (hostile models): TFLM's int32 product and its sum with the
+    output zero point wrap; every int8 pair. No fused activation: TFLM's activation range
+    (``zero_point + round(6 / scale)``) itself overflows int32 near the bounds, which
+    ``quant.activation_range_quantized`` does not reproduce."""
+    s1, s2 = data_.draw(scales(-12, 2)), data_.draw(scales(-12, 2))
+    so = float(np.float32(s1 * s2 * 2.0 ** data_.draw(st.floats(-4, 12))))
+    qs = [{"scale": s, "zero_point": data_.draw(wide_zero_points())} for s in (s1, s2, so)]
+    a = np.arange(-128, 128, dtype=np.int8).reshape(256, 1)
+    b = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    compare_with_tflm(binary_model("MUL", ((256, 1), (1, 256), (256, 256)), "int8", qs,
+                                   fused_activation_function="NONE"), [[a, b]])

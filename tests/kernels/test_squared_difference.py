@@ -14,7 +14,7 @@ from broadcast_cases import broadcast_shapes
 from elementwise_math_cases import binary_model, check_nan_pairs, values
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle import compare_with_tflm, requires_tflm
+from oracle import compare_with_tflm, requires_tflm, tflm_runtime
 from strategies import scales, seeds, zero_points
 
 
@@ -69,3 +69,20 @@ def test_squared_difference_many_pairs_match_tflm(dtype, seed, data_):
         a, b = values(rng, (256, 1), dtype), values(rng, (1, 256), dtype)
     model = binary_model("SQUARED_DIFFERENCE", a.shape, b.shape, (256, 256), dtype, qs=data_.draw(quant_params(dtype)))
     compare_with_tflm(model, [[a, b]])
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_squared_difference_int8_zero_points_outside_int8_are_refused_like_tflm(which):
+    """TFLM's prepare requires every int8 zero point in [-128, 127]; so does microinterp
+    (a KernelError), and the C twin (tests/firmware/test_fw_twin_fixes.py)."""
+    from microinterp import Interpreter
+    from microinterp.errors import KernelError
+
+    qs = [{"scale": 0.1, "zero_point": 0} for _ in range(3)]
+    qs[which]["zero_point"] = 128 if which != 1 else -129
+    model = binary_model("SQUARED_DIFFERENCE", (4,), (4,), (4,), "int8", qs=qs)
+    with pytest.raises(KernelError, match="zero points in"):
+        Interpreter.from_bytes(model)
+    if tflm_runtime is not None:
+        with pytest.raises(RuntimeError):
+            tflm_runtime.Interpreter.from_bytes(model)

@@ -68,7 +68,6 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         return MI_OK;
     }
     if (!a.scales.count || !b.scales.count || !out.scales.count) return MI_ERR_BAD_PARAM;
-    if (mi_scale0(ctx, &out) == 0.0f) return MI_ERR_BAD_PARAM;
     MI_TRY(mi_elementwise_general_rescaling(ctx, &a, &b, &out, &d->r));
     MI_TRY(mi_type_range(type, &qmin, &qmax));
     d->input1_offset = -mi_zero_point0(ctx, &a);

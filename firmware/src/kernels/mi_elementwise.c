@@ -162,6 +162,8 @@ mi_status_t mi_elementwise_general_rescaling(const mi_context_t *ctx, const mi_t
     const double so = (double)mi_info_scale(ctx, out, 0);
     const double twice_max = 2.0 * (s1 > s2 ? s1 : s2);
     r->left_shift = a->type == MI_TYPE_INT16 ? 15 : 20;
+    if (so == 0.0) return MI_ERR_BAD_PARAM;               /* elementwise.nonzero_output_scale */
+    if (!(twice_max > 0.0)) return MI_ERR_UNSUPPORTED_TYPE; /* both input scales 0: TFLM aborts */
     MI_TRY(smaller_than_one(s1 / twice_max, &r->input1_multiplier, &r->input1_shift));
     MI_TRY(smaller_than_one(s2 / twice_max, &r->input2_multiplier, &r->input2_shift));
     return smaller_than_one(twice_max / ((double)((int64_t)1 << r->left_shift) * so), &r->output_multiplier,

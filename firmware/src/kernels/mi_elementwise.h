@@ -97,7 +97,8 @@ mi_status_t mi_elementwise_activation_range(const mi_context_t *ctx, uint32_t ty
 /* elementwise.py general_rescaling (ADD/SUB): left_shift (20 for int8, 15 for
  * int16) and the (multiplier, shift) pairs of input 1, input 2 and the output;
  * every real multiplier must lie in (0, 1) (TFLM's
- * QuantizeMultiplierSmallerThanOneExp aborts otherwise: MI_ERR_UNSUPPORTED_TYPE). */
+ * QuantizeMultiplierSmallerThanOneExp aborts otherwise: MI_ERR_UNSUPPORTED_TYPE);
+ * a zero output scale is MI_ERR_BAD_PARAM (elementwise.nonzero_output_scale). */
 typedef struct mi_general_rescaling {
     int32_t left_shift;
     int32_t input1_multiplier, input1_shift, input2_multiplier, input2_shift, output_multiplier, output_shift;

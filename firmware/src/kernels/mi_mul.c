@@ -6,7 +6,9 @@
  * clamps to the integer activation range (RELU6 is 0..6). int8 and int16
  * multiply the offset inputs in int32 and requantize the product once with
  * MultiplyByQuantizedMultiplier by s1 * s2 / s_out (double, from the float32
- * scales); int16 requires all zero points to be 0. Broadcasting as in
+ * scales); int16 requires all zero points to be 0. TFLM's int32 arithmetic:
+ * with zero points outside the type's range the product and the sum with the
+ * output zero point wrap. Broadcasting as in
  * mi_elementwise, whose binary loop calls the per-element functions here. */
 #include "mi_elementwise.h"
 
@@ -33,6 +35,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     d->input2_offset = -mi_zero_point0(ctx, &b);
     d->output_offset = mi_zero_point0(ctx, &out);
     if (type == MI_TYPE_INT16 && (d->input1_offset || d->input2_offset || d->output_offset)) return MI_ERR_BAD_PARAM;
+    if (mi_scale0(ctx, &out) == 0.0f) return MI_ERR_BAD_PARAM; /* elementwise.nonzero_output_scale */
     return mi_quantize_multiplier((double)mi_scale0(ctx, &a) * (double)mi_scale0(ctx, &b) /
                                       (double)mi_scale0(ctx, &out),
                                   &d->output_multiplier, &d->output_shift);
@@ -59,7 +62,7 @@ static int32_t mul_quantized(const void *data, int32_t x1, int32_t x2)
     const int64_t product = ((int64_t)x1 + d->input1_offset) * ((int64_t)x2 + d->input2_offset);
     const int32_t raw = mi_multiply_by_quantized_multiplier(mi_wrap_int32(product), d->output_multiplier,
                                                             d->output_shift);
-    return mi_clip_i32((int64_t)raw + d->output_offset, d->act_min, d->act_max);
+    return mi_clip_i32(mi_wrap_int32((int64_t)raw + d->output_offset), d->act_min, d->act_max);
 }
 
 static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)

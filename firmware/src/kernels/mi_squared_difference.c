@@ -5,11 +5,13 @@
  * float32: one float32 subtraction and one float32 product.
  * int32: the same in int32 arithmetic (both steps wrap).
  * int8 / int16: both inputs are offset, shifted left by left_shift (7 for
- *   int8, 0 for int16, whose zero points must be 0), scaled by
+ *   int8, whose zero points must lie in its range, 0 for int16, whose zero
+ *   points must be 0), scaled by
  *   s_i / (2 max(s1, s2)) (MultiplyByQuantizedMultiplierSmallerThanOneExp),
  *   subtracted and squared in int32, then rescaled by
  *   (2 max)**2 / (2**(2 left_shift) s_out) with the plain
  *   MultiplyByQuantizedMultiplier (it may exceed 1), plus zp_out, clamped.
+ *   A zero input scale (TFLM aborts) or output scale is refused.
  *   Multipliers from double arithmetic on the float32 scales; the inputs are
  *   rescaled by mi_elementwise_rescale_input (elementwise.rescale_input).
  * The binary loop is mi_elementwise's; the per-element functions are here. */
@@ -41,10 +43,16 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     d->input2_offset = -mi_zero_point0(ctx, &b);
     d->output_offset = mi_zero_point0(ctx, &out);
     if (type == MI_TYPE_INT16 && (d->input1_offset || d->input2_offset || d->output_offset)) return MI_ERR_BAD_PARAM;
+    if (type == MI_TYPE_INT8 && !(mi_zero_point_in(-d->input1_offset, -128, 127) &&
+                                  mi_zero_point_in(-d->input2_offset, -128, 127) &&
+                                  mi_zero_point_in(d->output_offset, -128, 127)))
+        return MI_ERR_BAD_PARAM; /* TFLM's prepare checks them */
     d->left_shift = type == MI_TYPE_INT8 ? 7 : 0;
     s1 = (double)mi_scale0(ctx, &a);
     s2 = (double)mi_scale0(ctx, &b);
     so = (double)mi_scale0(ctx, &out);
+    if (s1 == 0.0 || s2 == 0.0) return MI_ERR_UNSUPPORTED_TYPE; /* TFLM aborts on a zero multiplier */
+    if (so == 0.0) return MI_ERR_BAD_PARAM;                     /* elementwise.nonzero_output_scale */
     twice_max = 2.0 * (s1 > s2 ? s1 : s2);
     /* in (0, 1/2]: SmallerThanOneExp's CHECKs hold */
     MI_TRY(mi_quantize_multiplier(s1 / twice_max, &d->input1_multiplier, &d->input1_shift));

@@ -168,12 +168,24 @@ def smaller_than_one_multiplier(node: Node, real: float, what: str) -> tuple[int
     return quant.quantize_multiplier(real)
 
 
+def nonzero_output_scale(node: Node, out: Tensor) -> float:
+    """The output scale (float32 value, as a double), refused when it is 0: a binary op's
+    output multiplier divides by it, and TFLM has no check of its own (it aborts on the
+    infinite multiplier or converts it with undefined behaviour)."""
+    so = float(out.scale)
+    if so == 0.0:
+        raise node.fail("the output scale is 0: the output rescaling would divide by it")
+    return so
+
+
 def general_rescaling(node: Node, a: Tensor, b: Tensor, out: Tensor) -> tuple[int, int, int, int, int, int, int]:
     """ADD/SUB's rescaling set-up (see the module docstring): ``left_shift`` and the
     (multiplier, shift) pairs of input 1, input 2 and the output, flattened."""
     left_shift = 15 if a.type_name == "INT16" else 20
-    s1, s2, so = float(a.scale), float(b.scale), float(out.scale)  # float32 values, double math
+    s1, s2, so = float(a.scale), float(b.scale), nonzero_output_scale(node, out)  # float32 values, double math
     twice_max = 2.0 * max(s1, s2)  # exact in float32 as well
+    if twice_max <= 0.0:
+        raise node.unsupported("both input scales are 0: TFLM aborts on the zero input multipliers")
     m1, sh1 = smaller_than_one_multiplier(node, s1 / twice_max, "input 1")
     m2, sh2 = smaller_than_one_multiplier(node, s2 / twice_max, "input 2")
     mo, sho = smaller_than_one_multiplier(node, twice_max / ((1 << left_shift) * so), "output")

@@ -6,7 +6,9 @@ integer activation range (RELU6 is 0..6). int8 and int16 multiply the offset
 inputs in int32 and requantize the product once with
 ``MultiplyByQuantizedMultiplier`` by ``s1 * s2 / s_out`` (computed in double
 from the float32 scales); int16 requires all zero points to be 0, as TFLM's
-prepare does. The output type must equal the input type.
+prepare does. The output type must equal the input type. All of it is TFLM's int32
+arithmetic: with zero points outside the type's range (hostile models) the product and the
+sum with the output zero point wrap, as the x86-64 oracle computes them.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def prepare(node: Node) -> OpData:
         return OpData(type_name, lo, hi)
     if type_name == "INT16" and (a.zero_point or b.zero_point or out.zero_point):
         raise node.fail("int16 MUL needs zero points of 0 on both inputs and the output")
-    mult, shift = quant.quantize_multiplier(float(a.scale) * float(b.scale) / float(out.scale))
+    so = elementwise.nonzero_output_scale(node, out)
+    mult, shift = quant.quantize_multiplier(float(a.scale) * float(b.scale) / so)
     return OpData(type_name, lo, hi, -a.zero_point, -b.zero_point, out.zero_point, mult, shift)
 
 
@@ -62,9 +65,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         product = quant.wrap_int32(a.astype(np.int64) * b)
         out[...] = np.clip(product, data.activation_min, data.activation_max)
         return
-    product = (a.astype(np.int64) + data.input1_offset) * (b.astype(np.int64) + data.input2_offset)
+    # TFLM's int32 arithmetic: the product and the sum with the output zero point wrap (only
+    # zero points outside the type's range reach that); the offset inputs wrap with the product
+    product = quant.wrap_int32((a.astype(np.int64) + data.input1_offset) * (b.astype(np.int64) + data.input2_offset))
     raw = quant.multiply_by_quantized_multiplier(product, data.output_multiplier, data.output_shift)
-    out[...] = np.clip(raw + data.output_offset, data.activation_min, data.activation_max)
+    out[...] = np.clip(quant.wrap_int32(raw + data.output_offset), data.activation_min, data.activation_max)
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteMulParams", tflm_op_data="OpDataMul", c_op_data=c_struct(w=28, b=1))

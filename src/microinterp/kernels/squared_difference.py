@@ -6,14 +6,16 @@ C twin: firmware/src/kernels/mi_squared_difference.c).
 * float32: one float32 subtraction and one float32 product.
 * int32: the same in C int32 arithmetic (both steps wrap).
 * int8 / int16: both inputs are offset, shifted left by ``left_shift`` (7 for
-  int8, 0 for int16, whose zero points must be 0), scaled by
+  int8, whose zero points TFLM requires in the type's range, 0 for int16,
+  whose zero points must be 0), scaled by
   ``s_i / (2 * max(s1, s2))`` (``MultiplyByQuantizedMultiplierSmallerThanOneExp``),
   subtracted and squared in int32, then rescaled by
   ``(2 * max)**2 / (2**(2 * left_shift) * s_out)`` with the plain
   ``MultiplyByQuantizedMultiplier`` (this one may exceed 1), plus ``zp_out``,
   clamped to the type's range. All multipliers come from double arithmetic on
   the float32 scales (``2**(2 * left_shift) * s_out`` is an exact float32
-  product).
+  product). A zero input scale is refused (TFLM CHECK-aborts on its zero
+  multiplier), and so is a zero output scale (``elementwise.nonzero_output_scale``).
 """
 
 from __future__ import annotations
@@ -58,8 +60,14 @@ def prepare(node: Node) -> OpData:
         raise node.unsupported(f"{type_name.lower()} SQUARED_DIFFERENCE needs quantized tensors")
     if type_name == "INT16" and any(t.zero_point != 0 for t in (a, b, out)):
         raise node.fail("int16 inputs and output must have zero point 0")
+    if type_name == "INT8" and any(not -128 <= t.zero_point <= 127 for t in (a, b, out)):
+        raise node.fail("int8 inputs and output need zero points in [-128, 127] (TFLM's prepare checks them)")
     left_shift = LEFT_SHIFT[type_name]
     s1, s2, so = (float(np.float32(t.scale)) for t in (a, b, out))
+    if s1 == 0.0 or s2 == 0.0:  # measured: the oracle process aborts
+        raise node.unsupported(f"input scales {s1!r} and {s2!r}: TFLM's QuantizeMultiplierSmallerThanOneExp "
+                               "aborts on the zero input multiplier")
+    elementwise.nonzero_output_scale(node, out)
     twice_max = 2.0 * max(s1, s2)
     m1, sh1 = quant.quantize_multiplier(s1 / twice_max)  # in (0, 1/2]: SmallerThanOneExp's CHECKs hold
     m2, sh2 = quant.quantize_multiplier(s2 / twice_max)

@@ -38,6 +38,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import fdlibm
+
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
 
@@ -332,6 +334,99 @@ class OutputStage:
         if not self.zero_point_folded:
             acc += self.output_zero_point
         _store_clamped(acc, self.act_min, self.act_max, out)
+
+
+class FoldedProductStage:
+    """An ``OutputStage`` folded into the small integer matmul in front of it.
+
+    For ``out = stage(x @ w + c)`` (``w`` (K, N) and ``c`` (N,) integer constants, the
+    input offset and bias in ``c``) where no int32 accumulator can wrap, ``A = acc*m +
+    2**30`` (``OutputStage``'s notation, the left shift folded into ``m' = m << left``)
+    is ``x @ (w*m') + (c*m' + 2**30)``: the multiply moves into the weights and the
+    ``+ 2**30`` into the constant, and with the stage's rounding constant ``R`` added too,
+    ``B = A + R``, so ``A < 0`` exactly when ``B < R``. An invoke is then the matmul, one
+    add, one compare, one conditional subtract of ``2**31`` (channels with a right shift),
+    one shift and the clamp: about half of ``OutputStage.apply``'s numpy passes, which is
+    what a layer of a few hundred multiply-adds costs. ``make`` refuses (None) when a
+    general stage, a possible int32 wrap (|acc| << left >= 2**31 for some input) or an
+    int64 bound would be needed; every bound is checked here in Python integers.
+    """
+
+    def __init__(self, weights: np.ndarray, constant: np.ndarray, shift: np.ndarray | int, subtract: np.ndarray | int,
+                 threshold: np.ndarray | int, zero_point: int, any_right: bool, act_min: int, act_max: int) -> None:
+        self.weights, self.constant, self.shift = weights, constant, shift
+        self.subtract, self.threshold, self.zero_point = subtract, threshold, zero_point
+        self.any_right, self.act_min, self.act_max = any_right, act_min, act_max
+
+    @classmethod
+    def make(cls, stage: OutputStage, weights: np.ndarray, constant: np.ndarray,
+             x_range: tuple[int, int]) -> FoldedProductStage | None:
+        """``weights`` (K, N) and ``constant`` (N,) integers (any dtype holding them exactly),
+        ``x_range`` the raw input's (min, max); None where the fold does not apply."""
+        if stage.general:
+            return None
+        n = weights.shape[1]
+        w = [[int(v) for v in row] for row in np.asarray(weights, np.int64).T.tolist()]  # per channel
+        c = [int(v) for v in np.asarray(constant, np.int64).reshape(-1).tolist()]
+        lo, hi = int(x_range[0]), int(x_range[1])
+        m = np.broadcast_to(stage.multiplier, (n,)).tolist()
+        left = np.broadcast_to(np.maximum(stage.shift, 0), (n,)).tolist()
+        rounding = np.broadcast_to(np.asarray(stage.rounding, np.int64), (n,)).tolist()
+        folded_m = []
+        for ch in range(n):
+            abs_w = sum(abs(v) for v in w[ch])
+            # the int32 accumulator x @ w + c over every input: below 2**31 even shifted left
+            acc_hi = sum(max(lo * v, hi * v) for v in w[ch]) + c[ch]
+            acc_lo = sum(min(lo * v, hi * v) for v in w[ch]) + c[ch]
+            if max(abs(acc_hi), abs(acc_lo)) << int(left[ch]) >= 2**31:
+                return None
+            mm = int(m[ch]) << int(left[ch])
+            # every partial sum of the int64 matmul and B itself stay inside int64
+            if max(abs(lo), abs(hi)) * abs_w * abs(mm) + abs(c[ch] * mm) + 2**30 + abs(int(rounding[ch])) >= 2**62:
+                return None
+            folded_m.append(mm)
+        mm_arr = np.array(folded_m, np.int64)
+        right = np.broadcast_to(np.maximum(-np.asarray(stage.shift, np.int64), 0), (n,))
+        subtract = np.where(right > 0, np.int64(1) << 31, 0).astype(np.int64)
+        threshold = np.asarray(rounding, np.int64)
+        return cls(np.asarray(weights, np.int64) * mm_arr, np.asarray(constant, np.int64) * mm_arr + (1 << 30)
+                   + threshold, stage.total_shift, int(subtract[0]) if stage.all_right else subtract,
+                   threshold if stage.per_channel else int(threshold[0]),
+                   0 if stage.zero_point_folded else stage.output_zero_point, stage.any_right,
+                   stage.act_min, stage.act_max)
+
+    def bind(self, x: np.ndarray, out: np.ndarray) -> Callable[[], None]:
+        """``out[...] = stage(x @ w + c)`` as a call on buffers allocated here; ``x`` is the
+        (B, K) input view, read at every call."""
+        acc = np.empty((x.shape[0], self.weights.shape[1]), np.int64)
+        negative = np.empty(acc.shape, np.bool_)
+        target = out.reshape(acc.shape)
+        weights, constant, shift, subtract, threshold = (self.weights, self.constant, self.shift,
+                                                         self.subtract, self.threshold)
+        zero_point, lo, hi = self.zero_point, self.act_min, self.act_max
+        matmul, add, less, sub, rshift = np.matmul, np.add, np.less, np.subtract, np.right_shift
+        if not self.any_right:
+            def run_no_right() -> None:
+                matmul(x, weights, out=acc)
+                add(acc, constant, out=acc)
+                rshift(acc, shift, out=acc)
+                if zero_point:
+                    add(acc, zero_point, out=acc)
+                _clip(acc, lo, hi, out=target, casting="unsafe")
+
+            return run_no_right
+
+        def run() -> None:
+            matmul(x, weights, out=acc)
+            add(acc, constant, out=acc)
+            less(acc, threshold, out=negative)  # A = B - R < 0
+            sub(acc, subtract, out=acc, where=negative)
+            rshift(acc, shift, out=acc)
+            if zero_point:
+                add(acc, zero_point, out=acc)
+            _clip(acc, lo, hi, out=target, casting="unsafe")
+
+        return run
 
 
 class Int64OutputStage:
@@ -773,16 +868,39 @@ _NUMPY_FALLBACK = {"expf": np.exp, "tanhf": np.tanh, "logf": np.log, "sinf": np.
                    "expm1f": np.expm1}
 
 
+#: C library functions with an exact vectorised transcription (``fdlibm.py``), used when
+#: ``fdlibm.exact()`` confirms it matches this process's C library
+_VECTORISED = {"tanhf": fdlibm.tanhf, "expm1f": fdlibm.expm1f}
+
+#: below this many elements the ctypes loop is faster than the ~60 numpy passes of a
+#: transcription (measured on this project's 2-core host: break-even at 300-500 elements)
+VECTORISED_MIN_SIZE = 512
+
+
 def libm_float(name: str, x: np.ndarray | float) -> np.ndarray:
     """The C library's float function ``name`` (``"expf"``, ``"sinf"``, ``"expm1f"``, ...)
-    applied element-wise, float32 in and out: one ctypes call per element."""
+    applied element-wise, float32 in and out: ``tanhf`` and ``expm1f`` through their
+    vectorised transcription where it is exact here (on arrays of ``VECTORISED_MIN_SIZE``
+    elements or more), the rest one ctypes call per element."""
     arr = np.asarray(x, np.float32)
-    fn = _libm_function(name)
-    if fn is None:  # pragma: no cover - no C library: close, but not bit-exact
+    if name in _VECTORISED and arr.size >= VECTORISED_MIN_SIZE and fdlibm.exact():
+        return _VECTORISED[name](arr)
+    out = libm_float_scalar_loop(name, arr)
+    if out is None:  # pragma: no cover - no C library: close, but not bit-exact
         with np.errstate(all="ignore"):
             return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
-    out = np.fromiter(map(fn, arr.ravel().tolist()), np.float32, count=arr.size)
-    return out.reshape(arr.shape)
+    return out
+
+
+def libm_float_scalar_loop(name: str, x: np.ndarray) -> np.ndarray | None:
+    """The C library's float function ``name`` on every element of ``x`` through ctypes,
+    one call per element (None without a C library): the reference the vectorised
+    transcriptions are checked against."""
+    fn = _libm_function(name)
+    if fn is None:  # pragma: no cover - every supported platform has a libm
+        return None
+    arr = np.asarray(x, np.float32)
+    return np.fromiter(map(fn, arr.ravel().tolist()), np.float32, count=arr.size).reshape(arr.shape)
 
 
 def libm_expf(x: np.ndarray | float) -> np.ndarray:
@@ -818,7 +936,8 @@ def libm_expf(x: np.ndarray | float) -> np.ndarray:
 
 
 def libm_tanhf(x: np.ndarray | float) -> np.ndarray:
-    """The C library's ``tanhf`` applied element-wise (float32 in, float32 out)."""
+    """The C library's ``tanhf`` applied element-wise (float32 in, float32 out), vectorised
+    where ``fdlibm.exact()`` holds."""
     return libm_float("tanhf", x)
 
 

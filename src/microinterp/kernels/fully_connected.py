@@ -245,6 +245,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     stage = data.stage
     if data.batches * data.accum_depth * data.output_depth <= SMALL_INT_MATMUL:
         w64, c64 = data.weights.astype(np.int64), constant.astype(np.int64)
+        folded = quant.FoldedProductStage.make(stage, w64, c64, quant.dtype_range(x.dtype))
+        if folded is not None:
+            return folded.bind(x, out)
 
         def run() -> None:
             np.matmul(x, w64, out=acc)

@@ -190,7 +190,8 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out.reshape(-1, data.depth)[...] = _softmax_int16(data, x)
 
 
-#: int8-input softmaxes of at most this many elements are bound to Python-int arithmetic
+#: int8-input softmaxes of at most this many elements (and ``SCALAR_ROWS`` rows) are bound to
+#: Python-int arithmetic
 SCALAR_ELEMENTS = 64
 
 
@@ -208,7 +209,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     because a dozen numpy calls on a dozen values cost more than the arithmetic. The
     rest calls ``invoke``."""
     x, out = inputs[INPUT], outputs[OUTPUT]
-    if data.kind != "int8" or x is None or x.size > SCALAR_ELEMENTS or data.exp_q0_by_diff is None:
+    if (data.kind != "int8" or x is None or x.size > SCALAR_ELEMENTS or x.size > SCALAR_ROWS * data.depth
+            or data.exp_q0_by_diff is None):  # get_reciprocal_int costs ~4 us a row
         return functools.partial(invoke, node, data, inputs, outputs)
     rows_in, rows_out = x.reshape(-1, data.depth), out.reshape(-1, data.depth)
     exp_q0, exp_acc = data.exp_q0_by_diff.tolist(), data.exp_acc_by_diff.tolist()

@@ -243,6 +243,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     constant = data.input_offset * data.weights.sum(axis=0) + (data.bias if data.bias is not None else 0)
     acc = np.empty((data.batches, data.output_depth), np.int64)
     stage = data.stage
+    if data.accum_depth == 1 and x.dtype == np.int8 and out.dtype == np.int8:
+        return _bind_table(data, x, out, constant)
     if data.batches * data.accum_depth * data.output_depth <= SMALL_INT_MATMUL:
         w64, c64 = data.weights.astype(np.int64), constant.astype(np.int64)
         folded = quant.FoldedProductStage.make(stage, w64, c64, quant.dtype_range(x.dtype))
@@ -264,6 +266,25 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         stage.apply(acc, out)
 
     return run_blas
+
+
+def _bind_table(data: OpData, x: np.ndarray, out: np.ndarray, constant: np.ndarray) -> Callable[[], None]:
+    """An int8 layer with a single input value per row (hello_world's first layer) is a
+    function of one int8: its 256 possible output rows are computed here with ``invoke``'s
+    arithmetic (the product, the constant, the prepared output stage) and an invoke is one
+    lookup, indexed by the input's bytes read as uint8 (so row ``u`` holds int8 ``u - 256``
+    from 128 on)."""
+    values = np.arange(256, dtype=np.uint8).view(np.int8).astype(np.int64)[:, None]
+    acc = (values * data.weights.astype(np.int64) + constant.astype(np.int64)).astype(np.int64)  # (256, N), exact
+    table = np.empty((256, data.output_depth), np.int8)
+    data.stage.apply(acc, table)  # type: ignore[union-attr]
+    index = x.reshape(-1).view(np.uint8)
+    take = table.take
+
+    def run() -> None:
+        take(index, axis=0, out=out, mode="clip")  # "clip": unbuffered; every uint8 is a row
+
+    return run
 
 
 def _bind_float(data: OpData, x: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:

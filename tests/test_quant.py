@@ -287,3 +287,39 @@ def test_fdlibm_tanhf_and_expm1f_equal_the_c_library():
         if fdlibm.exact():  # glibc with the fdlibm code (the oracle's host): the transcription is used
             assert np.array_equal(ours(x).view(np.uint32), reference.view(np.uint32)), name
         assert np.array_equal(quant.libm_float(name, x).view(np.uint32), reference.view(np.uint32)), name
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.one_of(st.integers(1 << 30, quant.INT32_MAX), st.sampled_from([1 << 30, quant.INT32_MAX])),
+                          st.integers(-20, 0)), min_size=1, max_size=5),
+       st.integers(-128, 127), st.integers(0, 127), st.integers(1, 300), st.integers(0, 2**32 - 1),
+       st.booleans())
+def test_float_output_stage_equals_the_int64_stage(channels, zp, span, depth, seed, float64_sums):
+    """``convolution.FloatOutputStage`` (a ReLU-type int32 output stage in float64, from the
+    float sums) gives ``+ bias`` then ``OutputStage.apply``'s outputs on random accumulators
+    of both signs up to the layer's bound, zeros and the bound itself, per channel, with
+    right shifts 0-20; where it refuses (a bound), nothing is checked."""
+    from microinterp.kernels.convolution import FloatOutputStage
+
+    rng = np.random.default_rng(seed)
+    m = np.array([c[0] for c in channels], np.int64)
+    s = np.array([c[1] for c in channels], np.int64)
+    n = len(channels)
+    act_min = max(-128, zp + span // 4)  # >= zp: a fused ReLU-type clamp
+    stage = quant.OutputStage(m, s, zp, act_min, min(127, act_min + span), wrap=False)
+    weights = rng.integers(-127, 128, (depth, n))
+    bias = rng.integers(-5000, 5000, n).astype(np.int64)
+    folded = FloatOutputStage.make(stage, weights, 1, 255, bias)
+    if folded is None:
+        return
+    bound = (np.abs(weights).sum(axis=0) * 255).astype(np.int64)
+    sums = rng.integers(-bound, bound, (64, n), endpoint=True)
+    sums[0], sums[1], sums[2] = bound, -bound, 0
+    sums = sums.astype(np.float64 if float64_sums else np.float32)
+    if not float64_sums:
+        sums = np.clip(sums, -(2**24), 2**24)  # float32 sums are exact integers below 2**24
+    out = np.empty((64, n), np.int8)
+    folded.bind(sums, out)()
+    want = np.empty((64, n), np.int8)
+    stage.apply(sums.astype(np.int64) + bias, want)
+    assert out.tolist() == want.tolist()

@@ -197,15 +197,28 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     (every copy of it in the buffer holds the same values) times the (taps, multiplier)
     weights of its outputs. Integer sums are exact in the buffer's float type in any order
     (``convolution.exact_float_dtype`` bounds every partial sum), so BLAS may add as it
-    likes; then the bias and the prepared output stage as ``invoke``. The rest calls
-    ``invoke``."""
+    likes; then the bias and the prepared output stage as ``invoke``, or in float64 where
+    ``convolution.FloatOutputStage`` applies -- as for the other integer layers, whose
+    tap-by-tap sums stay ``invoke``'s. The rest calls ``invoke``."""
     x, y = inputs[INPUT], outputs[OUTPUT]
     fallback = functools.partial(invoke, node, data, inputs, outputs)
     in_c = x.shape[-1] if x is not None and x.ndim == 4 else 0
     out_c = data.weights.shape[-1]
-    if (data.mode == "float32" or data.stage is None or y.size == 0 or not 0 < in_c <= GEMM_MAX_INPUT_CHANNELS
-            or out_c % in_c or out_c // in_c < GEMM_MIN_MULTIPLIER):
+    if data.mode == "float32" or data.stage is None or y.size == 0 or x is None:
         return fallback
+    float_stage = convolution.FloatOutputStage.make(data.stage, data.weights, -1, convolution.max_abs_input(
+        x.dtype, int(data.input_zero_point)), data.bias)
+    if not 0 < in_c <= GEMM_MAX_INPUT_CHANNELS or out_c % in_c or out_c // in_c < GEMM_MIN_MULTIPLIER:
+        if float_stage is None:
+            return fallback
+        total = np.empty((y.size // out_c, out_c), data.buffer.dtype)
+        finish_taps = float_stage.bind(total, y.reshape(total.shape))
+
+        def run_taps() -> None:  # invoke's tap-by-tap sums, the stage in float64 (convolution.FloatOutputStage)
+            np.copyto(total, _accumulate(data, x).reshape(total.shape))
+            finish_taps()
+
+        return run_taps
     mult, win = out_c // in_c, data.window
     patches = win.patches(data.buffer)  # (N, OH, OW, KH, KW, out_c)
     rows, taps = patches.shape[0] * win.out_h * win.out_w, win.filter_h * win.filter_w
@@ -217,12 +230,16 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     acc = np.empty((rows, out_c), np.int64)
     interior, zero_point, bias, stage = data.interior, data.input_zero_point, data.bias, data.stage
     x5 = x[..., None]
+    finish = float_stage.bind(sums, y.reshape(rows, out_c)) if float_stage is not None else None
 
     def run() -> None:
         np.subtract(x5, zero_point, out=interior)
         for ic in range(in_c):
             np.copyto(shaped[ic], patches[..., ic * mult])
             np.matmul(columns[ic], weights[ic], out=sums[:, ic * mult:(ic + 1) * mult])
+        if finish is not None:
+            finish()
+            return
         np.copyto(acc, sums, casting="unsafe")
         if bias is not None:
             np.add(acc, bias, out=acc)

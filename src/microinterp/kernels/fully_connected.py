@@ -37,7 +37,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
-from . import float_dot
+from . import convolution, float_dot
 
 INPUT, WEIGHTS, BIAS = 0, 1, 2
 OUTPUT = 0
@@ -258,6 +258,19 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
 
         return run
     w, products = data.weights, np.empty((data.batches, data.output_depth), np.float64)
+    # the raw input's largest |x| (the products below use x, not x - zp) bounds them as the
+    # stage's own |x - zp| bound does, since that one is at least 128 (or 32768) too
+    float_stage = convolution.FloatOutputStage.make(
+        stage, w, 1, max(convolution.max_abs_input(x.dtype, -data.input_offset), -quant.dtype_range(x.dtype)[0]),
+        np.rint(constant).astype(np.int64))
+    if float_stage is not None:
+        finish = float_stage.bind(products, out)
+
+        def run_blas_float_stage() -> None:  # the stage in float64 (convolution.FloatOutputStage)
+            np.matmul(x, w, out=products)  # every partial sum is an integer below 2**53: exact
+            finish()
+
+        return run_blas_float_stage
 
     def run_blas() -> None:
         np.matmul(x, w, out=products)  # every partial sum is an integer below 2**53: exact

@@ -209,8 +209,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     because a dozen numpy calls on a dozen values cost more than the arithmetic. The
     rest calls ``invoke``."""
     x, out = inputs[INPUT], outputs[OUTPUT]
-    if (data.kind != "int8" or x is None or x.size > SCALAR_ELEMENTS or x.size > SCALAR_ROWS * data.depth
-            or data.exp_q0_by_diff is None):  # get_reciprocal_int costs ~4 us a row
+    if (data.kind != "int8" or x is None or x.size == 0 or data.depth <= 0 or x.size > SCALAR_ELEMENTS
+            or x.size > SCALAR_ROWS * data.depth or data.exp_q0_by_diff is None):  # ~4 us a row
         return functools.partial(invoke, node, data, inputs, outputs)
     rows_in, rows_out = x.reshape(-1, data.depth), out.reshape(-1, data.depth)
     exp_q0, exp_acc = data.exp_q0_by_diff.tolist(), data.exp_acc_by_diff.tolist()

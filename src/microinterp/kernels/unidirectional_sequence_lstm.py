@@ -404,7 +404,7 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     gate_float = np.empty((batch, 4 * n), np.float64)
     q_hi, q_lo = data.quantized_cell_clip, int(quant.wrap_int16(-data.quantized_cell_clip))
     folded = _bind_int8_folded(data, xs, ys, h_view, c_view, w_h, h_constant, h_stage,
-                               (sigmoid_table, tanh_table, cell_table))
+                               (sigmoid_table, tanh_table, cell_table), n)
     if folded is not None:
         return folded
 
@@ -452,17 +452,17 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
 
 def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.ndarray, c_view: np.ndarray,
                       w_h: np.ndarray, h_constant: np.ndarray, h_stage: quant.OutputStage,
-                      tables: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Callable[[], None] | None:
+                      tables: tuple[np.ndarray, np.ndarray, np.ndarray], n: int) -> Callable[[], None] | None:
     """``bind``'s int8 step with its four output stages folded (``quant.FoldedStage``):
     the recurrent product's multiplier goes into ``W_h`` (``quant.FoldedProductStage``),
     and each gate product's multiplier into the table its first factor is looked up in --
     the input and forget sigmoids, the cell state's tanh -- so every stage is an add, a
     compare, a conditional subtract, a shift and the clamp. The products of two int16
     values are below 2**30, so no int32 wraps (the stages have no left shift, checked).
-    None (``bind``'s plain step) when a stage cannot be folded."""
+    ``n`` is the number of state cells. None (``bind``'s plain step) when a stage cannot
+    be folded."""
     sigmoid_table, tanh_table, cell_table = tables
     steps, batch, n_input = xs.shape
-    n = h_view.reshape(batch, -1).shape[1]
     stages = [quant.FoldedStage.of(stage) for stage in (data.input_stage, data.forget_cell_stage, data.output_stage)]
     recurrent = quant.FoldedProductStage.make(h_stage, w_h, h_constant, quant.dtype_range(h_view.dtype))
     if recurrent is None or any(f is None or not f.fits(1 << 30) for f in stages):

@@ -480,12 +480,20 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
     finish_input = fold_i.finisher(input_g, input_g)  # type: ignore[union-attr]
     finish_output = fold_o.finisher(tanh_c, h)  # type: ignore[union-attr]
     gates_i, gates_f, gates_c, gates_o = (gate_in[:, k * n:(k + 1) * n] for k in range(4))
-    clip = data.cell_clip > 0
+    # the int16 saturation then the cell clip std::max(std::min(q, c), -q): one clamp to the
+    # intersection of the two ranges when -q <= q lie inside int16 (else two, as invoke)
+    lo, hi = -32768, 32767
     q_hi, q_lo = data.quantized_cell_clip, int(quant.wrap_int16(-data.quantized_cell_clip))
+    clip_apart = data.cell_clip > 0 and not -32768 <= q_lo <= q_hi <= 32767
+    if data.cell_clip > 0 and not clip_apart:
+        lo, hi = q_lo, q_hi
+    # the cell state's table indexed by c itself: "wrap" takes c mod 65536, so row c (c >= 0)
+    # and row c + 65536 (c < 0) hold the entry of c, saving the + 32768 pass
+    cell_by_c = np.concatenate([cell_out_table[32768:], cell_out_table[:32768]])
     # the tables' own take methods: np.take adds two Python-level wrapper calls
     take_i, take_f, take_c, take_o = (t.take for t in (input_table, forget_table, tanh_table, sigmoid_table))
-    take_cell = cell_out_table.take
-    multiply, add, maximum, minimum = np.multiply, np.add, np.maximum, np.minimum
+    take_cell = cell_by_c.take
+    multiply, add, maximum, minimum, clamp = np.multiply, np.add, np.maximum, np.minimum, quant._clip
 
     def run() -> None:
         flat = xs.reshape(steps * batch, n_input)
@@ -507,13 +515,11 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
             multiply(sig_i, cell_gate, out=input_g)
             finish_input()
             add(forget_c, input_g, out=c)
-            maximum(c, -32768, out=c)
-            minimum(c, 32767, out=c)
-            if clip:  # std::max(std::min(q, c), -q)
+            clamp(c, lo, hi, out=c)
+            if clip_apart:  # std::max(std::min(q, c), -q)
                 minimum(c, q_hi, out=c)
                 maximum(c, q_lo, out=c)
-            add(c, 32768, out=tanh_c)
-            take_cell(tanh_c, out=tanh_c, mode="clip")
+            take_cell(c, out=tanh_c, mode="wrap")
             multiply(tanh_c, sig_o, out=tanh_c)
             finish_output()
             ys[t] = h

@@ -1,4 +1,4 @@
-"""The C port on the converter's recurrent models: the WHILE loops of a Keras LSTM and GRU
+"""The C port on the converter's recurrent models: the WHILE loops of a Keras LSTM, GRU and SimpleRNN
 (``make_models.py``) run on the host under ASan/UBSan, every output byte equal to the
 Python interpreter's (itself bit-exact with TFLM: test_converted_models.py) and the arena
 equal to ``memory/firmware_arena.py``'s prediction (``firmware check``).
@@ -25,7 +25,7 @@ from microinterp.fw import check as fwcheck  # noqa: E402
 
 
 @requires_host_cc
-@pytest.mark.parametrize("name", ["lstm_float.tflite", "gru_float.tflite"])
+@pytest.mark.parametrize("name", ["lstm_float.tflite", "gru_float.tflite", "simple_rnn_float.tflite"])
 def test_recurrent_c_matches_python(converted, name: str) -> None:  # type: ignore[no-untyped-def]
     path = converted.path(name)
     shape = Interpreter.from_bytes(converted.bytes(name)).get_input_details(0)["shape"]

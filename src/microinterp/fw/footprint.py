@@ -121,25 +121,32 @@ _MAP_INPUT = re.compile(r"^ (\S+)?\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*
 def part_of(source: str) -> str:
     """Which part of the image an input file of the link belongs to:
 
-    * ``kernels``: ``libmi.a`` members built from ``firmware/src/kernels/`` plus
-      ``mi_quant.o`` (the kernels' shared arithmetic);
-    * ``framework``: the other ``libmi.a`` members (reader, interpreter,
+    * ``kernels``: objects built from ``firmware/src/kernels/`` plus ``mi_quant``
+      (the kernels' shared arithmetic);
+    * ``framework``: the other objects of ``firmware/src/`` (reader, interpreter,
       planner, arena, resolver, status) and the generated resolver;
     * ``runtime_library``: libc, libm and libgcc (memcpy, 64-bit division ...);
     * ``port``: the test runner, startup, vectors and semihosting (a product
-      brings its own)."""
+      brings its own).
+
+    The port's objects come from ``libmi.a`` or, compiled again with one model's
+    ``FEATURES``, from ``build/<target>/features-<tag>/src/``."""
     name = source.strip()
     if name.endswith("resolver.o"):
         return "framework"
-    m = re.search(r"lib([A-Za-z_]+)\.a\(([^)]+)\)$", name)
+    m = re.search(r"lib([A-Za-z_]+)\.a\(([^)]+)\)$", name) or re.search(r"/features-[^/]*/(src)/(?:kernels/)?([^/]+\.o)$",
+                                                                       name)
     if m:
         lib, member = m.groups()
-        if lib == "mi":
-            stem = member.rsplit(".", 1)[0]
-            kernels_dir = firmware_dir() / "src" / "kernels"
-            return "kernels" if stem == "mi_quant" or (kernels_dir / f"{stem}.c").exists() else "framework"
+        if lib in ("mi", "src"):
+            return _port_part(member.rsplit(".", 1)[0])
         return "runtime_library"
     return "port"
+
+
+def _port_part(stem: str) -> str:
+    kernels_dir = firmware_dir() / "src" / "kernels"
+    return "kernels" if stem == "mi_quant" or (kernels_dir / f"{stem}.c").exists() else "framework"
 
 
 def flash_split(map_file: Path) -> dict[str, int]:

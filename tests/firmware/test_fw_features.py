@@ -11,6 +11,7 @@ later, in a kernel) in the default build, which keeps everything."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from microinterp.fw import check as fwcheck
 from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
 from microinterp.fw.kernel_select import framework_features
+from microinterp.fw.toolchain import toolchain_missing
 from microinterp.memory.offline_plan import with_offline_plan
 from microinterp.model import load_model
 
@@ -139,11 +141,28 @@ def test_all_off_build_refuses_what_it_left_out(all_off_runner: Path, tmp_path: 
 def test_kernel_dtype_paths_follow_the_tensor_types() -> None:
     """An int8 model's image leaves out the float and int16 kernel paths; a model with a
     float or int16 tensor anywhere keeps that path."""
-    from microinterp.fw.kernel_select import kernel_features, linked_port_sources
+    from microinterp.fw.kernel_select import kernel_features
 
     kws = load_model(str(model_path("mlperf-tiny/kws_ref_model.tflite")))
     assert kernel_features(kws) == ["-DMI_ENABLE_FLOAT=0", "-DMI_ENABLE_INT16=0"]
     assert kernel_features(load_model(_relu())) == ["-DMI_ENABLE_INT16=0"]
     assert kernel_features(load_model(_custom_model())) == ["-DMI_ENABLE_FLOAT=0"]
-    text = " x/libmi.a(mi_conv_2d.o)\n y/libmi.a(mi_quant.o) (mi_foo)\n x/libmi.a(mi_conv_2d.o)\n"
-    assert linked_port_sources(text) == ["src/kernels/mi_conv_2d.c", "src/mi_quant.c"]
+
+
+@pytest.mark.skipif(toolchain_missing() is not None, reason=f"Cortex-M toolchain/emulator absent: {toolchain_missing()}")
+def test_an_int8_image_links_its_kernels_without_float_paths() -> None:
+    """KWS's Cortex-M0+ image: its few kernels (not every member the weak full registry
+    made the linker load) compiled again with the dtype switches, none from libmi.a,
+    and no single-precision soft-float left."""
+    from microinterp.fw.build import link_runner, map_path
+    from microinterp.fw.cores import CORES
+    from microinterp.fw.footprint import flash_inputs
+
+    lib = tg.get_target("cortex-m0plus").build()  # the library's build directory
+    elf = link_runner(CORES["cortex-m0plus"], lib, model_path("mlperf-tiny/kws_ref_model.tflite"))
+    sources = [src for *_, src in flash_inputs(map_path(elf))]
+    kernels = {Path(s).name for s in sources if "/kernels-" in s}
+    assert {"mi_conv_2d.o", "mi_depthwise_conv_2d.o", "mi_fully_connected.o", "mi_quant.o"} <= kernels
+    assert len(kernels) < 16 and "mi_svdf.o" not in kernels
+    assert not [s for s in sources if re.search(r"libmi\.a\(", s)]
+    assert not [s for s in sources if re.search(r"\((addsf3|mulsf3)\.o\)", s)]

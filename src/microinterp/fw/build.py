@@ -102,12 +102,14 @@ def link_runner(target: CortexMTarget, build_dir: Path, model: Path, *, arena_by
         (build_dir / "mi_runner.elf").unlink(missing_ok=True)
         _make(target, build_dir, "runner", **variables)
         if dtype_flags:
-            # the kernels this link pulled in, compiled again without the dtype paths
-            # the model does not use (once per feature set), and linked instead
-            variables["FEATURE_SRCS"] = " ".join(linked_port_sources(map_path(build_dir / "mi_runner.elf").read_text()))
-            variables["FEATURES"] += " " + " ".join(dtype_flags)
-            (build_dir / "mi_runner.elf").unlink(missing_ok=True)
-            _make(target, build_dir, "runner", **variables)
+            # the kernels this image keeps, compiled again without the dtype paths the
+            # model does not use (once per set of dtype switches), and linked instead
+            srcs = linked_port_sources(map_path(build_dir / "mi_runner.elf"))
+            if srcs:
+                variables["KERNEL_SRCS"] = " ".join(srcs)
+                variables["KERNEL_FEATURES"] = " ".join(dtype_flags)
+                (build_dir / "mi_runner.elf").unlink(missing_ok=True)
+                _make(target, build_dir, "runner", **variables)
         for src, dst in ((build_dir / "mi_runner.elf", out), (build_dir / "mi_runner.elf.map", map_path(out))):
             tmp = dst.with_suffix(f".{os.getpid()}.tmp")
             shutil.copyfile(src, tmp)

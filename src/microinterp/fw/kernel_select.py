@@ -142,13 +142,18 @@ def kernel_features(model: Model) -> list[str]:
     return flags
 
 
-def linked_port_sources(map_text: str) -> list[str]:
-    """The ``libmi.a`` members a link pulled in (from its GNU ld map), as the sources
-    under ``firmware/`` they are built from (``src/kernels/mi_conv_2d.c``, ``src/mi_quant.c``)."""
+def linked_port_sources(map_file: Path) -> list[str]:
+    """The ``libmi.a`` members whose code or constants an image keeps (its GNU ld map;
+    every kernel is loaded for the weak full registry, the unused ones dropped by
+    ``--gc-sections``), as the sources under ``firmware/`` they are built from
+    (``src/kernels/mi_conv_2d.c``, ``src/mi_quant.c``)."""
+    from .footprint import flash_inputs
     from .sources import firmware_dir
 
     out = []
-    for stem in sorted(set(re.findall(r"libmi\.a\((\w+)\.o\)", map_text))):
+    members = {m.group(1) for *_, source in flash_inputs(map_file)
+               if (m := re.search(r"libmi\.a\((\w+)\.o\)$", source))}
+    for stem in sorted(members):
         rel = f"src/kernels/{stem}.c"
         out.append(rel if (firmware_dir() / rel).exists() else f"src/{stem}.c")
     return out

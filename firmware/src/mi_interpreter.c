@@ -720,7 +720,7 @@ mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
         }
     }
     use_graph(it, 0);
-    for (st = it->state_first; st; st = st->next) memset(st->data, 0, st->bytes);
+    for (st = it->state_first; st; st = st->next) memset(st->data, (int)st->fill, st->bytes);
     return MI_OK;
 }
 

@@ -36,7 +36,7 @@ enum { METADATA_NAME = 0, METADATA_BUFFER = 1 };
 /* BuiltinOptions union type codes of the options the port parses. */
 enum {
     OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
-    OPTIONS_IF = 92, OPTIONS_WHILE = 93, OPTIONS_CALL_ONCE = 103,
+    OPTIONS_IF = 92, OPTIONS_WHILE = 93, OPTIONS_CALL_ONCE = 103, OPTIONS_VAR_HANDLE = 111,
     OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_DIV = 29, OPTIONS_SVDF = 6, OPTIONS_SEQUENCE_LSTM = 71,
     OPTIONS_SQUEEZE = 30, OPTIONS_PACK = 59, OPTIONS_UNPACK = 64, OPTIONS_GATHER = 23, OPTIONS_DEPTH_TO_SPACE = 94,
     OPTIONS_SPACE_TO_DEPTH = 19, OPTIONS_CUMSUM = 102, OPTIONS_BATCH_MATMUL = 101,
@@ -230,6 +230,7 @@ uint32_t mi_type_size(uint32_t type)
 {
     switch (type) {
     case MI_TYPE_FLOAT32: case MI_TYPE_INT32: case MI_TYPE_UINT32: return 4;
+    case MI_TYPE_RESOURCE: return 4; /* a resource variable's id, an int32 (model.py, TFLM) */
     case MI_TYPE_FLOAT16: case MI_TYPE_INT16: case MI_TYPE_UINT16: return 2;
     case MI_TYPE_UINT8: case MI_TYPE_INT8: case MI_TYPE_BOOL: return 1;
     case MI_TYPE_INT64: case MI_TYPE_UINT64: case MI_TYPE_FLOAT64: case MI_TYPE_COMPLEX64: return 8;
@@ -430,7 +431,10 @@ static mi_status_t options_table(const mi_model_t *m, const mi_op_info_t *op, ui
  * member in mi_options_t; SET_ONE members are not read, only preset to 1
  * (TRANSPOSE_CONV's dilations). Defaults are written first, so an op without
  * an options table gets the schema defaults, as before. */
-enum { FIELD_U8 = 0x00, FIELD_I32 = 0x10, FIELD_F32 = 0x20, FIELD_VEC = 0x30, FIELD_SET_ONE = 0x40, FIELD_ONE = 0x80 };
+enum {
+    FIELD_U8 = 0x00, FIELD_I32 = 0x10, FIELD_F32 = 0x20, FIELD_VEC = 0x30, FIELD_SET_ONE = 0x40, FIELD_STR = 0x50,
+    FIELD_ONE = 0x80
+};
 
 typedef struct options_field {
     uint8_t code;   /* id | kind | FIELD_ONE */
@@ -512,6 +516,8 @@ static const options_field_t options_fields[] = {
     F(FIELD_U8, 0, add.fused_activation_function),
     /* 74: IF (then, else), WHILE (cond, body), CALL_ONCE (init): the subgraphs they run */
     F(FIELD_I32, 0, calls.first), F(FIELD_I32, 1, calls.second),
+    /* 76: VAR_HANDLE (strings: bytes in the model) */
+    F(FIELD_STR, 0, var_handle.container), F(FIELD_STR, 1, var_handle.shared_name),
 };
 #undef F
 
@@ -553,6 +559,7 @@ static const options_op_t options_ops[] = {
     {MI_OP_IF, OPTIONS_IF, 74, 2},
     {MI_OP_WHILE, OPTIONS_WHILE, 74, 2},
     {MI_OP_CALL_ONCE, OPTIONS_CALL_ONCE, 74, 1},
+    {MI_OP_VAR_HANDLE, OPTIONS_VAR_HANDLE, 76, 2},
 };
 
 mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi_options_t *out)
@@ -590,6 +597,7 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         case FIELD_I32: TRY(fb_i32(model, &t, id, one, (int32_t *)(void *)member)); break;
         case FIELD_F32: TRY(fb_f32(model, &t, id, 0.0f, (float *)(void *)member)); break;
         case FIELD_VEC: TRY(fb_vector(model, &t, id, 4, (mi_vec_t *)(void *)member)); break;
+        case FIELD_STR: TRY(fb_vector(model, &t, id, 1, (mi_vec_t *)(void *)member)); break;
         default: break; /* FIELD_SET_ONE: preset above */
         }
     }

@@ -8,6 +8,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_abs,
     &mi_registration_add,
     &mi_registration_add_n,
+    &mi_registration_assign_variable,
     &mi_registration_arg_max,
     &mi_registration_arg_min,
     &mi_registration_average_pool_2d,
@@ -69,6 +70,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_padv2,
     &mi_registration_prelu,
     &mi_registration_quantize,
+    &mi_registration_read_variable,
     &mi_registration_reduce_all,
     &mi_registration_reduce_max,
     &mi_registration_reduce_min,
@@ -115,6 +117,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_transpose_conv,
     &mi_registration_unidirectional_sequence_lstm,
     &mi_registration_unpack,
+    &mi_registration_var_handle,
     &mi_registration_while,
     &mi_registration_zeros_like,
 };

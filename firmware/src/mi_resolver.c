@@ -92,6 +92,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_signal_filter_bank_spectral_subtraction,
     &mi_registration_signal_filter_bank_square_root,
     &mi_registration_signal_framer,
+    &mi_registration_signal_irfft,
     &mi_registration_signal_overlap_add,
     &mi_registration_signal_pcan,
     &mi_registration_signal_rfft,

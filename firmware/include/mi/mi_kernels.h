@@ -205,6 +205,7 @@ extern const mi_registration_t mi_registration_signal_filter_bank_log;
 extern const mi_registration_t mi_registration_signal_filter_bank_spectral_subtraction;
 extern const mi_registration_t mi_registration_signal_filter_bank_square_root;
 extern const mi_registration_t mi_registration_signal_framer;
+extern const mi_registration_t mi_registration_signal_irfft;
 extern const mi_registration_t mi_registration_signal_overlap_add;
 extern const mi_registration_t mi_registration_signal_pcan;
 extern const mi_registration_t mi_registration_signal_rfft;

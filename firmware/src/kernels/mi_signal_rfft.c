@@ -4,16 +4,18 @@
  *
  * KISS FFT's recursion (kf_work) and butterflies written out for int16, with
  * the same roundings (sround) and int16 wrap-arounds; the Python twin runs the
- * same stages vectorised. Twiddles are computed once in prepare (see twiddle()). */
-#include <math.h> /* floor, sqrt */
+ * same stages vectorised. Twiddles are computed once in prepare, their angles by
+ * mi_signal_kiss_fft.c (shared with SignalIrfft). */
+#include <math.h> /* floor */
 
 #include "mi_signal_common.h"
+#include "mi_signal_kiss_fft.h"
 
 #define INPUT 0
 #define OUTPUT 0
 #define INT16_T 7           /* TensorType_INT16 (the "T" option) */
-#define MAX_FFT_LENGTH 32768 /* signal_rfft.py MAX_FFT_LENGTH */
-#define MAX_FACTORS 16       /* signal_rfft.py MAX_FACTORS */
+#define MAX_FFT_LENGTH MI_KISS_MAX_FFT_LENGTH
+#define MAX_FACTORS MI_KISS_MAX_FACTORS
 
 typedef struct {
     int16_t r, i;
@@ -185,109 +187,18 @@ static void kf_work(const op_data_t *d, cpx_t *out, const cpx_t *in, uint32_t fs
     }
 }
 
-/* kf_factor: 4s first, then 2, then odd factors; 0 when a radix is above 5 or
- * there are more than MAX_FACTORS (signal_rfft.fft_ok). */
-static int32_t factor(int32_t n, int32_t *facbuf)
-{
-    int32_t p = 4, count = 0;
-    const double floor_sqrt = floor(sqrt((double)n));
-    do {
-        while (n % p) {
-            p = p == 4 ? 2 : p == 2 ? 3 : p + 2;
-            if (p > floor_sqrt) p = n;
-        }
-        n /= p;
-        if (p > 5 || count == MAX_FACTORS) return 0;
-        facbuf[2 * count] = p;
-        facbuf[2 * count + 1] = n;
-        count++;
-    } while (n > 1);
-    return count;
-}
+/* kf_factor (mi_signal_kiss_fft.c): 0 when a radix is above 5 or there are more than
+ * MAX_FACTORS stages (signal_kiss_fft.fft_ok). */
+static int32_t factor(int32_t n, int32_t *facbuf) { return mi_kiss_factor(n, facbuf); }
 
-/* ---- twiddles without libm's double cos/sin (the port links no double trig).
- * kiss_fft_alloc stores floor(0.5 + 32767 * cos(phase)) with phase = -pi * num / den
- * computed in double. An error below 1e-12 in cos cannot change that floor except
- * where 32767 * cos is a half-integer, i.e. cos or sin is exactly +-1/2 (every other
- * twiddle of every accepted length is at least 2e-6 from a half-integer: checked
- * by tests/kernels/test_signal.py). There the floor depends on which side of +-1/2
- * the correctly rounded cos(phase) falls, which the rounding error of phase itself
- * decides: that is computed exactly below (tie_side), as glibc's correctly rounded
- * cos gives it to the Python twin and to TFLM's x86 build. */
-static const double PI1 = 3.141592653589793116;      /* double(pi) */
-static const double PI2 = 1.2246467991473532e-16;    /* double(pi - PI1) */
-
-/* sin and cos of x, |x| < 8, to about 1e-16: quadrant reduction and Taylor series */
-static void sincos_approx(double x, double *s, double *c)
-{
-    const double k = floor(x / (PI1 / 2) + 0.5);
-    const double r = (x - k * (PI1 / 2)) - k * (PI2 / 2), r2 = r * r;
-    double sr = 0.0, cr = 0.0, term_s = r, term_c = 1.0;
-    int n, q = (int)k & 3;
-    for (n = 1; n <= 12; n++) { /* |r| <= pi/4: the 24th-order terms are below 1e-30 */
-        sr += term_s;
-        cr += term_c;
-        term_s *= -r2 / ((2.0 * n) * (2.0 * n + 1.0));
-        term_c *= -r2 / ((2.0 * n - 1.0) * (2.0 * n));
-    }
-    switch (q) {
-    case 0: *s = sr; *c = cr; break;
-    case 1: *s = cr; *c = -sr; break;
-    case 2: *s = -sr; *c = -cr; break;
-    default: *s = -cr; *c = sr; break;
-    }
-}
-
-/* a * b as p + e exactly (Dekker, no FMA) */
-static void two_product(double a, double b, double *p, double *e)
-{
-    const double split = 134217729.0; /* 2**27 + 1 */
-    double t = split * a, ah = t - (t - a), al = a - ah;
-    double u = split * b, bh = u - (u - b), bl = b - bh;
-    *p = a * b;
-    *e = ((ah * bh - *p) + ah * bl + al * bh) + al * bl;
-}
-
-/* phase - (-pi * num / den): the rounding error of the double phase, to ~1e-30 */
-static double phase_error(double phase, int32_t num, int32_t den)
-{
-    double p, e, q, qp, qe, rest;
-    two_product(PI1, (double)num, &p, &e);
-    q = p / den;
-    two_product(q, (double)den, &qp, &qe);
-    rest = (((p - qp) - qe) + e) / den + PI2 * num / den;
-    return (phase + q) + rest;
-}
-
-/* floor(0.5 + 32767 * v) for v = +-1/2 moved by g (the first-order change of
- * the function at the exact angle): the correctly rounded value falls below v
- * when g is below minus half the spacing of doubles just under |v| */
-static int16_t tie_side(double v, double g)
-{
-    const double half_ulp = v > 0 ? 1.0 / 36028797018963968.0 : 1.0 / 18014398509481984.0; /* 2**-55, 2**-54 */
-    const int16_t at = (int16_t)floor(0.5 + 32767 * v);
-    return (int16_t)(g < -half_ulp ? at - 1 : at);
-}
-
-/* kf_cexp(phase) with phase = -pi * num / den as the double the caller computed */
+/* kf_cexp(phase) in Q15 with phase = -pi * num / den as the double the caller computed */
 static cpx_t twiddle(double phase, int32_t num, int32_t den)
 {
-    static const double root3_2 = 0.8660254037844386; /* sqrt(3) / 2 */
-    double s, c;
+    double c, s;
     cpx_t t;
-    sincos_approx(phase, &s, &c);
+    mi_kiss_sincos(phase, num, den, &c, &s);
     t.r = (int16_t)floor(0.5 + 32767 * c);
     t.i = (int16_t)floor(0.5 + 32767 * s);
-    if ((6 * num) % den == 0) { /* the angle is -m * pi / 6 */
-        const int32_t m = ((6 * num) / den) % 12;
-        const double delta = phase_error(phase, num, den);
-        /* cos(-m pi/6) = +-1/2 for m = 2, 4, 8, 10; d cos = -sin(angle) * delta */
-        if (m == 2 || m == 10) t.r = tie_side(0.5, (m == 2 ? root3_2 : -root3_2) * delta);
-        if (m == 4 || m == 8) t.r = tie_side(-0.5, (m == 4 ? root3_2 : -root3_2) * delta);
-        /* sin(-m pi/6) = -+1/2 for m = 1, 5 / 7, 11; d sin = cos(angle) * delta */
-        if (m == 1 || m == 5) t.i = tie_side(-0.5, (m == 1 ? root3_2 : -root3_2) * delta);
-        if (m == 7 || m == 11) t.i = tie_side(0.5, (m == 11 ? root3_2 : -root3_2) * delta);
-    }
     return t;
 }
 

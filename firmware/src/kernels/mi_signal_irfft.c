@@ -3,8 +3,8 @@
  * kiss_fftri; Python twin: kernels/signal_irfft.py, which explains the arithmetic and
  * the refusals).
  *
- * The butterflies are mi_signal_kiss_fft_impl.h instantiated for the three builds
- * (Q15, Q31 with wrapping int32 sums, float32 with HALF_OF in double), as TFLM
+ * The arithmetic and butterflies are mi_signal_kiss_fft_impl.h included for the three
+ * builds (Q15, Q31 with wrapping int32 sums, float32 with HALF_OF in double), as TFLM
  * includes kiss_fft.c three times; the twiddle angles come from mi_signal_kiss_fft.c,
  * negated for the inverse transform. Each row: kiss_fftri's split into the work row,
  * then the complex inverse FFT straight into the output row (its n complex values are
@@ -20,71 +20,11 @@
 /* the "T" option: TensorType_INT16, TensorType_INT32, TensorType_FLOAT32 */
 enum { T_INT16 = 7, T_INT32 = 2, T_FLOAT32 = 0 };
 
-/* int32 stored from a uint32 (modulo 2**32, without implementation-defined conversions) */
-static int32_t wrap32(uint32_t u)
-{
-    return u < 0x80000000u ? (int32_t)u : (int32_t)(u - 0x80000000u) - 2147483647 - 1;
-}
-
-/* ---- FIXED_POINT 16 */
-#define KF_T int16_t
-#define KF_ACC int32_t
-#define KF_SFX q15
-#define KF_WRAP(x) mi_signal_wrap16((int32_t)(x))
-#define KF_NEG(x) (-(int32_t)(x))
-#define Q15_ROUND(p) mi_signal_wrap16(((p) + (1 << 14)) >> 15)
-#define KF_SMUL(a, b) Q15_ROUND((int32_t)(a) * (b))
-#define KF_CMUL_R(a, b) Q15_ROUND((int32_t)(a).r * (b).r - (int32_t)(a).i * (b).i)
-#define KF_CMUL_I(a, b) Q15_ROUND((int32_t)(a).r * (b).i + (int32_t)(a).i * (b).r)
-#define KF_FIXDIV(x, p) KF_SMUL(x, 32767 / (p))
-#define KF_HALF_SUB(a, b) KF_WRAP((int32_t)(a) - ((b) >> 1))
+#define KF_BUILD 15
 #include "mi_signal_kiss_fft_impl.h"
-#undef KF_T
-#undef KF_ACC
-#undef KF_SFX
-#undef KF_WRAP
-#undef KF_NEG
-#undef KF_SMUL
-#undef KF_CMUL_R
-#undef KF_CMUL_I
-#undef KF_FIXDIV
-#undef KF_HALF_SUB
-
-/* ---- FIXED_POINT 32: products in int64, sums in uint32 (int32 wrap-around defined) */
-#define KF_T int32_t
-#define KF_ACC uint32_t
-#define KF_SFX q31
-#define KF_WRAP(x) wrap32((uint32_t)(x))
-#define KF_NEG(x) (0u - (uint32_t)(x))
-#define Q31_ROUND(p) wrap32((uint32_t)(uint64_t)(((p) + (1 << 30)) >> 31))
-#define KF_SMUL(a, b) Q31_ROUND((int64_t)(a) * (b))
-#define KF_CMUL_R(a, b) Q31_ROUND((int64_t)(a).r * (b).r - (int64_t)(a).i * (b).i)
-#define KF_CMUL_I(a, b) Q31_ROUND((int64_t)(a).r * (b).i + (int64_t)(a).i * (b).r)
-#define KF_FIXDIV(x, p) KF_SMUL(x, 2147483647 / (p))
-#define KF_HALF_SUB(a, b) KF_WRAP((uint32_t)(a) - (uint32_t)((b) >> 1))
+#define KF_BUILD 31
 #include "mi_signal_kiss_fft_impl.h"
-#undef KF_T
-#undef KF_ACC
-#undef KF_SFX
-#undef KF_WRAP
-#undef KF_NEG
-#undef KF_SMUL
-#undef KF_CMUL_R
-#undef KF_CMUL_I
-#undef KF_FIXDIV
-#undef KF_HALF_SUB
-
-/* ---- float: C_FIXDIV does nothing; HALF_OF(x) is x * .5, a double */
-#define KF_T float
-#define KF_ACC float
-#define KF_SFX f32
-#define KF_WRAP(x) ((float)(x))
-#define KF_NEG(x) (-(x))
-#define KF_SMUL(a, b) ((a) * (b))
-#define KF_CMUL_R(a, b) ((a).r * (b).r - (a).i * (b).i)
-#define KF_CMUL_I(a, b) ((a).r * (b).i + (a).i * (b).r)
-#define KF_FIXDIV(x, p) ((void)(p), (x))
-#define KF_HALF_SUB(a, b) ((float)((double)(a) - (double)(b) * .5))
+#define KF_BUILD 0
 #include "mi_signal_kiss_fft_impl.h"
 
 /* op data layout (kernels/signal_irfft.py MEMORY): 3 pointers, 36 words */
@@ -195,7 +135,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
 #define FIXDIV2_F32(c) ((void)0)
 #define WRAP_Q15(v) mi_signal_wrap16((int32_t)(v))
 #define NEG_Q15(v) (-(int32_t)(v))
-#define WRAP_Q31(v) wrap32((uint32_t)(v))
+#define WRAP_Q31(v) mi_kiss_wrap32((uint32_t)(v))
 #define NEG_Q31(v) (0u - (uint32_t)(v))
 #define WRAP_F32(v) ((float)(v))
 #define NEG_F32(v) (-(v))

@@ -1,8 +1,8 @@
 /* KISS FFT v130 as TFLM's Signal library builds it, shared by SignalRfft and
  * SignalIrfft (internal header; C twin of kernels/signal_kiss_fft.py, which
  * explains the arithmetic): the factorisation and the twiddle angles here
- * (mi_signal_kiss_fft.c); the butterflies of each build in
- * mi_signal_kiss_fft_impl.h, included once per scalar type. */
+ * (mi_signal_kiss_fft.c); the arithmetic and butterflies of each build in
+ * mi_signal_kiss_fft_impl.h, included once per build (KF_BUILD 15, 31 or 0). */
 #ifndef MI_SIGNAL_KISS_FFT_H
 #define MI_SIGNAL_KISS_FFT_H
 
@@ -20,5 +20,12 @@ int32_t mi_kiss_factor(int32_t n, int32_t *facbuf);
  * negative: an inverse transform's phase), as glibc's correctly rounded cos and sin
  * give them wherever KISS FFT's roundings of them can tell (mi_signal_kiss_fft.c). */
 void mi_kiss_sincos(double phase, int32_t num, int32_t den, double *c, double *s);
+
+/* int32 stored from a uint32 (modulo 2**32, without implementation-defined conversions):
+ * the Q31 build's wrap-around */
+static inline int32_t mi_kiss_wrap32(uint32_t u)
+{
+    return u < 0x80000000u ? (int32_t)u : (int32_t)(u - 0x80000000u) - 2147483647 - 1;
+}
 
 #endif /* MI_SIGNAL_KISS_FFT_H */

@@ -1,19 +1,52 @@
-/* KISS FFT's butterflies and recursion (kiss_fft.c kf_bfly2/3/4/5, kf_work) for one
- * scalar type: included once per build by the kernel that runs it (no include guard),
- * after defining, as TFLM's kiss_fft_wrappers define FIXED_POINT:
+/* KISS FFT's butterflies and recursion (kiss_fft.c kf_bfly2/3/4/5, kf_work) and its
+ * complex arithmetic (_kiss_fft_guts.h) for one of TFLM's builds, chosen by KF_BUILD
+ * before including this file (no include guard), as TFLM's kiss_fft_wrappers choose
+ * FIXED_POINT: 15 (Q15: int16 values, int32 products and sums), 31 (Q31: int32
+ * values, int64 products, sums in uint32 so that their wrap-around is defined) or
+ * 0 (float32; HALF_OF is a double multiply). It defines, with the suffix q15, q31 or
+ * f32: kf_cpx_<sfx>, kf_fixdiv_, kf_cmul_, kf_add_, kf_sub_ and kf_work_<sfx>.
  *
- *   KF_T, KF_ACC    the scalar (kiss_fft_scalar) and the type its sums are done in
- *                   (int16_t/int32_t; int32_t/uint32_t, so int32 sums wrap defined;
- *                   float/float)
- *   KF_SFX          suffix of the generated names (kf_work_<sfx>, kf_cpx_<sfx>)
- *   KF_WRAP(x)      a KF_ACC value stored into KF_T
- *   KF_NEG(x)       -x as KF_ACC (float: the sign flip, so zeros keep their sign)
- *   KF_SMUL(a, b)   S_MUL: sround(a * b), or a * b in float
- *   KF_CMUL_R/I(a, b) C_MUL's parts: sround(a.r*b.r - a.i*b.i), sround(a.r*b.i + a.i*b.r)
- *   KF_FIXDIV(x, p) C_FIXDIV of one part: sround(x * (SAMP_MAX / p)), x in float
- *   KF_HALF_SUB(a, b) a - HALF_OF(b) stored into KF_T
- *
- * Python twin: kernels/signal_kiss_fft.py butterflies (the same stages vectorised). */
+ * Python twin: kernels/signal_kiss_fft.py (FftArith, butterflies: the same stages
+ * vectorised). */
+
+#if KF_BUILD == 15
+#define KF_T int16_t
+#define KF_ACC int32_t
+#define KF_SFX q15
+#define KF_WRAP(x) mi_signal_wrap16((int32_t)(x))
+#define KF_NEG(x) (-(int32_t)(x))
+#define KF_ROUND(p) mi_signal_wrap16(((p) + (1 << 14)) >> 15)
+#define KF_SMUL(a, b) KF_ROUND((int32_t)(a) * (b))
+#define KF_CMUL_R(a, b) KF_ROUND((int32_t)(a).r * (b).r - (int32_t)(a).i * (b).i)
+#define KF_CMUL_I(a, b) KF_ROUND((int32_t)(a).r * (b).i + (int32_t)(a).i * (b).r)
+#define KF_FIXDIV(x, p) KF_SMUL(x, 32767 / (p))
+#define KF_HALF_SUB(a, b) KF_WRAP((int32_t)(a) - ((b) >> 1))
+#elif KF_BUILD == 31
+#define KF_T int32_t
+#define KF_ACC uint32_t
+#define KF_SFX q31
+#define KF_WRAP(x) mi_kiss_wrap32((uint32_t)(x))
+#define KF_NEG(x) (0u - (uint32_t)(x))
+#define KF_ROUND(p) mi_kiss_wrap32((uint32_t)(uint64_t)(((p) + (1 << 30)) >> 31))
+#define KF_SMUL(a, b) KF_ROUND((int64_t)(a) * (b))
+#define KF_CMUL_R(a, b) KF_ROUND((int64_t)(a).r * (b).r - (int64_t)(a).i * (b).i)
+#define KF_CMUL_I(a, b) KF_ROUND((int64_t)(a).r * (b).i + (int64_t)(a).i * (b).r)
+#define KF_FIXDIV(x, p) KF_SMUL(x, 2147483647 / (p))
+#define KF_HALF_SUB(a, b) KF_WRAP((uint32_t)(a) - (uint32_t)((b) >> 1))
+#elif KF_BUILD == 0
+#define KF_T float
+#define KF_ACC float
+#define KF_SFX f32
+#define KF_WRAP(x) ((float)(x))
+#define KF_NEG(x) (-(x))
+#define KF_SMUL(a, b) ((a) * (b))
+#define KF_CMUL_R(a, b) ((a).r * (b).r - (a).i * (b).i)
+#define KF_CMUL_I(a, b) ((a).r * (b).i + (a).i * (b).r)
+#define KF_FIXDIV(x, p) ((void)(p), (x))
+#define KF_HALF_SUB(a, b) ((float)((double)(a) - (double)(b) * .5))
+#else
+#error "KF_BUILD must be 15, 31 or 0"
+#endif
 
 #define KF_CAT_(a, b) a##_##b
 #define KF_CAT(a, b) KF_CAT_(a, b)
@@ -191,3 +224,15 @@ static void KF_FN(kf_work)(const KF_CPX *tw, KF_CPX *out, const KF_CPX *in, uint
 #undef KF_CPX
 #undef KF_ADD
 #undef KF_SUB
+#undef KF_T
+#undef KF_ACC
+#undef KF_SFX
+#undef KF_WRAP
+#undef KF_NEG
+#undef KF_ROUND
+#undef KF_SMUL
+#undef KF_CMUL_R
+#undef KF_CMUL_I
+#undef KF_FIXDIV
+#undef KF_HALF_SUB
+#undef KF_BUILD

@@ -2,10 +2,10 @@
  * running KISS FFT v130 in 16-bit fixed point; Python twin: kernels/signal_rfft.py,
  * which explains the arithmetic and the refusals).
  *
- * KISS FFT's recursion (kf_work) and butterflies written out for int16, with
- * the same roundings (sround) and int16 wrap-arounds; the Python twin runs the
- * same stages vectorised. Twiddles are computed once in prepare, their angles by
- * mi_signal_kiss_fft.c (shared with SignalIrfft). */
+ * KISS FFT's recursion (kf_work) and butterflies in its Q15 build
+ * (mi_signal_kiss_fft_impl.h, shared with SignalIrfft), with the same roundings
+ * (sround) and int16 wrap-arounds; the Python twin runs the same stages vectorised.
+ * Twiddles are computed once in prepare, their angles by mi_signal_kiss_fft.c. */
 #include <math.h> /* floor */
 
 #include "mi_signal_common.h"
@@ -17,9 +17,10 @@
 #define MAX_FFT_LENGTH MI_KISS_MAX_FFT_LENGTH
 #define MAX_FACTORS MI_KISS_MAX_FACTORS
 
-typedef struct {
-    int16_t r, i;
-} cpx_t;
+#define KF_BUILD 15
+#include "mi_signal_kiss_fft_impl.h"
+
+typedef kf_cpx_q15 cpx_t;
 
 /* op data layout (kernels/signal_rfft.py MEMORY): 4 pointers, 36 words */
 typedef struct {
@@ -33,159 +34,6 @@ typedef struct {
     int32_t nfactors;
     int32_t factors[2 * MAX_FACTORS]; /* kf_factor: radix, remaining length, ... */
 } op_data_t;
-
-static int16_t sround(int32_t x) { return mi_signal_wrap16((x + (1 << 14)) >> 15); }
-
-static cpx_t cmul(cpx_t a, cpx_t b)
-{
-    cpx_t m;
-    m.r = sround((int32_t)a.r * b.r - (int32_t)a.i * b.i);
-    m.i = sround((int32_t)a.r * b.i + (int32_t)a.i * b.r);
-    return m;
-}
-
-static void fixdiv(cpx_t *c, int32_t p)
-{
-    c->r = sround((int32_t)c->r * (32767 / p));
-    c->i = sround((int32_t)c->i * (32767 / p));
-}
-
-static cpx_t add(cpx_t a, cpx_t b)
-{
-    cpx_t s;
-    s.r = mi_signal_wrap16((int32_t)a.r + b.r);
-    s.i = mi_signal_wrap16((int32_t)a.i + b.i);
-    return s;
-}
-
-static cpx_t sub(cpx_t a, cpx_t b)
-{
-    cpx_t s;
-    s.r = mi_signal_wrap16((int32_t)a.r - b.r);
-    s.i = mi_signal_wrap16((int32_t)a.i - b.i);
-    return s;
-}
-
-static void bfly2(const op_data_t *d, cpx_t *f, uint32_t fstride, int32_t m)
-{
-    int32_t k;
-    for (k = 0; k < m; k++) {
-        cpx_t t;
-        fixdiv(&f[k], 2);
-        fixdiv(&f[k + m], 2);
-        t = cmul(f[k + m], d->twiddles[(uint32_t)k * fstride]);
-        f[k + m] = sub(f[k], t);
-        f[k] = add(f[k], t);
-    }
-}
-
-static void bfly4(const op_data_t *d, cpx_t *f, uint32_t fstride, int32_t m)
-{
-    int32_t k;
-    for (k = 0; k < m; k++) {
-        cpx_t s0, s1, s2, s3, s4, s5;
-        fixdiv(&f[k], 4);
-        fixdiv(&f[k + m], 4);
-        fixdiv(&f[k + 2 * m], 4);
-        fixdiv(&f[k + 3 * m], 4);
-        s0 = cmul(f[k + m], d->twiddles[(uint32_t)k * fstride]);
-        s1 = cmul(f[k + 2 * m], d->twiddles[2u * (uint32_t)k * fstride]);
-        s2 = cmul(f[k + 3 * m], d->twiddles[3u * (uint32_t)k * fstride]);
-        s5 = sub(f[k], s1);
-        f[k] = add(f[k], s1);
-        s3 = add(s0, s2);
-        s4 = sub(s0, s2);
-        f[k + 2 * m] = sub(f[k], s3);
-        f[k] = add(f[k], s3);
-        f[k + m].r = mi_signal_wrap16((int32_t)s5.r + s4.i);
-        f[k + m].i = mi_signal_wrap16((int32_t)s5.i - s4.r);
-        f[k + 3 * m].r = mi_signal_wrap16((int32_t)s5.r - s4.i);
-        f[k + 3 * m].i = mi_signal_wrap16((int32_t)s5.i + s4.r);
-    }
-}
-
-static void bfly3(const op_data_t *d, cpx_t *f, uint32_t fstride, int32_t m)
-{
-    int32_t k;
-    const int16_t epi = d->twiddles[fstride * (uint32_t)m].i;
-    for (k = 0; k < m; k++) {
-        cpx_t s0, s1, s2, s3;
-        fixdiv(&f[k], 3);
-        fixdiv(&f[k + m], 3);
-        fixdiv(&f[k + 2 * m], 3);
-        s1 = cmul(f[k + m], d->twiddles[(uint32_t)k * fstride]);
-        s2 = cmul(f[k + 2 * m], d->twiddles[2u * (uint32_t)k * fstride]);
-        s3 = add(s1, s2);
-        s0 = sub(s1, s2);
-        f[k + m].r = mi_signal_wrap16((int32_t)f[k].r - (s3.r >> 1));
-        f[k + m].i = mi_signal_wrap16((int32_t)f[k].i - (s3.i >> 1));
-        s0.r = sround((int32_t)s0.r * epi);
-        s0.i = sround((int32_t)s0.i * epi);
-        f[k] = add(f[k], s3);
-        f[k + 2 * m].r = mi_signal_wrap16((int32_t)f[k + m].r + s0.i);
-        f[k + 2 * m].i = mi_signal_wrap16((int32_t)f[k + m].i - s0.r);
-        f[k + m].r = mi_signal_wrap16((int32_t)f[k + m].r - s0.i);
-        f[k + m].i = mi_signal_wrap16((int32_t)f[k + m].i + s0.r);
-    }
-}
-
-static int32_t smul(int16_t a, int16_t b) { return sround((int32_t)a * b); }
-
-static void bfly5(const op_data_t *d, cpx_t *f, uint32_t fstride, int32_t m)
-{
-    int32_t u;
-    const cpx_t ya = d->twiddles[fstride * (uint32_t)m], yb = d->twiddles[2u * fstride * (uint32_t)m];
-    cpx_t *f0 = f, *f1 = f + m, *f2 = f + 2 * m, *f3 = f + 3 * m, *f4 = f + 4 * m;
-    for (u = 0; u < m; u++) {
-        cpx_t s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12;
-        fixdiv(&f0[u], 5);
-        fixdiv(&f1[u], 5);
-        fixdiv(&f2[u], 5);
-        fixdiv(&f3[u], 5);
-        fixdiv(&f4[u], 5);
-        s0 = f0[u];
-        s1 = cmul(f1[u], d->twiddles[(uint32_t)u * fstride]);
-        s2 = cmul(f2[u], d->twiddles[2u * (uint32_t)u * fstride]);
-        s3 = cmul(f3[u], d->twiddles[3u * (uint32_t)u * fstride]);
-        s4 = cmul(f4[u], d->twiddles[4u * (uint32_t)u * fstride]);
-        s7 = add(s1, s4);
-        s10 = sub(s1, s4);
-        s8 = add(s2, s3);
-        s9 = sub(s2, s3);
-        f0[u].r = mi_signal_wrap16((int32_t)f0[u].r + ((int32_t)s7.r + s8.r));
-        f0[u].i = mi_signal_wrap16((int32_t)f0[u].i + ((int32_t)s7.i + s8.i));
-        s5.r = mi_signal_wrap16((int32_t)s0.r + smul(s7.r, ya.r) + smul(s8.r, yb.r));
-        s5.i = mi_signal_wrap16((int32_t)s0.i + smul(s7.i, ya.r) + smul(s8.i, yb.r));
-        s6.r = mi_signal_wrap16(smul(s10.i, ya.i) + smul(s9.i, yb.i));
-        s6.i = mi_signal_wrap16(-smul(s10.r, ya.i) - smul(s9.r, yb.i));
-        f1[u] = sub(s5, s6);
-        f4[u] = add(s5, s6);
-        s11.r = mi_signal_wrap16((int32_t)s0.r + smul(s7.r, yb.r) + smul(s8.r, ya.r));
-        s11.i = mi_signal_wrap16((int32_t)s0.i + smul(s7.i, yb.r) + smul(s8.i, ya.r));
-        s12.r = mi_signal_wrap16(-smul(s10.i, yb.i) + smul(s9.i, ya.i));
-        s12.i = mi_signal_wrap16(smul(s10.r, yb.i) - smul(s9.r, ya.i));
-        f2[u] = add(s11, s12);
-        f3[u] = sub(s11, s12);
-    }
-}
-
-/* kf_work: p sub-transforms of length m on decimated input, then one butterfly */
-static void kf_work(const op_data_t *d, cpx_t *out, const cpx_t *in, uint32_t fstride, const int32_t *factors)
-{
-    const int32_t p = factors[0], m = factors[1];
-    int32_t j;
-    if (m == 1) {
-        for (j = 0; j < p; j++) out[j] = in[(uint32_t)j * fstride];
-    } else {
-        for (j = 0; j < p; j++) kf_work(d, out + j * m, in + (uint32_t)j * fstride, fstride * (uint32_t)p, factors + 2);
-    }
-    switch (p) {
-    case 2: bfly2(d, out, fstride, m); break;
-    case 3: bfly3(d, out, fstride, m); break;
-    case 4: bfly4(d, out, fstride, m); break;
-    default: bfly5(d, out, fstride, m); break; /* prepare admits radices 2..5 only */
-    }
-}
 
 /* kf_factor (mi_signal_kiss_fft.c): 0 when a radix is above 5 or there are more than
  * MAX_FACTORS stages (signal_kiss_fft.fft_ok). */
@@ -249,9 +97,9 @@ static void rfft_row(const op_data_t *d, const int16_t *x, int16_t *out)
         d->work[j].r = 2 * j < d->row ? x[2 * j] : 0;
         d->work[j].i = 2 * j + 1 < d->row ? x[2 * j + 1] : 0;
     }
-    kf_work(d, d->tmp, d->work, 1, d->factors);
+    kf_work_q15(d->twiddles, d->tmp, d->work, 1, d->factors, 0);
     tdc = d->tmp[0];
-    fixdiv(&tdc, 2);
+    kf_fixdiv_q15(&tdc, 2);
     out[0] = mi_signal_wrap16((int32_t)tdc.r + tdc.i);
     out[1] = 0;
     out[2 * n] = mi_signal_wrap16((int32_t)tdc.r - tdc.i);
@@ -260,11 +108,11 @@ static void rfft_row(const op_data_t *d, const int16_t *x, int16_t *out)
         cpx_t fpk = d->tmp[k], fpnk, f1k, f2k, tw;
         fpnk.r = d->tmp[n - k].r;
         fpnk.i = mi_signal_wrap16(-(int32_t)d->tmp[n - k].i);
-        fixdiv(&fpk, 2);
-        fixdiv(&fpnk, 2);
-        f1k = add(fpk, fpnk);
-        f2k = sub(fpk, fpnk);
-        tw = cmul(f2k, d->super_twiddles[k - 1]);
+        kf_fixdiv_q15(&fpk, 2);
+        kf_fixdiv_q15(&fpnk, 2);
+        f1k = kf_add_q15(fpk, fpnk);
+        f2k = kf_sub_q15(fpk, fpnk);
+        tw = kf_cmul_q15(f2k, d->super_twiddles[k - 1]);
         out[2 * k] = mi_signal_wrap16(((int32_t)f1k.r + tw.r) >> 1);
         out[2 * k + 1] = mi_signal_wrap16(((int32_t)f1k.i + tw.i) >> 1);
         out[2 * (n - k)] = mi_signal_wrap16(((int32_t)f1k.r - tw.r) >> 1);

@@ -33,7 +33,7 @@ STRICT = os.environ.get("MICROINTERP_STRICT") == "1" or os.environ.get("CI", "")
 
 #: Skip reasons that mean "something the tests need is not installed or not fetched".
 MISSING_PREREQUISITE = ("TFLM oracle", "not found under", "shared models", "toolchain", "cannot be built",
-                        "headless browser")
+                        "headless browser", "TensorFlow converter")
 
 _CORES = ("cortex-m0plus", "cortex-m4f", "cortex-m4")  # m4f before m4: the first name found wins
 _outcomes: dict[str, str] = {}
@@ -64,7 +64,21 @@ def missing_prerequisites() -> list[str]:
     cross = toolchain_missing()
     if cross:
         missing.append(f"the Cortex-M toolchain/emulator: {cross}")
+    converter = _converter_missing()
+    if converter:
+        missing.append(converter)
     return missing
+
+
+def _converter_missing() -> str | None:
+    """tests/converter/'s TensorFlow venv, when absent (its conftest says how to make it)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_converter_conftest",
+                                                  Path(__file__).resolve().parent / "converter" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.converter_missing()
 
 
 def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]

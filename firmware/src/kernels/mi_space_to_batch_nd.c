@@ -4,10 +4,9 @@
  * Moves spatial blocks of a 3-D (NHC) or 4-D (NHWC) float32 or int8 tensor
  * into the batch: output batch (sh * bw + sw) * in_batch + b holds input
  * pixels (h * bh + sh - pad_top, w * bw + sw - pad_left) of batch b; pixels
- * outside the input are padding. TFLM's padding bytes come from an
- * uninitialised field (see the Python twin); like it, this pads with +0.0
- * for float32 and the output zero point for int8, and every other element
- * is bit-exact. The shared checks live in mi_batch_to_space_nd.c. Stale
+ * outside the input are padding. TFLM's padding byte comes from an
+ * uninitialised field, 0 in a fresh arena (see the Python twin); like it, this
+ * pads with byte 0 (+0.0 for float32, 0 for int8, not the zero point). The shared checks live in mi_batch_to_space_nd.c. Stale
  * stored shapes (a dynamic batch stored as 1, stale_shapes.py) run this same
  * loop over the stored output, as TFLM does. */
 #include <string.h>
@@ -28,8 +27,8 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         !mi_blocks_divide(ctx, node, d, d->in_h, d->in_w))
         return MI_ERR_BAD_PARAM;
     MI_TRY(mi_node_output_info(ctx, node, OUTPUT, &dst));
-    /* np.full(..., zero_point, int8): the zero point's low byte */
-    d->pad_byte = dst.type == MI_TYPE_INT8 ? (int32_t)((uint32_t)mi_zero_point0(ctx, &dst) & 0xFFu) : 0;
+    /* TFLM's uninitialised output_offset as a fresh arena holds it (the Python twin's pad_value) */
+    d->pad_byte = 0;
     return MI_OK;
 }
 

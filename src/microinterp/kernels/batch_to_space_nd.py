@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, c_struct
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 from ..stale_shapes import warn_stale
 
 INPUT, BLOCK_SHAPE, CROPS, OUTPUT = 0, 1, 2, 0
@@ -113,6 +113,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(on, oh, ow, -1)[...] = full[:, data.top:data.top + oh, data.left:data.left + ow]
 
 
-#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
-MEMORY = KernelMemory(c_op_data=c_struct(w=12, b=1), modelled=False)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """BatchToSpaceNDPrepare takes temporaries of input 0 and output 0 only (batch_to_space_nd.cc)."""
+    return OpMemory(tflm_prepare=temps(node, (INPUT,), (OUTPUT,)))
+
+
+#: no options struct (ParseBatchToSpaceNd allocates none), no Init; c_op_data: its C twin's op data
+MEMORY = KernelMemory(c_op_data=c_struct(w=12, b=1), needs=memory)
 REGISTRATION = Registration("BATCH_TO_SPACE_ND", prepare, invoke, memory=MEMORY)

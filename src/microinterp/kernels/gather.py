@@ -18,7 +18,7 @@ import numpy as np
 
 from ..context import Node, Registration
 from ..errors import KernelError
-from ..memory.declaration import KernelMemory, c_struct
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
 
 INPUT, POSITIONS, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT8")
@@ -73,5 +73,13 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = picked.reshape(-1)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteGatherParams", modelled=False, c_op_data=c_struct(w=5))
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """GatherPrepare (gather.cc) takes temporaries of both inputs and the output, then moves the
+    output's dims to the persistent arena (``CreateWritableTensorDimsWithCopy``: a TfLiteIntArray,
+    4 bytes of size and 4 per dimension)."""
+    rank = len(node.output(OUTPUT).shape)
+    return OpMemory(tflm_prepare=(*temps(node, (INPUT, POSITIONS), (OUTPUT,)), *persist(4 + 4 * rank)))
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteGatherParams", c_op_data=c_struct(w=5), needs=memory)
 REGISTRATION = Registration("GATHER", prepare, invoke, memory=MEMORY)

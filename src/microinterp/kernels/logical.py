@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..context import Node
-from ..memory.declaration import c_struct
+from ..memory.declaration import OpMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
@@ -37,3 +37,8 @@ def invoke(inputs: Sequence[np.ndarray | None], out: np.ndarray,
 
 #: the C twin's op data (mi_logical.h mi_logical_op_data_t): the broadcast walk (mi_broadcast_t)
 C_OP_DATA = c_struct(w=elementwise.C_BROADCAST_WORDS)
+
+
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """LOGICAL_AND and LOGICAL_OR have no Prepare in TFLM (logical.cc): no temporary tensor."""
+    return OpMemory(tflm_prepare=())

@@ -27,5 +27,6 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     logical.invoke(inputs, outputs[OUTPUT], np.logical_and)
 
 
-MEMORY = KernelMemory(c_op_data=logical.C_OP_DATA, modelled=False)
+#: TFLM registers LOGICAL_AND with no Init and no Prepare (logical.cc) and parses no options
+MEMORY = KernelMemory(c_op_data=logical.C_OP_DATA, needs=logical.memory)
 REGISTRATION = Registration("LOGICAL_AND", prepare, invoke, memory=MEMORY)

@@ -77,5 +77,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                              data.output_zero_point, out.dtype)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=reduction.accumulating_memory, modelled=False, c_op_data=c_struct(w=13, b=1))
+#: InitReduce allocates an OpDataReduce; Prepare: ``reduction.mean_or_sum_memory``
+MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", tflm_op_data="OpDataReduce",
+                      needs=reduction.mean_or_sum_memory, c_op_data=c_struct(w=13, b=1))
 REGISTRATION = Registration("MEAN", prepare, invoke, memory=MEMORY)

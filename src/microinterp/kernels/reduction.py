@@ -24,7 +24,7 @@ import numpy as np
 from .. import quant
 from ..context import Node
 from ..errors import KernelError
-from ..memory.declaration import OpMemory
+from ..memory.declaration import OpMemory, temps
 
 INPUT, AXIS, OUTPUT = 0, 1, 0
 
@@ -100,3 +100,14 @@ def accumulating_memory(node: Node, pointer_bytes: int) -> OpMemory:
     src, dst, axis_t = node.input(INPUT), node.output(OUTPUT), node.input(AXIS)
     accumulators = (4 * dst.size,) if src.type_name != "FLOAT32" else ()
     return OpMemory(scratch=(*accumulators, 4 * len(src.shape), 4 * axis_t.size))
+
+
+
+def mean_or_sum_memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM's PrepareMeanOrSumHelper (reduce_common.cc): temporaries of the input, the output
+    and the axis, the scratch of ``accumulating_memory``, then PrepareSimple's own temporaries
+    of the input and the axis (and of the output for int8 only), all held until the op's
+    prepare ends."""
+    simple = temps(node, (INPUT, AXIS), (OUTPUT,) if node.input(INPUT).type_name == "INT8" else ())
+    events = (*temps(node, (INPUT,), (OUTPUT,)), *temps(node, (AXIS,)), *simple)
+    return OpMemory(scratch=accumulating_memory(node, pointer_bytes).scratch, tflm_prepare=events)

@@ -8,14 +8,17 @@ outside the input are padding. A 3-D tensor is handled as NH1C with a block
 width of 1 and no left padding. TFLM reads only ``block_shape[0..1]`` and the
 top/left paddings; the output tensor's shape bounds the rest.
 
-TFLM's padding is undefined: it ``memset``s padded pixels with the byte
-``SpaceToBatchParams::output_offset``, a field of a persistent buffer it
-allocates and never initialises, so the oracle's padding bytes depend on
-the arena's history (measured: 0, 40, 64, 85 or 96 for the same model at
-different arena sizes). No implementation can match such bytes; microinterp
-pads with what the op means and what TFLite's reference kernel writes: +0.0
-for float32 and the output zero point for int8. Every other element is
-bit-exact with TFLM.
+TFLM ``memset``s padded pixels with the byte ``SpaceToBatchParams::output_offset``,
+a field of a persistent buffer its Init allocates and never initialises. In a
+fresh arena that byte is 0: an MCU's static arena is zeroed at start-up, and the
+tflite-micro wheel's arena is fresh memory in a new process (measured: padding 0
+at arena sizes 16 KiB to 4 MiB, each in its own process, on a converted int8
+model whose zero point is -1); only an arena reused from earlier allocations
+(a heap block in a process that ran other models: 40, 64, 85 or 96 were seen)
+holds other bytes, which no implementation can reproduce. So microinterp pads
+with byte 0, as TFLM does on a fresh arena: +0.0 for float32 and 0 for int8,
+*not* the output zero point TensorFlow pads with (a converted int8 model with a
+dilated convolution runs TFLM's numbers, not TensorFlow's, there too).
 
 Stale shapes (``stale_shapes.py``): when the stored output is not what the
 blocks imply (a dynamic batch the converter stored as 1), TFLM still runs its
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, c_struct
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 from ..stale_shapes import warn_stale
 from .batch_to_space_nd import read_block_params
 
@@ -54,7 +57,7 @@ class OpData:
 def prepare(node: Node) -> OpData:
     bh, bw, top, left, (n, h, w, c), (on, oh, ow, oc) = read_block_params(node, PADDINGS, "paddings")
     dst = node.output(OUTPUT)
-    pad_value = dst.zero_point if dst.type_name == "INT8" else 0
+    pad_value = 0  # the byte TFLM's uninitialised output_offset holds in a fresh arena (docstring)
     if c == oc and on != n * bh * bw and warn_stale(node):
         return OpData(bh, bw, top, left, np.zeros(0, dst.dtype), _stale_gather(bh, bw, top, left, (n, h, w),
                                                                               (on, oh, ow), pad_value, dst.dtype))
@@ -98,6 +101,12 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out.reshape(-1)[...] = blocks.reshape(-1)
 
 
-#: TFLM sizes are not modelled for this op (modelled=False); c_op_data: its C twin's op data
-MEMORY = KernelMemory(c_op_data=c_struct(w=12, b=1), modelled=False)
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """SpaceToBatchNDPrepare takes temporaries of input 0 and output 0 only (space_to_batch_nd.cc)."""
+    return OpMemory(tflm_prepare=temps(node, (INPUT,), (OUTPUT,)))
+
+
+#: no options struct (ParseSpaceToBatchNd allocates none); SpaceToBatchNDInit allocates a
+#: SpaceToBatchParams; c_op_data: its C twin's op data
+MEMORY = KernelMemory(tflm_op_data="SpaceToBatchParams", c_op_data=c_struct(w=12, b=1), needs=memory)
 REGISTRATION = Registration("SPACE_TO_BATCH_ND", prepare, invoke, memory=MEMORY)

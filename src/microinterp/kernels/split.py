@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, c_struct
+from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 
 AXIS, INPUT = 0, 1
 TYPES = ("FLOAT32", "INT8", "INT16", "INT32")
@@ -54,5 +54,10 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out[...] = part
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteSplitParams", modelled=False, c_op_data=c_struct(w=3))
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """SplitPrepare takes a temporary of the axis (input 0) only (split.cc)."""
+    return OpMemory(tflm_prepare=temps(node, (AXIS,)))
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteSplitParams", c_op_data=c_struct(w=3), needs=memory)
 REGISTRATION = Registration("SPLIT", prepare, invoke, memory=MEMORY)

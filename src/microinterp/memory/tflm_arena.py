@@ -94,7 +94,7 @@ _HOST64: dict[str, tuple[int, int]] = {
     "DequantizeOpData": (32, 8), "OpDataSvdf": (36, 4), "StridedSliceParams": (84, 4),
     "PadOpData": (56, 4), "OpDataReduce": (44, 4), "HardSwishParams": (20, 4), "ReluOpData": (28, 4),
     "Relu6OpData": (8, 4), "OpDataLSTM": (688, 8), "TransposeConvOpData": (88, 8),
-    "ConcatenationOpData": (80, 8), "TanhOpData": (16, 4),
+    "ConcatenationOpData": (80, 8), "TanhOpData": (16, 4), "SpaceToBatchParams": (4, 4),
     # TFLite_Detection_PostProcess and the streaming Signal ops: sizeof/alignof measured with g++ 12 (host)
     # and arm-none-eabi-g++ -mcpu=cortex-m4 (cortex-m) on transcriptions of the structs
     "DetectionPostProcessOpData": (112, 4),
@@ -136,7 +136,7 @@ _CORTEX_M: dict[str, tuple[int, int]] = {
     "DequantizeOpData": (32, 8), "OpDataSvdf": (36, 4), "StridedSliceParams": (84, 4),
     "PadOpData": (56, 4), "OpDataReduce": (44, 4), "HardSwishParams": (20, 4), "ReluOpData": (28, 4),
     "Relu6OpData": (8, 4), "OpDataLSTM": (688, 8), "TransposeConvOpData": (72, 4),
-    "ConcatenationOpData": (24, 4), "TanhOpData": (16, 4),
+    "ConcatenationOpData": (24, 4), "TanhOpData": (16, 4), "SpaceToBatchParams": (4, 4),
     # TFLite_Detection_PostProcess and the streaming Signal ops: sizeof/alignof measured with g++ 12 (host)
     # and arm-none-eabi-g++ -mcpu=cortex-m4 (cortex-m) on transcriptions of the structs
     "DetectionPostProcessOpData": (112, 4),

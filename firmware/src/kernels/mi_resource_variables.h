@@ -3,8 +3,9 @@
  * ResourceVariables, TFLM's MicroResourceVariables).
  *
  * One table per interpreter (it->resources), allocated in the persistent tail
- * by the first VAR_HANDLE prepared, with one slot per unique shared name over
- * every VAR_HANDLE of the model (what the TFLM Python interpreter creates).
+ * by the first VAR_HANDLE prepared, with room for one slot per VAR_HANDLE of the
+ * model and a capacity of one variable per unique shared name over them (what the
+ * TFLM Python interpreter creates).
  * A variable is found by (container, shared name): a handle without a
  * container matches any. Its buffer is a kernel state (mi_state_t), allocated
  * by the first ASSIGN_VARIABLE whose id is known at prepare and refilled with
@@ -22,7 +23,7 @@ typedef struct mi_resource_variable {
     mi_vec_t shared_name;
 } mi_resource_variable_t;
 
-/* layout (memory/firmware_arena.py RESOURCE_TABLE): 2 words, then `capacity` variables */
+/* layout (memory/firmware_arena.py RESOURCE_TABLE): 2 words, then one variable per VAR_HANDLE op */
 typedef struct mi_resource_variables {
     uint32_t count, capacity;
     mi_resource_variable_t variables[];

@@ -21,35 +21,54 @@ static int same_bytes(const mi_context_t *ctx, mi_vec_t a, mi_vec_t b)
     return a.count == b.count && (a.count == 0 || memcmp(ctx->model.data + a.pos, ctx->model.data + b.pos, a.count) == 0);
 }
 
-/* Unique shared names over every VAR_HANDLE of every subgraph (graph.py
- * count_resource_variables): the table's capacity. */
-static uint32_t count_names(const mi_context_t *ctx)
+/* The names of every VAR_HANDLE of every subgraph, in model order, to `visit`. */
+static void each_handle(const mi_context_t *ctx, mi_resource_variables_t *r,
+                        void (*visit)(const mi_context_t *, mi_resource_variables_t *, mi_vec_t))
 {
-    uint32_t s, i, n = 0, t, j;
-    mi_model_t m = ctx->model, m2 = ctx->model;
+    uint32_t s, i;
+    mi_model_t m = ctx->model;
     for (s = 0; s < mi_model_num_subgraphs(&ctx->model); s++) {
         if (mi_model_select(&m, s) != MI_OK) continue;
         for (i = 0; i < m.operators.count; i++) {
             mi_op_info_t op;
             mi_options_t o;
-            int seen = 0;
             if (mi_model_op(&m, i, &op) != MI_OK || op.builtin_code != MI_OP_VAR_HANDLE) continue;
             if (mi_model_options(&m, &op, &o) != MI_OK) continue;
-            /* seen before: at an earlier (subgraph, operator) */
-            for (t = 0; t <= s && !seen; t++) {
-                if (mi_model_select(&m2, t) != MI_OK) continue;
-                for (j = 0; j < (t == s ? i : m2.operators.count) && !seen; j++) {
-                    mi_op_info_t op2;
-                    mi_options_t o2;
-                    if (mi_model_op(&m2, j, &op2) != MI_OK || op2.builtin_code != MI_OP_VAR_HANDLE) continue;
-                    if (mi_model_options(&m2, &op2, &o2) != MI_OK) continue;
-                    seen = same_bytes(ctx, o.var_handle.shared_name, o2.var_handle.shared_name);
-                }
-            }
-            n += !seen;
+            visit(ctx, r, o.var_handle.shared_name);
         }
     }
-    return n;
+}
+
+static void count_handle(const mi_context_t *ctx, mi_resource_variables_t *r, mi_vec_t name)
+{
+    (void)ctx;
+    (void)name;
+    r->capacity++;
+}
+
+static void add_name(const mi_context_t *ctx, mi_resource_variables_t *r, mi_vec_t name)
+{
+    uint32_t k;
+    for (k = 0; k < r->count; k++)
+        if (same_bytes(ctx, name, r->variables[k].shared_name)) return;
+    r->variables[r->count++].shared_name = name;
+}
+
+/* The table, with one slot per VAR_HANDLE of the model (each op is parsed twice, never
+ * once per pair), its capacity then cut to the unique shared names (graph.py
+ * count_resource_variables: what the TFLM Python interpreter creates). */
+static mi_resource_variables_t *create_table(mi_context_t *ctx)
+{
+    mi_resource_variables_t probe = {0, 0}, *r;
+    each_handle(ctx, &probe, count_handle);
+    r = (mi_resource_variables_t *)mi_alloc_persistent(
+        ctx, sizeof(mi_resource_variables_t) + (size_t)probe.capacity * sizeof(mi_resource_variable_t));
+    if (!r) return NULL;
+    each_handle(ctx, r, add_name); /* the slots hold each unique name once, for counting */
+    r->capacity = r->count;
+    r->count = 0;
+    memset(r->variables, 0, (size_t)probe.capacity * sizeof(mi_resource_variable_t));
+    return r;
 }
 
 /* MicroResourceVariables::CreateIdIfNoneFound: -1 when the table is full. */
@@ -76,12 +95,8 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     if (out.type != MI_TYPE_RESOURCE || out.count != 1) return MI_ERR_BAD_PARAM;
     if (options->var_handle.shared_name.count == 0) return MI_ERR_BAD_PARAM;
     if (!ctx->resources) {
-        uint32_t n = count_names(ctx);
-        mi_resource_variables_t *r = (mi_resource_variables_t *)mi_alloc_persistent(
-            ctx, sizeof(mi_resource_variables_t) + (size_t)n * sizeof(mi_resource_variable_t));
-        if (!r) return MI_ERR_ARENA_TOO_SMALL;
-        r->capacity = n;
-        ctx->resources = r;
+        ctx->resources = create_table(ctx);
+        if (!ctx->resources) return MI_ERR_ARENA_TOO_SMALL;
     }
     d->resource_id = create_id(ctx->resources, ctx, options->var_handle.container, options->var_handle.shared_name);
     if (d->resource_id < 0) return MI_ERR_BAD_PARAM;

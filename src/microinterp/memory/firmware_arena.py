@@ -156,14 +156,16 @@ class _Tail:
 
 class _ResourceTail:
     """What the C prepares of VAR_HANDLE and ASSIGN_VARIABLE add to the tail, in prepare
-    order (``mi_var_handle.c``, ``mi_assign_variable.c``): the table, with one slot per
-    unique shared name, at the first VAR_HANDLE; a variable's buffer (the value's bytes)
-    at the first ASSIGN_VARIABLE whose id a VAR_HANDLE of its subgraph prepared before it
-    gave. Ids are found as the kernels find them (``graph.ResourceVariables``)."""
+    order (``mi_var_handle.c``, ``mi_assign_variable.c``): the table, with room for one
+    slot per VAR_HANDLE op (it counts the unique shared names in them without parsing
+    the model once per pair), at the first VAR_HANDLE; a variable's buffer (the value's
+    bytes) at the first ASSIGN_VARIABLE whose id a VAR_HANDLE of its subgraph prepared
+    before it gave. Ids are found as the kernels find them (``graph.ResourceVariables``)."""
 
     def __init__(self, model: Model, abi: Abi) -> None:
         self.variables = ResourceVariables(count_resource_variables(model))
-        self.table_bytes = sizeof(RESOURCE_TABLE, abi) + self.variables.capacity * sizeof(RESOURCE_VARIABLE, abi)
+        handles = sum(op.name == "VAR_HANDLE" for sg in model.subgraphs for op in sg.operators)
+        self.table_bytes = sizeof(RESOURCE_TABLE, abi) + handles * sizeof(RESOURCE_VARIABLE, abi)
         self.table = False
         self.handles: dict[tuple[int, int], int] = {}
         self.sized: set[int] = set()

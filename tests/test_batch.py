@@ -3,7 +3,11 @@ kernel family: convolutions (CONV_2D, DEPTHWISE_CONV_2D), FULLY_CONNECTED, pooli
 element-wise binary ops with a broadcast constant, activations and softmax, shape
 ops (RESHAPE, CONCATENATION, PAD), reductions (MEAN), quantize/dequantize, in int8,
 int16 and float32 where the kernel has them; ops that run sample by sample
-(TRANSPOSE); and the stateful SVDF, whose samples are independent sequences.
+(TRANSPOSE); and the stateful SVDF, whose samples are independent sequences. A second
+test covers ``MORE_FAMILIES``: TANH, RELU, LEAKY_RELU, HARD_SWISH, SUB, MAXIMUM, SUM,
+REDUCE_MAX, ARG_MAX, RESIZE_NEAREST_NEIGHBOR, STRIDED_SLICE (sample by sample), int8 SVDF
+and the int8/float32 LSTM (batch-major batched with one state row per sample, time-major
+sample by sample).
 
 Each model is drawn small (hypothesis draws the family, dtype, shapes, scales and
 values; 60 examples) and checked through both batch paths, batched and per sample.
@@ -183,7 +187,7 @@ def test_invoke_batch_equals_per_sample_invoke(case, n, seed):
         for s in range(n):
             assert np.array_equal(out[s], want[s][k], equal_nan=True), (family, k, s)
         assert np.array_equal(out, again[k], equal_nan=True)
-    expected_batched = family not in ("transpose", "svdf")
+    expected_batched = family != "transpose"
     assert (batchable(it.model) is None) == expected_batched, batchable(it.model)
     if n > 1:
         assert (it._batch_runner.reason is None) == expected_batched
@@ -239,3 +243,133 @@ def test_invoke_batch_rejects_bad_inputs():
     with pytest.raises(InputError, match="needs 1 input batch"):
         it.invoke_batch()
     assert it.invoke_batch(np.zeros((0, 3), np.float32))[0].shape == (0, 1, 3)
+
+
+# --------------------------------------------------------------------------- more families
+# The families above, continued: the rest of the activations, binary ops and reductions,
+# reshape-like ops that keep rows apart (RESIZE_NEAREST_NEIGHBOR) and one that does not
+# (STRIDED_SLICE, run sample by sample), and the stateful policy of both recurrent ops:
+# SVDF in int8 and UNIDIRECTIONAL_SEQUENCE_LSTM in int8 and float32, batch-major (batched,
+# one state row per sample) and time-major (sample by sample).
+
+MORE_FAMILIES = ["tanh", "relu", "leaky_relu", "hard_swish", "sub", "maximum", "sum", "reduce_max", "arg_max",
+                 "resize_nearest", "strided_slice", "svdf_int8", "lstm"]
+#: families that must run sample by sample
+PER_SAMPLE = {"strided_slice"}
+
+
+def _lstm(b: ModelBuilder, rng: np.random.Generator, dtype: str, steps: int, n_in: int, n_state: int,
+          time_major: bool) -> None:
+    """One UNIDIRECTIONAL_SEQUENCE_LSTM (no peephole, projection or layer norm) on a batch of 1."""
+    q = {} if dtype == "float32" else {"x": dict(scale=0.02, zero_point=3), "h": dict(scale=2.0**-7, zero_point=-2),
+                                       "c": dict(scale=2.0**-11, zero_point=0)}
+    shape = (steps, 1, n_in) if time_major else (1, steps, n_in)
+    x = b.add_input("x", shape, dtype, **q.get("x", {}))
+    ins, w_scales = [x], []
+    for k in range(8):
+        cols = n_in if k < 4 else n_state
+        if dtype == "float32":
+            ins.append(b.add_constant(f"w{k}", (rng.standard_normal((n_state, cols)) / np.sqrt(cols)).astype(np.float32)))
+        else:
+            scale = float(np.float32(rng.uniform(0.5, 3.0) / (127 * np.sqrt(cols))))
+            ins.append(b.add_constant(f"w{k}", int_array(rng, (n_state, cols), "int8"), scale=scale, zero_point=0))
+            w_scales.append(scale)
+    ins += [-1, -1, -1]
+    for k in range(4):
+        if dtype == "float32":
+            ins.append(b.add_constant(f"bias{k}", rng.standard_normal(n_state).astype(np.float32)))
+        else:
+            ins.append(b.add_constant(f"bias{k}", rng.integers(-3000, 3000, n_state).astype(np.int32),
+                                      scale=float(np.float32(0.02) * np.float32(w_scales[k])), zero_point=0))
+    ins += [-1, -1]
+    ins.append(b.add_tensor("h", (1, n_state), dtype, is_variable=True, **q.get("h", {})))
+    ins.append(b.add_tensor("c", (1, n_state), "float32" if dtype == "float32" else "int16", is_variable=True,
+                            **q.get("c", {})))
+    ins += [-1, -1, -1, -1]
+    y = b.add_output("y", (steps, 1, n_state) if time_major else (1, steps, n_state), dtype, **q.get("h", {}))
+    b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], fused_activation_function="TANH", cell_clip=3.0,
+                   time_major=time_major)
+
+
+@st.composite
+def more_single_op_models(draw) -> tuple[str, bytes]:
+    """(family, model bytes) for ``MORE_FAMILIES``, activations with a batch dimension of 1."""
+    family = draw(st.sampled_from(MORE_FAMILIES))
+    rng = np.random.default_rng(draw(seeds))
+    b = ModelBuilder()
+    h, w, c = draw(st.integers(1, 5)), draw(st.integers(1, 5)), draw(st.integers(1, 4))
+    dtype = draw(st.sampled_from(["int8", "float32"]))
+    q = _q(draw, dtype)
+    if family in ("tanh", "relu", "leaky_relu", "hard_swish"):
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        qy = (dict(scale=1 / 128, zero_point=0) if family == "tanh" else _q(draw, dtype)) if dtype == "int8" else {}
+        y = b.add_output("y", (1, h, w, c), dtype, **qy)
+        b.add_operator(family.upper(), [x], [y], **({"alpha": 0.2} if family == "leaky_relu" else {}))
+    elif family in ("sub", "maximum"):
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        qc, qy = (_q(draw, dtype), _q(draw, dtype)) if family == "sub" else (q, q)
+        const = rng.uniform(-2, 2, (1, 1, w, c)).astype(np.float32) if dtype == "float32" \
+            else int_array(rng, (1, 1, w, c), dtype)
+        y = b.add_output("y", (1, h, w, c), dtype, **qy)
+        b.add_operator(family.upper(), [x, b.add_constant("c", const, dtype, **qc)], [y])
+    elif family in ("sum", "reduce_max"):
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        y = b.add_output("y", (1, 1, w, 1), dtype, **(_q(draw, dtype) if family == "sum" else q))
+        b.add_operator(family.upper(), [x, b.add_constant("a", np.array([1, 3], np.int32))], [y], keep_dims=True)
+    elif family == "arg_max":
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        y = b.add_output("y", (1, h, w), "int32")
+        b.add_operator("ARG_MAX", [x, b.add_constant("a", np.array([3], np.int32))], [y], output_type=2)
+    elif family == "resize_nearest":
+        x = b.add_input("x", (1, h, w, c), dtype, **q)
+        y = b.add_output("y", (1, 2 * h, w + 1, c), dtype, **q)
+        b.add_operator("RESIZE_NEAREST_NEIGHBOR", [x, b.add_constant("s", np.array([2 * h, w + 1], np.int32))], [y],
+                       align_corners=False, half_pixel_centers=draw(st.booleans()))
+    elif family == "strided_slice":  # slices the batch axis too: rows are not kept apart
+        x = b.add_input("x", (1, h, c), dtype, **q)
+        y = b.add_output("y", (1, (h + 1) // 2, c), dtype, **q)
+        consts = [b.add_constant(n, np.array(v, np.int32)) for n, v in
+                  (("begin", [0, 0, 0]), ("end", [1, h, c]), ("strides", [1, 2, 1]))]
+        b.add_operator("STRIDED_SLICE", [x, *consts], [y], begin_mask=0, end_mask=0, ellipsis_mask=0,
+                       new_axis_mask=0, shrink_axis_mask=0, offset=False)
+    elif family == "svdf_int8":  # int16 state, carried between invokes
+        units, rank, memory, n_in = 2, 1, 3, h + 1
+        x = b.add_input("x", (1, n_in), "int8", scale=0.05, zero_point=-5)
+        wf = b.add_constant("wf", int_array(rng, (units * rank, n_in), "int8"), scale=0.01, zero_point=0)
+        wt = b.add_constant("wt", rng.integers(-3000, 3000, (units * rank, memory)).astype(np.int16),
+                            scale=0.002, zero_point=0)
+        state = b.add_tensor("state", (1, memory * units * rank), "int16", is_variable=True, scale=0.0004,
+                             zero_point=0)
+        bias = b.add_constant("b", rng.integers(-2000, 2000, units).astype(np.int32),
+                              scale=float(np.float32(0.0004) * np.float32(0.002)), zero_point=0)
+        y = b.add_output("y", (1, units), "int8", scale=0.02, zero_point=1)
+        b.add_operator("SVDF", [x, wf, wt, bias, state], [y], rank=rank, fused_activation_function="RELU")
+    else:  # lstm
+        time_major = draw(st.booleans())
+        _lstm(b, rng, dtype, draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 4)), time_major)
+        return ("lstm_time_major" if time_major else "lstm"), b.build()
+    return family, b.build()
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=more_single_op_models(), n=st.integers(2, 9), seed=seeds)
+def test_invoke_batch_equals_per_sample_invoke_more_families(case, n, seed):
+    """As above for ``MORE_FAMILIES``: every sample of ``invoke_batch`` equals ``invoke()``
+    right after ``reset()`` on that sample, bit for bit; the stateful ones leave the
+    interpreter reset; each family takes the path it should (batched, or per sample)."""
+    family, model = case
+    it = Interpreter.from_bytes(model)
+    batch = _random_batch(it, n, np.random.default_rng(seed))
+    got = it.invoke_batch(*batch)
+    want = _per_sample(model, batch)
+    for k, out in enumerate(got):
+        assert out.shape == (n, *it.get_output_details(k)["shape"])
+        for s in range(n):
+            assert np.array_equal(out[s], want[s][k], equal_nan=True), (family, k, s)
+    expected_batched = family not in PER_SAMPLE and family != "lstm_time_major"
+    assert (batchable(it.model) is None) == expected_batched, (family, batchable(it.model))
+    assert (it._batch_runner.reason is None) == expected_batched, (family, it._batch_runner.reason)
+    for i, x in enumerate(batch):  # after a batch, a stateful model starts from its reset state again
+        it.set_input(x[n - 1], i)
+    it.invoke()
+    assert all(np.array_equal(it.get_output(k), want[n - 1][k], equal_nan=True) for k in range(it.num_outputs))

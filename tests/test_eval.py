@@ -88,3 +88,28 @@ def test_eval_cli_errors_are_one_line(digits, tmp_path, capsys, args, message):
     rc = main(["eval", str(tmp_path / "m.tflite"), *[a.format(tmp=tmp_path) for a in args], "--litert", "off"])
     err = capsys.readouterr().err
     assert rc == 1 and err.startswith("microinterp: error: ") and message in err and err.count("\n") == 1
+
+
+def test_eval_cli_progress_bar_and_litert_agreement(digits, tmp_path, capsys):
+    """``--progress on`` draws tqdm's bar on stderr up to every sample; the LiteRT line
+    reports the samples whose output 0 differs from LiteRT's reference kernels, by how
+    much, and where top-1 differs -- the figures ``evaluate.agreement`` computes from
+    LiteRT's own outputs (ai-edge-litert and tqdm are test dependencies)."""
+    model, images, labels, want = digits
+    np.savez(tmp_path / "data.npz", images=images)
+    np.save(tmp_path / "labels.npy", labels)
+    (tmp_path / "m.tflite").write_bytes(model)
+    rc = main(["eval", str(tmp_path / "m.tflite"), "--data", str(tmp_path / "data.npz"), "--labels",
+               str(tmp_path / "labels.npy"), "--progress", "on", "--litert", "auto"])
+    captured = capsys.readouterr()
+    assert rc == 0
+    assert f"{len(labels)}/{len(labels)}" in captured.err and "eval" in captured.err
+    theirs = ev.litert_outputs(model, [images])
+    assert theirs is not None, "ai-edge-litert is a test dependency and runs this model"
+    a = ev.agreement("LiteRT reference kernels", want, theirs)
+    differing = int(np.any(want.reshape(len(want), -1) != theirs.reshape(len(theirs), -1), axis=1).sum())
+    assert a.samples == len(labels) and a.samples_differing == differing
+    assert (f"LiteRT:   {differing} of {len(labels)} samples differ (max |diff| {a.max_abs_diff:g} in output units; "
+            f"top-1 differs on {a.top1_differing})") in captured.out
+    litert_top1 = int((ev.top1(theirs) == labels).sum()) / len(labels)
+    assert f"LiteRT top-1 {litert_top1:.2%}" in captured.out

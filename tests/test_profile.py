@@ -50,3 +50,31 @@ def test_cli_writes_picture(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "microinterp.cli", "run", model, "--profile", str(tmp_path / "p.txt")],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "--profile" in bad.stderr
+
+
+def test_profile_times_the_bound_calls_invoke_runs() -> None:
+    """``invoke_timed`` (what ``profile`` times) runs the interpreter's own work list, the
+    bound calls ``invoke()`` runs, not the kernels' plain ``invoke``: one time per operator,
+    every bound call made once, and the same outputs as ``invoke()``."""
+    path = model_path("mlperf-tiny/kws_ref_model.tflite")
+    it = Interpreter.from_file(path)
+    xs = random_inputs(it.model, np.random.default_rng(3))
+    for i, x in enumerate(xs):
+        it.set_input(x, i)
+    it.invoke()
+    want = it.get_output(0)
+    counts = [0] * len(it._calls)
+
+    def counted(k: int, call):  # type: ignore[no-untyped-def]
+        def run() -> None:
+            counts[k] += 1
+            call()
+        return run
+
+    it._calls[:] = [counted(k, c) for k, c in enumerate(it._calls)]
+    for i, x in enumerate(xs):  # the planner may reuse the input's bytes for later tensors
+        it.set_input(x, i)
+    times = it.invoke_timed()
+    assert len(times) == len(it.nodes) and all(t > 0 for t in times)
+    assert counts == [1] * len(it.nodes)
+    assert np.array_equal(it.get_output(0), want)

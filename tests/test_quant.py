@@ -234,3 +234,92 @@ def test_get_reciprocal_int_matches_the_array_version(x, digits):
     """The Python-int reciprocal (few-row softmax) equals the numpy one, value by value."""
     scale, bits = quant.get_reciprocal(np.array([x], np.int64), digits)
     assert quant.get_reciprocal_int(x, digits) == (int(scale[0]), int(bits[0]))
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 12), st.lists(st.tuples(MULTIPLIERS, st.integers(-31, 6)), min_size=1, max_size=5),
+       st.integers(-128, 127), st.integers(-200, 200), st.booleans(), st.integers(0, 2**32 - 1), st.booleans())
+def test_folded_product_stage_matches_matmul_then_output_stage(depth, channels, zp, bias_scale, per_channel, seed,
+                                                              int16_input):
+    """The output stage folded into a small matmul (``FoldedProductStage``) gives the same
+    outputs as ``x @ w + c`` then ``OutputStage.apply``, for every input of a random set
+    including the dtype's extremes; where it refuses (a possible wrap), nothing is checked."""
+    rng = np.random.default_rng(seed)
+    n = len(channels) if per_channel else 3
+    if per_channel:
+        m = np.array([c[0] for c in channels], np.int64)
+        s = np.array([c[1] for c in channels], np.int64)
+    else:
+        m, s = np.int64(channels[0][0]), np.int64(channels[0][1])
+    dtype = np.int16 if int16_input else np.int8
+    lo, hi = quant.dtype_range(np.dtype(dtype))
+    w = rng.integers(-255, 256, (depth, n)).astype(np.int64)
+    c = rng.integers(-1000, 1001, n).astype(np.int64) * bias_scale
+    stage = quant.OutputStage(m, s, zp, -128, 127, wrap=False)
+    folded = quant.FoldedProductStage.make(stage, w, c, (lo, hi))
+    if folded is None:
+        return
+    x = rng.integers(lo, hi, (40, depth), endpoint=True).astype(dtype)
+    x[0], x[1] = lo, hi
+    out = np.empty((40, n), np.int8)
+    folded.bind(x, out)()
+    want = np.empty((40, n), np.int8)
+    stage.apply(x.astype(np.int64) @ w + c, want)
+    assert out.tolist() == want.tolist()
+
+
+def test_fdlibm_tanhf_and_expm1f_equal_the_c_library():
+    """The vectorised transcriptions of glibc's tanhf/expm1f (``fdlibm.py``) equal the C
+    library's, called element by element through ctypes, on 60,000 random bit patterns
+    and values in the ranges LSTM gates reach, every branch edge, +-0, +-inf and NaNs. On a
+    C library they do not match, ``exact()`` is False and ``libm_float`` must not use them."""
+    from microinterp import fdlibm
+
+    rng = np.random.default_rng(14)
+    x = np.concatenate([
+        rng.integers(0, 1 << 32, 20000, dtype=np.uint64).astype(np.uint32).view(np.float32),
+        rng.uniform(-25.0, 25.0, 20000).astype(np.float32), rng.normal(0.0, 1.0, 20000).astype(np.float32),
+        np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 22.0, -22.0, 88.72, -88.72, 2.0**-55, 2.0**-26],
+                 np.float32), fdlibm._bits(*fdlibm._PROBE_WORDS)])
+    for name, ours in (("tanhf", fdlibm.tanhf), ("expm1f", fdlibm.expm1f)):
+        reference = quant.libm_float_scalar_loop(name, x)
+        assert reference is not None
+        if fdlibm.exact():  # glibc with the fdlibm code (the oracle's host): the transcription is used
+            assert np.array_equal(ours(x).view(np.uint32), reference.view(np.uint32)), name
+        assert np.array_equal(quant.libm_float(name, x).view(np.uint32), reference.view(np.uint32)), name
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.one_of(st.integers(1 << 30, quant.INT32_MAX), st.sampled_from([1 << 30, quant.INT32_MAX])),
+                          st.integers(-20, 0)), min_size=1, max_size=5),
+       st.integers(-128, 127), st.integers(0, 127), st.integers(1, 300), st.integers(0, 2**32 - 1),
+       st.booleans())
+def test_float_output_stage_equals_the_int64_stage(channels, zp, span, depth, seed, float64_sums):
+    """``convolution.FloatOutputStage`` (a ReLU-type int32 output stage in float64, from the
+    float sums) gives ``+ bias`` then ``OutputStage.apply``'s outputs on random accumulators
+    of both signs up to the layer's bound, zeros and the bound itself, per channel, with
+    right shifts 0-20; where it refuses (a bound), nothing is checked."""
+    from microinterp.kernels.convolution import FloatOutputStage
+
+    rng = np.random.default_rng(seed)
+    m = np.array([c[0] for c in channels], np.int64)
+    s = np.array([c[1] for c in channels], np.int64)
+    n = len(channels)
+    act_min = max(-128, zp + span // 4)  # >= zp: a fused ReLU-type clamp
+    stage = quant.OutputStage(m, s, zp, act_min, min(127, act_min + span), wrap=False)
+    weights = rng.integers(-127, 128, (depth, n))
+    bias = rng.integers(-5000, 5000, n).astype(np.int64)
+    folded = FloatOutputStage.make(stage, weights, 1, 255, bias)
+    if folded is None:
+        return
+    bound = (np.abs(weights).sum(axis=0) * 255).astype(np.int64)
+    sums = rng.integers(-bound, bound, (64, n), endpoint=True)
+    sums[0], sums[1], sums[2] = bound, -bound, 0
+    sums = sums.astype(np.float64 if float64_sums else np.float32)
+    if not float64_sums:
+        sums = np.clip(sums, -(2**24), 2**24)  # float32 sums are exact integers below 2**24
+    out = np.empty((64, n), np.int8)
+    folded.bind(sums, out)()
+    want = np.empty((64, n), np.int8)
+    stage.apply(sums.astype(np.int64) + bias, want)
+    assert out.tolist() == want.tolist()

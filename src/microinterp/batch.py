@@ -7,15 +7,20 @@
   once per chunk of samples instead of once per sample. The per-op Python and
   numpy call overhead is paid once per chunk, and the GEMMs get N times more
   rows. This is only done when it cannot change a single bit of any sample:
-  every activation tensor has a leading dimension of 1, the model holds no state,
+  every activation tensor (variable ones included) has a leading dimension of 1,
   and every operator is one that treats the leading axis as independent rows
   (``ROW_WISE_OPS``, plus the axis checks in ``_row_wise``). Integer kernels sum
   exactly in any order; float kernels follow TFLM's per-element order whatever
   the number of rows, so each row's arithmetic is that of a single invoke.
+  The stateful SVDF and batch-major LSTM keep one state row per batch row, so a
+  batched model with state is reset before every chunk: each row is then one
+  independent sequence from the reset state (the stateful policy below).
 * **per sample** (everything else): ``set_input`` / ``invoke`` / ``get_output`` in
-  a loop. Stateful models (LSTM/SVDF variable tensors) run one independent
-  sequence per sample: the state is reset before each sample, so sample i equals
-  a single ``invoke()`` right after ``reset()``; the state is reset again at the end.
+  a loop.
+
+Stateful models (LSTM/SVDF variable tensors) run one independent sequence per
+sample on either path: sample i equals a single ``invoke()`` right after
+``reset()``, and the interpreter's state is reset again at the end.
 
 As a guard, the first sample of every batch is also run through the ordinary
 interpreter and compared; a difference (which the rules above should make
@@ -53,6 +58,8 @@ ROW_WISE_OPS = frozenset({
     "SPACE_TO_DEPTH", "DEPTH_TO_SPACE",
     # with an axis that must not be the leading one (checked in _row_wise)
     "CONCATENATION", "PAD", "PADV2", "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN", "ARG_MAX", "ARG_MIN",
+    # stateful, one state row per batch row (batch-major LSTM only, checked in _row_wise)
+    "SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM",
 })
 
 #: samples per batched run at most
@@ -87,7 +94,15 @@ def _row_wise(op: Operator, tensors: Sequence[Tensor]) -> bool:
         return axes is not None and 0 not in axes and rank > 1
     if op.name in ("SOFTMAX", "LOG_SOFTMAX", "L2_NORMALIZATION"):
         return rank > 1  # a rank-1 tensor would become one row of N*C values
+    if op.name == "UNIDIRECTIONAL_SEQUENCE_LSTM":  # time-major input leads with the time axis
+        return rank == 3 and not bool(getattr(op.options, "time_major", False))
     return True
+
+
+def _empty(t: Tensor) -> bool:
+    """A tensor without elements (shape ``[0]``: the LSTM's unused ``intermediates``) holds
+    no sample's data, so it stays as it is in a batched model."""
+    return len(t.shape) == 1 and t.shape[0] == 0
 
 
 def batchable(model: Model) -> str | None:
@@ -96,9 +111,7 @@ def batchable(model: Model) -> str | None:
     if len(model.subgraphs) > 1:
         return "the model has more than one subgraph"
     for t in sg.tensors:
-        if t.is_variable:
-            return f"tensor {t.index} ({t.name!r}) holds state"
-        if t.is_constant or t.dtype is None:
+        if t.is_constant or t.dtype is None or _empty(t):
             continue
         if not t.shape or t.shape[0] != 1:
             return f"tensor {t.index} ({t.name!r}) of shape {list(t.shape)} has no leading dimension of 1"
@@ -114,7 +127,7 @@ def batched_model(model: Model, n: int) -> Model:
     Constants are shared; an offline memory plan is dropped (its offsets are for one sample)."""
     sg = model.main
     tensors = tuple(
-        t if t.is_constant or t.dtype is None else dataclasses.replace(t, shape=(n, *t.shape[1:]))
+        t if t.is_constant or t.dtype is None or _empty(t) else dataclasses.replace(t, shape=(n, *t.shape[1:]))
         for t in sg.tensors
     )
     metadata = {k: v for k, v in model.metadata.items() if k != "OfflineMemoryAllocation"}
@@ -155,6 +168,7 @@ class BatchRunner:
     def __init__(self, it: Interpreter) -> None:
         self.it = it
         self.reason = batchable(it.model)
+        self.stateful = it.stateful
         self._batched: dict[int, Interpreter] = {}
         largest = max((t.size for t in it.subgraph.tensors if not t.is_constant and t.dtype is not None), default=1)
         self.chunk = max(1, min(MAX_CHUNK, CHUNK_ELEMENTS // max(largest, 1)))
@@ -201,6 +215,8 @@ class BatchRunner:
                 view.reshape(size, -1)[:stop - start] = batch[start:stop].reshape(stop - start, -1)
                 if stop - start < size:  # a short last chunk: pad with its first sample, then discard
                     view.reshape(size, -1)[stop - start:] = batch[start].reshape(1, -1)
+            if self.stateful:  # every row starts its sequence from the reset state
+                bit.reset()
             bit.invoke()
             for out, view in zip(outs, out_views):
                 out.reshape(n, -1)[start:stop] = view.reshape(size, -1)[:stop - start]
@@ -209,9 +225,14 @@ class BatchRunner:
         it = self.it
         for i, batch in enumerate(batches):
             it.set_input(batch[0], i)
+        if self.stateful:
+            it.reset()
         it.invoke()
-        return all(np.array_equal(it.tensor_view(k), out[0], equal_nan=out.dtype.kind == "f")
-                   for k, out in zip(it.subgraph.outputs, outs))
+        agree = all(np.array_equal(it.tensor_view(k), out[0], equal_nan=out.dtype.kind == "f")
+                    for k, out in zip(it.subgraph.outputs, outs))
+        if self.stateful:
+            it.reset()
+        return agree
 
     def _run_per_sample(self, n: int, batches: list[np.ndarray], outs: list[np.ndarray]) -> None:
         it = self.it

@@ -1,9 +1,10 @@
 """Per-op profile: time and arena bytes of every operator, as a table, ASCII bars or a picture.
 
 Why: after "how big is my arena", the next question is "which layer costs the
-time and which sets the memory peak". Time is measured by the tracing hook
-(trace level 1 times each kernel call; the median over ``repeats`` invokes is
-kept, so one noisy call does not decide); memory comes from the interpreter's
+time and which sets the memory peak". Time is measured on the calls ``invoke()``
+itself makes (``Interpreter.invoke_timed``: each operator's bound call, see
+``Registration.bind``, not the tracing hook's plain ``invoke``; the median over
+``repeats`` invokes is kept, so one noisy call does not decide); memory comes from the interpreter's
 own plan: the bytes of planned buffers alive while the op runs (its inputs,
 outputs, scratch and every tensor waiting for a later op) and the highest
 arena byte they reach. On a microcontroller the time column is what the C port
@@ -13,7 +14,6 @@ instructions); the memory column is the same plan TFLM computes.
 
 from __future__ import annotations
 
-import io
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,14 +42,13 @@ def profile(model: str | Path, inputs: list[np.ndarray], repeats: int = 10) -> l
     """Run ``model`` ``repeats`` times on ``inputs`` and profile every operator."""
     if repeats < 1:
         raise InputError(f"--repeats must be at least 1, got {repeats}")
-    it = Interpreter.from_file(model, trace=1, trace_stream=io.StringIO())
+    it = Interpreter.from_file(model, trace=0)
     for i, x in enumerate(inputs):
         it.set_input(x, i)
     per_op: list[list[float]] = [[] for _ in it.nodes]
+    it.invoke()  # a first invoke warms caches (and a kernel's lazily prepared tables) up
     for _ in range(repeats):
-        it.tracer.stream = io.StringIO()  # the per-op lines are not wanted, only the times
-        it.invoke()
-        for seconds, node in it.tracer.last_times:
+        for node, seconds in zip(it.nodes, it.invoke_timed()):
             per_op[node.index].append(seconds)
     mem = it.memory
     placed = list(zip(mem.requests, mem.plan.offsets))

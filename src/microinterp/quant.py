@@ -34,9 +34,11 @@ import ctypes.util
 import functools
 import importlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from . import fdlibm
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
@@ -332,6 +334,127 @@ class OutputStage:
         if not self.zero_point_folded:
             acc += self.output_zero_point
         _store_clamped(acc, self.act_min, self.act_max, out)
+
+
+class FoldedStage:
+    """An ``OutputStage`` whose multiply the caller folds into its own operands.
+
+    With ``A = acc*m + 2**30`` (``OutputStage``'s notation, the left shift folded into
+    ``m' = m << left``) and the stage's rounding constant ``R``, ``B = acc*m' + K`` with
+    ``K = 2**30 + R`` is ``A + R``, and ``A < 0`` exactly when ``B < R``. So once a caller
+    has ``acc*m'`` -- from weights or a table already multiplied by ``m'`` -- the stage is
+    one add, one compare, one conditional subtract of ``2**31`` (channels with a right
+    shift), one shift and the clamp (``finish``): about half of ``apply``'s numpy passes,
+    which is what small tensors cost. ``of`` refuses (None) a general stage (a multiplier
+    of INT32_MIN or a right shift beyond 31); the caller must prove that its int32
+    accumulator cannot wrap (``|acc| << left < 2**31``) and that ``|acc*m'| + |K|`` stays
+    inside int64 (``fits``).
+    """
+
+    def __init__(self, stage: OutputStage, n: int) -> None:
+        left = np.broadcast_to(np.maximum(stage.shift, 0), (n,)).astype(np.int64)
+        right = np.broadcast_to(np.maximum(-np.asarray(stage.shift, np.int64), 0), (n,))
+        rounding = np.broadcast_to(np.asarray(stage.rounding, np.int64), (n,))
+        self.left = [int(v) for v in left.tolist()]
+        #: ``m << left`` per channel (Python ints, then int64)
+        self.multipliers = [int(m) << k for m, k in zip(np.broadcast_to(stage.multiplier, (n,)).tolist(), self.left)]
+        self.multiplier = np.array(self.multipliers, np.int64) if stage.per_channel else np.int64(self.multipliers[0])
+        self.rounding = [int(v) for v in rounding.tolist()]
+        self.constant = np.int64(1 << 30) + (rounding.copy() if stage.per_channel else rounding[0])
+        self.threshold = rounding.copy() if stage.per_channel else rounding[0]
+        subtract = np.where(right > 0, np.int64(1) << 31, 0).astype(np.int64)
+        self.subtract = subtract[0] if stage.all_right or not stage.any_right else subtract
+        self.shift = stage.total_shift
+        self.zero_point = 0 if stage.zero_point_folded else stage.output_zero_point
+        self.any_right, self.act_min, self.act_max = stage.any_right, stage.act_min, stage.act_max
+
+    @classmethod
+    def of(cls, stage: OutputStage, n: int = 1) -> FoldedStage | None:
+        """The folded form of ``stage`` for ``n`` channels (1: per tensor), or None."""
+        return None if stage.general else cls(stage, n)
+
+    def fits(self, max_abs_acc: Sequence[int] | int) -> bool:
+        """Whether accumulators up to ``max_abs_acc`` (per channel, or one bound) neither wrap
+        int32 after the left shift nor leave int64 once multiplied and offset."""
+        bounds = [int(max_abs_acc)] * len(self.multipliers) if isinstance(max_abs_acc, int) else list(max_abs_acc)
+        return all((b << k) < 2**31 and b * abs(m) + 2**30 + abs(r) < 2**62
+                   for b, k, m, r in zip(bounds, self.left, self.multipliers, self.rounding))
+
+    def finisher(self, acc: np.ndarray, out: np.ndarray, offset: np.ndarray | None = None) -> Callable[[], None]:
+        """A call taking ``acc`` (int64, holding ``acc*m'``; overwritten) to the clamped
+        result in ``out`` (same shape, any integer dtype). ``offset`` (per channel, in
+        accumulator units: a bias, a folded zero point) is added to the accumulator first,
+        within the same add (``offset*m' + K``; the caller's bound covers it)."""
+        negative = np.empty(acc.shape, np.bool_)
+        constant = self.constant if offset is None else np.asarray(offset, np.int64) * self.multiplier + self.constant
+        threshold, subtract, shift = self.threshold, self.subtract, self.shift
+        zero_point, lo, hi = self.zero_point, self.act_min, self.act_max
+        add, less, sub, rshift = np.add, np.less, np.subtract, np.right_shift
+        if not self.any_right:
+            def finish_no_right() -> None:
+                add(acc, constant, out=acc)
+                rshift(acc, shift, out=acc)
+                if zero_point:
+                    add(acc, zero_point, out=acc)
+                _clip(acc, lo, hi, out=out, casting="unsafe")
+
+            return finish_no_right
+
+        def finish() -> None:
+            add(acc, constant, out=acc)
+            less(acc, threshold, out=negative)  # A = B - R < 0
+            sub(acc, subtract, out=acc, where=negative)
+            rshift(acc, shift, out=acc)
+            if zero_point:
+                add(acc, zero_point, out=acc)
+            _clip(acc, lo, hi, out=out, casting="unsafe")
+
+        return finish
+
+
+class FoldedProductStage:
+    """``out = stage(x @ w + c)`` for a small integer matmul (``w`` (K, N) and ``c`` (N,)
+    integer constants, the input offset and bias in ``c``), with the stage folded
+    (``FoldedStage``): ``x @ (w*m') + c*m'`` is ``acc*m'``, so an invoke is the matmul
+    and ``FoldedStage.finisher`` with ``c`` as its offset. ``make`` refuses
+    (None) where the fold does not apply; every bound is checked in Python integers."""
+
+    def __init__(self, weights: np.ndarray, constant: np.ndarray, folded: FoldedStage) -> None:
+        self.weights, self.constant, self.folded = weights, constant, folded
+
+    @classmethod
+    def make(cls, stage: OutputStage, weights: np.ndarray, constant: np.ndarray,
+             x_range: tuple[int, int]) -> FoldedProductStage | None:
+        """``weights`` (K, N) and ``constant`` (N,) integers (any dtype holding them exactly),
+        ``x_range`` the raw input's (min, max); None where the fold does not apply."""
+        n = weights.shape[1]
+        folded = FoldedStage.of(stage, n)
+        if folded is None:
+            return None
+        w = [[int(v) for v in row] for row in np.asarray(weights, np.int64).T.tolist()]  # per channel
+        c = [int(v) for v in np.asarray(constant, np.int64).reshape(-1).tolist()]
+        lo, hi = int(x_range[0]), int(x_range[1])
+        # the int32 accumulator x @ w + c over every input, and the int64 matmul's partial sums
+        worst = [max(abs(sum(max(lo * v, hi * v) for v in w[ch]) + c[ch]),
+                     abs(sum(min(lo * v, hi * v) for v in w[ch]) + c[ch])) for ch in range(n)]
+        partial = [max(abs(lo), abs(hi)) * sum(abs(v) for v in w[ch]) + abs(c[ch]) for ch in range(n)]
+        if not folded.fits(worst) or not folded.fits(partial):
+            return None
+        m = np.array(folded.multipliers, np.int64)
+        return cls(np.asarray(weights, np.int64) * m, np.asarray(constant, np.int64), folded)
+
+    def bind(self, x: np.ndarray, out: np.ndarray) -> Callable[[], None]:
+        """``out[...] = stage(x @ w + c)`` as a call on buffers allocated here; ``x`` is the
+        (B, K) input view, read at every call."""
+        acc = np.empty((x.shape[0], self.weights.shape[1]), np.int64)
+        finish = self.folded.finisher(acc, out.reshape(acc.shape), offset=self.constant)
+        weights, matmul = self.weights, np.matmul
+
+        def run() -> None:
+            matmul(x, weights, out=acc)
+            finish()
+
+        return run
 
 
 class Int64OutputStage:
@@ -773,16 +896,39 @@ _NUMPY_FALLBACK = {"expf": np.exp, "tanhf": np.tanh, "logf": np.log, "sinf": np.
                    "expm1f": np.expm1}
 
 
+#: C library functions with an exact vectorised transcription (``fdlibm.py``), used when
+#: ``fdlibm.exact()`` confirms it matches this process's C library
+_VECTORISED = {"tanhf": fdlibm.tanhf, "expm1f": fdlibm.expm1f}
+
+#: below this many elements the ctypes loop is faster than the ~60 numpy passes of a
+#: transcription (measured on this project's 2-core host: break-even at 300-500 elements)
+VECTORISED_MIN_SIZE = 512
+
+
 def libm_float(name: str, x: np.ndarray | float) -> np.ndarray:
     """The C library's float function ``name`` (``"expf"``, ``"sinf"``, ``"expm1f"``, ...)
-    applied element-wise, float32 in and out: one ctypes call per element."""
+    applied element-wise, float32 in and out: ``tanhf`` and ``expm1f`` through their
+    vectorised transcription where it is exact here (on arrays of ``VECTORISED_MIN_SIZE``
+    elements or more), the rest one ctypes call per element."""
     arr = np.asarray(x, np.float32)
-    fn = _libm_function(name)
-    if fn is None:  # pragma: no cover - no C library: close, but not bit-exact
+    if name in _VECTORISED and arr.size >= VECTORISED_MIN_SIZE and fdlibm.exact():
+        return _VECTORISED[name](arr)
+    out = libm_float_scalar_loop(name, arr)
+    if out is None:  # pragma: no cover - no C library: close, but not bit-exact
         with np.errstate(all="ignore"):
             return _NUMPY_FALLBACK[name](arr.astype(np.float64)).astype(np.float32)
-    out = np.fromiter(map(fn, arr.ravel().tolist()), np.float32, count=arr.size)
-    return out.reshape(arr.shape)
+    return out
+
+
+def libm_float_scalar_loop(name: str, x: np.ndarray) -> np.ndarray | None:
+    """The C library's float function ``name`` on every element of ``x`` through ctypes,
+    one call per element (None without a C library): the reference the vectorised
+    transcriptions are checked against."""
+    fn = _libm_function(name)
+    if fn is None:  # pragma: no cover - every supported platform has a libm
+        return None
+    arr = np.asarray(x, np.float32)
+    return np.fromiter(map(fn, arr.ravel().tolist()), np.float32, count=arr.size).reshape(arr.shape)
 
 
 def libm_expf(x: np.ndarray | float) -> np.ndarray:
@@ -818,7 +964,8 @@ def libm_expf(x: np.ndarray | float) -> np.ndarray:
 
 
 def libm_tanhf(x: np.ndarray | float) -> np.ndarray:
-    """The C library's ``tanhf`` applied element-wise (float32 in, float32 out)."""
+    """The C library's ``tanhf`` applied element-wise (float32 in, float32 out), vectorised
+    where ``fdlibm.exact()`` holds."""
     return libm_float("tanhf", x)
 
 

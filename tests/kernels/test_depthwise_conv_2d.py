@@ -1,5 +1,5 @@
 """DEPTHWISE_CONV_2D vs TFLM (tolerance 0): int8 (per-channel and per-tensor),
-int16x8 (int64 bias), float32; depth multipliers 1-3, strides, dilations,
+int16x8 (int64 bias), float32; depth multipliers 1-3 (4-8 on 1-3 input channels), strides, dilations,
 SAME/VALID padding, optional bias, fused activations, extreme scales and
 zero points.
 
@@ -23,9 +23,11 @@ from microinterp.errors import UnsupportedOpError
 
 @st.composite
 def geometry(draw) -> dict:
-    """A window (see ``conv_cases``) with 1-16 input channels and a depth multiplier of 1-3."""
+    """A window (see ``conv_cases``) with 1-16 input channels and a depth multiplier of 1-3,
+    or 1-3 input channels and a multiplier of 4-8 (``bind``'s per-channel GEMM path)."""
     g = draw(window_geometry())
-    in_c, multiplier = draw(st.integers(1, 16)), draw(st.integers(1, 3))
+    in_c, multiplier = draw(st.one_of(st.tuples(st.integers(1, 16), st.integers(1, 3)),
+                                      st.tuples(st.integers(1, 3), st.integers(4, 8))))
     g.update(batch=draw(st.integers(1, 2)), in_c=in_c, out_c=in_c * multiplier)
     g["options"].update(depth_multiplier=multiplier, fused_activation_function=draw(st.sampled_from(ACTIVATIONS)))
     return g

@@ -149,3 +149,20 @@ def test_irfft_tflm_arena_predicted_exactly(tmp_path) -> None:  # type: ignore[n
         want = wheel[str(path)]
         assert (got.planned_bytes, got.persistent_bytes, got.used_bytes) == (want["head"], want["tail"],
                                                                              want["total"]), path.name
+
+
+def test_sqrt64_python_ints_equal_the_bit_loop():
+    """FilterBankSquareRoot's ``Sqrt64`` on Python ints (``math.isqrt`` plus TFLM's round-up
+    rule, used for small arrays) equals the vectorised transcription of TFLM's bit-by-bit
+    loops on random values of both widths, squares and their neighbours, and the edges
+    where the round-up is suppressed (an all-ones root)."""
+    from microinterp.kernels import signal_filter_bank_square_root as sq
+
+    rng = np.random.default_rng(15)
+    roots = rng.integers(0, 1 << 32, 3000, dtype=np.uint64).tolist()
+    near_squares = [r * r + d for r in roots for d in (-1, 0, 1, r, r + 1) if 0 <= r * r + d < 1 << 64]
+    edges = [0, 1, 2, 3, (1 << 32) - 1, 1 << 32, (1 << 64) - 1, 0xFFFF**2 + 0xFFFF, 0xFFFF**2 + 0xFFFF + 1,
+             0xFFFFFFFF**2 + 0xFFFFFFFF, 0xFFFFFFFF**2 + 0xFFFFFFFE]
+    values = np.array(edges + near_squares + rng.integers(0, 1 << 63, 20000, dtype=np.uint64).tolist()
+                      + rng.integers(0, 1 << 32, 20000, dtype=np.uint64).tolist(), np.uint64)
+    assert sq.sqrt64_int(values.tolist()) == sq.sqrt64_bitwise(values).tolist()

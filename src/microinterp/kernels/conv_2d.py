@@ -148,16 +148,18 @@ def prepare(node: Node) -> OpData:
 _SINGLE_THREAD_GEMM = 1 << 18
 
 
-def exact_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def exact_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``a @ b`` for float operands holding small integers: exact (every partial sum is an
     integer below 2**53 in float64, below 2**24 in float32 -- ``convolution.exact_float_dtype``
-    -- whatever order BLAS adds in), in row blocks small enough that BLAS stays on one thread."""
+    -- whatever order BLAS adds in), in row blocks small enough that BLAS stays on one thread;
+    into ``out`` when given."""
     rows, depth = a.shape
     cols = b.shape[1]
     block = max(1, _SINGLE_THREAD_GEMM // max(1, depth * cols))
     if rows <= block:
-        return a @ b
-    out = np.empty((rows, cols), a.dtype)
+        return a @ b if out is None else np.matmul(a, b, out=out)
+    if out is None:
+        out = np.empty((rows, cols), a.dtype)
     for start in range(0, rows, block):
         np.matmul(a[start:start + block], b, out=out[start:start + block])
     return out
@@ -260,6 +262,19 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     sums = np.empty((rows, weights.shape[1]), buffer.dtype)
     acc = np.empty((rows, weights.shape[1]), np.int64)
     zero_point, bias, stage = data.input_zero_point, data.bias, data.stage
+    float_stage = convolution.FloatOutputStage.make(stage, weights, 1, convolution.max_abs_input(
+        x.dtype, int(zero_point)), bias)
+    if float_stage is not None:
+        finish = float_stage.bind(sums, y.reshape(rows, -1))
+
+        def run_float_stage() -> None:  # the stage in float64 (convolution.FloatOutputStage)
+            np.subtract(x, zero_point, out=interior)
+            if copy_patches:
+                np.copyto(patch_shaped, patches)
+            exact_matmul(columns, weights, out=sums)
+            finish()
+
+        return run_float_stage
 
     def run() -> None:
         np.subtract(x, zero_point, out=interior)

@@ -19,6 +19,8 @@ RELU_N1_TO_1 (TANH, SIGN_BIT) clamp to the full range, as TFLM's
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .. import quant
@@ -144,6 +146,70 @@ def output_stage(mode: str, multiplier: np.ndarray, shift: np.ndarray, output_ze
                                       max_abs_acc=worst * (1 + 2.0**-40))  # + rounding slack of the float sums
     wrap = not bool(np.all(worst < 2.0**31))
     return quant.OutputStage(multiplier, shift, output_zero_point, act_min, act_max, wrap=wrap)
+
+
+class FloatOutputStage:
+    """An int32 ``quant.OutputStage`` after ReLU-type clamping computed in float64, exactly,
+    as ``clip(floor(sums * scale + offset), act_min, act_max)`` straight from the GEMM's
+    float sums: four passes (multiply, add, floor, clamp into the output) where the int64
+    route takes eleven (convert, + bias, the stage's nine), which is what large layers and
+    batch mode pay.
+
+    Why it is exact. With ``A = acc*m + 2**30`` (no left shift, no int32 wrap: checked),
+    TFLM's result is ``floor((A - 2**31 [A < 0] + 2**(r+30)) / 2**(31+r)) + zp``
+    (``quant.OutputStage``). For ``A >= 0`` that is ``floor(T / 2**(31+r))`` with the
+    integer ``T = acc*m + 2**30 + 2**(30+r) [r >= 1] + zp * 2**(31+r)``, and float64 holds
+    ``T`` and every step towards it exactly when ``|T| < 2**53`` (bounded here from the
+    layer's weights, bias and input range, in Python ints): ``sums * scale`` is an
+    integer times a power of two, ``+ offset`` adds two multiples of ``2**-(31+r)`` whose
+    exact sum fits, ``floor`` is exact. For ``A < 0`` both TFLM's value and this one are
+    ``<= zp`` (the rounded quotient of a negative number is not positive, and here
+    ``T / 2**(31+r) < zp + 1``), and the clamp takes both to ``act_min``: so the route is
+    only taken when ``act_min >= zp`` -- a fused ReLU/ReLU6, or a clamp at the zero point.
+    """
+
+    def __init__(self, scale: np.ndarray, offset: np.ndarray, act_min: int, act_max: int) -> None:
+        self.scale, self.offset, self.act_min, self.act_max = scale, offset, act_min, act_max
+
+    @classmethod
+    def make(cls, stage: quant.OutputStage | quant.Int64OutputStage | None, weights: np.ndarray, channel_axis: int,
+             max_abs_input: int, bias: np.ndarray | None) -> FloatOutputStage | None:
+        """None where the route does not apply (see the class docstring)."""
+        if not isinstance(stage, quant.OutputStage) or stage.general or stage.act_min < stage.output_zero_point:
+            return None
+        w = np.abs(np.asarray(weights, np.float64))
+        axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
+        sums = [int(v) for v in w.sum(axis=axes).reshape(-1).tolist()]  # integers, exact in float64
+        n = len(sums)
+        multipliers = [int(v) for v in np.broadcast_to(stage.multiplier, (n,)).tolist()]
+        shifts = [int(v) for v in np.broadcast_to(stage.shift, (n,)).tolist()]
+        biases = [0] * n if bias is None else [int(v) for v in np.asarray(bias).reshape(-1).tolist()]
+        zp = stage.output_zero_point
+        scale, offset = [], []
+        for s, m, shift, b in zip(sums, multipliers, shifts, biases):
+            r = -shift
+            worst = s * max_abs_input + abs(b)
+            constant = b * m + (1 << 30) + ((1 << (30 + r)) if r >= 1 else 0) + zp * (1 << (31 + r))
+            if r < 0 or worst >= 2**31 or worst * m + abs(constant) >= 2**53:
+                return None
+            scale.append(m * 2.0 ** -(31 + r))  # exact: m < 2**31
+            offset.append(float(constant) * 2.0 ** -(31 + r))  # exact: |constant| < 2**53
+        return cls(np.array(scale, np.float64), np.array(offset, np.float64), stage.act_min, stage.act_max)
+
+    def bind(self, sums: np.ndarray, out: np.ndarray) -> Callable[[], None]:
+        """A call taking the float sums (rows x channels, without bias; read at every call)
+        to the clamped result in ``out`` (same shape, integer dtype)."""
+        t = np.empty(sums.shape, np.float64)
+        scale, offset, lo, hi = self.scale, self.offset, self.act_min, self.act_max
+        multiply, add, floor, clip = np.multiply, np.add, np.floor, quant._clip
+
+        def run() -> None:
+            multiply(sums, scale, out=t)
+            add(t, offset, out=t)
+            floor(t, out=t)
+            clip(t, lo, hi, out=out, casting="unsafe")
+
+        return run
 
 
 def exact_float_dtype(weights: np.ndarray, channel_axis: int, max_abs_input: int) -> type:

@@ -26,7 +26,8 @@ than RELU/RELU6/RELU_N1_TO_1 are treated as NONE, as TFLM does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,10 +183,75 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                     data.act_min, data.act_max, acc64=data.mode == "int16")
 
 
+#: bind's per-input-channel GEMMs are taken for at most this many input channels, each
+#: feeding at least ``GEMM_MIN_MULTIPLIER`` outputs (a GEMM per channel beats the all-taps
+#: product block, whose inner loop runs along the few output channels, only then)
+GEMM_MAX_INPUT_CHANNELS = 8
+GEMM_MIN_MULTIPLIER = 4
+
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """Integer layers with few input channels and a depth multiplier (micro_speech's first
+    layer: 1 channel x 8) as one GEMM per input channel: the im2col rows of channel ``ic``
+    (every copy of it in the buffer holds the same values) times the (taps, multiplier)
+    weights of its outputs. Integer sums are exact in the buffer's float type in any order
+    (``convolution.exact_float_dtype`` bounds every partial sum), so BLAS may add as it
+    likes; then the bias and the prepared output stage as ``invoke``, or in float64 where
+    ``convolution.FloatOutputStage`` applies -- as for the other integer layers, whose
+    tap-by-tap sums stay ``invoke``'s. The rest calls ``invoke``."""
+    x, y = inputs[INPUT], outputs[OUTPUT]
+    fallback = functools.partial(invoke, node, data, inputs, outputs)
+    in_c = x.shape[-1] if x is not None and x.ndim == 4 else 0
+    out_c = data.weights.shape[-1]
+    if data.mode == "float32" or data.stage is None or y.size == 0 or x is None:
+        return fallback
+    float_stage = convolution.FloatOutputStage.make(data.stage, data.weights, -1, convolution.max_abs_input(
+        x.dtype, int(data.input_zero_point)), data.bias)
+    if not 0 < in_c <= GEMM_MAX_INPUT_CHANNELS or out_c % in_c or out_c // in_c < GEMM_MIN_MULTIPLIER:
+        if float_stage is None:
+            return fallback
+        total = np.empty((y.size // out_c, out_c), data.buffer.dtype)
+        finish_taps = float_stage.bind(total, y.reshape(total.shape))
+
+        def run_taps() -> None:  # invoke's tap-by-tap sums, the stage in float64 (convolution.FloatOutputStage)
+            np.copyto(total, _accumulate(data, x).reshape(total.shape))
+            finish_taps()
+
+        return run_taps
+    mult, win = out_c // in_c, data.window
+    patches = win.patches(data.buffer)  # (N, OH, OW, KH, KW, out_c)
+    rows, taps = patches.shape[0] * win.out_h * win.out_w, win.filter_h * win.filter_w
+    columns = [np.empty((rows, taps), data.buffer.dtype) for _ in range(in_c)]
+    shaped = [c.reshape(patches.shape[:5]) for c in columns]
+    weights = [np.ascontiguousarray(data.weights[:, :, ic * mult:(ic + 1) * mult].reshape(taps, mult))
+               for ic in range(in_c)]
+    sums = np.empty((rows, out_c), data.buffer.dtype)
+    acc = np.empty((rows, out_c), np.int64)
+    interior, zero_point, bias, stage = data.interior, data.input_zero_point, data.bias, data.stage
+    x5 = x[..., None]
+    finish = float_stage.bind(sums, y.reshape(rows, out_c)) if float_stage is not None else None
+
+    def run() -> None:
+        np.subtract(x5, zero_point, out=interior)
+        for ic in range(in_c):
+            np.copyto(shaped[ic], patches[..., ic * mult])
+            np.matmul(columns[ic], weights[ic], out=sums[:, ic * mult:(ic + 1) * mult])
+        if finish is not None:
+            finish()
+            return
+        np.copyto(acc, sums, casting="unsafe")
+        if bias is not None:
+            np.add(acc, bias, out=acc)
+        stage.apply(acc, y)
+
+    return run
+
+
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
     """See ``convolution.conv_memory``; the output channels are filter dimension -1."""
     return convolution.conv_memory(node, -1)
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteDepthwiseConvParams", tflm_op_data="OpDataConv", c_op_data=c_struct(p=4, w=24, b=3), needs=memory)
-REGISTRATION = Registration("DEPTHWISE_CONV_2D", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("DEPTHWISE_CONV_2D", prepare, invoke, memory=MEMORY, bind=bind)

@@ -38,6 +38,8 @@ def sequential_matmul(x: np.ndarray, w_t: np.ndarray) -> np.ndarray:
     out = np.zeros((m, n), np.float32)
     if k == 0 or m == 0 or n == 0:
         return out
+    if m >= 4 * n and m >= 2:  # measured: 2x faster at 1024 rows x 16 channels, slower near m == n
+        return _sequential_matmul_by_rows(x, w_t, out)
     rows = max(1, BLOCK // (k * n))
     for start in range(0, m, rows):
         block = x[start:start + rows]
@@ -47,6 +49,27 @@ def sequential_matmul(x: np.ndarray, w_t: np.ndarray) -> np.ndarray:
         prod = np.empty((k, block.shape[0], n), np.float32)
         np.multiply(block.T[:, :, None], w_t[:, None, :], out=prod)
         np.add.reduce(prod, axis=0, out=out[start:start + rows], initial=_ZERO)
+    return out
+
+
+def _sequential_matmul_by_rows(x: np.ndarray, w_t: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``sequential_matmul`` for more rows than columns (a convolution's im2col matrix):
+    the product block is laid out (K, N, rows), so the multiply's inner loop runs along
+    the rows (long and contiguous) instead of the few output channels, and the reduction
+    still adds whole (N, rows) slices in k order from +0.0. Every block keeps at least two
+    rows, so the reduced axis never becomes the innermost one (see the module docstring)."""
+    m, k = x.shape
+    n = w_t.shape[1]
+    rows = max(2, BLOCK // (k * n))
+    w3 = w_t[:, :, None]
+    for start in range(0, m, rows):
+        stop = min(m, start + rows)
+        if m - stop == 1:  # never leave a last block of one row
+            stop = m
+        xt = np.ascontiguousarray(x[start:stop].T)  # (K, r)
+        prod = np.empty((k, n, stop - start), np.float32)
+        np.multiply(w3, xt[:, None, :], out=prod)
+        out[start:stop] = np.add.reduce(prod, axis=0, initial=_ZERO).T
     return out
 
 

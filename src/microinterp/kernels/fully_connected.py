@@ -37,7 +37,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
-from . import float_dot
+from . import convolution, float_dot
 
 INPUT, WEIGHTS, BIAS = 0, 1, 2
 OUTPUT = 0
@@ -243,8 +243,13 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     constant = data.input_offset * data.weights.sum(axis=0) + (data.bias if data.bias is not None else 0)
     acc = np.empty((data.batches, data.output_depth), np.int64)
     stage = data.stage
+    if data.accum_depth == 1 and x.dtype == np.int8 and out.dtype == np.int8:
+        return _bind_table(data, x, out, constant)
     if data.batches * data.accum_depth * data.output_depth <= SMALL_INT_MATMUL:
         w64, c64 = data.weights.astype(np.int64), constant.astype(np.int64)
+        folded = quant.FoldedProductStage.make(stage, w64, c64, quant.dtype_range(x.dtype))
+        if folded is not None:
+            return folded.bind(x, out)
 
         def run() -> None:
             np.matmul(x, w64, out=acc)
@@ -253,6 +258,19 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
 
         return run
     w, products = data.weights, np.empty((data.batches, data.output_depth), np.float64)
+    # the raw input's largest |x| (the products below use x, not x - zp) bounds them as the
+    # stage's own |x - zp| bound does, since that one is at least 128 (or 32768) too
+    float_stage = convolution.FloatOutputStage.make(
+        stage, w, 1, max(convolution.max_abs_input(x.dtype, -data.input_offset), -quant.dtype_range(x.dtype)[0]),
+        np.rint(constant).astype(np.int64))
+    if float_stage is not None:
+        finish = float_stage.bind(products, out)
+
+        def run_blas_float_stage() -> None:  # the stage in float64 (convolution.FloatOutputStage)
+            np.matmul(x, w, out=products)  # every partial sum is an integer below 2**53: exact
+            finish()
+
+        return run_blas_float_stage
 
     def run_blas() -> None:
         np.matmul(x, w, out=products)  # every partial sum is an integer below 2**53: exact
@@ -261,6 +279,25 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         stage.apply(acc, out)
 
     return run_blas
+
+
+def _bind_table(data: OpData, x: np.ndarray, out: np.ndarray, constant: np.ndarray) -> Callable[[], None]:
+    """An int8 layer with a single input value per row (hello_world's first layer) is a
+    function of one int8: its 256 possible output rows are computed here with ``invoke``'s
+    arithmetic (the product, the constant, the prepared output stage) and an invoke is one
+    lookup, indexed by the input's bytes read as uint8 (so row ``u`` holds int8 ``u - 256``
+    from 128 on)."""
+    values = np.arange(256, dtype=np.uint8).view(np.int8).astype(np.int64)[:, None]
+    acc = (values * data.weights.astype(np.int64) + constant.astype(np.int64)).astype(np.int64)  # (256, N), exact
+    table = np.empty((256, data.output_depth), np.int8)
+    data.stage.apply(acc, table)  # type: ignore[union-attr]
+    index = x.reshape(-1).view(np.uint8)
+    take = table.take
+
+    def run() -> None:
+        take(index, axis=0, out=out, mode="clip")  # "clip": unbuffered; every uint8 is a row
+
+    return run
 
 
 def _bind_float(data: OpData, x: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:

@@ -32,6 +32,7 @@ INPUT, OUTPUT = 0, 0
 # float cut-offs of reference_ops::Logistic
 _CUTOFF_UPPER = np.float32(16.619047164916992188)
 _CUTOFF_LOWER = np.float32(-9.0)
+_ONE = np.float32(1.0)
 
 
 def prepare(node: Node) -> OpData:
@@ -42,9 +43,12 @@ def prepare(node: Node) -> OpData:
 def logistic_float(x: np.ndarray) -> np.ndarray:
     """``reference_ops::Logistic`` on float32 (also used by the float LSTM)."""
     x = np.asarray(x, np.float32)
-    out = np.ones(x.shape, np.float32)
     low = x < _CUTOFF_LOWER
-    mid = ~low & ~(x > _CUTOFF_UPPER)
+    high = x > _CUTOFF_UPPER
+    if not (low.any() or high.any()):  # the usual case (LSTM gates): every element is mid-range or NaN
+        return _ONE / (_ONE + quant.libm_expf(-x))
+    out = np.ones(x.shape, np.float32)
+    mid = ~low & ~high
     if low.any():
         out[low] = quant.libm_expf(x[low])
     if mid.any():

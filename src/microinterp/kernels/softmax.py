@@ -23,7 +23,8 @@ raises a ``KernelError`` in that case instead of returning garbage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -155,8 +156,7 @@ def _softmax_int8_in(node: Node, data: OpData, x: np.ndarray) -> np.ndarray:
         shifted_scale, num_bits_over_unit = quant.get_reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS)
     exponent = num_bits_over_unit + 31 - data.out_bits
     if np.any((exponent < 0) | (exponent > 31)):
-        raise KernelError(f"operator {node.index} (SOFTMAX): a row's sum of exps needs a shift outside [0, 31] "
-                          "(TFLM aborts here: too many equal maxima for this output type)")
+        raise _row_error(node)
     unsat = quant.rounding_divide_by_pot(quant.saturating_rounding_doubling_high_mul(shifted_scale, exp_q0), exponent)
     result = np.clip(unsat + data.out_min, data.out_min, data.out_max)
     return np.where(used, result, data.out_min)
@@ -190,6 +190,49 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         out.reshape(-1, data.depth)[...] = _softmax_int16(data, x)
 
 
+#: int8-input softmaxes of at most this many elements (and ``SCALAR_ROWS`` rows) are bound to
+#: Python-int arithmetic
+SCALAR_ELEMENTS = 64
+
+
+def _row_error(node: Node) -> KernelError:
+    return KernelError(f"operator {node.index} (SOFTMAX): a row's sum of exps needs a shift outside [0, 31] "
+                       "(TFLM aborts here: too many equal maxima for this output type)")
+
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """A small int8-input softmax (a classifier's last op: a few classes) in Python ints,
+    element by element the steps of ``_softmax_int8_in`` -- the same prepared tables,
+    ``get_reciprocal_int``, gemmlowp's high multiply and rounding shift on Python ints
+    (``quant._int_srdhm`` / ``_int_srmpot``, each tested against its array version) --
+    because a dozen numpy calls on a dozen values cost more than the arithmetic. The
+    rest calls ``invoke``."""
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    if (data.kind != "int8" or x is None or x.size == 0 or data.depth <= 0 or x.size > SCALAR_ELEMENTS
+            or x.size > SCALAR_ROWS * data.depth or data.exp_q0_by_diff is None):  # ~4 us a row
+        return functools.partial(invoke, node, data, inputs, outputs)
+    rows_in, rows_out = x.reshape(-1, data.depth), out.reshape(-1, data.depth)
+    exp_q0, exp_acc = data.exp_q0_by_diff.tolist(), data.exp_acc_by_diff.tolist()
+    limit, out_min, out_max, out_bits = -data.diff_min, data.out_min, data.out_max, data.out_bits
+    srdhm, rdbpot, wrap, reciprocal = quant._int_srdhm, quant._int_srmpot, quant._int_wrap32, quant.get_reciprocal_int
+
+    def run() -> None:
+        result = []
+        for row in rows_in.tolist():
+            top = max(row)
+            diffs = [top - v for v in row]
+            scale, bits = reciprocal(wrap(sum(exp_acc[d] for d in diffs)), ACCUMULATION_INTEGER_BITS)
+            exponent = bits + 31 - out_bits
+            if not 0 <= exponent <= 31:
+                raise _row_error(node)
+            result.append([min(max(rdbpot(srdhm(scale, exp_q0[d]), -exponent) + out_min, out_min), out_max)
+                           if d <= limit else out_min for d in diffs])
+        rows_out[...] = result
+
+    return run
+
+
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
     """TFLM (softmax_common.cc): temporaries for input and output, and for int16 the
     exp and 1/(1+x) tables; the C twin keeps the same two tables for int16 -> int16."""
@@ -201,4 +244,4 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteSoftmaxParams", tflm_op_data="SoftmaxParams", c_op_data=c_struct(p=2, w=9, b=1), needs=memory)
-REGISTRATION = Registration("SOFTMAX", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("SOFTMAX", prepare, invoke, memory=MEMORY, bind=bind)

@@ -229,6 +229,10 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     acc = np.empty((batch, data.units), np.int64)
     small = batch * n_input * data.filters <= SMALL_INT_MATMUL
     stage_1, stage_2, state_zero_point = data.stage_1, data.stage_2, data.state_zero_point
+    if small:
+        folded = _bind_folded(data, x, out, state, feature, feature_constant, time_constant)
+        if folded is not None:
+            return folded
 
     def run() -> None:
         np.copyto(older, newer)
@@ -248,6 +252,63 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         np.sum(scratch.reshape(batch, data.units, data.rank), axis=2, out=acc)
         np.add(acc, data.bias, out=acc)
         stage_2.apply(acc, out)
+
+    return run
+
+
+def _bind_folded(data: OpData, x: np.ndarray, out: np.ndarray, state: np.ndarray, feature: np.ndarray,
+                 feature_constant: np.ndarray, time_constant: np.ndarray) -> Callable[[], None] | None:
+    """``bind``'s step with its output stages folded (``quant.FoldedStage``): the feature
+    stage into the feature weights (``quant.FoldedProductStage``; None, ``bind``'s plain
+    step, when that does not apply) and, where no accumulator can wrap int32 (bounded from
+    the weights and the state's dtype range), the output stage's multiplier into the time
+    weights. The time and bias constants are summed per unit beforehand: integer adds in
+    int64, whose order does not matter, and the output stage wraps to int32 afterwards
+    when it must (``OutputStage.wrap``), as C's wrapping adds would."""
+    batch = x.shape[0]
+    units, rank = data.units, data.rank
+    feature_call_out = np.empty((batch, data.filters), np.int64)
+    feature_stage = quant.FoldedProductStage.make(data.stage_1, feature, feature_constant, quant.dtype_range(x.dtype))
+    if feature_stage is None:
+        return None
+    out_stage = quant.FoldedStage.of(data.stage_2, units)
+    smin, smax = quant.dtype_range(state.dtype)
+    w_time = np.asarray(data.weights_time, np.int64)  # (F, M)
+    per_filter = [max(abs(smin), abs(smax)) * int(v) for v in np.abs(w_time).sum(axis=1).tolist()]
+    constant = data.bias.astype(np.int64) + time_constant.reshape(units, rank).sum(axis=1)  # per unit
+    bound = [sum(per_filter[u * rank:(u + 1) * rank]) + sum(abs(int(v)) for v in time_constant[u * rank:(u + 1) * rank])
+             + abs(int(b)) for u, b in enumerate(data.bias.tolist())]
+    products = np.empty(state.shape, np.int64)
+    scratch = np.empty((batch, data.filters), np.int64)
+    acc = scratch if rank == 1 else np.empty((batch, units), np.int64)
+    stage_2 = data.stage_2
+    if out_stage is not None and out_stage.fits(bound):
+        # the time weights times the output multiplier of their unit (filter f feeds unit f // rank)
+        scaled_time = w_time * np.repeat(np.broadcast_to(out_stage.multiplier, (units,)), rank)[:, None]
+        finish = out_stage.finisher(acc, out.reshape(batch, units), offset=constant)
+    else:  # the accumulators could wrap int32 (or a general stage): the stage as prepared
+        scaled_time, target = w_time, out.reshape(batch, units)
+
+        def finish() -> None:
+            np.add(acc, constant, out=acc)
+            stage_2.apply(acc, target)
+    feature_call = feature_stage.bind(x, feature_call_out)
+    older, newer, newest = state[:, :, :-1], state[:, :, 1:], state[:, :, -1]
+    state_zero_point = data.state_zero_point
+    copyto, multiply, add, reduce = np.copyto, np.multiply, np.add, np.add.reduce
+    by_unit = scratch.reshape(batch, units, rank)
+
+    def run() -> None:
+        copyto(older, newer)
+        feature_call()  # the new activation, clamped to the state range
+        if state_zero_point:
+            add(feature_call_out, state_zero_point, out=feature_call_out)
+        copyto(newest, feature_call_out, casting="unsafe")  # C store into int8/int16: wraps
+        multiply(state, scaled_time, out=products)
+        reduce(products, axis=2, out=scratch)
+        if rank != 1:
+            reduce(by_unit, axis=2, out=acc)
+        finish()
 
     return run
 

@@ -403,6 +403,10 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     h_float, w_h_float = np.empty((batch, n), np.float64), w_h.astype(np.float64)
     gate_float = np.empty((batch, 4 * n), np.float64)
     q_hi, q_lo = data.quantized_cell_clip, int(quant.wrap_int16(-data.quantized_cell_clip))
+    folded = _bind_int8_folded(data, xs, ys, h_view, c_view, w_h, h_constant, h_stage,
+                               (sigmoid_table, tanh_table, cell_table), n)
+    if folded is not None:
+        return folded
 
     def run() -> None:
         flat = xs.reshape(steps * batch, n_input)
@@ -439,6 +443,79 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
             np.take(cell_table, tanh_c, out=tanh_c, mode="clip")
             np.multiply(tanh_c, sig[:, 3 * n:], out=h)
             data.output_stage.apply(h, h)
+            ys[t] = h
+        h_view[...] = h.reshape(h_view.shape)
+        c_view[...] = c.reshape(c_view.shape)
+
+    return run
+
+
+def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.ndarray, c_view: np.ndarray,
+                      w_h: np.ndarray, h_constant: np.ndarray, h_stage: quant.OutputStage,
+                      tables: tuple[np.ndarray, np.ndarray, np.ndarray], n: int) -> Callable[[], None] | None:
+    """``bind``'s int8 step with its four output stages folded (``quant.FoldedStage``):
+    the recurrent product's multiplier goes into ``W_h`` (``quant.FoldedProductStage``),
+    and each gate product's multiplier into the table its first factor is looked up in --
+    the input and forget sigmoids, the cell state's tanh -- so every stage is an add, a
+    compare, a conditional subtract, a shift and the clamp. The products of two int16
+    values are below 2**30, so no int32 wraps (the stages have no left shift, checked).
+    ``n`` is the number of state cells. None (``bind``'s plain step) when a stage cannot
+    be folded."""
+    sigmoid_table, tanh_table, cell_table = tables
+    steps, batch, n_input = xs.shape
+    stages = [quant.FoldedStage.of(stage) for stage in (data.input_stage, data.forget_cell_stage, data.output_stage)]
+    recurrent = quant.FoldedProductStage.make(h_stage, w_h, h_constant, quant.dtype_range(h_view.dtype))
+    if recurrent is None or any(f is None or not f.fits(1 << 30) for f in stages):
+        return None
+    fold_i, fold_f, fold_o = stages
+    input_table = sigmoid_table * fold_i.multiplier  # type: ignore[union-attr]
+    forget_table = sigmoid_table * fold_f.multiplier  # type: ignore[union-attr]
+    cell_out_table = cell_table * fold_o.multiplier  # type: ignore[union-attr]
+    gate_in = np.empty((batch, 4 * n), np.int64)
+    h = np.empty((batch, n), np.int64)
+    recurrent_call = recurrent.bind(h, gate_in)
+    c = np.empty((batch, n), np.int64)
+    sig_i, sig_f, cell_gate, sig_o, forget_c, input_g, tanh_c = (np.empty((batch, n), np.int64) for _ in range(7))
+    finish_forget = fold_f.finisher(forget_c, forget_c)  # type: ignore[union-attr]
+    finish_input = fold_i.finisher(input_g, input_g)  # type: ignore[union-attr]
+    finish_output = fold_o.finisher(tanh_c, h)  # type: ignore[union-attr]
+    gates_i, gates_f, gates_c, gates_o = (gate_in[:, k * n:(k + 1) * n] for k in range(4))
+    clip = data.cell_clip > 0
+    q_hi, q_lo = data.quantized_cell_clip, int(quant.wrap_int16(-data.quantized_cell_clip))
+    # the tables' own take methods: np.take adds two Python-level wrapper calls
+    take_i, take_f, take_c, take_o = (t.take for t in (input_table, forget_table, tanh_table, sigmoid_table))
+    take_cell = cell_out_table.take
+    multiply, add, maximum, minimum = np.multiply, np.add, np.maximum, np.minimum
+
+    def run() -> None:
+        flat = xs.reshape(steps * batch, n_input)
+        with blas.single_thread():
+            pre_x = _int_fc(data, flat.astype(np.float64) - data.input_zero_point, data.w_x_all, data.bias_all,
+                            data.mult_x_all, data.shift_x_all).reshape(steps, batch, 4 * n)
+        pre_x += 65536  # table index offset, once for all steps
+        h[...] = h_view.reshape(batch, n)
+        c[...] = c_view.reshape(batch, n)
+        for t in range(steps):
+            recurrent_call()  # sat16(stage(h @ W_h + constant)) into gate_in
+            add(gate_in, pre_x[t], out=gate_in)
+            take_i(gates_i, out=sig_i, mode="clip")  # "clip": unbuffered; indices in range
+            take_f(gates_f, out=sig_f, mode="clip")
+            take_c(gates_c, out=cell_gate, mode="clip")
+            take_o(gates_o, out=sig_o, mode="clip")
+            multiply(sig_f, c, out=forget_c)
+            finish_forget()
+            multiply(sig_i, cell_gate, out=input_g)
+            finish_input()
+            add(forget_c, input_g, out=c)
+            maximum(c, -32768, out=c)
+            minimum(c, 32767, out=c)
+            if clip:  # std::max(std::min(q, c), -q)
+                minimum(c, q_hi, out=c)
+                maximum(c, q_lo, out=c)
+            add(c, 32768, out=tanh_c)
+            take_cell(tanh_c, out=tanh_c, mode="clip")
+            multiply(tanh_c, sig_o, out=tanh_c)
+            finish_output()
             ys[t] = h
         h_view[...] = h.reshape(h_view.shape)
         c_view[...] = c.reshape(c_view.shape)

@@ -8,7 +8,9 @@ measured in one run.
 Every (model, core) goes through ``microinterp.fw.check.check`` (the same path as
 ``microinterp firmware check --json``): the C port built once per core (-O2,
 the framework files -Os, MI_ENABLE_LOG=0: firmware/Makefile's Cortex-M
-defaults), one image per model linking only the model's kernels, N
+defaults), one image per model linking only the model's kernels and, compiled
+for it, the framework without what the model does not use and those kernels
+without the float / int16 paths it does not use (fw/kernel_select.py), N
 random input vectors (seeded) in one emulator run, every output byte compared
 with microinterp's Python interpreter and the arena with fwplan's prediction.
 

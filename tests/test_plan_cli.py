@@ -133,3 +133,25 @@ def test_cortex_m_json_predicts_the_measured_arena(capsys, name: str) -> None:  
     else:
         assert "planner working memory" in t["binding_phase"]
         assert fig["tflm_arena_bytes"] == fig["tflm_arena_used_bytes"] + t["planning_headroom_bytes"]
+
+
+@pytest.mark.parametrize("core", ["cortex-m0plus", "cortex-m4", "cortex-m4f", "cortex-m"])
+def test_a_core_names_the_c_port_arena_it_predicts(capsys, core: str) -> None:  # type: ignore[no-untyped-def]
+    """``--target cortex-m4`` includes the DSP kernels' scratch in the C port's arena (what
+    ``firmware check`` measures on that core), ``cortex-m0plus`` and the generic
+    ``cortex-m`` do not; TFLM's 32-bit figures are the same for every core."""
+    from microinterp.memory.firmware_arena import firmware_arena_bytes
+
+    path = _model(KWS)
+    fig = _json(capsys, path, "--target", core, "--planner", "greedy")
+    want_core = "cortex-m0plus" if core == "cortex-m" else core
+    assert fig["target"] == core and fig["firmware_target"] == want_core and fig["tflm_target"] == "cortex-m"
+    assert fig["tflm_arena_used_bytes"] == CORTEX_M_ARENA_USED["kws_ref_model"]
+    assert fig["microinterp_arena_bytes"] == firmware_arena_bytes(load_model(path), want_core)["total_bytes"]
+    generic = firmware_arena_bytes(load_model(path), "cortex-m0plus")["total_bytes"]
+    if want_core == "cortex-m0plus":
+        assert fig["microinterp_arena_bytes"] == generic
+    else:  # KWS's convolutions take the DSP path, with its scratch buffers
+        assert fig["microinterp_arena_bytes"] > generic
+    assert main(["plan", path, "--target", core]) == 0
+    assert f"C port:  {want_core}" in capsys.readouterr().out

@@ -156,14 +156,11 @@ typedef struct dump_state {
 static void dump_op(void *user, const mi_interpreter_t *it, uint32_t op)
 {
     dump_state_t *d = (dump_state_t *)user;
-    uint32_t k, n = mi_interpreter_op_num_outputs(it, op);
-    for (k = 0; k < n; k++) {
-        const void *data;
-        size_t bytes;
-        if (mi_interpreter_op_output(it, op, k, &data, &bytes, NULL) != MI_OK ||
-            write_full(d->handle, data, (unsigned long)bytes) != 0)
-            d->failed = 1;
-    }
+    const void *data;
+    size_t bytes;
+    uint32_t k;
+    for (k = 0; mi_interpreter_op_output(it, op, k, &data, &bytes, NULL) == MI_OK; k++) /* until BAD_INDEX */
+        if (write_full(d->handle, data, (unsigned long)bytes) != 0) d->failed = 1;
 }
 #endif
 

@@ -85,7 +85,7 @@ static mi_status_t too_small(mi_interpreter_t *it)
 static MI_NOINLINE void use_graph(mi_interpreter_t *it, uint32_t s)
 {
     uint32_t k;
-    if (!it->graphs) return;
+    if (!MI_ENABLE_SUBGRAPHS || !it->graphs) return;
     it->current_graph = s;
     it->tensors = it->graphs[s].tensors;
     it->nodes = it->graphs[s].nodes;
@@ -96,13 +96,22 @@ static MI_NOINLINE void use_graph(mi_interpreter_t *it, uint32_t s)
     (void)mi_model_select(&it->model, s); /* validated by mi_model_init */
 }
 
+/* How many mi_graph_t the phases walk: 1 for a single-subgraph model (and always,
+ * without MI_ENABLE_SUBGRAPHS, so the compiler drops the multi-subgraph code). */
+static uint32_t graph_count(const mi_interpreter_t *it)
+{
+    return MI_ENABLE_SUBGRAPHS && it->graphs ? it->num_graphs : 1u;
+}
+
 /* Tensor and node tables, then variable tensors, all in the tail: for every subgraph in
  * turn, after the graph table when there are several. */
 static mi_status_t build_graph_tables(mi_interpreter_t *it);
 
 static mi_status_t build_tables(mi_interpreter_t *it)
 {
-    uint32_t s, n = mi_model_num_subgraphs(&it->model);
+    uint32_t s, n;
+    if (!MI_ENABLE_SUBGRAPHS) return build_graph_tables(it);
+    n = mi_model_num_subgraphs(&it->model);
     if (n == 1) return build_graph_tables(it);
     it->graphs = (mi_graph_t *)mi_arena_alloc_persistent(&it->arena, (uint32_t)(n * sizeof(mi_graph_t)), 0);
     if (!it->graphs) return too_small(it);
@@ -128,10 +137,10 @@ static mi_status_t build_graph_tables(mi_interpreter_t *it)
     uint32_t i;
     it->tensors = (mi_tensor_t *)mi_arena_alloc_persistent(
         &it->arena, (uint32_t)(it->num_tensors * sizeof(mi_tensor_t)), 0);
-    if (!it->tensors && it->num_tensors) return too_small(it);
+    if (!it->tensors) return too_small(it); /* (0 bytes never fail) */
     it->nodes = (mi_node_t *)mi_arena_alloc_persistent(&it->arena, (uint32_t)(it->num_nodes * sizeof(mi_node_t)),
                                                        0);
-    if (!it->nodes && it->num_nodes) return too_small(it);
+    if (!it->nodes) return too_small(it);
     for (i = 0; i < it->num_tensors; i++) {
         mi_tensor_info_t info;
         mi_tensor_t *t = &it->tensors[i];
@@ -146,18 +155,21 @@ static mi_status_t build_graph_tables(mi_interpreter_t *it)
             return MI_ERR_UNSUPPORTED_TYPE;
         }
         if (info.is_variable) {
+            if (!MI_ENABLE_VARIABLES) return MI_ERR_UNSUPPORTED_TYPE; /* built without them */
             /* state: persistent and cleared on reset, buffer data or not (as TFLM) */
             t->flags = MI_TENSOR_VARIABLE;
         } else if (constant) {
             t->flags = MI_TENSOR_CONSTANT;
             t->data = (void *)(uintptr_t)info.data; /* kernels only read inputs */
         } else if (info.bytes > 0) {
+            if (it->num_planned > 0xFFFFu) return MI_ERR_MODEL_TOO_LARGE; /* 16-bit plan indices */
             t->flags = MI_TENSOR_PLANNED;
+            t->plan_index = (uint16_t)it->num_planned++;
         }
     }
     /* variable (state) tensors first in the tail, MI_BUFFER_ALIGN each, like
      * interpreter.py's persistent region */
-    for (i = 0; i < it->num_tensors; i++) {
+    for (i = 0; MI_ENABLE_VARIABLES && i < it->num_tensors; i++) {
         mi_tensor_t *t = &it->tensors[i];
         if (t->flags != MI_TENSOR_VARIABLE) continue;
         t->data = mi_arena_alloc_persistent(&it->arena, mi_align_up(t->bytes, MI_BUFFER_ALIGN), MI_BUFFER_ALIGN);
@@ -208,7 +220,7 @@ static mi_status_t resolve_graph(mi_interpreter_t *it)
 
 static mi_status_t resolve(mi_interpreter_t *it)
 {
-    uint32_t s, n = it->graphs ? it->num_graphs : 1u;
+    uint32_t s, n = graph_count(it);
     mi_status_t result = MI_OK;
     for (s = 0; s < n; s++) {
         mi_status_t r;
@@ -225,7 +237,7 @@ static mi_status_t prepare_graph(mi_interpreter_t *it);
 /* TFLM's PrepareSubgraphs: subgraph by subgraph, operator by operator. */
 static mi_status_t prepare(mi_interpreter_t *it)
 {
-    uint32_t s, n = it->graphs ? it->num_graphs : 1u;
+    uint32_t s, n = graph_count(it);
     for (s = 0; s < n; s++) {
         use_graph(it, s);
         TRY(prepare_graph(it));
@@ -275,68 +287,75 @@ static mi_plan_buffer_t *plan_of(const mi_tensor_t *tensors, uint32_t num_tensor
     return &buffers[tensors[t].plan_index];
 }
 
-static void create(mi_plan_buffer_t *b, int32_t scope)
+/* One subgraph's tensors, as the walk sees them. */
+typedef struct walk_graph {
+    const mi_model_t *model;
+    const mi_tensor_t *tensors;
+    uint32_t num_tensors;
+    mi_plan_buffer_t *buffers;
+} walk_graph_t;
+
+/* The one vector walk of the lifetimes: every planned tensor of `v` is created at
+ * `first` unless it already was (first < 0: not now) and used at `last` (< 0: not now). */
+static void touch(const walk_graph_t *w, mi_vec_t v, int32_t first, int32_t last)
 {
-    if (b && b->first_use == -1) b->first_use = scope;
+    uint32_t k;
+    for (k = 0; k < v.count; k++) {
+        mi_plan_buffer_t *b = plan_of(w->tensors, w->num_tensors, w->buffers, mi_model_i32(w->model, v, k));
+        if (!b) continue;
+        if (first >= 0 && b->first_use == -1) b->first_use = first;
+        if (last >= 0) b->last_use = last;
+    }
 }
 
 static void graph_walk(const mi_interpreter_t *it, mi_plan_buffer_t *buffers, uint32_t first_scratch, uint32_t s,
                        int32_t *scope)
 {
-    mi_model_t m = it->model;
-    const mi_graph_t *g = it->graphs ? &it->graphs[s] : NULL;
-    const mi_tensor_t *tensors = g ? g->tensors : it->tensors;
+    mi_model_t m;
+    const mi_graph_t *g = MI_ENABLE_SUBGRAPHS && it->graphs ? &it->graphs[s] : NULL;
     const mi_node_t *nodes = g ? g->nodes : it->nodes;
-    uint32_t num_tensors = g ? g->num_tensors : it->num_tensors, num_nodes = g ? g->num_nodes : it->num_nodes;
+    uint32_t num_nodes = g ? g->num_nodes : it->num_nodes;
     uint32_t i, k, base = 0;
-    mi_plan_buffer_t *b;
+    walk_graph_t w;
     mi_scratch_t *sc;
-    for (k = 0; k < s; k++) base += it->graphs[k].num_nodes;
-    (void)mi_model_select(&m, s);
-    for (i = 0; i < m.inputs.count; i++) {
-        b = plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, m.inputs, i));
-        create(b, *scope);
-        if (b) b->last_use = *scope;
+    w.model = &it->model; /* subgraph 0, selected */
+    w.tensors = g ? g->tensors : it->tensors;
+    w.num_tensors = g ? g->num_tensors : it->num_tensors;
+    w.buffers = buffers;
+    if (g) {
+        m = it->model;
+        (void)mi_model_select(&m, s);
+        w.model = &m;
+        for (k = 0; k < s; k++) base += it->graphs[k].num_nodes;
     }
+    touch(&w, w.model->inputs, *scope, *scope);
     for (i = 0; i < num_nodes; i++) {
         const mi_node_t *node = &nodes[i];
         mi_op_info_t op;
         int32_t calls[2], start;
         uint32_t n = 0;
-        *scope += 1;
-        for (k = 0; k < node->outputs.count; k++)
-            create(plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, node->outputs, k)), *scope);
-        start = *scope;
-        if (it->graphs && mi_model_op(&m, i, &op) == MI_OK) n = mi_model_op_calls(&m, &op, calls);
+        start = ++*scope;
+        touch(&w, node->outputs, start, -1);
+        if (g && mi_model_op(w.model, i, &op) == MI_OK) n = mi_model_op_calls(w.model, &op, calls);
         for (k = 0; k < n; k++) {
             *scope += 1;
             graph_walk(it, buffers, first_scratch, (uint32_t)calls[k], scope);
         }
-        for (k = 0; k < node->inputs.count; k++) {
-            b = plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, node->inputs, k));
-            if (b) b->last_use = *scope;
-        }
-        for (k = 0; k < node->outputs.count; k++) {
-            b = plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, node->outputs, k));
-            if (b) b->last_use = *scope;
-        }
+        touch(&w, node->inputs, -1, *scope);
+        touch(&w, node->outputs, -1, *scope);
         for (sc = it->scratch_first, k = first_scratch; sc; sc = sc->next, k++) {
             if (sc->node != base + i) continue;
-            create(&buffers[k], start);
+            if (buffers[k].first_use == -1) buffers[k].first_use = start;
             buffers[k].last_use = *scope;
         }
     }
-    for (i = 0; i < m.outputs.count; i++) {
-        b = plan_of(tensors, num_tensors, buffers, mi_model_i32(&m, m.outputs, i));
-        create(b, *scope);
-        if (b) b->last_use = *scope;
-    }
+    touch(&w, w.model->outputs, *scope, *scope);
 }
 
 static uint32_t total_tensors(const mi_interpreter_t *it)
 {
     uint32_t s, n = 0;
-    if (!it->graphs) return it->num_tensors;
+    if (graph_count(it) == 1u) return it->num_tensors;
     for (s = 0; s < it->num_graphs; s++) n += it->graphs[s].num_tensors;
     return n;
 }
@@ -348,8 +367,10 @@ static mi_status_t offline_plan(const mi_interpreter_t *it, const uint8_t **offs
 {
     const uint8_t *data;
     uint32_t size, n;
-    mi_status_t s = mi_model_metadata(&it->model, "OfflineMemoryAllocation", &data, &size);
+    mi_status_t s;
     *offsets = NULL;
+    if (!MI_ENABLE_METADATA) return MI_OK; /* mi_model_init refused a model with one */
+    s = mi_model_metadata(&it->model, MI_OFFLINE_PLAN_NAME, &data, &size);
     if (s == MI_ERR_BAD_INDEX) return MI_OK;
     if (s != MI_OK) return s;
     if (size < 12 || size % 4) return MI_ERR_MODEL_INVALID;
@@ -370,34 +391,28 @@ static int32_t offline_offset(const uint8_t *offsets, uint32_t t)
  * then scratch by node), greedy plan, head = plan size rounded up, then bind pointers. */
 static mi_status_t plan_and_bind(mi_interpreter_t *it)
 {
-    uint32_t i, s, n_tensors = 0, count, plan_size = 0, bytes, base = 0;
-    uint32_t n_graphs = it->graphs ? it->num_graphs : 1u;
+    uint32_t i, s, n_tensors, count, plan_size = 0, bytes, base = 0;
+    uint32_t n_graphs = graph_count(it);
     int32_t scope = 0;
     mi_plan_buffer_t *buffers;
     mi_scratch_t *sc;
     const uint8_t *offline;
     TRY(offline_plan(it, &offline));
-    for (s = 0; s < n_graphs; s++) {
-        use_graph(it, s);
-        for (i = 0; i < it->num_tensors; i++) {
-            if (it->tensors[i].flags != MI_TENSOR_PLANNED) continue;
-            if (n_tensors > 0xFFFFu) return MI_ERR_MODEL_TOO_LARGE; /* 16-bit plan indices */
-            it->tensors[i].plan_index = (uint16_t)n_tensors++;
-        }
-    }
+    n_tensors = it->num_planned; /* plan indices given by build_graph_tables, subgraph by subgraph */
     count = n_tensors + it->num_scratch;
     bytes = mi_align_up(count * (uint32_t)sizeof(mi_plan_buffer_t) + MI_PLAN_WORK_BYTES(count), MI_BUFFER_ALIGN);
     buffers = (mi_plan_buffer_t *)mi_arena_alloc_temp(&it->arena, bytes);
     if (!buffers) return too_small(it);
+    for (i = 0; i < count; i++) {
+        buffers[i].first_use = buffers[i].last_use = -1;
+        buffers[i].offset = MI_PLAN_ONLINE;
+    }
     for (s = 0; s < n_graphs; s++) {
         use_graph(it, s);
         for (i = 0; i < it->num_tensors; i++) {
             const mi_tensor_t *t = &it->tensors[i];
             if (t->flags != MI_TENSOR_PLANNED) continue;
             buffers[t->plan_index].size = (int32_t)mi_align_up(t->bytes, MI_BUFFER_ALIGN);
-            buffers[t->plan_index].first_use = -1;
-            buffers[t->plan_index].last_use = -1;
-            buffers[t->plan_index].offset = MI_PLAN_ONLINE;
             if (offline) {
                 /* an offline offset pins the tensor (the planner keeps it there) */
                 int32_t at = offline_offset(offline, base + i);
@@ -407,11 +422,8 @@ static mi_status_t plan_and_bind(mi_interpreter_t *it)
         }
         base += it->num_tensors;
     }
-    for (sc = it->scratch_first, i = n_tensors; sc; sc = sc->next, i++) {
+    for (sc = it->scratch_first, i = n_tensors; sc; sc = sc->next, i++)
         buffers[i].size = (int32_t)mi_align_up(sc->bytes, MI_BUFFER_ALIGN);
-        buffers[i].first_use = buffers[i].last_use = -1;
-        buffers[i].offset = MI_PLAN_ONLINE;
-    }
     use_graph(it, 0);
     graph_walk(it, buffers, n_tensors, 0, &scope);
     TRY(mi_plan_greedy(buffers, count, (int32_t *)(void *)(buffers + count), &plan_size));
@@ -682,7 +694,7 @@ mi_status_t mi_invoke_subgraph(mi_context_t *ctx, uint32_t s)
     uint32_t i, caller = ctx->current_graph;
     int32_t caller_op = ctx->current_op;
     mi_status_t result = MI_OK;
-    if (!ctx->graphs || s >= ctx->num_graphs) return MI_ERR_BAD_INDEX;
+    if (!MI_ENABLE_SUBGRAPHS || !ctx->graphs || s >= ctx->num_graphs) return MI_ERR_BAD_INDEX;
     use_graph(ctx, s);
     for (i = 0; i < ctx->num_nodes; i++) {
         const mi_node_t *node = &ctx->nodes[i];
@@ -709,8 +721,8 @@ mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
     mi_state_t *st;
     if (!it) return MI_ERR_NULL_ARG;
     if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
-    n = it->graphs ? it->num_graphs : 1u;
-    for (s = 0; s < n; s++) {
+    n = graph_count(it);
+    for (s = 0; MI_ENABLE_VARIABLES && s < n; s++) {
         mi_status_t r;
         use_graph(it, s);
         r = reset_graph(it);
@@ -847,15 +859,14 @@ uint32_t mi_interpreter_op_num_outputs(const mi_interpreter_t *it, uint32_t op)
 mi_status_t mi_interpreter_op_output(const mi_interpreter_t *it, uint32_t op, uint32_t k, const void **data,
                                      size_t *bytes, int32_t *tensor_index)
 {
-    int32_t t;
+    const mi_tensor_t *t;
     if (!it || !data || !bytes) return MI_ERR_NULL_ARG;
     if (it->state != STATE_READY) return MI_ERR_BAD_STATE;
-    if (op >= it->num_nodes || k >= it->nodes[op].outputs.count) return MI_ERR_BAD_INDEX;
-    t = mi_model_i32(&it->model, it->nodes[op].outputs, k);
-    if (t < 0 || (uint32_t)t >= it->num_tensors) return MI_ERR_BAD_INDEX;
-    *data = it->tensors[t].data;
-    *bytes = it->tensors[t].bytes;
-    if (tensor_index) *tensor_index = t;
+    t = op < it->num_nodes ? io_tensor(it, it->nodes[op].outputs, k) : NULL;
+    if (!t) return MI_ERR_BAD_INDEX;
+    *data = t->data;
+    *bytes = t->bytes;
+    if (tensor_index) *tensor_index = (int32_t)(t - it->tensors);
     return MI_OK;
 }
 

@@ -65,36 +65,40 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
-
 static int32_t as_i32(uint32_t u)
 {
     /* two's complement reinterpretation without implementation-defined casts */
     return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) - (int32_t)0x7FFFFFFF - 1 : (int32_t)u;
 }
 
-static int64_t as_i64(uint64_t u)
+/* True when [pos, pos + n) lies inside the model. All arithmetic on positions is
+ * 32-bit (no 64-bit helpers on Cortex-M0+): the model is under 2**31 bytes, so a
+ * position that passed fb_has plus any 32-bit length is compared before it is added. */
+static int fb_has(const mi_model_t *m, uint32_t pos, uint32_t n)
 {
-    return u >= 0x8000000000000000ull ? (int64_t)(u - 0x8000000000000000ull) - (int64_t)0x7FFFFFFFFFFFFFFFll - 1
-                                      : (int64_t)u;
+    return pos <= m->size && n <= m->size - pos;
 }
 
-/* True when [pos, pos + n) lies inside the model. */
-static int fb_has(const mi_model_t *m, uint64_t pos, uint64_t n)
+/* Position of element `i` (of 2**shift bytes) of vector `v`, or 0 when it does not lie
+ * inside the model: i + 1 elements fit in the bytes after v.pos. */
+static uint32_t fb_elem(const mi_model_t *m, mi_vec_t v, uint32_t i, uint32_t shift)
 {
-    return pos <= m->size && n <= (uint64_t)m->size - pos;
+    if (i >= v.count || v.pos > m->size || i >= (m->size - v.pos) >> shift) return 0;
+    return v.pos + (i << shift);
 }
 
 /* ------------------------------------------------------------------ tables */
 
-static mi_status_t fb_table_at(const mi_model_t *m, uint64_t pos, fb_table_t *t)
+static mi_status_t fb_table_at(const mi_model_t *m, uint32_t pos, fb_table_t *t)
 {
-    int64_t vtable;
+    uint32_t vtable;
     if (!fb_has(m, pos, 4)) return MI_ERR_MODEL_CORRUPT;
-    vtable = (int64_t)pos - (int64_t)as_i32(rd32(m->data + pos));
-    if (vtable < 0 || !fb_has(m, (uint64_t)vtable, 4)) return MI_ERR_MODEL_CORRUPT;
-    t->pos = (uint32_t)pos;
-    t->vtable = (uint32_t)vtable;
+    /* pos minus the signed offset, modulo 2**32: a vtable before the file's start
+     * wraps to 2**31 or more (pos < 2**31), beyond the model like one past its end */
+    vtable = pos - rd32(m->data + pos);
+    if (!fb_has(m, vtable, 4)) return MI_ERR_MODEL_CORRUPT;
+    t->pos = pos;
+    t->vtable = vtable;
     t->vt_size = rd16(m->data + t->vtable);
     t->tbl_size = rd16(m->data + t->vtable + 2);
     if (t->vt_size < 4 || (t->vt_size & 1u) || !fb_has(m, t->vtable, t->vt_size)) return MI_ERR_MODEL_CORRUPT;
@@ -115,74 +119,53 @@ static mi_status_t fb_field(const mi_model_t *m, const fb_table_t *t, uint32_t i
     return MI_OK;
 }
 
-static mi_status_t fb_u8(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint8_t def, uint8_t *out)
+/* Scalar field `id` of `width` bytes (1, 4 or 8) as 32 raw bits, `def` when absent.
+ * One reader for every scalar type (the callers convert): an 8-byte value of 2**32
+ * or more saturates to 0xFFFFFFFF, beyond any model (only buffer offsets and sizes
+ * are 8 bytes). */
+static mi_status_t fb_scalar(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t width, uint32_t def,
+                             uint32_t *out)
 {
     uint32_t pos;
-    mi_status_t s = fb_field(m, t, id, 1, &pos);
-    *out = (s == MI_OK && pos) ? m->data[pos] : def;
-    return s;
+    mi_status_t s = fb_field(m, t, id, width, &pos);
+    *out = def;
+    if (s != MI_OK || !pos) return s;
+    if (width == 1) *out = m->data[pos];
+    else *out = width == 8 && rd32(m->data + pos + 4) ? 0xFFFFFFFFu : rd32(m->data + pos);
+    return MI_OK;
 }
 
-static mi_status_t fb_i8(const mi_model_t *m, const fb_table_t *t, uint32_t id, int32_t *out)
+static mi_status_t fb_u8(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint8_t *out)
 {
-    uint8_t u;
-    mi_status_t s = fb_u8(m, t, id, 0, &u);
-    *out = u >= 128u ? (int32_t)u - 256 : (int32_t)u;
-    return s;
-}
-
-static mi_status_t fb_u32(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t def, uint32_t *out)
-{
-    uint32_t pos;
-    mi_status_t s = fb_field(m, t, id, 4, &pos);
-    *out = (s == MI_OK && pos) ? rd32(m->data + pos) : def;
+    uint32_t v;
+    mi_status_t s = fb_scalar(m, t, id, 1, 0, &v);
+    *out = (uint8_t)v;
     return s;
 }
 
 static mi_status_t fb_i32(const mi_model_t *m, const fb_table_t *t, uint32_t id, int32_t def, int32_t *out)
 {
-    uint32_t pos;
-    mi_status_t s = fb_field(m, t, id, 4, &pos);
-    *out = (s == MI_OK && pos) ? as_i32(rd32(m->data + pos)) : def;
-    return s;
-}
-
-static mi_status_t fb_u64(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint64_t *out)
-{
-    uint32_t pos;
-    mi_status_t s = fb_field(m, t, id, 8, &pos);
-    *out = (s == MI_OK && pos) ? rd64(m->data + pos) : 0;
-    return s;
-}
-
-static mi_status_t fb_f32(const mi_model_t *m, const fb_table_t *t, uint32_t id, float def, float *out)
-{
-    uint32_t pos, bits;
-    mi_status_t s = fb_field(m, t, id, 4, &pos);
-    *out = def;
-    if (s == MI_OK && pos) {
-        bits = rd32(m->data + pos);
-        memcpy(out, &bits, sizeof bits);
-    }
+    uint32_t v;
+    mi_status_t s = fb_scalar(m, t, id, 4, (uint32_t)def, &v);
+    *out = as_i32(v);
     return s;
 }
 
 /* Follow the offset field `id`: position of what it points to (0 when absent). */
 static mi_status_t fb_ref(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t *target)
 {
-    uint32_t pos;
-    uint64_t dest;
+    uint32_t pos, off;
     mi_status_t s = fb_field(m, t, id, 4, &pos);
     *target = 0;
     if (s != MI_OK || !pos) return s;
-    dest = (uint64_t)pos + rd32(m->data + pos);
-    if (dest == pos || !fb_has(m, dest, 4)) return MI_ERR_MODEL_CORRUPT;
-    *target = (uint32_t)dest;
+    off = rd32(m->data + pos);
+    if (off == 0 || !fb_has(m, pos, off) || !fb_has(m, pos + off, 4)) return MI_ERR_MODEL_CORRUPT;
+    *target = pos + off;
     return MI_OK;
 }
 
-/* Vector field `id` whose elements are `elem` bytes each (count 0 when absent). */
-static mi_status_t fb_vector(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t elem, mi_vec_t *v)
+/* Vector field `id` whose elements are 2**shift bytes each (count 0 when absent). */
+static mi_status_t fb_vector(const mi_model_t *m, const fb_table_t *t, uint32_t id, uint32_t shift, mi_vec_t *v)
 {
     uint32_t at, n;
     mi_status_t s = fb_ref(m, t, id, &at);
@@ -190,11 +173,28 @@ static mi_status_t fb_vector(const mi_model_t *m, const fb_table_t *t, uint32_t 
     v->count = 0;
     if (s != MI_OK || !at) return s;
     n = rd32(m->data + at);
-    if ((uint64_t)n * elem > (uint64_t)m->size - at - 4u) return MI_ERR_MODEL_CORRUPT;
+    if (n > (m->size - at - 4u) >> shift) return MI_ERR_MODEL_CORRUPT; /* at + 4 <= size: fb_ref */
     v->pos = at + 4u;
     v->count = n;
     return MI_OK;
 }
+
+/* Several vector fields of one table, each into the member of `out` at byte `offset`:
+ * one call and a 3-byte row per field instead of a call each. */
+typedef struct vec_field {
+    uint8_t id, shift, offset;
+} vec_field_t;
+
+static mi_status_t fb_vectors(const mi_model_t *m, const fb_table_t *t, const vec_field_t *f, uint32_t n, void *out)
+{
+    for (; n; n--, f++) {
+        mi_status_t s = fb_vector(m, t, f->id, f->shift, (mi_vec_t *)(void *)((uint8_t *)out + f->offset));
+        if (s != MI_OK) return s;
+    }
+    return MI_OK;
+}
+
+#define VEC(id, shift, type, member) {(uint8_t)(id), (uint8_t)(shift), (uint8_t)offsetof(type, member)}
 
 /* Sub-table field `id`; *present = 0 when absent. */
 static mi_status_t fb_subtable(const mi_model_t *m, const fb_table_t *t, uint32_t id, fb_table_t *sub, int *present)
@@ -210,12 +210,13 @@ static mi_status_t fb_subtable(const mi_model_t *m, const fb_table_t *t, uint32_
 /* Element `i` of a vector of tables. */
 static mi_status_t fb_vec_table(const mi_model_t *m, mi_vec_t v, uint32_t i, fb_table_t *t)
 {
-    uint64_t pos;
+    uint32_t pos, off;
     if (i >= v.count) return MI_ERR_BAD_INDEX;
-    pos = (uint64_t)v.pos + 4u * (uint64_t)i;
-    if (!fb_has(m, pos, 4)) return MI_ERR_MODEL_CORRUPT;
-    pos += rd32(m->data + pos);
-    return fb_table_at(m, pos, t);
+    pos = fb_elem(m, v, i, 2);
+    if (!pos) return MI_ERR_MODEL_CORRUPT;
+    off = rd32(m->data + pos);
+    if (!fb_has(m, pos, off)) return MI_ERR_MODEL_CORRUPT;
+    return fb_table_at(m, pos + off, t);
 }
 
 #define TRY(expr)                        \
@@ -241,8 +242,8 @@ uint32_t mi_type_size(uint32_t type)
 
 int32_t mi_model_i32(const mi_model_t *model, mi_vec_t vec, uint32_t i)
 {
-    uint64_t pos = (uint64_t)vec.pos + 4u * (uint64_t)i;
-    if (!model || i >= vec.count || !fb_has(model, pos, 4)) return INT32_MIN;
+    uint32_t pos = model ? fb_elem(model, vec, i, 2) : 0;
+    if (!pos) return INT32_MIN;
     return as_i32(rd32(model->data + pos));
 }
 
@@ -251,20 +252,20 @@ int32_t mi_model_i32(const mi_model_t *model, mi_vec_t vec, uint32_t i)
 static mi_status_t buffer_bytes(const mi_model_t *m, uint32_t index, const uint8_t **data, uint32_t *len)
 {
     fb_table_t b;
-    uint64_t offset, size;
+    uint32_t offset, size;
     mi_vec_t v;
     *data = NULL;
     *len = 0;
     TRY(fb_vec_table(m, m->buffers, index, &b));
-    TRY(fb_u64(m, &b, BUFFER_OFFSET, &offset));
-    TRY(fb_u64(m, &b, BUFFER_SIZE, &size));
+    TRY(fb_scalar(m, &b, BUFFER_OFFSET, 8, 0, &offset));
+    TRY(fb_scalar(m, &b, BUFFER_SIZE, 8, 0, &size));
     if (offset > 1) {
         if (!fb_has(m, offset, size)) return MI_ERR_MODEL_CORRUPT;
         *data = m->data + offset;
         *len = (uint32_t)size;
         return MI_OK;
     }
-    TRY(fb_vector(m, &b, BUFFER_DATA, 1, &v));
+    TRY(fb_vector(m, &b, BUFFER_DATA, 0, &v));
     if (v.count) {
         *data = m->data + v.pos;
         *len = v.count;
@@ -277,31 +278,33 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
     fb_table_t t, q;
     mi_vec_t shape;
     uint32_t i, elem;
-    uint64_t count = 1, span = 1; /* span: the element count with empty dimensions counted as 1 */
+    uint32_t count = 1, span = 1; /* span: the element count with empty dimensions counted as 1 */
     int present;
     if (!model || !out) return MI_ERR_NULL_ARG;
     memset(out, 0, sizeof *out);
     TRY(fb_vec_table(model, model->tensors, index, &t));
-    TRY(fb_vector(model, &t, TENSOR_SHAPE, 4, &shape));
+    TRY(fb_vector(model, &t, TENSOR_SHAPE, 2, &shape));
     if (shape.count > MI_MAX_DIMS) return MI_ERR_UNSUPPORTED_SHAPE;
     out->rank = (uint8_t)shape.count;
     for (i = 0; i < shape.count; i++) {
         int32_t d = mi_model_i32(model, shape, i);
         if (d < 0) return MI_ERR_MODEL_INVALID; /* dynamic or negative shape */
         out->dims[i] = d;
-        count *= (uint64_t)d;
-        span *= (uint64_t)(d ? d : 1);
-        if (count > 0x7FFFFFFFu || span > 0x7FFFFFFFu) return MI_ERR_MODEL_TOO_LARGE;
+        /* span stays at most 2**31 - 1 (compared before it is multiplied), and
+         * count <= span, so count does too */
+        if (span > 0x7FFFFFFFu / (uint32_t)(d ? d : 1)) return MI_ERR_MODEL_TOO_LARGE;
+        count *= (uint32_t)d;
+        span *= (uint32_t)(d ? d : 1);
     }
-    TRY(fb_u8(model, &t, TENSOR_TYPE, 0, &out->type));
-    TRY(fb_u32(model, &t, TENSOR_BUFFER, 0, &out->buffer));
-    TRY(fb_vector(model, &t, TENSOR_NAME, 1, &out->name));
-    TRY(fb_u8(model, &t, TENSOR_IS_VARIABLE, 0, &out->is_variable));
+    TRY(fb_u8(model, &t, TENSOR_TYPE, &out->type));
+    TRY(fb_scalar(model, &t, TENSOR_BUFFER, 4, 0, &out->buffer));
+    TRY(fb_vector(model, &t, TENSOR_NAME, 0, &out->name));
+    TRY(fb_u8(model, &t, TENSOR_IS_VARIABLE, &out->is_variable));
     out->is_variable = out->is_variable ? 1 : 0;
     elem = mi_type_size(out->type);
-    if (span * (elem ? elem : 1u) > MI_MAX_TENSOR_BYTES) return MI_ERR_MODEL_TOO_LARGE;
+    if (span > MI_MAX_TENSOR_BYTES / (elem ? elem : 1u)) return MI_ERR_MODEL_TOO_LARGE;
     out->count = (uint32_t)count;
-    out->bytes = (uint32_t)count * elem;
+    out->bytes = count * elem;
 
     /* buffer: model.py accepts index 0 when the model has no buffers at all */
     if (out->buffer >= (model->buffers.count ? model->buffers.count : 1u)) return MI_ERR_MODEL_CORRUPT;
@@ -322,8 +325,9 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
 
     TRY(fb_subtable(model, &t, TENSOR_QUANT, &q, &present));
     if (present) {
-        TRY(fb_vector(model, &q, QUANT_SCALE, 4, &out->scales));
-        TRY(fb_vector(model, &q, QUANT_ZERO_POINT, 8, &out->zero_points));
+        static const vec_field_t quant[2] = {VEC(QUANT_SCALE, 2, mi_tensor_info_t, scales),
+                                             VEC(QUANT_ZERO_POINT, 3, mi_tensor_info_t, zero_points)};
+        TRY(fb_vectors(model, &q, quant, 2, out));
         TRY(fb_i32(model, &q, QUANT_DIMENSION, 0, &out->quantized_dimension));
         if (out->scales.count == 0) {
             out->zero_points.count = 0; /* no scales: not quantized (model.py: quant None) */
@@ -345,10 +349,8 @@ float mi_model_scale(const mi_model_t *model, const mi_tensor_info_t *tensor, ui
 {
     uint32_t bits;
     float f = 0.0f;
-    uint64_t pos;
-    if (!model || !tensor || channel >= tensor->scales.count) return 0.0f;
-    pos = (uint64_t)tensor->scales.pos + 4u * (uint64_t)channel;
-    if (!fb_has(model, pos, 4)) return 0.0f;
+    uint32_t pos = model && tensor ? fb_elem(model, tensor->scales, channel, 2) : 0;
+    if (!pos) return 0.0f;
     bits = rd32(model->data + pos);
     memcpy(&f, &bits, sizeof f);
     return f;
@@ -356,17 +358,14 @@ float mi_model_scale(const mi_model_t *model, const mi_tensor_info_t *tensor, ui
 
 int32_t mi_model_zero_point(const mi_model_t *model, const mi_tensor_info_t *tensor, uint32_t channel)
 {
-    int64_t zp;
-    uint64_t pos;
-    if (!model || !tensor || channel >= tensor->zero_points.count) return 0;
-    pos = (uint64_t)tensor->zero_points.pos + 8u * (uint64_t)channel;
-    if (!fb_has(model, pos, 8)) return 0;
-    zp = as_i64(rd64(model->data + pos));
-    /* saturated to +-(2**31 - 1) so that kernels may negate it; no kernel
-     * accepts zero points anywhere near these bounds */
-    if (zp > INT32_MAX) return INT32_MAX;
-    if (zp < -INT32_MAX) return -INT32_MAX;
-    return (int32_t)zp;
+    uint32_t pos = model && tensor ? fb_elem(model, tensor->zero_points, channel, 3) : 0, lo, hi;
+    if (!pos) return 0;
+    /* the int64 saturated to +-(2**31 - 1) so that kernels may negate it (no kernel
+     * accepts zero points anywhere near these bounds), from its two 32-bit halves */
+    lo = rd32(model->data + pos);
+    hi = rd32(model->data + pos + 4);
+    if (hi + (lo >> 31) != 0) return hi >> 31 ? -INT32_MAX : INT32_MAX; /* hi is not lo's sign: beyond int32 */
+    return lo == 0x80000000u ? -INT32_MAX : as_i32(lo);
 }
 
 /* Check every element of an int32 index vector lies in [lowest, n). */
@@ -381,56 +380,49 @@ static mi_status_t check_indices(const mi_model_t *m, mi_vec_t v, int32_t lowest
     return MI_OK;
 }
 
+static const vec_field_t op_vectors[3] = {VEC(OP_INPUTS, 2, mi_op_info_t, inputs),
+                                          VEC(OP_OUTPUTS, 2, mi_op_info_t, outputs),
+                                          VEC(OP_INTERMEDIATES, 2, mi_op_info_t, intermediates)};
+
 mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *out)
 {
     fb_table_t o, code, opts;
-    uint32_t opcode_index;
-    int32_t deprecated, builtin;
+    uint32_t opcode_index, k;
+    uint32_t deprecated;
+    int32_t builtin, builtin_8;
     int present;
     if (!model || !out) return MI_ERR_NULL_ARG;
     memset(out, 0, sizeof *out);
     TRY(fb_vec_table(model, model->operators, index, &o));
-    TRY(fb_u32(model, &o, OP_OPCODE_INDEX, 0, &opcode_index));
+    TRY(fb_scalar(model, &o, OP_OPCODE_INDEX, 4, 0, &opcode_index));
     if (opcode_index >= model->opcodes.count) return MI_ERR_MODEL_CORRUPT;
     TRY(fb_vec_table(model, model->opcodes, opcode_index, &code));
-    TRY(fb_i8(model, &code, OPCODE_DEPRECATED_BUILTIN, &deprecated));
+    TRY(fb_scalar(model, &code, OPCODE_DEPRECATED_BUILTIN, 1, 0, &deprecated));
     TRY(fb_i32(model, &code, OPCODE_BUILTIN, 0, &builtin));
     TRY(fb_i32(model, &code, OPCODE_VERSION, 1, &out->version));
-    TRY(fb_vector(model, &code, OPCODE_CUSTOM_CODE, 1, &out->custom_code));
-    out->builtin_code = builtin > deprecated ? builtin : deprecated;
+    TRY(fb_vector(model, &code, OPCODE_CUSTOM_CODE, 0, &out->custom_code));
+    builtin_8 = deprecated >= 128u ? (int32_t)deprecated - 256 : (int32_t)deprecated; /* an int8 */
+    out->builtin_code = builtin > builtin_8 ? builtin : builtin_8;
 
-    TRY(fb_vector(model, &o, OP_INPUTS, 4, &out->inputs));
-    TRY(fb_vector(model, &o, OP_OUTPUTS, 4, &out->outputs));
-    TRY(fb_vector(model, &o, OP_INTERMEDIATES, 4, &out->intermediates));
-    TRY(check_indices(model, out->inputs, -1, model->tensors.count));
-    TRY(check_indices(model, out->outputs, 0, model->tensors.count));
-    TRY(check_indices(model, out->intermediates, 0, model->tensors.count));
-    TRY(fb_vector(model, &o, OP_CUSTOM_OPTIONS, 1, &out->custom_options));
-    TRY(fb_u8(model, &o, OP_OPTIONS_TYPE, 0, &out->options_type));
+    TRY(fb_vectors(model, &o, op_vectors, 3, out));
+    for (k = 0; k < 3; k++) /* inputs may be -1 (an optional input left out) */
+        TRY(check_indices(model, *(const mi_vec_t *)(const void *)((const uint8_t *)out + op_vectors[k].offset),
+                          k ? 0 : -1, model->tensors.count));
+    TRY(fb_vector(model, &o, OP_CUSTOM_OPTIONS, 0, &out->custom_options));
+    TRY(fb_u8(model, &o, OP_OPTIONS_TYPE, &out->options_type));
     TRY(fb_subtable(model, &o, OP_OPTIONS, &opts, &present));
     if (present && out->options_type != 0) out->options = opts.pos;
     return MI_OK;
 }
 
-static mi_status_t options_table(const mi_model_t *m, const mi_op_info_t *op, uint8_t type, fb_table_t *t,
-                                 int *present)
-{
-    *present = 0;
-    if (!op->options) return MI_OK;
-    if (op->options_type != type) return MI_ERR_MODEL_INVALID; /* options of another op */
-    *present = 1;
-    return fb_table_at(m, op->options, t);
-}
-
 /* The builtin options the port reads, as data: per op its BuiltinOptions
  * union type and a run of field descriptors, one generic loop reads them.
  * Why a table and not a switch of fb_* calls: the same checks (fb_field's
- * bounds, the options type) in about a fifth of the flash, so every image
- * keeps every op's parser. A descriptor is the schema field id (low 4 bits),
+ * bounds, the options type) in about a fifth of the flash. A descriptor is the schema field id (low 4 bits),
  * a kind and a default of 0 or 1 (FIELD_ONE), and the byte offset of the
  * member in mi_options_t; SET_ONE members are not read, only preset to 1
- * (TRANSPOSE_CONV's dilations). Defaults are written first, so an op without
- * an options table gets the schema defaults, as before. */
+ * (TRANSPOSE_CONV's dilations). An op without an options table reads every field
+ * as absent, so it gets the schema defaults. */
 enum {
     FIELD_U8 = 0x00, FIELD_I32 = 0x10, FIELD_F32 = 0x20, FIELD_VEC = 0x30, FIELD_SET_ONE = 0x40, FIELD_STR = 0x50,
     FIELD_ONE = 0x80
@@ -442,185 +434,332 @@ typedef struct options_field {
 } options_field_t;
 
 typedef struct options_op {
-    uint8_t builtin_code, options_type, first, count; /* fields [first, first + count) */
+    const options_field_t *fields;            /* its descriptors, `count` of them */
+    uint8_t builtin_code, options_type, count;
 } options_op_t;
 
+/* A descriptor run no listed op uses is dropped by --gc-sections; unused is no error. */
+#if defined(__GNUC__)
+#define FIELDS static const options_field_t __attribute__((unused))
+#else
+#define FIELDS static const options_field_t
+#endif
 #define F(kind, id, member) {(uint8_t)((kind) | (id)), (uint8_t)offsetof(mi_options_t, member)}
-static const options_field_t options_fields[] = {
-    /* 0: CONV_2D */
+/* CONV_2D */
+FIELDS conv_fields[] = {
     F(FIELD_U8, 0, conv.padding), F(FIELD_I32, 1, conv.stride_w), F(FIELD_I32, 2, conv.stride_h),
     F(FIELD_U8, 3, conv.fused_activation_function), F(FIELD_I32 | FIELD_ONE, 4, conv.dilation_w_factor),
     F(FIELD_I32 | FIELD_ONE, 5, conv.dilation_h_factor), F(FIELD_U8, 6, conv.quantized_bias_type),
-    /* 7: DEPTHWISE_CONV_2D */
+};
+/* DEPTHWISE_CONV_2D */
+FIELDS depthwise_fields[] = {
     F(FIELD_U8, 0, depthwise.padding), F(FIELD_I32, 1, depthwise.stride_w), F(FIELD_I32, 2, depthwise.stride_h),
     F(FIELD_I32, 3, depthwise.depth_multiplier), F(FIELD_U8, 4, depthwise.fused_activation_function),
     F(FIELD_I32 | FIELD_ONE, 5, depthwise.dilation_w_factor), F(FIELD_I32 | FIELD_ONE, 6, depthwise.dilation_h_factor),
-    /* 14: AVERAGE_POOL_2D, MAX_POOL_2D, L2_POOL_2D */
+};
+/* AVERAGE_POOL_2D, MAX_POOL_2D, L2_POOL_2D */
+FIELDS pool_fields[] = {
     F(FIELD_U8, 0, pool.padding), F(FIELD_I32, 1, pool.stride_w), F(FIELD_I32, 2, pool.stride_h),
     F(FIELD_I32, 3, pool.filter_width), F(FIELD_I32, 4, pool.filter_height),
     F(FIELD_U8, 5, pool.fused_activation_function),
-    /* 20: FULLY_CONNECTED */
+};
+/* FULLY_CONNECTED */
+FIELDS fully_connected_fields[] = {
     F(FIELD_U8, 0, fully_connected.fused_activation_function), F(FIELD_U8, 1, fully_connected.weights_format),
     F(FIELD_U8, 2, fully_connected.keep_num_dims), F(FIELD_U8, 3, fully_connected.asymmetric_quantize_inputs),
     F(FIELD_U8, 4, fully_connected.quantized_bias_type),
-    /* 25: SOFTMAX */
+};
+/* SOFTMAX */
+FIELDS softmax_fields[] = {
     F(FIELD_F32, 0, softmax.beta),
-    /* 26: ADD, SUB (fused activation, pot_scale_int16) */
+};
+/* ADD, SUB (fused activation, pot_scale_int16) */
+FIELDS add_fields[] = {
     F(FIELD_U8, 0, add.fused_activation_function), F(FIELD_U8 | FIELD_ONE, 1, add.pot_scale_int16),
-    /* 28: SVDF */
+};
+/* SVDF */
+FIELDS svdf_fields[] = {
     F(FIELD_I32, 0, svdf.rank), F(FIELD_U8, 1, svdf.fused_activation_function),
     F(FIELD_U8, 2, svdf.asymmetric_quantize_inputs),
-    /* 31: UNIDIRECTIONAL_SEQUENCE_LSTM */
+};
+/* UNIDIRECTIONAL_SEQUENCE_LSTM */
+FIELDS sequence_lstm_fields[] = {
     F(FIELD_U8, 0, sequence_lstm.fused_activation_function), F(FIELD_F32, 1, sequence_lstm.cell_clip),
     F(FIELD_F32, 2, sequence_lstm.proj_clip), F(FIELD_U8, 3, sequence_lstm.time_major),
     F(FIELD_U8, 4, sequence_lstm.asymmetric_quantize_inputs),
     F(FIELD_U8, 5, sequence_lstm.diagonal_recurrent_tensors),
-    /* 37: DIV */
+};
+/* DIV */
+FIELDS div_fields[] = {
     F(FIELD_U8, 0, div.fused_activation_function),
-    /* 38: STRIDED_SLICE */
+};
+/* STRIDED_SLICE */
+FIELDS strided_slice_fields[] = {
     F(FIELD_I32, 0, strided_slice.begin_mask), F(FIELD_I32, 1, strided_slice.end_mask),
     F(FIELD_I32, 2, strided_slice.ellipsis_mask), F(FIELD_I32, 3, strided_slice.new_axis_mask),
     F(FIELD_I32, 4, strided_slice.shrink_axis_mask), F(FIELD_U8, 5, strided_slice.offset),
-    /* 44: LEAKY_RELU */
+};
+/* LEAKY_RELU */
+FIELDS leaky_relu_fields[] = {
     F(FIELD_F32, 0, leaky_relu.alpha),
-    /* 45: MIRROR_PAD */
+};
+/* MIRROR_PAD */
+FIELDS mirror_pad_fields[] = {
     F(FIELD_U8, 0, mirror_pad.mode),
-    /* 46: TRANSPOSE_CONV (dilations preset to 1, not in its options) */
+};
+/* TRANSPOSE_CONV (dilations preset to 1, not in its options) */
+FIELDS transpose_conv_fields[] = {
     F(FIELD_SET_ONE, 0, conv.dilation_w_factor), F(FIELD_SET_ONE, 0, conv.dilation_h_factor),
     F(FIELD_U8, 0, conv.padding), F(FIELD_I32, 1, conv.stride_w), F(FIELD_I32, 2, conv.stride_h),
     F(FIELD_U8, 3, conv.fused_activation_function), F(FIELD_U8, 4, conv.quantized_bias_type),
-    /* 53: CONCATENATION */
+};
+/* CONCATENATION */
+FIELDS concatenation_fields[] = {
     F(FIELD_I32, 0, concatenation.axis), F(FIELD_U8, 1, concatenation.fused_activation_function),
-    /* 55: RESIZE_BILINEAR (fields 0, 1: the deprecated new_height, new_width) */
+};
+/* RESIZE_BILINEAR (fields 0, 1: the deprecated new_height, new_width) */
+FIELDS resize_bilinear_fields[] = {
     F(FIELD_U8, 2, resize.align_corners), F(FIELD_U8, 3, resize.half_pixel_centers),
-    /* 57: RESIZE_NEAREST_NEIGHBOR */
+};
+/* RESIZE_NEAREST_NEIGHBOR */
+FIELDS resize_nearest_fields[] = {
     F(FIELD_U8, 0, resize.align_corners), F(FIELD_U8, 1, resize.half_pixel_centers),
-    /* 59: MEAN, SUM, REDUCE_ALL, REDUCE_MAX, REDUCE_MIN */
+};
+/* MEAN, SUM, REDUCE_ALL, REDUCE_MAX, REDUCE_MIN */
+FIELDS reducer_fields[] = {
     F(FIELD_U8, 0, reducer.keep_dims),
-    /* 60: SQUEEZE */
+};
+/* SQUEEZE */
+FIELDS squeeze_fields[] = {
     F(FIELD_VEC, 0, squeeze.squeeze_dims),
-    /* 61: PACK */
+};
+/* PACK */
+FIELDS pack_fields[] = {
     F(FIELD_I32, 0, pack.values_count), F(FIELD_I32, 1, pack.axis),
-    /* 63: UNPACK */
+};
+/* UNPACK */
+FIELDS unpack_fields[] = {
     F(FIELD_I32, 0, unpack.num), F(FIELD_I32, 1, unpack.axis),
-    /* 65: GATHER */
+};
+/* GATHER */
+FIELDS gather_fields[] = {
     F(FIELD_I32, 0, gather.axis), F(FIELD_I32, 1, gather.batch_dims),
-    /* 67: DEPTH_TO_SPACE, SPACE_TO_DEPTH */
+};
+/* DEPTH_TO_SPACE, SPACE_TO_DEPTH */
+FIELDS block_fields[] = {
     F(FIELD_I32, 0, block.block_size),
-    /* 68: CUMSUM */
+};
+/* CUMSUM */
+FIELDS cumsum_fields[] = {
     F(FIELD_U8, 0, cumsum.exclusive), F(FIELD_U8, 1, cumsum.reverse),
-    /* 70: BATCH_MATMUL */
+};
+/* BATCH_MATMUL */
+FIELDS batch_matmul_fields[] = {
     F(FIELD_U8, 0, batch_matmul.adj_x), F(FIELD_U8, 1, batch_matmul.adj_y),
     F(FIELD_U8, 2, batch_matmul.asymmetric_quantize_inputs),
-    /* 73: MUL, L2_NORMALIZATION (fused activation only) */
+};
+/* MUL, L2_NORMALIZATION (fused activation only) */
+FIELDS fused_activation_fields[] = {
     F(FIELD_U8, 0, add.fused_activation_function),
-    /* 74: IF (then, else), WHILE (cond, body), CALL_ONCE (init): the subgraphs they run */
+};
+/* IF (then, else), WHILE (cond, body), CALL_ONCE (init): the subgraphs they run */
+FIELDS calls_fields[] = {
     F(FIELD_I32, 0, calls.first), F(FIELD_I32, 1, calls.second),
-    /* 76: VAR_HANDLE (strings: bytes in the model) */
+};
+/* VAR_HANDLE (strings: bytes in the model) */
+FIELDS var_handle_fields[] = {
     F(FIELD_STR, 0, var_handle.container), F(FIELD_STR, 1, var_handle.shared_name),
 };
 #undef F
+#undef FIELDS
 
+/* One row per op whose options the port reads. An image built for one model
+ * (make FEATURES=..., fw/kernel_select.py) lists that model's ops with
+ * -DMI_OPTIONS_LISTED -DMI_OPTIONS_<OP> and keeps only their rows; --gc-sections
+ * then drops the descriptors of every other op. */
+#define ROW(op, type, fields, count) {fields, MI_OP_##op, type, count}
+#define ALL(fields) (uint8_t)(sizeof fields / sizeof fields[0])
 static const options_op_t options_ops[] = {
-    {MI_OP_CONV_2D, OPTIONS_CONV2D, 0, 7},
-    {MI_OP_DEPTHWISE_CONV_2D, OPTIONS_DEPTHWISE, 7, 7},
-    {MI_OP_AVERAGE_POOL_2D, OPTIONS_POOL2D, 14, 6},
-    {MI_OP_MAX_POOL_2D, OPTIONS_POOL2D, 14, 6},
-    {MI_OP_L2_POOL_2D, OPTIONS_POOL2D, 14, 6},
-    {MI_OP_FULLY_CONNECTED, OPTIONS_FULLY_CONNECTED, 20, 5},
-    {MI_OP_SOFTMAX, OPTIONS_SOFTMAX, 25, 1},
-    {MI_OP_ADD, OPTIONS_ADD, 26, 2},
-    {MI_OP_SUB, OPTIONS_SUB, 26, 2},
-    {MI_OP_SVDF, OPTIONS_SVDF, 28, 3},
-    {MI_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, OPTIONS_SEQUENCE_LSTM, 31, 6},
-    {MI_OP_DIV, OPTIONS_DIV, 37, 1},
-    {MI_OP_STRIDED_SLICE, OPTIONS_STRIDED_SLICE, 38, 6},
-    {MI_OP_LEAKY_RELU, OPTIONS_LEAKY_RELU, 44, 1},
-    {MI_OP_MIRROR_PAD, OPTIONS_MIRROR_PAD, 45, 1},
-    {MI_OP_TRANSPOSE_CONV, OPTIONS_TRANSPOSE_CONV, 46, 7},
-    {MI_OP_MUL, OPTIONS_MUL, 73, 1},
-    {MI_OP_L2_NORMALIZATION, OPTIONS_L2_NORM, 73, 1},
-    {MI_OP_CONCATENATION, OPTIONS_CONCATENATION, 53, 2},
-    {MI_OP_RESIZE_BILINEAR, OPTIONS_RESIZE_BILINEAR, 55, 2},
-    {MI_OP_RESIZE_NEAREST_NEIGHBOR, OPTIONS_RESIZE_NEAREST_NEIGHBOR, 57, 2},
-    {MI_OP_MEAN, OPTIONS_REDUCER, 59, 1},
-    {MI_OP_SUM, OPTIONS_REDUCER, 59, 1},
-    {MI_OP_REDUCE_ALL, OPTIONS_REDUCER, 59, 1},
-    {MI_OP_REDUCE_MAX, OPTIONS_REDUCER, 59, 1},
-    {MI_OP_REDUCE_MIN, OPTIONS_REDUCER, 59, 1},
-    {MI_OP_SQUEEZE, OPTIONS_SQUEEZE, 60, 1},
-    {MI_OP_PACK, OPTIONS_PACK, 61, 2},
-    {MI_OP_UNPACK, OPTIONS_UNPACK, 63, 2},
-    {MI_OP_GATHER, OPTIONS_GATHER, 65, 2},
-    {MI_OP_DEPTH_TO_SPACE, OPTIONS_DEPTH_TO_SPACE, 67, 1},
-    {MI_OP_SPACE_TO_DEPTH, OPTIONS_SPACE_TO_DEPTH, 67, 1},
-    {MI_OP_CUMSUM, OPTIONS_CUMSUM, 68, 2},
-    {MI_OP_BATCH_MATMUL, OPTIONS_BATCH_MATMUL, 70, 3},
-    {MI_OP_IF, OPTIONS_IF, 74, 2},
-    {MI_OP_WHILE, OPTIONS_WHILE, 74, 2},
-    {MI_OP_CALL_ONCE, OPTIONS_CALL_ONCE, 74, 1},
-    {MI_OP_VAR_HANDLE, OPTIONS_VAR_HANDLE, 76, 2},
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_CONV_2D)
+    ROW(CONV_2D, OPTIONS_CONV2D, conv_fields, ALL(conv_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_DEPTHWISE_CONV_2D)
+    ROW(DEPTHWISE_CONV_2D, OPTIONS_DEPTHWISE, depthwise_fields, ALL(depthwise_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_AVERAGE_POOL_2D)
+    ROW(AVERAGE_POOL_2D, OPTIONS_POOL2D, pool_fields, ALL(pool_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_MAX_POOL_2D)
+    ROW(MAX_POOL_2D, OPTIONS_POOL2D, pool_fields, ALL(pool_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_L2_POOL_2D)
+    ROW(L2_POOL_2D, OPTIONS_POOL2D, pool_fields, ALL(pool_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_FULLY_CONNECTED)
+    ROW(FULLY_CONNECTED, OPTIONS_FULLY_CONNECTED, fully_connected_fields, ALL(fully_connected_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_SOFTMAX)
+    ROW(SOFTMAX, OPTIONS_SOFTMAX, softmax_fields, ALL(softmax_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_ADD)
+    ROW(ADD, OPTIONS_ADD, add_fields, ALL(add_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_SUB)
+    ROW(SUB, OPTIONS_SUB, add_fields, ALL(add_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_SVDF)
+    ROW(SVDF, OPTIONS_SVDF, svdf_fields, ALL(svdf_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM)
+    ROW(UNIDIRECTIONAL_SEQUENCE_LSTM, OPTIONS_SEQUENCE_LSTM, sequence_lstm_fields, ALL(sequence_lstm_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_DIV)
+    ROW(DIV, OPTIONS_DIV, div_fields, ALL(div_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_STRIDED_SLICE)
+    ROW(STRIDED_SLICE, OPTIONS_STRIDED_SLICE, strided_slice_fields, ALL(strided_slice_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_LEAKY_RELU)
+    ROW(LEAKY_RELU, OPTIONS_LEAKY_RELU, leaky_relu_fields, ALL(leaky_relu_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_MIRROR_PAD)
+    ROW(MIRROR_PAD, OPTIONS_MIRROR_PAD, mirror_pad_fields, ALL(mirror_pad_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_TRANSPOSE_CONV)
+    ROW(TRANSPOSE_CONV, OPTIONS_TRANSPOSE_CONV, transpose_conv_fields, ALL(transpose_conv_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_MUL)
+    ROW(MUL, OPTIONS_MUL, fused_activation_fields, ALL(fused_activation_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_L2_NORMALIZATION)
+    ROW(L2_NORMALIZATION, OPTIONS_L2_NORM, fused_activation_fields, ALL(fused_activation_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_CONCATENATION)
+    ROW(CONCATENATION, OPTIONS_CONCATENATION, concatenation_fields, ALL(concatenation_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_RESIZE_BILINEAR)
+    ROW(RESIZE_BILINEAR, OPTIONS_RESIZE_BILINEAR, resize_bilinear_fields, ALL(resize_bilinear_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_RESIZE_NEAREST_NEIGHBOR)
+    ROW(RESIZE_NEAREST_NEIGHBOR, OPTIONS_RESIZE_NEAREST_NEIGHBOR, resize_nearest_fields, ALL(resize_nearest_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_MEAN)
+    ROW(MEAN, OPTIONS_REDUCER, reducer_fields, ALL(reducer_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_SUM)
+    ROW(SUM, OPTIONS_REDUCER, reducer_fields, ALL(reducer_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_REDUCE_ALL)
+    ROW(REDUCE_ALL, OPTIONS_REDUCER, reducer_fields, ALL(reducer_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_REDUCE_MAX)
+    ROW(REDUCE_MAX, OPTIONS_REDUCER, reducer_fields, ALL(reducer_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_REDUCE_MIN)
+    ROW(REDUCE_MIN, OPTIONS_REDUCER, reducer_fields, ALL(reducer_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_SQUEEZE)
+    ROW(SQUEEZE, OPTIONS_SQUEEZE, squeeze_fields, ALL(squeeze_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_PACK)
+    ROW(PACK, OPTIONS_PACK, pack_fields, ALL(pack_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_UNPACK)
+    ROW(UNPACK, OPTIONS_UNPACK, unpack_fields, ALL(unpack_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_GATHER)
+    ROW(GATHER, OPTIONS_GATHER, gather_fields, ALL(gather_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_DEPTH_TO_SPACE)
+    ROW(DEPTH_TO_SPACE, OPTIONS_DEPTH_TO_SPACE, block_fields, ALL(block_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_SPACE_TO_DEPTH)
+    ROW(SPACE_TO_DEPTH, OPTIONS_SPACE_TO_DEPTH, block_fields, ALL(block_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_CUMSUM)
+    ROW(CUMSUM, OPTIONS_CUMSUM, cumsum_fields, ALL(cumsum_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_BATCH_MATMUL)
+    ROW(BATCH_MATMUL, OPTIONS_BATCH_MATMUL, batch_matmul_fields, ALL(batch_matmul_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_IF)
+    ROW(IF, OPTIONS_IF, calls_fields, ALL(calls_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_WHILE)
+    ROW(WHILE, OPTIONS_WHILE, calls_fields, ALL(calls_fields)),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_CALL_ONCE)
+    ROW(CALL_ONCE, OPTIONS_CALL_ONCE, calls_fields, 1),
+#endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_VAR_HANDLE)
+    ROW(VAR_HANDLE, OPTIONS_VAR_HANDLE, var_handle_fields, ALL(var_handle_fields)),
+#endif
+    {NULL, 0, 0, 0} /* the end (and an array never empty) */
 };
+#undef ALL
+#undef ROW
 
 mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi_options_t *out)
 {
     const options_op_t *o = NULL;
-    const options_field_t *f, *end;
-    fb_table_t t;
+    const options_field_t *f;
+    fb_table_t t = {0, 0, 0, 0}; /* vt_size 0: no options table, every field absent (its default) */
     uint32_t i;
-    int p = 0;
     if (!model || !op || !out) return MI_ERR_NULL_ARG;
     memset(out, 0, sizeof *out);
-    if (op->builtin_code == MI_OP_CUSTOM) { /* the custom options bytes, read with mi_flexbuffer.h */
+    if (MI_ENABLE_CUSTOM && op->builtin_code == MI_OP_CUSTOM) { /* the custom options bytes (mi_flexbuffer.h) */
         out->custom.data = op->custom_options.count ? model->data + op->custom_options.pos : NULL;
         out->custom.size = op->custom_options.count;
         return MI_OK;
     }
-    for (i = 0; i < sizeof options_ops / sizeof options_ops[0]; i++)
+    for (i = 0; options_ops[i].fields; i++)
         if (options_ops[i].builtin_code == op->builtin_code) o = &options_ops[i];
     if (!o) return MI_OK; /* no options the port reads */
-    end = options_fields + o->first + o->count;
-    for (f = options_fields + o->first; f < end; f++) /* the defaults of 1 */
-        if (f->code & (FIELD_ONE | FIELD_SET_ONE)) {
-            uint8_t *member = (uint8_t *)out + f->offset;
-            if ((f->code & 0x70) == FIELD_U8) *member = 1;
-            else *(int32_t *)(void *)member = 1;
-        }
-    TRY(options_table(model, op, o->options_type, &t, &p));
-    if (!p) return MI_OK;
-    for (f = options_fields + o->first; f < end; f++) {
+    if (op->options) {
+        if (op->options_type != o->options_type) return MI_ERR_MODEL_INVALID; /* options of another op */
+        TRY(fb_table_at(model, op->options, &t));
+    }
+    for (f = o->fields; f < o->fields + o->count; f++) {
         uint8_t *member = (uint8_t *)out + f->offset;
-        const uint32_t id = f->code & 0x0Fu;
-        const uint8_t one = (uint8_t)(f->code >> 7);
-        switch (f->code & 0x70) {
-        case FIELD_U8: TRY(fb_u8(model, &t, id, one, member)); break;
-        case FIELD_I32: TRY(fb_i32(model, &t, id, one, (int32_t *)(void *)member)); break;
-        case FIELD_F32: TRY(fb_f32(model, &t, id, 0.0f, (float *)(void *)member)); break;
-        case FIELD_VEC: TRY(fb_vector(model, &t, id, 4, (mi_vec_t *)(void *)member)); break;
-        case FIELD_STR: TRY(fb_vector(model, &t, id, 1, (mi_vec_t *)(void *)member)); break;
-        default: break; /* FIELD_SET_ONE: preset above */
+        const uint32_t kind = f->code & 0x70;
+        uint32_t v = 1; /* FIELD_SET_ONE: not read */
+        if (kind == FIELD_VEC || kind == FIELD_STR) { /* int32 elements, or a string's bytes */
+            TRY(fb_vector(model, &t, f->code & 0x0Fu, kind == FIELD_VEC ? 2 : 0, (mi_vec_t *)(void *)member));
+            continue;
         }
+        if (kind != FIELD_SET_ONE) TRY(fb_scalar(model, &t, f->code & 0x0Fu, kind == FIELD_U8 ? 1 : 4, f->code >> 7, &v));
+        if (kind == FIELD_U8) *member = (uint8_t)v;
+        else memcpy(member, &v, sizeof v); /* the bits of an int32 or a float (F32 defaults are 0) */
     }
     return MI_OK;
 }
 
+/* Metadata entry `i`: its name, and the buffer it names (checked to exist). */
+static mi_status_t metadata_entry(const mi_model_t *m, uint32_t i, mi_vec_t *name, uint32_t *buffer)
+{
+    fb_table_t tbl;
+    TRY(fb_vec_table(m, m->metadata, i, &tbl));
+    TRY(fb_vector(m, &tbl, METADATA_NAME, 0, name));
+    TRY(fb_scalar(m, &tbl, METADATA_BUFFER, 4, 0, buffer));
+    return *buffer < m->buffers.count ? MI_OK : MI_ERR_MODEL_CORRUPT;
+}
+
+static int name_is(const mi_model_t *m, mi_vec_t name, const char *text, uint32_t n)
+{
+    return name.count == n && memcmp(m->data + name.pos, text, n) == 0;
+}
+
 mi_status_t mi_model_metadata(const mi_model_t *model, const char *name, const uint8_t **data, uint32_t *size)
 {
-    uint32_t i, n;
+    uint32_t i;
     if (!model || !name || !data || !size) return MI_ERR_NULL_ARG;
     *data = NULL;
     *size = 0;
-    n = (uint32_t)strlen(name);
-    for (i = 0; i < model->metadata.count; i++) {
-        fb_table_t tbl;
+    for (i = 0; MI_ENABLE_METADATA && i < model->metadata.count; i++) {
         mi_vec_t entry_name;
         uint32_t buffer;
-        TRY(fb_vec_table(model, model->metadata, i, &tbl));
-        TRY(fb_vector(model, &tbl, METADATA_NAME, 1, &entry_name));
-        if (entry_name.count != n || memcmp(model->data + entry_name.pos, name, n) != 0) continue;
-        TRY(fb_u32(model, &tbl, METADATA_BUFFER, 0, &buffer));
-        if (buffer >= model->buffers.count) return MI_ERR_MODEL_CORRUPT;
-        return buffer_bytes(model, buffer, data, size);
+        TRY(metadata_entry(model, i, &entry_name, &buffer));
+        if (name_is(model, entry_name, name, (uint32_t)strlen(name))) return buffer_bytes(model, buffer, data, size);
     }
     return MI_ERR_BAD_INDEX;
 }
@@ -741,6 +880,10 @@ static mi_status_t check_writable(const mi_model_t *m, int32_t index)
 
 uint32_t mi_model_num_subgraphs(const mi_model_t *model) { return model ? model->subgraphs.count : 0; }
 
+static const vec_field_t subgraph_vectors[4] = {
+    VEC(SUBGRAPH_TENSORS, 2, mi_model_t, tensors), VEC(SUBGRAPH_INPUTS, 2, mi_model_t, inputs),
+    VEC(SUBGRAPH_OUTPUTS, 2, mi_model_t, outputs), VEC(SUBGRAPH_OPERATORS, 2, mi_model_t, operators)};
+
 mi_status_t mi_model_select(mi_model_t *model, uint32_t index)
 {
     fb_table_t sg;
@@ -749,10 +892,7 @@ mi_status_t mi_model_select(mi_model_t *model, uint32_t index)
     TRY(fb_vec_table(model, model->subgraphs, index, &sg));
     model->subgraph = sg.pos;
     model->selected = index;
-    TRY(fb_vector(model, &sg, SUBGRAPH_TENSORS, 4, &model->tensors));
-    TRY(fb_vector(model, &sg, SUBGRAPH_INPUTS, 4, &model->inputs));
-    TRY(fb_vector(model, &sg, SUBGRAPH_OUTPUTS, 4, &model->outputs));
-    return fb_vector(model, &sg, SUBGRAPH_OPERATORS, 4, &model->operators);
+    return fb_vectors(model, &sg, subgraph_vectors, 4, model);
 }
 
 /* One subgraph's tables, tensors, indices and writes (model.py _parse_subgraph, _check_writes);
@@ -782,6 +922,7 @@ static mi_status_t check_subgraph(mi_model_t *model, uint32_t index)
 uint32_t mi_model_op_calls(const mi_model_t *model, const mi_op_info_t *op, int32_t calls[2])
 {
     mi_options_t o;
+    if (!MI_ENABLE_SUBGRAPHS) return 0;
     if (op->builtin_code != MI_OP_IF && op->builtin_code != MI_OP_WHILE && op->builtin_code != MI_OP_CALL_ONCE)
         return 0;
     if (mi_model_options(model, op, &o) != MI_OK) return 0;
@@ -814,6 +955,10 @@ static mi_status_t check_calls(const mi_model_t *model, uint32_t index, uint32_t
     return MI_OK;
 }
 
+static const vec_field_t model_vectors[4] = {
+    VEC(MODEL_OPERATOR_CODES, 2, mi_model_t, opcodes), VEC(MODEL_SUBGRAPHS, 2, mi_model_t, subgraphs),
+    VEC(MODEL_BUFFERS, 2, mi_model_t, buffers), VEC(MODEL_METADATA, 2, mi_model_t, metadata)};
+
 mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
 {
     fb_table_t root, tbl;
@@ -828,16 +973,14 @@ mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
     if (memcmp(model->data + 4, "TFL3", 4) != 0) return MI_ERR_MODEL_IDENTIFIER;
     if (!fb_has(model, rd32(model->data), 4)) return MI_ERR_MODEL_TRUNCATED;
     TRY(fb_table_at(model, rd32(model->data), &root));
-    TRY(fb_vector(model, &root, MODEL_OPERATOR_CODES, 4, &model->opcodes));
-    TRY(fb_vector(model, &root, MODEL_SUBGRAPHS, 4, &subgraphs));
-    TRY(fb_vector(model, &root, MODEL_BUFFERS, 4, &model->buffers));
-    TRY(fb_vector(model, &root, MODEL_METADATA, 4, &model->metadata));
+    TRY(fb_vectors(model, &root, model_vectors, 4, model));
+    subgraphs = model->subgraphs;
     if (subgraphs.count == 0) return MI_ERR_MODEL_INVALID;
 
     for (i = 0; i < model->opcodes.count; i++) {
         mi_vec_t name;
         TRY(fb_vec_table(model, model->opcodes, i, &tbl));
-        TRY(fb_vector(model, &tbl, OPCODE_CUSTOM_CODE, 1, &name));
+        TRY(fb_vector(model, &tbl, OPCODE_CUSTOM_CODE, 0, &name));
     }
     for (i = 0; i < model->buffers.count; i++) {
         const uint8_t *blob;
@@ -847,16 +990,18 @@ mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
     for (i = 0; i < model->metadata.count; i++) {
         uint32_t buffer;
         mi_vec_t name;
-        TRY(fb_vec_table(model, model->metadata, i, &tbl));
-        TRY(fb_vector(model, &tbl, METADATA_NAME, 1, &name));
-        TRY(fb_u32(model, &tbl, METADATA_BUFFER, 0, &buffer));
-        if (buffer >= model->buffers.count) return MI_ERR_MODEL_CORRUPT;
+        TRY(metadata_entry(model, i, &name, &buffer));
+        /* built without metadata: refuse a model that has some the port reads, rather
+         * than run it otherwise */
+        if (!MI_ENABLE_METADATA && (name_is(model, name, MI_OFFLINE_PLAN_NAME, sizeof MI_OFFLINE_PLAN_NAME - 1u) ||
+                                    name_is(model, name, MI_AOT_NAME, sizeof MI_AOT_NAME - 1u)))
+            return MI_ERR_UNSUPPORTED_OP;
     }
 
     if (subgraphs.count > MI_MAX_SUBGRAPHS) return MI_ERR_MODEL_TOO_LARGE;
-    model->subgraphs = subgraphs;
+    if (!MI_ENABLE_SUBGRAPHS && subgraphs.count > 1) return MI_ERR_UNSUPPORTED_OP; /* built without them */
     for (i = subgraphs.count; i-- > 0;) TRY(check_subgraph(model, i)); /* ends on subgraph 0 */
-    for (i = 0; i < subgraphs.count; i++) {
+    for (i = 0; MI_ENABLE_SUBGRAPHS && i < subgraphs.count; i++) {
         uint32_t visits = 0;
         TRY(check_calls(model, i, 1, &visits));
     }

@@ -2,7 +2,7 @@
  * (_tflm_order + _place with first fit). */
 #include "mi/mi_planner.h"
 
-#include <string.h>
+#include "mi/mi_config.h"
 
 uint32_t mi_align_up(uint32_t n, uint32_t alignment) { return (n + alignment - 1u) & ~(alignment - 1u); }
 
@@ -11,69 +11,73 @@ static int overlaps_in_time(const mi_plan_buffer_t *a, const mi_plan_buffer_t *b
     return !(a->first_use > b->last_use || b->first_use > a->last_use);
 }
 
+#if defined(__GNUC__)
+#define MI_NOINLINE __attribute__((noinline)) /* called twice: one copy */
+#else
+#define MI_NOINLINE
+#endif
+
+/* Insert buffer `b` into the sorted run list[lo..n), after every entry that must stay
+ * before it: a larger size (the order, stable) or an offset not above its own (the
+ * placed list, TFLM's list insert). One loop for both sorted insertions. */
+static MI_NOINLINE void insert_sorted(int32_t *list, uint32_t lo, uint32_t n, int32_t b, const mi_plan_buffer_t *buffers,
+                          int by_offset)
+{
+    while (n > lo && (by_offset ? buffers[list[n - 1]].offset > buffers[b].offset
+                                : buffers[list[n - 1]].size < buffers[b].size)) {
+        list[n] = list[n - 1];
+        n--;
+    }
+    list[n] = b;
+}
+
 mi_status_t mi_plan_greedy(mi_plan_buffer_t *buffers, uint32_t count, int32_t *work, uint32_t *size)
 {
     int32_t *order = work;          /* count entries */
     int32_t *placed = work + count; /* count entries, sorted by offset */
-    uint32_t n_order = 0, n_placed = 0, i, j, first_online;
-    int64_t extent = 0;
+    uint32_t n_order = 0, n_placed = 0, i, j, first_online, extent = 0;
     *size = 0;
     if (count == 0) return MI_OK;
     if (!buffers || !work) return MI_ERR_NULL_ARG;
 
     /* _tflm_order: offline buffers in index order, then online buffers taken
      * from the tail (reverse order) and stably sorted by size, descending. */
-    for (i = 0; i < count; i++)
+    /* (offline offsets only come from model metadata: none without MI_ENABLE_METADATA) */
+    for (i = 0; MI_ENABLE_METADATA && i < count; i++)
         if (buffers[i].offset != MI_PLAN_ONLINE) order[n_order++] = (int32_t)i;
     first_online = n_order;
     for (i = count; i-- > 0;)
         if (buffers[i].offset == MI_PLAN_ONLINE) order[n_order++] = (int32_t)i;
-    for (i = first_online + 1; i < n_order; i++) { /* stable insertion sort */
-        int32_t b = order[i];
-        j = i;
-        while (j > first_online && buffers[order[j - 1]].size < buffers[b].size) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = b;
-    }
+    for (i = first_online + 1; i < n_order; i++) insert_sorted(order, first_online, i, order[i], buffers, 0);
 
     /* _place, first fit */
     for (i = 0; i < n_order; i++) {
+        /* 32-bit unsigned arithmetic throughout (no 64-bit helpers on Cortex-M0+): sizes
+         * and placed offsets lie in [0, 2**31), so an end offset is below 2**32 */
         mi_plan_buffer_t *req = &buffers[order[i]];
-        int64_t candidate;
-        uint32_t at;
-        if (req->offset != MI_PLAN_ONLINE && i < first_online) {
-            candidate = req->offset;
+        uint32_t candidate;
+        if (MI_ENABLE_METADATA && req->offset != MI_PLAN_ONLINE && i < first_online) {
+            candidate = (uint32_t)req->offset; /* offline: >= 0, checked by the caller */
         } else {
             candidate = 0;
             for (j = 0; j < n_placed; j++) {
                 const mi_plan_buffer_t *other = &buffers[placed[j]];
-                int64_t end;
+                uint32_t end;
                 if (!overlaps_in_time(req, other)) continue;
-                if ((int64_t)other->offset - candidate >= req->size) break; /* the gap is big enough */
-                end = (int64_t)other->offset + other->size;
+                if ((uint32_t)other->offset >= candidate && (uint32_t)other->offset - candidate >= (uint32_t)req->size)
+                    break; /* the gap is big enough */
+                end = (uint32_t)other->offset + (uint32_t)other->size;
                 if (end > candidate) candidate = end;
             }
         }
-        if (candidate > 0x7FFFFFFF - (int64_t)req->size) return MI_ERR_MODEL_TOO_LARGE;
+        if (req->size < 0 || candidate > 0x7FFFFFFFu - (uint32_t)req->size) return MI_ERR_MODEL_TOO_LARGE;
         req->offset = (int32_t)candidate;
-        /* insert after every entry with offset <= candidate (TFLM's list insert) */
-        at = n_placed;
-        for (j = 0; j < n_placed; j++) {
-            if (buffers[placed[j]].offset > req->offset) {
-                at = j;
-                break;
-            }
-        }
-        memmove(&placed[at + 1], &placed[at], (n_placed - at) * sizeof placed[0]);
-        placed[at] = order[i];
-        n_placed++;
+        insert_sorted(placed, 0, n_placed++, order[i], buffers, 1);
     }
     for (i = 0; i < count; i++) {
-        int64_t end = (int64_t)buffers[i].offset + buffers[i].size;
+        uint32_t end = (uint32_t)buffers[i].offset + (uint32_t)buffers[i].size;
         if (end > extent) extent = end;
     }
-    *size = (uint32_t)extent;
+    *size = extent;
     return MI_OK;
 }

@@ -144,6 +144,7 @@ const mi_registration_t *mi_resolver_find(const mi_resolver_t *resolver, const m
         const mi_registration_t *reg = resolver->registrations[i];
         if (!reg || reg->builtin_code != op->builtin_code) continue;
         if (op->builtin_code != MI_OP_CUSTOM) return reg;
+        if (!MI_ENABLE_CUSTOM) return NULL; /* built without custom operators */
         /* custom op: match its custom_code (bounded compare, not NUL-terminated) */
         if (reg->name && strlen(reg->name) == op->custom_code.count &&
             memcmp(reg->name, model->data + op->custom_code.pos, op->custom_code.count) == 0)

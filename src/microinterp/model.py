@@ -465,8 +465,20 @@ def check_subgraph_calls(subgraphs: tuple[Subgraph, ...]) -> None:
                 stack.append(iter(callees[callee]))
 
 
+def _builtin_code(code: Any) -> int:
+    """TFLM's GetBuiltinCode: the larger of ``builtin_code`` and ``deprecated_builtin_code``.
+
+    ``builtin_code`` (field 3) is read as stored: the ``tflite`` package's
+    ``BuiltinCode()`` returns the deprecated code whenever the stored one is below
+    127, so a file whose two codes disagree (the C fuzzer's: 98 and 99) read as
+    LEAKY_RELU here and SQUARED_DIFFERENCE in TFLM and the C twin."""
+    o = code._tab.Offset(10)
+    stored = code._tab.Get(flatbuffers.number_types.Int32Flags, o + code._tab.Pos) if o else 0
+    return max(stored, code.DeprecatedBuiltinCode())
+
+
 def _parse_opcode(code: Any) -> tuple[int, str, int, str | None]:
-    builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
+    builtin = _builtin_code(code)
     custom = code.CustomCode()
     custom_name = custom.decode("utf-8", "replace") if custom is not None else None
     if builtin == CUSTOM_CODE:

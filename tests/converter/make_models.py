@@ -15,12 +15,16 @@ What the current converter makes of them (TensorFlow 2.21.0), the reason for eac
 * a Keras ``LSTM`` / ``GRU`` (not unrolled, batch fixed at 1: with a dynamic batch the
   converter refuses the TensorList ops) becomes a ``WHILE`` op whose ``cond`` and ``body``
   are subgraphs 1 and 2, looping once per time step;
+  (a ``SimpleRNN`` too);
 * a CNN left with a dynamic batch dimension whose ``Conv2D`` is dilated becomes
   ``SPACE_TO_BATCH_ND -> CONV_2D -> BATCH_TO_SPACE_ND`` whose stored shapes keep batch 1
-  where the blocks need ``block_h * block_w`` (TFLM runs the stale shapes as stored).
+  where the blocks need ``block_h * block_w`` (TFLM runs the stale shapes as stored); so do a
+  causal dilated ``Conv1D`` (``EXPAND_DIMS``, ``PAD`` first) and a dilated
+  ``DepthwiseConv2D``, whose dynamic batch also brings ``SHAPE -> STRIDED_SLICE -> PACK ->
+  RESHAPE`` (the batch read at run time).
 
-Default converter options, plus a full-int8 variant (representative dataset, int8 input and
-output) of the CNN. There is no int8 variant of the recurrent models: with a representative
+Default converter options, plus full-int8 variants (representative dataset, int8 input and
+output) of the 2-D and 1-D CNNs. There is no int8 variant of the recurrent models: with a representative
 dataset the 2.21.0 converter crashes (SIGSEGV) while calibrating the WHILE loop of an LSTM
 or a GRU, with or without int8 input/output types (tried here, 2026-12-05).
 """
@@ -45,6 +49,18 @@ IMAGE, CHANNELS, FILTERS = 8, 3, 4
 def recurrent(layer: type) -> keras.Model:
     """One recurrent layer over ``STEPS`` steps (not unrolled: Keras's default), then a Dense."""
     return keras.Sequential([keras.Input((STEPS, FEATURES), batch_size=1), layer(UNITS), keras.layers.Dense(CLASSES)])
+
+
+def dilated_conv1d() -> keras.Model:
+    """A causal Conv1D with dilation 2 on a dynamic batch, then Flatten and Dense."""
+    return keras.Sequential([keras.Input((16, CHANNELS)), keras.layers.Conv1D(FILTERS, 3, dilation_rate=2, padding="causal"),
+                             keras.layers.Flatten(), keras.layers.Dense(2)])
+
+
+def dilated_depthwise() -> keras.Model:
+    """A valid 3x3 DepthwiseConv2D with dilation 2 on a dynamic batch, then Flatten and Dense."""
+    return keras.Sequential([keras.Input((10, 10, 2)), keras.layers.DepthwiseConv2D(3, dilation_rate=2),
+                             keras.layers.Flatten(), keras.layers.Dense(2)])
 
 
 def dilated_cnn() -> keras.Model:
@@ -73,13 +89,18 @@ def main(out_dir: str) -> None:
     os.makedirs(out_dir, exist_ok=True)
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
-    cnn = dilated_cnn()
+    cnn, conv1d = dilated_cnn(), dilated_conv1d()
     made = {
         "lstm_float.tflite": (convert(recurrent(keras.layers.LSTM)), "while"),
         "gru_float.tflite": (convert(recurrent(keras.layers.GRU)), "while"),
+        "simple_rnn_float.tflite": (convert(recurrent(keras.layers.SimpleRNN)), "while"),
         "dilated_float.tflite": (convert(cnn), "stale"),
         "dilated_int8.tflite": (
             convert(cnn, rng.uniform(-1, 1, (32, IMAGE, IMAGE, CHANNELS)).astype(np.float32)), "stale"),
+        "conv1d_dilated_float.tflite": (convert(conv1d), "stale"),
+        "conv1d_dilated_int8.tflite": (convert(conv1d, rng.uniform(-1, 1, (32, 16, CHANNELS)).astype(np.float32)),
+                                       "stale"),
+        "depthwise_dilated_float.tflite": (convert(dilated_depthwise()), "stale"),
     }
     for name, (data, _) in made.items():
         with open(os.path.join(out_dir, name), "wb") as f:

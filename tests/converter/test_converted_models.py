@@ -13,8 +13,9 @@ against the TFLM oracle, tolerance 0 (issue 15).
   whatever its arena held, and here they feed the model's output (ReLU, mean, dense).
   In TFLM those bytes are leftovers of AllocateTensors (temporary TfLiteTensor structs:
   pointer bits), so TFLM's own int8 output changes from process to process on the same
-  input (measured: three runs of ``dilated_int8`` gave ``[-85, 22]``, ``[-91, 27]``,
-  ``[-90, -44]`` for the first input). So the test compares, at tolerance 0, every tensor up
+  input (measured with TensorFlow 2.21.0's ``dilated_int8``, three processes, one input
+  drawn from ``default_rng(0)``: ``[-90, 124]``, ``[-97, 72]``, ``[-89, 89]``; arena 1 MiB).
+  So the test compares, at tolerance 0, every tensor up
   to BATCH_TO_SPACE_ND, the pixels BATCH_TO_SPACE_ND writes (``_written``, TFLM's loop
   written out here independently of the kernel), and every tensor after it computed by
   microinterp's kernels from TFLM's own BATCH_TO_SPACE_ND output, unwritten bytes included:
@@ -43,13 +44,18 @@ from microinterp.memory.tflm_arena import generous_arena_size
 from microinterp.model import Operator, Subgraph, load_model
 from microinterp.stale_shapes import StaleShapeWarning, stale_shape_notes
 
-RECURRENT = ["lstm_float.tflite", "gru_float.tflite"]
-DILATED = ["dilated_float.tflite", "dilated_int8.tflite"]
+RECURRENT = ["lstm_float.tflite", "gru_float.tflite", "simple_rnn_float.tflite"]
+DILATED = ["dilated_float.tflite", "dilated_int8.tflite", "conv1d_dilated_float.tflite", "conv1d_dilated_int8.tflite",
+           "depthwise_dilated_float.tflite"]
 ALL = RECURRENT + DILATED
-#: An open residual, pinned so that a fix or a change shows: on the converted WHILE models TFLM's
-#: smallest working arena is 8 bytes more than the predicted one (the layout after AllocateTensors
-#: is exact; the binding phase is the planner's working memory while planning three subgraphs).
-RESIDUAL_MIN = {"lstm_float.tflite": 8, "gru_float.tflite": 8}
+#: An open residual, pinned so that a fix or a change shows: on these models TFLM's smallest
+#: working arena is 8 bytes more than the predicted one. The layout after AllocateTensors is
+#: exact; the binding phase is the planner's working memory, and the 8 bytes are the arena
+#: end's misalignment (sizes 8..15 mod 16), which the replay absorbs into 4- and 8-aligned
+#: allocations before the first 16-aligned one and TFLM does not (measured by sweeping 80
+#: arena sizes around the minimum; not found which allocation differs).
+RESIDUAL_MIN = {"lstm_float.tflite": 8, "gru_float.tflite": 8, "simple_rnn_float.tflite": 8,
+                "depthwise_dilated_float.tflite": 8}
 
 
 def _inputs(mi: Interpreter, rng: np.random.Generator) -> list[np.ndarray]:
@@ -76,7 +82,9 @@ def test_converter_makes_while_loops_and_stale_blocks(converted) -> None:  # typ
     for name in DILATED:
         model = load_model(converted.bytes(name))
         names = [op.name for op in model.main.operators]
-        assert names[:3] == ["SPACE_TO_BATCH_ND", "CONV_2D", "BATCH_TO_SPACE_ND"], (converted.tensorflow, names)
+        s2b, b2s = names.index("SPACE_TO_BATCH_ND"), names.index("BATCH_TO_SPACE_ND")
+        convs = {"CONV_2D", "DEPTHWISE_CONV_2D"} & set(names[s2b + 1:b2s])  # a Conv1D reshapes in between
+        assert s2b < b2s and len(convs) == 1, (converted.tensorflow, names)
         assert len(stale_shape_notes(model)) == 2
 
 
@@ -94,21 +102,26 @@ def test_recurrent_bit_exact_with_tflm(converted, name: str) -> None:  # type: i
 def _written(main: Subgraph, op: Operator) -> np.ndarray:
     """Which elements of BATCH_TO_SPACE_ND's output TFLM's reference loop writes, from the
     stored shapes (reference_ops::BatchToSpaceND: input batch ``b`` goes to output batch
-    ``b % out_batch``, block offset ``b // out_batch``)."""
+    ``b % out_batch``, block offset ``b // out_batch``; a 3-D NHC tensor is NH1C with a
+    block width of 1)."""
     x, y = main.tensors[op.inputs[0]], main.tensors[op.outputs[0]]
-    block = main.tensors[op.inputs[1]].data.reshape(-1)
-    crops = main.tensors[op.inputs[2]].data.reshape(-1)
-    n, h, w, _ = x.shape
-    on, oh, ow, _ = y.shape
-    written = np.zeros(y.shape, bool)
+    block = [int(v) for v in main.tensors[op.inputs[1]].data.reshape(-1)] + [1]
+    crops = [int(v) for v in main.tensors[op.inputs[2]].data.reshape(-1)] + [0, 0]
+    n, h, w = x.shape[0], x.shape[1], x.shape[2] if len(x.shape) == 4 else 1
+    on, oh, ow = y.shape[0], y.shape[1], y.shape[2] if len(y.shape) == 4 else 1
+    written = np.zeros((on, oh, ow), bool)
     for b in range(n):
-        dh, dw = divmod(b // on, int(block[1]))
+        dh, dw = divmod(b // on, block[1])
         for i in range(h):
             for j in range(w):
-                r, c = i * int(block[0]) + dh - int(crops[0]), j * int(block[1]) + dw - int(crops[2])
+                r, c = i * block[0] + dh - crops[0], j * block[1] + dw - crops[2]
                 if 0 <= r < oh and 0 <= c < ow:
-                    written[b % on, r, c, :] = True
-    return written
+                    written[b % on, r, c] = True
+    return np.broadcast_to(written.reshape(on, oh, ow, 1), (on, oh, ow, y.shape[-1])).reshape(y.shape)
+
+
+def _same_bytes(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.array_equal(np.atleast_1d(a).view(np.uint8), np.atleast_1d(b).view(np.uint8))
 
 
 @requires_tflm
@@ -142,7 +155,7 @@ def test_stale_dilated_conv_computes_what_tflm_computes(converted, name: str) ->
                 got, want = mi.get_tensor(t), tflm(t)
                 if op is b2s:
                     got, want = got[written], want[written]
-                assert np.array_equal(got.view(np.uint8), want.view(np.uint8)), (step, op.index, op.name)
+                assert _same_bytes(got, want), (step, op.index, op.name)
         # downstream of BATCH_TO_SPACE_ND: microinterp's kernels on TFLM's bytes
         mi.graph.arrays[0][b2s.outputs[0]][...] = tflm(b2s.outputs[0])
         for k in range(b2s.index + 1, len(main.operators)):
@@ -150,7 +163,7 @@ def test_stale_dilated_conv_computes_what_tflm_computes(converted, name: str) ->
         for op in main.operators[b2s.index + 1:]:
             for t in op.outputs:
                 got, want = mi.get_tensor(t), tflm(t)
-                assert np.array_equal(got.view(np.uint8), want.view(np.uint8)), (step, op.index, op.name)
+                assert _same_bytes(got, want), (step, op.index, op.name)
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -166,9 +179,14 @@ def test_stale_shape_warning_once_per_operator(converted, name: str) -> None:  #
     stale = [str(w.message) for w in caught if issubclass(w.category, StaleShapeWarning)]
     assert stale == stale_shape_notes(mi.model)
     if name in DILATED:
-        assert [s.split(":")[0] for s in stale] == ["operator 0 (SPACE_TO_BATCH_ND)", "operator 2 (BATCH_TO_SPACE_ND)"]
-        assert re.search(r"stored output shape \[1, \d+, \d+, 3\] but its 2x2 blocks imply \[4, ", stale[0])
-        assert all("differs from TensorFlow's" in s for s in stale)
+        names = [op.name for op in mi.model.main.operators]
+        s2b, b2s = names.index("SPACE_TO_BATCH_ND"), names.index("BATCH_TO_SPACE_ND")
+        assert [s.split(":")[0] for s in stale] == [f"operator {s2b} (SPACE_TO_BATCH_ND)",
+                                                    f"operator {b2s} (BATCH_TO_SPACE_ND)"]
+        for s, what in zip(stale, ("output", "input")):
+            m = re.search(rf"stored {what} shape \[1, [^]]*\] but its (\d+)x(\d+) blocks imply \[(\d+), ", s)
+            assert m and int(m.group(3)) == int(m.group(1)) * int(m.group(2)) > 1, s
+            assert "differs from TensorFlow's" in s
     else:
         assert stale == []
 

@@ -454,3 +454,53 @@ def test_lstm_cell_tanh_shift_beyond_int32_is_refused_by_both_twins(power: int, 
     else:
         assert run_one(data) == "ran"
         assert _c_statuses(data, tmp_path) == {"init": "MI_OK", "allocate": "MI_OK", "invoke": "MI_OK"}
+
+
+def _squared_difference(dtype: str, scale1: float, scale2: float) -> bytes:
+    b = ModelBuilder()
+    x1 = b.add_input("x1", (1, 5, 64), dtype, scale=scale1, zero_point=0)
+    x2 = b.add_input("x2", (1, 5, 64), dtype, scale=scale2, zero_point=0)
+    b.add_operator("SQUARED_DIFFERENCE", [x1, x2], [b.add_output("y", (1, 5, 64), dtype, scale=0.5, zero_point=0)])
+    return b.build()
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+@pytest.mark.parametrize("scales", [(0.001, -4713.0), (-0.5, 0.25), (-1.0, -2.0), (0.25, float("inf"))])
+def test_squared_difference_input_scale_not_positive_is_refused_by_both_twins(dtype: str, scales: tuple,
+                                                                              tmp_path: Path) -> None:
+    """Found by the C fuzzer as: UBSan 'shift exponent -22 is negative' in mi_rounding_divide_by_pot
+    (SQUARED_DIFFERENCE int16 with input scales 0.001 and -4713: an input multiplier far outside
+    (0, 1)). TFLM's QuantizeMultiplierSmallerThanOneExp CHECK-aborts unless both lie in (0, 1),
+    i.e. unless both input scales are finite and positive; both twins refuse the rest."""
+    data = _squared_difference(dtype, *scales)
+    assert run_one(data) == "refused: UnsupportedOpError"
+    assert _c_statuses(data, tmp_path)["allocate"] == "MI_ERR_UNSUPPORTED_TYPE"
+
+
+def _with_deprecated_code(data: bytes, code: int) -> bytes:
+    """``data`` with operator code 0's deprecated_builtin_code byte set to ``code``."""
+    import tflite
+
+    oc = tflite.Model.GetRootAs(data, 0).OperatorCodes(0)
+    pos = oc._tab.Offset(4)
+    assert pos, "the builder writes the deprecated code"
+    raw = bytearray(data)
+    raw[oc._tab.Pos + pos] = code
+    return bytes(raw)
+
+
+def test_opcode_takes_the_larger_of_its_two_codes_in_both_twins(tmp_path: Path) -> None:
+    """Found with the C fuzzer's case above: deprecated_builtin_code 98 (LEAKY_RELU) and
+    builtin_code 99 (SQUARED_DIFFERENCE). TFLM and the C twin take the larger (GetBuiltinCode);
+    Python took the deprecated one through the tflite package's BuiltinCode()."""
+    data = _with_deprecated_code(_squared_difference("int8", 0.25, 0.5), 98)
+    assert [op.name for op in model.load_model(data).subgraphs[0].operators] == ["SQUARED_DIFFERENCE"]
+    assert run_one(data) == "ran"
+    assert _c_statuses(data, tmp_path) == {"init": "MI_OK", "allocate": "MI_OK", "invoke": "MI_OK"}
+
+
+@requires_tflm
+def test_opcode_with_two_codes_runs_like_tflm() -> None:
+    data = _with_deprecated_code(_squared_difference("int8", 0.25, 0.5), 98)
+    rng = np.random.default_rng(0)
+    compare_with_tflm(data, [[rng.integers(-128, 128, (1, 5, 64), dtype=np.int8) for _ in range(2)]])

@@ -59,6 +59,35 @@
 #define MI_ENABLE_OP_HOOK 1
 #endif
 
+/* Framework features a model may not use. 1 (the default of every library, host
+ * and fuzz build) keeps them all. A firmware image built for one model
+ * (fw/kernel_select.py framework_features(), make FEATURES=...) compiles the
+ * framework objects with 0 for what its model lacks, as it links only the
+ * kernels the model uses; a model that needs a feature compiled out is then
+ * refused (a status, never a silent difference). None of them changes a struct
+ * layout, so the kernels of the library serve every feature set.
+ *   MI_ENABLE_SUBGRAPHS: more than one subgraph (IF, WHILE, CALL_ONCE); 0 refuses
+ *     a model with several subgraphs (MI_ERR_UNSUPPORTED_OP).
+ *   MI_ENABLE_VARIABLES: variable (state) tensors, kept across invokes and
+ *     cleared by mi_interpreter_reset; 0 refuses one (MI_ERR_UNSUPPORTED_TYPE).
+ *   MI_ENABLE_METADATA: the metadata entries the port reads (TFLM's offline plan
+ *     OfflineMemoryAllocation, the ahead-of-time image microinterp_aot of
+ *     fw/aot.py); 0 finds none and refuses a model carrying either
+ *     (MI_ERR_UNSUPPORTED_OP).
+ *   MI_ENABLE_CUSTOM: custom operators (resolved by their custom code). */
+#ifndef MI_ENABLE_SUBGRAPHS
+#define MI_ENABLE_SUBGRAPHS 1
+#endif
+#ifndef MI_ENABLE_VARIABLES
+#define MI_ENABLE_VARIABLES 1
+#endif
+#ifndef MI_ENABLE_METADATA
+#define MI_ENABLE_METADATA 1
+#endif
+#ifndef MI_ENABLE_CUSTOM
+#define MI_ENABLE_CUSTOM 1
+#endif
+
 /* 1: report errors in words through mi_port_log(); 0: status codes only. */
 #ifndef MI_ENABLE_LOG
 #define MI_ENABLE_LOG 1

@@ -103,6 +103,7 @@ typedef struct mi_interpreter {
     uint32_t num_tensors;
     uint32_t num_nodes;
     uint32_t num_scratch;
+    uint32_t num_planned;   /* planned tensors of every subgraph: their plan indices 0.. in order */
     mi_graph_t *graphs;   /* one per subgraph when the model has several, else NULL */
     uint32_t num_graphs;
     uint32_t current_graph; /* the subgraph tensors/nodes/model point at */

@@ -311,8 +311,13 @@ int32_t mi_model_i32(const mi_model_t *model, mi_vec_t vec, uint32_t i);
 /* The builtin options of an operator with schema defaults for absent ones. */
 mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi_options_t *out);
 
-/* The bytes of the metadata entry called `name` (e.g. "OfflineMemoryAllocation");
- * MI_ERR_BAD_INDEX when the model has none. */
+/* The metadata entries the port reads: TFLM's offline memory plan, and the
+ * ahead-of-time per-channel constants of fw/aot.py (kernels/mi_convolution.c). */
+#define MI_OFFLINE_PLAN_NAME "OfflineMemoryAllocation"
+#define MI_AOT_NAME "microinterp_aot"
+
+/* The bytes of the metadata entry called `name` (e.g. MI_OFFLINE_PLAN_NAME);
+ * MI_ERR_BAD_INDEX when the model has none (always, without MI_ENABLE_METADATA). */
 mi_status_t mi_model_metadata(const mi_model_t *model, const char *name, const uint8_t **data, uint32_t *size);
 
 /* "CONV_2D" etc. for the ops the port knows, "BUILTIN" otherwise. */

@@ -70,7 +70,7 @@ static mi_status_t aot_arrays(mi_context_t *ctx, int32_t channels, const int32_t
     const int32_t *words;
     uint32_t size, nw, k = 2;
     int32_t i;
-    mi_status_t s = mi_model_metadata(&ctx->model, "microinterp_aot", &data, &size);
+    mi_status_t s = mi_model_metadata(&ctx->model, MI_AOT_NAME, &data, &size);
     *multiplier = *shift = NULL;
     if (s == MI_ERR_BAD_INDEX) return MI_OK; /* no image */
     if (s != MI_OK) return s;

@@ -15,6 +15,8 @@
  *   Multipliers from double arithmetic on the float32 scales; the inputs are
  *   rescaled by mi_elementwise_rescale_input (elementwise.rescale_input).
  * The binary loop is mi_elementwise's; the per-element functions are here. */
+#include <float.h>
+
 #include "mi_elementwise.h"
 
 /* op data layout (kernels/squared_difference.py MEMORY): 0 pointers, 19 + 12 words, 1 byte */
@@ -51,7 +53,9 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     s1 = (double)mi_scale0(ctx, &a);
     s2 = (double)mi_scale0(ctx, &b);
     so = (double)mi_scale0(ctx, &out);
-    if (s1 == 0.0 || s2 == 0.0) return MI_ERR_UNSUPPORTED_TYPE; /* TFLM aborts on a zero multiplier */
+    /* TFLM's QuantizeMultiplierSmallerThanOneExp CHECK-aborts unless both input multipliers
+     * (each scale over twice the larger) lie in (0, 1): both scales finite and positive */
+    if (!(s1 > 0.0 && s1 <= FLT_MAX && s2 > 0.0 && s2 <= FLT_MAX)) return MI_ERR_UNSUPPORTED_TYPE;
     if (so == 0.0) return MI_ERR_BAD_PARAM;                     /* elementwise.nonzero_output_scale */
     twice_max = 2.0 * (s1 > s2 ? s1 : s2);
     /* in (0, 1/2]: SmallerThanOneExp's CHECKs hold */

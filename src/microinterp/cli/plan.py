@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import MicrointerpError
 from ..memory import firmware_arena
+from ..memory.firmware_arena import has_dsp
 from ..memory.offline_plan import read_offline_plan, with_offline_plan
 from ..memory.planner import PLANNERS, BufferRequest, Plan, lower_bound, plan_greedy
 from ..memory.requests import parse_owner
@@ -27,11 +28,30 @@ from ..memory.tflm_arena import TARGETS, ModelPlanInput, TflmArena, plan_input, 
 from ..model import Model, hybrid_reason, load_model, tensor_bases
 from ..stale_shapes import stale_shape_notes
 
+#: Cortex-M cores: TFLM's figures are its 32-bit ``cortex-m`` build on each; the C
+#: port's arena depends on the core (the Cortex-M4 kernels' DSP scratch buffers)
+CORES = ("cortex-m0plus", "cortex-m4", "cortex-m4f")
+#: the core the generic ``cortex-m`` names for the C port: the one without DSP scratch
+GENERIC_CORE = "cortex-m0plus"
+
+
+def tflm_target(target: str) -> str:
+    """TFLM's target (``memory.tflm_arena.TARGETS``) for a ``--target`` name."""
+    return "cortex-m" if target in CORES else target
+
+
+def firmware_core(target: str) -> str:
+    """The C port's target for a ``--target`` name: the core itself, ``cortex-m0plus`` for
+    the generic ``cortex-m``, and the host for ``host64``."""
+    return GENERIC_CORE if target == "cortex-m" else target
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", help=".tflite file")
-    p.add_argument("--target", choices=sorted(TARGETS), default="host64",
-                   help="host64: the tflite-micro Python wheel on x86-64; cortex-m: 32-bit firmware "
+    p.add_argument("--target", choices=sorted(TARGETS) + list(CORES), default="host64",
+                   help="host64: the tflite-micro Python wheel on x86-64; cortex-m0plus, cortex-m4, "
+                        "cortex-m4f: 32-bit firmware on that core (the C port's Cortex-M4 kernels add "
+                        "their DSP scratch); cortex-m: 32-bit firmware, the C port as on cortex-m0plus "
                         "(default: host64)")
     p.add_argument("--planner", choices=sorted(PLANNERS), default="best",
                    help="planner for microinterp's plan (default: best; TFLM's figures always use greedy)")
@@ -90,6 +110,7 @@ def _tflm_with_offline(model: Model, offsets: list[int], target: str) -> tuple[T
 def figures(model: Model, target: str = "host64", planner: str = "best", alias: bool = False,
             model_name: str = "") -> tuple[dict[str, Any], ModelPlanInput, Plan]:
     """Every figure ``plan`` prints, as a JSON-ready dict, plus the plan itself."""
+    requested, core, target = target, firmware_core(target), tflm_target(target)
     existing = read_offline_plan(model)
     if existing is not None:
         tflm, _ = _tflm_with_offline(model, existing, target)
@@ -103,11 +124,13 @@ def figures(model: Model, target: str = "host64", planner: str = "best", alias: 
     offline_tflm, _ = _tflm_with_offline(
         model, [_tensor_offsets(pin, plan, model).get(i, -1) for i in range(sum(len(s.tensors) for s in model.subgraphs))],
         target)
-    fw = _firmware(model, target, planner)
+    fw = _firmware(model, core, planner)
     hybrid = hybrid_reason(model)
     out: dict[str, Any] = {
         "model": model_name,
-        "target": target,
+        "target": requested,
+        "tflm_target": target,
+        "firmware_target": core,
         "planner": planner,
         "aliasing": alias,
         # the smallest arena_size AllocateTensors() succeeds with, and what TFLM's
@@ -169,8 +192,11 @@ def render(fig: dict[str, Any]) -> str:
     elif t["planning_headroom_bytes"] < 0:  # an arena end at 8 mod 16 saves tail padding
         rows.append(("  - tail padding saved at that size", t["planning_headroom_bytes"], None))
     rows.append(("total arena needed", t["arena_bytes"], fw and fw.get("total_bytes")))
+    core = fig.get("firmware_target", fig["target"])
     lines = [f"model:   {fig['model']}",
              f"target:  {fig['target']}: {t['target_description']}",
+             *([f"C port:  {core}" + (" (its DSP kernels' scratch included)" if has_dsp(core) else
+                                      " (no DSP scratch)")] if core.startswith("cortex-m") else []),
              "",
              f"{'':34s}{'TFLM':>12s}   {'microinterp C port':>20s}"]
     for name, a, b in rows:

@@ -121,51 +121,50 @@ _MAP_INPUT = re.compile(r"^ (\S+)?\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*
 def part_of(source: str) -> str:
     """Which part of the image an input file of the link belongs to:
 
-    * ``kernels``: ``libmi.a`` members built from ``firmware/src/kernels/`` plus
-      ``mi_quant.o`` (the kernels' shared arithmetic);
-    * ``framework``: the other ``libmi.a`` members (reader, interpreter,
+    * ``kernels``: objects built from ``firmware/src/kernels/`` plus ``mi_quant``
+      (the kernels' shared arithmetic);
+    * ``framework``: the other objects of ``firmware/src/`` (reader, interpreter,
       planner, arena, resolver, status) and the generated resolver;
     * ``runtime_library``: libc, libm and libgcc (memcpy, 64-bit division ...);
     * ``port``: the test runner, startup, vectors and semihosting (a product
-      brings its own)."""
+      brings its own).
+
+    The port's objects come from ``libmi.a`` or, compiled again for one model's
+    image, from ``build/<target>/features-<tag>/src/`` (the framework) and
+    ``build/<target>/kernels-<tag>/src/`` (its kernels)."""
     name = source.strip()
     if name.endswith("resolver.o"):
         return "framework"
-    m = re.search(r"lib([A-Za-z_]+)\.a\(([^)]+)\)$", name)
+    m = (re.search(r"lib([A-Za-z_]+)\.a\(([^)]+)\)$", name)
+         or re.search(r"/(?:features|kernels)-[^/]*/(src)/(?:kernels/)?([^/]+\.o)$", name))
     if m:
         lib, member = m.groups()
-        if lib == "mi":
-            stem = member.rsplit(".", 1)[0]
-            kernels_dir = firmware_dir() / "src" / "kernels"
-            return "kernels" if stem == "mi_quant" or (kernels_dir / f"{stem}.c").exists() else "framework"
+        if lib in ("mi", "src"):
+            return _port_part(member.rsplit(".", 1)[0])
         return "runtime_library"
     return "port"
 
 
-def flash_split(map_file: Path) -> dict[str, int]:
-    """Bytes of the flash sections (code, constants, ``.data`` initial values;
-    the model excluded) per part (``FLASH_PARTS``), from a GNU ld map.
+def _port_part(stem: str) -> str:
+    kernels_dir = firmware_dir() / "src" / "kernels"
+    return "kernels" if stem == "mi_quant" or (kernels_dir / f"{stem}.c").exists() else "framework"
 
-    Each input section counts up to the next one's address (merged string
-    sections are listed with their size before merging); the rest of each
-    output section (alignment fill) is ``padding``, so the parts sum to the
-    output sections' sizes."""
-    out = dict.fromkeys(FLASH_PARTS, 0)
+
+def flash_inputs(map_file: Path) -> list[tuple[str, int, int, str]]:
+    """The input sections a GNU ld map places in flash (code, constants, ``.data``
+    initial values): (output section, address, bytes, input file), non-empty ones only;
+    sections the linker dropped (``--gc-sections``) are not among them."""
     lines = Path(map_file).read_text(errors="replace").splitlines()
     try:
         start = lines.index("Linker script and memory map")
     except ValueError:
-        return out
-    sections: dict[str, tuple[int, int]] = {}
-    entries: dict[str, list[tuple[int, int, str]]] = {}
+        return []
+    out = []
     section = None
     pending: str | None = None
     for line in lines[start + 1:]:
         if line and not line[0].isspace():
-            fields = line.split()
-            section, pending = fields[0], None
-            if section in _FLASH_SECTIONS and len(fields) >= 3 and fields[1].startswith("0x"):
-                sections[section] = (int(fields[1], 16), int(fields[2], 16))
+            section, pending = line.split()[0], None
             continue
         if section not in _FLASH_SECTIONS:
             continue
@@ -179,7 +178,31 @@ def flash_split(map_file: Path) -> dict[str, int]:
         name = m.group(1) or pending
         pending = None
         if name != "*fill*" and int(m.group(3), 16):
-            entries.setdefault(section, []).append((int(m.group(2), 16), int(m.group(3), 16), part_of(m.group(4))))
+            out.append((section, int(m.group(2), 16), int(m.group(3), 16), m.group(4).strip()))
+    return out
+
+
+def flash_split(map_file: Path) -> dict[str, int]:
+    """Bytes of the flash sections (code, constants, ``.data`` initial values;
+    the model excluded) per part (``FLASH_PARTS``), from a GNU ld map.
+
+    Each input section counts up to the next one's address (merged string
+    sections are listed with their size before merging); the rest of each
+    output section (alignment fill) is ``padding``, so the parts sum to the
+    output sections' sizes."""
+    out = dict.fromkeys(FLASH_PARTS, 0)
+    lines = Path(map_file).read_text(errors="replace").splitlines()
+    if "Linker script and memory map" not in lines:
+        return out
+    sections: dict[str, tuple[int, int]] = {}
+    for line in lines[lines.index("Linker script and memory map") + 1:]:
+        fields = line.split()
+        if (line and not line[0].isspace() and fields[0] in _FLASH_SECTIONS and len(fields) >= 3
+                and fields[1].startswith("0x")):
+            sections[fields[0]] = (int(fields[1], 16), int(fields[2], 16))
+    entries: dict[str, list[tuple[int, int, str]]] = {}
+    for section, addr, nbytes, source in flash_inputs(map_file):
+        entries.setdefault(section, []).append((addr, nbytes, part_of(source)))
     for section, (base, size) in sections.items():
         rows = sorted(entries.get(section, []))
         counted = 0

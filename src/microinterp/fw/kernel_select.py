@@ -20,8 +20,10 @@ import pkgutil
 import re
 from pathlib import Path
 
+from ..memory import offline_plan
 from ..memory.firmware_arena import c_kernels
 from ..model import Model, load_model
+from . import aot
 
 
 def model_ops(model: Model) -> list[str]:
@@ -84,6 +86,77 @@ def resolver_source(ops: list[str], model_name: str = "the model") -> str:
     else:
         lines.append("const mi_resolver_t mi_builtin_resolver = {0, 0u};")
     return "\n".join(lines) + "\n"
+
+
+#: ops that run other subgraphs (need the framework's multi-subgraph support)
+CONTROL_FLOW_OPS = frozenset({"IF", "WHILE", "CALL_ONCE"})
+#: the metadata entries the C port reads: TFLM's offline memory plan, fw/aot.py's image
+PORT_METADATA = (offline_plan.METADATA_NAME, aot.METADATA_NAME)
+
+
+def framework_features(model: Model) -> list[str]:
+    """The framework switches of ``firmware/include/mi/mi_config.h`` for an image of
+    ``model``: 0 for each feature it does not use, and the builtin ops whose options
+    the reader keeps (``-DMI_OPTIONS_LISTED -DMI_OPTIONS_<OP>``).
+
+    Why: as the generated resolver links only the model's kernels, these compile
+    the framework without what the model cannot reach (several subgraphs, variable
+    tensors, metadata lookups, custom ops, other ops' options tables), which is
+    about 2 KB of a Cortex-M0+ image. Every switch refuses a model that needs what
+    it removed, so an image never silently runs another model differently; the
+    library, host and fuzz builds keep everything."""
+    ops = model_ops(model)
+    tensors = [t for sg in model.subgraphs for t in sg.tensors]
+    flags = []
+    if len(model.subgraphs) == 1 and not CONTROL_FLOW_OPS & set(ops):
+        flags.append("-DMI_ENABLE_SUBGRAPHS=0")
+    if not any(t.is_variable for t in tensors):
+        flags.append("-DMI_ENABLE_VARIABLES=0")
+    if not any(name in model.metadata for name in PORT_METADATA):
+        flags.append("-DMI_ENABLE_METADATA=0")
+    if not any(op.startswith("CUSTOM:") for op in ops):
+        flags.append("-DMI_ENABLE_CUSTOM=0")
+    flags.append("-DMI_OPTIONS_LISTED")
+    flags += [f"-DMI_OPTIONS_{op}" for op in ops if re.fullmatch(r"[A-Z0-9_]+", op)]
+    return flags
+
+
+#: tensor types whose kernel paths ``MI_ENABLE_FLOAT`` / ``MI_ENABLE_INT16`` compile
+FLOAT_TYPES = frozenset({"FLOAT16", "FLOAT32", "FLOAT64", "COMPLEX64", "COMPLEX128"})
+INT16_TYPES = frozenset({"INT16", "UINT16"})
+
+
+def kernel_features(model: Model) -> list[str]:
+    """``-DMI_ENABLE_FLOAT=0`` / ``-DMI_ENABLE_INT16=0`` when no tensor of ``model`` (any
+    subgraph) has such a type: the kernels an image of it links are then compiled
+    without those paths (about 7 KB of kernels and 3 KB of soft-float helpers for an
+    int8 KWS on a Cortex-M0+). The kernels choose their paths by tensor type and
+    refuse a type whose path is compiled out, so a model these flags do not fit is
+    refused, never run otherwise."""
+    types = {t.type_name for sg in model.subgraphs for t in sg.tensors}
+    flags = []
+    if not types & FLOAT_TYPES:
+        flags.append("-DMI_ENABLE_FLOAT=0")
+    if not types & INT16_TYPES:
+        flags.append("-DMI_ENABLE_INT16=0")
+    return flags
+
+
+def linked_port_sources(map_file: Path) -> list[str]:
+    """The ``libmi.a`` members whose code or constants an image keeps (its GNU ld map;
+    every kernel is loaded for the weak full registry, the unused ones dropped by
+    ``--gc-sections``), as the sources under ``firmware/`` they are built from
+    (``src/kernels/mi_conv_2d.c``, ``src/mi_quant.c``)."""
+    from .footprint import flash_inputs
+    from .sources import firmware_dir
+
+    out = []
+    members = {m.group(1) for *_, source in flash_inputs(map_file)
+               if (m := re.search(r"libmi\.a\((\w+)\.o\)$", source))}
+    for stem in sorted(members):
+        rel = f"src/kernels/{stem}.c"
+        out.append(rel if (firmware_dir() / rel).exists() else f"src/{stem}.c")
+    return out
 
 
 def write_resolver(model: Model | str | os.PathLike[str], out: Path) -> Path:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, c_struct
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 
 OUTPUT = 0
 TYPES = ("FLOAT32", "INT8", "INT16", "INT32", "INT64")
@@ -53,5 +53,10 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     np.stack(list(inputs[: data.count]), axis=data.axis, out=outputs[OUTPUT])
 
 
-MEMORY = KernelMemory(tflm_params="TfLitePackParams", modelled=False, c_op_data=c_struct(w=3))
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM registers PACK with no Init and no Prepare (pack.cc): no temporary tensor."""
+    return OpMemory(tflm_prepare=())
+
+
+MEMORY = KernelMemory(tflm_params="TfLitePackParams", c_op_data=c_struct(w=3), needs=memory)
 REGISTRATION = Registration("PACK", prepare, invoke, memory=MEMORY)

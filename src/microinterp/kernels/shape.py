@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, c_struct
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 
 INPUT, OUTPUT = 0, 0
 
@@ -37,5 +37,10 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = np.asarray(data.dims, np.int32)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteShapeParams", modelled=False, c_op_data=c_struct(w=7))
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """ShapePrepare (shape.cc) only counts inputs and outputs: no temporary tensor, no Init."""
+    return OpMemory(tflm_prepare=())
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteShapeParams", c_op_data=c_struct(w=7), needs=memory)
 REGISTRATION = Registration("SHAPE", prepare, invoke, memory=MEMORY)

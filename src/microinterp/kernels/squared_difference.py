@@ -14,8 +14,9 @@ C twin: firmware/src/kernels/mi_squared_difference.c).
   ``MultiplyByQuantizedMultiplier`` (this one may exceed 1), plus ``zp_out``,
   clamped to the type's range. All multipliers come from double arithmetic on
   the float32 scales (``2**(2 * left_shift) * s_out`` is an exact float32
-  product). A zero input scale is refused (TFLM CHECK-aborts on its zero
-  multiplier), and so is a zero output scale (``elementwise.nonzero_output_scale``).
+  product). An input scale that is not finite and positive is refused (TFLM
+  CHECK-aborts unless both input multipliers lie in (0, 1)), and so is a zero
+  output scale (``elementwise.nonzero_output_scale``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from .. import quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, c_struct
 from . import elementwise
+
+#: the largest finite float32 (a scale above it is infinite)
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 INPUT1, INPUT2, OUTPUT = 0, 1, 0
 TYPES = ("FLOAT32", "INT32", "INT8", "INT16")
@@ -64,9 +68,10 @@ def prepare(node: Node) -> OpData:
         raise node.fail("int8 inputs and output need zero points in [-128, 127] (TFLM's prepare checks them)")
     left_shift = LEFT_SHIFT[type_name]
     s1, s2, so = (float(np.float32(t.scale)) for t in (a, b, out))
-    if s1 == 0.0 or s2 == 0.0:  # measured: the oracle process aborts
+    if not (0.0 < s1 <= FLOAT32_MAX and 0.0 < s2 <= FLOAT32_MAX):  # measured for 0: the oracle process aborts
         raise node.unsupported(f"input scales {s1!r} and {s2!r}: TFLM's QuantizeMultiplierSmallerThanOneExp "
-                               "aborts on the zero input multiplier")
+                               "aborts on the zero input multiplier, as on any outside (0, 1) (scales must be finite "
+                               "and positive)")
     elementwise.nonzero_output_scale(node, out)
     twice_max = 2.0 * max(s1, s2)
     m1, sh1 = quant.quantize_multiplier(s1 / twice_max)  # in (0, 1/2]: SmallerThanOneExp's CHECKs hold

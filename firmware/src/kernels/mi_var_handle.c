@@ -5,7 +5,7 @@
  * (container, shared name) in the interpreter's table (mi_resource_variables.h,
  * created here by the first VAR_HANDLE prepared) and points its output, one
  * RESOURCE (an int32), at the id in its op data, as TFLM does: the output is
- * never planned (MI_TENSOR_BOUND). Refused as the Python twin: an output that is
+ * never planned (mi_interpreter.c marks it MI_TENSOR_BOUND when it builds the tables). Refused as the Python twin: an output that is
  * not one RESOURCE, no shared name, more variables than the table holds. */
 #include "mi_resource_variables.h"
 
@@ -100,9 +100,10 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     }
     d->resource_id = create_id(ctx->resources, ctx, options->var_handle.container, options->var_handle.shared_name);
     if (d->resource_id < 0) return MI_ERR_BAD_PARAM;
-    /* TFLM's output->data.i32 = &op_data->resource_id: read by a later ASSIGN_VARIABLE's prepare */
+    /* TFLM's output->data.i32 = &op_data->resource_id: read by a later ASSIGN_VARIABLE's prepare
+     * (the tables left it unplanned: MI_TENSOR_BOUND) */
+    if (ctx->tensors[t].flags != MI_TENSOR_BOUND) return MI_ERR_BAD_STATE;
     ctx->tensors[t].data = &d->resource_id;
-    ctx->tensors[t].flags = MI_TENSOR_BOUND;
     return MI_OK;
 }
 

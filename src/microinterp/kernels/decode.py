@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..errors import MicrointerpError
+from ..errors import MicrointerpError, ModelError
 from ..memory.declaration import KernelMemory, OpMemory, persist, temps
 
 DCM_BYTES = 16
@@ -52,6 +52,11 @@ LUT_TYPES = {"BOOL", "FLOAT32", "INT8", "INT16", "INT32", "INT64"}
 @dataclass(frozen=True)
 class OpData:
     values: tuple[np.ndarray, ...]  # decoded bytes of each output, in the output's dtype
+
+
+def _malformed(node: Node, message: str) -> ModelError:
+    """Bad compression metadata is a defect of the model file: a ``ModelError``."""
+    return ModelError(f"{node.where}: {message}")
 
 
 def _file_tail(tensor_data: np.ndarray) -> np.ndarray:
@@ -82,7 +87,7 @@ def _channels(node: Node, k: int) -> tuple[int, bool]:
     if q.quantized_dimension == len(out.shape) - 1 and count > 1:
         return count, True
     if q.quantized_dimension != 0:
-        raise node.fail(f"output {k}: quantized dimension {q.quantized_dimension} is not supported "
+        raise _malformed(node, f"output {k}: quantized dimension {q.quantized_dimension} is not supported "
                         "by TFLM's LUT decoder (0 or the last axis)")
     return count, False
 
@@ -91,31 +96,31 @@ def _decode_one(node: Node, k: int) -> np.ndarray:
     encoded, ancillary, out = node.input(2 * k), node.input(2 * k + 1), node.output(k)
     for t, what in ((encoded, "encoded"), (ancillary, "ancillary")):
         if not t.is_constant:
-            raise node.fail(f"{what} input {t.index} is not constant (TFLM requires it)")
+            raise _malformed(node, f"{what} input {t.index} is not constant (TFLM requires it)")
     anc = np.frombuffer(ancillary.data.tobytes(), np.uint8)
     if anc.size < DCM_BYTES:
-        raise node.fail(f"ancillary tensor {ancillary.index} has {anc.size} bytes, "
+        raise _malformed(node, f"ancillary tensor {ancillary.index} has {anc.size} bytes, "
                         f"shorter than the {DCM_BYTES}-byte decode metadata header")
     if anc[1] != 1:
-        raise node.fail(f"ancillary tensor {ancillary.index}: decode metadata version {anc[1]} != 1")
+        raise _malformed(node, f"ancillary tensor {ancillary.index}: decode metadata version {anc[1]} != 1")
     kind = int(anc[0])
     if kind in (TYPE_HUFFMAN, TYPE_PRUNE):
         raise node.unsupported(f"decode type {kind} ({'Huffman' if kind == 1 else 'pruning'}) "
                                "is not implemented (LUT only)")
     if kind != TYPE_LUT:
-        raise node.fail(f"ancillary tensor {ancillary.index}: unsupported decode type {kind}")
+        raise _malformed(node, f"ancillary tensor {ancillary.index}: unsupported decode type {kind}")
     if anc[4] != 1:
-        raise node.fail(f"ancillary tensor {ancillary.index}: LUT version {anc[4]} != 1")
+        raise _malformed(node, f"ancillary tensor {ancillary.index}: LUT version {anc[4]} != 1")
     if out.type_name not in LUT_TYPES or out.dtype is None:
         raise node.unsupported(f"output {k} type {out.type_name} is not supported by TFLM's LUT decoder")
     width, stride = int(anc[5]) & 0x07, int(anc[6])
     channels, last_axis = _channels(node, k)
     count = out.size
     if channels == 0 or count % channels:
-        raise node.fail(f"output {k}: {count} elements do not split into {channels} channels")
+        raise _malformed(node, f"output {k}: {count} elements do not split into {channels} channels")
     codes = np.frombuffer(encoded.data.tobytes(), np.uint8)
     if codes.size * 8 < count * width:
-        raise node.fail(f"encoded tensor {encoded.index}: {codes.size} bytes hold fewer than the "
+        raise _malformed(node, f"encoded tensor {encoded.index}: {codes.size} bytes hold fewer than the "
                         f"{count} {width}-bit indices output {k} needs")
     bits = np.unpackbits(codes)[: count * width].reshape(count, width).astype(np.int64)
     index = bits @ (1 << np.arange(width - 1, -1, -1, dtype=np.int64)) if width else np.zeros(count, np.int64)
@@ -126,7 +131,7 @@ def _decode_one(node: Node, k: int) -> np.ndarray:
     tables = _file_tail(ancillary.data)[DCM_BYTES:]
     need = int(slot.max(initial=-1) + 1) * item
     if need > tables.size:
-        raise node.fail(f"ancillary tensor {ancillary.index}: value tables would be read {need} bytes "
+        raise _malformed(node, f"ancillary tensor {ancillary.index}: value tables would be read {need} bytes "
                         f"past their start, beyond the end of the model file")
     raw = np.ascontiguousarray(tables[:need])
     if out.type_name == "BOOL":
@@ -137,7 +142,7 @@ def _decode_one(node: Node, k: int) -> np.ndarray:
 def prepare(node: Node) -> OpData:
     n_out, n_in = len(node.op.outputs), len(node.op.inputs)
     if n_out == 0 or n_in != 2 * n_out:
-        raise node.fail(f"takes an (encoded, ancillary) input pair per output: {n_in} inputs, {n_out} outputs")
+        raise _malformed(node, f"takes an (encoded, ancillary) input pair per output: {n_in} inputs, {n_out} outputs")
     return OpData(tuple(_decode_one(node, k) for k in range(n_out)))
 
 

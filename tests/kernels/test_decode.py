@@ -9,6 +9,10 @@ too. The mismatched pairings (per-channel weights with one table, one scale with
 per-channel tables) are drawn on purpose: TFLM takes its channels from the output's
 quantization, and the kernel must reproduce whatever TFLM then reads. 40 examples.
 
+Real models (hello_world, the MLPerf Tiny anomaly detector and visual wake words)
+are compressed weight tensor by weight tensor, per-channel tables along the
+quantized axis wherever every channel has at most 128 distinct values.
+
 Malformed metadata (handmade DECODE ops through ``add_custom``) must be refused with
 a one-line ``MicrointerpError``; the predicted host64 arena of a compressed model is
 the wheel's minimum.
@@ -23,13 +27,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle import compare_with_tflm, requires_tflm
+from oracle import compare_with_tflm, model_path, requires_tflm
 from strategies import seeds
 from tflm_arena_probe import assert_predicted_arena_is_minimum
 
 from microinterp import Interpreter
 from microinterp.builder import ModelBuilder
 from microinterp.errors import MicrointerpError, ModelError
+from microinterp.model import Model, load_model
 
 OPS = ["fc_int8", "fc_float32", "conv_int8", "depthwise_int8"]
 
@@ -216,3 +221,42 @@ def test_predicted_arena_is_tflm_minimum(tmp_path: Path) -> None:
                 compress_bias=True, n=4, k=1, kh=2, kw=3, ic=2, seed=5, scalar_qdim=0)
     model, specs, _ = build(case)
     assert_predicted_arena_is_minimum(_compress(model, specs), tmp_path)
+
+
+WEIGHTED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"}
+
+
+def _weight_specs(model: Model) -> list[tuple[int, int, int | None]]:
+    """Every quantized weight tensor a 7-bit per-channel table can hold, with the
+    narrowest index width."""
+    sg, specs, seen = model.main, [], set()
+    for op in sg.operators:
+        if op.name not in WEIGHTED:
+            continue
+        t = sg.tensors[op.inputs[1]]
+        if t.index in seen or not t.is_constant or t.quant is None:
+            continue
+        axis = t.quant.quantized_dimension if t.quant.scale.size > 1 else 0
+        if axis not in (0, len(t.shape) - 1):
+            continue
+        rows = np.moveaxis(t.data, axis, 0).reshape(t.shape[axis], -1)
+        distinct = max(len(np.unique(r)) for r in rows)
+        if distinct <= 128:
+            seen.add(t.index)
+            specs.append((t.index, max(1, (distinct - 1).bit_length()), axis))
+    return specs
+
+
+@requires_tflm
+@pytest.mark.parametrize("rel", ["tflite-micro/hello_world_int8.tflite", "mlperf-tiny/ad01_int8.tflite",
+                                 "mlperf-tiny/vww_96_int8.tflite"])
+def test_compressed_real_model_matches_tflm(rel: str) -> None:
+    raw = model_path(rel).read_bytes()
+    specs = _weight_specs(load_model(raw))
+    assert specs, "no weight tensor fits a 7-bit table"
+    compressed = _compress(raw, specs)
+    rng = np.random.default_rng(len(specs))
+    sg = load_model(compressed).main
+    inputs = [rng.integers(-128, 128, sg.tensors[i].shape).astype(sg.tensors[i].dtype) for i in sg.inputs]
+    mi = compare_with_tflm(compressed, [inputs])
+    assert sum(op.name == "CUSTOM:TFLM_DECODE" for op in mi.model.main.operators) >= len(specs) > 0

@@ -122,21 +122,31 @@ def _decode_one(node: Node, k: int) -> np.ndarray:
     if codes.size * 8 < count * width:
         raise _malformed(node, f"encoded tensor {encoded.index}: {codes.size} bytes hold fewer than the "
                         f"{count} {width}-bit indices output {k} needs")
-    bits = np.unpackbits(codes)[: count * width].reshape(count, width).astype(np.int64)
-    index = bits @ (1 << np.arange(width - 1, -1, -1, dtype=np.int64)) if width else np.zeros(count, np.int64)
-    element = np.arange(count, dtype=np.int64)
-    channel = element % channels if last_axis else element // (count // channels)
-    slot = channel * stride + index  # in elements of the output type from the table start
+    if count == 0:
+        return np.zeros(0, np.uint8 if out.type_name == "BOOL" else out.dtype)
+    index = np.zeros(count, np.uint8)  # widths 0-7: uint8 indices, one byte per element
+    if width:
+        bits = np.unpackbits(codes)[: count * width].reshape(count, width)
+        for b in range(width):
+            index <<= 1
+            index |= bits[:, b]
+    # (channel, element of the channel): the last axis varies fastest, so with the
+    # channel axis last each row of ``index.reshape(-1, channels)`` is one position
+    per_channel = index.reshape(-1, channels).T if last_axis else index.reshape(channels, -1)
     item = out.dtype.itemsize
+    reach = int(index.max(initial=0)) + 1  # table entries TFLM reads per channel
     tables = _file_tail(ancillary.data)[DCM_BYTES:]
-    need = int(slot.max(initial=-1) + 1) * item
+    need = ((channels - 1) * stride + reach) * item
     if need > tables.size:
         raise _malformed(node, f"ancillary tensor {ancillary.index}: value tables would be read {need} bytes "
-                        f"past their start, beyond the end of the model file")
+                         f"past their start, beyond the end of the model file")
     raw = np.ascontiguousarray(tables[:need])
-    if out.type_name == "BOOL":
-        return raw[slot].copy()
-    return raw.view(out.dtype.newbyteorder("<"))[slot].astype(out.dtype)
+    typed = raw if out.type_name == "BOOL" else raw.view(out.dtype.newbyteorder("<"))
+    rows = np.lib.stride_tricks.as_strided(typed, shape=(channels, reach),
+                                           strides=(stride * typed.itemsize, typed.itemsize), writeable=False)
+    values = np.take_along_axis(rows, per_channel.astype(np.intp), axis=1)
+    values = values.T if last_axis else values
+    return np.ascontiguousarray(values).reshape(-1).astype(typed.dtype.newbyteorder("="))
 
 
 def prepare(node: Node) -> OpData:

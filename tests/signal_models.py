@@ -88,6 +88,38 @@ def rfft(draw: st.DrawFn) -> Case:
     return Case(b.build(), [[int16s(rng, xs)] for _ in range(2)])
 
 
+#: SignalIrfft's "T" option (a TensorType) per tensor type
+IRFFT_T = {"int16": 7, "int32": 2, "float32": 0}
+
+
+def irfft_values(rng: np.random.Generator, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """Spectra at a random magnitude: int16 / int32 with their extremes sprinkled in,
+    float32 normal with a scale from 1e-3 to 1e3."""
+    if dtype == "float32":
+        return rng.normal(0.0, 10.0 ** int(rng.integers(-3, 4)), shape).astype(np.float32)
+    if dtype == "int16":
+        return int16s(rng, shape)
+    v = rng.integers(-(2**31), 2**31, size=shape) >> int(rng.integers(0, 31))
+    flat = v.reshape(-1)
+    k = int(rng.integers(0, max(1, flat.size // 4)))
+    flat[rng.integers(0, flat.size, size=k)] = rng.choice([-(2**31), 2**31 - 1, 0, -1], size=k)
+    return v.astype(np.int32)
+
+
+@st.composite
+def irfft(draw: st.DrawFn) -> Case:
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    fft_length = 2 * draw(st.sampled_from(FFT_HALVES))
+    dtype = draw(st.sampled_from(sorted(IRFFT_T)))
+    rows = draw(st.sampled_from([None, 3]))
+    xs, ys = ((fft_length + 2,), (fft_length,)) if rows is None else ((rows, fft_length + 2), (rows, fft_length))
+    b = ModelBuilder()
+    x = b.add_input("x", xs, dtype)
+    y = b.add_output("y", ys, dtype)
+    b.add_custom("SignalIrfft", [x], [y], {"fft_length": fft_length, "T": IRFFT_T[dtype]})
+    return Case(b.build(), [[irfft_values(rng, xs, dtype)] for _ in range(2)])
+
+
 @st.composite
 def energy(draw: st.DrawFn, whole: bool = False) -> Case:
     """``whole``: every output element written (the C cross-check compares every byte,
@@ -182,7 +214,7 @@ def filter_bank_log(draw: st.DrawFn) -> Case:
 
 #: op -> strategy, for both test files
 CASES = {
-    "SignalWindow": window(), "SignalFftAutoScale": fft_auto_scale(), "SignalRfft": rfft(),
+    "SignalWindow": window(), "SignalFftAutoScale": fft_auto_scale(), "SignalRfft": rfft(), "SignalIrfft": irfft(),
     "SignalEnergy": energy(), "SignalFilterBank": filter_bank(),
     "SignalFilterBankSquareRoot": filter_bank_square_root(),
     "SignalFilterBankSpectralSubtraction": spectral_subtraction(), "SignalPCAN": pcan(),

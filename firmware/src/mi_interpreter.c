@@ -141,6 +141,17 @@ static mi_status_t build_graph_tables(mi_interpreter_t *it)
     it->nodes = (mi_node_t *)mi_arena_alloc_persistent(&it->arena, (uint32_t)(it->num_nodes * sizeof(mi_node_t)),
                                                        0);
     if (!it->nodes) return too_small(it);
+    /* a VAR_HANDLE's outputs point at the resource id in its op data (mi_var_handle.c,
+     * TFLM's): never planned, as memory/requests.py */
+    for (i = 0; MI_ENABLE_VARIABLES && i < it->num_nodes; i++) {
+        mi_op_info_t op;
+        uint32_t k;
+        if (mi_model_op(&it->model, i, &op) != MI_OK || op.builtin_code != MI_OP_VAR_HANDLE) continue;
+        for (k = 0; k < op.outputs.count; k++) {
+            const int32_t t = mi_model_i32(&it->model, op.outputs, k);
+            if (t >= 0 && (uint32_t)t < it->num_tensors) it->tensors[t].flags = MI_TENSOR_BOUND;
+        }
+    }
     for (i = 0; i < it->num_tensors; i++) {
         mi_tensor_info_t info;
         mi_tensor_t *t = &it->tensors[i];
@@ -154,7 +165,9 @@ static mi_status_t build_graph_tables(mi_interpreter_t *it)
 #endif
             return MI_ERR_UNSUPPORTED_TYPE;
         }
-        if (info.is_variable) {
+        if (t->flags == MI_TENSOR_BOUND) {
+            continue; /* a VAR_HANDLE output, above */
+        } else if (info.is_variable) {
             if (!MI_ENABLE_VARIABLES) return MI_ERR_UNSUPPORTED_TYPE; /* built without them */
             /* state: persistent and cleared on reset, buffer data or not (as TFLM) */
             t->flags = MI_TENSOR_VARIABLE;
@@ -732,7 +745,7 @@ mi_status_t mi_interpreter_reset(mi_interpreter_t *it)
         }
     }
     use_graph(it, 0);
-    for (st = it->state_first; st; st = st->next) memset(st->data, 0, st->bytes);
+    for (st = it->state_first; st; st = st->next) memset(st->data, (int)st->fill, st->bytes);
     return MI_OK;
 }
 

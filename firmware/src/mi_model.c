@@ -36,7 +36,7 @@ enum { METADATA_NAME = 0, METADATA_BUFFER = 1 };
 /* BuiltinOptions union type codes of the options the port parses. */
 enum {
     OPTIONS_CONV2D = 1, OPTIONS_DEPTHWISE = 2, OPTIONS_POOL2D = 5, OPTIONS_FULLY_CONNECTED = 8,
-    OPTIONS_IF = 92, OPTIONS_WHILE = 93, OPTIONS_CALL_ONCE = 103,
+    OPTIONS_IF = 92, OPTIONS_WHILE = 93, OPTIONS_CALL_ONCE = 103, OPTIONS_VAR_HANDLE = 111,
     OPTIONS_SOFTMAX = 9, OPTIONS_ADD = 11, OPTIONS_DIV = 29, OPTIONS_SVDF = 6, OPTIONS_SEQUENCE_LSTM = 71,
     OPTIONS_SQUEEZE = 30, OPTIONS_PACK = 59, OPTIONS_UNPACK = 64, OPTIONS_GATHER = 23, OPTIONS_DEPTH_TO_SPACE = 94,
     OPTIONS_SPACE_TO_DEPTH = 19, OPTIONS_CUMSUM = 102, OPTIONS_BATCH_MATMUL = 101,
@@ -231,6 +231,7 @@ uint32_t mi_type_size(uint32_t type)
 {
     switch (type) {
     case MI_TYPE_FLOAT32: case MI_TYPE_INT32: case MI_TYPE_UINT32: return 4;
+    case MI_TYPE_RESOURCE: return 4; /* a resource variable's id, an int32 (model.py, TFLM) */
     case MI_TYPE_FLOAT16: case MI_TYPE_INT16: case MI_TYPE_UINT16: return 2;
     case MI_TYPE_UINT8: case MI_TYPE_INT8: case MI_TYPE_BOOL: return 1;
     case MI_TYPE_INT64: case MI_TYPE_UINT64: case MI_TYPE_FLOAT64: case MI_TYPE_COMPLEX64: return 8;
@@ -422,7 +423,10 @@ mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *o
  * member in mi_options_t; SET_ONE members are not read, only preset to 1
  * (TRANSPOSE_CONV's dilations). An op without an options table reads every field
  * as absent, so it gets the schema defaults. */
-enum { FIELD_U8 = 0x00, FIELD_I32 = 0x10, FIELD_F32 = 0x20, FIELD_VEC = 0x30, FIELD_SET_ONE = 0x40, FIELD_ONE = 0x80 };
+enum {
+    FIELD_U8 = 0x00, FIELD_I32 = 0x10, FIELD_F32 = 0x20, FIELD_VEC = 0x30, FIELD_SET_ONE = 0x40, FIELD_STR = 0x50,
+    FIELD_ONE = 0x80
+};
 
 typedef struct options_field {
     uint8_t code;   /* id | kind | FIELD_ONE */
@@ -562,6 +566,10 @@ FIELDS fused_activation_fields[] = {
 FIELDS calls_fields[] = {
     F(FIELD_I32, 0, calls.first), F(FIELD_I32, 1, calls.second),
 };
+/* VAR_HANDLE (strings: bytes in the model) */
+FIELDS var_handle_fields[] = {
+    F(FIELD_STR, 0, var_handle.container), F(FIELD_STR, 1, var_handle.shared_name),
+};
 #undef F
 #undef FIELDS
 
@@ -683,6 +691,9 @@ static const options_op_t options_ops[] = {
 #if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_CALL_ONCE)
     ROW(CALL_ONCE, OPTIONS_CALL_ONCE, calls_fields, 1),
 #endif
+#if !defined(MI_OPTIONS_LISTED) || defined(MI_OPTIONS_VAR_HANDLE)
+    ROW(VAR_HANDLE, OPTIONS_VAR_HANDLE, var_handle_fields, ALL(var_handle_fields)),
+#endif
     {NULL, 0, 0, 0} /* the end (and an array never empty) */
 };
 #undef ALL
@@ -712,8 +723,8 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
         uint8_t *member = (uint8_t *)out + f->offset;
         const uint32_t kind = f->code & 0x70;
         uint32_t v = 1; /* FIELD_SET_ONE: not read */
-        if (kind == FIELD_VEC) {
-            TRY(fb_vector(model, &t, f->code & 0x0Fu, 2, (mi_vec_t *)(void *)member));
+        if (kind == FIELD_VEC || kind == FIELD_STR) { /* int32 elements, or a string's bytes */
+            TRY(fb_vector(model, &t, f->code & 0x0Fu, kind == FIELD_VEC ? 2 : 0, (mi_vec_t *)(void *)member));
             continue;
         }
         if (kind != FIELD_SET_ONE) TRY(fb_scalar(model, &t, f->code & 0x0Fu, kind == FIELD_U8 ? 1 : 4, f->code >> 7, &v));

@@ -10,7 +10,7 @@ SignalEnergy's models write every output element here: the elements outside
 its bin range are never written, by TFLM or either twin, so they hold whatever
 each arena held (the preprocessor test covers a partial range, sliced away).
 
-Examples: MI_FW_EXAMPLES (default 5) drawn models per op, 9 ops.
+Examples: MI_FW_EXAMPLES (default 5) drawn models per op, 10 ops.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fw_batch import EXAMPLES, assert_both_refuse
 from fw_helpers import assert_clean, requires_host_cc, run_binary
@@ -29,6 +30,7 @@ from signal_models import CASES, Case, energy
 
 from microinterp.fw import check as fwcheck
 from microinterp.kernels import signal_rfft
+from microinterp.kernels.signal_kiss_fft import FftArith
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kernels"))
 from test_signal import REFUSED  # noqa: E402
@@ -85,6 +87,26 @@ def test_rfft_twiddles_equal_python() -> None:
     for line in lines:
         values = [int(v) for v in line.split()]
         f, n = values[0], values[0] // 2
-        want = [v for i in range(n) for v in signal_rfft._twiddle(-2 * math.pi * i / n)]
-        want += [v for i in range(n // 2) for v in signal_rfft._twiddle(-math.pi * ((i + 1) / n + 0.5))]
+        want = [v for i in range(n) for v in signal_rfft.Q15.twiddle(-2 * math.pi * i / n)]
+        want += [v for i in range(n // 2) for v in signal_rfft.Q15.twiddle(-math.pi * ((i + 1) / n + 0.5))]
+        assert values[1:] == want, f"fft_length {f}"
+
+
+@requires_host_cc
+@pytest.mark.parametrize("mode", ["q31", "f32"])
+def test_irfft_twiddles_equal_python(mode: str) -> None:
+    """SignalIrfft's inverse twiddles in Q31 and float32 from the same angles
+    (mi_signal_kiss_fft.c): every twiddle of every accepted fft_length up to 4096 equals
+    the Python twin's, the Q31 roundings at cos/sin = +-1/2 included."""
+    arith = FftArith(31 if mode == "q31" else 0)
+    proc = run_binary("test_twiddles", ["4096", mode], timeout=300)
+    assert_clean(proc)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == sum(1 for f in range(4, 4097, 2) if signal_rfft.fft_ok(f) is None)
+    for line in lines:
+        values = [int(v) for v in line.split()]
+        f, n = values[0], values[0] // 2
+        tw_r, tw_i, sup_r, sup_i = arith.twiddles(n, inverse=True)
+        pairs = [*zip(tw_r, tw_i), *zip(sup_r, sup_i)]
+        want = [int(v) if mode == "q31" else int(np.float32(v).view(np.uint32)) for p in pairs for v in p]
         assert values[1:] == want, f"fft_length {f}"

@@ -5,7 +5,7 @@ carries over, and a reset in the middle must clear it as TFLM's does); plus the
 refusals of options and shapes TFLM's C would read out of bounds or shift by
 undefined counts.
 
-Hypothesis examples: 25 per op (9 ops), $SIGNAL_EXAMPLES to change.
+Hypothesis examples: 25 per op (10 ops), $SIGNAL_EXAMPLES to change.
 """
 
 from __future__ import annotations
@@ -66,6 +66,11 @@ REFUSED = [
     ("rfft float", _single("SignalRfft", [((8,), "float32")], [((10,), "float32")], {"fft_length": 8, "T": 0})),
     ("rfft short output", _single("SignalRfft", [((8,), "int16")], [((8,), "int16")], {"fft_length": 8, "T": 7})),
     ("rfft long rows", _single("SignalRfft", [((9,), "int16")], [((10,), "int16")], {"fft_length": 8, "T": 7})),
+    ("irfft type 9", _single("SignalIrfft", [((10,), "int8")], [((8,), "int8")], {"fft_length": 8, "T": 9})),
+    ("irfft factor 7", _single("SignalIrfft", [((16,), "int16")], [((14,), "int16")], {"fft_length": 14, "T": 7})),
+    ("irfft type not T", _single("SignalIrfft", [((10,), "int16")], [((8,), "int16")], {"fft_length": 8, "T": 2})),
+    ("irfft short input", _single("SignalIrfft", [((8,), "float32")], [((8,), "float32")], {"fft_length": 8, "T": 0})),
+    ("irfft long output", _single("SignalIrfft", [((10,), "int32")], [((10,), "int32")], {"fft_length": 8, "T": 2})),
     ("energy past input", _single("SignalEnergy", [((8,), "int16")], [((8,), "uint32")],
                                   {"start_index": 0, "end_index": 5})),
     ("filter bank channels", _single("SignalFilterBank", [((8,), "uint32")] + [((4,), "int16")] * 5,
@@ -106,6 +111,44 @@ def test_square_root_scale_bits_out_of_range_is_refused_when_run() -> None:
     it.set_input(np.array(32, np.int32), 1)
     with pytest.raises(MicrointerpError, match="scale bits 32"):
         it.invoke()
+
+
+@requires_tflm
+def test_irfft_tflm_arena_predicted_exactly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SignalIrfft's allocations (IrfftInit's params and KISS FFT state of each build,
+    Prepare's temporaries): head, tail and total equal the wheel's print_allocations."""
+    import re
+    import subprocess
+    import sys
+
+    from signal_models import IRFFT_T
+    from test_sizing import _PRINT_ALLOCATIONS
+
+    from microinterp.memory.tflm_arena import tflm_arena
+    from microinterp.model import load_model
+
+    paths = []
+    for dtype, t in IRFFT_T.items():
+        for fft_length in (8, 30, 256):
+            b = ModelBuilder()
+            x = b.add_input("x", (2, fft_length + 2), dtype)
+            y = b.add_output("y", (2, fft_length), dtype)
+            b.add_custom("SignalIrfft", [x], [y], {"fft_length": fft_length, "T": t})
+            paths.append(tmp_path / f"{dtype}_{fft_length}.tflite")
+            paths[-1].write_bytes(b.build())
+    log = subprocess.run([sys.executable, "-c", _PRINT_ALLOCATIONS, *map(str, paths)], capture_output=True,
+                         text=True, timeout=300).stderr
+    wheel: dict[str, dict[str, int]] = {}
+    for line in log.splitlines():
+        if line.startswith("@@ "):
+            current = wheel.setdefault(line[3:], {})
+        elif m := re.search(r"Arena allocation (total|head|tail) (\d+) bytes", line):
+            current[m.group(1)] = int(m.group(2))
+    for path in paths:
+        got = tflm_arena(load_model(path.read_bytes()), "host64")
+        want = wheel[str(path)]
+        assert (got.planned_bytes, got.persistent_bytes, got.used_bytes) == (want["head"], want["tail"],
+                                                                             want["total"]), path.name
 
 
 def test_sqrt64_python_ints_equal_the_bit_loop():

@@ -70,6 +70,8 @@
  *     a model with several subgraphs (MI_ERR_UNSUPPORTED_OP).
  *   MI_ENABLE_VARIABLES: variable (state) tensors, kept across invokes and
  *     cleared by mi_interpreter_reset; 0 refuses one (MI_ERR_UNSUPPORTED_TYPE).
+ *     Also resource variables: with 0, a VAR_HANDLE's output is planned like
+ *     any tensor, so the arena differs from memory/firmware_arena.py's.
  *   MI_ENABLE_METADATA: the metadata entries the port reads (TFLM's offline plan
  *     OfflineMemoryAllocation, the ahead-of-time image microinterp_aot of
  *     fw/aot.py); 0 finds none and refuses a model carrying either

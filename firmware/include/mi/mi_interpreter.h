@@ -43,7 +43,9 @@ typedef struct mi_tensor {
     uint16_t plan_index;  /* index of its buffer in the memory plan (planned tensors) */
 } mi_tensor_t;
 
-enum { MI_TENSOR_CONSTANT = 1, MI_TENSOR_VARIABLE = 2, MI_TENSOR_PLANNED = 4 };
+/* MI_TENSOR_BOUND: its kernel pointed it at its own op data in prepare (VAR_HANDLE's
+ * resource id, as TFLM's): neither planned nor rebound. */
+enum { MI_TENSOR_CONSTANT = 1, MI_TENSOR_VARIABLE = 2, MI_TENSOR_PLANNED = 4, MI_TENSOR_BOUND = 8 };
 
 /* One operator at run time (lives in the arena tail). */
 typedef struct mi_node {
@@ -71,14 +73,17 @@ typedef struct mi_graph {
 } mi_graph_t;
 
 /* State a kernel keeps across invokes (TFLM kernels' reset(), e.g. a noise
- * estimate): persistent bytes mi_interpreter_reset zero-fills. The link lives
- * in the kernel's op data, so a state costs no arena bytes beyond its own. */
+ * estimate): persistent bytes mi_interpreter_reset fills with `fill` (0 unless
+ * the kernel sets it: a resource variable's default byte). The link lives in
+ * the kernel's op data, so a state costs no arena bytes beyond its own. */
 typedef struct mi_state {
     struct mi_state *next;
     void *data;
     uint32_t bytes;
-    uint32_t reserved;  /* a whole number of words on 64-bit hosts too: 2 pointers, 2 words */
+    uint32_t fill;  /* the byte reset writes; also keeps 2 pointers + 2 words on 64-bit hosts */
 } mi_state_t;
+
+struct mi_resource_variables;
 
 #if MI_ENABLE_OP_HOOK
 /* Called after operator `op_index` ran (layer dumps, per-op profiling). */
@@ -93,7 +98,8 @@ typedef struct mi_interpreter {
     mi_node_t *nodes;
     mi_scratch_t *scratch_first;
     mi_scratch_t *scratch_last;
-    mi_state_t *state_first;  /* kernel states, zero-filled by mi_interpreter_reset */
+    mi_state_t *state_first;  /* kernel states, refilled by mi_interpreter_reset */
+    struct mi_resource_variables *resources; /* VAR_HANDLE's table (mi_var_handle.c), NULL if none */
     uint32_t num_tensors;
     uint32_t num_nodes;
     uint32_t num_scratch;

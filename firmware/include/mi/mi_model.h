@@ -87,7 +87,8 @@ enum {
     MI_OP_REDUCE_MAX = 82, MI_OP_REDUCE_MIN = 89, MI_OP_RESIZE_NEAREST_NEIGHBOR = 97, MI_OP_LEAKY_RELU = 98,
     MI_OP_MIRROR_PAD = 100, MI_OP_HARD_SWISH = 117,
     /* issue 15 builtins */
-    MI_OP_REDUCE_ALL = 140, MI_OP_DYNAMIC_UPDATE_SLICE = 151
+    MI_OP_REDUCE_ALL = 140, MI_OP_DYNAMIC_UPDATE_SLICE = 151,
+    MI_OP_VAR_HANDLE = 142, MI_OP_READ_VARIABLE = 143, MI_OP_ASSIGN_VARIABLE = 144
 };
 
 /* Schema enums used by the options. */
@@ -233,6 +234,11 @@ typedef struct mi_calls_options {
     int32_t first, second;
 } mi_calls_options_t;
 
+/* VAR_HANDLE: the variable's name, bytes inside the model (count 0: absent or empty) */
+typedef struct mi_var_handle_options {
+    mi_vec_t container, shared_name;
+} mi_var_handle_options_t;
+
 /* CUSTOM: the custom options bytes inside the model, read with mi_flexbuffer.h */
 typedef struct mi_custom_options {
     const uint8_t *data;
@@ -263,6 +269,7 @@ typedef union mi_options {
     mi_cumsum_options_t cumsum;
     mi_batch_matmul_options_t batch_matmul;
     mi_calls_options_t calls;    /* IF, WHILE, CALL_ONCE */
+    mi_var_handle_options_t var_handle;
     mi_custom_options_t custom;  /* every CUSTOM op */
 } mi_options_t;
 

@@ -2,22 +2,25 @@
  * running KISS FFT v130 in 16-bit fixed point; Python twin: kernels/signal_rfft.py,
  * which explains the arithmetic and the refusals).
  *
- * KISS FFT's recursion (kf_work) and butterflies written out for int16, with
- * the same roundings (sround) and int16 wrap-arounds; the Python twin runs the
- * same stages vectorised. Twiddles are computed once in prepare (see twiddle()). */
-#include <math.h> /* floor, sqrt */
+ * KISS FFT's recursion (kf_work) and butterflies in its Q15 build
+ * (mi_signal_kiss_fft_impl.h, shared with SignalIrfft), with the same roundings
+ * (sround) and int16 wrap-arounds; the Python twin runs the same stages vectorised.
+ * Twiddles are computed once in prepare, their angles by mi_signal_kiss_fft.c. */
+#include <math.h> /* floor */
 
 #include "mi_signal_common.h"
+#include "mi_signal_kiss_fft.h"
 
 #define INPUT 0
 #define OUTPUT 0
 #define INT16_T 7           /* TensorType_INT16 (the "T" option) */
-#define MAX_FFT_LENGTH 32768 /* signal_rfft.py MAX_FFT_LENGTH */
-#define MAX_FACTORS 16       /* signal_rfft.py MAX_FACTORS */
+#define MAX_FFT_LENGTH MI_KISS_MAX_FFT_LENGTH
+#define MAX_FACTORS MI_KISS_MAX_FACTORS
 
-typedef struct {
-    int16_t r, i;
-} cpx_t;
+#define KF_BUILD 15
+#include "mi_signal_kiss_fft_impl.h"
+
+typedef kf_cpx_q15 cpx_t;
 
 /* op data layout (kernels/signal_rfft.py MEMORY): 4 pointers, 36 words */
 typedef struct {
@@ -32,262 +35,18 @@ typedef struct {
     int32_t factors[2 * MAX_FACTORS]; /* kf_factor: radix, remaining length, ... */
 } op_data_t;
 
-static int16_t sround(int32_t x) { return mi_signal_wrap16((x + (1 << 14)) >> 15); }
+/* kf_factor (mi_signal_kiss_fft.c): 0 when a radix is above 5 or there are more than
+ * MAX_FACTORS stages (signal_kiss_fft.fft_ok). */
+static int32_t factor(int32_t n, int32_t *facbuf) { return mi_kiss_factor(n, facbuf); }
 
-static cpx_t cmul(cpx_t a, cpx_t b)
-{
-    cpx_t m;
-    m.r = sround((int32_t)a.r * b.r - (int32_t)a.i * b.i);
-    m.i = sround((int32_t)a.r * b.i + (int32_t)a.i * b.r);
-    return m;
-}
-
-static void fixdiv(cpx_t *c, int32_t p)
-{
-    c->r = sround((int32_t)c->r * (32767 / p));
-    c->i = sround((int32_t)c->i * (32767 / p));
-}
-
-static cpx_t add(cpx_t a, cpx_t b)
-{
-    cpx_t s;
-    s.r = mi_signal_wrap16((int32_t)a.r + b.r);
-    s.i = mi_signal_wrap16((int32_t)a.i + b.i);
-    return s;
-}
-
-static cpx_t sub(cpx_t a, cpx_t b)
-{
-    cpx_t s;
-    s.r = mi_signal_wrap16((int32_t)a.r - b.r);
-    s.i = mi_signal_wrap16((int32_t)a.i - b.i);
-    return s;
-}
-
-static void bfly2(const op_data_t *d, cpx_t *f, uint32_t fstride, int32_t m)
-{
-    int32_t k;
-    for (k = 0; k < m; k++) {
-        cpx_t t;
-        fixdiv(&f[k], 2);
-        fixdiv(&f[k + m], 2);
-        t = cmul(f[k + m], d->twiddles[(uint32_t)k * fstride]);
-        f[k + m] = sub(f[k], t);
-        f[k] = add(f[k], t);
-    }
-}
-
-static void bfly4(const op_data_t *d, cpx_t *f, uint32_t fstride, int32_t m)
-{
-    int32_t k;
-    for (k = 0; k < m; k++) {
-        cpx_t s0, s1, s2, s3, s4, s5;
-        fixdiv(&f[k], 4);
-        fixdiv(&f[k + m], 4);
-        fixdiv(&f[k + 2 * m], 4);
-        fixdiv(&f[k + 3 * m], 4);
-        s0 = cmul(f[k + m], d->twiddles[(uint32_t)k * fstride]);
-        s1 = cmul(f[k + 2 * m], d->twiddles[2u * (uint32_t)k * fstride]);
-        s2 = cmul(f[k + 3 * m], d->twiddles[3u * (uint32_t)k * fstride]);
-        s5 = sub(f[k], s1);
-        f[k] = add(f[k], s1);
-        s3 = add(s0, s2);
-        s4 = sub(s0, s2);
-        f[k + 2 * m] = sub(f[k], s3);
-        f[k] = add(f[k], s3);
-        f[k + m].r = mi_signal_wrap16((int32_t)s5.r + s4.i);
-        f[k + m].i = mi_signal_wrap16((int32_t)s5.i - s4.r);
-        f[k + 3 * m].r = mi_signal_wrap16((int32_t)s5.r - s4.i);
-        f[k + 3 * m].i = mi_signal_wrap16((int32_t)s5.i + s4.r);
-    }
-}
-
-static void bfly3(const op_data_t *d, cpx_t *f, uint32_t fstride, int32_t m)
-{
-    int32_t k;
-    const int16_t epi = d->twiddles[fstride * (uint32_t)m].i;
-    for (k = 0; k < m; k++) {
-        cpx_t s0, s1, s2, s3;
-        fixdiv(&f[k], 3);
-        fixdiv(&f[k + m], 3);
-        fixdiv(&f[k + 2 * m], 3);
-        s1 = cmul(f[k + m], d->twiddles[(uint32_t)k * fstride]);
-        s2 = cmul(f[k + 2 * m], d->twiddles[2u * (uint32_t)k * fstride]);
-        s3 = add(s1, s2);
-        s0 = sub(s1, s2);
-        f[k + m].r = mi_signal_wrap16((int32_t)f[k].r - (s3.r >> 1));
-        f[k + m].i = mi_signal_wrap16((int32_t)f[k].i - (s3.i >> 1));
-        s0.r = sround((int32_t)s0.r * epi);
-        s0.i = sround((int32_t)s0.i * epi);
-        f[k] = add(f[k], s3);
-        f[k + 2 * m].r = mi_signal_wrap16((int32_t)f[k + m].r + s0.i);
-        f[k + 2 * m].i = mi_signal_wrap16((int32_t)f[k + m].i - s0.r);
-        f[k + m].r = mi_signal_wrap16((int32_t)f[k + m].r - s0.i);
-        f[k + m].i = mi_signal_wrap16((int32_t)f[k + m].i + s0.r);
-    }
-}
-
-static int32_t smul(int16_t a, int16_t b) { return sround((int32_t)a * b); }
-
-static void bfly5(const op_data_t *d, cpx_t *f, uint32_t fstride, int32_t m)
-{
-    int32_t u;
-    const cpx_t ya = d->twiddles[fstride * (uint32_t)m], yb = d->twiddles[2u * fstride * (uint32_t)m];
-    cpx_t *f0 = f, *f1 = f + m, *f2 = f + 2 * m, *f3 = f + 3 * m, *f4 = f + 4 * m;
-    for (u = 0; u < m; u++) {
-        cpx_t s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12;
-        fixdiv(&f0[u], 5);
-        fixdiv(&f1[u], 5);
-        fixdiv(&f2[u], 5);
-        fixdiv(&f3[u], 5);
-        fixdiv(&f4[u], 5);
-        s0 = f0[u];
-        s1 = cmul(f1[u], d->twiddles[(uint32_t)u * fstride]);
-        s2 = cmul(f2[u], d->twiddles[2u * (uint32_t)u * fstride]);
-        s3 = cmul(f3[u], d->twiddles[3u * (uint32_t)u * fstride]);
-        s4 = cmul(f4[u], d->twiddles[4u * (uint32_t)u * fstride]);
-        s7 = add(s1, s4);
-        s10 = sub(s1, s4);
-        s8 = add(s2, s3);
-        s9 = sub(s2, s3);
-        f0[u].r = mi_signal_wrap16((int32_t)f0[u].r + ((int32_t)s7.r + s8.r));
-        f0[u].i = mi_signal_wrap16((int32_t)f0[u].i + ((int32_t)s7.i + s8.i));
-        s5.r = mi_signal_wrap16((int32_t)s0.r + smul(s7.r, ya.r) + smul(s8.r, yb.r));
-        s5.i = mi_signal_wrap16((int32_t)s0.i + smul(s7.i, ya.r) + smul(s8.i, yb.r));
-        s6.r = mi_signal_wrap16(smul(s10.i, ya.i) + smul(s9.i, yb.i));
-        s6.i = mi_signal_wrap16(-smul(s10.r, ya.i) - smul(s9.r, yb.i));
-        f1[u] = sub(s5, s6);
-        f4[u] = add(s5, s6);
-        s11.r = mi_signal_wrap16((int32_t)s0.r + smul(s7.r, yb.r) + smul(s8.r, ya.r));
-        s11.i = mi_signal_wrap16((int32_t)s0.i + smul(s7.i, yb.r) + smul(s8.i, ya.r));
-        s12.r = mi_signal_wrap16(-smul(s10.i, yb.i) + smul(s9.i, ya.i));
-        s12.i = mi_signal_wrap16(smul(s10.r, yb.i) - smul(s9.r, ya.i));
-        f2[u] = add(s11, s12);
-        f3[u] = sub(s11, s12);
-    }
-}
-
-/* kf_work: p sub-transforms of length m on decimated input, then one butterfly */
-static void kf_work(const op_data_t *d, cpx_t *out, const cpx_t *in, uint32_t fstride, const int32_t *factors)
-{
-    const int32_t p = factors[0], m = factors[1];
-    int32_t j;
-    if (m == 1) {
-        for (j = 0; j < p; j++) out[j] = in[(uint32_t)j * fstride];
-    } else {
-        for (j = 0; j < p; j++) kf_work(d, out + j * m, in + (uint32_t)j * fstride, fstride * (uint32_t)p, factors + 2);
-    }
-    switch (p) {
-    case 2: bfly2(d, out, fstride, m); break;
-    case 3: bfly3(d, out, fstride, m); break;
-    case 4: bfly4(d, out, fstride, m); break;
-    default: bfly5(d, out, fstride, m); break; /* prepare admits radices 2..5 only */
-    }
-}
-
-/* kf_factor: 4s first, then 2, then odd factors; 0 when a radix is above 5 or
- * there are more than MAX_FACTORS (signal_rfft.fft_ok). */
-static int32_t factor(int32_t n, int32_t *facbuf)
-{
-    int32_t p = 4, count = 0;
-    const double floor_sqrt = floor(sqrt((double)n));
-    do {
-        while (n % p) {
-            p = p == 4 ? 2 : p == 2 ? 3 : p + 2;
-            if (p > floor_sqrt) p = n;
-        }
-        n /= p;
-        if (p > 5 || count == MAX_FACTORS) return 0;
-        facbuf[2 * count] = p;
-        facbuf[2 * count + 1] = n;
-        count++;
-    } while (n > 1);
-    return count;
-}
-
-/* ---- twiddles without libm's double cos/sin (the port links no double trig).
- * kiss_fft_alloc stores floor(0.5 + 32767 * cos(phase)) with phase = -pi * num / den
- * computed in double. An error below 1e-12 in cos cannot change that floor except
- * where 32767 * cos is a half-integer, i.e. cos or sin is exactly +-1/2 (every other
- * twiddle of every accepted length is at least 2e-6 from a half-integer: checked
- * by tests/kernels/test_signal.py). There the floor depends on which side of +-1/2
- * the correctly rounded cos(phase) falls, which the rounding error of phase itself
- * decides: that is computed exactly below (tie_side), as glibc's correctly rounded
- * cos gives it to the Python twin and to TFLM's x86 build. */
-static const double PI1 = 3.141592653589793116;      /* double(pi) */
-static const double PI2 = 1.2246467991473532e-16;    /* double(pi - PI1) */
-
-/* sin and cos of x, |x| < 8, to about 1e-16: quadrant reduction and Taylor series */
-static void sincos_approx(double x, double *s, double *c)
-{
-    const double k = floor(x / (PI1 / 2) + 0.5);
-    const double r = (x - k * (PI1 / 2)) - k * (PI2 / 2), r2 = r * r;
-    double sr = 0.0, cr = 0.0, term_s = r, term_c = 1.0;
-    int n, q = (int)k & 3;
-    for (n = 1; n <= 12; n++) { /* |r| <= pi/4: the 24th-order terms are below 1e-30 */
-        sr += term_s;
-        cr += term_c;
-        term_s *= -r2 / ((2.0 * n) * (2.0 * n + 1.0));
-        term_c *= -r2 / ((2.0 * n - 1.0) * (2.0 * n));
-    }
-    switch (q) {
-    case 0: *s = sr; *c = cr; break;
-    case 1: *s = cr; *c = -sr; break;
-    case 2: *s = -sr; *c = -cr; break;
-    default: *s = -cr; *c = sr; break;
-    }
-}
-
-/* a * b as p + e exactly (Dekker, no FMA) */
-static void two_product(double a, double b, double *p, double *e)
-{
-    const double split = 134217729.0; /* 2**27 + 1 */
-    double t = split * a, ah = t - (t - a), al = a - ah;
-    double u = split * b, bh = u - (u - b), bl = b - bh;
-    *p = a * b;
-    *e = ((ah * bh - *p) + ah * bl + al * bh) + al * bl;
-}
-
-/* phase - (-pi * num / den): the rounding error of the double phase, to ~1e-30 */
-static double phase_error(double phase, int32_t num, int32_t den)
-{
-    double p, e, q, qp, qe, rest;
-    two_product(PI1, (double)num, &p, &e);
-    q = p / den;
-    two_product(q, (double)den, &qp, &qe);
-    rest = (((p - qp) - qe) + e) / den + PI2 * num / den;
-    return (phase + q) + rest;
-}
-
-/* floor(0.5 + 32767 * v) for v = +-1/2 moved by g (the first-order change of
- * the function at the exact angle): the correctly rounded value falls below v
- * when g is below minus half the spacing of doubles just under |v| */
-static int16_t tie_side(double v, double g)
-{
-    const double half_ulp = v > 0 ? 1.0 / 36028797018963968.0 : 1.0 / 18014398509481984.0; /* 2**-55, 2**-54 */
-    const int16_t at = (int16_t)floor(0.5 + 32767 * v);
-    return (int16_t)(g < -half_ulp ? at - 1 : at);
-}
-
-/* kf_cexp(phase) with phase = -pi * num / den as the double the caller computed */
+/* kf_cexp(phase) in Q15 with phase = -pi * num / den as the double the caller computed */
 static cpx_t twiddle(double phase, int32_t num, int32_t den)
 {
-    static const double root3_2 = 0.8660254037844386; /* sqrt(3) / 2 */
-    double s, c;
+    double c, s;
     cpx_t t;
-    sincos_approx(phase, &s, &c);
+    mi_kiss_sincos(phase, num, den, &c, &s);
     t.r = (int16_t)floor(0.5 + 32767 * c);
     t.i = (int16_t)floor(0.5 + 32767 * s);
-    if ((6 * num) % den == 0) { /* the angle is -m * pi / 6 */
-        const int32_t m = ((6 * num) / den) % 12;
-        const double delta = phase_error(phase, num, den);
-        /* cos(-m pi/6) = +-1/2 for m = 2, 4, 8, 10; d cos = -sin(angle) * delta */
-        if (m == 2 || m == 10) t.r = tie_side(0.5, (m == 2 ? root3_2 : -root3_2) * delta);
-        if (m == 4 || m == 8) t.r = tie_side(-0.5, (m == 4 ? root3_2 : -root3_2) * delta);
-        /* sin(-m pi/6) = -+1/2 for m = 1, 5 / 7, 11; d sin = cos(angle) * delta */
-        if (m == 1 || m == 5) t.i = tie_side(-0.5, (m == 1 ? root3_2 : -root3_2) * delta);
-        if (m == 7 || m == 11) t.i = tie_side(0.5, (m == 11 ? root3_2 : -root3_2) * delta);
-    }
     return t;
 }
 
@@ -338,9 +97,9 @@ static void rfft_row(const op_data_t *d, const int16_t *x, int16_t *out)
         d->work[j].r = 2 * j < d->row ? x[2 * j] : 0;
         d->work[j].i = 2 * j + 1 < d->row ? x[2 * j + 1] : 0;
     }
-    kf_work(d, d->tmp, d->work, 1, d->factors);
+    kf_work_q15(d->twiddles, d->tmp, d->work, 1, d->factors, 0);
     tdc = d->tmp[0];
-    fixdiv(&tdc, 2);
+    kf_fixdiv_q15(&tdc, 2);
     out[0] = mi_signal_wrap16((int32_t)tdc.r + tdc.i);
     out[1] = 0;
     out[2 * n] = mi_signal_wrap16((int32_t)tdc.r - tdc.i);
@@ -349,11 +108,11 @@ static void rfft_row(const op_data_t *d, const int16_t *x, int16_t *out)
         cpx_t fpk = d->tmp[k], fpnk, f1k, f2k, tw;
         fpnk.r = d->tmp[n - k].r;
         fpnk.i = mi_signal_wrap16(-(int32_t)d->tmp[n - k].i);
-        fixdiv(&fpk, 2);
-        fixdiv(&fpnk, 2);
-        f1k = add(fpk, fpnk);
-        f2k = sub(fpk, fpnk);
-        tw = cmul(f2k, d->super_twiddles[k - 1]);
+        kf_fixdiv_q15(&fpk, 2);
+        kf_fixdiv_q15(&fpnk, 2);
+        f1k = kf_add_q15(fpk, fpnk);
+        f2k = kf_sub_q15(fpk, fpnk);
+        tw = kf_cmul_q15(f2k, d->super_twiddles[k - 1]);
         out[2 * k] = mi_signal_wrap16(((int32_t)f1k.r + tw.r) >> 1);
         out[2 * k + 1] = mi_signal_wrap16(((int32_t)f1k.i + tw.i) >> 1);
         out[2 * (n - k)] = mi_signal_wrap16(((int32_t)f1k.r - tw.r) >> 1);

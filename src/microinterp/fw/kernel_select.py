@@ -110,7 +110,7 @@ def framework_features(model: Model) -> list[str]:
     flags = []
     if len(model.subgraphs) == 1 and not CONTROL_FLOW_OPS & set(ops):
         flags.append("-DMI_ENABLE_SUBGRAPHS=0")
-    if not any(t.is_variable for t in tensors):
+    if not any(t.is_variable for t in tensors) and "VAR_HANDLE" not in ops:  # state tensors or resource variables
         flags.append("-DMI_ENABLE_VARIABLES=0")
     if not any(name in model.metadata for name in PORT_METADATA):
         flags.append("-DMI_ENABLE_METADATA=0")

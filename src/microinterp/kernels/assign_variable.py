@@ -1,4 +1,4 @@
-"""ASSIGN_VARIABLE (TFLM: kernels/assign_variable.cc, micro_resource_variable.cc; C twin: none yet).
+"""ASSIGN_VARIABLE (TFLM: kernels/assign_variable.cc, micro_resource_variable.cc; C twin: mi_assign_variable.c).
 
 Copies input 1's bytes into the resource variable whose id is in input 0.
 The variable's buffer is sized in prepare, by the first ASSIGN_VARIABLE whose
@@ -52,5 +52,6 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(tflm_prepare=temps(node, (VALUE,)))
 
 
-MEMORY = KernelMemory(tflm_op_data="OpDataAssignVariable", needs=memory)
+# the C twin keeps no op data; the buffer it may allocate: firmware_arena.resource_tail_bytes
+MEMORY = KernelMemory(tflm_op_data="OpDataAssignVariable", c_op_data="", needs=memory)
 REGISTRATION = Registration("ASSIGN_VARIABLE", prepare, invoke, memory=MEMORY)

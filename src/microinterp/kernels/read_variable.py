@@ -1,4 +1,4 @@
-"""READ_VARIABLE (TFLM: kernels/read_variable.cc, micro_resource_variable.cc; C twin: none yet).
+"""READ_VARIABLE (TFLM: kernels/read_variable.cc, micro_resource_variable.cc; C twin: mi_read_variable.c).
 
 Copies the bytes of the resource variable whose id is in input 0 into the
 output. TFLM only checks (in debug builds) that the variable exists, is
@@ -38,5 +38,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(tflm_prepare=temps(node, (RESOURCE,)))
 
 
-MEMORY = KernelMemory(needs=memory)
+MEMORY = KernelMemory(c_op_data="", needs=memory)  # the C twin keeps no op data
 REGISTRATION = Registration("READ_VARIABLE", prepare, invoke, memory=MEMORY)

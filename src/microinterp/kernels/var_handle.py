@@ -1,10 +1,12 @@
-"""VAR_HANDLE (TFLM: kernels/var_handle.cc, micro_resource_variable.cc; C twin: none yet).
+"""VAR_HANDLE (TFLM: kernels/var_handle.cc, micro_resource_variable.cc; C twin: mi_var_handle.c).
 
 Gives the id of the resource variable named by its options (container, shared
 name): found or created in prepare, in prepare order over every subgraph, as
 TFLM's ``CreateIdIfNoneFound``; its output (a RESOURCE tensor, one int32)
 holds that id. TFLM points the output at the id in its op data instead of
 planning it, so the output takes no arena bytes (``memory/requests.py``).
+The C twin keeps the variables' table in the persistent tail, allocated by
+the first VAR_HANDLE prepared (``memory/firmware_arena.py`` sizes it).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, OpMemory
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 
 OUTPUT = 0
 
@@ -50,5 +52,8 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(tflm_prepare=())
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteVarHandleParams", tflm_op_data="OpDataVarHandle", needs=memory)
+# C op data: the resource id its output points at. The table of variables the first
+# VAR_HANDLE allocates depends on the whole model: firmware_arena.resource_tail_bytes.
+MEMORY = KernelMemory(tflm_params="TfLiteVarHandleParams", tflm_op_data="OpDataVarHandle", c_op_data=c_struct(w=1),
+                      needs=memory)
 REGISTRATION = Registration("VAR_HANDLE", prepare, invoke, memory=MEMORY)

@@ -15,6 +15,9 @@ one arena (``firmware/include/mi/mi_arena.h``):
   declares them (``c_op_data`` and ``OpMemory.c_arrays`` in its Python twin's
   ``Registration.memory``; none for the operators a model's ahead-of-time
   prepare image covers, ``fw/aot.py``), and an ``mi_scratch_t`` per scratch request;
+* the C port's **resource variables** (``kernels/mi_resource_variables.h``): their
+  table, allocated by the first VAR_HANDLE prepared, and each variable's buffer,
+  allocated by the first ASSIGN_VARIABLE that knows its id (``_ResourceTail``);
 * the kernels' **scratch buffers** (``OpMemory.c_scratch``, requested through
   ``mi_request_scratch`` in prepare), planned in the head with the tensors,
   each living while its op runs. A core with the DSP extension (Cortex-M4/M4F)
@@ -39,7 +42,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from ..context import nodes_of
+from ..context import Node, nodes_of
+from ..graph import ResourceVariables, count_resource_variables
 from ..model import Model, load_model, tensor_bases
 from .declaration import KernelMemory
 from .offline_plan import read_offline_plan
@@ -109,6 +113,12 @@ STRUCTS: dict[str, str] = {
     "mi_graph_t": "ppww",          # tensors, nodes, num_tensors, num_nodes (one per subgraph, if several)
 }
 
+#: mi_resource_variables.h: the table's header (count, capacity), then per variable its
+#: buffer's mi_state_t link (2 pointers, 2 words) and its container and name vectors
+RESOURCE_TABLE = "ww"
+RESOURCE_VARIABLE = "ppwwwwww"
+
+
 def c_kernels() -> dict[str, KernelMemory]:
     """Ops the C port has a kernel for (``firmware/src/mi_resolver.c``), with their
     declarations: the builtin kernels whose ``Registration.memory`` names a C op
@@ -142,6 +152,38 @@ class _Tail:
         before = self.bytes
         self.bytes = align_up(self.bytes + align_up(nbytes, align), align)
         return self.bytes - before
+
+
+class _ResourceTail:
+    """What the C prepares of VAR_HANDLE and ASSIGN_VARIABLE add to the tail, in prepare
+    order (``mi_var_handle.c``, ``mi_assign_variable.c``): the table, with room for one
+    slot per VAR_HANDLE op (it counts the unique shared names in them without parsing
+    the model once per pair), at the first VAR_HANDLE; a variable's buffer (the value's
+    bytes) at the first ASSIGN_VARIABLE whose id a VAR_HANDLE of its subgraph prepared
+    before it gave. Ids are found as the kernels find them (``graph.ResourceVariables``)."""
+
+    def __init__(self, model: Model, abi: Abi) -> None:
+        self.variables = ResourceVariables(count_resource_variables(model))
+        handles = sum(op.name == "VAR_HANDLE" for sg in model.subgraphs for op in sg.operators)
+        self.table_bytes = sizeof(RESOURCE_TABLE, abi) + handles * sizeof(RESOURCE_VARIABLE, abi)
+        self.table = False
+        self.handles: dict[tuple[int, int], int] = {}
+        self.sized: set[int] = set()
+
+    def prepare(self, s: int, node: Node, tail: _Tail) -> int:
+        nbytes = 0
+        if node.name == "VAR_HANDLE" and node.op.outputs and node.options is not None:
+            if not self.table:
+                self.table = True
+                nbytes += tail.alloc(self.table_bytes)
+            rid = self.variables.create_id(node.options.container or None, node.options.shared_name)
+            self.handles[(s, node.op.outputs[0])] = rid
+        elif node.name == "ASSIGN_VARIABLE" and len(node.op.inputs) == 2:
+            rid = self.handles.get((s, node.op.inputs[0]), -1)
+            if rid >= 0 and rid not in self.sized:
+                self.sized.add(rid)
+                nbytes += tail.alloc(node.input(1).nbytes)
+        return nbytes
 
 
 def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferRequest], list[int], bool]:
@@ -221,6 +263,7 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
     op_data_total = 0
     kernels = c_kernels()
     aot = aot_entries(model)
+    resources = _ResourceTail(model, abi)
     needs_all = [(s, item) for s, sg in enumerate(model.subgraphs)
                  for item in subgraph_needs(sg, kernels, abi.pointer_bytes)]
     for s, (node, kernel, needs) in needs_all:  # prepare: subgraph by subgraph
@@ -237,6 +280,7 @@ def firmware_arena_bytes(model: Model | bytes | str | os.PathLike[str], target: 
             nbytes += tail.alloc(extra)
         for _ in needs.c_scratch_on(dsp):
             nbytes += tail.alloc(sizes["mi_scratch_t"])
+        nbytes += resources.prepare(s, node, tail)
         op_data_total += nbytes
         per_op.append({"op": node.index, "name": node.name, "bytes": nbytes, **({"subgraph": s} if s else {})})
 

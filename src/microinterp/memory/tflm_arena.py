@@ -120,6 +120,7 @@ _HOST64: dict[str, tuple[int, int]] = {
     # Signal library custom ops (signal/micro/kernels/*.cc), measured with gcc -std=c11
     "TFLMSignalWindowParams": (8, 4), "TFLMSignalEnergyParams": (8, 4),
     "TfLiteAudioFrontendRfftParams<int16_t>": (48, 8), "TFLMSignalFilterBankParams": (64, 8),
+    "TfLiteAudioFrontendIrfftParams": (32, 8),  # 4 int32, a TfLiteType, an int8_t* (irfft.cc)
     "TFLMSignalSpectralSubtractionParams": (56, 8), "TfLitePcanParams": (4, 4), "TFLMSignalLogParams": (8, 4),
 }
 _CORTEX_M: dict[str, tuple[int, int]] = {
@@ -161,6 +162,7 @@ _CORTEX_M: dict[str, tuple[int, int]] = {
     # Signal library custom ops, measured with arm-none-eabi-gcc 12.2 -mcpu=cortex-m4 -mthumb
     "TFLMSignalWindowParams": (8, 4), "TFLMSignalEnergyParams": (8, 4),
     "TfLiteAudioFrontendRfftParams<int16_t>": (32, 4), "TFLMSignalFilterBankParams": (36, 4),
+    "TfLiteAudioFrontendIrfftParams": (24, 4),
     "TFLMSignalSpectralSubtractionParams": (44, 4), "TfLitePcanParams": (4, 4), "TFLMSignalLogParams": (8, 4),
 }
 

@@ -13,11 +13,13 @@ Indices are a big-endian bit stream (most significant bit first).
 
 TFLM quirks reproduced:
 - The channel count comes from the *output's* quantization (its scale count), not
-  from the LUT's axis field: a per-channel tensor compressed with one table still
-  reads channel ``c``'s values at ``c * stride`` past the table start, that is from
-  the model bytes that follow the ancillary data. TFLM reads them from the
-  flatbuffer in memory; so does this kernel, from the model file (refused only
-  where the read would leave the file, where TFLM's bytes are unknowable).
+  from the LUT's axis field: a per-channel quantized tensor compressed with one
+  table still reads channel ``c``'s values at ``c * stride`` past the table start,
+  that is from the model bytes that follow the ancillary data. TFLM reads them from
+  the flatbuffer in memory; so does this kernel, from the model file (refused only
+  where the read would leave the file, where TFLM's bytes are unknowable). The
+  other way round (one scale, a table per channel) every element reads the first
+  table.
 - The channel axis is the last one when the output's quantized dimension is its
   last and it has several channels; otherwise it must be 0.
 - A bit width of 0 (TFLM only DCHECKs it) reads index 0 everywhere.

@@ -66,10 +66,16 @@ TFLM_OPS: tuple[tuple[str, str], ...] = (
 #: ops left out on purpose, with why
 EXCEPTED = {
     "CUSTOM:ethos-u": "the Ethos-U NPU's command stream: it runs on that hardware, not in a kernel (issue 15)",
-    "CUSTOM:TFLM_DECODE": "TFLM weight compression (DECODE), issue 15's stretch goal, worked on separately",
+}
+
+#: ops the Python interpreter runs whose C twin is still to be written, with why
+C_PENDING = {
+    "CUSTOM:TFLM_DECODE": "TFLM weight compression: kernels/decode.py is bit-exact; mi_decode.c is not written "
+                          "yet (the C conv kernels also need non-constant filters for it)",
 }
 
 REQUIRED = [op for _, op in TFLM_OPS if op not in EXCEPTED]
+C_REQUIRED = [op for op in REQUIRED if op not in C_PENDING]
 
 
 def _c_registrations() -> set[str]:
@@ -81,7 +87,7 @@ def _c_registrations() -> set[str]:
 def test_the_list_is_whole() -> None:
     methods = [m for m, _ in TFLM_OPS]
     assert len(TFLM_OPS) == 118 and len(set(methods)) == len(methods) == len({op for _, op in TFLM_OPS})
-    assert set(EXCEPTED) <= {op for _, op in TFLM_OPS}
+    assert set(EXCEPTED) | set(C_PENDING) <= {op for _, op in TFLM_OPS}
 
 
 @pytest.mark.parametrize("op", REQUIRED)
@@ -89,7 +95,7 @@ def test_registered_in_python(op: str) -> None:
     assert op in {r.name for r in BUILTIN_KERNELS}, f"{op} (TFLM's MicroMutableOpResolver) is not registered"
 
 
-@pytest.mark.parametrize("op", REQUIRED)
+@pytest.mark.parametrize("op", C_REQUIRED)
 def test_registered_in_the_c_port(op: str) -> None:
     stem = kernel_stem(op)
     assert stem in _c_registrations(), f"{op}: firmware/src/mi_resolver.c does not list mi_registration_{stem}"

@@ -13,6 +13,7 @@ sizing read the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +123,29 @@ def bound_call(reg: Registration, node: Node, op_data: Any, inputs: Sequence[np.
 def nodes_of(subgraph: Subgraph, index: int = 0) -> list[Node]:
     """Every operator of ``subgraph`` (subgraph ``index`` of its model) as its kernel sees
     it, in execution order."""
-    tensors = subgraph.tensors
+    tensors = _with_decoded(subgraph)
     return [Node(index=op.index, op=op, inputs=tuple(tensors[i] if i >= 0 else None for i in op.inputs),
                  outputs=tuple(tensors[i] for i in op.outputs), subgraph=index)
             for op in subgraph.operators]
+
+
+def _with_decoded(subgraph: Subgraph) -> tuple[Tensor, ...]:
+    """The subgraph's tensors as kernels see them: a TFLM_DECODE output carries its
+    decoded values as ``data``, so a consumer that needs constant weights (CONV_2D
+    folds its filter in prepare) reads them as TFLM's kernel reads the decoded arena
+    tensor. The model's own tensors stay non-constant: the arena plans them, as TFLM's."""
+    decodes = [op for op in subgraph.operators if op.name == "CUSTOM:TFLM_DECODE"]
+    if not decodes:
+        return subgraph.tensors
+    from .kernels import decode  # the kernel package imports this module
+
+    tensors = list(subgraph.tensors)
+    for op in decodes:
+        node = Node(index=op.index, op=op, inputs=tuple(tensors[i] if i >= 0 else None for i in op.inputs),
+                    outputs=tuple(tensors[i] for i in op.outputs))
+        values = decode.decoded_values(node)
+        for k, out in enumerate(op.outputs):
+            if values is not None and tensors[out].dtype is not None:
+                data = values[k].view(tensors[out].dtype).reshape(tensors[out].shape)
+                tensors[out] = dataclasses.replace(tensors[out], data=data)
+    return tuple(tensors)

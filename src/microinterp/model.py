@@ -56,6 +56,8 @@ TYPE_CODE_OF_DTYPE: dict[np.dtype, int] = {
 _TENSOR_TYPES[tflite.TensorType.RESOURCE] = ("RESOURCE", np.dtype(np.int32))
 
 CUSTOM_CODE = tflite.BuiltinOperator.CUSTOM
+#: The custom code of TFLM's weight decompression op (kernels/decode.py).
+DECODE_CUSTOM_CODE = "TFLM_DECODE"
 
 
 def builtin_code_of(name: str) -> int:
@@ -481,6 +483,10 @@ def _parse_opcode(code: Any) -> tuple[int, str, int, str | None]:
     builtin = _builtin_code(code)
     custom = code.CustomCode()
     custom_name = custom.decode("utf-8", "replace") if custom is not None else None
+    if builtin == 0 and custom_name == DECODE_CUSTOM_CODE:
+        # TFLM's compressor writes its DECODE op with builtin code 0 (ADD) and the
+        # custom code TFLM_DECODE; TFLM resolves it as that custom op.
+        builtin = CUSTOM_CODE
     if builtin == CUSTOM_CODE:
         name = f"CUSTOM:{custom_name}"
     else:
@@ -505,7 +511,8 @@ def _buffer_bytes(raw: bytes, buf: Any) -> memoryview:
     return memoryview(raw)[start : start + length]
 
 
-def _parse_quant(q: Any, shape: tuple[int, ...], n: int, where: str) -> QuantParams | None:
+def _parse_quant(q: Any, shape: tuple[int, ...], n: int, where: str,
+                 encoded: bool = False) -> QuantParams | None:
     if q is None:
         return None
     scale = _np_vec(q, "Scale", n, 4).astype(np.float32)
@@ -519,14 +526,16 @@ def _parse_quant(q: Any, shape: tuple[int, ...], n: int, where: str) -> QuantPar
     qdim = q.QuantizedDimension()
     # TFLM accepts a quantized_dimension past the tensor's rank (person_detect's
     # 1-D biases carry quantized_dimension=3), so only an in-range one is checked.
-    if scale.size > 1 and (qdim < 0 or (qdim < len(shape) and shape[qdim] != scale.size)):
+    # A DECODE op's encoded input (``encoded``) keeps the per-channel quantization of the
+    # tensor it was compressed from on a shape of packed index bytes; TFLM never reads it.
+    if scale.size > 1 and not encoded and (qdim < 0 or (qdim < len(shape) and shape[qdim] != scale.size)):
         raise ModelError(
             f"{where}: {scale.size} per-channel scales do not match dimension {qdim} of shape {list(shape)}"
         )
     return QuantParams(scale=scale, zero_point=zp, quantized_dimension=qdim)
 
 
-def _parse_tensor(raw: bytes, index: int, t: Any, buffers: list) -> Tensor:
+def _parse_tensor(raw: bytes, index: int, t: Any, buffers: list, encoded: bool = False) -> Tensor:
     n = len(raw)
     name = (t.Name() or b"").decode("utf-8", "replace")
     where = f"tensor {index} ({name!r})"
@@ -560,7 +569,7 @@ def _parse_tensor(raw: bytes, index: int, t: Any, buffers: list) -> Tensor:
                     f"{type_name} needs {count * dtype.itemsize}"
                 )
             data = np.frombuffer(blob, dtype=dtype, count=count).reshape(shape)
-    quant = _parse_quant(t.Quantization(), shape, n, where)
+    quant = _parse_quant(t.Quantization(), shape, n, where, encoded)
     return Tensor(
         index=index, name=name, shape=shape, type_name=type_name, dtype=dtype, buffer=bidx,
         data=data, quant=quant, is_variable=bool(t.IsVariable()),
@@ -569,7 +578,9 @@ def _parse_tensor(raw: bytes, index: int, t: Any, buffers: list) -> Tensor:
 
 def _parse_subgraph(raw: bytes, sg: Any, buffers: list, opcodes: list) -> Subgraph:
     n = len(raw)
-    tensors = tuple(_parse_tensor(raw, i, t, buffers) for i, t in enumerate(_vec(sg, "Tensors", n)))
+    encoded = _decode_encoded_inputs(sg, n, opcodes)
+    tensors = tuple(_parse_tensor(raw, i, t, buffers, i in encoded)
+                    for i, t in enumerate(_vec(sg, "Tensors", n)))
     nt = len(tensors)
 
     def indices(values: Any, what: str, optional: bool = False) -> tuple[int, ...]:
@@ -604,6 +615,16 @@ def _parse_subgraph(raw: bytes, sg: Any, buffers: list, opcodes: list) -> Subgra
     )
     _check_writes(subgraph)
     return subgraph
+
+
+def _decode_encoded_inputs(sg: Any, n: int, opcodes: list) -> set[int]:
+    """Tensors read as the encoded input (even positions) of a TFLM_DECODE op."""
+    found: set[int] = set()
+    for op in _vec(sg, "Operators", n):
+        oi = op.OpcodeIndex()
+        if 0 <= oi < len(opcodes) and opcodes[oi][1] == f"CUSTOM:{DECODE_CUSTOM_CODE}":
+            found.update(int(v) for v in _np_vec(op, "Inputs", n, 4)[::2])
+    return found
 
 
 def _check_writes(sg: Subgraph) -> None:

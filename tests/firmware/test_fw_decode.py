@@ -4,8 +4,9 @@ and sometimes bias, the wheel's own compressor rewrites as packed indices and va
 tables, with the mismatched pairings of tables and scales drawn on purpose) run on
 the host under ASan/UBSan, every output byte and every operator's outputs equal
 (the decoded weights included) and the arena equal to memory/firmware_arena.py's
-prediction; the refusals of both twins (a status in C, never a fault); and one
-compressed model on emulated Cortex-M0+ and Cortex-M4.
+prediction; test_decode.py's compressed real models (hello_world, ad01, vww_96);
+the refusals of both twins (a status in C, never a fault); and one compressed model
+on emulated Cortex-M0+ and Cortex-M4.
 5 examples for the drawn test (MI_FW_EXAMPLES raises it)."""
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import pytest
 from fw_batch import EXAMPLES
 from fw_helpers import build_dir, requires_host_cc
 from hypothesis import HealthCheck, given, settings
-from oracle import requires_tflm
+from oracle import model_path, requires_tflm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kernels"))
-from test_decode import _compress, _handmade, _header, build, decode_case  # noqa: E402
+from test_decode import _compress, _handmade, _header, _weight_specs, build, decode_case  # noqa: E402
 
 from microinterp import Interpreter  # noqa: E402
 from microinterp.errors import MicrointerpError  # noqa: E402
@@ -30,6 +31,7 @@ from microinterp.fw import check as fwcheck  # noqa: E402
 from microinterp.fw import runner as rp  # noqa: E402
 from microinterp.fw import targets as tg  # noqa: E402
 from microinterp.fw.toolchain import toolchain_missing  # noqa: E402
+from microinterp.model import load_model  # noqa: E402
 
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -128,3 +130,18 @@ CORTEX_CASE = dict(op="conv_int8", bits=3, values=6, per_channel_quant=True, lut
 def test_decode_on_cortex_m(target: str) -> None:
     model, data = _compressed(CORTEX_CASE)
     _check(model, [[data], [data[::-1].copy()]], target)
+
+
+@requires_host_cc
+@requires_tflm
+@pytest.mark.parametrize("rel", ["tflite-micro/hello_world_int8.tflite", "mlperf-tiny/ad01_int8.tflite",
+                                 "mlperf-tiny/vww_96_int8.tflite"])
+def test_compressed_real_model_c_matches_python(rel: str) -> None:
+    """test_decode.py's real models, every weight tensor a 7-bit table holds compressed
+    (per-channel tables along the quantized axis): C equals Python at every tensor."""
+    raw = model_path(rel).read_bytes()
+    compressed = _compress(raw, _weight_specs(load_model(raw)))
+    sg = load_model(compressed).main
+    rng = np.random.default_rng(1)
+    _check(compressed, [[rng.integers(-128, 128, sg.tensors[i].shape).astype(sg.tensors[i].dtype)
+                         for i in sg.inputs]])

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kernels"))
 from test_decode import _compress, _handmade, _header, _weight_specs, build, decode_case  # noqa: E402
 
 from microinterp import Interpreter  # noqa: E402
+from microinterp.builder import ModelBuilder  # noqa: E402
 from microinterp.errors import MicrointerpError  # noqa: E402
 from microinterp.fw import check as fwcheck  # noqa: E402
 from microinterp.fw import runner as rp  # noqa: E402
@@ -145,3 +146,24 @@ def test_compressed_real_model_c_matches_python(rel: str) -> None:
     rng = np.random.default_rng(1)
     _check(compressed, [[rng.integers(-128, 128, sg.tensors[i].shape).astype(sg.tensors[i].dtype)
                          for i in sg.inputs]])
+
+
+def _conv_filter_as_input() -> bytes:
+    """A CONV_2D whose filter is a graph input: no DECODE produces it."""
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 3, 3, 1), "float32")
+    w = b.add_input("w", (2, 2, 2, 1), "float32")
+    y = b.add_output("y", (1, 2, 2, 2), "float32")
+    b.add_operator("CONV_2D", [x, w], [y], padding="VALID", stride_w=1, stride_h=1, dilation_w_factor=1,
+                   dilation_h_factor=1, fused_activation_function="NONE")
+    return b.build()
+
+
+@requires_host_cc
+def test_other_non_constant_filters_stay_refused() -> None:
+    """Only a TFLM_DECODE output passes for a constant filter: both twins refuse a
+    filter that is a graph input."""
+    model = _conv_filter_as_input()
+    with pytest.raises(MicrointerpError, match="constant"):
+        Interpreter.from_bytes(model)
+    assert _c_status(model, bytes(4 * (9 + 8))) == (rp.EXIT_ALLOCATE, "MI_ERR_UNSUPPORTED_TYPE")

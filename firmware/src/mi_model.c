@@ -273,6 +273,9 @@ static mi_status_t buffer_bytes(const mi_model_t *m, uint32_t index, const uint8
     return MI_OK;
 }
 
+static int decode_encoded(const mi_model_t *m, uint32_t tensor);
+static int name_is(const mi_model_t *m, mi_vec_t name, const char *text, uint32_t n);
+
 mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_info_t *out)
 {
     fb_table_t t, q;
@@ -335,7 +338,7 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
             if (out->zero_points.count != 0 && out->zero_points.count != out->scales.count)
                 return MI_ERR_MODEL_INVALID;
             /* TFLM accepts a quantized_dimension past the rank (person_detect's biases) */
-            if (out->scales.count > 1 &&
+            if (out->scales.count > 1 && !(MI_ENABLE_CUSTOM && decode_encoded(model, index)) &&
                 (out->quantized_dimension < 0 ||
                  (out->quantized_dimension < (int32_t)out->rank &&
                   (uint32_t)out->dims[out->quantized_dimension] != out->scales.count)))
@@ -403,6 +406,10 @@ mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *o
     TRY(fb_vector(model, &code, OPCODE_CUSTOM_CODE, 0, &out->custom_code));
     builtin_8 = deprecated >= 128u ? (int32_t)deprecated - 256 : (int32_t)deprecated; /* an int8 */
     out->builtin_code = builtin > builtin_8 ? builtin : builtin_8;
+    /* TFLM's compressor writes its DECODE op with builtin code 0 (ADD) and the custom
+     * code TFLM_DECODE; TFLM resolves it as that custom op (model.py _parse_opcode) */
+    if (MI_ENABLE_CUSTOM && out->builtin_code == 0 && name_is(model, out->custom_code, MI_DECODE_CODE, sizeof MI_DECODE_CODE - 1u))
+        out->builtin_code = MI_OP_CUSTOM;
 
     TRY(fb_vectors(model, &o, op_vectors, 3, out));
     for (k = 0; k < 3; k++) /* inputs may be -1 (an optional input left out) */
@@ -413,6 +420,39 @@ mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *o
     TRY(fb_subtable(model, &o, OP_OPTIONS, &opts, &present));
     if (present && out->options_type != 0) out->options = opts.pos;
     return MI_OK;
+}
+
+/* A tensor read as the encoded input (an even position) of a TFLM_DECODE op of the
+ * selected subgraph (model.py _decode_encoded_inputs): it keeps the per-channel
+ * quantization of the tensor it was compressed from on a shape of packed index
+ * bytes, which TFLM never reads. Called only for such a mismatch (a rare path). */
+static int decode_encoded(const mi_model_t *m, uint32_t tensor)
+{
+    uint32_t i, k;
+    for (i = 0; i < m->operators.count; i++) {
+        mi_op_info_t op;
+        if (mi_model_op(m, i, &op) != MI_OK || op.builtin_code != MI_OP_CUSTOM ||
+            !name_is(m, op.custom_code, MI_DECODE_CODE, sizeof MI_DECODE_CODE - 1u))
+            continue;
+        for (k = 0; k < op.inputs.count; k += 2u)
+            if (mi_model_i32(m, op.inputs, k) == (int32_t)tensor) return 1;
+    }
+    return 0;
+}
+
+int mi_model_decoded(const mi_model_t *model, int32_t tensor)
+{
+    uint32_t i, k;
+    if (!model || tensor < 0) return 0;
+    for (i = 0; i < model->operators.count; i++) {
+        mi_op_info_t op;
+        if (mi_model_op(model, i, &op) != MI_OK || op.builtin_code != MI_OP_CUSTOM ||
+            !name_is(model, op.custom_code, MI_DECODE_CODE, sizeof MI_DECODE_CODE - 1u))
+            continue;
+        for (k = 0; k < op.outputs.count; k++)
+            if (mi_model_i32(model, op.outputs, k) == tensor) return 1;
+    }
+    return 0;
 }
 
 /* The builtin options the port reads, as data: per op its BuiltinOptions

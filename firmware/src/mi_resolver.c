@@ -24,6 +24,7 @@ static const mi_registration_t *const builtin_kernels[] = {
     &mi_registration_conv_2d,
     &mi_registration_cos,
     &mi_registration_cumsum,
+    &mi_registration_decode,
     &mi_registration_depth_to_space,
     &mi_registration_depthwise_conv_2d,
     &mi_registration_dequantize,

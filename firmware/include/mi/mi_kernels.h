@@ -137,6 +137,7 @@ extern const mi_registration_t mi_registration_concatenation;
 extern const mi_registration_t mi_registration_conv_2d;
 extern const mi_registration_t mi_registration_cos;
 extern const mi_registration_t mi_registration_cumsum;
+extern const mi_registration_t mi_registration_decode;
 extern const mi_registration_t mi_registration_depth_to_space;
 extern const mi_registration_t mi_registration_depthwise_conv_2d;
 extern const mi_registration_t mi_registration_dequantize;

@@ -305,6 +305,14 @@ int32_t mi_model_zero_point(const mi_model_t *model, const mi_tensor_info_t *ten
 /* Operator `index` of the selected subgraph. */
 mi_status_t mi_model_op(const mi_model_t *model, uint32_t index, mi_op_info_t *out);
 
+/* The custom code of TFLM's weight decompression op (kernels/mi_decode.c). */
+#define MI_DECODE_CODE "TFLM_DECODE"
+
+/* 1 when `tensor` is an output of a TFLM_DECODE op of the selected subgraph: its
+ * values are the decoded constants (context.py _with_decoded), so a consumer that
+ * needs constant weights accepts it. */
+int mi_model_decoded(const mi_model_t *model, int32_t tensor);
+
 /* Element `i` of a validated int32 vector (INT32_MIN if out of range). */
 int32_t mi_model_i32(const mi_model_t *model, mi_vec_t vec, uint32_t i);
 

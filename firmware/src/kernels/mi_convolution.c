@@ -16,6 +16,11 @@ int mi_conv_tflm_activation(int activation)
                : MI_ACT_NONE;
 }
 
+static int decoded(const mi_context_t *ctx, const mi_node_t *node, uint32_t k)
+{
+    return MI_ENABLE_CUSTOM && mi_model_decoded(&ctx->model, mi_node_input_index(ctx, node, k));
+}
+
 mi_status_t mi_conv_check_tensors(mi_context_t *ctx, const mi_node_t *node, mi_conv_tensors_t *t,
                                   mi_conv_op_data_t *d)
 {
@@ -32,8 +37,10 @@ mi_status_t mi_conv_check_tensors(mi_context_t *ctx, const mi_node_t *node, mi_c
     else if (t->x.type == MI_TYPE_INT8 && t->w.type == MI_TYPE_INT8) d->mode = MI_CONV_INT8;
     else if (t->x.type == MI_TYPE_INT16 && t->w.type == MI_TYPE_INT8 && MI_ENABLE_INT16) d->mode = MI_CONV_INT16_ACC64;
     else return MI_ERR_UNSUPPORTED_TYPE;
-    /* constant filter and bias */
-    if (!t->w.data || (t->has_bias && !t->bias.data)) return MI_ERR_UNSUPPORTED_TYPE;
+    /* constant filter and bias, or a TFLM_DECODE op's decoded constants in the arena
+     * (convolution.py sees them as constant: context.py _with_decoded) */
+    if ((!t->w.data && !decoded(ctx, node, FILTER)) || (t->has_bias && !t->bias.data && !decoded(ctx, node, BIAS)))
+        return MI_ERR_UNSUPPORTED_TYPE;
     d->has_bias = (uint8_t)t->has_bias;
     return MI_OK;
 }

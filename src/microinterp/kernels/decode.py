@@ -1,5 +1,6 @@
 """DECODE, TFLM's weight decompression op (TFLM: kernels/decode.cc, decode_state_lut.cc;
-the C port has no twin yet).
+C twin: firmware/src/kernels/mi_decode.c, which validates in prepare and decodes on
+every invoke as TFLM does, with no copy of the values and no op data).
 
 TFLM's compressor (``tflite_micro...compression.compress``) rewrites a constant
 tensor as packed table indices (a uint8 tensor) plus an *ancillary* uint8 tensor,
@@ -187,5 +188,5 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
     return OpMemory(tflm_prepare=tuple(events))
 
 
-MEMORY = KernelMemory(needs=memory)
+MEMORY = KernelMemory(needs=memory, c_op_data="")
 REGISTRATION = Registration("CUSTOM:TFLM_DECODE", prepare, invoke, memory=MEMORY)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import functools
 import subprocess
+import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from microinterp.fw import check as fwcheck
 from microinterp.fw import targets as tg
 
 
@@ -46,3 +49,15 @@ def assert_clean(proc: subprocess.CompletedProcess[str]) -> None:
     report = [line for line in proc.stderr.splitlines() if "Sanitizer" in line or "runtime error" in line]
     assert not report, "sanitizer report:\n" + "\n".join(proc.stderr.splitlines()[:40])
     assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout[-2000:]}\nstderr:\n{proc.stderr[-2000:]}"
+
+
+def assert_twins_agree(model: bytes, inputs: list[list[np.ndarray]], target: str = "host-asan") -> None:
+    """Run a model's bytes through `firmware check` with these inputs: every output and every
+    operator's outputs equal Python's, and the arena is predicted (a drawn model exists only
+    in memory, so it goes through a temporary file)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.tflite"
+        path.write_bytes(model)
+        report = fwcheck.check(path, target, inputs=inputs, layers=True, timeout=300)
+    assert report.ok, "\n".join(report.lines())
+    assert report.arena_predicted["supported"]

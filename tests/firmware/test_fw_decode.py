@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fw_batch import EXAMPLES
-from fw_helpers import build_dir, requires_host_cc
+from fw_helpers import assert_twins_agree, build_dir, requires_host_cc
 from hypothesis import HealthCheck, given, settings
 from oracle import model_path, requires_tflm
 
@@ -28,22 +28,12 @@ from test_decode import _compress, _handmade, _header, _weight_specs, build, dec
 from microinterp import Interpreter  # noqa: E402
 from microinterp.builder import ModelBuilder  # noqa: E402
 from microinterp.errors import MicrointerpError  # noqa: E402
-from microinterp.fw import check as fwcheck  # noqa: E402
 from microinterp.fw import runner as rp  # noqa: E402
 from microinterp.fw import targets as tg  # noqa: E402
 from microinterp.fw.toolchain import toolchain_missing  # noqa: E402
 from microinterp.model import load_model  # noqa: E402
 
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _check(model: bytes, inputs: list[list[np.ndarray]], target: str = "host-asan") -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "m.tflite"
-        path.write_bytes(model)
-        report = fwcheck.check(path, target, inputs=inputs, layers=True, timeout=300)
-    assert report.ok, "\n".join(report.lines())
-    assert report.arena_predicted["supported"]
 
 
 def _compressed(case: dict) -> tuple[bytes, np.ndarray]:
@@ -63,7 +53,7 @@ def test_decode_c_matches_python(case: dict) -> None:
         model, data = _compressed(case)
     except MicrointerpError:
         return  # refused by the Python twin (TFLM refuses it too): test_decode covers it
-    _check(model, [[data], [data[::-1].copy()]])
+    assert_twins_agree(model, [[data], [data[::-1].copy()]])
 
 
 def _c_status(model: bytes, inputs: bytes) -> tuple[int, str | None]:
@@ -110,7 +100,7 @@ def test_huge_stride_reads_the_same_model_bytes() -> None:
     except MicrointerpError:
         assert _c_status(model, bytes(4)) == (rp.EXIT_ALLOCATE, "MI_ERR_MODEL_INVALID")
         return
-    _check(model, [[np.arange(-2, 2, dtype=np.int8).reshape(1, 4)]])
+    assert_twins_agree(model, [[np.arange(-2, 2, dtype=np.int8).reshape(1, 4)]])
 
 
 @requires_host_cc
@@ -118,7 +108,7 @@ def test_handmade_int16_table() -> None:
     """int16 values from one 4-entry table (the builder's own DECODE op, builtin code CUSTOM)."""
     model = _handmade(_header(), np.array([-300, 7, 0, 1000], np.int16).tobytes(), bytes([0b00011011]),
                       out_dtype="int16")
-    _check(model, [[np.full(4, -32768, np.int16)], [np.arange(4, dtype=np.int16)]])
+    assert_twins_agree(model, [[np.full(4, -32768, np.int16)], [np.arange(4, dtype=np.int16)]])
 
 
 CORTEX_CASE = dict(op="conv_int8", bits=3, values=6, per_channel_quant=True, lut_per_channel=True,
@@ -130,7 +120,7 @@ CORTEX_CASE = dict(op="conv_int8", bits=3, values=6, per_channel_quant=True, lut
 @pytest.mark.parametrize("target", ["cortex-m0plus", "cortex-m4"])
 def test_decode_on_cortex_m(target: str) -> None:
     model, data = _compressed(CORTEX_CASE)
-    _check(model, [[data], [data[::-1].copy()]], target)
+    assert_twins_agree(model, [[data], [data[::-1].copy()]], target)
 
 
 @requires_host_cc
@@ -144,7 +134,7 @@ def test_compressed_real_model_c_matches_python(rel: str) -> None:
     compressed = _compress(raw, _weight_specs(load_model(raw)))
     sg = load_model(compressed).main
     rng = np.random.default_rng(1)
-    _check(compressed, [[rng.integers(-128, 128, sg.tensors[i].shape).astype(sg.tensors[i].dtype)
+    assert_twins_agree(compressed, [[rng.integers(-128, 128, sg.tensors[i].shape).astype(sg.tensors[i].dtype)
                          for i in sg.inputs]])
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fw_batch import EXAMPLES
-from fw_helpers import build_dir, requires_host_cc
+from fw_helpers import assert_twins_agree, build_dir, requires_host_cc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,21 +27,11 @@ from control_flow_cases import random_value, value_specs, variable_model  # noqa
 from microinterp import Interpreter  # noqa: E402
 from microinterp.builder import ModelBuilder  # noqa: E402
 from microinterp.errors import KernelError  # noqa: E402
-from microinterp.fw import check as fwcheck  # noqa: E402
 from microinterp.fw import runner as rp  # noqa: E402
 from microinterp.fw import targets as tg  # noqa: E402
 from microinterp.fw.toolchain import toolchain_missing  # noqa: E402
 
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _check(model: bytes, inputs: list[list[np.ndarray]], target: str = "host-asan") -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "m.tflite"
-        path.write_bytes(model)
-        report = fwcheck.check(path, target, inputs=inputs, layers=True, timeout=300)
-    assert report.ok, "\n".join(report.lines())
-    assert report.arena_predicted["supported"]
 
 
 @requires_host_cc
@@ -50,7 +40,7 @@ def _check(model: bytes, inputs: list[list[np.ndarray]], target: str = "host-asa
 def test_resource_variables_c_match_python(spec: dict, with_init: bool, steps: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     init = random_value(spec, rng) if with_init else None
-    _check(variable_model(spec, init), [[random_value(spec, rng)] for _ in range(steps)])
+    assert_twins_agree(variable_model(spec, init), [[random_value(spec, rng)] for _ in range(steps)])
 
 
 def _c_status(model: bytes, inputs: bytes) -> tuple[int, str | None]:
@@ -153,7 +143,7 @@ def test_a_shared_name_found_in_any_container() -> None:
     mi.set_input(x0)
     mi.invoke()
     assert np.array_equal(mi.get_output(0), x0)
-    _check(model, [[x0], [x0[::-1].copy()]])
+    assert_twins_agree(model, [[x0], [x0[::-1].copy()]])
 
 
 _missing = toolchain_missing()
@@ -166,4 +156,4 @@ def test_resource_variables_on_cortex_m(target: str, dtype: str) -> None:
     """The running sum with a CALL_ONCE initialiser, 3 invokes, on the emulated core."""
     spec = {"dtype": dtype, "shape": (2, 3), "quant": {"scale": 0.5, "zero_point": -3} if dtype == "int8" else {}}
     rng = np.random.default_rng(11)
-    _check(variable_model(spec, random_value(spec, rng)), [[random_value(spec, rng)] for _ in range(3)], target)
+    assert_twins_agree(variable_model(spec, random_value(spec, rng)), [[random_value(spec, rng)] for _ in range(3)], target)

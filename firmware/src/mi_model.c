@@ -338,10 +338,13 @@ mi_status_t mi_model_tensor(const mi_model_t *model, uint32_t index, mi_tensor_i
             if (out->zero_points.count != 0 && out->zero_points.count != out->scales.count)
                 return MI_ERR_MODEL_INVALID;
             /* TFLM accepts a quantized_dimension past the rank (person_detect's biases) */
-            if (out->scales.count > 1 && !(MI_ENABLE_CUSTOM && decode_encoded(model, index)) &&
+            /* the operator scan of decode_encoded last: only a tensor whose scales
+             * do not fit its shape pays for it */
+            if (out->scales.count > 1 &&
                 (out->quantized_dimension < 0 ||
                  (out->quantized_dimension < (int32_t)out->rank &&
-                  (uint32_t)out->dims[out->quantized_dimension] != out->scales.count)))
+                  (uint32_t)out->dims[out->quantized_dimension] != out->scales.count)) &&
+                !(MI_ENABLE_CUSTOM && decode_encoded(model, index)))
                 return MI_ERR_MODEL_INVALID;
         }
     }

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from microinterp.fw import check as fwcheck
+from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
 
 
@@ -61,3 +62,16 @@ def assert_twins_agree(model: bytes, inputs: list[list[np.ndarray]], target: str
         report = fwcheck.check(path, target, inputs=inputs, layers=True, timeout=300)
     assert report.ok, "\n".join(report.lines())
     assert report.arena_predicted["supported"]
+
+
+def c_status(model: bytes, inputs: bytes = bytes(1)) -> tuple[int, str | None]:
+    """Run a model's bytes on the host ASan/UBSan runner: its exit code and status name, after
+    checking it ended without a sanitizer report (a refusal must be a status, never a fault)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.tflite"
+        path.write_bytes(model)
+        (Path(tmp) / "in.bin").write_bytes(inputs)
+        out = tg.get_target("host-asan").run(build_dir("host-asan") / "mi_runner", path, Path(tmp) / "in.bin",
+                                              Path(tmp) / "out.bin", timeout=120)
+    assert out.returncode not in (rp.EXIT_ASAN, rp.EXIT_UBSAN), out.describe()
+    return out.returncode, out.status_name

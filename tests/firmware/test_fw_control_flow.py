@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fw_batch import EXAMPLES
-from fw_helpers import build_dir, requires_host_cc
+from fw_helpers import build_dir, c_status, requires_host_cc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,17 +65,6 @@ def test_call_once_c_matches_python(spec: dict, seed: int) -> None:
     _check(call_once_model(spec), [[random_value(spec, rng)] for _ in range(2)])
 
 
-def _c_status(model: bytes, inputs: bytes = bytes(1)) -> tuple[int, str | None]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "m.tflite"
-        path.write_bytes(model)
-        (Path(tmp) / "in.bin").write_bytes(inputs)
-        out = tg.get_target("host-asan").run(build_dir("host-asan") / "mi_runner", path, Path(tmp) / "in.bin",
-                                              Path(tmp) / "out.bin", timeout=120)
-    assert out.returncode not in (rp.EXIT_ASAN, rp.EXIT_UBSAN), out.describe()
-    return out.returncode, out.status_name
-
-
 def _refusals() -> list[tuple[str, bytes]]:
     """The models test_control_flow.py refuses in Python, rebuilt here."""
     from test_control_flow import _loop  # the recursion builder of the Python tests
@@ -110,7 +99,7 @@ def test_control_flow_refusals_in_both(index: int) -> None:
     name, model = _refusals()[index]
     with pytest.raises(MicrointerpError):
         Interpreter.from_bytes(model)
-    code, status = _c_status(model)
+    code, status = c_status(model)
     assert code in (rp.EXIT_MODEL, rp.EXIT_ALLOCATE), (name, code, status)
     assert status not in (None, "MI_OK"), name
 
@@ -131,7 +120,7 @@ def test_endless_while_stops_in_both() -> None:
     mi.set_input(np.array([True]))
     with pytest.raises(KernelError, match="did not end"):
         mi.invoke()
-    code, status = _c_status(model, bytes([1]))
+    code, status = c_status(model, bytes([1]))
     assert (code, status) == (rp.EXIT_INVOKE, "MI_ERR_BAD_PARAM")
 
 

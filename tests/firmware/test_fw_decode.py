@@ -12,13 +12,12 @@ on emulated Cortex-M0+ and Cortex-M4.
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from fw_batch import EXAMPLES
-from fw_helpers import assert_twins_agree, build_dir, requires_host_cc
+from fw_helpers import assert_twins_agree, c_status, requires_host_cc
 from hypothesis import HealthCheck, given, settings
 from oracle import model_path, requires_tflm
 
@@ -29,7 +28,6 @@ from microinterp import Interpreter  # noqa: E402
 from microinterp.builder import ModelBuilder  # noqa: E402
 from microinterp.errors import MicrointerpError  # noqa: E402
 from microinterp.fw import runner as rp  # noqa: E402
-from microinterp.fw import targets as tg  # noqa: E402
 from microinterp.fw.toolchain import toolchain_missing  # noqa: E402
 from microinterp.model import load_model  # noqa: E402
 
@@ -56,17 +54,6 @@ def test_decode_c_matches_python(case: dict) -> None:
     assert_twins_agree(model, [[data], [data[::-1].copy()]])
 
 
-def _c_status(model: bytes, inputs: bytes) -> tuple[int, str | None]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "m.tflite"
-        path.write_bytes(model)
-        (Path(tmp) / "in.bin").write_bytes(inputs)
-        out = tg.get_target("host-asan").run(build_dir("host-asan") / "mi_runner", path, Path(tmp) / "in.bin",
-                                              Path(tmp) / "out.bin", timeout=120)
-    assert out.returncode not in (rp.EXIT_ASAN, rp.EXIT_UBSAN), out.describe()
-    return out.returncode, out.status_name
-
-
 REFUSALS = [  # (name, model, C status); Python's messages: test_decode.py
     ("dcm version", _handmade(_header(version=2), bytes(4), b"\x1b"), "MI_ERR_MODEL_INVALID"),
     ("huffman", _handmade(_header(kind=1), bytes(4), b"\x1b"), "MI_ERR_UNSUPPORTED_OP"),
@@ -87,7 +74,7 @@ def test_refusals_match_python(name: str, model: bytes, status: str) -> None:
     load, C with a status at allocate (exit code EXIT_ALLOCATE), never a fault."""
     with pytest.raises(MicrointerpError):
         Interpreter.from_bytes(model)
-    assert _c_status(model, bytes(4)) == (rp.EXIT_ALLOCATE, status)
+    assert c_status(model, bytes(4)) == (rp.EXIT_ALLOCATE, status)
 
 
 @requires_host_cc
@@ -98,7 +85,7 @@ def test_huge_stride_reads_the_same_model_bytes() -> None:
     try:
         Interpreter.from_bytes(model)
     except MicrointerpError:
-        assert _c_status(model, bytes(4)) == (rp.EXIT_ALLOCATE, "MI_ERR_MODEL_INVALID")
+        assert c_status(model, bytes(4)) == (rp.EXIT_ALLOCATE, "MI_ERR_MODEL_INVALID")
         return
     assert_twins_agree(model, [[np.arange(-2, 2, dtype=np.int8).reshape(1, 4)]])
 
@@ -156,4 +143,4 @@ def test_other_non_constant_filters_stay_refused() -> None:
     model = _conv_filter_as_input()
     with pytest.raises(MicrointerpError, match="constant"):
         Interpreter.from_bytes(model)
-    assert _c_status(model, bytes(4 * (9 + 8))) == (rp.EXIT_ALLOCATE, "MI_ERR_UNSUPPORTED_TYPE")
+    assert c_status(model, bytes(4 * (9 + 8))) == (rp.EXIT_ALLOCATE, "MI_ERR_UNSUPPORTED_TYPE")

@@ -11,13 +11,12 @@ never a fault; and one run of each dtype on emulated Cortex-M0+ and Cortex-M4.
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from fw_batch import EXAMPLES
-from fw_helpers import assert_twins_agree, build_dir, requires_host_cc
+from fw_helpers import assert_twins_agree, c_status, requires_host_cc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +27,6 @@ from microinterp import Interpreter  # noqa: E402
 from microinterp.builder import ModelBuilder  # noqa: E402
 from microinterp.errors import KernelError  # noqa: E402
 from microinterp.fw import runner as rp  # noqa: E402
-from microinterp.fw import targets as tg  # noqa: E402
 from microinterp.fw.toolchain import toolchain_missing  # noqa: E402
 
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,17 +39,6 @@ def test_resource_variables_c_match_python(spec: dict, with_init: bool, steps: i
     rng = np.random.default_rng(seed)
     init = random_value(spec, rng) if with_init else None
     assert_twins_agree(variable_model(spec, init), [[random_value(spec, rng)] for _ in range(steps)])
-
-
-def _c_status(model: bytes, inputs: bytes) -> tuple[int, str | None]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "m.tflite"
-        path.write_bytes(model)
-        (Path(tmp) / "in.bin").write_bytes(inputs)
-        out = tg.get_target("host-asan").run(build_dir("host-asan") / "mi_runner", path, Path(tmp) / "in.bin",
-                                              Path(tmp) / "out.bin", timeout=120)
-    assert out.returncode not in (rp.EXIT_ASAN, rp.EXIT_UBSAN), out.describe()
-    return out.returncode, out.status_name
 
 
 def _unsized_read() -> bytes:
@@ -122,7 +109,7 @@ def test_refusals_in_both(index: int) -> None:
         mi = Interpreter.from_bytes(model)
         mi.set_input(x)
         mi.invoke()
-    assert _c_status(model, x.tobytes()) == (code, status)
+    assert c_status(model, x.tobytes()) == (code, status)
 
 
 @requires_host_cc

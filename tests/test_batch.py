@@ -64,11 +64,17 @@ def single_op_models(draw) -> tuple[str, bytes]:
                                                b.add_constant("b", bias, **qb)], [y])
             return family, b.build()
         padding = draw(st.sampled_from(["SAME", "VALID"]))
-        k = 1 if padding == "VALID" and min(h, w) < 3 else draw(st.integers(1, 3))
-        oh, ow = (h, w) if padding == "SAME" else (h - k + 1, w - k + 1)
+        k = draw(st.integers(1, 3))
+        stride, dilation = draw(st.integers(1, 3)), draw(st.integers(1, 2))  # kernels' tap-plane views
+        if padding == "VALID" and min(h, w) < (k - 1) * dilation + 1:
+            k = dilation = 1
+        if padding == "SAME":
+            oh, ow = -(-h // stride), -(-w // stride)
+        else:
+            oh, ow = (h - (k - 1) * dilation - 1) // stride + 1, (w - (k - 1) * dilation - 1) // stride + 1
         x = b.add_input("x", (1, h, w, c), dtype, **qx)
-        opts = dict(padding=padding, stride_h=1, stride_w=1, dilation_h_factor=1, dilation_w_factor=1,
-                    fused_activation_function=draw(st.sampled_from(["NONE", "RELU"])))
+        opts = dict(padding=padding, stride_h=stride, stride_w=stride, dilation_h_factor=dilation,
+                    dilation_w_factor=dilation, fused_activation_function=draw(st.sampled_from(["NONE", "RELU"])))
         if family == "conv":
             y = b.add_output("y", (1, oh, ow, oc), dtype, **qy)
             wt = b.add_constant("w", rand_w((oc, k, k, c)), wdt, **qw)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .. import quant
+from .. import blas, quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import convolution, float_dot
@@ -156,7 +156,7 @@ def exact_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) ->
     rows, depth = a.shape
     cols = b.shape[1]
     block = max(1, _SINGLE_THREAD_GEMM // max(1, depth * cols))
-    if rows <= block:
+    if rows <= block or blas.pinned():  # one product where OpenBLAS is held to one thread (batch mode)
         return a @ b if out is None else np.matmul(a, b, out=out)
     if out is None:
         out = np.empty((rows, cols), a.dtype)

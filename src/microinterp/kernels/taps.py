@@ -81,3 +81,49 @@ def _extent(pad: int, size: int, stride: int, dilation: int, taps: int, out: int
     image = -(-(pad + size) // stride)  # the last image pixel's plane index + 1, over all phases
     reads = (taps - 1) * dilation // stride + out
     return max(image, reads)
+
+
+class ChannelPlanes:
+    """The same phase planes channel-major, ``(N, C, rows, cols)`` per plane, and per tap
+    an ``(N, C, OH * cols)`` view: the tap's reads for every output row *and* the
+    ``cols - OW`` columns past its end, as one contiguous run per channel. A sum over
+    such runs computes ``OH x cols`` positions of which the first ``OW`` of each row are
+    the output pixels (the rest are discarded), with inner loops ``OH * cols`` long and
+    one weight per loop -- what CONV_2D's float path multiplies by. The planes have one
+    row more than the taps read, so the last run of a tap that starts past column 0
+    stays inside its plane."""
+
+    def __init__(self, win: Window, batch: int, channels: int, dtype: type) -> None:
+        sh, sw, dh, dw = win.stride_h, win.stride_w, win.dilation_h, win.dilation_w
+        rows = _extent(win.pad_top, win.in_h, sh, dh, win.filter_h, win.out_h) + 1
+        cols = _extent(win.pad_left, win.in_w, sw, dw, win.filter_w, win.out_w)
+        planes = win.new_planes(batch, sh, sw, rows, cols, channels, dtype)
+        self.buffer = planes.transpose(0, 1, 2, 5, 3, 4).copy()  # (sh, sw, N, C, rows, cols), zeroed
+        self.cols = cols
+        self.loads: list[tuple[tuple[slice, slice], np.ndarray]] = []
+        for ph in range(sh):
+            y0 = (ph - win.pad_top) % sh
+            if y0 >= win.in_h:
+                continue
+            ny, qy = len(range(y0, win.in_h, sh)), (y0 + win.pad_top) // sh
+            for pw in range(sw):
+                x0 = (pw - win.pad_left) % sw
+                if x0 >= win.in_w:
+                    continue
+                nx, qx = len(range(x0, win.in_w, sw)), (x0 + win.pad_left) // sw
+                self.loads.append(((slice(y0, None, sh), slice(x0, None, sw)),
+                                   self.buffer[ph, pw, :, :, qy:qy + ny, qx:qx + nx]))
+        run = win.out_h * cols
+        self.taps: list[np.ndarray] = []
+        for fy in range(win.filter_h):
+            for fx in range(win.filter_w):
+                oy, ox = fy * dh, fx * dw
+                flat = self.buffer[oy % sh, ox % sw].reshape(batch, channels, rows * cols)
+                start = (oy // sh) * cols + ox // sw
+                self.taps.append(flat[:, :, start:start + run])
+
+    def load(self, x: np.ndarray) -> None:
+        """Write the NHWC image ``x`` into the planes."""
+        xc = x.transpose(0, 3, 1, 2)
+        for (ys, xs), dest in self.loads:
+            np.copyto(dest, xc[:, :, ys, xs])

@@ -212,34 +212,31 @@ class FloatOutputStage:
         return cls(np.array(scale, np.float64), np.array(offset, np.float64), stage.act_min, stage.act_max,
                    constants, totals, bounds)
 
-    def bind(self, sums: np.ndarray, out: np.ndarray) -> Callable[[], None]:
+    def bind(self, sums: np.ndarray, out: np.ndarray, tile: int | None = None) -> Callable[[], None]:
         """A call taking the float sums (rows x channels, without bias; read at every call)
         to the clamped result in ``out`` (same shape, integer dtype).
 
         Both are viewed as rows of ``TILE`` values or so, whole pixels each, with the
         per-channel constants tiled to match: broadcast along rows of a few channels,
-        numpy would run one short inner loop per pixel."""
-        rows, channels = sums.shape
-        tile = _row_tile(rows, channels) if sums.flags.c_contiguous and out.flags.c_contiguous else 1
-        shape = (rows // tile, tile * channels)
-        sums, out = sums.reshape(shape), out.reshape(shape)
+        numpy would run one short inner loop per pixel. With ``tile``, the caller's arrays
+        are such rows already, ``tile`` pixels each (views whose rows need not be adjacent)."""
+        if tile is None:
+            rows, channels = sums.shape
+            tile = _row_tile(rows, channels) if sums.flags.c_contiguous and out.flags.c_contiguous else 1
+            shape = (rows // tile, tile * channels)
+            sums, out = sums.reshape(shape), out.reshape(shape)
+        shape = sums.shape
         t = np.empty(shape, np.float64)
         lo, hi = self.act_min, self.act_max
-        info = np.iinfo(out.dtype)
-        lift = -int(info.min)
-        if all(abs(c + (lift << k)) + b < 2**53 for c, k, b in zip(self.constants, self.shifts, self.bounds)):
-            offset = np.array([float(c + (lift << k)) * 2.0 ** -k for c, k in zip(self.constants, self.shifts)])
-            scale = np.tile(self.scale, tile)
-            offset = np.tile(offset, tile)
-            unsigned = out.view(np.dtype(f"u{out.dtype.itemsize}"))
-            flip = unsigned.dtype.type(lift)
-            multiply, add, clip, xor = np.multiply, np.add, quant._clip, np.bitwise_xor
+        lifted = self.lifted_offset(out.dtype)
+        if lifted is not None:
+            scale, offset = np.tile(self.scale, tile), np.tile(lifted, tile)
+            multiply, add, finish = np.multiply, np.add, self.bind_lifted_clamp(t, out)
 
             def run_lifted() -> None:
                 multiply(sums, scale, out=t)
                 add(t, offset, out=t)
-                clip(t, lo + lift, hi + lift, out=unsigned, casting="unsafe")  # truncates: floor here
-                xor(unsigned, flip, out=unsigned)  # - lift, in two's complement
+                finish()
 
             return run_lifted
         scale, offset = np.tile(self.scale, tile), np.tile(self.offset, tile)
@@ -250,6 +247,32 @@ class FloatOutputStage:
             add(t, offset, out=t)
             floor(t, out=t)
             clip(t, lo, hi, out=out, casting="unsafe")
+
+        return run
+
+
+    def lifted_offset(self, dtype: np.dtype) -> np.ndarray | None:
+        """Per channel ``offset + B`` (``B = -min`` of ``dtype``, see the class docstring), or
+        None where ``|T + B * 2**(31+r)|`` could reach 2**53 and the sums would not be exact."""
+        lift = -int(np.iinfo(dtype).min)
+        if not all(abs(c + (lift << k)) + b < 2**53 for c, k, b in zip(self.constants, self.shifts, self.bounds)):
+            return None
+        return np.array([float(c + (lift << k)) * 2.0 ** -k for c, k in zip(self.constants, self.shifts)])
+
+    def bind_lifted_clamp(self, t: np.ndarray, out: np.ndarray) -> Callable[[], None]:
+        """A call taking ``t = sums * scale + lifted_offset`` (float64, read at every call) to
+        the clamped result in ``out`` (same shape): the clamp into the output's bytes read
+        as unsigned, which truncates (``floor`` there), then the flip of the top bit
+        (``- B`` in two's complement)."""
+        lift = -int(np.iinfo(out.dtype).min)
+        lo, hi = self.act_min + lift, self.act_max + lift
+        unsigned = out.view(np.dtype(f"u{out.dtype.itemsize}"))
+        flip = unsigned.dtype.type(lift)
+        clip, xor = quant._clip, np.bitwise_xor
+
+        def run() -> None:
+            clip(t, lo, hi, out=unsigned, casting="unsafe")  # truncates: floor here
+            xor(unsigned, flip, out=unsigned)  # - lift, in two's complement
 
         return run
 

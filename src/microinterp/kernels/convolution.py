@@ -202,8 +202,18 @@ class FloatOutputStage:
             r = -shift
             worst = s * max_abs_input + abs(b)
             constant = b * m + (1 << 30) + ((1 << (30 + r)) if r >= 1 else 0) + zp * (1 << (31 + r))
-            if r < 0 or worst >= 2**31 or worst * m + abs(constant) >= 2**53:
+            if r < 0 or worst >= 2**31:
                 return None
+            if worst * m + abs(constant) >= 2**53:
+                value = _constant_output(stage, s * max_abs_input, b, m, shift)
+                if value is None:
+                    return None
+                scale.append(0.0)  # the channel's output is this value whatever the input
+                offset.append(float(value))
+                constants.append(value)
+                totals.append(0)
+                bounds.append(0)
+                continue
             scale.append(m * 2.0 ** -(31 + r))  # exact: m < 2**31
             offset.append(float(constant) * 2.0 ** -(31 + r))  # exact: |constant| < 2**53
             constants.append(constant)
@@ -275,6 +285,20 @@ class FloatOutputStage:
             xor(unsigned, flip, out=unsigned)  # - lift, in two's complement
 
         return run
+
+
+def _constant_output(stage: quant.OutputStage, reach: int, bias: int, multiplier: int, shift: int) -> int | None:
+    """The clamped output of a channel whose accumulator stays within ``bias +- reach`` when
+    that output is the same at both ends (TFLM's rescale is monotone in the accumulator,
+    so it is then the same everywhere between), else None.
+
+    Converter-made models have such channels: weights of almost nothing, a large bias and
+    a shift of -31 (VWW's later layers), whose ``T`` of ``FloatOutputStage`` is far beyond
+    2**53 though every output is the same clamp end."""
+    ends = np.array([bias - reach, bias + reach], np.int64)
+    scaled = quant.multiply_by_quantized_multiplier(ends, multiplier, shift) + stage.output_zero_point
+    lo, hi = (int(v) for v in np.clip(scaled, stage.act_min, stage.act_max).tolist())
+    return lo if lo == hi else None
 
 
 #: values per row the output stages aim for: long enough that numpy's per-row cost is small,

@@ -442,6 +442,8 @@ def _bind_float(data: OpData, x: np.ndarray, y: np.ndarray) -> Callable[[], None
     planes = ChannelPlanes(win, n, in_c, np.float32)
     taps = planes.taps
     run_length = taps[0].shape[-1]
+    if 2 * out_c >= run_length:
+        return _bind_float_pixels(data, x, y, planes)
     pieces_count = -(-run_length // max(1, FLOAT_BLOCK // ((in_c + 1) * out_c)))
     block = -(-run_length // pieces_count)  # equal pieces: no short last one
     weights = [np.ascontiguousarray(w[:, fy, fx, :].T)[:, :, None]
@@ -477,6 +479,51 @@ def _bind_float(data: OpData, x: np.ndarray, y: np.ndarray) -> Callable[[], None
         finally:
             np.setbufsize(buffer)
         np.copyto(values, grid)
+        finish()
+
+    return run
+
+
+def _bind_float_pixels(data: OpData, x: np.ndarray, y: np.ndarray, planes: ChannelPlanes) -> Callable[[], None]:
+    """``_bind_float`` for small images with many output channels (ResNet's 8x8x64 layers),
+    where an output row is shorter than the channel count: the product blocks are laid out
+    (Cin, OH, OW, Cout) instead, inner loops along the output channels with one input value
+    each, no discarded positions, and the sums come out in the output's NHWC order. The
+    same multiplies, the same chained outer-axis reductions, hence the same roundings."""
+    win, w = data.window, data.weights
+    out_c, _, _, in_c = w.shape
+    n, out_h, out_w = x.shape[0], win.out_h, win.out_w
+    rows = max(1, min(out_h, FLOAT_BLOCK // ((in_c + 1) * out_w * out_c)))
+    rows = -(-out_h // -(-out_h // rows))  # equal pieces
+    pieces = [(r, min(out_h, r + rows)) for r in range(0, out_h, rows)]
+    weights = [np.ascontiguousarray(w[:, fy, fx, :].T)[:, None, None, :]
+               for fy in range(win.filter_h) for fx in range(win.filter_w)]  # (Cin, 1, 1, Cout) per tap
+    steps = [(view[..., None], wk) for view, wk in zip(planes.windows, weights)]  # (N, Cin, OH, OW, 1)
+    prods = [np.empty((in_c + 1, rows, out_w, out_c), np.float32) for _ in range(2)]
+    total = np.empty((n, out_h, out_w, out_c), np.float32)
+    last = len(steps) - 1
+    zero = np.float32(0.0)
+    multiply, reduce = np.multiply, np.add.reduce
+    finish = convolution.bind_bias_and_clamp(total, data.bias, data.act_min, data.act_max, y)
+
+    def run() -> None:
+        planes.load(x)
+        buffer = set_tap_buffer()
+        try:
+            for i in range(n):
+                for start, stop in pieces:
+                    m = stop - start
+                    src, dst = prods
+                    for k, (view, wk) in enumerate(steps):
+                        multiply(view[i, :, start:stop], wk, out=src[1:, :m])
+                        into = total[i, start:stop] if k == last else dst[0, :m]
+                        if k == 0:
+                            reduce(src[1:, :m], axis=0, out=into, initial=zero)
+                        else:
+                            reduce(src[:, :m], axis=0, out=into)
+                        src, dst = dst, src
+        finally:
+            np.setbufsize(buffer)
         finish()
 
     return run

@@ -130,12 +130,15 @@ class ChannelPlanes:
                                    self.buffer[ph, pw, :, :, qy:qy + ny, qx:qx + nx]))
         run = win.out_h * cols
         self.taps: list[np.ndarray] = []
+        self.windows: list[np.ndarray] = []  # per tap the (N, C, OH, OW) view, without the extra columns
         for fy in range(win.filter_h):
             for fx in range(win.filter_w):
                 oy, ox = fy * dh, fx * dw
-                flat = self.buffer[oy % sh, ox % sw].reshape(batch, channels, rows * cols)
+                plane = self.buffer[oy % sh, ox % sw]
+                flat = plane.reshape(batch, channels, rows * cols)
                 start = (oy // sh) * cols + ox // sw
                 self.taps.append(flat[:, :, start:start + run])
+                self.windows.append(plane[:, :, oy // sh:oy // sh + win.out_h, ox // sw:ox // sw + win.out_w])
 
     def load(self, x: np.ndarray, zero_point: float | None = None) -> None:
         """Write the NHWC image ``x`` (minus ``zero_point`` unless None) into the planes."""

@@ -419,7 +419,7 @@ def _bind_folded(data: OpData, x: np.ndarray, y: np.ndarray, stage: convolution.
 
 
 #: elements of one float product block, (Cin + 1) x Cout x pixels: in the L2 cache
-FLOAT_BLOCK = 1 << 20
+FLOAT_BLOCK = 1 << 18
 
 
 def _bind_float(data: OpData, x: np.ndarray, y: np.ndarray) -> Callable[[], None]:

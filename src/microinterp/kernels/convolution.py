@@ -311,11 +311,13 @@ class FloatOutputStage:
         threshold = float(self.zero_point + lift) + 0.5
         delta = np.tile(self.delta, tile)
         negative = np.empty(t.shape, np.bool_)
-        less, subtract = np.less, np.subtract
+        step = np.empty(t.shape, np.float64)
+        less, multiply, subtract = np.less, np.multiply, np.subtract
 
-        def run() -> None:
+        def run() -> None:  # (subtract's where= is ~20x slower than these three passes)
             less(t, threshold, out=negative)
-            subtract(t, delta, out=t, where=negative)
+            multiply(negative, delta, out=step)
+            subtract(t, step, out=t)
 
         return run
 

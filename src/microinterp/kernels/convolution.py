@@ -383,20 +383,23 @@ def add_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: floa
 def bind_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: float, act_max: float,
                         out: np.ndarray) -> Callable[[], None]:
     """``add_bias_and_clamp`` as a call on buffers allocated here: ``total`` (float32, read at
-    every call, overwritten) ``+ bias`` (``+ 0.0f`` without one), the clamp as
-    ``std::min(std::max(v, lo), hi)`` (``quant.clamp_float``'s comparisons, which keep a
-    -0.0 and let NaN through), stored in ``out`` (same shape)."""
+    every call, overwritten) ``+ bias`` (``+ 0.0f`` without one), the clamp, stored in
+    ``out`` (same shape).
+
+    The clamp is ``np.maximum`` / ``np.minimum``, which agree with TFLM's
+    ``std::min(std::max(v, lo), hi)`` on every value but -0.0 (numpy's SIMD maximum may
+    return +0.0 for it; ``quant.clamp_float`` uses comparisons for that reason, at many
+    times the cost): NaN passes through both, an infinity becomes the bound. -0.0 cannot
+    occur here: ``total`` is a running float sum that started at +0.0 (TFLM's loops;
+    ``float_dot``, the tap loops), and a round-to-nearest sum is -0.0 only when both terms
+    are, so neither ``total`` nor ``total + bias`` is -0.0."""
     add_on = bias if bias is not None else np.float32(0.0)
     lo, hi = np.float32(act_min), np.float32(act_max)
-    beyond = np.empty(total.shape, np.bool_)
 
     def run() -> None:  # (the full range of NONE is +-FLT_MAX: an inf is clamped too, as in TFLM)
         np.add(total, add_on, out=total)
-        np.less(total, lo, out=beyond)
-        np.copyto(total, lo, where=beyond)
-        np.less(hi, total, out=beyond)
-        np.copyto(total, hi, where=beyond)
-        np.copyto(out, total)
+        np.maximum(total, lo, out=total)
+        np.minimum(total, hi, out=out)
 
     return run
 

@@ -67,11 +67,13 @@ ROW_WISE_OPS = frozenset({
 #: samples per batched run at most
 MAX_CHUNK = 256
 #: elements the largest activation of a chunk should hold, about. The kernels' element-wise
-#: passes (the float64 output stage above all) are bound by the CPU caches: past about this
-#: size a chunk's buffers fall out of the 2 MB L2 cache and a batched sample costs more
-#: (measured per sample at 1-64 samples per chunk: VWW best at 4 x 36,864 elements, IC at
-#: 4-8 x 16,384, KWS at 8-16 x 8,000; AD, whose largest activation is 640 elements, at 256)
-CHUNK_ELEMENTS = 1 << 17
+#: passes (the float64 output stage above all) are bound by the CPU caches: once a chunk's
+#: buffers fall out of the L2 cache (1 MB a core here, shared with whatever else runs) a
+#: batched sample costs more, and on a busy machine several times more (measured per
+#: sample, 1-64 samples per chunk: VWW best at 2-4 x 36,864 elements, IC at 4 x 16,384
+#: and up to 7x slower at 8 under load, KWS at 8 x 8,000 and 7x slower at 16 under load;
+#: AD, whose largest activation is 640 elements, flat from 64 to 256)
+CHUNK_ELEMENTS = 1 << 16
 
 
 def _axis_values(t: Tensor | None, rank: int) -> list[int] | None:

@@ -242,12 +242,20 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
 
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """The integer path (one group) on views and buffers built here: the padded buffer's
-    interior, the im2col matrix (a view of the buffer where the taps already are its rows,
-    as for a 1x1 convolution without padding; else a buffer the patches are copied into)
-    and the product and accumulator buffers. Same sums as ``_integer_accumulators``
-    (exact in the buffer's float type), then the prepared output stage. The rest calls
-    ``invoke``."""
+    """``invoke`` on views and buffers built here, by route:
+
+    * float32 (one group, finite weights): ``_bind_float``, TFLM's summation order on
+      channel planes;
+    * integer (one group) with a ``convolution.FloatOutputStage``: shallow layers fold the
+      stage into one float64 GEMM (``_bind_folded``); im2col copies of short runs (strided,
+      few channels) go through channel planes (``_bind_planes``); the rest take the
+      padded buffer's interior and the im2col matrix (a view of the buffer where the taps
+      already are its rows, as for a 1x1 convolution without padding; else a buffer the
+      patches are copied into), the float sums and the float64 stage;
+    * other integer layers (one group): the same sums, then the prepared int64 stage.
+
+    Every integer route sums exactly (``convolution.exact_float_dtype``), as
+    ``_integer_accumulators`` does. The rest calls ``invoke``."""
     x, y = inputs[INPUT], outputs[OUTPUT]
     if data.mode == "float32" and data.groups == 1 and not data.mask_padding and y.size and x is not None:
         return _bind_float(data, x, y)
@@ -258,12 +266,6 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     rows = patches.shape[0] * win.out_h * win.out_w
     columns = patches.reshape(rows, -1)
     copy_patches = not np.shares_memory(columns, buffer)
-    if copy_patches:
-        columns = np.empty(columns.shape, buffer.dtype)
-    patch_shaped = columns.reshape(patches.shape)
-    blocked = rows * columns.shape[1] * weights.shape[1] > _SINGLE_THREAD_GEMM
-    sums = np.empty((rows, weights.shape[1]), buffer.dtype)
-    acc = np.empty((rows, weights.shape[1]), np.int64)
     zero_point, bias, stage = data.input_zero_point, data.bias, data.stage
     float_stage = convolution.FloatOutputStage.make(stage, weights, 1, convolution.max_abs_input(
         x.dtype, int(zero_point)), bias)
@@ -273,6 +275,10 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         return _bind_folded(data, x, y, float_stage, lifted, transposed)
     if float_stage is not None and transposed:
         return _bind_planes(data, x, y, float_stage)
+    if copy_patches:
+        columns = np.empty(columns.shape, buffer.dtype)
+    patch_shaped = columns.reshape(patches.shape)
+    sums = np.empty((rows, weights.shape[1]), buffer.dtype)
     if float_stage is not None:
         finish = float_stage.bind(sums, y.reshape(rows, -1))
 
@@ -284,6 +290,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
             finish()
 
         return run_float_stage
+    blocked = rows * columns.shape[1] * weights.shape[1] > _SINGLE_THREAD_GEMM
+    acc = np.empty((rows, weights.shape[1]), np.int64)
 
     def run() -> None:
         np.subtract(x, zero_point, out=interior)

@@ -44,6 +44,15 @@
 #define MI_MAX_TENSOR_BYTES (1ul << 28)
 #endif
 
+/* Code that runs once per model, never per element (the kernels' prepare steps,
+ * the scale arithmetic of mi_quant.c): GCC's cold attribute compiles a function
+ * for size, as -Os does, next to the -O2 inner loops of the same file. */
+#if defined(__GNUC__)
+#define MI_COLD __attribute__((cold))
+#else
+#define MI_COLD
+#endif
+
 /* 1: compile the float32 paths of the kernels. */
 #ifndef MI_ENABLE_FLOAT
 #define MI_ENABLE_FLOAT 1

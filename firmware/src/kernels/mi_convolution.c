@@ -113,7 +113,7 @@ mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t
         return MI_ERR_BAD_PARAM;
     if (w->scales.count != 1 && w->scales.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
     out_scale = mi_scale0(ctx, &t->y);
-    if (out_scale == 0.0f) return MI_ERR_BAD_PARAM;
+    if (mi_float_is_zero(out_scale)) return MI_ERR_BAD_PARAM;
     MI_TRY(aot_arrays(ctx, d->out_c, &d->multiplier, &d->shift));
     if (!d->multiplier) { /* no image: computed here, kept in the arena */
         d->multiplier = multiplier = mi_alloc_i32(ctx, (uint32_t)d->out_c);
@@ -122,9 +122,9 @@ mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t
     }
     for (c = 0; c < d->out_c; c++) {
         float s = mi_info_scale(ctx, w, w->scales.count == 1 ? 0u : (uint32_t)c);
-        double real = (double)mi_scale0(ctx, &t->x) * (double)s / (double)out_scale;
         int32_t m, e;
-        MI_TRY(mi_quantize_multiplier(real, &m, &e));
+        /* double(s_in) * double(s_w) / double(s_out), QuantizeMultiplier: in integers */
+        MI_TRY(mi_quantize_scale_ratio(mi_scale0(ctx, &t->x), s, out_scale, &m, &e));
         if (d->mode == MI_CONV_INT16_ACC64 && e > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
         if (multiplier) {
             multiplier[c] = m;

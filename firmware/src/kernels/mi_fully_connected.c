@@ -89,7 +89,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
 
     in_scale = mi_scale0(ctx, &in);
     out_scale = mi_scale0(ctx, &out);
-    if (out_scale == 0.0f) return MI_ERR_BAD_PARAM;
+    if (mi_float_is_zero(out_scale)) return MI_ERR_BAD_PARAM;
     if (w.scales.count > 1) {
         int32_t qdim = w.quantized_dimension;
         if (qdim >= (int32_t)w.rank || (uint32_t)w.dims[qdim] != w.scales.count) return MI_ERR_BAD_PARAM;
@@ -98,20 +98,20 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         d->shift = mi_alloc_i32(ctx, (uint32_t)d->output_depth);
         if (!d->multiplier || !d->shift) return MI_ERR_ARENA_TOO_SMALL;
         for (c = 0; c < d->output_depth; c++) {
-            double real = (double)in_scale * (double)mi_info_scale(ctx, &w, (uint32_t)c) / (double)out_scale;
-            MI_TRY(mi_quantize_multiplier(real, &d->multiplier[c], &d->shift[c]));
+            MI_TRY(mi_quantize_scale_ratio(in_scale, mi_info_scale(ctx, &w, (uint32_t)c), out_scale, &d->multiplier[c],
+                                           &d->shift[c]));
             if (d->kind == KIND_INT16 && d->shift[c] > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
         }
         d->weights_offset = 0; /* TFLM's per-channel kernel ignores the weights zero point */
     } else {
-        double product = (double)in_scale * (double)mi_scale0(ctx, &w);
-        if (has_bias) {
-            /* TFLM GetQuantizedConvolutionMultipler's sanity check on the bias scale */
-            if (fabs(product - (double)mi_scale0(ctx, &bias)) / (double)out_scale > 0.02) return MI_ERR_BAD_PARAM;
-        }
-        if (product < 0) return MI_ERR_BAD_PARAM;
-        /* in double throughout, as the TFLM oracle wheel computes it (twin of fully_connected.py) */
-        MI_TRY(mi_quantize_multiplier(product / (double)out_scale, &d->output_multiplier, &d->output_shift));
+        const float w_scale = mi_scale0(ctx, &w);
+        /* TFLM GetQuantizedConvolutionMultipler's sanity check on the bias scale */
+        if (has_bias && mi_bias_scale_mismatch(in_scale, w_scale, mi_scale0(ctx, &bias), out_scale))
+            return MI_ERR_BAD_PARAM;
+        if (mi_scale_product_negative(in_scale, w_scale)) return MI_ERR_BAD_PARAM;
+        /* in double throughout, as the TFLM oracle wheel computes it (twin of fully_connected.py),
+         * here in integers (mi_quant.h) */
+        MI_TRY(mi_quantize_scale_ratio(in_scale, w_scale, out_scale, &d->output_multiplier, &d->output_shift));
         if (d->kind == KIND_INT16 && d->output_shift > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
         d->weights_offset = -mi_zero_point0(ctx, &w);
     }

@@ -18,7 +18,11 @@ int mi_compute_out_size(int32_t padding, int32_t image, int32_t filter, int32_t 
         return -1;
     if (padding == MI_PADDING_SAME) numerator = (int64_t)image + stride - 1;
     else numerator = (int64_t)image + stride - effective_filter_size(filter, dilation);
-    value = numerator / stride; /* C division truncates, as padding.py reproduces */
+    /* C division truncates, as padding.py reproduces: a numerator in (-stride, 0) gives 0,
+     * a lower one a negative size (refused); a nonnegative one is below 2**32 (image and
+     * stride are int32, the effective filter at least 1): a 32-bit division */
+    if (numerator < 0) value = numerator > -(int64_t)stride ? 0 : -1;
+    else value = (int64_t)((uint32_t)numerator / (uint32_t)stride);
     if (value < 0 || value > 0x7FFFFFFF) return -1;
     *out = (int32_t)value;
     return 0;

@@ -32,7 +32,7 @@ int64_t mi_round_half_away(double x)
     return x < 0 ? -(int64_t)r : (int64_t)r;
 }
 
-MI_COLD mi_status_t mi_quantize_multiplier_unbounded(double real_multiplier, int32_t *quantized_multiplier,
+mi_status_t mi_quantize_multiplier_unbounded(double real_multiplier, int32_t *quantized_multiplier,
                                              int32_t *shift)
 {
     int exponent = 0;
@@ -54,7 +54,7 @@ MI_COLD mi_status_t mi_quantize_multiplier_unbounded(double real_multiplier, int
     return MI_OK;
 }
 
-MI_COLD mi_status_t mi_quantize_multiplier(double real_multiplier, int32_t *quantized_multiplier, int32_t *shift)
+mi_status_t mi_quantize_multiplier(double real_multiplier, int32_t *quantized_multiplier, int32_t *shift)
 {
     mi_status_t s = mi_quantize_multiplier_unbounded(real_multiplier, quantized_multiplier, shift);
     if (s != MI_OK) return s;
@@ -66,7 +66,7 @@ MI_COLD mi_status_t mi_quantize_multiplier(double real_multiplier, int32_t *quan
     return MI_OK;
 }
 
-MI_COLD mi_status_t mi_quantize_multiplier_greater_than_one(double real_multiplier, int32_t *quantized_multiplier,
+mi_status_t mi_quantize_multiplier_greater_than_one(double real_multiplier, int32_t *quantized_multiplier,
                                                     int32_t *shift)
 {
     mi_status_t s = mi_quantize_multiplier(real_multiplier, quantized_multiplier, shift);

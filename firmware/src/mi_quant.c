@@ -172,38 +172,25 @@ int32_t mi_multiply_by_quantized_multiplier_greater_than_one(int32_t x, int32_t 
  * tests/firmware/test_fw_quant.py checks them against quant.py's double
  * arithmetic on edge and random scales (tens of thousands of cases). */
 
-enum { XF_FINITE, XF_INF, XF_NAN };
+enum { XF_FINITE, XF_INF, XF_NAN }; /* ordered: NaN wins over inf over finite */
 
-/* (-1)**neg * m * 2**e, or an infinity / NaN */
+/* (-1)**neg * m * 2**e, or an infinity / NaN (m, e then unused) */
 typedef struct xf {
     uint64_t m;
     int32_t e;
     uint8_t neg, kind;
 } xf_t;
 
-MI_COLD static xf_t xf_of_float(float f)
+MI_COLD static void xf_of_float(xf_t *x, float f)
 {
-    xf_t x;
-    const uint32_t u = mi_float_bits(f);
-    uint32_t ex, frac;
-    ex = (u >> 23) & 0xFFu;
-    frac = u & 0x7FFFFFu;
-    x.neg = (uint8_t)(u >> 31);
-    x.kind = ex == 0xFFu ? (frac ? XF_NAN : XF_INF) : XF_FINITE;
-    x.m = ex ? (uint64_t)(frac | 0x800000u) : frac; /* a subnormal keeps the smallest exponent */
-    x.e = (int32_t)(ex ? ex : 1u) - 150;
-    return x;
+    const uint32_t u = mi_float_bits(f), ex = (u >> 23) & 0xFFu, frac = u & 0x7FFFFFu;
+    x->neg = (uint8_t)(u >> 31);
+    x->kind = (uint8_t)(ex == 0xFFu ? (frac ? XF_NAN : XF_INF) : XF_FINITE);
+    x->m = ex ? frac | 0x800000u : frac; /* a subnormal keeps the smallest exponent */
+    x->e = (int32_t)(ex ? ex : 1u) - 150;
 }
 
-MI_COLD static xf_t xf_special(int kind, int neg)
-{
-    xf_t x;
-    x.m = 0;
-    x.e = 0;
-    x.neg = (uint8_t)neg;
-    x.kind = (uint8_t)kind;
-    return x;
-}
+MI_COLD static int xf_is_zero(const xf_t *x) { return x->kind == XF_FINITE && !x->m; }
 
 /* Round x (m != 0 unless exact zero) to nearest-even at `bits` significant bits;
  * sticky: nonzero bits lie below m's lowest bit. */
@@ -225,57 +212,54 @@ MI_COLD static void xf_round(xf_t *x, int bits, int sticky)
     guard = (int)(x->m & 1u);
     x->m >>= 1;
     x->e++;
-    if (guard && (sticky || (x->m & 1u))) {
-        if (++x->m == top) {
-            x->m >>= 1;
-            x->e++;
-        }
+    if (guard && (sticky || (x->m & 1u)) && ++x->m == top) {
+        x->m >>= 1;
+        x->e++;
     }
 }
 
-/* a * b for float32 operands: exact */
-MI_COLD static xf_t xf_mul(xf_t a, xf_t b)
+/* a *= b for float32 operands: exact (the product of two 24-bit significands) */
+MI_COLD static void xf_mul(xf_t *a, const xf_t *b)
 {
-    int neg = a.neg ^ b.neg;
-    if (a.kind == XF_NAN || b.kind == XF_NAN) return xf_special(XF_NAN, neg);
-    if (a.kind == XF_INF || b.kind == XF_INF)
-        return (a.kind == XF_FINITE && !a.m) || (b.kind == XF_FINITE && !b.m) ? xf_special(XF_NAN, neg)
-                                                                                : xf_special(XF_INF, neg);
-    a.m *= b.m; /* < 2**48 */
-    a.e += b.e;
-    a.neg = (uint8_t)neg;
-    return a;
+    const int zero = xf_is_zero(a) || xf_is_zero(b);
+    a->kind = a->kind > b->kind ? a->kind : b->kind;
+    if (a->kind == XF_INF && zero) a->kind = XF_NAN; /* 0 * inf */
+    a->neg ^= b->neg;
+    a->m *= b->m;
+    a->e += b->e;
 }
 
-/* n / d rounded to `bits` (<= 53) bits; d finite and nonzero below 2**62 */
-MI_COLD static xf_t xf_div(xf_t n, xf_t d, int bits)
+/* n /= d rounded to `bits` (<= 53) bits (d's significand below 2**62) */
+MI_COLD static void xf_div(xf_t *n, const xf_t *d, int bits)
 {
-    int neg = n.neg ^ d.neg;
     uint64_t q = 0, r = 0;
     int i = 63;
-    if (n.kind == XF_NAN || d.kind == XF_NAN || (n.kind == XF_INF && d.kind == XF_INF) ||
-        (n.kind == XF_FINITE && !n.m && d.kind == XF_FINITE && !d.m))
-        return xf_special(XF_NAN, neg);
-    if (n.kind == XF_INF || (d.kind == XF_FINITE && !d.m)) return xf_special(XF_INF, neg);
-    if (d.kind == XF_INF || !n.m) {
-        n.m = 0;
-        n.neg = (uint8_t)neg;
-        return n;
+    n->neg ^= d->neg;
+    if (n->kind == XF_NAN || d->kind == XF_NAN || (n->kind == XF_INF && d->kind == XF_INF) ||
+        (xf_is_zero(n) && xf_is_zero(d))) {
+        n->kind = XF_NAN;
+        return;
     }
-    for (;; i--) { /* quotient bit for 2**i of n.m, until bits + 2 of them are known */
-        r = (r << 1) | (i >= 0 ? (n.m >> i) & 1u : 0u);
+    if (n->kind == XF_INF || xf_is_zero(d)) {
+        n->kind = XF_INF;
+        return;
+    }
+    if (d->kind == XF_INF || !n->m) {
+        n->m = 0;
+        return;
+    }
+    for (;; i--) { /* quotient bit for 2**i of n->m, until bits + 2 of them are known */
+        r = (r << 1) | (i >= 0 ? (n->m >> i) & 1u : 0u);
         q <<= 1;
-        if (r >= d.m) {
-            r -= d.m;
+        if (r >= d->m) {
+            r -= d->m;
             q |= 1u;
         }
         if (q >> (bits + 1)) break;
     }
-    n.m = q;
-    n.e = n.e - d.e + i;
-    n.neg = (uint8_t)neg;
-    xf_round(&n, bits, r != 0);
-    return n;
+    n->m = q;
+    n->e = n->e - d->e + i;
+    xf_round(n, bits, r != 0);
 }
 
 MI_COLD static void xf_normalize(xf_t *x, int msb)
@@ -286,35 +270,30 @@ MI_COLD static void xf_normalize(xf_t *x, int msb)
     }
 }
 
-/* |a - b| rounded to `bits` (<= 53) bits; both finite with m < 2**53 */
-MI_COLD static xf_t xf_abs_diff(xf_t a, xf_t b, int bits)
+/* a = |a - b| rounded to `bits` (<= 53) bits (significands below 2**53) */
+MI_COLD static void xf_abs_diff(xf_t *a, xf_t b, int bits)
 {
-    int shift, sticky = 0;
-    xf_t t;
-    if (!a.m || !b.m) {
-        t = a.m ? a : b;
-        t.neg = 0;
-        xf_round(&t, bits, 0);
-        return t;
-    }
-    xf_normalize(&a, 61);
-    xf_normalize(&b, 61);
-    if (b.e > a.e || (b.e == a.e && b.m > a.m)) { /* a: the larger magnitude */
-        t = a;
-        a = b;
-        b = t;
-    }
-    shift = (int)(a.e - b.e);
-    if (shift > 62) {
-        b.m = 1; /* far below: only its stickiness is left */
+    int shift, sticky;
+    if (a->kind != XF_FINITE || b.kind != XF_FINITE) { /* inf - inf (same sign) and NaN: NaN; else inf */
+        a->kind = (uint8_t)(a->kind == XF_NAN || b.kind == XF_NAN || (a->kind == b.kind && a->neg == b.neg)
+                                ? XF_NAN : XF_INF);
+    } else if (!a->m || !b.m) {
+        if (!a->m) *a = b;
     } else {
-        sticky = (b.m & (((uint64_t)1 << shift) - 1u)) != 0;
-        b.m = (b.m >> shift) | (uint64_t)sticky;
+        xf_normalize(a, 61);
+        xf_normalize(&b, 61);
+        if (b.e > a->e || (b.e == a->e && b.m > a->m)) { /* a: the larger magnitude */
+            const xf_t t = *a;
+            *a = b;
+            b = t;
+        }
+        shift = (int)(a->e - b.e);
+        sticky = shift > 62 || (b.m & (((uint64_t)1 << shift) - 1u)) != 0; /* bits shifted out */
+        b.m = (shift > 62 ? 0u : b.m >> shift) | (uint64_t)sticky;       /* jammed into bit 0 */
+        a->m = a->neg == b.neg ? a->m - b.m : a->m + b.m; /* |a| - |b| or |a| + |b| */
     }
-    a.m = a.neg == b.neg ? a.m - b.m : a.m + b.m; /* |a| - |b| or |a| + |b| */
-    a.neg = 0;
-    xf_round(&a, bits, 0); /* the jammed bit is m's own lowest bit */
-    return a;
+    a->neg = 0;
+    if (a->kind == XF_FINITE) xf_round(a, bits, 0); /* the jammed bit is m's own lowest bit */
 }
 
 /* a <=> b for finite a, b >= 0 */
@@ -327,46 +306,61 @@ MI_COLD static int xf_cmp_abs(xf_t a, xf_t b)
     return (a.m > b.m) - (a.m < b.m);
 }
 
-MI_COLD static xf_t xf_const(uint64_t m, int32_t e)
+/* a finite nonnegative x > m * 2**e */
+MI_COLD static int xf_above(const xf_t *x, uint64_t m, int32_t e)
 {
-    xf_t x;
-    x.m = m;
-    x.e = e;
-    x.neg = 0;
-    x.kind = XF_FINITE;
-    return x;
+    xf_t c;
+    c.m = m;
+    c.e = e;
+    return x->kind == XF_FINITE && !x->neg && xf_cmp_abs(*x, c) > 0;
 }
 
 /* QuantizeMultiplier of a double value x (quant.quantize_multiplier_unbounded) */
-MI_COLD static mi_status_t xf_quantize_multiplier(xf_t x, int32_t *quantized_multiplier, int32_t *shift)
+MI_COLD static mi_status_t xf_quantize_multiplier(xf_t *x, int32_t *quantized_multiplier, int32_t *shift)
 {
     uint64_t q;
     int32_t exponent;
     *quantized_multiplier = 0;
     *shift = 0;
-    if (x.kind != XF_FINITE) return MI_ERR_BAD_PARAM;
-    if (!x.m) return MI_OK;
-    xf_round(&x, 53, 0);           /* exactly 53 bits: x = m * 2**e, m in [2**52, 2**53) */
-    exponent = x.e + 53;           /* frexp: x = (m / 2**53) * 2**exponent */
-    q = (x.m + (1u << 21)) >> 22;  /* round-half-away of (m / 2**53) * 2**31: exact (m has 53 bits) */
-    if (q == (uint64_t)1 << 31 && !x.neg) { /* a negative -2**31 stays, as in quant.py */
+    if (x->kind != XF_FINITE) return MI_ERR_BAD_PARAM;
+    if (!x->m) return MI_OK;
+    xf_round(x, 53, 0);            /* exactly 53 bits: x = m * 2**e, m in [2**52, 2**53) */
+    exponent = x->e + 53;          /* frexp: x = (m / 2**53) * 2**exponent */
+    q = (x->m + (1u << 21)) >> 22; /* round-half-away of (m / 2**53) * 2**31: exact (m has 53 bits) */
+    if (q == (uint64_t)1 << 31 && !x->neg) { /* a negative -2**31 stays, as in quant.py */
         q >>= 1;
         exponent += 1;
     }
     if (exponent < -31) return MI_OK;
-    *quantized_multiplier = x.neg ? (int32_t)(0u - (uint32_t)q) : (int32_t)q;
+    *quantized_multiplier = x->neg ? (int32_t)(0u - (uint32_t)q) : (int32_t)q;
     *shift = exponent;
     return MI_OK;
 }
 
-MI_COLD static xf_t scale_ratio(float a, float b, float c)
+/* x = double(a) * double(b) (exact) */
+MI_COLD static void xf_product(xf_t *x, float a, float b)
 {
-    return xf_div(xf_mul(xf_of_float(a), xf_of_float(b)), xf_of_float(c), 53);
+    xf_t y;
+    xf_of_float(x, a);
+    xf_of_float(&y, b);
+    xf_mul(x, &y);
+}
+
+/* x /= double(c) */
+MI_COLD static void xf_div_float(xf_t *x, float c, int bits)
+{
+    xf_t y;
+    xf_of_float(&y, c);
+    xf_div(x, &y, bits);
 }
 
 MI_COLD mi_status_t mi_quantize_scale_ratio(float a, float b, float c, int32_t *quantized_multiplier, int32_t *shift)
 {
-    mi_status_t s = xf_quantize_multiplier(scale_ratio(a, b, c), quantized_multiplier, shift);
+    xf_t x;
+    mi_status_t s;
+    xf_product(&x, a, b);
+    xf_div_float(&x, c, 53);
+    s = xf_quantize_multiplier(&x, quantized_multiplier, shift);
     if (s == MI_OK && *shift > 30) { /* as mi_quantize_multiplier */
         *quantized_multiplier = 0;
         *shift = 0;
@@ -377,49 +371,45 @@ MI_COLD mi_status_t mi_quantize_scale_ratio(float a, float b, float c, int32_t *
 
 MI_COLD int mi_scale_product_negative(float a, float b)
 {
-    xf_t p = xf_mul(xf_of_float(a), xf_of_float(b));
-    return p.kind != XF_NAN && p.neg && (p.kind == XF_INF || p.m);
+    xf_t p;
+    xf_product(&p, a, b);
+    return p.kind != XF_NAN && p.neg && !xf_is_zero(&p);
 }
 
 MI_COLD int mi_bias_scale_mismatch(float input_scale, float filter_scale, float bias_scale, float output_scale)
 {
-    xf_t p = xf_mul(xf_of_float(input_scale), xf_of_float(filter_scale)), b = xf_of_float(bias_scale), diff;
-    if (p.kind != XF_FINITE || b.kind != XF_FINITE) /* |inf - x| = inf, inf - inf and NaN: NaN */
-        diff = xf_special(p.kind == XF_NAN || b.kind == XF_NAN || (p.kind == XF_INF && b.kind == XF_INF &&
-                                                                    p.neg == b.neg) ? XF_NAN : XF_INF, 0);
-    else
-        diff = xf_abs_diff(p, b, 53);
-    diff = xf_div(diff, xf_of_float(output_scale), 53);
-    if (diff.kind == XF_NAN) return 0;
-    if (diff.kind == XF_INF) return !diff.neg;
-    return !diff.neg && xf_cmp_abs(diff, xf_const(0x147ae147ae147bull, -58)) > 0; /* 0.02 as a double */
+    xf_t p, b;
+    xf_product(&p, input_scale, filter_scale);
+    xf_of_float(&b, bias_scale);
+    xf_abs_diff(&p, b, 53);
+    xf_div_float(&p, output_scale, 53);
+    return (p.kind == XF_INF && !p.neg) || xf_above(&p, 0x147ae147ae147bull, -58); /* 0.02 as a double */
 }
 
 /* float32 |a - b| (NaN for a NaN operand or inf - inf); finite results exact as float32
  * away from its overflow and subnormal ranges (see above) */
-MI_COLD static xf_t float_abs_diff(float fa, float fb)
+MI_COLD static void float_abs_diff(xf_t *d, float a, float b)
 {
-    xf_t a = xf_of_float(fa), b = xf_of_float(fb);
-    if (a.kind == XF_NAN || b.kind == XF_NAN || (a.kind == XF_INF && b.kind == XF_INF && a.neg == b.neg))
-        return xf_special(XF_NAN, 0);
-    if (a.kind == XF_INF || b.kind == XF_INF) return xf_special(XF_INF, 0);
-    return xf_abs_diff(a, b, 24);
+    xf_t y;
+    xf_of_float(d, a);
+    xf_of_float(&y, b);
+    xf_abs_diff(d, y, 24);
 }
 
 MI_COLD int mi_float_near(float value, float target, float epsilon)
 {
-    xf_t d = float_abs_diff(value, target), eps = xf_of_float(epsilon);
-    if (d.kind == XF_NAN || eps.kind == XF_NAN) return 0;
-    if (eps.kind == XF_INF) return !eps.neg;
-    if (eps.neg && eps.m) return 0;
-    return d.kind == XF_FINITE && xf_cmp_abs(d, eps) <= 0;
+    xf_t d, eps;
+    float_abs_diff(&d, value, target);
+    xf_of_float(&eps, epsilon);
+    if (d.kind == XF_NAN || eps.kind == XF_NAN || (eps.neg && !xf_is_zero(&eps))) return 0;
+    return eps.kind == XF_INF || (d.kind == XF_FINITE && xf_cmp_abs(d, eps) <= 0);
 }
 
 MI_COLD int mi_scales_differ(float a, float b)
 {
-    xf_t d = float_abs_diff(a, b);
-    if (d.kind == XF_NAN) return 0;
-    return d.kind == XF_INF || xf_cmp_abs(d, xf_const(0x10c6f7a0b5ed8dull, -72)) > 0; /* 1e-6 as a double */
+    xf_t d;
+    float_abs_diff(&d, a, b);
+    return d.kind == XF_INF || xf_above(&d, 0x10c6f7a0b5ed8dull, -72); /* 1e-6 as a double */
 }
 
 uint32_t mi_float_bits(float x)
@@ -439,8 +429,10 @@ int mi_float_is_zero(float x) { return (mi_float_bits(x) << 1) == 0u; }
  * every caller clamps. */
 MI_COLD static mi_status_t quantize_checked(float real, float scale, int32_t zero_point, int64_t *out)
 {
-    xf_t q = xf_div(xf_of_float(real), xf_of_float(scale), 24);
+    xf_t q;
     int64_t r;
+    xf_of_float(&q, real);
+    xf_div_float(&q, scale, 24);
     *out = zero_point;
     if (q.kind != XF_FINITE || (q.m && q.e >= 105)) return MI_ERR_BAD_PARAM; /* inf, NaN, >= 2**128 */
     if (!q.m)
@@ -606,12 +598,16 @@ MI_COLD mi_status_t mi_preprocess_softmax_scaling(float beta, float input_scale,
                                           int32_t *quantized_multiplier, int32_t *left_shift)
 {
     /* double(beta) * double(input_scale) * 2**(31 - bits): exact, in integers */
-    xf_t real = xf_mul(xf_of_float(beta), xf_of_float(input_scale));
-    const xf_t cap = xf_const(0x7FFFFFFFu, 0);
+    xf_t real;
+    xf_product(&real, beta, input_scale);
     real.e += 31 - input_integer_bits;
     /* std::min(real, cap) as TFLM writes it: a NaN stays NaN (and is refused below), as in Python */
-    if (real.kind != XF_NAN && !real.neg && (real.kind == XF_INF || xf_cmp_abs(real, cap) > 0)) real = cap;
-    return xf_quantize_multiplier(real, quantized_multiplier, left_shift);
+    if ((real.kind == XF_INF && !real.neg) || xf_above(&real, 0x7FFFFFFFu, 0)) {
+        real.kind = XF_FINITE;
+        real.m = 0x7FFFFFFFu;
+        real.e = 0;
+    }
+    return xf_quantize_multiplier(&real, quantized_multiplier, left_shift);
 }
 
 int mi_count_leading_zeros_u32(uint32_t x)

@@ -44,7 +44,11 @@ typedef struct op_data {
     uint8_t kind, acc64, bias_type;
 } op_data_t;
 
-static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
+/* invoke's choice for int8: the fast path takes symmetric weights and inputs
+ * whose offset keeps them in int16 */
+static inline int int8_fast(const op_data_t *d) { return d->weights_offset == 0 && mi_simd_offset_ok(d->input_offset); }
+
+MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
     op_data_t *d = (op_data_t *)node->op_data;
     const mi_fully_connected_options_t *opts = &options->fully_connected;
@@ -122,6 +126,9 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     if (!mi_zero_point_in(d->weights_offset, d->kind == KIND_INT8 ? -32767 : -127,
                           d->kind == KIND_INT8 ? 32768 : 128))
         return MI_ERR_UNSUPPORTED_TYPE;
+#if !MI_ENABLE_INT8_REFERENCE
+    if (d->kind == KIND_INT8 && !int8_fast(d)) return MI_ERR_UNSUPPORTED_SHAPE; /* compiled out (mi_config.h) */
+#endif
     MI_TRY(mi_type_range(out.type, &qmin, &qmax));
     return mi_activation_range_quantized(opts->fused_activation_function, qmin, qmax, out_scale,
                                          d->output_offset, &d->act_min, &d->act_max);
@@ -181,6 +188,7 @@ static void invoke_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *
     }
 }
 
+#if MI_ENABLE_INT8_REFERENCE
 static void invoke_int8(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
 {
     int32_t b, c, k;
@@ -201,6 +209,7 @@ static void invoke_int8(const op_data_t *d, const int8_t *x, const int8_t *w, co
         }
     }
 }
+#endif
 
 #if MI_ENABLE_INT16
 static void invoke_int16(const op_data_t *d, const int16_t *x, const int8_t *w, const void *bias, int16_t *y)
@@ -247,10 +256,12 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     case KIND_FLOAT32: invoke_float(d, (const float *)x, (const float *)w, (const float *)bias, (float *)y); break;
 #endif
     case KIND_INT8:
-        if (d->weights_offset == 0 && mi_simd_offset_ok(d->input_offset))
+        if (int8_fast(d))
             invoke_int8_fast(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+#if MI_ENABLE_INT8_REFERENCE
         else
             invoke_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+#endif
         break;
 #if MI_ENABLE_INT16
     case KIND_INT16: invoke_int16(d, (const int16_t *)x, (const int8_t *)w, bias, (int16_t *)y); break;

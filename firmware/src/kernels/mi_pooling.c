@@ -22,7 +22,7 @@
 enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
 
 /* pooling.py _padding: from the computed output size, 0 where TFLM fails */
-static int32_t pool_padding(int32_t padding, int32_t stride, int32_t in, int32_t filter)
+MI_COLD static int32_t pool_padding(int32_t padding, int32_t stride, int32_t in, int32_t filter)
 {
     int32_t out;
     int64_t total;
@@ -32,7 +32,7 @@ static int32_t pool_padding(int32_t padding, int32_t stride, int32_t in, int32_t
 }
 
 /* Number of taps TFLM visits along one axis for output index o. */
-static int32_t in_bounds(int32_t o, int32_t stride, int32_t pad, int32_t filter, int32_t in)
+MI_COLD static int32_t in_bounds(int32_t o, int32_t stride, int32_t pad, int32_t filter, int32_t in)
 {
     int32_t origin = o * stride - pad;
     int32_t start = origin < 0 ? -origin : 0;
@@ -40,7 +40,7 @@ static int32_t in_bounds(int32_t o, int32_t stride, int32_t pad, int32_t filter,
     return end > start ? end - start : 0;
 }
 
-mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options, int average)
+MI_COLD mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options, int average)
 {
     mi_pool_data_t *d = (mi_pool_data_t *)node->op_data;
     const mi_pool_options_t *o = &options->pool;
@@ -74,7 +74,7 @@ mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options
     if (!mi_window_fits(d->in_h, d->out_h, d->filter_h, d->stride_h, 1, d->pad_h) ||
         !mi_window_fits(d->in_w, d->out_w, d->filter_w, d->stride_w, 1, d->pad_w))
         return MI_ERR_UNSUPPORTED_SHAPE;
-    if (d->kind == KIND_FLOAT32) {
+    if (MI_ENABLE_FLOAT && d->kind == KIND_FLOAT32) {
         MI_TRY(mi_activation_range_float(o->fused_activation_function, &d->float_min, &d->float_max));
     } else {
         int32_t qmin, qmax;

@@ -46,7 +46,7 @@ static float exp_transform(float v) { return expf(v); }
 static float one_over_one_plus_x_transform(float v) { return 1.0f / (1.0f + v); }
 #endif
 
-static mi_status_t prepare_int16(mi_context_t *ctx, op_data_t *d, const mi_tensor_info_t *in, float out_scale,
+MI_COLD static mi_status_t prepare_int16(mi_context_t *ctx, op_data_t *d, const mi_tensor_info_t *in, float out_scale,
                                  int32_t out_zp)
 {
 #if MI_ENABLE_INT16 && MI_ENABLE_FLOAT
@@ -71,7 +71,7 @@ static mi_status_t prepare_int16(mi_context_t *ctx, op_data_t *d, const mi_tenso
 #endif
 }
 
-static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
+MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
     op_data_t *d = (op_data_t *)node->op_data;
     mi_tensor_info_t in, out;

@@ -460,26 +460,69 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
     compare, a conditional subtract, a shift and the clamp. The products of two int16
     values are below 2**30, so no int32 wraps (the stages have no left shift, checked).
     ``n`` is the number of state cells. None (``bind``'s plain step) when a stage cannot
-    be folded."""
+    be folded.
+
+    A time step is about two dozen numpy calls, whatever ``n`` (numpy's per-call cost is
+    what a step of a small LSTM costs), because the gates share buffers laid out for it:
+
+    * the gate columns are reordered to (output, input, forget, cell) and the four tables
+      (plain sigmoid, sigmoid times the input stage's multiplier, sigmoid times the forget
+      stage's, plain tanh) concatenated, each lane's table offset added to the input
+      half of all steps once per invoke, so one ``take`` looks up all four gates;
+    * the looked-up gates sit in one buffer ``U`` = (o, i, f, g, c) with the cell state
+      right after the cell gate, so ``[i, f] * [g, c]`` is one multiply and both
+      products go through one output stage with per-lane constants (both stages clamp
+      to int16, checked);
+    * ``h`` is stored straight into the output (the output stage's clamp writes the
+      int8 values there) and the next step's recurrent product reads it from there.
+
+    Every value is the one ``invoke`` computes: the tables are the LUT functions over
+    every index they can be asked for, and the folds are ``quant.FoldedStage``'s."""
     sigmoid_table, tanh_table, cell_table = tables
     steps, batch, n_input = xs.shape
+    # lane order (o, i, f, g): block k of the reordered columns is gate ORDER[k] of GATES
+    order = (3, 0, 1, 2)
+    perm = np.concatenate([np.arange(g * n, (g + 1) * n) for g in order])
     stages = [quant.FoldedStage.of(stage) for stage in (data.input_stage, data.forget_cell_stage, data.output_stage)]
-    recurrent = quant.FoldedProductStage.make(h_stage, w_h, h_constant, quant.dtype_range(h_view.dtype))
+    h_stage_p = quant.OutputStage(data.mult_h_all[perm], data.shift_h_all[perm], 0, -32768, 32767, wrap=False)
+    recurrent = quant.FoldedProductStage.make(h_stage_p, w_h[:, perm], h_constant[perm],
+                                              quant.dtype_range(h_view.dtype))
     if recurrent is None or any(f is None or not f.fits(1 << 30) for f in stages):
         return None
     fold_i, fold_f, fold_o = stages
-    input_table = sigmoid_table * fold_i.multiplier  # type: ignore[union-attr]
-    forget_table = sigmoid_table * fold_f.multiplier  # type: ignore[union-attr]
-    cell_out_table = cell_table * fold_o.multiplier  # type: ignore[union-attr]
-    gate_in = np.empty((batch, 4 * n), np.int64)
-    h = np.empty((batch, n), np.int64)
-    recurrent_call = recurrent.bind(h, gate_in)
-    c = np.empty((batch, n), np.int64)
-    sig_i, sig_f, cell_gate, sig_o, forget_c, input_g, tanh_c = (np.empty((batch, n), np.int64) for _ in range(7))
-    finish_forget = fold_f.finisher(forget_c, forget_c)  # type: ignore[union-attr]
-    finish_input = fold_i.finisher(input_g, input_g)  # type: ignore[union-attr]
-    finish_output = fold_o.finisher(tanh_c, h)  # type: ignore[union-attr]
-    gates_i, gates_f, gates_c, gates_o = (gate_in[:, k * n:(k + 1) * n] for k in range(4))
+    assert fold_i is not None and fold_f is not None and fold_o is not None
+    if (fold_i.zero_point or fold_f.zero_point or (fold_i.act_min, fold_i.act_max) != (-32768, 32767)
+            or (fold_f.act_min, fold_f.act_max) != (-32768, 32767)):
+        return None
+    size = len(sigmoid_table)  # 131071: gate sums -65536 .. 65534
+    table = np.concatenate([sigmoid_table, sigmoid_table * fold_i.multiplier, sigmoid_table * fold_f.multiplier,
+                            tanh_table])
+    lane_offset = np.repeat(65536 + size * np.arange(4, dtype=np.int64), n)
+    w_x, bias = data.w_x_all[:, perm], data.bias_all[perm]
+    mult_x, shift_x = data.mult_x_all[perm], data.shift_x_all[perm]
+    # the recurrent stage (FoldedStage.finisher's arithmetic with its offset folded in)
+    fold_r = recurrent.folded
+    w_r = recurrent.weights
+    k_r = np.asarray(recurrent.constant, np.int64) * fold_r.multiplier + fold_r.constant
+    thr_r, sub_r, shift_r, right_r = fold_r.threshold, fold_r.subtract, fold_r.shift, fold_r.any_right
+    lo_r, hi_r = fold_r.act_min, fold_r.act_max
+    if fold_r.zero_point:
+        return None
+    # the two gate products, per lane: the input stage on the first n, the forget stage on the next n
+    lanes = lambda a, b: np.concatenate([np.broadcast_to(np.asarray(a, np.int64), (n,)),  # noqa: E731
+                                         np.broadcast_to(np.asarray(b, np.int64), (n,))])
+    k_p, thr_p = lanes(fold_i.constant, fold_f.constant), lanes(fold_i.threshold, fold_f.threshold)
+    sub_p, shift_p = lanes(fold_i.subtract, fold_f.subtract), lanes(fold_i.shift, fold_f.shift)
+    right_p = fold_i.any_right or fold_f.any_right
+    k_o, thr_o, sub_o, shift_o = fold_o.constant, fold_o.threshold, fold_o.subtract, fold_o.shift
+    right_o, zp_o, lo_o, hi_o = fold_o.any_right, fold_o.zero_point, fold_o.act_min, fold_o.act_max
+    gates_u = np.empty((batch, 5 * n), np.int64)  # (o, i, f, g, c)
+    gates, sig_o, lhs, rhs, c = (gates_u[:, :4 * n], gates_u[:, :n], gates_u[:, n:3 * n], gates_u[:, 3 * n:],
+                                 gates_u[:, 4 * n:])
+    acc_r, acc_p = np.empty((batch, 4 * n), np.int64), np.empty((batch, 2 * n), np.int64)
+    neg_r, neg_p, neg_o = np.empty((batch, 4 * n), np.bool_), np.empty((batch, 2 * n), np.bool_), np.empty((batch, n), np.bool_)
+    prod_i, prod_f = acc_p[:, :n], acc_p[:, n:]
+    tanh_c = np.empty((batch, n), np.int64)
     # the int16 saturation then the cell clip std::max(std::min(q, c), -q): one clamp to the
     # intersection of the two ranges when -q <= q lie inside int16 (else two, as invoke)
     lo, hi = -32768, 32767
@@ -487,43 +530,69 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
     clip_apart = data.cell_clip > 0 and not -32768 <= q_lo <= q_hi <= 32767
     if data.cell_clip > 0 and not clip_apart:
         lo, hi = q_lo, q_hi
-    # the cell state's table indexed by c itself: "wrap" takes c mod 65536, so row c (c >= 0)
-    # and row c + 65536 (c < 0) hold the entry of c, saving the + 32768 pass
+    # every constant as an array of its operand's shape: numpy converts a Python scalar, and
+    # broadcasts a row, at a cost that is most of a pass over a few dozen values
+    full = lambda value, like: np.ascontiguousarray(np.broadcast_to(np.asarray(value, np.int64), like.shape))  # noqa: E731
+    k_r, thr_r, sub_r, shift_r = (full(v, acc_r) for v in (k_r, thr_r, sub_r, shift_r))
+    lo_r, hi_r = full(lo_r, acc_r), full(hi_r, acc_r)
+    k_p, thr_p, sub_p, shift_p = (full(v, acc_p) for v in (k_p, thr_p, sub_p, shift_p))
+    lo_p, hi_p = full(-32768, acc_p), full(32767, acc_p)
+    lo_c, hi_c, q_hi_c, q_lo_c = (full(v, c) for v in (lo, hi, q_hi, q_lo))
+    k_o, thr_o, sub_o, shift_o, zp_o_c, lo_o, hi_o = (full(v, tanh_c) for v in (k_o, thr_o, sub_o, shift_o, zp_o,
+                                                                                   lo_o, hi_o))
+    # the cell state's table (times the output stage's multiplier) indexed by c itself: "wrap"
+    # takes c mod 65536, so row c (c >= 0) and row c + 65536 (c < 0) hold the entry of c
+    cell_out_table = cell_table * fold_o.multiplier
     cell_by_c = np.concatenate([cell_out_table[32768:], cell_out_table[:32768]])
-    # the tables' own take methods: np.take adds two Python-level wrapper calls
-    take_i, take_f, take_c, take_o = (t.take for t in (input_table, forget_table, tanh_table, sigmoid_table))
-    take_cell = cell_by_c.take
-    multiply, add, maximum, minimum, clamp = np.multiply, np.add, np.maximum, np.minimum, quant._clip
+    take, take_cell = table.take, cell_by_c.take
+    # h of every step, int64 (the recurrent product's operand), copied to the int8 output once
+    h_all = np.empty((steps + 1, batch, n), np.int64)
+    h_sources, outs = list(h_all[:-1]), list(h_all[1:])
+    multiply, add, sub, less, rshift = np.multiply, np.add, np.subtract, np.less, np.right_shift
+    matmul, minimum, maximum, clamp = np.matmul, np.minimum, np.maximum, quant._clip
 
     def run() -> None:
         flat = xs.reshape(steps * batch, n_input)
         with blas.single_thread():
-            pre_x = _int_fc(data, flat.astype(np.float64) - data.input_zero_point, data.w_x_all, data.bias_all,
-                            data.mult_x_all, data.shift_x_all).reshape(steps, batch, 4 * n)
-        pre_x += 65536  # table index offset, once for all steps
-        h[...] = h_view.reshape(batch, n)
+            pre_x = _int_fc(data, flat.astype(np.float64) - data.input_zero_point, w_x, bias,
+                            mult_x, shift_x).reshape(steps, batch, 4 * n)
+        pre_x += lane_offset  # each lane's table and index offset, once for all steps
         c[...] = c_view.reshape(batch, n)
-        for t in range(steps):
-            recurrent_call()  # sat16(stage(h @ W_h + constant)) into gate_in
-            add(gate_in, pre_x[t], out=gate_in)
-            take_i(gates_i, out=sig_i, mode="clip")  # "clip": unbuffered; indices in range
-            take_f(gates_f, out=sig_f, mode="clip")
-            take_c(gates_c, out=cell_gate, mode="clip")
-            take_o(gates_o, out=sig_o, mode="clip")
-            multiply(sig_f, c, out=forget_c)
-            finish_forget()
-            multiply(sig_i, cell_gate, out=input_g)
-            finish_input()
-            add(forget_c, input_g, out=c)
-            clamp(c, lo, hi, out=c)
+        h_all[0] = h_view.reshape(batch, n)
+        for h_src, pre, h in zip(h_sources, pre_x, outs):
+            matmul(h_src, w_r, out=acc_r)  # sat16(stage(h @ W_h + constant)), folded
+            add(acc_r, k_r, out=acc_r)
+            if right_r:
+                less(acc_r, thr_r, out=neg_r)
+                sub(acc_r, sub_r, out=acc_r, where=neg_r)
+            rshift(acc_r, shift_r, out=acc_r)
+            clamp(acc_r, lo_r, hi_r, out=acc_r)
+            add(acc_r, pre, out=acc_r)
+            take(acc_r, out=gates, mode="clip")  # "clip": unbuffered; indices in range
+            multiply(lhs, rhs, out=acc_p)  # [i, f] * [g, c]: both gate products, folded
+            add(acc_p, k_p, out=acc_p)
+            if right_p:
+                less(acc_p, thr_p, out=neg_p)
+                sub(acc_p, sub_p, out=acc_p, where=neg_p)
+            rshift(acc_p, shift_p, out=acc_p)
+            clamp(acc_p, lo_p, hi_p, out=acc_p)
+            add(prod_f, prod_i, out=c)
+            clamp(c, lo_c, hi_c, out=c)
             if clip_apart:  # std::max(std::min(q, c), -q)
-                minimum(c, q_hi, out=c)
-                maximum(c, q_lo, out=c)
+                minimum(c, q_hi_c, out=c)
+                maximum(c, q_lo_c, out=c)
             take_cell(c, out=tanh_c, mode="wrap")
             multiply(tanh_c, sig_o, out=tanh_c)
-            finish_output()
-            ys[t] = h
-        h_view[...] = h.reshape(h_view.shape)
+            add(tanh_c, k_o, out=tanh_c)
+            if right_o:
+                less(tanh_c, thr_o, out=neg_o)
+                sub(tanh_c, sub_o, out=tanh_c, where=neg_o)
+            rshift(tanh_c, shift_o, out=tanh_c)
+            if zp_o:
+                add(tanh_c, zp_o_c, out=tanh_c)
+            clamp(tanh_c, lo_o, hi_o, out=h)
+        np.copyto(ys, h_all[1:], casting="unsafe")  # the int8 output (values in range)
+        h_view[...] = h_all[-1].reshape(h_view.shape)
         c_view[...] = c.reshape(c_view.shape)
 
     return run

@@ -37,11 +37,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import blas, quant
+from .. import blas, fdlibm, quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 from . import float_dot
-from .logistic import logistic_float
+from .logistic import _CUTOFF_LOWER, _CUTOFF_UPPER, logistic_float
 
 INPUT = 0
 INPUT_WEIGHTS = (1, 2, 3, 4)  # input-to-{input, forget, cell, output}
@@ -57,6 +57,7 @@ GATES = ("input", "forget", "cell", "output")  # the order of the tensors above
 _GATE_INPUT_SCALE = np.float32(2.0**-12)  # FC output / nonlinearity input: Q3.12
 _GATE_OUTPUT_SCALE = np.float32(2.0**-15)  # nonlinearity output: Q0.15
 _FLT_MAX = float(np.finfo(np.float32).max)
+_ONE = np.float32(1.0)
 
 
 @dataclass(frozen=True)
@@ -598,7 +599,149 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
     return run
 
 
+def _logistic_scalar(v: float, expf: Callable[[float], float]) -> float:
+    """TFLM's float Logistic of one value with libm's ``expf`` (``logistic_float``'s cases)."""
+    if v > _CUTOFF_UPPER:
+        return 1.0
+    if v < _CUTOFF_LOWER:
+        return expf(v)
+    return float(_ONE / (_ONE + np.float32(expf(-v))))
+
+
 def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
+                outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The float32 step at about 20 numpy calls plus two libm ``tanhf`` passes, the values of
+    ``_bind_float_careful`` (TFLM's) in every case.
+
+    Where every input FC value, the initial state and the bound of the recurrent product
+    are finite and far from FLT_MAX (checked per invoke; else ``_bind_float_careful``
+    runs the whole invoke), nothing can overflow: ``|h| <= 1`` after a step, ``|i*g| <= 1``,
+    ``|f*c| <= |c|``. So TFLM's +-FLT_MAX clamps are no-ops, and the cell clip is one
+    ``clip``. Then a step is:
+
+    * the recurrent product as ``float_dot`` sums it (in TFLM's order), plus the input
+      half computed for all steps at once;
+    * the gate columns reordered (i, f, o, g), so the sigmoid lanes are contiguous:
+      ``1 / (1 + expf(-x))`` with ``expf`` a float64 ``exp`` rounded to float32, which is
+      glibc's value except near a rounding midpoint; ``fdlibm.expf_flags`` flags those
+      values (1.6 %), and beyond TFLM's cut-offs (-9, 16.619047) -- a test on the same
+      float64 bits, skipped when the invoke's gate bounds exclude them -- and the flagged
+      lanes are recomputed one by one with libm (``_logistic_scalar``);
+    * ``tanhf`` from libm, one ctypes call per value: on a few dozen values, cheaper than
+      the ~60 passes of ``fdlibm.tanhf``, which takes over from
+      ``quant.VECTORISED_MIN_SIZE`` values on."""
+    careful = _bind_float_careful(data, inputs, outputs)
+    tanhf, expf = quant._libm_function("tanhf"), quant._libm_function("expf")
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    h_view, c_view = inputs[HIDDEN_STATE], inputs[CELL_STATE]
+    xs = x if data.time_major else x.transpose(1, 0, 2)
+    ys = out if data.time_major else out.transpose(1, 0, 2)
+    steps, batch, n_input = xs.shape
+    n = out.shape[2]
+    w_t = data.w_h_all
+    if (tanhf is None or expf is None or steps == 0 or batch * n * w_t.shape[1] > float_dot.BLOCK
+            or not np.isfinite(w_t).all()):
+        return careful
+    perm = np.concatenate([np.arange(g * n, (g + 1) * n) for g in (0, 1, 3, 2)])  # lanes (i, f, o, g)
+    w_x, bias, w_h = data.w_x_all[:, perm], data.bias_all[perm], np.ascontiguousarray(w_t[:, perm])
+    # |recurrent sum of lane j| <= max|h| * sum_k |W_h[k, j]|, doubled for float32 rounding
+    lane_bound = 2.0 * np.abs(w_h.astype(np.float64)).sum(axis=0)[:3 * n]
+    rec_bound = float(lane_bound.max(initial=0.0))
+    limit = float(np.finfo(np.float32).max) / 4
+    vectorised = batch * n >= quant.VECTORISED_MIN_SIZE and fdlibm.exact()
+    h_all = np.empty((steps + 1, batch, n), np.float32)
+    c_all = np.empty((steps + 1, batch, n), np.float32)
+    prod = np.empty((n, batch, 4 * n), np.float32)
+    rec, gate = np.empty((batch, 4 * n), np.float32), np.empty((batch, 4 * n), np.float32)
+    gate_sig, gate_cell = gate[:, :3 * n], gate[:, 3 * n:]
+    neg, e64 = np.empty((batch, 3 * n), np.float64), np.empty((batch, 3 * n), np.float64)
+    bits = e64.view(np.int64)
+    low, outside = np.empty((batch, 3 * n), np.int64), np.empty((batch, 3 * n), np.bool_)
+    flags = np.empty((batch, 3 * n), np.bool_)
+    flat_flags, flat_gate, sig = flags.reshape(-1), gate_sig.reshape(-1) if batch == 1 else None, np.empty((batch, 3 * n), np.float32)
+    flat_sig = sig.reshape(-1)
+    full = lambda value, dtype: np.full((batch, 3 * n), value, dtype)  # noqa: E731
+    one = full(1.0, np.float32)
+    mid_offset, low29, band = (full(v, np.int64) for v in (fdlibm.EXPF_MARGIN - (1 << 28), (1 << 29) - 1,
+                                                           2 * fdlibm.EXPF_MARGIN))
+    # the cut-offs on the bits of exp(-x) (positive doubles order as their bits):
+    # x < -9 iff exp(-x) > exp(9); x > 16.619047 iff exp(-x) < exp(-16.619047)
+    cut_lo = int(np.exp(-np.float64(_CUTOFF_UPPER)).view(np.int64))
+    cut_hi = int(np.exp(-np.float64(_CUTOFF_LOWER)).view(np.int64))
+    cut_base, cut_span = full(cut_lo, np.int64), full(cut_hi - cut_lo, np.uint64)
+    sig_i, sig_f, sig_o = sig[:, :n], sig[:, n:2 * n], sig[:, 2 * n:]
+    forget_c, input_g, tanh_g, tanh_c = (np.empty((batch, n), np.float32) for _ in range(4))
+    clip = data.cell_clip > 0
+    lo_c, hi_c = np.full((batch, n), -np.float32(data.cell_clip)), np.full((batch, n), np.float32(data.cell_clip))
+    w3 = w_h[:, None, :]
+    h_cols = [h_all[t].T[:, :, None] for t in range(steps)]  # (n, B, 1) views
+    zero = np.float32(0.0)
+    multiply, add, divide, negative, exp, copyto = np.multiply, np.add, np.divide, np.negative, np.exp, np.copyto
+    reduce, clamp, bitwise_and, less, greater, logical_or = (np.add.reduce, quant._clip, np.bitwise_and, np.less,
+                                                             np.greater, np.logical_or)
+    subtract = np.subtract
+
+    def libm_tanh(v: np.ndarray, target: np.ndarray) -> None:
+        if vectorised:
+            target[...] = fdlibm.tanhf(v)
+        else:
+            target.reshape(-1)[:] = list(map(tanhf, v.ravel().tolist()))  # float32 values: exact
+
+    def run() -> None:
+        with np.errstate(all="ignore"):
+            pre_x = _float_fc(xs.reshape(steps * batch, n_input), w_x, bias).reshape(steps, batch, 4 * n)
+            h0 = max(float(np.abs(h_view).max(initial=0.0)), 1.0)
+            c0 = float(np.abs(c_view).max(initial=0.0))
+            top = float(np.abs(pre_x).max(initial=0.0))
+        if not (top + h0 * rec_bound < limit and c0 <= limit * 4):
+            careful()  # a NaN, an infinity or values near FLT_MAX: every clamp as TFLM's
+            return
+        # can a sigmoid input pass a cut-off in any step? (|recurrent| <= h0 * lane_bound)
+        pre_sig = pre_x[:, :, :3 * n]
+        check_cut = bool((pre_sig + h0 * lane_bound).max() > _CUTOFF_UPPER
+                         or (pre_sig - h0 * lane_bound).min() < _CUTOFF_LOWER)
+        h_all[0] = h_view.reshape(batch, n)
+        c_all[0] = c_view.reshape(batch, n)
+        with np.errstate(over="ignore", under="ignore"):  # exp of a gate beyond the cut-offs
+            for t in range(steps):
+                multiply(h_cols[t], w3, out=prod)
+                reduce(prod, axis=0, out=rec, initial=zero)  # summed in k order from +0.0
+                add(pre_x[t], rec, out=gate)
+                negative(gate_sig, out=neg)
+                exp(neg, out=e64)
+                copyto(sig, e64, casting="same_kind")  # expf(-x), where not flagged
+                add(one, sig, out=sig)
+                divide(one, sig, out=sig)
+                add(bits, mid_offset, out=low)  # near a float32 rounding midpoint?
+                bitwise_and(low, low29, out=low)
+                less(low, band, out=flags)
+                if check_cut:
+                    subtract(bits, cut_base, out=low)
+                    greater(low.view(np.uint64), cut_span, out=outside)
+                    logical_or(flags, outside, out=flags)
+                where = flat_flags.nonzero()[0]
+                if where.size > 4:  # a batch: logistic_float on the flagged lanes
+                    flat_sig[where] = logistic_float((gate_sig.reshape(-1) if flat_gate is None else flat_gate)[where])
+                elif where.size:
+                    values = (gate_sig.reshape(-1) if flat_gate is None else flat_gate)[where].tolist()
+                    flat_sig[where] = [_logistic_scalar(v, expf) for v in values]
+                libm_tanh(gate_cell, tanh_g)
+                multiply(sig_f, c_all[t], out=forget_c)
+                multiply(sig_i, tanh_g, out=input_g)
+                c = c_all[t + 1]
+                add(forget_c, input_g, out=c)
+                if clip:
+                    clamp(c, lo_c, hi_c, out=c)
+                libm_tanh(c, tanh_c)
+                multiply(tanh_c, sig_o, out=h_all[t + 1])
+        copyto(ys, h_all[1:])
+        h_view[...] = h_all[-1].reshape(h_view.shape)
+        c_view[...] = c_all[-1].reshape(c_view.shape)
+
+    return run
+
+
+def _bind_float_careful(data: OpData, inputs: Sequence[np.ndarray | None],
                 outputs: Sequence[np.ndarray]) -> Callable[[], None]:
     """``_float_step``'s arithmetic on buffers allocated here, in the same order:
 

@@ -524,6 +524,7 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
     neg_r, neg_p, neg_o = np.empty((batch, 4 * n), np.bool_), np.empty((batch, 2 * n), np.bool_), np.empty((batch, n), np.bool_)
     prod_i, prod_f = acc_p[:, :n], acc_p[:, n:]
     tanh_c = np.empty((batch, n), np.int64)
+    tmp_r, tmp_p, tmp_o = np.empty_like(acc_r), np.empty_like(acc_p), np.empty_like(tanh_c)
     # the int16 saturation then the cell clip std::max(std::min(q, c), -q): one clamp to the
     # intersection of the two ranges when -q <= q lie inside int16 (else two, as invoke)
     lo, hi = -32768, 32767
@@ -550,7 +551,7 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
     h_all = np.empty((steps + 1, batch, n), np.int64)
     h_sources, outs = list(h_all[:-1]), list(h_all[1:])
     multiply, add, sub, less, rshift = np.multiply, np.add, np.subtract, np.less, np.right_shift
-    matmul, minimum, maximum, clamp = np.matmul, np.minimum, np.maximum, quant._clip
+    matmul, minimum, maximum, clamp, copyto = np.matmul, np.minimum, np.maximum, quant._clip, np.copyto
 
     def run() -> None:
         flat = xs.reshape(steps * batch, n_input)
@@ -565,7 +566,8 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
             add(acc_r, k_r, out=acc_r)
             if right_r:
                 less(acc_r, thr_r, out=neg_r)
-                sub(acc_r, sub_r, out=acc_r, where=neg_r)
+                sub(acc_r, sub_r, out=tmp_r)
+                copyto(acc_r, tmp_r, where=neg_r)  # (a subtract with where= costs several passes)
             rshift(acc_r, shift_r, out=acc_r)
             clamp(acc_r, lo_r, hi_r, out=acc_r)
             add(acc_r, pre, out=acc_r)
@@ -574,7 +576,8 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
             add(acc_p, k_p, out=acc_p)
             if right_p:
                 less(acc_p, thr_p, out=neg_p)
-                sub(acc_p, sub_p, out=acc_p, where=neg_p)
+                sub(acc_p, sub_p, out=tmp_p)
+                copyto(acc_p, tmp_p, where=neg_p)
             rshift(acc_p, shift_p, out=acc_p)
             clamp(acc_p, lo_p, hi_p, out=acc_p)
             add(prod_f, prod_i, out=c)
@@ -587,7 +590,8 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
             add(tanh_c, k_o, out=tanh_c)
             if right_o:
                 less(tanh_c, thr_o, out=neg_o)
-                sub(tanh_c, sub_o, out=tanh_c, where=neg_o)
+                sub(tanh_c, sub_o, out=tmp_o)
+                copyto(tanh_c, tmp_o, where=neg_o)
             rshift(tanh_c, shift_o, out=tanh_c)
             if zp_o:
                 add(tanh_c, zp_o_c, out=tanh_c)
@@ -649,6 +653,13 @@ def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
     rec_bound = float(lane_bound.max(initial=0.0))
     limit = float(np.finfo(np.float32).max) / 4
     vectorised = batch * n >= quant.VECTORISED_MIN_SIZE and fdlibm.exact()
+    # the input FC of all steps (float_dot's arithmetic on buffers kept here: a fresh
+    # product block each invoke costs page faults); TFLM's clamp is left to the check below
+    rows = steps * batch
+    block_x = np.empty((n_input, rows, 4 * n), np.float32) if n_input * rows * n <= float_dot.BLOCK else None
+    pre_flat = np.empty((rows, 4 * n), np.float32)
+    pre_x = pre_flat.reshape(steps, batch, 4 * n)
+    w_x3 = w_x[:, None, :]
     h_all = np.empty((steps + 1, batch, n), np.float32)
     c_all = np.empty((steps + 1, batch, n), np.float32)
     prod = np.empty((n, batch, 4 * n), np.float32)
@@ -689,10 +700,15 @@ def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
 
     def run() -> None:
         with np.errstate(all="ignore"):
-            pre_x = _float_fc(xs.reshape(steps * batch, n_input), w_x, bias).reshape(steps, batch, 4 * n)
+            if block_x is None:
+                pre_flat[...] = _float_fc(xs.reshape(rows, n_input), w_x, bias)
+            else:  # summed over the input in order from +0.0, then + bias
+                multiply(xs.reshape(rows, n_input).T[:, :, None], w_x3, out=block_x)
+                reduce(block_x, axis=0, out=pre_flat, initial=zero)
+                add(pre_flat, bias, out=pre_flat)
             h0 = max(float(np.abs(h_view).max(initial=0.0)), 1.0)
             c0 = float(np.abs(c_view).max(initial=0.0))
-            top = float(np.abs(pre_x).max(initial=0.0))
+            top = max(float(pre_flat.max()), -float(pre_flat.min()))  # NaN if any is NaN
         if not (top + h0 * rec_bound < limit and c0 <= limit * 4):
             careful()  # a NaN, an infinity or values near FLT_MAX: every clamp as TFLM's
             return

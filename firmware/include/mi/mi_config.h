@@ -90,6 +90,13 @@
 #define MI_ENABLE_CUSTOM 1
 #endif
 
+/* 1: an operator's output may overlap an input that dies at it, where its kernel
+ * says so (mi_allow_overlap); 0: every live tensor has bytes of its own, and the
+ * arena differs from memory/firmware_arena.py's prediction. */
+#ifndef MI_ENABLE_OVERLAP
+#define MI_ENABLE_OVERLAP 1
+#endif
+
 /* 1: report errors in words through mi_port_log(); 0: status codes only. */
 #ifndef MI_ENABLE_LOG
 #define MI_ENABLE_LOG 1

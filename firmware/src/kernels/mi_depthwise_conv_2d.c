@@ -55,6 +55,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         return MI_ERR_BAD_PARAM;
     if (t.has_bias && t.bias.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
     MI_TRY(mi_conv_window(d, o->stride_h, o->stride_w, o->dilation_h_factor, o->dilation_w_factor, o->padding));
+    mi_conv_allow_overlap(ctx, node, d, &t); /* the output may overlap the input (write order: see the .h) */
 
     if (d->mode == MI_CONV_FLOAT32) {
         if (t.has_bias && t.bias.type != MI_TYPE_FLOAT32) return MI_ERR_UNSUPPORTED_TYPE;

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from ..memory import offline_plan
-from ..memory.firmware_arena import c_kernels
+from ..memory.firmware_arena import c_kernels, declares_overlap
 from ..model import Model, load_model
 from . import aot
 
@@ -101,7 +101,8 @@ def framework_features(model: Model) -> list[str]:
 
     Why: as the generated resolver links only the model's kernels, these compile
     the framework without what the model cannot reach (several subgraphs, variable
-    tensors, metadata lookups, custom ops, other ops' options tables), which is
+    tensors, metadata lookups, custom ops, other ops' options tables, outputs
+    overlapping inputs), which is
     about 2 KB of a Cortex-M0+ image. Every switch refuses a model that needs what
     it removed, so an image never silently runs another model differently; the
     library, host and fuzz builds keep everything."""
@@ -116,6 +117,8 @@ def framework_features(model: Model) -> list[str]:
         flags.append("-DMI_ENABLE_METADATA=0")
     if not any(op.startswith("CUSTOM:") for op in ops):
         flags.append("-DMI_ENABLE_CUSTOM=0")
+    if not declares_overlap(model):  # no kernel of it calls mi_allow_overlap: the same plan without
+        flags.append("-DMI_ENABLE_OVERLAP=0")
     flags.append("-DMI_OPTIONS_LISTED")
     flags += [f"-DMI_OPTIONS_{op}" for op in ops if re.fullmatch(r"[A-Z0-9_]+", op)]
     return flags

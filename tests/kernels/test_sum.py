@@ -5,7 +5,7 @@ sum from +0.0, checked bit for bit including -0.0 inputs) and int8/int16 with
 input and output scales far apart (int32 wrap of the sum and the left-shifting
 multiplier path).
 
-Hypothesis examples: 40 (quantized) + 25 (float32) = 65.
+Hypothesis examples: 40 (quantized) + 25 (float32) + 8 (arena) = 73.
 """
 
 import numpy as np
@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import scales, seeds, zero_points
+from tflm_arena_probe import assert_predicted_arena_is_minimum
 
 
 @requires_tflm
@@ -41,3 +42,14 @@ def test_sum_float_matches_tflm(case, seed):
     model = reduce_model("SUM", shape, axes, keep_dims, out, "float32", {}, {})
     compare_with_tflm(model, [[x]])
     assert_same_bits(model, [x])
+
+
+@requires_tflm
+@settings(max_examples=8, deadline=None)
+@given(case=reduce_case(), dtype=st.sampled_from(["int8", "int16", "float32"]), const_axis=st.booleans())
+def test_sum_arena_is_tflms_minimum(case, dtype, const_axis, tmp_path_factory):
+    """SUM shares MEAN's Prepare in TFLM, so the predicted host64 arena is the wheel's minimum."""
+    shape, axes, keep_dims, out = case
+    q = {} if dtype == "float32" else {"scale": 0.5, "zero_point": 0}
+    model = reduce_model("SUM", shape, axes, keep_dims, out, dtype, q, q, const_axis)
+    assert_predicted_arena_is_minimum(model, tmp_path_factory.mktemp("sum"))

@@ -23,8 +23,7 @@ ops' (``_broadcast_ok``), so only the rescaling comes from ``elementwise``.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,14 +139,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.broadcast_to(result, out.shape)
 
 
-def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
-         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """The quantized path on buffers allocated once (``elementwise.bind_rescaled``); the rest calls ``invoke``."""
-    run = None
-    if data.stage is not None:
-        run = elementwise.bind_rescaled(inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT], data.input1_table,
-                                        data.input2_table, np.add, data.stage)
-    return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
+bind = elementwise.rescaled_binder(np.add, invoke)
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:

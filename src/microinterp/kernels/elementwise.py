@@ -38,8 +38,10 @@ none).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -235,6 +237,22 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
         finish(acc, out)
 
     return run
+
+
+def rescaled_binder(combine: np.ufunc, invoke: Callable[..., None]) -> Callable[..., Callable[[], None]]:
+    """ADD's and SUB's ``bind``: their quantized path on buffers allocated once
+    (``bind_rescaled`` with ``combine``), and the kernel's own ``invoke`` for everything
+    else. One factory, since the two kernels differ only in ``np.add``/``np.subtract``."""
+
+    def bind(node: Node, data: Any, inputs: Sequence[np.ndarray | None],
+             outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+        run = None
+        if data.stage is not None:
+            run = bind_rescaled(inputs[0], inputs[1], outputs[0], data.input1_table, data.input2_table,
+                                combine, data.stage)
+        return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
+
+    return bind
 
 
 def rescale_input(x: np.ndarray, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:

@@ -13,8 +13,7 @@ in double, not in float32 as the mirrored ``sub_common.cc`` reads (see
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,14 +89,7 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
 
 
 
-def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
-         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """The quantized path on buffers allocated once (``elementwise.bind_rescaled``); the rest calls ``invoke``."""
-    run = None
-    if data.stage is not None:
-        run = elementwise.bind_rescaled(inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT], data.input1_table,
-                                        data.input2_table, np.subtract, data.stage)
-    return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
+bind = elementwise.rescaled_binder(np.subtract, invoke)
 
 
 MEMORY = KernelMemory(tflm_params="TfLiteSubParams", tflm_op_data="OpDataSub", c_op_data=c_struct(w=33, b=1))

@@ -65,5 +65,8 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
                                               data.output_zero_point, flat.dtype)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", needs=reduction.accumulating_memory, modelled=False, c_op_data=c_struct(w=13, b=1))
+#: TFLM registers SUM with MEAN's Init and Prepare (reduce.cc: InitReduce, PrepareMeanOrSum), so its
+#: arena needs are MEAN's, temporaries included.
+MEMORY = KernelMemory(tflm_params="TfLiteReducerParams", tflm_op_data="OpDataReduce",
+                      needs=reduction.mean_or_sum_memory, c_op_data=c_struct(w=13, b=1))
 REGISTRATION = Registration("SUM", prepare, invoke, memory=MEMORY)

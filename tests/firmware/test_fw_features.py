@@ -93,7 +93,15 @@ def test_a_model_keeps_what_it_needs(index: int) -> None:
     what, make, switch, _ = NEEDS[index]
     flags = framework_features(load_model(make()))
     assert switch not in flags, what
-    assert len([f for f in flags if f.startswith("-DMI_ENABLE_")]) == 3, (what, flags)
+    assert len([f for f in flags if f.startswith("-DMI_ENABLE_") and "OVERLAP" not in f]) == 3, (what, flags)
+
+
+def test_overlap_is_compiled_only_for_models_whose_kernels_declare_it() -> None:
+    """mi_allow_overlap's callers (CONV_2D, DEPTHWISE_CONV_2D, ADD): the planner's overlap
+    rule is compiled for KWS, not for the fully connected AD model (the same plan)."""
+    kws = framework_features(load_model(str(model_path("mlperf-tiny/kws_ref_model.tflite"))))
+    ad = framework_features(load_model(str(model_path("mlperf-tiny/ad01_int8.tflite"))))
+    assert "-DMI_ENABLE_OVERLAP=0" not in kws and "-DMI_ENABLE_OVERLAP=0" in ad
 
 
 def _run(runner: Path, model: bytes, tmp: Path, inputs: bytes) -> tuple[int, str | None]:

@@ -161,7 +161,7 @@ size_t mi_interpreter_arena_needed_bytes(const mi_interpreter_t *it);
 
 /* Arena offset of tensor `index` when the plan placed it in the head
  * (MI_ERR_BAD_INDEX for constants, variables and empty tensors). The same
- * offsets as memory/planner.py's plan for the model. */
+ * offsets as memory/firmware_arena.py tensor_offsets for the model. */
 mi_status_t mi_interpreter_tensor_offset(const mi_interpreter_t *it, uint32_t index, uint32_t *offset);
 
 /* Index of the operator whose kernel failed, or -1. */

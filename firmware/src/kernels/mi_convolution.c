@@ -64,42 +64,45 @@ mi_status_t mi_conv_window(mi_conv_op_data_t *d, int32_t stride_h, int32_t strid
     return MI_OK;
 }
 
-/* overlap.py _concave_max: max over i in [0, count) of (i + first) * per_step -
- * max(0, i * stride - pad) * per_unit, at an end or next to the kink pad / stride. */
-static int64_t concave_max(int32_t count, int32_t stride, int32_t pad, int64_t per_step, int64_t per_unit,
-                           int32_t first)
+/* overlap.py _piecewise_max: max over i in [0, count) of (i + first) * per_step -
+ * clamp(i * stride - pad, 0, limit) * per_unit (Python finds it at the kinks; here a
+ * loop over the output rows or columns is less code). 32-bit throughout:
+ * mi_window_fits bounds i * stride and pad by 2**29, and every product is at most
+ * a tensor's bytes (MI_MAX_TENSOR_BYTES, 2**28). */
+#if defined(__GNUC__)
+#define MI_PREPARE_ONLY __attribute__((noinline, optimize("Os"))) /* prepare-time: small beats fast */
+#else
+#define MI_PREPARE_ONLY
+#endif
+
+static MI_PREPARE_ONLY int32_t piecewise_max(int32_t count, int32_t stride, int32_t pad, int32_t limit, int32_t per_step,
+                             int32_t per_unit, int32_t first)
 {
-    const int32_t at[4] = {0, count - 1, pad / stride, pad / stride + 1};
-    int64_t best = 0;
-    int k, any = 0;
-    for (k = 0; k < 4; k++) {
-        const int64_t over = (int64_t)at[k] * stride - pad;
-        const int64_t v = (int64_t)(at[k] + first) * per_step - (over > 0 ? over : 0) * per_unit;
-        if (at[k] < 0 || at[k] >= count) continue;
-        if (!any || v > best) best = v;
-        any = 1;
+    int32_t best = 0, i, over = -pad;
+    for (i = 0; i < count; i++, over += stride) {
+        const int32_t v = (i + first) * per_step - (over < 0 ? 0 : over > limit ? limit : over) * per_unit;
+        if (i == 0 || v > best) best = v;
     }
     return best;
 }
 
-void mi_conv_allow_overlap(mi_context_t *ctx, const mi_node_t *node, const mi_conv_op_data_t *d,
+MI_PREPARE_ONLY void mi_conv_allow_overlap(mi_context_t *ctx, const mi_node_t *node, const mi_conv_op_data_t *d,
                            const mi_conv_tensors_t *t)
 {
-    const int64_t px = (int64_t)d->in_c * mi_type_size(t->x.type), py = (int64_t)d->out_c * mi_type_size(t->y.type);
-    const int64_t rx = px * d->in_w, ry = py * d->out_w, growth = ry * d->out_h - rx * d->in_h;
+    const int32_t px = d->in_c * (int32_t)mi_type_size(t->x.type), py = d->out_c * (int32_t)mi_type_size(t->y.type);
+    const int32_t rx = px * d->in_w, ry = py * d->out_w, growth = ry * d->out_h - rx * d->in_h;
     const int32_t x = mi_node_input_index(ctx, node, 0);
-    int64_t distance;
+    int32_t distance;
     /* the filter and bias are read throughout: not the input's bytes */
     if (x == mi_node_input_index(ctx, node, 1) || x == mi_node_input_index(ctx, node, 2)) return;
-    if (d->batches <= 0 || d->in_h <= 0 || d->in_w <= 0 || px <= 0 || d->out_h <= 0 || d->out_w <= 0 || py <= 0 ||
-        d->stride_h <= 0 || d->stride_w <= 0 || d->pad_h < 0 || d->pad_w < 0)
-        return;
-    distance = concave_max(d->out_h, d->stride_h, d->pad_h, ry, rx, 0) +
-               concave_max(d->out_w, d->stride_w, d->pad_w, py, px, 1);
+    /* (an empty input is not planned, an empty output fails the last test; mi_conv_window
+     * made the strides positive and the paddings non-negative) */
+    distance = piecewise_max(d->out_h, d->stride_h, d->pad_h, d->in_h, ry, rx, 0) +
+               piecewise_max(d->out_w, d->stride_w, d->pad_w, d->in_w, py, px, 1);
     if (growth > distance) distance = growth;
-    if (growth > 0) distance += (int64_t)(d->batches - 1) * growth;
+    if (growth > 0) distance += (d->batches - 1) * growth;
     if (distance < 0) distance = 0;
-    if (distance < (int64_t)t->y.bytes) mi_allow_overlap(ctx, node, 0, (uint32_t)distance);
+    if ((uint32_t)distance < t->y.bytes) mi_allow_overlap(ctx, node, 0, (uint32_t)distance);
 }
 
 /* The ahead-of-time prepare image (fw/aot.py writes it; memory/firmware_arena.py

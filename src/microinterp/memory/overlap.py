@@ -9,7 +9,7 @@ distance ``D`` from the operator's geometry, with the argument; the planner
 (``planner.overlap_extent``) lets an output start ``D`` or more bytes before such
 an input. Only the C port uses it: its kernels' write order is what makes it
 safe (the Python interpreter and TFLM's layout compute into disjoint buffers).
-C twin: ``mi_conv_overlap`` in ``firmware/src/kernels/mi_convolution.c``.
+C twin: ``mi_conv_allow_overlap`` in ``firmware/src/kernels/mi_convolution.c``.
 
 The argument for a sliding-window kernel (CONV_2D, DEPTHWISE_CONV_2D, every C
 path: reference loops, ``conv_int8_fast``, the im2col column and the Cortex-M4
@@ -35,8 +35,13 @@ pixel pairs, ``dw_int8_fast``):
   out_h * Ry - in_h * Rx)`` (the next-row terms ``h(oy + 1)`` are below
   ``h(oy + 1) + g(0)``), plus ``(batches - 1) * max(0, out_h * Ry - in_h * Rx)``
   for the later batches;
-* ``h`` and ``g`` are a line minus ``max(0, line)``: concave, so their maxima over
-  the integers lie at an end of the range or next to the kink ``pad / stride``.
+* a pixel that reads a tap has its first row below ``in_h`` (column below
+  ``in_w``), and for one that reads none any bound holds, so the row (column) in
+  ``L`` may be clamped to ``in_h`` (``in_w``): then every term is at most a
+  tensor's bytes (32-bit arithmetic in C);
+* ``h`` and ``g`` are piecewise linear, so their maxima over the integers lie at
+  an end of the range or next to a kink (``pad / stride``, ``(pad + limit) /
+  stride``).
 
 ``D`` is a sufficient distance, tight when the first tap of each pixel is read
 (e.g. 544 B for a 3x3 stride-1 SAME convolution of 32x32x16 int8, one row and
@@ -48,12 +53,14 @@ the output's size (else nothing is gained).
 from __future__ import annotations
 
 
-def _concave_max(count: int, stride: int, pad: int, per_step: int, per_unit: int, first: int) -> int:
-    """max over ``i`` in ``[0, count)`` of ``(i + first) * per_step - max(0, i * stride - pad) * per_unit``:
-    a concave function of ``i``, so at an end or next to its kink ``pad / stride``."""
-    kink = pad // stride
-    candidates = {0, count - 1, kink, kink + 1}
-    return max((i + first) * per_step - max(0, i * stride - pad) * per_unit for i in candidates if 0 <= i < count)
+def _piecewise_max(count: int, stride: int, pad: int, limit: int, per_step: int, per_unit: int, first: int) -> int:
+    """max over ``i`` in ``[0, count)`` of ``(i + first) * per_step - clamp(i * stride - pad, 0, limit) *
+    per_unit``: piecewise linear in ``i``, so at an end or next to a kink (``pad / stride``,
+    ``(pad + limit) / stride``)."""
+    k1, k2 = pad // stride, (pad + limit) // stride
+    candidates = {0, count - 1, k1, k1 + 1, k2, k2 + 1}
+    return max((i + first) * per_step - min(max(0, i * stride - pad), limit) * per_unit
+               for i in candidates if 0 <= i < count)
 
 
 def window_overlap(batches: int, in_h: int, in_w: int, in_pixel: int, out_h: int, out_w: int, out_pixel: int,
@@ -64,7 +71,7 @@ def window_overlap(batches: int, in_h: int, in_w: int, in_pixel: int, out_h: int
     if min(batches, in_h, in_w, in_pixel, out_h, out_w, out_pixel, stride_h, stride_w) <= 0 or min(pad_h, pad_w) < 0:
         return None
     in_row, out_row = in_w * in_pixel, out_w * out_pixel
-    g = _concave_max(out_w, stride_w, pad_w, out_pixel, in_pixel, 1)
-    h = _concave_max(out_h, stride_h, pad_h, out_row, in_row, 0)
+    g = _piecewise_max(out_w, stride_w, pad_w, in_w, out_pixel, in_pixel, 1)
+    h = _piecewise_max(out_h, stride_h, pad_h, in_h, out_row, in_row, 0)
     growth = out_h * out_row - in_h * in_row
     return max(max(h + g, growth) + (batches - 1) * max(0, growth), 0)

@@ -19,10 +19,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import model_path, random_input
 from strategies import int_array, scales, seeds, zero_points
 
 from microinterp import Interpreter
-from microinterp.batch import batchable
+from microinterp.batch import BatchRunner, batchable
 from microinterp.builder import ModelBuilder
 from microinterp.errors import InputError
 
@@ -64,11 +65,17 @@ def single_op_models(draw) -> tuple[str, bytes]:
                                                b.add_constant("b", bias, **qb)], [y])
             return family, b.build()
         padding = draw(st.sampled_from(["SAME", "VALID"]))
-        k = 1 if padding == "VALID" and min(h, w) < 3 else draw(st.integers(1, 3))
-        oh, ow = (h, w) if padding == "SAME" else (h - k + 1, w - k + 1)
+        k = draw(st.integers(1, 3))
+        stride, dilation = draw(st.integers(1, 3)), draw(st.integers(1, 2))  # kernels' tap-plane views
+        if padding == "VALID" and min(h, w) < (k - 1) * dilation + 1:
+            k = dilation = 1
+        if padding == "SAME":
+            oh, ow = -(-h // stride), -(-w // stride)
+        else:
+            oh, ow = (h - (k - 1) * dilation - 1) // stride + 1, (w - (k - 1) * dilation - 1) // stride + 1
         x = b.add_input("x", (1, h, w, c), dtype, **qx)
-        opts = dict(padding=padding, stride_h=1, stride_w=1, dilation_h_factor=1, dilation_w_factor=1,
-                    fused_activation_function=draw(st.sampled_from(["NONE", "RELU"])))
+        opts = dict(padding=padding, stride_h=stride, stride_w=stride, dilation_h_factor=dilation,
+                    dilation_w_factor=dilation, fused_activation_function=draw(st.sampled_from(["NONE", "RELU"])))
         if family == "conv":
             y = b.add_output("y", (1, oh, ow, oc), dtype, **qy)
             wt = b.add_constant("w", rand_w((oc, k, k, c)), wdt, **qw)
@@ -210,6 +217,33 @@ def test_batched_chunks_and_short_last_chunk(monkeypatch):
     assert it._batch_runner.chunk == 4 and it._batch_runner.reason is None
     want = _per_sample(model, [xs.reshape(11, 1, 3)])
     assert all(np.array_equal(got[s], want[s][0]) for s in range(11))
+
+
+REAL_MODELS = [
+    "mlperf-tiny/kws_ref_model.tflite",  # int8 CONV_2D, DEPTHWISE_CONV_2D (stride 1), pooling, FC, softmax
+    "mlperf-tiny/vww_96_int8.tflite",  # int8 strided depthwise (tap planes), 1x1 convs
+    "mlperf-tiny/pretrainedResnet_quant.tflite",  # int8 3x3 convs (strided), ADD
+    "mlperf-tiny/ad01_int8.tflite",  # int8 FULLY_CONNECTED (float32 BLAS sums)
+    "mlperf-tiny/pretrainedResnet.tflite",  # float32 CONV_2D (channel planes)
+    "mlperf-tiny/vww_96_float.tflite",  # float32 depthwise (tap planes)
+]
+
+
+@pytest.mark.parametrize("rel", REAL_MODELS)
+def test_real_models_batched_equal_per_sample(rel):
+    """The MLPerf models run batched (full chunks and a short last one), every sample bit
+    for bit a single invoke."""
+    data = model_path(rel).read_bytes()
+    it = Interpreter.from_bytes(data)
+    n = BatchRunner(it).chunk + 2  # a full chunk and a short one
+    rng = np.random.default_rng(len(rel))
+    d = it.get_input_details(0)
+    batch = np.stack([random_input(d, rng) for _ in range(n)])
+    got = it.invoke_batch(batch)
+    assert it._batch_runner.reason is None
+    want = _per_sample(data, [batch])
+    for s in range(n):
+        assert all(np.array_equal(got[k][s], want[s][k], equal_nan=True) for k in range(len(got))), s
 
 
 def test_stateful_samples_are_independent_sequences():

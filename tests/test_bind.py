@@ -31,6 +31,9 @@ MODELS = [
     "tflite-micro-seanet/pad2.tflite",
     "tflite-micro-seanet/leaky_relu2.tflite",
     "tflite-micro-seanet/conv18.tflite",  # 16x8 CONV_2D, int64 output stage
+    "mlperf-tiny/vww_96_int8.tflite",  # int8 DEPTHWISE_CONV_2D on tap planes (strides 1, 2), float64 stage
+    "mlperf-tiny/vww_96_float.tflite",  # float32 DEPTHWISE_CONV_2D on tap planes
+    "mlperf-tiny/pretrainedResnet.tflite",  # float32 CONV_2D on channel planes (strides 1, 2)
 ]
 
 

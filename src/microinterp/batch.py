@@ -64,11 +64,12 @@ ROW_WISE_OPS = frozenset({
 
 #: samples per batched run at most
 MAX_CHUNK = 256
-#: elements the largest activation of a chunk may hold. The kernels' element-wise
-#: passes (the int64 output stage above all) are memory-bound: once a chunk's tensors
-#: fall out of the CPU cache, a batched sample costs more than a single invoke
-#: (measured on kws_ref_model: 64 samples per chunk, 13 ms per sample; one, 0.9 ms).
-CHUNK_ELEMENTS = 1 << 15
+#: elements the largest activation of a chunk should hold, about. The kernels' element-wise
+#: passes (the float64 output stage above all) are bound by the CPU caches: past about this
+#: size a chunk's buffers fall out of the 2 MB L2 cache and a batched sample costs more
+#: (measured per sample at 1-64 samples per chunk: VWW best at 4 x 36,864 elements, IC at
+#: 4-8 x 16,384, KWS at 8-16 x 8,000; AD, whose largest activation is 640 elements, at 256)
+CHUNK_ELEMENTS = 1 << 17
 
 
 def _axis_values(t: Tensor | None, rank: int) -> list[int] | None:
@@ -171,7 +172,7 @@ class BatchRunner:
         self.stateful = it.stateful
         self._batched: dict[int, Interpreter] = {}
         largest = max((t.size for t in it.subgraph.tensors if not t.is_constant and t.dtype is not None), default=1)
-        self.chunk = max(1, min(MAX_CHUNK, CHUNK_ELEMENTS // max(largest, 1)))
+        self.chunk = max(1, min(MAX_CHUNK, round(CHUNK_ELEMENTS / max(largest, 1))))
         if self.reason is None and self.chunk == 1:
             self.reason = f"one sample's largest tensor ({largest} elements) already fills a batch"
 

@@ -37,15 +37,29 @@ def _set_threads_local() -> ctypes._CFuncPtr | None:  # type: ignore[name-define
     return None
 
 
+#: how many ``single_thread`` blocks are open on OpenBLAS (read by ``pinned``)
+_pinned = 0
+
+
+def pinned() -> bool:
+    """Whether OpenBLAS is known to run on one thread now (inside ``single_thread``), so
+    callers need not split large products into blocks that stay below its threading
+    threshold (``conv_2d.exact_matmul``)."""
+    return _pinned > 0
+
+
 @contextlib.contextmanager
 def single_thread() -> Iterator[None]:
     """Run the block with this thread's OpenBLAS limited to one thread."""
+    global _pinned
     fn = _set_threads_local()
     if fn is None:
         yield
         return
     previous = fn(1)
+    _pinned += 1
     try:
         yield
     finally:
+        _pinned -= 1
         fn(previous)

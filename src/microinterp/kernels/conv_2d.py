@@ -34,11 +34,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .. import quant
+from .. import blas, quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import convolution, float_dot
 from .padding import Window
+from .taps import ChannelPlanes
 
 INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
@@ -156,7 +157,7 @@ def exact_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) ->
     rows, depth = a.shape
     cols = b.shape[1]
     block = max(1, _SINGLE_THREAD_GEMM // max(1, depth * cols))
-    if rows <= block:
+    if rows <= block or blas.pinned():  # one product where OpenBLAS is held to one thread (batch mode)
         return a @ b if out is None else np.matmul(a, b, out=out)
     if out is None:
         out = np.empty((rows, cols), a.dtype)
@@ -248,6 +249,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     (exact in the buffer's float type), then the prepared output stage. The rest calls
     ``invoke``."""
     x, y = inputs[INPUT], outputs[OUTPUT]
+    if data.mode == "float32" and data.groups == 1 and not data.mask_padding and y.size and x is not None:
+        return _bind_float(data, x, y)
     if data.mode == "float32" or data.stage is None or data.groups != 1 or y.size == 0:
         return functools.partial(invoke, node, data, inputs, outputs)
     win, buffer, weights = data.window, data.buffer, data.weights[0]
@@ -288,6 +291,66 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         if bias is not None:
             np.add(acc, bias, out=acc)
         stage.apply(acc, y)
+
+    return run
+
+
+#: elements of one float product block, (Cin + 1) x Cout x pixels: in the L2 cache
+FLOAT_BLOCK = 1 << 20
+
+
+def _bind_float(data: OpData, x: np.ndarray, y: np.ndarray) -> Callable[[], None]:
+    """The float path (one group, finite weights) on ``taps.ChannelPlanes`` views.
+
+    TFLM sums ``input * filter`` over (filter_y, filter_x, in_channel) in that order,
+    from 0.0f, in float32. Here, per tap, the products of all input channels with all
+    output channels over a block of output positions are one multiply into
+    ``prod[1:]`` -- a (Cin, Cout, pixels) block whose inner loops run along the pixels
+    with one weight each -- and ``np.add.reduce`` over its outer axis adds them, slice
+    by slice in order (see ``float_dot``), to the running sums in ``prod[0]``, writing
+    the new running sums into the other block's slot 0 (the first tap starts from
+    ``initial=+0.0``, the last writes the result): each output is the C loop's sequence
+    of float32 roundings. Padded taps add +-0.0 products (finite weights), which leave
+    a running sum that started at +0.0 unchanged, as TFLM's skipping them does. Then
+    ``+ bias`` (``+ 0.0f`` without one) and the clamp, in TFLM's order."""
+    win, w = data.window, data.weights
+    out_c, _, _, in_c = w.shape
+    n = x.shape[0]
+    planes = ChannelPlanes(win, n, in_c, np.float32)
+    taps = planes.taps
+    run_length = taps[0].shape[-1]
+    pieces_count = -(-run_length // max(1, FLOAT_BLOCK // ((in_c + 1) * out_c)))
+    block = -(-run_length // pieces_count)  # equal pieces: no short last one
+    weights = [np.ascontiguousarray(w[:, fy, fx, :].T)[:, :, None]
+               for fy in range(win.filter_h) for fx in range(win.filter_w)]  # (Cin, Cout, 1) per tap
+    prods = [np.empty((in_c + 1, out_c, block), np.float32) for _ in range(2)]
+    total = np.empty((n, out_c, run_length), np.float32)
+    pieces = [(s, min(run_length, s + block)) for s in range(0, run_length, block)]
+    steps = list(zip(taps, weights))
+    last = len(steps) - 1
+    zero = np.float32(0.0)
+    multiply, reduce = np.multiply, np.add.reduce
+    grid = total.reshape(n, out_c, win.out_h, planes.cols)[..., :win.out_w]  # (N, Cout, OH, OW) view
+    values = np.empty(grid.shape, np.float32)
+    finish = convolution.bind_bias_and_clamp(values, None if data.bias is None else data.bias[:, None, None],
+                                             data.act_min, data.act_max, y.transpose(0, 3, 1, 2))
+
+    def run() -> None:
+        planes.load(x)
+        for i in range(n):
+            for start, stop in pieces:
+                m = stop - start
+                src, dst = prods
+                for k, (tap, wk) in enumerate(steps):
+                    multiply(wk, tap[i, :, None, start:stop], out=src[1:, :, :m])
+                    into = total[i, :, start:stop] if k == last else dst[0, :, :m]
+                    if k == 0:
+                        reduce(src[1:, :, :m], axis=0, out=into, initial=zero)
+                    else:
+                        reduce(src[:, :, :m], axis=0, out=into)
+                    src, dst = dst, src
+        np.copyto(values, grid)
+        finish()
 
     return run
 

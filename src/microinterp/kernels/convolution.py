@@ -152,9 +152,9 @@ def output_stage(mode: str, multiplier: np.ndarray, shift: np.ndarray, output_ze
 class FloatOutputStage:
     """An int32 ``quant.OutputStage`` after ReLU-type clamping computed in float64, exactly,
     as ``clip(floor(sums * scale + offset), act_min, act_max)`` straight from the GEMM's
-    float sums: four passes (multiply, add, floor, clamp into the output) where the int64
-    route takes eleven (convert, + bias, the stage's nine), which is what large layers and
-    batch mode pay.
+    float sums: three passes (multiply, add, clamp into the output) and a cheap flip of
+    the output bytes, where the int64 route takes eleven (convert, + bias, the stage's
+    nine), which is what large layers and batch mode pay.
 
     Why it is exact. With ``A = acc*m + 2**30`` (no left shift, no int32 wrap: checked),
     TFLM's result is ``floor((A - 2**31 [A < 0] + 2**(r+30)) / 2**(31+r)) + zp``
@@ -167,10 +167,22 @@ class FloatOutputStage:
     ``<= zp`` (the rounded quotient of a negative number is not positive, and here
     ``T / 2**(31+r) < zp + 1``), and the clamp takes both to ``act_min``: so the route is
     only taken when ``act_min >= zp`` -- a fused ReLU/ReLU6, or a clamp at the zero point.
+
+    ``bind`` drops the ``floor``: it adds ``B = -(output dtype's minimum)`` (128 for int8)
+    to the offset (exact under the same bound, checked there), so the clamp range
+    ``[act_min + B, act_max + B]`` is non-negative, and clamps into the output's bytes
+    read as unsigned, where the float-to-integer conversion truncates: past the range
+    ends both ``floor`` and truncation give the end, inside it the value is not negative
+    and truncation is ``floor``. Flipping the top bit of each output value then subtracts
+    ``B`` (two's complement). Where that bound fails it keeps the ``floor``.
     """
 
-    def __init__(self, scale: np.ndarray, offset: np.ndarray, act_min: int, act_max: int) -> None:
+    def __init__(self, scale: np.ndarray, offset: np.ndarray, act_min: int, act_max: int,
+                 constants: list[int], shifts: list[int], bounds: list[int]) -> None:
         self.scale, self.offset, self.act_min, self.act_max = scale, offset, act_min, act_max
+        # per channel, in Python ints: T's constant part, the total right shift 31 + r, and
+        # the bound on |acc * m|; bind re-checks |T| < 2**53 with its own added constant
+        self.constants, self.shifts, self.bounds = constants, shifts, bounds
 
     @classmethod
     def make(cls, stage: quant.OutputStage | quant.Int64OutputStage | None, weights: np.ndarray, channel_axis: int,
@@ -186,7 +198,7 @@ class FloatOutputStage:
         shifts = [int(v) for v in np.broadcast_to(stage.shift, (n,)).tolist()]
         biases = [0] * n if bias is None else [int(v) for v in np.asarray(bias).reshape(-1).tolist()]
         zp = stage.output_zero_point
-        scale, offset = [], []
+        scale, offset, constants, totals, bounds = [], [], [], [], []
         for s, m, shift, b in zip(sums, multipliers, shifts, biases):
             r = -shift
             worst = s * max_abs_input + abs(b)
@@ -195,13 +207,43 @@ class FloatOutputStage:
                 return None
             scale.append(m * 2.0 ** -(31 + r))  # exact: m < 2**31
             offset.append(float(constant) * 2.0 ** -(31 + r))  # exact: |constant| < 2**53
-        return cls(np.array(scale, np.float64), np.array(offset, np.float64), stage.act_min, stage.act_max)
+            constants.append(constant)
+            totals.append(31 + r)
+            bounds.append(worst * m)
+        return cls(np.array(scale, np.float64), np.array(offset, np.float64), stage.act_min, stage.act_max,
+                   constants, totals, bounds)
 
     def bind(self, sums: np.ndarray, out: np.ndarray) -> Callable[[], None]:
         """A call taking the float sums (rows x channels, without bias; read at every call)
-        to the clamped result in ``out`` (same shape, integer dtype)."""
-        t = np.empty(sums.shape, np.float64)
-        scale, offset, lo, hi = self.scale, self.offset, self.act_min, self.act_max
+        to the clamped result in ``out`` (same shape, integer dtype).
+
+        Both are viewed as rows of ``TILE`` values or so, whole pixels each, with the
+        per-channel constants tiled to match: broadcast along rows of a few channels,
+        numpy would run one short inner loop per pixel."""
+        rows, channels = sums.shape
+        tile = _row_tile(rows, channels) if sums.flags.c_contiguous and out.flags.c_contiguous else 1
+        shape = (rows // tile, tile * channels)
+        sums, out = sums.reshape(shape), out.reshape(shape)
+        t = np.empty(shape, np.float64)
+        lo, hi = self.act_min, self.act_max
+        info = np.iinfo(out.dtype)
+        lift = -int(info.min)
+        if all(abs(c + (lift << k)) + b < 2**53 for c, k, b in zip(self.constants, self.shifts, self.bounds)):
+            offset = np.array([float(c + (lift << k)) * 2.0 ** -k for c, k in zip(self.constants, self.shifts)])
+            scale = np.tile(self.scale, tile)
+            offset = np.tile(offset, tile)
+            unsigned = out.view(np.dtype(f"u{out.dtype.itemsize}"))
+            flip = unsigned.dtype.type(lift)
+            multiply, add, clip, xor = np.multiply, np.add, quant._clip, np.bitwise_xor
+
+            def run_lifted() -> None:
+                multiply(sums, scale, out=t)
+                add(t, offset, out=t)
+                clip(t, lo + lift, hi + lift, out=unsigned, casting="unsafe")  # truncates: floor here
+                xor(unsigned, flip, out=unsigned)  # - lift, in two's complement
+
+            return run_lifted
+        scale, offset = np.tile(self.scale, tile), np.tile(self.offset, tile)
         multiply, add, floor, clip = np.multiply, np.add, np.floor, quant._clip
 
         def run() -> None:
@@ -211,6 +253,20 @@ class FloatOutputStage:
             clip(t, lo, hi, out=out, casting="unsafe")
 
         return run
+
+
+#: values per row the output stages aim for: long enough that numpy's per-row cost is small,
+#: short enough that the tiled constants stay in the L1 cache
+TILE = 1024
+
+
+def _row_tile(rows: int, channels: int) -> int:
+    """The largest divisor of ``rows`` that keeps ``tile * channels`` within ``TILE`` (at least 1)."""
+    best = 1
+    for d in range(1, max(1, TILE // max(channels, 1)) + 1):
+        if rows % d == 0:
+            best = d
+    return best
 
 
 def exact_float_dtype(weights: np.ndarray, channel_axis: int, max_abs_input: int) -> type:
@@ -237,6 +293,27 @@ def add_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: floa
     """The float32 output stage of CONV_2D and DEPTHWISE_CONV_2D: ``total + bias``
     (``+ 0.0f`` without a bias, as TFLM adds its zero default), then the clamp."""
     return quant.clamp_float(total + (bias if bias is not None else np.float32(0.0)), act_min, act_max)
+
+
+def bind_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: float, act_max: float,
+                        out: np.ndarray) -> Callable[[], None]:
+    """``add_bias_and_clamp`` as a call on buffers allocated here: ``total`` (float32, read at
+    every call, overwritten) ``+ bias`` (``+ 0.0f`` without one), the clamp as
+    ``std::min(std::max(v, lo), hi)`` (``quant.clamp_float``'s comparisons, which keep a
+    -0.0 and let NaN through), stored in ``out`` (same shape)."""
+    add_on = bias if bias is not None else np.float32(0.0)
+    lo, hi = np.float32(act_min), np.float32(act_max)
+    beyond = np.empty(total.shape, np.bool_)
+
+    def run() -> None:  # (the full range of NONE is +-FLT_MAX: an inf is clamped too, as in TFLM)
+        np.add(total, add_on, out=total)
+        np.less(total, lo, out=beyond)
+        np.copyto(total, lo, where=beyond)
+        np.less(hi, total, out=beyond)
+        np.copyto(total, hi, where=beyond)
+        np.copyto(out, total)
+
+    return run
 
 
 def conv_memory(node: Node, channel_dim: int) -> OpMemory:

@@ -37,6 +37,7 @@ from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import convolution
 from .padding import Window
+from .taps import TapPlanes
 
 INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
@@ -184,66 +185,118 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
 
 
 #: bind's per-input-channel GEMMs are taken for at most this many input channels, each
-#: feeding at least ``GEMM_MIN_MULTIPLIER`` outputs (a GEMM per channel beats the all-taps
-#: product block, whose inner loop runs along the few output channels, only then)
+#: feeding at least ``GEMM_MIN_MULTIPLIER`` outputs (a GEMM per channel beats the tap loop,
+#: whose passes run over every output channel, only then)
 GEMM_MAX_INPUT_CHANNELS = 8
 GEMM_MIN_MULTIPLIER = 4
 
 
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """Integer layers with few input channels and a depth multiplier (micro_speech's first
-    layer: 1 channel x 8) as one GEMM per input channel: the im2col rows of channel ``ic``
-    (every copy of it in the buffer holds the same values) times the (taps, multiplier)
-    weights of its outputs. Integer sums are exact in the buffer's float type in any order
-    (``convolution.exact_float_dtype`` bounds every partial sum), so BLAS may add as it
-    likes; then the bias and the prepared output stage as ``invoke``, or in float64 where
-    ``convolution.FloatOutputStage`` applies -- as for the other integer layers, whose
-    tap-by-tap sums stay ``invoke``'s. The rest calls ``invoke``."""
+    """``invoke`` on buffers and views built here, in one of two ways:
+
+    * integer layers with few input channels and a depth multiplier (micro_speech's first
+      layer: 1 channel x 8): one GEMM per input channel (``_bind_gemm``);
+    * every other layer: the tap loop of ``invoke`` -- ``total += tap * w[fy, fx]`` in
+      (filter_y, filter_x) order, in the buffer's type -- on ``taps.TapPlanes`` views,
+      whose rows are whole output rows (``OW * C`` contiguous values, against ``C`` for
+      the strided views of ``padding.Window``), with the weights tiled along them once.
+      Each element sees the same sequence of roundings as in ``invoke``: the float path
+      starts from +0.0 as TFLM does, the integer sums are exact in the buffer's type.
+
+    Then the bias and the output stage: float32 ``+ bias`` and the clamp; integer ones
+    in float64 where ``convolution.FloatOutputStage`` applies, else the prepared stage.
+    Layers whose float weights are not all finite (padded taps must be skipped) call
+    ``invoke``."""
     x, y = inputs[INPUT], outputs[OUTPUT]
     fallback = functools.partial(invoke, node, data, inputs, outputs)
-    in_c = x.shape[-1] if x is not None and x.ndim == 4 else 0
-    out_c = data.weights.shape[-1]
-    if data.mode == "float32" or data.stage is None or y.size == 0 or x is None:
+    if y.size == 0 or x is None or data.mask_padding or (data.mode != "float32" and data.stage is None):
         return fallback
+    in_c, out_c = x.shape[-1], data.weights.shape[-1]
+    rows = y.size // out_c
+    if data.mode == "float32":
+        total = np.empty((rows, out_c), np.float32)
+        return _bind_taps(data, x, total, convolution.bind_bias_and_clamp(
+            total, data.bias, data.act_min, data.act_max, y.reshape(rows, out_c)))
     float_stage = convolution.FloatOutputStage.make(data.stage, data.weights, -1, convolution.max_abs_input(
         x.dtype, int(data.input_zero_point)), data.bias)
-    if not 0 < in_c <= GEMM_MAX_INPUT_CHANNELS or out_c % in_c or out_c // in_c < GEMM_MIN_MULTIPLIER:
-        if float_stage is None:
-            return fallback
-        total = np.empty((y.size // out_c, out_c), data.buffer.dtype)
-        finish_taps = float_stage.bind(total, y.reshape(total.shape))
+    total = np.empty((rows, out_c), data.buffer.dtype)
+    if float_stage is not None:
+        finish = float_stage.bind(total, y.reshape(rows, out_c))
+    else:
+        acc, bias, stage = np.empty((rows, out_c), np.int64), data.bias, data.stage
 
-        def run_taps() -> None:  # invoke's tap-by-tap sums, the stage in float64 (convolution.FloatOutputStage)
-            np.copyto(total, _accumulate(data, x).reshape(total.shape))
-            finish_taps()
+        def finish() -> None:
+            np.copyto(acc, total, casting="unsafe")
+            if bias is not None:
+                np.add(acc, bias, out=acc)
+            stage.apply(acc, y)  # type: ignore[union-attr]
 
-        return run_taps
-    mult, win = out_c // in_c, data.window
+    if 0 < in_c <= GEMM_MAX_INPUT_CHANNELS and out_c % in_c == 0 and out_c // in_c >= GEMM_MIN_MULTIPLIER:
+        return _bind_gemm(data, x, total, finish)
+    return _bind_taps(data, x, total, finish)
+
+
+def _bind_taps(data: OpData, x: np.ndarray, total: np.ndarray, finish: Callable[[], None]) -> Callable[[], None]:
+    """The tap loop on ``taps.TapPlanes`` views into ``total`` (rows x channels), then ``finish``."""
+    win, dtype = data.window, data.buffer.dtype.type
+    out_c = data.weights.shape[-1]
+    planes = TapPlanes(win, x.shape[0], x.shape[-1], dtype, repeat=out_c // x.shape[-1])
+    tiled = [np.tile(data.weights[fy, fx], win.out_w) for fy in range(win.filter_h) for fx in range(win.filter_w)]
+    taps = planes.taps
+    acc = total.reshape(taps[0].shape)
+    prod = np.empty_like(acc)
+    rest = list(zip(taps[1:], tiled[1:]))
+    zero_point = None if data.mode == "float32" else dtype(data.input_zero_point)
+    first_tap, first_weights, multiply, add, load = taps[0], tiled[0], np.multiply, np.add, planes.load
+    if data.mode == "float32":
+        zero = np.float32(0.0)
+
+        def run_float() -> None:
+            load(x, None)
+            multiply(first_tap, first_weights, out=prod)
+            add(prod, zero, out=acc)  # TFLM's running sum starts at +0.0 (a -0.0 product becomes +0.0)
+            for tap, w in rest:
+                multiply(tap, w, out=prod)
+                add(acc, prod, out=acc)
+            finish()
+
+        return run_float
+
+    def run() -> None:
+        load(x, zero_point)
+        multiply(first_tap, first_weights, out=acc)
+        for tap, w in rest:
+            multiply(tap, w, out=prod)
+            add(acc, prod, out=acc)
+        finish()
+
+    return run
+
+
+def _bind_gemm(data: OpData, x: np.ndarray, sums: np.ndarray, finish: Callable[[], None]) -> Callable[[], None]:
+    """One GEMM per input channel: the im2col rows of channel ``ic`` (every copy of it in the
+    buffer holds the same values) times the (taps, multiplier) weights of its outputs.
+    Integer sums are exact in the buffer's float type in any order
+    (``convolution.exact_float_dtype`` bounds every partial sum), so BLAS may add as it
+    likes."""
+    in_c, out_c, win = x.shape[-1], data.weights.shape[-1], data.window
+    mult = out_c // in_c
     patches = win.patches(data.buffer)  # (N, OH, OW, KH, KW, out_c)
     rows, taps = patches.shape[0] * win.out_h * win.out_w, win.filter_h * win.filter_w
     columns = [np.empty((rows, taps), data.buffer.dtype) for _ in range(in_c)]
     shaped = [c.reshape(patches.shape[:5]) for c in columns]
     weights = [np.ascontiguousarray(data.weights[:, :, ic * mult:(ic + 1) * mult].reshape(taps, mult))
                for ic in range(in_c)]
-    sums = np.empty((rows, out_c), data.buffer.dtype)
-    acc = np.empty((rows, out_c), np.int64)
-    interior, zero_point, bias, stage = data.interior, data.input_zero_point, data.bias, data.stage
+    interior, zero_point = data.interior, data.input_zero_point
     x5 = x[..., None]
-    finish = float_stage.bind(sums, y.reshape(rows, out_c)) if float_stage is not None else None
 
     def run() -> None:
         np.subtract(x5, zero_point, out=interior)
         for ic in range(in_c):
             np.copyto(shaped[ic], patches[..., ic * mult])
             np.matmul(columns[ic], weights[ic], out=sums[:, ic * mult:(ic + 1) * mult])
-        if finish is not None:
-            finish()
-            return
-        np.copyto(acc, sums, casting="unsafe")
-        if bias is not None:
-            np.add(acc, bias, out=acc)
-        stage.apply(acc, y)
+        finish()
 
     return run
 

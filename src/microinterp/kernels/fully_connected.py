@@ -260,14 +260,19 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     w, products = data.weights, np.empty((data.batches, data.output_depth), np.float64)
     # the raw input's largest |x| (the products below use x, not x - zp) bounds them as the
     # stage's own |x - zp| bound does, since that one is at least 128 (or 32768) too
-    float_stage = convolution.FloatOutputStage.make(
-        stage, w, 1, max(convolution.max_abs_input(x.dtype, -data.input_offset), -quant.dtype_range(x.dtype)[0]),
-        np.rint(constant).astype(np.int64))
+    max_abs_x = max(convolution.max_abs_input(x.dtype, -data.input_offset), -quant.dtype_range(x.dtype)[0])
+    float_stage = convolution.FloatOutputStage.make(stage, w, 1, max_abs_x, np.rint(constant).astype(np.int64))
     if float_stage is not None:
-        finish = float_stage.bind(products, out)
+        # float32 where every partial sum of x @ w stays below 2**24 (BLAS's sgemm, twice
+        # as fast as dgemm here, on half the bytes), else float64 (below 2**53: checked above)
+        exact = convolution.exact_float_dtype(w, 1, max_abs_x)
+        wf, xf = w.astype(exact), np.empty(x.shape, exact)
+        sums = np.empty((data.batches, data.output_depth), exact)
+        finish = float_stage.bind(sums, out)
 
         def run_blas_float_stage() -> None:  # the stage in float64 (convolution.FloatOutputStage)
-            np.matmul(x, w, out=products)  # every partial sum is an integer below 2**53: exact
+            np.copyto(xf, x)
+            np.matmul(xf, wf, out=sums)  # exact: every partial sum is an integer the type holds
             finish()
 
         return run_blas_float_stage

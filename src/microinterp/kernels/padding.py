@@ -156,6 +156,20 @@ class Window:
                 f"{nbytes:.4g} bytes, more than the {MAX_TENSOR_BYTES >> 20} MiB bound (strides or dilations too large)")
         return np.zeros((batch, self.buffer_h, self.buffer_w, channels), dtype)
 
+    def new_planes(self, batch: int, planes_h: int, planes_w: int, rows: int, cols: int, channels: int,
+                   dtype: type) -> np.ndarray:
+        """A zeroed (planes_h, planes_w, N, rows, cols, C) buffer of phase planes
+        (``taps.TapPlanes``), refused beyond the loader's tensor bound as ``new_buffer``."""
+        from ..errors import UnsupportedOpError
+        from ..model import MAX_TENSOR_BYTES
+
+        nbytes = float(planes_h) * planes_w * batch * rows * cols * channels * np.dtype(dtype).itemsize
+        if nbytes > MAX_TENSOR_BYTES:
+            raise UnsupportedOpError(
+                f"the padded window planes ({planes_h}x{planes_w}x{batch}x{rows}x{cols}x{channels}) would take "
+                f"{nbytes:.4g} bytes, more than the {MAX_TENSOR_BYTES >> 20} MiB bound (strides or dilations too large)")
+        return np.zeros((planes_h, planes_w, batch, rows, cols, channels), dtype)
+
     def interior(self, buffer: np.ndarray) -> np.ndarray:
         """The view of ``buffer`` that holds the image itself."""
         return buffer[:, self.pad_top:self.pad_top + self.in_h, self.pad_left:self.pad_left + self.in_w, :]

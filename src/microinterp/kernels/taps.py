@@ -1,0 +1,129 @@
+"""Filter taps as views with long contiguous rows, for tap-by-tap convolution sums.
+Not a kernel: no registration, no C twin (the C kernels loop over taps directly).
+
+``padding.Window`` gives every tap ``(fy, fx)`` as an ``(N, OH, OW, C)`` view of a
+zero-bordered NHWC buffer. Its innermost contiguous run is the ``C`` channels of one
+pixel when the stride is above 1 (the next output pixel is ``stride * C`` values
+further on), and numpy then runs one short inner loop per pixel: with VWW's 8- and
+16-channel layers that per-loop cost is most of a depthwise layer's time.
+
+``TapPlanes`` lays the padded image out in ``stride_h * stride_w`` phase planes
+instead: padded pixel ``(by, bx)`` goes to plane ``(by % sh, bx % sw)`` at
+``(by // sh, bx // sw)``. Output pixel ``(oy, ox)`` reads padded pixel
+``(oy*sh + fy*dh, ox*sw + fx*dw)`` at tap ``(fy, fx)``, which is plane
+``((fy*dh) % sh, (fx*dw) % sw)`` at ``(oy + (fy*dh) // sh, ox + (fx*dw) // sw)``:
+for every tap, consecutive output pixels read consecutive plane pixels, so a tap
+is an ``(N, OH, OW*C)`` view whose rows are contiguous. With stride 1 there is one
+plane, the padded image itself. The planes' borders are zeroed once and never
+written; each invoke rewrites only the image pixels (``load``), one strided copy
+per plane.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .padding import Window
+
+
+class TapPlanes:
+    """Phase planes of a padded NHWC image, and a view per filter tap (see the module docstring).
+
+    ``repeat`` copies every input channel that many times along the channel axis
+    (DEPTHWISE_CONV_2D's depth multiplier: channel ``oc`` holds input channel
+    ``oc // repeat``)."""
+
+    def __init__(self, win: Window, batch: int, in_channels: int, dtype: type, repeat: int = 1) -> None:
+        sh, sw, dh, dw = win.stride_h, win.stride_w, win.dilation_h, win.dilation_w
+        channels = in_channels * repeat
+        rows, cols = _extent(win.pad_top, win.in_h, sh, dh, win.filter_h, win.out_h), \
+            _extent(win.pad_left, win.in_w, sw, dw, win.filter_w, win.out_w)
+        self.buffer = win.new_planes(batch, sh, sw, rows, cols, channels, dtype)
+        self.channels = channels
+        # (source slices of the input, destination view of the planes), one per plane with pixels
+        self.loads: list[tuple[tuple[slice, slice], np.ndarray]] = []
+        for ph in range(sh):
+            y0 = (ph - win.pad_top) % sh
+            if y0 >= win.in_h:
+                continue
+            ny, qy = len(range(y0, win.in_h, sh)), (y0 + win.pad_top) // sh
+            for pw in range(sw):
+                x0 = (pw - win.pad_left) % sw
+                if x0 >= win.in_w:
+                    continue
+                nx, qx = len(range(x0, win.in_w, sw)), (x0 + win.pad_left) // sw
+                dest = self.buffer[ph, pw, :, qy:qy + ny, qx:qx + nx, :]
+                self.loads.append(((slice(y0, None, sh), slice(x0, None, sw)),
+                                   dest.reshape(*dest.shape[:3], in_channels, repeat)))
+        # per tap (fy, fx), in that order: (N, OH, OW*C) views with contiguous rows
+        self.taps: list[np.ndarray] = []
+        for fy in range(win.filter_h):
+            for fx in range(win.filter_w):
+                oy, ox = fy * dh, fx * dw
+                view = self.buffer[oy % sh, ox % sw, :, oy // sh:oy // sh + win.out_h,
+                                   ox // sw:ox // sw + win.out_w, :]
+                flat = view.reshape(batch, win.out_h, win.out_w * channels)
+                assert np.shares_memory(flat, self.buffer)  # (OW, C) of a plane is contiguous
+                self.taps.append(flat)
+
+    def load(self, x: np.ndarray, zero_point: float | None) -> None:
+        """Write the NHWC image ``x`` (minus ``zero_point`` unless None) into the planes."""
+        x5 = x[..., None]
+        for (ys, xs), dest in self.loads:
+            if zero_point is None:
+                np.copyto(dest, x5[:, ys, xs])
+            else:
+                np.subtract(x5[:, ys, xs], zero_point, out=dest)
+
+
+def _extent(pad: int, size: int, stride: int, dilation: int, taps: int, out: int) -> int:
+    """Plane rows (or columns) that hold every image pixel and every tap's reads."""
+    image = -(-(pad + size) // stride)  # the last image pixel's plane index + 1, over all phases
+    reads = (taps - 1) * dilation // stride + out
+    return max(image, reads)
+
+
+class ChannelPlanes:
+    """The same phase planes channel-major, ``(N, C, rows, cols)`` per plane, and per tap
+    an ``(N, C, OH * cols)`` view: the tap's reads for every output row *and* the
+    ``cols - OW`` columns past its end, as one contiguous run per channel. A sum over
+    such runs computes ``OH x cols`` positions of which the first ``OW`` of each row are
+    the output pixels (the rest are discarded), with inner loops ``OH * cols`` long and
+    one weight per loop -- what CONV_2D's float path multiplies by. The planes have one
+    row more than the taps read, so the last run of a tap that starts past column 0
+    stays inside its plane."""
+
+    def __init__(self, win: Window, batch: int, channels: int, dtype: type) -> None:
+        sh, sw, dh, dw = win.stride_h, win.stride_w, win.dilation_h, win.dilation_w
+        rows = _extent(win.pad_top, win.in_h, sh, dh, win.filter_h, win.out_h) + 1
+        cols = _extent(win.pad_left, win.in_w, sw, dw, win.filter_w, win.out_w)
+        planes = win.new_planes(batch, sh, sw, rows, cols, channels, dtype)
+        self.buffer = planes.transpose(0, 1, 2, 5, 3, 4).copy()  # (sh, sw, N, C, rows, cols), zeroed
+        self.cols = cols
+        self.loads: list[tuple[tuple[slice, slice], np.ndarray]] = []
+        for ph in range(sh):
+            y0 = (ph - win.pad_top) % sh
+            if y0 >= win.in_h:
+                continue
+            ny, qy = len(range(y0, win.in_h, sh)), (y0 + win.pad_top) // sh
+            for pw in range(sw):
+                x0 = (pw - win.pad_left) % sw
+                if x0 >= win.in_w:
+                    continue
+                nx, qx = len(range(x0, win.in_w, sw)), (x0 + win.pad_left) // sw
+                self.loads.append(((slice(y0, None, sh), slice(x0, None, sw)),
+                                   self.buffer[ph, pw, :, :, qy:qy + ny, qx:qx + nx]))
+        run = win.out_h * cols
+        self.taps: list[np.ndarray] = []
+        for fy in range(win.filter_h):
+            for fx in range(win.filter_w):
+                oy, ox = fy * dh, fx * dw
+                flat = self.buffer[oy % sh, ox % sw].reshape(batch, channels, rows * cols)
+                start = (oy // sh) * cols + ox // sw
+                self.taps.append(flat[:, :, start:start + run])
+
+    def load(self, x: np.ndarray) -> None:
+        """Write the NHWC image ``x`` into the planes."""
+        xc = x.transpose(0, 3, 1, 2)
+        for (ys, xs), dest in self.loads:
+            np.copyto(dest, xc[:, :, ys, xs])

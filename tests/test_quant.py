@@ -291,35 +291,49 @@ def test_fdlibm_tanhf_and_expm1f_equal_the_c_library():
 
 @settings(max_examples=300)
 @given(st.lists(st.tuples(st.one_of(st.integers(1 << 30, quant.INT32_MAX), st.sampled_from([1 << 30, quant.INT32_MAX])),
-                          st.integers(-20, 0)), min_size=1, max_size=5),
+                          st.integers(-31, 0)), min_size=1, max_size=5),
        st.integers(-128, 127), st.integers(0, 127), st.integers(1, 300), st.integers(0, 2**32 - 1),
-       st.booleans())
-def test_float_output_stage_equals_the_int64_stage(channels, zp, span, depth, seed, float64_sums):
-    """``convolution.FloatOutputStage`` (a ReLU-type int32 output stage in float64, from the
-    float sums) gives ``+ bias`` then ``OutputStage.apply``'s outputs on random accumulators
-    of both signs up to the layer's bound, zeros and the bound itself, per channel, with
-    right shifts 0-20; where it refuses (a bound), nothing is checked."""
+       st.booleans(), st.sampled_from(["relu", "below", "dead"]))
+def test_float_output_stage_equals_the_int64_stage(channels, zp, span, depth, seed, float64_sums, kind):
+    """``convolution.FloatOutputStage`` (an int32 output stage in float64, from the float
+    sums) gives ``+ bias`` then ``OutputStage.apply``'s outputs on random accumulators of
+    both signs up to the layer's bound, zeros, every accumulator within 300 of zero (where
+    the ``A < 0`` rounding differs) and the bound itself, per channel, with right shifts
+    0-31, through ``bind`` and through ``bind_lifted_clamp`` (the folded GEMM's ending);
+    clamps at or above the zero point ("relu"), reaching below it ("below", the ``A < 0``
+    correction), and channels of near-zero weights with a large bias whose outputs are one
+    clamp end ("dead"); where it refuses (a bound), nothing is checked."""
     from microinterp.kernels.convolution import FloatOutputStage
 
     rng = np.random.default_rng(seed)
     m = np.array([c[0] for c in channels], np.int64)
     s = np.array([c[1] for c in channels], np.int64)
     n = len(channels)
-    act_min = max(-128, zp + span // 4)  # >= zp: a fused ReLU-type clamp
-    stage = quant.OutputStage(m, s, zp, act_min, min(127, act_min + span), wrap=False)
+    act_min = max(-128, zp + span // 4) if kind == "relu" else max(-128, zp - 1 - span)
+    stage = quant.OutputStage(m, s, zp, act_min, min(127, max(act_min, zp) + span), wrap=False)
     weights = rng.integers(-127, 128, (depth, n))
     bias = rng.integers(-5000, 5000, n).astype(np.int64)
+    if kind == "dead":
+        weights[:, ::2] = rng.integers(-1, 2, (depth, len(range(0, n, 2))))
+        bias[::2] = rng.choice([-1, 1], len(range(0, n, 2))) * rng.integers(2**28, 2**30, len(range(0, n, 2)))
     folded = FloatOutputStage.make(stage, weights, 1, 255, bias)
     if folded is None:
         return
     bound = (np.abs(weights).sum(axis=0) * 255).astype(np.int64)
-    sums = rng.integers(-bound, bound, (64, n), endpoint=True)
+    sums = rng.integers(-bound, bound, (64 + 601, n), endpoint=True)
     sums[0], sums[1], sums[2] = bound, -bound, 0
+    sums[64:] = np.clip(np.arange(-300, 301)[:, None] - bias, -bound, bound)  # accumulators near zero
     sums = sums.astype(np.float64 if float64_sums else np.float32)
     if not float64_sums:
         sums = np.clip(sums, -(2**24), 2**24)  # float32 sums are exact integers below 2**24
-    out = np.empty((64, n), np.int8)
-    folded.bind(sums, out)()
-    want = np.empty((64, n), np.int8)
+    want = np.empty(sums.shape, np.int8)
     stage.apply(sums.astype(np.int64) + bias, want)
+    out = np.empty(sums.shape, np.int8)
+    folded.bind(sums, out)()
     assert out.tolist() == want.tolist()
+    lifted = folded.lifted_offset(np.dtype(np.int8))
+    if lifted is not None:  # the folded GEMM's ending: t = sums * scale + lifted offset, then the clamp
+        t = sums.astype(np.float64) * folded.scale + lifted
+        out[...] = 0
+        folded.bind_lifted_clamp(t, out)()
+        assert out.tolist() == want.tolist()

@@ -789,7 +789,11 @@ static mi_status_t metadata_entry(const mi_model_t *m, uint32_t i, mi_vec_t *nam
 
 static int name_is(const mi_model_t *m, mi_vec_t name, const char *text, uint32_t n)
 {
-    return name.count == n && memcmp(m->data + name.pos, text, n) == 0;
+    uint32_t k; /* a loop, not memcmp: an image then links no memcmp (96 B on a Cortex-M4) */
+    if (name.count != n) return 0;
+    for (k = 0; k < n; k++)
+        if (m->data[name.pos + k] != (uint8_t)text[k]) return 0;
+    return 1;
 }
 
 mi_status_t mi_model_metadata(const mi_model_t *model, const char *name, const uint8_t **data, uint32_t *size)
@@ -1013,7 +1017,8 @@ mi_status_t mi_model_init(mi_model_t *model, const void *data, size_t size)
     if (size > MI_MODEL_MAX_SIZE) return MI_ERR_MODEL_TOO_LARGE;
     model->data = (const uint8_t *)data;
     model->size = (uint32_t)size;
-    if (memcmp(model->data + 4, "TFL3", 4) != 0) return MI_ERR_MODEL_IDENTIFIER;
+    /* "TFL3", as one little-endian word: no memcmp call (newlib's is 96 B of a KWS image) */
+    if (rd32(model->data + 4) != 0x334C4654u) return MI_ERR_MODEL_IDENTIFIER;
     if (!fb_has(model, rd32(model->data), 4)) return MI_ERR_MODEL_TRUNCATED;
     TRY(fb_table_at(model, rd32(model->data), &root));
     TRY(fb_vectors(model, &root, model_vectors, 4, model));

@@ -4,6 +4,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include "mi/mi_model.h"
 
@@ -140,24 +141,321 @@ int32_t mi_multiply_by_quantized_multiplier_greater_than_one(int32_t x, int32_t 
         mi_wrap_int32((int64_t)((uint64_t)(uint32_t)x << left_shift)), quantized_multiplier);
 }
 
-/* ------------------------------------------------------------------ activations */
+/* ------------------------------------------------------------------ scale arithmetic in integers */
+/* The int8 kernels' prepare steps compute in double from float32 scales (quant.py
+ * does the same arithmetic on Python floats): a multiplier double(a) * double(b) /
+ * double(c) fed to QuantizeMultiplier, a few tolerance checks on differences of
+ * scales. On a core without a double-precision FPU each of those operations is a
+ * libgcc soft-float call (about 4 KB of helpers on a Cortex-M4, 10 KB on an M0+,
+ * for code that runs once per model). The functions below compute the very same
+ * IEEE-754 results with integers only. Why they are exact:
+ *   - a float32 is m * 2**e with m < 2**24, so the product of two is m_a * m_b
+ *     (< 2**48) * 2**(e_a + e_b): exact, as it is in double (53 bits);
+ *   - IEEE division and subtraction are correctly rounded: the result is the
+ *     exact quotient or difference rounded to nearest, ties to even, at 53 bits
+ *     (double) or 24 bits (float32). Below, the quotient comes from a bit-by-bit
+ *     long division that stops two bits past the precision and keeps the
+ *     remainder's "any bits left" as a sticky bit; the difference is formed
+ *     in a 62-bit window with the bits shifted out of the smaller operand jammed
+ *     into its lowest bit (every rounding position lies at least 7 bits above
+ *     that bit, or, when the operands are within one binade, nothing is shifted
+ *     out at all); round-to-nearest-even from guard and sticky bits is then the
+ *     IEEE rounding;
+ *   - every double here stays normal: the scales are at least 2**-149 and at
+ *     most 2**128, so a * b / c lies within [2**-426, 2**405], far inside
+ *     double's range (no overflow, no subnormal rounding). The float32
+ *     differences are only compared with thresholds near 1e-6 .. 0.02, where
+ *     float32's own overflow and subnormal ranges cannot change the answer
+ *     (a difference that is subnormal stays below the threshold, one that
+ *     overflows stays above it);
+ *   - NaN and infinity propagate as IEEE arithmetic propagates them.
+ * tests/firmware/test_fw_quant.py checks them against quant.py's double
+ * arithmetic on edge and random scales (tens of thousands of cases). */
 
-int64_t mi_quantize_value(float real, float scale, int32_t zero_point)
+enum { XF_FINITE, XF_INF, XF_NAN }; /* ordered: NaN wins over inf over finite */
+
+/* (-1)**neg * m * 2**e, or an infinity / NaN (m, e then unused) */
+typedef struct xf {
+    uint64_t m;
+    int32_t e;
+    uint8_t neg, kind;
+} xf_t;
+
+MI_COLD static void xf_of_float(xf_t *x, float f)
 {
-    float q = real / scale; /* float32 division, as TFLM */
-    return (int64_t)zero_point + mi_round_half_away((double)q);
+    const uint32_t u = mi_float_bits(f), ex = (u >> 23) & 0xFFu, frac = u & 0x7FFFFFu;
+    x->neg = (uint8_t)(u >> 31);
+    x->kind = (uint8_t)(ex == 0xFFu ? (frac ? XF_NAN : XF_INF) : XF_FINITE);
+    x->m = ex ? frac | 0x800000u : frac; /* a subnormal keeps the smallest exponent */
+    x->e = (int32_t)(ex ? ex : 1u) - 150;
 }
 
-/* quantize_value, refusing what quant.py's int() refuses (inf, nan). */
-static mi_status_t quantize_checked(float real, float scale, int32_t zero_point, int64_t *out)
+MI_COLD static int xf_is_zero(const xf_t *x) { return x->kind == XF_FINITE && !x->m; }
+
+/* Round x (m != 0 unless exact zero) to nearest-even at `bits` significant bits;
+ * sticky: nonzero bits lie below m's lowest bit. */
+MI_COLD static void xf_round(xf_t *x, int bits, int sticky)
 {
-    float q = real / scale;
-    if (!is_finite((double)q)) return MI_ERR_BAD_PARAM;
-    *out = mi_quantize_value(real, scale, zero_point);
+    const uint64_t top = (uint64_t)1 << bits;
+    int guard;
+    if (!x->m) return;
+    while (x->m < top >> 1) { /* only ever for exact values (sticky == 0) */
+        x->m <<= 1;
+        x->e--;
+    }
+    while (x->m >= top << 1) {
+        sticky |= (int)(x->m & 1u);
+        x->m >>= 1;
+        x->e++;
+    }
+    if (x->m < top) return; /* bits significant bits already, nothing below: exact */
+    guard = (int)(x->m & 1u);
+    x->m >>= 1;
+    x->e++;
+    if (guard && (sticky || (x->m & 1u)) && ++x->m == top) {
+        x->m >>= 1;
+        x->e++;
+    }
+}
+
+/* a *= b for float32 operands: exact (the product of two 24-bit significands) */
+MI_COLD static void xf_mul(xf_t *a, const xf_t *b)
+{
+    const int zero = xf_is_zero(a) || xf_is_zero(b);
+    a->kind = a->kind > b->kind ? a->kind : b->kind;
+    if (a->kind == XF_INF && zero) a->kind = XF_NAN; /* 0 * inf */
+    a->neg ^= b->neg;
+    a->m *= b->m;
+    a->e += b->e;
+}
+
+/* n /= d rounded to `bits` (<= 53) bits (d's significand below 2**62) */
+MI_COLD static void xf_div(xf_t *n, const xf_t *d, int bits)
+{
+    uint64_t q = 0, r = 0;
+    int i = 63;
+    n->neg ^= d->neg;
+    if (n->kind == XF_NAN || d->kind == XF_NAN || (n->kind == XF_INF && d->kind == XF_INF) ||
+        (xf_is_zero(n) && xf_is_zero(d))) {
+        n->kind = XF_NAN;
+        return;
+    }
+    if (n->kind == XF_INF || xf_is_zero(d)) {
+        n->kind = XF_INF;
+        return;
+    }
+    if (d->kind == XF_INF || !n->m) {
+        n->m = 0;
+        return;
+    }
+    for (;; i--) { /* quotient bit for 2**i of n->m, until bits + 2 of them are known */
+        r = (r << 1) | (i >= 0 ? (n->m >> i) & 1u : 0u);
+        q <<= 1;
+        if (r >= d->m) {
+            r -= d->m;
+            q |= 1u;
+        }
+        if (q >> (bits + 1)) break;
+    }
+    n->m = q;
+    n->e = n->e - d->e + i;
+    xf_round(n, bits, r != 0);
+}
+
+MI_COLD static void xf_normalize(xf_t *x, int msb)
+{
+    while (x->m < (uint64_t)1 << msb) {
+        x->m <<= 1;
+        x->e--;
+    }
+}
+
+/* a = |a - b| rounded to `bits` (<= 53) bits (significands below 2**53) */
+MI_COLD static void xf_abs_diff(xf_t *a, xf_t b, int bits)
+{
+    int shift, sticky;
+    if (a->kind != XF_FINITE || b.kind != XF_FINITE) { /* inf - inf (same sign) and NaN: NaN; else inf */
+        a->kind = (uint8_t)(a->kind == XF_NAN || b.kind == XF_NAN || (a->kind == b.kind && a->neg == b.neg)
+                                ? XF_NAN : XF_INF);
+    } else if (!a->m || !b.m) {
+        if (!a->m) *a = b;
+    } else {
+        xf_normalize(a, 61);
+        xf_normalize(&b, 61);
+        if (b.e > a->e || (b.e == a->e && b.m > a->m)) { /* a: the larger magnitude */
+            const xf_t t = *a;
+            *a = b;
+            b = t;
+        }
+        shift = (int)(a->e - b.e);
+        sticky = shift > 62 || (b.m & (((uint64_t)1 << shift) - 1u)) != 0; /* bits shifted out */
+        b.m = (shift > 62 ? 0u : b.m >> shift) | (uint64_t)sticky;       /* jammed into bit 0 */
+        a->m = a->neg == b.neg ? a->m - b.m : a->m + b.m; /* |a| - |b| or |a| + |b| */
+    }
+    a->neg = 0;
+    if (a->kind == XF_FINITE) xf_round(a, bits, 0); /* the jammed bit is m's own lowest bit */
+}
+
+/* a <=> b for finite a, b >= 0 */
+MI_COLD static int xf_cmp_abs(xf_t a, xf_t b)
+{
+    if (!a.m || !b.m) return (a.m != 0) - (b.m != 0);
+    xf_normalize(&a, 62);
+    xf_normalize(&b, 62);
+    if (a.e != b.e) return a.e > b.e ? 1 : -1;
+    return (a.m > b.m) - (a.m < b.m);
+}
+
+/* a finite nonnegative x > m * 2**e */
+MI_COLD static int xf_above(const xf_t *x, uint64_t m, int32_t e)
+{
+    xf_t c;
+    c.m = m;
+    c.e = e;
+    return x->kind == XF_FINITE && !x->neg && xf_cmp_abs(*x, c) > 0;
+}
+
+/* QuantizeMultiplier of a double value x (quant.quantize_multiplier_unbounded) */
+MI_COLD static mi_status_t xf_quantize_multiplier(xf_t *x, int32_t *quantized_multiplier, int32_t *shift)
+{
+    uint64_t q;
+    int32_t exponent;
+    *quantized_multiplier = 0;
+    *shift = 0;
+    if (x->kind != XF_FINITE) return MI_ERR_BAD_PARAM;
+    if (!x->m) return MI_OK;
+    xf_round(x, 53, 0);            /* exactly 53 bits: x = m * 2**e, m in [2**52, 2**53) */
+    exponent = x->e + 53;          /* frexp: x = (m / 2**53) * 2**exponent */
+    q = (x->m + (1u << 21)) >> 22; /* round-half-away of (m / 2**53) * 2**31: exact (m has 53 bits) */
+    if (q == (uint64_t)1 << 31 && !x->neg) { /* a negative -2**31 stays, as in quant.py */
+        q >>= 1;
+        exponent += 1;
+    }
+    if (exponent < -31) return MI_OK;
+    *quantized_multiplier = x->neg ? (int32_t)(0u - (uint32_t)q) : (int32_t)q;
+    *shift = exponent;
     return MI_OK;
 }
 
-mi_status_t mi_activation_range_quantized(int activation, int32_t qmin, int32_t qmax, float scale,
+/* x = double(a) * double(b) (exact) */
+MI_COLD static void xf_product(xf_t *x, float a, float b)
+{
+    xf_t y;
+    xf_of_float(x, a);
+    xf_of_float(&y, b);
+    xf_mul(x, &y);
+}
+
+/* x /= double(c) */
+MI_COLD static void xf_div_float(xf_t *x, float c, int bits)
+{
+    xf_t y;
+    xf_of_float(&y, c);
+    xf_div(x, &y, bits);
+}
+
+MI_COLD mi_status_t mi_quantize_scale_ratio(float a, float b, float c, int32_t *quantized_multiplier, int32_t *shift)
+{
+    xf_t x;
+    mi_status_t s;
+    xf_product(&x, a, b);
+    xf_div_float(&x, c, 53);
+    s = xf_quantize_multiplier(&x, quantized_multiplier, shift);
+    if (s == MI_OK && *shift > 30) { /* as mi_quantize_multiplier */
+        *quantized_multiplier = 0;
+        *shift = 0;
+        return MI_ERR_BAD_PARAM;
+    }
+    return s;
+}
+
+MI_COLD int mi_scale_product_negative(float a, float b)
+{
+    xf_t p;
+    xf_product(&p, a, b);
+    return p.kind != XF_NAN && p.neg && !xf_is_zero(&p);
+}
+
+MI_COLD int mi_bias_scale_mismatch(float input_scale, float filter_scale, float bias_scale, float output_scale)
+{
+    xf_t p, b;
+    xf_product(&p, input_scale, filter_scale);
+    xf_of_float(&b, bias_scale);
+    xf_abs_diff(&p, b, 53);
+    xf_div_float(&p, output_scale, 53);
+    return (p.kind == XF_INF && !p.neg) || xf_above(&p, 0x147ae147ae147bull, -58); /* 0.02 as a double */
+}
+
+/* float32 |a - b| (NaN for a NaN operand or inf - inf); finite results exact as float32
+ * away from its overflow and subnormal ranges (see above) */
+MI_COLD static void float_abs_diff(xf_t *d, float a, float b)
+{
+    xf_t y;
+    xf_of_float(d, a);
+    xf_of_float(&y, b);
+    xf_abs_diff(d, y, 24);
+}
+
+MI_COLD int mi_float_near(float value, float target, float epsilon)
+{
+    xf_t d, eps;
+    float_abs_diff(&d, value, target);
+    xf_of_float(&eps, epsilon);
+    if (d.kind == XF_NAN || eps.kind == XF_NAN || (eps.neg && !xf_is_zero(&eps))) return 0;
+    return eps.kind == XF_INF || (d.kind == XF_FINITE && xf_cmp_abs(d, eps) <= 0);
+}
+
+MI_COLD int mi_scales_differ(float a, float b)
+{
+    xf_t d;
+    float_abs_diff(&d, a, b);
+    return d.kind == XF_INF || xf_above(&d, 0x10c6f7a0b5ed8dull, -72); /* 1e-6 as a double */
+}
+
+uint32_t mi_float_bits(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+int mi_float_is_zero(float x) { return (mi_float_bits(x) << 1) == 0u; }
+
+/* ------------------------------------------------------------------ activations */
+
+/* zero_point + round-half-away(float32(real / scale)) in integers (see "scale
+ * arithmetic in integers" above): MI_ERR_BAD_PARAM where the float32 quotient is
+ * not finite (quant.py's int() refuses it); saturated far beyond int32, where
+ * every caller clamps. */
+MI_COLD static mi_status_t quantize_checked(float real, float scale, int32_t zero_point, int64_t *out)
+{
+    xf_t q;
+    int64_t r;
+    xf_of_float(&q, real);
+    xf_div_float(&q, scale, 24);
+    *out = zero_point;
+    if (q.kind != XF_FINITE || (q.m && q.e >= 105)) return MI_ERR_BAD_PARAM; /* inf, NaN, >= 2**128 */
+    if (!q.m)
+        r = 0;
+    else if (q.e >= 0) /* an integer: std::round keeps it; mi_round_half_away's 2**62 cap */
+        r = q.e > 38 ? (int64_t)1 << 62 : (int64_t)(q.m << q.e);
+    else if (q.e < -40) /* below 0.5 */
+        r = 0;
+    else /* m / 2**-e + 0.5 is exact in double here, so floor() is this shift */
+        r = (int64_t)((q.m + ((uint64_t)1 << (-q.e - 1))) >> -q.e);
+    if (r > (int64_t)1 << 62) r = (int64_t)1 << 62;
+    *out = (int64_t)zero_point + (q.neg ? -r : r);
+    return MI_OK;
+}
+
+int64_t mi_quantize_value(float real, float scale, int32_t zero_point)
+{
+    int64_t out;
+    (void)quantize_checked(real, scale, zero_point, &out); /* a non-finite quotient rounds to 0 */
+    return out;
+}
+
+MI_COLD mi_status_t mi_activation_range_quantized(int activation, int32_t qmin, int32_t qmax, float scale,
                                           int32_t zero_point, int32_t *act_min, int32_t *act_max)
 {
     int64_t lo = qmin, hi = qmax, a, b;
@@ -284,28 +582,32 @@ int32_t mi_gemmlowp_one_over_one_plus_x_for_x_in_0_1(int32_t a)
     return mi_saturating_rounding_multiply_by_pot(x, 1);
 }
 
-int32_t mi_calculate_input_radius(int input_integer_bits, int input_left_shift, int total_signed_bits)
+MI_COLD int32_t mi_calculate_input_radius(int input_integer_bits, int input_left_shift, int total_signed_bits)
 {
-    /* quant.py divides by 2**shift for any shift (ldexp): halve or double the
-     * exact integer instead, and saturate where Python's unbounded result
+    /* quant.py divides by 2**shift for any shift (ldexp) and floors: the exact
+     * integer shifted right (or left), saturated where Python's unbounded result
      * would not fit an int32 (every caller compares |int32| values with it) */
-    double r = (double)((1 << input_integer_bits) - 1) *
-               (double)((int64_t)1 << (total_signed_bits - input_integer_bits));
+    int64_t r = (((int64_t)1 << input_integer_bits) - 1) * ((int64_t)1 << (total_signed_bits - input_integer_bits));
     int s = input_left_shift;
-    for (; s > 0 && r >= 1.0; s--) r *= 0.5;
-    for (; s < 0 && r < 4294967296.0; s++) r *= 2.0;
-    if (s > 0) return 0; /* below 1 before the last halving */
-    r = floor(r);
-    return r > 2147483647.0 ? MI_INT32_MAX : (int32_t)r;
+    if (s >= 0) return (int32_t)(s > 62 ? 0 : (r >> s) > MI_INT32_MAX ? MI_INT32_MAX : r >> s);
+    for (; s < 0 && r <= MI_INT32_MAX; s++) r *= 2;
+    return r > MI_INT32_MAX ? MI_INT32_MAX : (int32_t)r;
 }
 
-mi_status_t mi_preprocess_softmax_scaling(double beta, double input_scale, int input_integer_bits,
+MI_COLD mi_status_t mi_preprocess_softmax_scaling(float beta, float input_scale, int input_integer_bits,
                                           int32_t *quantized_multiplier, int32_t *left_shift)
 {
-    double real = beta * input_scale * (double)((int64_t)1 << (31 - input_integer_bits));
-    double cap = 2147483647.0;
+    /* double(beta) * double(input_scale) * 2**(31 - bits): exact, in integers */
+    xf_t real;
+    xf_product(&real, beta, input_scale);
+    real.e += 31 - input_integer_bits;
     /* std::min(real, cap) as TFLM writes it: a NaN stays NaN (and is refused below), as in Python */
-    return mi_quantize_multiplier_unbounded(cap < real ? cap : real, quantized_multiplier, left_shift);
+    if ((real.kind == XF_INF && !real.neg) || xf_above(&real, 0x7FFFFFFFu, 0)) {
+        real.kind = XF_FINITE;
+        real.m = 0x7FFFFFFFu;
+        real.e = 0;
+    }
+    return xf_quantize_multiplier(&real, quantized_multiplier, left_shift);
 }
 
 int mi_count_leading_zeros_u32(uint32_t x)

@@ -97,8 +97,16 @@ int main(void)
             printf("%" PRId32 "\n", mi_calculate_input_radius(atoi(a), atoi(b), atoi(c)));
         } else if (!strcmp(fn, "preprocess_softmax_scaling")) {
             int32_t m, s;
-            mi_status_t st = mi_preprocess_softmax_scaling(as_double(a), as_double(b), atoi(c), &m, &s);
+            mi_status_t st = mi_preprocess_softmax_scaling(as_float(a), as_float(b), atoi(c), &m, &s);
             printf("%d %" PRId32 " %" PRId32 "\n", st == MI_OK ? 0 : 1, m, s);
+        } else if (!strcmp(fn, "quantize_scale_ratio")) {
+            int32_t m, s;
+            mi_status_t st = mi_quantize_scale_ratio(as_float(a), as_float(b), as_float(c), &m, &s);
+            printf("%d %" PRId32 " %" PRId32 "\n", st == MI_OK ? 0 : 1, m, s);
+        } else if (!strcmp(fn, "scale_checks")) { /* product_negative bias_mismatch near(a, b, c) differ(a, b) */
+            printf("%d %d %d %d\n", mi_scale_product_negative(as_float(a), as_float(b)),
+                   mi_bias_scale_mismatch(as_float(a), as_float(b), as_float(c), as_float(d)),
+                   mi_float_near(as_float(a), as_float(b), as_float(c)), mi_scales_differ(as_float(a), as_float(b)));
         } else if (!strcmp(fn, "clz")) {
             printf("%d\n", mi_count_leading_zeros_u32((uint32_t)strtoul(a, NULL, 10)));
         } else if (!strcmp(fn, "get_reciprocal")) {

@@ -22,9 +22,11 @@ Stateful models (LSTM/SVDF variable tensors) run one independent sequence per
 sample on either path: sample i equals a single ``invoke()`` right after
 ``reset()``, and the interpreter's state is reset again at the end.
 
-As a guard, the first sample of every batch is also run through the ordinary
-interpreter and compared; a difference (which the rules above should make
-impossible) switches the model to the per-sample path for good.
+As a guard, the first sample of the first batch of every chunk size is also run
+through the ordinary interpreter and compared; a difference (which the rules above
+should make impossible) switches the model to the per-sample path for good. (Only
+the first: on every batch, that single invoke would cost a 32-sample batch about a
+third of its time, since a batched sample takes about a tenth of an invoke.)
 """
 
 from __future__ import annotations
@@ -65,11 +67,13 @@ ROW_WISE_OPS = frozenset({
 #: samples per batched run at most
 MAX_CHUNK = 256
 #: elements the largest activation of a chunk should hold, about. The kernels' element-wise
-#: passes (the float64 output stage above all) are bound by the CPU caches: past about this
-#: size a chunk's buffers fall out of the 2 MB L2 cache and a batched sample costs more
-#: (measured per sample at 1-64 samples per chunk: VWW best at 4 x 36,864 elements, IC at
-#: 4-8 x 16,384, KWS at 8-16 x 8,000; AD, whose largest activation is 640 elements, at 256)
-CHUNK_ELEMENTS = 1 << 17
+#: passes (the float64 output stage above all) are bound by the CPU caches: once a chunk's
+#: buffers fall out of the L2 cache (1 MB a core here, shared with whatever else runs) a
+#: batched sample costs more, and on a busy machine several times more (measured per
+#: sample, 1-64 samples per chunk: VWW best at 2-4 x 36,864 elements, IC at 4 x 16,384
+#: and up to 7x slower at 8 under load, KWS at 8 x 8,000 and 7x slower at 16 under load;
+#: AD, whose largest activation is 640 elements, flat from 64 to 256)
+CHUNK_ELEMENTS = 1 << 16
 
 
 def _axis_values(t: Tensor | None, rank: int) -> list[int] | None:
@@ -171,6 +175,7 @@ class BatchRunner:
         self.reason = batchable(it.model)
         self.stateful = it.stateful
         self._batched: dict[int, Interpreter] = {}
+        self._checked: set[int] = set()  # chunk sizes whose first batch matched a single invoke
         largest = max((t.size for t in it.subgraph.tensors if not t.is_constant and t.dtype is not None), default=1)
         self.chunk = max(1, min(MAX_CHUNK, round(CHUNK_ELEMENTS / max(largest, 1))))
         if self.reason is None and self.chunk == 1:
@@ -187,7 +192,9 @@ class BatchRunner:
             try:
                 with blas.single_thread():
                     self._run_batched(n, batches, outs)
-                if self._first_sample_agrees(batches, outs):
+                size = min(self.chunk, n)
+                if size in self._checked or self._first_sample_agrees(batches, outs):
+                    self._checked.add(size)
                     return outs
                 self.reason = "a batched run differed from a single invoke"
             except MicrointerpError as e:

@@ -61,6 +61,11 @@ def quantize_multiplier_unbounded(real_multiplier: float) -> tuple[int, int]:
     """TFLM's ``QuantizeMultiplier``: real ~= quantized_multiplier * 2**(shift - 31),
     with no upper bound on the shift.
 
+    The kernels feed it ``float(s_in) * float(s_w) / float(s_out)`` and the like;
+    the C twin computes those doubles and this rounding with integers only
+    (``mi_quantize_scale_ratio``, the same IEEE results: mi_quant.c argues it,
+    tests/firmware/test_fw_quant.py checks it), so its images need no soft-float.
+
     Softmax's ``PreprocessSoftmaxScaling`` caps its multiplier at ``2**31 - 1``,
     which quantizes to shift 31; TFLM accepts it (the rescaled differences are
     then only ever 0), so the softmax set-up needs this unrefusing version.

@@ -174,3 +174,86 @@ def test_an_int8_image_links_its_kernels_without_float_paths() -> None:
     assert len(kernels) < 16 and "mi_svdf.o" not in kernels
     assert not [s for s in sources if re.search(r"libmi\.a\(", s)]
     assert not [s for s in sources if re.search(r"\((addsf3|mulsf3)\.o\)", s)]
+
+
+# ---- kernel paths (MI_ENABLE_INT8_REFERENCE, MI_ENABLE_CONV_RUNS): fw/kernel_select.path_features
+
+def _int8_conv(depthwise: bool = False, kernel: tuple[int, int] = (3, 3), dilation_w: int = 1,
+               multiplier: int = 1) -> bytes:
+    """One int8 CONV_2D (or DEPTHWISE_CONV_2D) on a 1x6x6x4 input, SAME padding."""
+    rng = np.random.default_rng(5)
+    b = ModelBuilder()
+    kh, kw = kernel
+    cin = 4
+    cout = cin * multiplier if depthwise else 8
+    x = b.add_input("x", (1, 6, 6, cin), "int8", scale=0.05, zero_point=-3)
+    wshape = (1, kh, kw, cout) if depthwise else (cout, kh, kw, cin)
+    w = b.add_constant("w", rng.integers(-128, 128, size=wshape).astype(np.int8), scale=0.01, zero_point=0,
+                       quantized_dimension=3 if depthwise else 0)
+    y = b.add_output("y", (1, 6, 6, cout), "int8", scale=0.1, zero_point=4)
+    opts = dict(padding="SAME", stride_h=1, stride_w=1, dilation_h_factor=1, dilation_w_factor=dilation_w,
+                fused_activation_function="NONE")
+    if depthwise:
+        opts["depth_multiplier"] = multiplier
+    b.add_operator("DEPTHWISE_CONV_2D" if depthwise else "CONV_2D", [x, w], [y], **opts)
+    return b.build()
+
+
+REFERENCE_OFF, RUNS_OFF = "-DMI_ENABLE_INT8_REFERENCE=0", "-DMI_ENABLE_CONV_RUNS=0"
+
+
+def test_kernel_paths_follow_the_operators() -> None:
+    """KWS takes only fast paths; on a DSP core its 1x1 convolutions take the pixel-pair
+    path (no runs), without DSP the runs path. Grouped, width-dilated or depth-multiplier
+    convolutions keep the reference loop."""
+    from microinterp.fw.kernel_select import path_features
+
+    kws = load_model(str(model_path("mlperf-tiny/kws_ref_model.tflite")))
+    assert path_features(kws, dsp=True) == [REFERENCE_OFF, RUNS_OFF]
+    assert path_features(kws, dsp=False) == [REFERENCE_OFF]
+    assert path_features(load_model(_int8_conv()), dsp=False) == [REFERENCE_OFF, RUNS_OFF]  # im2col
+    assert path_features(load_model(_int8_conv(kernel=(1, 1))), dsp=True) == [REFERENCE_OFF, RUNS_OFF]
+    assert path_features(load_model(_int8_conv(kernel=(1, 1))), dsp=False) == [REFERENCE_OFF]
+    # a 13x13x4 window is beyond the 576-byte im2col column: the runs path
+    assert path_features(load_model(_int8_conv(kernel=(13, 13))), dsp=True) == [REFERENCE_OFF]
+    for needs_reference in (_int8_conv(dilation_w=2), _int8_conv(depthwise=True, multiplier=2)):
+        assert REFERENCE_OFF not in path_features(load_model(needs_reference), dsp=True)
+    assert path_features(load_model(_relu()), dsp=True) == [REFERENCE_OFF, RUNS_OFF]  # no int8 conv at all
+
+
+@pytest.fixture(scope="module")
+def no_reference_runner(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("paths") / "no-reference"
+    tg.make([f"BUILD={out}", f"EXTRA_CFLAGS={REFERENCE_OFF} {RUNS_OFF}", "SANITIZE=1", "runner"],
+            lock=out.with_suffix(".lock"))
+    return out / "mi_runner"
+
+
+@requires_host_cc
+@pytest.mark.parametrize("make", [lambda: _int8_conv(dilation_w=2), lambda: _int8_conv(kernel=(1, 1)),
+                                  lambda: _int8_conv(depthwise=True, multiplier=2)],
+                         ids=["width-dilated", "1x1 runs", "depth-multiplier-2"])
+def test_a_build_without_the_reference_loops_refuses_what_needs_them(no_reference_runner: Path, tmp_path: Path,
+                                                                     make) -> None:  # type: ignore[no-untyped-def]
+    model = make()
+    inputs = rp.pack_inputs(fwcheck.random_inputs(load_model(model), 1, seed=0))
+    code, got = _run(no_reference_runner, model, tmp_path, inputs)
+    assert code == rp.EXIT_ALLOCATE and got == "MI_ERR_UNSUPPORTED_SHAPE", (code, got)
+    code, got = _run(build_dir("host-asan") / "mi_runner", model, tmp_path, inputs)
+    assert code == rp.EXIT_OK, (code, got)
+
+
+@requires_host_cc
+def test_a_build_without_the_reference_loops_runs_a_fast_path_model(no_reference_runner: Path,
+                                                                    tmp_path: Path) -> None:
+    """An im2col convolution (the host's plain-C fast path) bit-exactly without them."""
+    model = _int8_conv()
+    parsed = load_model(model)
+    inputs = fwcheck.random_inputs(parsed, 2, seed=3)
+    expected, _ = fwcheck.reference_outputs(parsed, inputs)
+    (tmp_path / "m.tflite").write_bytes(model)
+    (tmp_path / "in.bin").write_bytes(rp.pack_inputs(inputs))
+    run = tg.get_target("host-asan").run(no_reference_runner, tmp_path / "m.tflite", tmp_path / "in.bin",
+                                         tmp_path / "out.bin", timeout=120)
+    assert run.ok, run.describe()
+    assert rp.split((tmp_path / "out.bin").read_bytes(), rp.output_sizes(parsed), 2) == expected

@@ -165,7 +165,7 @@ def test_gemmlowp_softmax_helpers() -> None:
             b32, s32 = float(np.float32(beta)), float(np.float32(scale))
             st, res = status_of(quant.preprocess_softmax_scaling, b32, s32, 5)
             want = "0 {} {}".format(*res) if st == 0 else "1 0 0"
-            cases.append((f"preprocess_softmax_scaling {dhex(b32)} {dhex(s32)} 5", want))
+            cases.append((f"preprocess_softmax_scaling {fhex(b32)} {fhex(s32)} 5", want))
     for x in [0, 1, 2, 3, 255, 256, 65535, 2**31 - 1, 2**31, 2**32 - 1] + [int(v) for v in RNG.integers(0, 2**32,
                                                                                                        size=20)]:
         cases.append((f"clz {x}", str(int(quant.count_leading_zeros_u32(np.int64(x))))))
@@ -262,4 +262,63 @@ def test_log_softmax_helpers() -> None:
         st, res = status_of(quant.preprocess_log_softmax_scaling_exp, 1.0, s32, 5)
         want = "0 {} {} {} {}".format(*res) if st == 0 else "1"
         cases.append((f"preprocess_log_softmax {dhex(s32)}", want))
+    run_cases(cases)
+
+
+# ---- the scale arithmetic mi_quant.c computes in integers (no soft-float helpers):
+# every expectation is the double (or float32) expression the kernels' Python twins
+# evaluate, here in numpy with IEEE semantics (a zero divisor gives inf/NaN, not an error)
+
+F32_EDGES = [0.0, -0.0, 1e-45, -1e-45, 1.1754942e-38, 1.1754944e-38, 3.4028235e38, -3.4028235e38, math.inf,
+             -math.inf, math.nan, 1.0, -1.0, 1 / 256, 0.0039062502, 0.0039062498, 1e-6, 1.0000001e-6, 9.999999e-7,
+             2.0**-31, 2.0**31, 6.0, 0.02, 0.1]
+
+
+def draw_scales(n: int) -> list[float]:
+    """float32 scales: edges, any bit pattern, typical quantization scales and neighbours of 1/256."""
+    bits = np.concatenate([
+        RNG.integers(0, 2**32, size=n, dtype=np.uint64),
+        RNG.integers(0x30000000, 0x40000000, size=n, dtype=np.uint64),
+        RNG.integers(0x3B7FFF00, 0x3B800100, size=n // 4, dtype=np.uint64),
+        # short mantissas: products and quotients that land on rounding ties
+        (RNG.integers(0x30000, 0x40000, size=n, dtype=np.uint64) << 12),
+    ]).astype(np.uint32)
+    return F32_EDGES + [float(v) for v in bits.view(np.float32)]
+
+
+def f64_quantize(real: float) -> str:
+    st, res = status_of(quant.quantize_multiplier, real)
+    return "0 {} {}".format(*res) if st == 0 else "1 0 0"
+
+
+def test_scale_arithmetic_in_integers_equals_double() -> None:
+    """mi_quantize_scale_ratio = QuantizeMultiplier(double(a) * double(b) / double(c)), and the
+    bias / near / scale-difference checks, bit for bit on edge, random and tie-making scales."""
+    scales = draw_scales(1500)
+    pick = RNG.integers(0, len(scales), size=(6000, 4))
+    cases = []
+    with np.errstate(all="ignore"):
+        for i, j, k, m in pick:
+            a, b, c, d = (np.float32(scales[t]) for t in (i, j, k, m))
+            real = float(np.float64(a) * np.float64(b) / np.float64(c))
+            cases.append((f"quantize_scale_ratio {fhex(a)} {fhex(b)} {fhex(c)}", f64_quantize(real)))
+            product = np.float64(a) * np.float64(b)
+            negative = int(product < 0)
+            mismatch = int(abs(product - np.float64(c)) / np.float64(d) > 0.02)
+            diff = a - b if a > b else b - a  # float32
+            near = int(diff <= c)
+            differ = int(np.float64(abs(np.float32(a - b))) > 1e-6)
+            cases.append((f"scale_checks {fhex(a)} {fhex(b)} {fhex(c)} {fhex(d)}",
+                          f"{negative} {mismatch} {near} {differ}"))
+        for beta, scale in RNG.integers(0, len(scales), size=(1500, 2)):
+            b32, s32 = float(np.float32(scales[beta])), float(np.float32(scales[scale]))
+            st, res = status_of(quant.preprocess_softmax_scaling, b32, s32, 5)
+            want = "0 {} {}".format(*res) if st == 0 else "1 0 0"
+            cases.append((f"preprocess_softmax_scaling {fhex(b32)} {fhex(s32)} 5", want))
+        for real in (0.0, 6.0, -1.0, 1.0):
+            for scale in scales[:400]:
+                q = float(np.float32(real) / np.float32(scale))
+                if math.isfinite(q) and abs(q) < 2.0**61:  # C saturates at 2**62 (its callers clamp to int32)
+                    cases.append((f"quantize_value {fhex(real)} {fhex(scale)} 3",
+                                  str(int(quant.quantize_value(real, scale, 3)))))
     run_cases(cases)

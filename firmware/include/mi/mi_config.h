@@ -44,6 +44,15 @@
 #define MI_MAX_TENSOR_BYTES (1ul << 28)
 #endif
 
+/* Code that runs once per model, never per element (the kernels' prepare steps,
+ * the scale arithmetic of mi_quant.c): GCC's cold attribute compiles a function
+ * for size, as -Os does, next to the -O2 inner loops of the same file. */
+#if defined(__GNUC__)
+#define MI_COLD __attribute__((cold))
+#else
+#define MI_COLD
+#endif
+
 /* 1: compile the float32 paths of the kernels. */
 #ifndef MI_ENABLE_FLOAT
 #define MI_ENABLE_FLOAT 1
@@ -52,6 +61,27 @@
 /* 1: compile the int16 paths of the kernels. */
 #ifndef MI_ENABLE_INT16
 #define MI_ENABLE_INT16 1
+#endif
+
+/* Kernel paths a model may not use (1, the default of every library, host and
+ * fuzz build, keeps them all). An image built for one model (fw/kernel_select.py
+ * path_features(), make KERNEL_FEATURES=...) compiles its kernels with 0 for the
+ * paths none of its operators takes; an operator that would need one is then
+ * refused in prepare (MI_ERR_UNSUPPORTED_SHAPE), never run otherwise. Every path
+ * computes the same int32 sums, so which one runs never changes an output.
+ *   MI_ENABLE_INT8_REFERENCE: the int8 reference loops of CONV_2D,
+ *     DEPTHWISE_CONV_2D and FULLY_CONNECTED (the twins of the Python kernels and
+ *     the fallback of their fast paths: grouped or width-dilated convolutions,
+ *     depth multipliers above 1, asymmetric FC weights, zero points or
+ *     multipliers the fast output stage does not take).
+ *   MI_ENABLE_CONV_RUNS: CONV_2D's general fast path over contiguous runs
+ *     (conv_int8_fast: 1x1 convolutions without the DSP pair path, windows
+ *     beyond the im2col column); with 0 those take the reference loop. */
+#ifndef MI_ENABLE_INT8_REFERENCE
+#define MI_ENABLE_INT8_REFERENCE 1
+#endif
+#ifndef MI_ENABLE_CONV_RUNS
+#define MI_ENABLE_CONV_RUNS 1
 #endif
 
 /* 1: keep the per-operator hook (layer dumps, per-op cycle counts). */

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "mi_config.h"
 #include "mi_status.h"
 
 #ifdef __cplusplus
@@ -90,6 +91,34 @@ int32_t mi_multiply_by_quantized_multiplier_smaller_than_one_exp(int32_t x, int3
 int32_t mi_multiply_by_quantized_multiplier_greater_than_one(int32_t x, int32_t quantized_multiplier,
                                                              int left_shift);
 
+/* ---- scale arithmetic in integers (mi_quant.c explains why each is exact): the
+ * same IEEE-754 results as the double expressions named, with no floating-point
+ * operation, so an int8 image links no soft-float helper for its prepare steps */
+
+/* mi_quantize_multiplier(double(a) * double(b) / double(c)): the per-channel and
+ * per-tensor output multipliers of CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED
+ * (quant.py quantize_scale_ratio). */
+mi_status_t mi_quantize_scale_ratio(float a, float b, float c, int32_t *quantized_multiplier, int32_t *shift);
+
+/* double(a) * double(b) < 0 */
+int mi_scale_product_negative(float a, float b);
+
+/* TFLM GetQuantizedConvolutionMultipler's bias check as fully_connected.py computes it:
+ * |double(s_in) * double(s_w) - double(s_bias)| / double(s_out) > 0.02 */
+int mi_bias_scale_mismatch(float input_scale, float filter_scale, float bias_scale, float output_scale);
+
+/* TF_LITE_ENSURE_NEAR in float32: |value - target| <= epsilon (false for a NaN) */
+int mi_float_near(float value, float target, float epsilon);
+
+/* the pooling kernels' scale check: double(float32 |a - b|) > 1e-6 (false for a NaN) */
+int mi_scales_differ(float a, float b);
+
+/* x == 0.0f (either sign) */
+int mi_float_is_zero(float x);
+
+/* the IEEE-754 bits of x (x == c for a nonzero, non-NaN constant c is bits(x) == bits(c)) */
+uint32_t mi_float_bits(float x);
+
 /* TFLM's activation-bound Quantize: zero_point + round(real / scale) in float32. */
 int64_t mi_quantize_value(float real, float scale, int32_t zero_point);
 
@@ -111,7 +140,7 @@ int32_t mi_rounding_half_sum(int32_t a, int32_t b);
 int32_t mi_gemmlowp_exp_on_negative_values(int32_t a, int integer_bits);
 int32_t mi_gemmlowp_one_over_one_plus_x_for_x_in_0_1(int32_t a);
 int32_t mi_calculate_input_radius(int input_integer_bits, int input_left_shift, int total_signed_bits);
-mi_status_t mi_preprocess_softmax_scaling(double beta, double input_scale, int input_integer_bits,
+mi_status_t mi_preprocess_softmax_scaling(float beta, float input_scale, int input_integer_bits,
                                           int32_t *quantized_multiplier, int32_t *left_shift);
 int mi_count_leading_zeros_u32(uint32_t x);
 

@@ -2,7 +2,7 @@
  * kernels/average_pool_2d.py). The arithmetic lives in mi_pooling.c. */
 #include "mi_pooling.h"
 
-static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
+MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
     return mi_pool_prepare(ctx, node, options, 1);
 }

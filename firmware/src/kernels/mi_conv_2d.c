@@ -58,7 +58,7 @@ typedef mi_conv_op_data_t op_data_t;
  * pair of that column (when a multiple of 4 bytes) or of a 1x1 stride-1
  * input (in_c a multiple of 4, at most PAIR_MAX). A zero point or multiplier
  * that later sends the op to the reference loop leaves them unused. */
-static mi_status_t request_scratch(mi_context_t *ctx, op_data_t *d)
+MI_COLD static mi_status_t request_scratch(mi_context_t *ctx, op_data_t *d)
 {
     const int64_t col = (int64_t)d->filter_h * d->filter_w * d->in_c;
     if (d->mode != MI_CONV_INT8 || d->groups != 1 || d->dilation_w != 1) return MI_OK;
@@ -76,7 +76,15 @@ static mi_status_t request_scratch(mi_context_t *ctx, op_data_t *d)
     return MI_OK;
 }
 
-static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
+/* invoke's choice among the int8 fast paths: the 1x1 pair path (DSP), the
+ * im2col column, else conv_int8_fast over runs */
+static inline int pair_path(const op_data_t *d) { return MI_SIMD_DSP && d->pairs && !d->col; }
+static inline int im2col_path(const op_data_t *d) { return d->col && d->input_offset >= -127 && d->input_offset <= 128; }
+#if !MI_ENABLE_CONV_RUNS
+static inline int runs_path(const op_data_t *d) { return d->fast && !pair_path(d) && !im2col_path(d); }
+#endif
+
+MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
     op_data_t *d = (op_data_t *)node->op_data;
     const mi_conv_options_t *o = &options->conv;
@@ -102,7 +110,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     mi_conv_allow_overlap(ctx, node, d, &t); /* the output may overlap the input (write order: see the .h) */
     if (t.has_bias && t.bias.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
 
-    if (d->mode == MI_CONV_FLOAT32) {
+    if (MI_ENABLE_FLOAT && d->mode == MI_CONV_FLOAT32) { /* (MI_ENABLE_FLOAT: compiled out with the float path) */
         if (t.has_bias && t.bias.type != MI_TYPE_FLOAT32) return MI_ERR_UNSUPPORTED_TYPE;
         return mi_activation_range_float(activation, &d->float_min, &d->float_max);
     }
@@ -120,7 +128,14 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         d->mode = acc32 ? MI_CONV_INT16_ACC32 : MI_CONV_INT16_ACC64;
     }
     MI_TRY(mi_conv_quantized_output_params(ctx, d, &t, activation));
-    return request_scratch(ctx, d);
+    MI_TRY(request_scratch(ctx, d));
+#if !MI_ENABLE_CONV_RUNS
+    if (runs_path(d)) d->fast = 0; /* compiled out (mi_config.h): the reference loop instead */
+#endif
+#if !MI_ENABLE_INT8_REFERENCE
+    if (d->mode == MI_CONV_INT8 && !d->fast) return MI_ERR_UNSUPPORTED_SHAPE; /* compiled out (mi_config.h) */
+#endif
+    return MI_OK;
 }
 
 #define NHWC MI_NHWC
@@ -155,6 +170,7 @@ static void conv_float(const op_data_t *d, const float *x, const float *w, const
 }
 #endif
 
+#if MI_ENABLE_INT8_REFERENCE
 static void conv_int8(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
 {
     int32_t b, oy, ox, oc, fy, fx, ic, fy0, fy1, fx0, fx1;
@@ -183,6 +199,7 @@ static void conv_int8(const op_data_t *d, const int8_t *x, const int8_t *w, cons
             }
         }
 }
+#endif
 
 /* Output channels from `oc` on of one output pixel, from a contiguous window
  * `xs` of n taps matching each filter's first n taps (rows per_oc apart). */
@@ -327,6 +344,7 @@ static void conv_int8_im2col(const op_data_t *d, int8_t *col, uint32_t *buf, con
 }
 
 
+#if MI_ENABLE_CONV_RUNS
 /* The fast path of conv_int8 (see the file comment). */
 static void conv_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
 {
@@ -374,6 +392,7 @@ static void conv_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w,
             }
         }
 }
+#endif
 
 #if MI_ENABLE_INT16
 static void conv_int16(const op_data_t *d, const int16_t *x, const int8_t *w, const void *bias, int16_t *y)
@@ -427,19 +446,23 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
 #endif
     case MI_CONV_INT8:
 #if MI_SIMD_DSP
-        if (d->fast && d->pairs && !d->col) { /* request_scratch: the 1x1 stride-1 shape */
+        if (d->fast && pair_path(d)) { /* request_scratch: the 1x1 stride-1 shape */
             conv_1x1_pairs(d, (uint32_t *)mi_scratch_data(ctx, d->pairs), (const int8_t *)x, (const int8_t *)w,
                            (const int32_t *)bias, (int8_t *)y);
             break;
         }
 #endif
-        if (d->fast && d->col && d->input_offset >= -127 && d->input_offset <= 128)
+        if (d->fast && im2col_path(d))
             conv_int8_im2col(d, (int8_t *)mi_scratch_data(ctx, d->col),
                              d->pairs ? (uint32_t *)mi_scratch_data(ctx, d->pairs) : NULL, (const int8_t *)x,
                              (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+#if MI_ENABLE_CONV_RUNS
         else if (d->fast)
             conv_int8_fast(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+#endif
+#if MI_ENABLE_INT8_REFERENCE
         else conv_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+#endif
         break;
 #if MI_ENABLE_INT16
     case MI_CONV_INT16_ACC64:

@@ -9,7 +9,7 @@
 #define BIAS 2
 #define OUTPUT 0
 
-int mi_conv_tflm_activation(int activation)
+MI_COLD int mi_conv_tflm_activation(int activation)
 {
     return (activation == MI_ACT_RELU || activation == MI_ACT_RELU6 || activation == MI_ACT_RELU_N1_TO_1)
                ? activation
@@ -21,7 +21,7 @@ static int decoded(const mi_context_t *ctx, const mi_node_t *node, uint32_t k)
     return MI_ENABLE_CUSTOM && mi_model_decoded(&ctx->model, mi_node_input_index(ctx, node, k));
 }
 
-mi_status_t mi_conv_check_tensors(mi_context_t *ctx, const mi_node_t *node, mi_conv_tensors_t *t,
+MI_COLD mi_status_t mi_conv_check_tensors(mi_context_t *ctx, const mi_node_t *node, mi_conv_tensors_t *t,
                                   mi_conv_op_data_t *d)
 {
     t->has_bias = mi_node_input_index(ctx, node, BIAS) >= 0;
@@ -45,7 +45,7 @@ mi_status_t mi_conv_check_tensors(mi_context_t *ctx, const mi_node_t *node, mi_c
     return MI_OK;
 }
 
-mi_status_t mi_conv_window(mi_conv_op_data_t *d, int32_t stride_h, int32_t stride_w, int32_t dilation_h,
+MI_COLD mi_status_t mi_conv_window(mi_conv_op_data_t *d, int32_t stride_h, int32_t stride_w, int32_t dilation_h,
                            int32_t dilation_w, int32_t padding)
 {
     mi_padding_t pad;
@@ -111,9 +111,10 @@ MI_PREPARE_ONLY void mi_conv_allow_overlap(mi_context_t *ctx, const mi_node_t *n
  * n multipliers, n shifts]. The whole image is validated on every lookup (as
  * fw/aot.py read_aot does); *multiplier and *shift point at the first entry of
  * the operator being prepared, NULL without one. */
-static mi_status_t aot_arrays(mi_context_t *ctx, int32_t channels, const int32_t **multiplier,
+MI_COLD static mi_status_t aot_arrays(mi_context_t *ctx, int32_t channels, const int32_t **multiplier,
                               const int32_t **shift)
 {
+#if MI_ENABLE_METADATA
     const uint8_t *data;
     const int32_t *words;
     uint32_t size, nw, k = 2;
@@ -140,9 +141,15 @@ static mi_status_t aot_arrays(mi_context_t *ctx, int32_t channels, const int32_t
         k += 2u + 2u * (uint32_t)n;
     }
     return MI_OK;
+#else /* no metadata in this image (mi_config.h): a model carrying an image is refused before prepare */
+    (void)ctx;
+    (void)channels;
+    *multiplier = *shift = NULL;
+    return MI_OK;
+#endif
 }
 
-mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t *d, const mi_conv_tensors_t *t,
+MI_COLD mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t *d, const mi_conv_tensors_t *t,
                                             int activation)
 {
     const mi_tensor_info_t *w = &t->w;
@@ -154,7 +161,7 @@ mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t
         return MI_ERR_BAD_PARAM;
     if (w->scales.count != 1 && w->scales.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
     out_scale = mi_scale0(ctx, &t->y);
-    if (out_scale == 0.0f) return MI_ERR_BAD_PARAM;
+    if (mi_float_is_zero(out_scale)) return MI_ERR_BAD_PARAM;
     MI_TRY(aot_arrays(ctx, d->out_c, &d->multiplier, &d->shift));
     if (!d->multiplier) { /* no image: computed here, kept in the arena */
         d->multiplier = multiplier = mi_alloc_i32(ctx, (uint32_t)d->out_c);
@@ -163,9 +170,9 @@ mi_status_t mi_conv_quantized_output_params(mi_context_t *ctx, mi_conv_op_data_t
     }
     for (c = 0; c < d->out_c; c++) {
         float s = mi_info_scale(ctx, w, w->scales.count == 1 ? 0u : (uint32_t)c);
-        double real = (double)mi_scale0(ctx, &t->x) * (double)s / (double)out_scale;
         int32_t m, e;
-        MI_TRY(mi_quantize_multiplier(real, &m, &e));
+        /* double(s_in) * double(s_w) / double(s_out), QuantizeMultiplier: in integers */
+        MI_TRY(mi_quantize_scale_ratio(mi_scale0(ctx, &t->x), s, out_scale, &m, &e));
         if (d->mode == MI_CONV_INT16_ACC64 && e > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
         if (multiplier) {
             multiplier[c] = m;

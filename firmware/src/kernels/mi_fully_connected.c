@@ -44,7 +44,11 @@ typedef struct op_data {
     uint8_t kind, acc64, bias_type;
 } op_data_t;
 
-static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
+/* invoke's choice for int8: the fast path takes symmetric weights and inputs
+ * whose offset keeps them in int16 */
+static inline int int8_fast(const op_data_t *d) { return d->weights_offset == 0 && mi_simd_offset_ok(d->input_offset); }
+
+MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
     op_data_t *d = (op_data_t *)node->op_data;
     const mi_fully_connected_options_t *opts = &options->fully_connected;
@@ -89,7 +93,7 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
 
     in_scale = mi_scale0(ctx, &in);
     out_scale = mi_scale0(ctx, &out);
-    if (out_scale == 0.0f) return MI_ERR_BAD_PARAM;
+    if (mi_float_is_zero(out_scale)) return MI_ERR_BAD_PARAM;
     if (w.scales.count > 1) {
         int32_t qdim = w.quantized_dimension;
         if (qdim >= (int32_t)w.rank || (uint32_t)w.dims[qdim] != w.scales.count) return MI_ERR_BAD_PARAM;
@@ -98,20 +102,20 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         d->shift = mi_alloc_i32(ctx, (uint32_t)d->output_depth);
         if (!d->multiplier || !d->shift) return MI_ERR_ARENA_TOO_SMALL;
         for (c = 0; c < d->output_depth; c++) {
-            double real = (double)in_scale * (double)mi_info_scale(ctx, &w, (uint32_t)c) / (double)out_scale;
-            MI_TRY(mi_quantize_multiplier(real, &d->multiplier[c], &d->shift[c]));
+            MI_TRY(mi_quantize_scale_ratio(in_scale, mi_info_scale(ctx, &w, (uint32_t)c), out_scale, &d->multiplier[c],
+                                           &d->shift[c]));
             if (d->kind == KIND_INT16 && d->shift[c] > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
         }
         d->weights_offset = 0; /* TFLM's per-channel kernel ignores the weights zero point */
     } else {
-        double product = (double)in_scale * (double)mi_scale0(ctx, &w);
-        if (has_bias) {
-            /* TFLM GetQuantizedConvolutionMultipler's sanity check on the bias scale */
-            if (fabs(product - (double)mi_scale0(ctx, &bias)) / (double)out_scale > 0.02) return MI_ERR_BAD_PARAM;
-        }
-        if (product < 0) return MI_ERR_BAD_PARAM;
-        /* in double throughout, as the TFLM oracle wheel computes it (twin of fully_connected.py) */
-        MI_TRY(mi_quantize_multiplier(product / (double)out_scale, &d->output_multiplier, &d->output_shift));
+        const float w_scale = mi_scale0(ctx, &w);
+        /* TFLM GetQuantizedConvolutionMultipler's sanity check on the bias scale */
+        if (has_bias && mi_bias_scale_mismatch(in_scale, w_scale, mi_scale0(ctx, &bias), out_scale))
+            return MI_ERR_BAD_PARAM;
+        if (mi_scale_product_negative(in_scale, w_scale)) return MI_ERR_BAD_PARAM;
+        /* in double throughout, as the TFLM oracle wheel computes it (twin of fully_connected.py),
+         * here in integers (mi_quant.h) */
+        MI_TRY(mi_quantize_scale_ratio(in_scale, w_scale, out_scale, &d->output_multiplier, &d->output_shift));
         if (d->kind == KIND_INT16 && d->output_shift > MI_INT64_MULTIPLIER_MAX_SHIFT) return MI_ERR_BAD_PARAM;
         d->weights_offset = -mi_zero_point0(ctx, &w);
     }
@@ -122,6 +126,9 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     if (!mi_zero_point_in(d->weights_offset, d->kind == KIND_INT8 ? -32767 : -127,
                           d->kind == KIND_INT8 ? 32768 : 128))
         return MI_ERR_UNSUPPORTED_TYPE;
+#if !MI_ENABLE_INT8_REFERENCE
+    if (d->kind == KIND_INT8 && !int8_fast(d)) return MI_ERR_UNSUPPORTED_SHAPE; /* compiled out (mi_config.h) */
+#endif
     MI_TRY(mi_type_range(out.type, &qmin, &qmax));
     return mi_activation_range_quantized(opts->fused_activation_function, qmin, qmax, out_scale,
                                          d->output_offset, &d->act_min, &d->act_max);
@@ -181,6 +188,7 @@ static void invoke_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *
     }
 }
 
+#if MI_ENABLE_INT8_REFERENCE
 static void invoke_int8(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
 {
     int32_t b, c, k;
@@ -201,6 +209,7 @@ static void invoke_int8(const op_data_t *d, const int8_t *x, const int8_t *w, co
         }
     }
 }
+#endif
 
 #if MI_ENABLE_INT16
 static void invoke_int16(const op_data_t *d, const int16_t *x, const int8_t *w, const void *bias, int16_t *y)
@@ -247,10 +256,12 @@ static mi_status_t invoke(mi_context_t *ctx, const mi_node_t *node)
     case KIND_FLOAT32: invoke_float(d, (const float *)x, (const float *)w, (const float *)bias, (float *)y); break;
 #endif
     case KIND_INT8:
-        if (d->weights_offset == 0 && mi_simd_offset_ok(d->input_offset))
+        if (int8_fast(d))
             invoke_int8_fast(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+#if MI_ENABLE_INT8_REFERENCE
         else
             invoke_int8(d, (const int8_t *)x, (const int8_t *)w, (const int32_t *)bias, (int8_t *)y);
+#endif
         break;
 #if MI_ENABLE_INT16
     case KIND_INT16: invoke_int16(d, (const int16_t *)x, (const int8_t *)w, bias, (int16_t *)y); break;

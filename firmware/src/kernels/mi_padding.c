@@ -4,12 +4,12 @@
 
 #include "mi/mi_model.h"
 
-static int64_t effective_filter_size(int32_t filter, int32_t dilation)
+MI_COLD static int64_t effective_filter_size(int32_t filter, int32_t dilation)
 {
     return ((int64_t)filter - 1) * dilation + 1;
 }
 
-int mi_compute_out_size(int32_t padding, int32_t image, int32_t filter, int32_t stride, int32_t dilation,
+MI_COLD int mi_compute_out_size(int32_t padding, int32_t image, int32_t filter, int32_t stride, int32_t dilation,
                         int32_t *out)
 {
     int64_t numerator, value;
@@ -18,13 +18,17 @@ int mi_compute_out_size(int32_t padding, int32_t image, int32_t filter, int32_t 
         return -1;
     if (padding == MI_PADDING_SAME) numerator = (int64_t)image + stride - 1;
     else numerator = (int64_t)image + stride - effective_filter_size(filter, dilation);
-    value = numerator / stride; /* C division truncates, as padding.py reproduces */
+    /* C division truncates, as padding.py reproduces: a numerator in (-stride, 0) gives 0,
+     * a lower one a negative size (refused); a nonnegative one is below 2**32 (image and
+     * stride are int32, the effective filter at least 1): a 32-bit division */
+    if (numerator < 0) value = numerator > -(int64_t)stride ? 0 : -1;
+    else value = (int64_t)((uint32_t)numerator / (uint32_t)stride);
     if (value < 0 || value > 0x7FFFFFFF) return -1;
     *out = (int32_t)value;
     return 0;
 }
 
-static int padding_with_offset(int32_t stride, int32_t dilation, int32_t in, int32_t filter, int32_t out,
+MI_COLD static int padding_with_offset(int32_t stride, int32_t dilation, int32_t in, int32_t filter, int32_t out,
                                int32_t *pad, int32_t *offset)
 {
     int64_t total;
@@ -37,7 +41,7 @@ static int padding_with_offset(int32_t stride, int32_t dilation, int32_t in, int
     return 0;
 }
 
-mi_padding_t mi_compute_padding_height_width(int32_t stride_h, int32_t stride_w, int32_t dilation_h,
+MI_COLD mi_padding_t mi_compute_padding_height_width(int32_t stride_h, int32_t stride_w, int32_t dilation_h,
                                              int32_t dilation_w, int32_t in_h, int32_t in_w, int32_t filter_h,
                                              int32_t filter_w, int32_t padding)
 {
@@ -54,7 +58,7 @@ mi_padding_t mi_compute_padding_height_width(int32_t stride_h, int32_t stride_w,
     return p;
 }
 
-int mi_window_fits(int32_t in, int32_t out, int32_t filter, int32_t stride, int32_t dilation, int32_t pad)
+MI_COLD int mi_window_fits(int32_t in, int32_t out, int32_t filter, int32_t stride, int32_t dilation, int32_t pad)
 {
     const int64_t limit = (int64_t)1 << 29;
     if (in > limit || out > limit || filter > limit || pad < 0 || pad > limit) return 0;

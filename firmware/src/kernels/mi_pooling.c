@@ -22,7 +22,7 @@
 enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
 
 /* pooling.py _padding: from the computed output size, 0 where TFLM fails */
-static int32_t pool_padding(int32_t padding, int32_t stride, int32_t in, int32_t filter)
+MI_COLD static int32_t pool_padding(int32_t padding, int32_t stride, int32_t in, int32_t filter)
 {
     int32_t out;
     int64_t total;
@@ -32,7 +32,7 @@ static int32_t pool_padding(int32_t padding, int32_t stride, int32_t in, int32_t
 }
 
 /* Number of taps TFLM visits along one axis for output index o. */
-static int32_t in_bounds(int32_t o, int32_t stride, int32_t pad, int32_t filter, int32_t in)
+MI_COLD static int32_t in_bounds(int32_t o, int32_t stride, int32_t pad, int32_t filter, int32_t in)
 {
     int32_t origin = o * stride - pad;
     int32_t start = origin < 0 ? -origin : 0;
@@ -40,7 +40,7 @@ static int32_t in_bounds(int32_t o, int32_t stride, int32_t pad, int32_t filter,
     return end > start ? end - start : 0;
 }
 
-mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options, int average)
+MI_COLD mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options, int average)
 {
     mi_pool_data_t *d = (mi_pool_data_t *)node->op_data;
     const mi_pool_options_t *o = &options->pool;
@@ -74,16 +74,15 @@ mi_status_t mi_pool_prepare(mi_context_t *ctx, mi_node_t *node, const mi_options
     if (!mi_window_fits(d->in_h, d->out_h, d->filter_h, d->stride_h, 1, d->pad_h) ||
         !mi_window_fits(d->in_w, d->out_w, d->filter_w, d->stride_w, 1, d->pad_w))
         return MI_ERR_UNSUPPORTED_SHAPE;
-    if (d->kind == KIND_FLOAT32) {
+    if (MI_ENABLE_FLOAT && d->kind == KIND_FLOAT32) {
         MI_TRY(mi_activation_range_float(o->fused_activation_function, &d->float_min, &d->float_max));
     } else {
         int32_t qmin, qmax;
-        float diff;
         if (!in.scales.count || !out.scales.count) return MI_ERR_BAD_PARAM;
-        /* TFLM: |s_in - s_out| computed in float, compared in double */
-        diff = mi_scale0(ctx, &in) - mi_scale0(ctx, &out);
-        if (diff < 0) diff = -diff;
-        if ((double)diff > 1.0e-6 || mi_zero_point0(ctx, &in) != mi_zero_point0(ctx, &out)) return MI_ERR_BAD_PARAM;
+        /* TFLM: |s_in - s_out| computed in float, compared in double (here in integers) */
+        if (mi_scales_differ(mi_scale0(ctx, &in), mi_scale0(ctx, &out)) ||
+            mi_zero_point0(ctx, &in) != mi_zero_point0(ctx, &out))
+            return MI_ERR_BAD_PARAM;
         MI_TRY(mi_type_range(out.type, &qmin, &qmax));
         MI_TRY(mi_activation_range_quantized(o->fused_activation_function, qmin, qmax, mi_scale0(ctx, &out),
                                              mi_zero_point0(ctx, &out), &d->act_min, &d->act_max));
@@ -154,15 +153,19 @@ mi_status_t mi_pool_invoke_average(mi_context_t *ctx, const mi_node_t *node)
     }
 #endif
     POOL_LOOP({
-        int64_t acc = 0, count = 0, half, rounded;
+        int64_t acc = 0, rounded;
+        uint32_t count = 0, quotient;
         for (fy = win.fy0; fy < win.fy1; fy++)
             for (fx = win.fx0; fx < win.fx1; fx++) {
                 acc += d->kind == KIND_INT8 ? (int64_t)TAP((const int8_t *)x) : (int64_t)TAP((const int16_t *)x);
                 count++;
             }
         if (count == 0) return MI_ERR_BAD_PARAM; /* excluded in prepare */
-        half = count / 2;
-        rounded = acc > 0 ? (acc + half) / count : (acc - half) / count; /* C division truncates */
+        /* (acc + count/2) / count or (acc - count/2) / count, C division truncating: the
+         * magnitude's quotient, in 32 bits (|acc| <= 2**31 for at most MI_POOL_MAX_WINDOW
+         * int16 taps, + count/2 < 2**32), so no 64-bit division helper */
+        quotient = ((uint32_t)(acc > 0 ? acc : -acc) + count / 2u) / count;
+        rounded = acc > 0 ? (int64_t)quotient : -(int64_t)quotient;
         if (d->kind == KIND_INT8) ((int8_t *)y)[at] = (int8_t)mi_clip_i32(rounded, d->act_min, d->act_max);
         else ((int16_t *)y)[at] = (int16_t)mi_clip_i32(rounded, d->act_min, d->act_max);
     })

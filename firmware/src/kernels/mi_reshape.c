@@ -9,7 +9,7 @@
 #define INPUT 0
 #define OUTPUT 0
 
-static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
+MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
     mi_tensor_info_t src, dst;
     (void)options;

@@ -92,8 +92,18 @@ static inline uint32_t mi_offset2(int32_t offset) { return ((uint32_t)offset & 0
 #define MI_SIMD_ASM_FN static inline /* plain C: inlined, as gcc likes it on ARMv6-M */
 #endif
 
-/* acc[j] += sum_{k<n} w[j * stride + k] * (x[k] + offset) for j < 4 (wrapping). */
-MI_SIMD_ASM_FN void mi_dot4_int8(const int8_t *x, const int8_t *w, size_t stride, int32_t n, int32_t offset,
+/* acc[j] += sum_{k<n} w[j * stride + k] * (x[k] + offset) for j < 4 (wrapping).
+ * On a DSP core CONV_2D and FULLY_CONNECTED both call it: a weak external
+ * definition instead of a static one, so an image that links both keeps one
+ * copy (the linker binds every call to one of them; --gc-sections drops the
+ * others, 288 B on a Cortex-M4). */
+#if MI_SIMD_DSP
+#define MI_SIMD_SHARED_FN __attribute__((noinline, weak))
+void mi_dot4_int8(const int8_t *x, const int8_t *w, size_t stride, int32_t n, int32_t offset, uint32_t acc[4]);
+#else
+#define MI_SIMD_SHARED_FN MI_SIMD_ASM_FN
+#endif
+MI_SIMD_SHARED_FN void mi_dot4_int8(const int8_t *x, const int8_t *w, size_t stride, int32_t n, int32_t offset,
                                 uint32_t acc[4])
 {
     const int8_t *w0 = w, *w1 = w + stride, *w2 = w + 2 * stride, *w3 = w + 3 * stride;

@@ -37,12 +37,8 @@ typedef struct op_data {
     uint8_t kind;
 } op_data_t;
 
-/* softmax.py _near: TF_LITE_ENSURE_NEAR in float32 */
-static int near(float value, float target, float epsilon)
-{
-    float diff = value > target ? value - target : target - value;
-    return diff <= epsilon;
-}
+/* softmax.py _near: TF_LITE_ENSURE_NEAR in float32 (computed in integers) */
+#define near mi_float_near
 
 #if MI_ENABLE_INT16 && MI_ENABLE_FLOAT
 /* TFLM's lambdas of InitializeLutForInt16, as softmax.py _int16_luts */
@@ -50,7 +46,7 @@ static float exp_transform(float v) { return expf(v); }
 static float one_over_one_plus_x_transform(float v) { return 1.0f / (1.0f + v); }
 #endif
 
-static mi_status_t prepare_int16(mi_context_t *ctx, op_data_t *d, const mi_tensor_info_t *in, float out_scale,
+MI_COLD static mi_status_t prepare_int16(mi_context_t *ctx, op_data_t *d, const mi_tensor_info_t *in, float out_scale,
                                  int32_t out_zp)
 {
 #if MI_ENABLE_INT16 && MI_ENABLE_FLOAT
@@ -75,7 +71,7 @@ static mi_status_t prepare_int16(mi_context_t *ctx, op_data_t *d, const mi_tenso
 #endif
 }
 
-static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
+MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_t *options)
 {
     op_data_t *d = (op_data_t *)node->op_data;
     mi_tensor_info_t in, out;
@@ -108,13 +104,13 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
         d->out_min = -32768;
         d->out_max = 32767;
     } else {
-        if (out_zp != -128 || out_scale != 1.0f / 256.0f) return MI_ERR_BAD_PARAM;
+        if (out_zp != -128 || mi_float_bits(out_scale) != 0x3B800000u /* == 1.0f / 256 */) return MI_ERR_BAD_PARAM;
         d->out_bits = 8;
         d->out_min = -128;
         d->out_max = 127;
     }
     d->kind = KIND_INT8;
-    MI_TRY(mi_preprocess_softmax_scaling((double)d->beta, (double)mi_scale0(ctx, &in), SCALED_DIFF_INTEGER_BITS,
+    MI_TRY(mi_preprocess_softmax_scaling(d->beta, mi_scale0(ctx, &in), SCALED_DIFF_INTEGER_BITS,
                                          &d->input_multiplier, &d->input_left_shift));
     /* beta x scale beyond an int32 left shift (huge and negative, or below 2**-27): twin of softmax.py */
     if (d->input_left_shift < 0 || d->input_left_shift > 31) return MI_ERR_BAD_PARAM;

@@ -59,6 +59,11 @@ class CortexMTarget:
     linker_script: str
     description: str
 
+    @property
+    def dsp(self) -> bool:
+        """The core has the DSP extension (__ARM_FEATURE_DSP: the kernels' MI_SIMD_DSP paths)."""
+        return any(f in self.cpu_flags for f in ("-mcpu=cortex-m4", "-mcpu=cortex-m7"))
+
     # ---- building ----------------------------------------------------------
 
     def cflags(self, opt: str = "-O2") -> list[str]:

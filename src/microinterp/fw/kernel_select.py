@@ -20,9 +20,12 @@ import pkgutil
 import re
 from pathlib import Path
 
+import numpy as np
+
+from ..context import Node, nodes_of
 from ..memory import offline_plan
 from ..memory.firmware_arena import c_kernels, declares_overlap
-from ..model import Model, load_model
+from ..model import Model, Tensor, load_model
 from . import aot
 
 
@@ -142,6 +145,66 @@ def kernel_features(model: Model) -> list[str]:
         flags.append("-DMI_ENABLE_FLOAT=0")
     if not types & INT16_TYPES:
         flags.append("-DMI_ENABLE_INT16=0")
+    return flags
+
+
+#: CONV_2D's im2col column (firmware/src/kernels/mi_conv_2d.c COL_MAX, conv_2d.py c_scratch)
+CONV_COL_MAX = 576
+
+
+def _int8_quantized(tensors: list[Tensor | None]) -> bool:
+    """Every tensor int8 with positive finite scales and int8 zero points: what the fast
+    paths' offsets and output stage take (a positive multiplier is never INT32_MIN)."""
+    for t in tensors:
+        if t is None or t.type_name != "INT8" or t.quant is None or not t.quant.scale.size:
+            return False
+        scale, zp = np.asarray(t.quant.scale, np.float64), np.asarray(t.quant.zero_point)
+        if not (np.all(np.isfinite(scale)) and np.all(scale > 0) and np.all((zp >= -128) & (zp <= 127))):
+            return False
+    return True
+
+
+def _int8_path(node: Node, dsp: bool) -> str:
+    """The path the C kernel of an int8 CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED
+    takes (``"reference"`` where unsure), as its prepare and invoke choose it."""
+    x, w, y = (node.inputs + (None, None))[:2] + (node.outputs[0] if node.outputs else None,)
+    if not _int8_quantized([x, w, y]) or node.options is None:
+        return "reference"
+    o = node.options
+    if node.name == "FULLY_CONNECTED":  # per-channel, or a zero weights zero point
+        return "fast" if w.quant.scale.size > 1 or not w.quant.zero_point[0] else "reference"
+    if len(x.shape) != 4 or len(w.shape) != 4 or len(y.shape) != 4:
+        return "reference"
+    if node.name == "DEPTHWISE_CONV_2D":
+        return "fast" if o.depth_multiplier == 1 else "reference"
+    (_, in_h, in_w, in_c), (_, fh, fw, fc), (_, out_h, out_w, _) = x.shape, w.shape, y.shape
+    if fc != in_c or o.dilation_w_factor != 1:  # grouped or width-dilated
+        return "reference"
+    if fh * fw > 1 and fh * fw * in_c <= CONV_COL_MAX:
+        return "im2col"
+    if (dsp and fh == fw == 1 and o.stride_h == o.stride_w == 1 and (in_h, in_w) == (out_h, out_w)
+            and in_c % 4 == 0 and in_c <= CONV_COL_MAX):
+        return "pairs"
+    return "runs"
+
+
+def path_features(model: Model, dsp: bool) -> list[str]:
+    """``-DMI_ENABLE_INT8_REFERENCE=0`` / ``-DMI_ENABLE_CONV_RUNS=0`` (mi_config.h) when no
+    operator of ``model`` takes the int8 reference loops of CONV_2D, DEPTHWISE_CONV_2D,
+    FULLY_CONNECTED, or CONV_2D's general fast path over runs, on a core with
+    (``dsp``: Cortex-M4) or without the DSP extension: about 2.6 KB of a Cortex-M4 KWS
+    image. Decided from shapes, options and quantization as the kernels' prepare
+    decides; where this is unsure it keeps the path. A model it mispredicts is refused
+    in prepare (MI_ERR_UNSUPPORTED_SHAPE), never run otherwise; every path computes
+    the same sums, so the choice never changes an output."""
+    paths = {_int8_path(node, dsp) for index, sg in enumerate(model.subgraphs) for node in nodes_of(sg, index)
+             if node.name in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+             and node.inputs and node.inputs[0] is not None and node.inputs[0].type_name == "INT8"}
+    flags = []
+    if "reference" not in paths:
+        flags.append("-DMI_ENABLE_INT8_REFERENCE=0")
+    if "runs" not in paths:
+        flags.append("-DMI_ENABLE_CONV_RUNS=0")
     return flags
 
 

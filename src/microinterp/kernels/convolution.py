@@ -150,23 +150,28 @@ def output_stage(mode: str, multiplier: np.ndarray, shift: np.ndarray, output_ze
 
 
 class FloatOutputStage:
-    """An int32 ``quant.OutputStage`` after ReLU-type clamping computed in float64, exactly,
-    as ``clip(floor(sums * scale + offset), act_min, act_max)`` straight from the GEMM's
-    float sums: three passes (multiply, add, clamp into the output) and a cheap flip of
-    the output bytes, where the int64 route takes eleven (convert, + bias, the stage's
-    nine), which is what large layers and batch mode pay.
+    """An int32 ``quant.OutputStage`` computed in float64, exactly, as
+    ``clip(floor(sums * scale + offset), act_min, act_max)`` straight from the GEMM's float
+    sums: three passes (multiply, add, clamp into the output) and a cheap flip of the
+    output bytes, two more where the clamp reaches below the zero point, where the int64
+    route takes eleven (convert, + bias, the stage's nine), which is what large layers and
+    batch mode pay.
 
     Why it is exact. With ``A = acc*m + 2**30`` (no left shift, no int32 wrap: checked),
-    TFLM's result is ``floor((A - 2**31 [A < 0] + 2**(r+30)) / 2**(31+r)) + zp``
-    (``quant.OutputStage``). For ``A >= 0`` that is ``floor(T / 2**(31+r))`` with the
-    integer ``T = acc*m + 2**30 + 2**(30+r) [r >= 1] + zp * 2**(31+r)``, and float64 holds
-    ``T`` and every step towards it exactly when ``|T| < 2**53`` (bounded here from the
-    layer's weights, bias and input range, in Python ints): ``sums * scale`` is an
-    integer times a power of two, ``+ offset`` adds two multiples of ``2**-(31+r)`` whose
-    exact sum fits, ``floor`` is exact. For ``A < 0`` both TFLM's value and this one are
-    ``<= zp`` (the rounded quotient of a negative number is not positive, and here
-    ``T / 2**(31+r) < zp + 1``), and the clamp takes both to ``act_min``: so the route is
-    only taken when ``act_min >= zp`` -- a fused ReLU/ReLU6, or a clamp at the zero point.
+    TFLM's result is ``floor((A - 2**31 [A < 0] [r >= 1] + 2**(r+30) [r >= 1]) / 2**(31+r)) + zp``
+    (``quant.OutputStage``), that is ``floor(T / 2**(31+r))`` with the integer
+    ``T = acc*m + 2**30 + 2**(30+r) [r >= 1] + zp * 2**(31+r)``, less ``2**31`` where
+    ``A < 0`` and ``r >= 1``. Float64 holds ``T`` and every step towards it exactly when
+    ``|T| < 2**53`` (bounded here from the layer's weights, bias and input range, in Python
+    ints): ``sums * scale`` is an integer times a power of two, ``+ offset`` adds two
+    multiples of ``2**-(31+r)`` whose exact sum fits, ``floor`` is exact. The ``A < 0``
+    correction: ``t = T / 2**(31+r)`` is below ``zp + 1/2`` exactly when ``A < 0`` (r >= 1),
+    and there ``2**-r`` is subtracted (exact, with ``2**31`` more in the bound). Where
+    ``act_min >= zp`` it is skipped: there both TFLM's value and the uncorrected one are
+    ``<= zp`` for ``A < 0`` (``t < zp + 1``), and the clamp takes both to ``act_min``.
+
+    Channels whose ``T`` can reach ``2**53`` but whose every output is the same clamp end
+    (``_constant_output``) get scale 0 and that value as offset.
 
     ``bind`` drops the ``floor``: it adds ``B = -(output dtype's minimum)`` (128 for int8)
     to the offset (exact under the same bound, checked there), so the clamp range
@@ -177,18 +182,23 @@ class FloatOutputStage:
     ``B`` (two's complement). Where that bound fails it keeps the ``floor``.
     """
 
-    def __init__(self, scale: np.ndarray, offset: np.ndarray, act_min: int, act_max: int,
-                 constants: list[int], shifts: list[int], bounds: list[int]) -> None:
+    def __init__(self, scale: np.ndarray, offset: np.ndarray, act_min: int, act_max: int, zero_point: int,
+                 constants: list[int], shifts: list[int], bounds: list[int], rights: list[int]) -> None:
         self.scale, self.offset, self.act_min, self.act_max = scale, offset, act_min, act_max
+        self.zero_point = zero_point
         # per channel, in Python ints: T's constant part, the total right shift 31 + r, and
-        # the bound on |acc * m|; bind re-checks |T| < 2**53 with its own added constant
+        # the bound on |acc * m| (plus 2**31 for the A < 0 correction); bind re-checks
+        # |T| < 2**53 with its own added constant
         self.constants, self.shifts, self.bounds = constants, shifts, bounds
+        # the A < 0 correction, where the clamp reaches below the zero point: 2**-r per channel
+        self.corrects = act_min < zero_point and any(r >= 1 for r in rights)
+        self.delta = np.array([2.0 ** -r if r >= 1 else 0.0 for r in rights], np.float64)
 
     @classmethod
     def make(cls, stage: quant.OutputStage | quant.Int64OutputStage | None, weights: np.ndarray, channel_axis: int,
              max_abs_input: int, bias: np.ndarray | None) -> FloatOutputStage | None:
         """None where the route does not apply (see the class docstring)."""
-        if not isinstance(stage, quant.OutputStage) or stage.general or stage.act_min < stage.output_zero_point:
+        if not isinstance(stage, quant.OutputStage) or stage.general:
             return None
         w = np.abs(np.asarray(weights, np.float64))
         axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
@@ -198,61 +208,137 @@ class FloatOutputStage:
         shifts = [int(v) for v in np.broadcast_to(stage.shift, (n,)).tolist()]
         biases = [0] * n if bias is None else [int(v) for v in np.asarray(bias).reshape(-1).tolist()]
         zp = stage.output_zero_point
-        scale, offset, constants, totals, bounds = [], [], [], [], []
+        below = (1 << 31) if stage.act_min < zp else 0  # the A < 0 correction's reach
+        scale, offset, constants, totals, bounds, rights = [], [], [], [], [], []
         for s, m, shift, b in zip(sums, multipliers, shifts, biases):
             r = -shift
             worst = s * max_abs_input + abs(b)
             constant = b * m + (1 << 30) + ((1 << (30 + r)) if r >= 1 else 0) + zp * (1 << (31 + r))
-            if r < 0 or worst >= 2**31 or worst * m + abs(constant) >= 2**53:
+            if r < 0 or worst >= 2**31:
                 return None
+            if worst * m + below + abs(constant) >= 2**53:
+                value = _constant_output(stage, s * max_abs_input, b, m, shift)
+                if value is None:
+                    return None
+                scale.append(0.0)  # the channel's output is this value whatever the input
+                offset.append(float(value))
+                constants.append(value)
+                totals.append(0)
+                bounds.append(0)
+                rights.append(0)
+                continue
             scale.append(m * 2.0 ** -(31 + r))  # exact: m < 2**31
             offset.append(float(constant) * 2.0 ** -(31 + r))  # exact: |constant| < 2**53
             constants.append(constant)
             totals.append(31 + r)
-            bounds.append(worst * m)
-        return cls(np.array(scale, np.float64), np.array(offset, np.float64), stage.act_min, stage.act_max,
-                   constants, totals, bounds)
+            bounds.append(worst * m + below)
+            rights.append(r)
+        return cls(np.array(scale, np.float64), np.array(offset, np.float64), stage.act_min, stage.act_max, zp,
+                   constants, totals, bounds, rights)
 
-    def bind(self, sums: np.ndarray, out: np.ndarray) -> Callable[[], None]:
+    def bind(self, sums: np.ndarray, out: np.ndarray, tile: int | None = None) -> Callable[[], None]:
         """A call taking the float sums (rows x channels, without bias; read at every call)
         to the clamped result in ``out`` (same shape, integer dtype).
 
         Both are viewed as rows of ``TILE`` values or so, whole pixels each, with the
         per-channel constants tiled to match: broadcast along rows of a few channels,
-        numpy would run one short inner loop per pixel."""
-        rows, channels = sums.shape
-        tile = _row_tile(rows, channels) if sums.flags.c_contiguous and out.flags.c_contiguous else 1
-        shape = (rows // tile, tile * channels)
-        sums, out = sums.reshape(shape), out.reshape(shape)
+        numpy would run one short inner loop per pixel. With ``tile``, the caller's arrays
+        are such rows already, ``tile`` pixels each (views whose rows need not be adjacent)."""
+        if tile is None:
+            rows, channels = sums.shape
+            tile = _row_tile(rows, channels) if sums.flags.c_contiguous and out.flags.c_contiguous else 1
+            shape = (rows // tile, tile * channels)
+            sums, out = sums.reshape(shape), out.reshape(shape)
+        shape = sums.shape
         t = np.empty(shape, np.float64)
-        lo, hi = self.act_min, self.act_max
-        info = np.iinfo(out.dtype)
-        lift = -int(info.min)
-        if all(abs(c + (lift << k)) + b < 2**53 for c, k, b in zip(self.constants, self.shifts, self.bounds)):
-            offset = np.array([float(c + (lift << k)) * 2.0 ** -k for c, k in zip(self.constants, self.shifts)])
-            scale = np.tile(self.scale, tile)
-            offset = np.tile(offset, tile)
-            unsigned = out.view(np.dtype(f"u{out.dtype.itemsize}"))
-            flip = unsigned.dtype.type(lift)
-            multiply, add, clip, xor = np.multiply, np.add, quant._clip, np.bitwise_xor
+        lifted = self.lifted_offset(out.dtype)
+        multiply, add = np.multiply, np.add
+        if lifted is not None:
+            scale, offset = np.tile(self.scale, tile), np.tile(lifted, tile)
+            finish = self.bind_lifted_clamp(t, out, tile)
 
             def run_lifted() -> None:
                 multiply(sums, scale, out=t)
                 add(t, offset, out=t)
-                clip(t, lo + lift, hi + lift, out=unsigned, casting="unsafe")  # truncates: floor here
-                xor(unsigned, flip, out=unsigned)  # - lift, in two's complement
+                finish()
 
             return run_lifted
         scale, offset = np.tile(self.scale, tile), np.tile(self.offset, tile)
-        multiply, add, floor, clip = np.multiply, np.add, np.floor, quant._clip
+        correct = self._bind_correction(t, tile, 0)
+        floor, clip, lo, hi = np.floor, quant._clip, self.act_min, self.act_max
 
         def run() -> None:
             multiply(sums, scale, out=t)
             add(t, offset, out=t)
+            correct()
             floor(t, out=t)
             clip(t, lo, hi, out=out, casting="unsafe")
 
         return run
+
+    def lifted_offset(self, dtype: np.dtype) -> np.ndarray | None:
+        """Per channel ``offset + B`` (``B = -min`` of ``dtype``, see the class docstring), or
+        None where ``|T + B * 2**(31+r)|`` could reach 2**53 and the sums would not be exact."""
+        lift = -int(np.iinfo(dtype).min)
+        if not all(abs(c + (lift << k)) + b < 2**53 for c, k, b in zip(self.constants, self.shifts, self.bounds)):
+            return None
+        return np.array([float(c + (lift << k)) * 2.0 ** -k for c, k in zip(self.constants, self.shifts)])
+
+    def bind_lifted_clamp(self, t: np.ndarray, out: np.ndarray, tile: int = 1) -> Callable[[], None]:
+        """A call taking ``t = sums * scale + lifted_offset`` (float64, read at every call,
+        overwritten; ``tile`` pixels per row of channels) to the clamped result in ``out``
+        (same shape): the ``A < 0`` correction where needed, the clamp into the output's
+        bytes read as unsigned, which truncates (``floor`` there), then the flip of the top
+        bit (``- B`` in two's complement)."""
+        lift = -int(np.iinfo(out.dtype).min)
+        lo, hi = self.act_min + lift, self.act_max + lift
+        unsigned = out.view(np.dtype(f"u{out.dtype.itemsize}"))
+        flip = unsigned.dtype.type(lift)
+        clip, xor = quant._clip, np.bitwise_xor
+        correct = self._bind_correction(t, tile, lift)
+
+        def run() -> None:
+            correct()
+            clip(t, lo, hi, out=unsigned, casting="unsafe")  # truncates: floor here
+            xor(unsigned, flip, out=unsigned)  # - lift, in two's complement
+
+        return run
+
+    def _bind_correction(self, t: np.ndarray, tile: int, lift: int) -> Callable[[], None]:
+        """The ``A < 0`` correction on ``t`` (offset lifted by ``lift``): ``- 2**-r`` where
+        ``t < zp + lift + 1/2``; nothing where the clamp does not reach below the zero point."""
+        if not self.corrects:
+            return _nothing
+        threshold = float(self.zero_point + lift) + 0.5
+        delta = np.tile(self.delta, tile)
+        negative = np.empty(t.shape, np.bool_)
+        step = np.empty(t.shape, np.float64)
+        less, multiply, subtract = np.less, np.multiply, np.subtract
+
+        def run() -> None:  # (subtract's where= is ~20x slower than these three passes)
+            less(t, threshold, out=negative)
+            multiply(negative, delta, out=step)
+            subtract(t, step, out=t)
+
+        return run
+
+
+def _nothing() -> None:
+    pass
+
+
+def _constant_output(stage: quant.OutputStage, reach: int, bias: int, multiplier: int, shift: int) -> int | None:
+    """The clamped output of a channel whose accumulator stays within ``bias +- reach`` when
+    that output is the same at both ends (TFLM's rescale is monotone in the accumulator,
+    so it is then the same everywhere between), else None.
+
+    Converter-made models have such channels: weights of almost nothing, a large bias and
+    a shift of -31 (VWW's later layers), whose ``T`` of ``FloatOutputStage`` is far beyond
+    2**53 though every output is the same clamp end."""
+    ends = np.array([bias - reach, bias + reach], np.int64)
+    scaled = quant.multiply_by_quantized_multiplier(ends, multiplier, shift) + stage.output_zero_point
+    lo, hi = (int(v) for v in np.clip(scaled, stage.act_min, stage.act_max).tolist())
+    return lo if lo == hi else None
 
 
 #: values per row the output stages aim for: long enough that numpy's per-row cost is small,
@@ -298,20 +384,23 @@ def add_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: floa
 def bind_bias_and_clamp(total: np.ndarray, bias: np.ndarray | None, act_min: float, act_max: float,
                         out: np.ndarray) -> Callable[[], None]:
     """``add_bias_and_clamp`` as a call on buffers allocated here: ``total`` (float32, read at
-    every call, overwritten) ``+ bias`` (``+ 0.0f`` without one), the clamp as
-    ``std::min(std::max(v, lo), hi)`` (``quant.clamp_float``'s comparisons, which keep a
-    -0.0 and let NaN through), stored in ``out`` (same shape)."""
+    every call, overwritten) ``+ bias`` (``+ 0.0f`` without one), the clamp, stored in
+    ``out`` (same shape).
+
+    The clamp is ``np.maximum`` / ``np.minimum``, which agree with TFLM's
+    ``std::min(std::max(v, lo), hi)`` on every value but -0.0 (numpy's SIMD maximum may
+    return +0.0 for it; ``quant.clamp_float`` uses comparisons for that reason, at many
+    times the cost): NaN passes through both, an infinity becomes the bound. -0.0 cannot
+    occur here: ``total`` is a running float sum that started at +0.0 (TFLM's loops;
+    ``float_dot``, the tap loops), and a round-to-nearest sum is -0.0 only when both terms
+    are, so neither ``total`` nor ``total + bias`` is -0.0."""
     add_on = bias if bias is not None else np.float32(0.0)
     lo, hi = np.float32(act_min), np.float32(act_max)
-    beyond = np.empty(total.shape, np.bool_)
 
     def run() -> None:  # (the full range of NONE is +-FLT_MAX: an inf is clamped too, as in TFLM)
         np.add(total, add_on, out=total)
-        np.less(total, lo, out=beyond)
-        np.copyto(total, lo, where=beyond)
-        np.less(hi, total, out=beyond)
-        np.copyto(total, hi, where=beyond)
-        np.copyto(out, total)
+        np.maximum(total, lo, out=total)
+        np.minimum(total, hi, out=out)
 
     return run
 

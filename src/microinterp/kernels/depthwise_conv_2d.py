@@ -37,7 +37,7 @@ from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import convolution
 from .padding import Window
-from .taps import TapPlanes
+from .taps import TapPlanes, set_tap_buffer
 
 INPUT, FILTER, BIAS = 0, 1, 2
 OUTPUT = 0
@@ -254,21 +254,29 @@ def _bind_taps(data: OpData, x: np.ndarray, total: np.ndarray, finish: Callable[
 
         def run_float() -> None:
             load(x, None)
-            multiply(first_tap, first_weights, out=prod)
-            add(prod, zero, out=acc)  # TFLM's running sum starts at +0.0 (a -0.0 product becomes +0.0)
-            for tap, w in rest:
-                multiply(tap, w, out=prod)
-                add(acc, prod, out=acc)
+            buffer = set_tap_buffer()
+            try:
+                multiply(first_tap, first_weights, out=prod)
+                add(prod, zero, out=acc)  # TFLM's running sum starts at +0.0 (a -0.0 product becomes +0.0)
+                for tap, w in rest:
+                    multiply(tap, w, out=prod)
+                    add(acc, prod, out=acc)
+            finally:
+                np.setbufsize(buffer)
             finish()
 
         return run_float
 
     def run() -> None:
         load(x, zero_point)
-        multiply(first_tap, first_weights, out=acc)
-        for tap, w in rest:
-            multiply(tap, w, out=prod)
-            add(acc, prod, out=acc)
+        buffer = set_tap_buffer()
+        try:
+            multiply(first_tap, first_weights, out=acc)
+            for tap, w in rest:
+                multiply(tap, w, out=prod)
+                add(acc, prod, out=acc)
+        finally:
+            np.setbufsize(buffer)
         finish()
 
     return run

@@ -74,23 +74,30 @@ def _sequential_matmul_by_rows(x: np.ndarray, w_t: np.ndarray, out: np.ndarray) 
 
 
 def bind_matmul(x: np.ndarray, w_t: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:
-    """``out[...] = sequential_matmul(x, w_t)`` as a call on buffers allocated here, for
-    operands whose product block fits in one ``BLOCK`` (else None). ``x`` is read at
-    every call (a view of the arena); ``out`` is ``(M, N)`` float32."""
+    """``out[...] = sequential_matmul(x, w_t)`` as a call on buffers allocated here, in row
+    blocks of at most ``BLOCK`` products (batch mode's many rows: each block is one multiply
+    and one reduction, as ``sequential_matmul``'s loop; each output's sum does not depend
+    on the blocking). ``x`` is read at every call (a view of the arena); ``out`` is
+    ``(M, N)`` float32. None for an empty product."""
     m, k = x.shape
     n = w_t.shape[1]
     if n == 1 and k > 1:  # the zero column of sequential_matmul, padded once here
         w_t = np.concatenate([w_t, np.zeros_like(w_t)], axis=1)
-    if k == 0 or m * k * w_t.shape[1] > BLOCK:
+    if k == 0 or m == 0:
         return None
-    prod = np.empty((k, m, w_t.shape[1]), np.float32)
+    width = w_t.shape[1]
+    rows = max(1, min(m, BLOCK // (k * width)))
+    blocks = [(start, min(m, start + rows)) for start in range(0, m, rows)]
+    prod = np.empty((k, rows, width), np.float32)
     xt, w3 = x.T[:, :, None], w_t[:, None, :]
-    total = np.empty((m, w_t.shape[1]), np.float32)
+    total = np.empty((m, width), np.float32)
     head = total[:, :n]
 
     def run() -> None:
-        np.multiply(xt, w3, out=prod)
-        np.add.reduce(prod, axis=0, out=total, initial=_ZERO)
+        for start, stop in blocks:
+            block = prod[:, :stop - start]
+            np.multiply(xt[:, start:stop], w3, out=block)
+            np.add.reduce(block, axis=0, out=total[start:stop], initial=_ZERO)
         if head is not out:
             np.copyto(out, head)
 

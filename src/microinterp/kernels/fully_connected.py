@@ -307,24 +307,18 @@ def _bind_table(data: OpData, x: np.ndarray, out: np.ndarray, constant: np.ndarr
 
 def _bind_float(data: OpData, x: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:
     """The float32 path on buffers allocated here: TFLM's ordered sums
-    (``float_dot.bind_matmul``), ``+ bias`` (``+ 0.0f`` without one), and the clamp as
-    ``std::min(std::max(v, lo), hi)`` in place (``quant.clamp_float``'s comparisons)."""
+    (``float_dot.bind_matmul``, a running sum from +0.0), then ``+ bias`` (``+ 0.0f``
+    without one) and the clamp (``convolution.bind_bias_and_clamp``, which explains why
+    numpy's maximum and minimum are TFLM's ``std::max`` / ``std::min`` on such sums)."""
     total = np.empty(out.shape, np.float32)
     products = float_dot.bind_matmul(x, data.weights, total)
     if products is None:
         return None
-    bias = data.bias if data.bias is not None else np.float32(0.0)
-    lo, hi = np.float32(data.act_min), np.float32(data.act_max)
-    beyond = np.empty(out.shape, np.bool_)
+    finish = convolution.bind_bias_and_clamp(total, data.bias, data.act_min, data.act_max, out)
 
     def run() -> None:
         products()
-        np.add(total, bias, out=total)
-        np.less(total, lo, out=beyond)
-        np.copyto(total, lo, where=beyond)
-        np.less(hi, total, out=beyond)
-        np.copyto(total, hi, where=beyond)
-        np.copyto(out, total)
+        finish()
 
     return run
 

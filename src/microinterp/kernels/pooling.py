@@ -28,7 +28,8 @@ rejected in ``prepare``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -183,6 +184,33 @@ def invoke_average(node: Node, data: PoolData, inputs: Sequence[np.ndarray | Non
     # TFLM: acc > 0 ? (acc + count/2) / count : (acc - count/2) / count, C division truncating.
     rounded = np.where(acc > 0, (acc + half) // count, -((-acc + half) // count))
     out[...] = np.clip(rounded, data.act_min, data.act_max)
+
+
+def bind_average(node: Node, data: PoolData, inputs: Sequence[np.ndarray | None],
+                 outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """An integer average over the whole image (the global pooling before a classifier:
+    KWS, VWW, ResNet) as one reduction of the arena's input over its pixels, without the
+    bordered copy or the strided window view: the sum is exact in any order (int32 holds
+    it: ``count * 32768 < 2**31`` is checked), then ``invoke_average``'s rounding and clamp.
+    The rest calls ``invoke_average``."""
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    fallback = functools.partial(invoke_average, node, data, inputs, outputs)
+    count = data.in_h * data.in_w
+    if (data.kind == "float32" or x is None or out.size == 0 or data.counts.size != 1
+            or int(data.counts.reshape(-1)[0]) != count or count * 32768 >= 2**31):
+        return fallback
+    n, channels = x.shape[0], x.shape[-1]
+    pixels, result = x.reshape(n, count, channels), out.reshape(n, channels)
+    acc = np.empty((n, channels), np.int32)
+    half, lo, hi = count // 2, int(data.act_min), int(data.act_max)
+
+    def run() -> None:
+        np.add.reduce(pixels, axis=1, dtype=np.int32, out=acc)
+        # TFLM: acc > 0 ? (acc + count/2) / count : (acc - count/2) / count, C division truncating
+        rounded = np.where(acc > 0, (acc + half) // count, -((half - acc) // count))
+        np.clip(rounded, lo, hi, out=result, casting="unsafe")
+
+    return run
 
 
 def invoke_max(node: Node, data: PoolData, inputs: Sequence[np.ndarray | None],

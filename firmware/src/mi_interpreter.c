@@ -403,17 +403,24 @@ static int32_t offline_offset(const uint8_t *offsets, uint32_t t)
     return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) + (-2147483647 - 1) : (int32_t)u;
 }
 
-/* The plan's tensor entries (plan indices 0..num_planned), at the head before prepare
- * and reserved there (the head is set over them), so that a kernel's prepare can mark
- * the input its output may overlap (mi_allow_overlap); plan_and_bind appends the
- * scratch entries and the work lists to them at the same place. All bytes 0xFF: every
- * field -1 (no lifetime, online, no overlap) until set. */
+/* For a model that opts into outputs over dying inputs (a MI_OVERLAP_NAME metadata
+ * entry, memory/overlap.py with_overlap: they cost the image the code that plans
+ * them): the plan's tensor entries (plan indices 0..num_planned), at the head before
+ * prepare and reserved there (the head is set over them), so that a kernel's prepare
+ * can mark the input its output may overlap (mi_allow_overlap); plan_and_bind appends
+ * the scratch entries and the work lists to them at the same place. All bytes 0xFF:
+ * every field -1 (no lifetime, online, no overlap) until set. */
 static mi_status_t begin_plan(mi_interpreter_t *it)
 {
     const uint32_t bytes = it->num_planned * (uint32_t)sizeof(mi_plan_buffer_t);
-    void *buffers = mi_arena_alloc_temp(&it->arena, bytes);
+    const uint8_t *entry;
+    uint32_t entry_bytes;
+    void *buffers;
+    if (mi_model_metadata(&it->model, MI_OVERLAP_NAME, &entry, &entry_bytes) != MI_OK) return MI_OK;
+    buffers = mi_arena_alloc_temp(&it->arena, bytes);
     if (!buffers || mi_arena_set_head(&it->arena, bytes) != MI_OK) return too_small(it);
     memset(buffers, 0xFF, bytes);
+    it->overlap = 1;
     return MI_OK;
 }
 
@@ -424,7 +431,7 @@ void mi_allow_overlap(mi_context_t *ctx, const mi_node_t *node, uint32_t input, 
     /* (memory/firmware_arena.py _overlapping) one subgraph, two planned tensors; the
      * planner applies it only if x dies where y is created (a graph output lives one
      * step longer: graph_walk) */
-    if (!MI_ENABLE_OVERLAP || (MI_ENABLE_SUBGRAPHS && ctx->graphs) ||
+    if (!MI_ENABLE_OVERLAP || !ctx->overlap || (MI_ENABLE_SUBGRAPHS && ctx->graphs) ||
         (ctx->tensors[x].flags & ctx->tensors[y].flags) != MI_TENSOR_PLANNED)
         return;
     buffers += ctx->tensors[y].plan_index;
@@ -450,7 +457,7 @@ static mi_status_t plan_and_bind(mi_interpreter_t *it)
     if (!buffers) return too_small(it);
     /* every field -1 (no lifetime, online, no overlap) until set; the tensors' entries
      * are begin_plan's already (with prepare's overlaps) */
-    i = MI_ENABLE_OVERLAP ? n_tensors : 0;
+    i = MI_ENABLE_OVERLAP && it->overlap ? n_tensors : 0;
     memset(buffers + i, 0xFF, (count - i) * (uint32_t)sizeof(mi_plan_buffer_t));
     for (s = 0; s < n_graphs; s++) {
         use_graph(it, s);
@@ -498,7 +505,7 @@ mi_status_t mi_interpreter_allocate(mi_interpreter_t *it)
     it->state = STATE_PREPARING;
     s = build_tables(it);
     if (s == MI_OK) s = resolve(it);
-    if (MI_ENABLE_OVERLAP && s == MI_OK) s = begin_plan(it);
+    if (MI_ENABLE_OVERLAP && MI_ENABLE_METADATA && s == MI_OK) s = begin_plan(it);
     if (s == MI_OK) s = prepare(it);
     if (s == MI_OK) s = plan_and_bind(it);
     if (s != MI_OK) {

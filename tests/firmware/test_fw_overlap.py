@@ -1,4 +1,5 @@
-"""C port outputs written over the input that dies at their op (mi_allow_overlap).
+"""C port outputs written over the input that dies at their op (mi_allow_overlap), in
+models that opt in (memory/overlap.py with_overlap).
 
 The C kernels of CONV_2D, DEPTHWISE_CONV_2D and ADD declare that their output may
 start ``memory/overlap.py``'s distance before their input (0 for ADD: in place);
@@ -31,6 +32,7 @@ from microinterp.fw import check as fwcheck
 from microinterp.fw.toolchain import toolchain_missing
 from microinterp.kernels.padding import compute_out_size
 from microinterp.memory import firmware_arena
+from microinterp.memory.overlap import with_overlap
 
 HOST = settings(max_examples=int(os.environ.get("MI_FW_EXAMPLES", "30")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -113,7 +115,7 @@ def _chain(data: st.DataObject) -> bytes:
         b.add_operator("ADD", [x, t], [y], fused_activation_function=draw(st.sampled_from(["NONE", "RELU"])))
     else:
         y, _ = _window(b, draw, rng, kind, "op2", t, tshape, "output")
-    model = b.build()
+    model = with_overlap(load_model(b.build()))
     offsets = firmware_arena.tensor_offsets(load_model(model), "host")
     size = load_model(model).main.tensors[y].nbytes
     assume(offsets[y] <= offsets[t] < offsets[y] + size)  # the plan does overlap them

@@ -112,6 +112,7 @@ typedef struct mi_interpreter {
     int32_t failed_op;    /* operator whose kernel failed, -1 if none */
     uint8_t state;
     uint8_t end_invoke;   /* set by mi_end_invoke: the current invoke stops after this op */
+    uint8_t overlap;      /* the model opted into outputs over dying inputs (MI_OVERLAP_NAME) */
 #if MI_ENABLE_OP_HOOK
     mi_op_hook_t op_hook;
     void *op_hook_user;

@@ -8,8 +8,9 @@ one arena (``firmware/include/mi/mi_arena.h``):
   of the same greedy planner as ``planner.py`` (``mi_planner.c`` is its
   line-for-line twin), or at the offsets of the model's
   ``OfflineMemoryAllocation`` plan when it carries one;
-* where a C kernel declares it (``OpMemory.c_overlap``, its ``mi_allow_overlap``
-  call), an operator's output **overlapping** the input that dies at it: the
+* in a model that opts in (``overlap.with_overlap``) and where a C kernel declares
+  it (``OpMemory.c_overlap``, its ``mi_allow_overlap`` call), an operator's
+  output **overlapping** the input that dies at it: the
   output may start ``distance`` bytes before the input and run on over it, as its
   write order allows (``overlap.py`` argues the distance); the planner
   (``planner.overlap_extent``) applies it, so the head can be smaller than any
@@ -54,6 +55,7 @@ from ..graph import ResourceVariables, count_resource_variables
 from ..model import Model, load_model, tensor_bases
 from .declaration import KernelMemory
 from .offline_plan import read_offline_plan
+from .overlap import wants_overlap
 from .planner import BUFFER_ALIGNMENT, PLANNERS, BufferRequest, align_up, plan_greedy
 from .requests import builtin_memory, model_requests, parse_owner, subgraph_needs
 
@@ -221,8 +223,8 @@ def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferReq
 def _overlapping(model: Model, requests: list[BufferRequest], owners: list[int]) -> list[BufferRequest]:
     """``requests`` with the overlaps the C kernels declare (``OpMemory.c_overlap``,
     their ``mi_allow_overlap`` calls in prepare) where the C port applies them, as
-    ``mi_allow_overlap`` in mi_interpreter.c decides: in a single-subgraph model,
-    where the output 0 and the named input are planned tensors; a later
+    ``mi_allow_overlap`` in mi_interpreter.c decides: in a single-subgraph model that
+    opts in (``overlap.with_overlap``), where the output 0 and the named input are planned tensors; a later
     declaration for the same output wins, as in C. The planner then applies one
     only where the input dies at the op (``planner.overlap_extent``); the main
     subgraph's outputs, which the caller reads after the invoke, live one step
@@ -235,7 +237,7 @@ def _overlapping(model: Model, requests: list[BufferRequest], owners: list[int])
     for t in set(sg.outputs):
         if t in index:
             out[index[t]] = replace(out[index[t]], last_use=out[index[t]].last_use + 1)
-    if len(model.subgraphs) != 1:
+    if len(model.subgraphs) != 1 or not wants_overlap(model):
         return out
     for node, kernel, needs in subgraph_needs(sg, c_kernels(), ILP32.pointer_bytes):
         if kernel is None or needs.c_overlap is None:
@@ -252,10 +254,10 @@ def _overlapping(model: Model, requests: list[BufferRequest], owners: list[int])
 
 
 def declares_overlap(model: Model) -> bool:
-    """Whether any C kernel of ``model`` declares an output overlapping an input
-    (``OpMemory.c_overlap``) where the C port may apply it (a single subgraph):
+    """Whether ``model`` opts into overlapping outputs and any C kernel of it declares
+    one (``OpMemory.c_overlap``) where the C port may apply it (a single subgraph):
     without one, ``MI_ENABLE_OVERLAP=0`` compiles the same plan with less code."""
-    return len(model.subgraphs) == 1 and any(
+    return len(model.subgraphs) == 1 and wants_overlap(model) and any(
         kernel is not None and needs.c_overlap is not None
         for _, kernel, needs in subgraph_needs(model.main, c_kernels(), ILP32.pointer_bytes))
 

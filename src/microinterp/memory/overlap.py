@@ -52,6 +52,29 @@ the output's size (else nothing is gained).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..model import Model
+
+#: the metadata entry by which a model opts into overlapping outputs in the C port
+#: (firmware/include/mi/mi_model.h MI_OVERLAP_NAME; its bytes are not read)
+METADATA_NAME = "microinterp_overlap"
+
+
+def wants_overlap(model: Model) -> bool:
+    """Whether ``model`` opts into outputs over dying inputs in the C port."""
+    return METADATA_NAME in model.metadata
+
+
+def with_overlap(model: Model) -> bytes:
+    """``model``'s bytes opted into outputs over dying inputs. Why opt in: the C code
+    that plans them costs an image about half a kilobyte of flash (per-model images
+    leave it out otherwise), which a model that fits its RAM without it need not pay."""
+    from .offline_plan import with_metadata
+
+    return with_metadata(model, METADATA_NAME, b"\x01")
+
 
 def _piecewise_max(count: int, stride: int, pad: int, limit: int, per_step: int, per_unit: int, first: int) -> int:
     """max over ``i`` in ``[0, count)`` of ``(i + first) * per_step - clamp(i * stride - pad, 0, limit) *

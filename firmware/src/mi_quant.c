@@ -369,6 +369,32 @@ MI_COLD mi_status_t mi_quantize_scale_ratio(float a, float b, float c, int32_t *
     return s;
 }
 
+MI_COLD mi_status_t mi_quantize_smaller_than_one_ratio(float a, int a_exp, float c, int c_exp,
+                                                      int32_t *quantized_multiplier, int32_t *shift)
+{
+    xf_t x, y;
+    xf_of_float(&x, a);
+    xf_of_float(&y, c);
+    x.e += a_exp; /* exact powers of two: no double overflows or underflows here */
+    y.e += c_exp;
+    xf_div(&x, &y, 53);
+    *quantized_multiplier = *shift = 0;
+    /* !(real > 0.0 && real < 1.0): TFLM aborts */
+    if (x.kind != XF_FINITE || x.neg || !x.m || !(xf_cmp_abs(x, (xf_t){1u, 0, 0, XF_FINITE}) < 0))
+        return MI_ERR_UNSUPPORTED_TYPE;
+    return xf_quantize_multiplier(&x, quantized_multiplier, shift); /* a shift <= 0: never refused */
+}
+
+MI_COLD int mi_float_greater(float a, float b)
+{
+    const uint32_t ua = mi_float_bits(a), ub = mi_float_bits(b);
+    /* IEEE order as sign and magnitude: -0 == +0, a NaN compares false */
+    const int64_t ka = (ua >> 31) ? -(int64_t)(ua & 0x7FFFFFFFu) : (int64_t)ua;
+    const int64_t kb = (ub >> 31) ? -(int64_t)(ub & 0x7FFFFFFFu) : (int64_t)ub;
+    if ((ua & 0x7FFFFFFFu) > 0x7F800000u || (ub & 0x7FFFFFFFu) > 0x7F800000u) return 0;
+    return ka > kb;
+}
+
 MI_COLD int mi_scale_product_negative(float a, float b)
 {
     xf_t p;

@@ -103,6 +103,12 @@ int main(void)
             int32_t m, s;
             mi_status_t st = mi_quantize_scale_ratio(as_float(a), as_float(b), as_float(c), &m, &s);
             printf("%d %" PRId32 " %" PRId32 "\n", st == MI_OK ? 0 : 1, m, s);
+        } else if (!strcmp(fn, "smaller_than_one_ratio")) {
+            int32_t m, s;
+            mi_status_t st = mi_quantize_smaller_than_one_ratio(as_float(a), atoi(b), as_float(c), atoi(d), &m, &s);
+            printf("%d %" PRId32 " %" PRId32 "\n", st == MI_OK ? 0 : 1, m, s);
+        } else if (!strcmp(fn, "float_greater")) {
+            printf("%d\n", mi_float_greater(as_float(a), as_float(b)));
         } else if (!strcmp(fn, "scale_checks")) { /* product_negative bias_mismatch near(a, b, c) differ(a, b) */
             printf("%d %d %d %d\n", mi_scale_product_negative(as_float(a), as_float(b)),
                    mi_bias_scale_mismatch(as_float(a), as_float(b), as_float(c), as_float(d)),

@@ -157,3 +157,32 @@ def exact() -> bool:
         if theirs is None or not np.array_equal(ours(probe).view(np.uint32), theirs.view(np.uint32)):
             return False
     return True
+
+
+# --------------------------------------------------------------------------- expf
+
+#: half-width, in units of the last place of a float64 whose float32 rounding is taken, of the
+#: band around a float32 rounding midpoint where ``expf_flags`` flags a value (2**22 / 2**29 =
+#: 0.0078 float32 ulp)
+EXPF_MARGIN = 1 << 22
+_LOW29 = (1 << 29) - 1
+
+
+def expf_flags(e64: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Where rounding ``e64 = np.exp(float64(v))`` to float32 might not give glibc's ``expf(v)``.
+
+    Why this works: glibc's ``expf`` (2.27 on, ``e_expf.c``, both its FMA and its SSE2
+    variant) evaluates in double and rounds once; its documented error is 0.502 ulp, i.e.
+    the double it rounds lies within 0.002 float32 ulp of exp(v), so it rounds like the
+    exact value except where that lies within 0.002 ulp of a rounding midpoint. numpy's
+    float64 ``exp`` is within a few double ulp (2**-29 float32 ulp each) of exp(v). So where
+    ``e64`` lies farther than ``EXPF_MARGIN`` (0.0078 float32 ulp) from a midpoint, both
+    round to the same float32, the correctly rounded one; the flagged rest (1.6 % of values)
+    must be settled by libm. For a normal float32 result, a midpoint is where the 29
+    mantissa bits a float32 drops equal 2**28, so the test is one add, one mask and one
+    compare on the float64's bits. Results that are not normal float32 (arguments below
+    -87.3 or above 88.7) are the caller's to exclude. ``benchmarks/expf_exhaustive.py``
+    checks the claim on every float32 argument in [-104, 89]; ``tests/test_quant.py`` on a
+    sample. ``out``: a bool array of ``e64``'s shape (returned)."""
+    low = (e64.view(np.int64) + (EXPF_MARGIN - (1 << 28))) & _LOW29
+    return np.less(low, 2 * EXPF_MARGIN, out=out)

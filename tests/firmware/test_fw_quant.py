@@ -322,3 +322,39 @@ def test_scale_arithmetic_in_integers_equals_double() -> None:
                     cases.append((f"quantize_value {fhex(real)} {fhex(scale)} 3",
                                   str(int(quant.quantize_value(real, scale, 3)))))
     run_cases(cases)
+
+
+def test_general_rescaling_in_integers_equals_double() -> None:
+    """ADD/SUB's rescaling (elementwise.general_rescaling): max(s1, s2) as doubles compare, then
+    s / (2 * max) and 2 * max / (2**left_shift * s_out) through smaller_than_one_multiplier."""
+    from microinterp.kernels.elementwise import smaller_than_one_multiplier
+
+    class _Node:  # what smaller_than_one_multiplier reports a refusal through
+        @staticmethod
+        def fail(message: str) -> ValueError:
+            return ValueError(message)
+
+        unsupported = fail
+
+    def want(real: float) -> str:
+        try:
+            with np.errstate(all="ignore"):
+                return "0 {} {}".format(*smaller_than_one_multiplier(_Node(), real, "x"))  # type: ignore[arg-type]
+        except Exception:  # any refusal of the Python twin (ValueError, the kernel's error)
+            return "1 0 0"
+
+    scales = draw_scales(800)
+    cases = []
+    with np.errstate(all="ignore"):
+        for i, j, k in RNG.integers(0, len(scales), size=(4000, 3)):
+            a, b, c = (np.float32(scales[t]) for t in (i, j, k))
+            cases.append((f"float_greater {fhex(a)} {fhex(b)}", str(int(a > b))))
+            top = a if np.float64(a) > np.float64(b) else b
+            if not np.float64(top) > 0:
+                continue
+            left = 20 if k % 2 else 15
+            twice = np.float64(2.0) * np.float64(top)  # numpy: a zero divisor gives inf, as in C
+            cases.append((f"smaller_than_one_ratio {fhex(a)} 0 {fhex(top)} 1", want(float(np.float64(a) / twice))))
+            cases.append((f"smaller_than_one_ratio {fhex(top)} 1 {fhex(c)} {left}",
+                          want(float(twice / (np.float64(1 << left) * np.float64(c))))))
+    run_cases(cases)

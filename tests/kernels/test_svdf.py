@@ -41,8 +41,10 @@ def _build(d, dtype, state_dtype, wf, wt, bias, activation, q):
 @requires_tflm
 @settings(max_examples=30, deadline=None)
 @given(d=dims(), state_dtype=st.sampled_from(["int16", "int8"]), in_scale=scales(-8, 0), in_zp=zero_points("int8"),
-       out_zp=zero_points("int8"), state_zp=zero_points("int8"), seed=seeds)
-def test_svdf_int8_matches_tflm(d, state_dtype, in_scale, in_zp, out_zp, state_zp, seed):
+       out_zp=zero_points("int8"), state_zp=zero_points("int8"), seed=seeds, big_bias=st.booleans())
+def test_svdf_int8_matches_tflm(d, state_dtype, in_scale, in_zp, out_zp, state_zp, seed, big_bias):
+    """``big_bias``: biases near the int32 limits (as keyword_scrambled's), where TFLM's int32
+    accumulators wrap around and the bound step takes its wrapping output stage."""
     rng = np.random.default_rng(seed)
     filters = d["units"] * d["rank"]
     wf = rng.integers(-127, 127, size=(filters, d["n_input"]), endpoint=True).astype(np.int8)
@@ -58,6 +60,8 @@ def test_svdf_int8_matches_tflm(d, state_dtype, in_scale, in_zp, out_zp, state_z
     out_scale = float(np.float32(acc_std * state_scale * wt_scale / 50.0 * 2.0 ** rng.uniform(-2, 2)))
     bias_scale = float(np.float32(state_scale) * np.float32(wt_scale))
     bias = rng.integers(-20000, 20000, size=d["units"]).astype(np.int32)
+    if big_bias:
+        bias = (rng.choice([-1, 1], size=d["units"]) * rng.integers(2**31 - 2**27, 2**31 - 1, size=d["units"])).astype(np.int32)
     q = {"x": {"scale": in_scale, "zero_point": in_zp}, "wf": {"scale": wf_scale, "zero_point": 0},
          "wt": {"scale": wt_scale, "zero_point": 0}, "b": {"scale": bias_scale, "zero_point": 0},
          "s": {"scale": state_scale, "zero_point": state_zp if state_dtype == "int8" else 0},

@@ -104,3 +104,19 @@ def test_lstm_float_matches_tflm(d, seed):
     rng = np.random.default_rng(seed)
     model = _build(d, "float32", "float32", "float32", "float32", rng, {})
     compare_with_tflm(model, _inputs(d, "float32", rng), reset_after=INVOKES // 2)
+
+
+@requires_tflm
+@settings(max_examples=15, deadline=None)
+@given(d=lstm_dims(), seed=seeds, gain=st.sampled_from([4.0, 20.0, 300.0]),
+       special=st.sampled_from([None, np.inf, -np.inf, 3e38]))
+def test_lstm_float_saturated_and_nonfinite_match_tflm(d, seed, gain, special):
+    """Gate inputs beyond Logistic's cut-offs (-9, 16.619) and non-finite or huge inputs: the
+    bound step's fast sigmoid hands the first to libm lane by lane and the second to the
+    step with every TFLM clamp, both giving TFLM's values."""
+    rng = np.random.default_rng(seed)
+    model = _build(d, "float32", "float32", "float32", "float32", rng, {})
+    inputs = [[x * np.float32(gain)] for [x] in _inputs(d, "float32", rng)]
+    if special is not None:
+        inputs[1][0].reshape(-1)[rng.integers(inputs[1][0].size)] = special
+    compare_with_tflm(model, inputs, reset_after=INVOKES // 2)

@@ -100,6 +100,15 @@ int32_t mi_multiply_by_quantized_multiplier_greater_than_one(int32_t x, int32_t 
  * (quant.py quantize_scale_ratio). */
 mi_status_t mi_quantize_scale_ratio(float a, float b, float c, int32_t *quantized_multiplier, int32_t *shift);
 
+/* mi_quantize_multiplier(r) for r = double(a) * 2**a_exp / (double(c) * 2**c_exp), refusing
+ * (MI_ERR_UNSUPPORTED_TYPE: TFLM aborts) unless 0 < r < 1: ADD/SUB's general rescaling
+ * (elementwise.py smaller_than_one_multiplier) */
+mi_status_t mi_quantize_smaller_than_one_ratio(float a, int a_exp, float c, int c_exp,
+                                               int32_t *quantized_multiplier, int32_t *shift);
+
+/* a > b as IEEE floats compare (false for a NaN) */
+int mi_float_greater(float a, float b);
+
 /* double(a) * double(b) < 0 */
 int mi_scale_product_negative(float a, float b);
 

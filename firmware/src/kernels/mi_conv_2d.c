@@ -78,8 +78,13 @@ MI_COLD static mi_status_t request_scratch(mi_context_t *ctx, op_data_t *d)
 
 /* invoke's choice among the int8 fast paths: the 1x1 pair path (DSP), the
  * im2col column, else conv_int8_fast over runs */
+#if MI_SIMD_DSP || !MI_ENABLE_CONV_RUNS
 static inline int pair_path(const op_data_t *d) { return MI_SIMD_DSP && d->pairs && !d->col; }
-static inline int im2col_path(const op_data_t *d) { return d->col && d->input_offset >= -127 && d->input_offset <= 128; }
+#endif
+static inline int im2col_path(const op_data_t *d)
+{
+    return d->col && d->input_offset >= -127 && d->input_offset <= 128;
+}
 #if !MI_ENABLE_CONV_RUNS
 static inline int runs_path(const op_data_t *d) { return d->fast && !pair_path(d) && !im2col_path(d); }
 #endif

@@ -186,7 +186,8 @@ MI_SIMD_ASM_FN void dw_block4(const int8_t *xb, const int8_t *wb, const int32_t 
 #endif
 
 /* The fast path of dw_int8 (see the file comment); depth multiplier 1. */
-static DW_NOINLINE void dw_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+static DW_NOINLINE void dw_int8_fast(const op_data_t *d, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                     int8_t *y)
 {
     const int32_t channels = d->out_c, offset = d->input_offset;
     const mi_conv_requant_t rq = mi_conv_requant_of(d);

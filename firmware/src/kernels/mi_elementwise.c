@@ -147,27 +147,21 @@ mi_status_t mi_elementwise_activation_range(const mi_context_t *ctx, uint32_t ty
                                          mi_info_zero_point(ctx, out, 0), lo, hi);
 }
 
-/* elementwise.py smaller_than_one_multiplier */
-static mi_status_t smaller_than_one(double real, int32_t *multiplier, int32_t *shift)
+/* elementwise.py general_rescaling: in double, twice_max = 2 * max(s1, s2), s1 / twice_max,
+ * s2 / twice_max and twice_max / (2**left_shift * s_out), each through
+ * smaller_than_one_multiplier; here in integers with the same IEEE results (mi_quant.h) */
+MI_COLD mi_status_t mi_elementwise_general_rescaling(const mi_context_t *ctx, const mi_tensor_info_t *a,
+                                                     const mi_tensor_info_t *b, const mi_tensor_info_t *out,
+                                                     mi_general_rescaling_t *r)
 {
-    if (!(real > 0.0 && real < 1.0)) return MI_ERR_UNSUPPORTED_TYPE; /* TFLM aborts */
-    return mi_quantize_multiplier(real, multiplier, shift);
-}
-
-mi_status_t mi_elementwise_general_rescaling(const mi_context_t *ctx, const mi_tensor_info_t *a,
-                                             const mi_tensor_info_t *b, const mi_tensor_info_t *out,
-                                             mi_general_rescaling_t *r)
-{
-    const double s1 = (double)mi_info_scale(ctx, a, 0), s2 = (double)mi_info_scale(ctx, b, 0);
-    const double so = (double)mi_info_scale(ctx, out, 0);
-    const double twice_max = 2.0 * (s1 > s2 ? s1 : s2);
+    const float s1 = mi_info_scale(ctx, a, 0), s2 = mi_info_scale(ctx, b, 0), so = mi_info_scale(ctx, out, 0);
+    const float max = mi_float_greater(s1, s2) ? s1 : s2;
     r->left_shift = a->type == MI_TYPE_INT16 ? 15 : 20;
-    if (so == 0.0) return MI_ERR_BAD_PARAM;               /* elementwise.nonzero_output_scale */
-    if (!(twice_max > 0.0)) return MI_ERR_UNSUPPORTED_TYPE; /* both input scales 0: TFLM aborts */
-    MI_TRY(smaller_than_one(s1 / twice_max, &r->input1_multiplier, &r->input1_shift));
-    MI_TRY(smaller_than_one(s2 / twice_max, &r->input2_multiplier, &r->input2_shift));
-    return smaller_than_one(twice_max / ((double)((int64_t)1 << r->left_shift) * so), &r->output_multiplier,
-                            &r->output_shift);
+    if (mi_float_is_zero(so)) return MI_ERR_BAD_PARAM;         /* elementwise.nonzero_output_scale */
+    if (!mi_float_greater(max, 0.0f)) return MI_ERR_UNSUPPORTED_TYPE; /* both input scales 0: TFLM aborts */
+    MI_TRY(mi_quantize_smaller_than_one_ratio(s1, 0, max, 1, &r->input1_multiplier, &r->input1_shift));
+    MI_TRY(mi_quantize_smaller_than_one_ratio(s2, 0, max, 1, &r->input2_multiplier, &r->input2_shift));
+    return mi_quantize_smaller_than_one_ratio(max, 1, so, r->left_shift, &r->output_multiplier, &r->output_shift);
 }
 
 int32_t mi_elementwise_general_rescaled(const mi_general_rescaling_t *r, int32_t input1_offset,

@@ -20,6 +20,8 @@
 #define OUTPUT 0
 
 enum { KIND_FLOAT32 = 0, KIND_INT8 = 1, KIND_INT16 = 2 };
+/* a quantized pool is int8 (always so without the int16 paths, MI_ENABLE_INT16=0) */
+#define INT8_KIND(d) (!MI_ENABLE_INT16 || (d)->kind == KIND_INT8)
 
 /* pooling.py _padding: from the computed output size, 0 where TFLM fails */
 MI_COLD static int32_t pool_padding(int32_t padding, int32_t stride, int32_t in, int32_t filter)
@@ -157,7 +159,7 @@ mi_status_t mi_pool_invoke_average(mi_context_t *ctx, const mi_node_t *node)
         uint32_t count = 0, quotient;
         for (fy = win.fy0; fy < win.fy1; fy++)
             for (fx = win.fx0; fx < win.fx1; fx++) {
-                acc += d->kind == KIND_INT8 ? (int64_t)TAP((const int8_t *)x) : (int64_t)TAP((const int16_t *)x);
+                acc += INT8_KIND(d) ? (int64_t)TAP((const int8_t *)x) : (int64_t)TAP((const int16_t *)x);
                 count++;
             }
         if (count == 0) return MI_ERR_BAD_PARAM; /* excluded in prepare */
@@ -166,7 +168,7 @@ mi_status_t mi_pool_invoke_average(mi_context_t *ctx, const mi_node_t *node)
          * int16 taps, + count/2 < 2**32), so no 64-bit division helper */
         quotient = ((uint32_t)(acc > 0 ? acc : -acc) + count / 2u) / count;
         rounded = acc > 0 ? (int64_t)quotient : -(int64_t)quotient;
-        if (d->kind == KIND_INT8) ((int8_t *)y)[at] = (int8_t)mi_clip_i32(rounded, d->act_min, d->act_max);
+        if INT8_KIND(d) ((int8_t *)y)[at] = (int8_t)mi_clip_i32(rounded, d->act_min, d->act_max);
         else ((int16_t *)y)[at] = (int16_t)mi_clip_i32(rounded, d->act_min, d->act_max);
     })
     return MI_OK;
@@ -194,13 +196,13 @@ mi_status_t mi_pool_invoke_max(mi_context_t *ctx, const mi_node_t *node)
     }
 #endif
     POOL_LOOP({
-        int32_t best = d->kind == KIND_INT8 ? -128 : -32768;
+        int32_t best = INT8_KIND(d) ? -128 : -32768;
         for (fy = win.fy0; fy < win.fy1; fy++)
             for (fx = win.fx0; fx < win.fx1; fx++) {
-                int32_t v = d->kind == KIND_INT8 ? TAP((const int8_t *)x) : TAP((const int16_t *)x);
+                int32_t v = INT8_KIND(d) ? TAP((const int8_t *)x) : TAP((const int16_t *)x);
                 if (v > best) best = v;
             }
-        if (d->kind == KIND_INT8) ((int8_t *)y)[at] = (int8_t)mi_clip_i32(best, d->act_min, d->act_max);
+        if INT8_KIND(d) ((int8_t *)y)[at] = (int8_t)mi_clip_i32(best, d->act_min, d->act_max);
         else ((int16_t *)y)[at] = (int16_t)mi_clip_i32(best, d->act_min, d->act_max);
     })
     return MI_OK;

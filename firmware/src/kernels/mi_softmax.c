@@ -91,14 +91,14 @@ MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_
         d->kind = KIND_FLOAT32;
         return MI_OK;
     }
-    if (!((in.type == MI_TYPE_INT8 && (out.type == MI_TYPE_INT8 || out.type == MI_TYPE_INT16)) ||
+    if (!((in.type == MI_TYPE_INT8 && (out.type == MI_TYPE_INT8 || (out.type == MI_TYPE_INT16 && MI_ENABLE_INT16))) ||
           (in.type == MI_TYPE_INT16 && out.type == MI_TYPE_INT16 && MI_ENABLE_INT16 && MI_ENABLE_FLOAT)))
         return MI_ERR_UNSUPPORTED_TYPE;
     if (!in.scales.count || !out.scales.count) return MI_ERR_BAD_PARAM;
     out_scale = mi_scale0(ctx, &out);
     out_zp = mi_zero_point0(ctx, &out);
     if (in.type == MI_TYPE_INT16) return prepare_int16(ctx, d, &in, out_scale, out_zp);
-    if (out.type == MI_TYPE_INT16) {
+    if (MI_ENABLE_INT16 && out.type == MI_TYPE_INT16) {
         if (out_zp != -32768 || !near(out_scale, 1.0f / 65536.0f, 0.001f / 65536.0f)) return MI_ERR_BAD_PARAM;
         d->out_bits = 16;
         d->out_min = -32768;

@@ -229,6 +229,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     acc = np.empty((batch, data.units), np.int64)
     small = batch * n_input * data.filters <= SMALL_INT_MATMUL
     stage_1, stage_2, state_zero_point = data.stage_1, data.stage_2, data.state_zero_point
+    lean = _bind_lean(data, x, out, inputs[STATE], feature, feature_constant, time_constant)
+    if lean is not None:
+        return lean
     if small:
         folded = _bind_folded(data, x, out, state, feature, feature_constant, time_constant)
         if folded is not None:
@@ -309,6 +312,130 @@ def _bind_folded(data: OpData, x: np.ndarray, out: np.ndarray, state: np.ndarray
         if rank != 1:
             reduce(by_unit, axis=2, out=acc)
         finish()
+
+    return run
+
+
+def _bind_lean(data: OpData, x: np.ndarray, out: np.ndarray, state_2d: np.ndarray, feature: np.ndarray,
+               feature_constant: np.ndarray, time_constant: np.ndarray) -> Callable[[], None] | None:
+    """The int8 step in about fifteen numpy passes, each on operands of one shape (numpy's
+    conversion of a Python scalar and its broadcast of a row cost about a pass each on
+    tensors this small):
+
+    * the state shift is one flat copy of the whole state row: moving each filter's
+      memory left also moves the next filter's first value into this filter's last slot,
+      which the new activation overwrites anyway;
+    * the feature product runs in float64 BLAS with the feature stage's multiplier folded
+      into the weights (``quant.FoldedStage``), exact because every partial sum is an
+      integer below 2**53 (checked here from the weights and the int8 range), and its
+      stage's clamp writes the state's new column;
+    * the output stage is ``FoldedStage``'s arithmetic after the int32 wrap that TFLM's
+      accumulators make (their biases can sit near the int32 limit): ``(acc + 2**31) mod
+      2**32`` is one add (folded into the bias constant) and one mask, and the ``- 2**31``
+      goes into the stage's constant: ``(u - 2**31)*m + K = u*m + (K - 2**31 m)``, exact in
+      int64 because the result lies within it (``OutputStage``'s bound) and int64 adds wrap.
+
+    None (the other bound steps) when a stage is general, shifts left with a wrap, or a
+    bound fails."""
+    batch, n_input = x.shape
+    units, rank, filters, memory = data.units, data.rank, data.filters, data.memory
+    stage_1, stage_2 = data.stage_1, data.stage_2
+    if stage_1 is None or stage_2 is None or stage_1.wrap or stage_1.per_channel or stage_2.per_channel:
+        return None
+    fold_1 = quant.FoldedStage.of(stage_1)
+    fold_2 = quant.FoldedStage.of(stage_2)
+    if fold_1 is None or fold_2 is None or fold_1.zero_point or (stage_2.wrap and stage_2.any_left):
+        return None
+    w = np.asarray(feature, np.int64)  # (I, F) raw int8 values
+    column = np.abs(w).sum(axis=0)  # per filter: |x @ w| <= 128 * column
+    if not fold_1.fits([128 * int(v) + abs(int(c)) for v, c in zip(column.tolist(), feature_constant.tolist())]):
+        return None
+    m1 = int(fold_1.multipliers[0])
+    if 128 * int(column.max(initial=0)) * m1 >= 2**53:
+        return None
+    shape_f, shape_u = (batch, filters), (batch, units)
+    full = lambda value, shape: np.ascontiguousarray(np.broadcast_to(np.asarray(value, np.int64), shape))  # noqa: E731
+    w_folded = w.astype(np.float64) * m1  # exact: |w| * m1 < 2**38
+    k_1 = full(np.asarray(feature_constant, np.int64) * m1 + int(fold_1.constant), shape_f)
+    thr_1, sub_1, shift_1 = full(fold_1.threshold, shape_f), full(fold_1.subtract, shape_f), full(fold_1.shift, shape_f)
+    state_zp = data.state_zero_point
+    zp_1 = full(state_zp, shape_f)
+    lo_1, hi_1 = full(fold_1.act_min, shape_f), full(fold_1.act_max, shape_f)
+    m2 = int(fold_2.multipliers[0])
+    wrap = stage_2.wrap
+    per_unit = data.bias.astype(np.int64) + time_constant.reshape(units, rank).sum(axis=1)
+    c_2 = full(per_unit + (1 << 31 if wrap else 0), shape_u)
+    k_2 = full(int(fold_2.constant) - ((1 << 31) * m2 if wrap else 0), shape_u)
+    mask, m_2 = full(0xFFFFFFFF, shape_u), full(m2, shape_u)
+    thr_2, sub_2, shift_2 = full(fold_2.threshold, shape_u), full(fold_2.subtract, shape_u), full(fold_2.shift, shape_u)
+    zp_2, lo_2, hi_2 = full(fold_2.zero_point, shape_u), full(fold_2.act_min, shape_u), full(fold_2.act_max, shape_u)
+    flat = state_2d.reshape(batch, filters * memory)
+    older, newer = flat[:, :-1], flat[:, 1:]
+    state = flat.reshape(batch, filters, memory)
+    newest = state[:, :, -1]
+    # the time products laid out (B, M, F), so the sum over the memory adds whole rows
+    # (numpy's reduction over an inner axis of 8 is several times slower)
+    state_t = state.transpose(0, 2, 1)
+    w_time = np.ascontiguousarray(np.broadcast_to(np.asarray(data.weights_time, np.int64).T, state_t.shape))
+    x_float, acc_float = np.empty((batch, n_input), np.float64), np.empty(shape_f, np.float64)
+    acc_1, neg_1 = np.empty(shape_f, np.int64), np.empty(shape_f, np.bool_)
+    products, scratch = np.empty(state_t.shape, np.int64), np.empty(shape_f, np.int64)
+    state_64, tmp_1, tmp_2 = np.empty(state_t.shape, np.int64), np.empty(shape_f, np.int64), np.empty(shape_u, np.int64)
+    # numpy's reduction costs several passes on a few rows: add the upper half of the rows
+    # onto the lower one, log2(memory) times
+    halves, rows = [], memory
+    while rows > 1:
+        k = rows // 2
+        halves.append((products[:, :k], products[:, rows - k:rows], products[:, :k]))
+        rows -= k
+    if halves:  # the last add writes the sums
+        halves[-1] = (*halves[-1][:2], scratch.reshape(batch, 1, filters))
+    acc_2 = scratch if rank == 1 else np.empty(shape_u, np.int64)
+    by_unit = scratch.reshape(batch, units, rank)
+    neg_2 = np.empty(shape_u, np.bool_)
+    y = out.reshape(shape_u)
+    right_1, right_2 = fold_1.any_right, fold_2.any_right
+    add_zp_1, add_zp_2 = bool(state_zp), bool(fold_2.zero_point)
+    copyto, dot, add, less, sub, rshift = np.copyto, np.dot, np.add, np.less, np.subtract, np.right_shift
+    multiply, reduce, bitwise_and, clamp = np.multiply, np.add.reduce, np.bitwise_and, quant._clip
+
+    def run() -> None:
+        older[...] = newer  # every filter's memory one left (see the docstring); overlap-safe
+        copyto(x_float, x)
+        dot(x_float, w_folded, out=acc_float)  # a few rows (batch mode keeps BLAS on one thread)
+        copyto(acc_1, acc_float, casting="unsafe")  # integers below 2**53: exact
+        add(acc_1, k_1, out=acc_1)
+        if right_1:
+            less(acc_1, thr_1, out=neg_1)
+            sub(acc_1, sub_1, out=tmp_1)
+            copyto(acc_1, tmp_1, where=neg_1)  # (a subtract with where= costs several passes)
+        rshift(acc_1, shift_1, out=acc_1)
+        clamp(acc_1, lo_1, hi_1, out=acc_1)  # (clamp then cast: one cast pass is cheaper)
+        if add_zp_1:  # the state's zero point, after the clamp to the state's range
+            add(acc_1, zp_1, out=acc_1)
+        copyto(newest, acc_1, casting="unsafe")  # C store into int8/int16: wraps
+        copyto(state_64, state_t)
+        multiply(state_64, w_time, out=products)
+        for first, second, target in halves:  # the sum over the memory, pairwise (integers: any order)
+            add(first, second, out=target)
+        if not halves:
+            copyto(scratch, products[:, 0])
+        if rank != 1:
+            reduce(by_unit, axis=2, out=acc_2)
+        add(acc_2, c_2, out=acc_2)  # + bias + state offset (+ 2**31 for the wrap)
+        if wrap:
+            bitwise_and(acc_2, mask, out=acc_2)
+        multiply(acc_2, m_2, out=acc_2)
+        add(acc_2, k_2, out=acc_2)
+        if right_2:
+            less(acc_2, thr_2, out=neg_2)
+            sub(acc_2, sub_2, out=tmp_2)
+            copyto(acc_2, tmp_2, where=neg_2)
+        rshift(acc_2, shift_2, out=acc_2)
+        if add_zp_2:
+            add(acc_2, zp_2, out=acc_2)
+        clamp(acc_2, lo_2, hi_2, out=acc_2)
+        copyto(y, acc_2, casting="unsafe")
 
     return run
 

@@ -37,11 +37,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import blas, quant
+from .. import blas, fdlibm, quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
 from . import float_dot
-from .logistic import logistic_float
+from .logistic import _CUTOFF_LOWER, _CUTOFF_UPPER, logistic_float
 
 INPUT = 0
 INPUT_WEIGHTS = (1, 2, 3, 4)  # input-to-{input, forget, cell, output}
@@ -57,6 +57,7 @@ GATES = ("input", "forget", "cell", "output")  # the order of the tensors above
 _GATE_INPUT_SCALE = np.float32(2.0**-12)  # FC output / nonlinearity input: Q3.12
 _GATE_OUTPUT_SCALE = np.float32(2.0**-15)  # nonlinearity output: Q0.15
 _FLT_MAX = float(np.finfo(np.float32).max)
+_ONE = np.float32(1.0)
 
 
 @dataclass(frozen=True)
@@ -460,26 +461,70 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
     compare, a conditional subtract, a shift and the clamp. The products of two int16
     values are below 2**30, so no int32 wraps (the stages have no left shift, checked).
     ``n`` is the number of state cells. None (``bind``'s plain step) when a stage cannot
-    be folded."""
+    be folded.
+
+    A time step is about two dozen numpy calls, whatever ``n`` (numpy's per-call cost is
+    what a step of a small LSTM costs), because the gates share buffers laid out for it:
+
+    * the gate columns are reordered to (output, input, forget, cell) and the four tables
+      (plain sigmoid, sigmoid times the input stage's multiplier, sigmoid times the forget
+      stage's, plain tanh) concatenated, each lane's table offset added to the input
+      half of all steps once per invoke, so one ``take`` looks up all four gates;
+    * the looked-up gates sit in one buffer ``U`` = (o, i, f, g, c) with the cell state
+      right after the cell gate, so ``[i, f] * [g, c]`` is one multiply and both
+      products go through one output stage with per-lane constants (both stages clamp
+      to int16, checked);
+    * ``h`` is stored straight into the output (the output stage's clamp writes the
+      int8 values there) and the next step's recurrent product reads it from there.
+
+    Every value is the one ``invoke`` computes: the tables are the LUT functions over
+    every index they can be asked for, and the folds are ``quant.FoldedStage``'s."""
     sigmoid_table, tanh_table, cell_table = tables
     steps, batch, n_input = xs.shape
+    # lane order (o, i, f, g): block k of the reordered columns is gate ORDER[k] of GATES
+    order = (3, 0, 1, 2)
+    perm = np.concatenate([np.arange(g * n, (g + 1) * n) for g in order])
     stages = [quant.FoldedStage.of(stage) for stage in (data.input_stage, data.forget_cell_stage, data.output_stage)]
-    recurrent = quant.FoldedProductStage.make(h_stage, w_h, h_constant, quant.dtype_range(h_view.dtype))
+    h_stage_p = quant.OutputStage(data.mult_h_all[perm], data.shift_h_all[perm], 0, -32768, 32767, wrap=False)
+    recurrent = quant.FoldedProductStage.make(h_stage_p, w_h[:, perm], h_constant[perm],
+                                              quant.dtype_range(h_view.dtype))
     if recurrent is None or any(f is None or not f.fits(1 << 30) for f in stages):
         return None
     fold_i, fold_f, fold_o = stages
-    input_table = sigmoid_table * fold_i.multiplier  # type: ignore[union-attr]
-    forget_table = sigmoid_table * fold_f.multiplier  # type: ignore[union-attr]
-    cell_out_table = cell_table * fold_o.multiplier  # type: ignore[union-attr]
-    gate_in = np.empty((batch, 4 * n), np.int64)
-    h = np.empty((batch, n), np.int64)
-    recurrent_call = recurrent.bind(h, gate_in)
-    c = np.empty((batch, n), np.int64)
-    sig_i, sig_f, cell_gate, sig_o, forget_c, input_g, tanh_c = (np.empty((batch, n), np.int64) for _ in range(7))
-    finish_forget = fold_f.finisher(forget_c, forget_c)  # type: ignore[union-attr]
-    finish_input = fold_i.finisher(input_g, input_g)  # type: ignore[union-attr]
-    finish_output = fold_o.finisher(tanh_c, h)  # type: ignore[union-attr]
-    gates_i, gates_f, gates_c, gates_o = (gate_in[:, k * n:(k + 1) * n] for k in range(4))
+    assert fold_i is not None and fold_f is not None and fold_o is not None
+    if (fold_i.zero_point or fold_f.zero_point or (fold_i.act_min, fold_i.act_max) != (-32768, 32767)
+            or (fold_f.act_min, fold_f.act_max) != (-32768, 32767)):
+        return None
+    size = len(sigmoid_table)  # 131071: gate sums -65536 .. 65534
+    table = np.concatenate([sigmoid_table, sigmoid_table * fold_i.multiplier, sigmoid_table * fold_f.multiplier,
+                            tanh_table])
+    lane_offset = np.repeat(65536 + size * np.arange(4, dtype=np.int64), n)
+    w_x, bias = data.w_x_all[:, perm], data.bias_all[perm]
+    mult_x, shift_x = data.mult_x_all[perm], data.shift_x_all[perm]
+    # the recurrent stage (FoldedStage.finisher's arithmetic with its offset folded in)
+    fold_r = recurrent.folded
+    w_r = recurrent.weights
+    k_r = np.asarray(recurrent.constant, np.int64) * fold_r.multiplier + fold_r.constant
+    thr_r, sub_r, shift_r, right_r = fold_r.threshold, fold_r.subtract, fold_r.shift, fold_r.any_right
+    lo_r, hi_r = fold_r.act_min, fold_r.act_max
+    if fold_r.zero_point:
+        return None
+    # the two gate products, per lane: the input stage on the first n, the forget stage on the next n
+    lanes = lambda a, b: np.concatenate([np.broadcast_to(np.asarray(a, np.int64), (n,)),  # noqa: E731
+                                         np.broadcast_to(np.asarray(b, np.int64), (n,))])
+    k_p, thr_p = lanes(fold_i.constant, fold_f.constant), lanes(fold_i.threshold, fold_f.threshold)
+    sub_p, shift_p = lanes(fold_i.subtract, fold_f.subtract), lanes(fold_i.shift, fold_f.shift)
+    right_p = fold_i.any_right or fold_f.any_right
+    k_o, thr_o, sub_o, shift_o = fold_o.constant, fold_o.threshold, fold_o.subtract, fold_o.shift
+    right_o, zp_o, lo_o, hi_o = fold_o.any_right, fold_o.zero_point, fold_o.act_min, fold_o.act_max
+    gates_u = np.empty((batch, 5 * n), np.int64)  # (o, i, f, g, c)
+    gates, sig_o, lhs, rhs, c = (gates_u[:, :4 * n], gates_u[:, :n], gates_u[:, n:3 * n], gates_u[:, 3 * n:],
+                                 gates_u[:, 4 * n:])
+    acc_r, acc_p = np.empty((batch, 4 * n), np.int64), np.empty((batch, 2 * n), np.int64)
+    neg_r, neg_p, neg_o = np.empty((batch, 4 * n), np.bool_), np.empty((batch, 2 * n), np.bool_), np.empty((batch, n), np.bool_)
+    prod_i, prod_f = acc_p[:, :n], acc_p[:, n:]
+    tanh_c = np.empty((batch, n), np.int64)
+    tmp_r, tmp_p, tmp_o = np.empty_like(acc_r), np.empty_like(acc_p), np.empty_like(tanh_c)
     # the int16 saturation then the cell clip std::max(std::min(q, c), -q): one clamp to the
     # intersection of the two ranges when -q <= q lie inside int16 (else two, as invoke)
     lo, hi = -32768, 32767
@@ -487,49 +532,232 @@ def _bind_int8_folded(data: OpData, xs: np.ndarray, ys: np.ndarray, h_view: np.n
     clip_apart = data.cell_clip > 0 and not -32768 <= q_lo <= q_hi <= 32767
     if data.cell_clip > 0 and not clip_apart:
         lo, hi = q_lo, q_hi
-    # the cell state's table indexed by c itself: "wrap" takes c mod 65536, so row c (c >= 0)
-    # and row c + 65536 (c < 0) hold the entry of c, saving the + 32768 pass
+    # every constant as an array of its operand's shape: numpy converts a Python scalar, and
+    # broadcasts a row, at a cost that is most of a pass over a few dozen values
+    full = lambda value, like: np.ascontiguousarray(np.broadcast_to(np.asarray(value, np.int64), like.shape))  # noqa: E731
+    k_r, thr_r, sub_r, shift_r = (full(v, acc_r) for v in (k_r, thr_r, sub_r, shift_r))
+    lo_r, hi_r = full(lo_r, acc_r), full(hi_r, acc_r)
+    k_p, thr_p, sub_p, shift_p = (full(v, acc_p) for v in (k_p, thr_p, sub_p, shift_p))
+    lo_p, hi_p = full(-32768, acc_p), full(32767, acc_p)
+    lo_c, hi_c, q_hi_c, q_lo_c = (full(v, c) for v in (lo, hi, q_hi, q_lo))
+    k_o, thr_o, sub_o, shift_o, zp_o_c, lo_o, hi_o = (full(v, tanh_c) for v in (k_o, thr_o, sub_o, shift_o, zp_o,
+                                                                                   lo_o, hi_o))
+    # the cell state's table (times the output stage's multiplier) indexed by c itself: "wrap"
+    # takes c mod 65536, so row c (c >= 0) and row c + 65536 (c < 0) hold the entry of c
+    cell_out_table = cell_table * fold_o.multiplier
     cell_by_c = np.concatenate([cell_out_table[32768:], cell_out_table[:32768]])
-    # the tables' own take methods: np.take adds two Python-level wrapper calls
-    take_i, take_f, take_c, take_o = (t.take for t in (input_table, forget_table, tanh_table, sigmoid_table))
-    take_cell = cell_by_c.take
-    multiply, add, maximum, minimum, clamp = np.multiply, np.add, np.maximum, np.minimum, quant._clip
+    take, take_cell = table.take, cell_by_c.take
+    # h of every step, int64 (the recurrent product's operand), copied to the int8 output once
+    h_all = np.empty((steps + 1, batch, n), np.int64)
+    h_sources, outs = list(h_all[:-1]), list(h_all[1:])
+    multiply, add, sub, less, rshift = np.multiply, np.add, np.subtract, np.less, np.right_shift
+    matmul, minimum, maximum, clamp, copyto = np.matmul, np.minimum, np.maximum, quant._clip, np.copyto
 
     def run() -> None:
         flat = xs.reshape(steps * batch, n_input)
         with blas.single_thread():
-            pre_x = _int_fc(data, flat.astype(np.float64) - data.input_zero_point, data.w_x_all, data.bias_all,
-                            data.mult_x_all, data.shift_x_all).reshape(steps, batch, 4 * n)
-        pre_x += 65536  # table index offset, once for all steps
-        h[...] = h_view.reshape(batch, n)
+            pre_x = _int_fc(data, flat.astype(np.float64) - data.input_zero_point, w_x, bias,
+                            mult_x, shift_x).reshape(steps, batch, 4 * n)
+        pre_x += lane_offset  # each lane's table and index offset, once for all steps
         c[...] = c_view.reshape(batch, n)
-        for t in range(steps):
-            recurrent_call()  # sat16(stage(h @ W_h + constant)) into gate_in
-            add(gate_in, pre_x[t], out=gate_in)
-            take_i(gates_i, out=sig_i, mode="clip")  # "clip": unbuffered; indices in range
-            take_f(gates_f, out=sig_f, mode="clip")
-            take_c(gates_c, out=cell_gate, mode="clip")
-            take_o(gates_o, out=sig_o, mode="clip")
-            multiply(sig_f, c, out=forget_c)
-            finish_forget()
-            multiply(sig_i, cell_gate, out=input_g)
-            finish_input()
-            add(forget_c, input_g, out=c)
-            clamp(c, lo, hi, out=c)
+        h_all[0] = h_view.reshape(batch, n)
+        for h_src, pre, h in zip(h_sources, pre_x, outs):
+            matmul(h_src, w_r, out=acc_r)  # sat16(stage(h @ W_h + constant)), folded
+            add(acc_r, k_r, out=acc_r)
+            if right_r:
+                less(acc_r, thr_r, out=neg_r)
+                sub(acc_r, sub_r, out=tmp_r)
+                copyto(acc_r, tmp_r, where=neg_r)  # (a subtract with where= costs several passes)
+            rshift(acc_r, shift_r, out=acc_r)
+            clamp(acc_r, lo_r, hi_r, out=acc_r)
+            add(acc_r, pre, out=acc_r)
+            take(acc_r, out=gates, mode="clip")  # "clip": unbuffered; indices in range
+            multiply(lhs, rhs, out=acc_p)  # [i, f] * [g, c]: both gate products, folded
+            add(acc_p, k_p, out=acc_p)
+            if right_p:
+                less(acc_p, thr_p, out=neg_p)
+                sub(acc_p, sub_p, out=tmp_p)
+                copyto(acc_p, tmp_p, where=neg_p)
+            rshift(acc_p, shift_p, out=acc_p)
+            clamp(acc_p, lo_p, hi_p, out=acc_p)
+            add(prod_f, prod_i, out=c)
+            clamp(c, lo_c, hi_c, out=c)
             if clip_apart:  # std::max(std::min(q, c), -q)
-                minimum(c, q_hi, out=c)
-                maximum(c, q_lo, out=c)
+                minimum(c, q_hi_c, out=c)
+                maximum(c, q_lo_c, out=c)
             take_cell(c, out=tanh_c, mode="wrap")
             multiply(tanh_c, sig_o, out=tanh_c)
-            finish_output()
-            ys[t] = h
-        h_view[...] = h.reshape(h_view.shape)
+            add(tanh_c, k_o, out=tanh_c)
+            if right_o:
+                less(tanh_c, thr_o, out=neg_o)
+                sub(tanh_c, sub_o, out=tmp_o)
+                copyto(tanh_c, tmp_o, where=neg_o)
+            rshift(tanh_c, shift_o, out=tanh_c)
+            if zp_o:
+                add(tanh_c, zp_o_c, out=tanh_c)
+            clamp(tanh_c, lo_o, hi_o, out=h)
+        np.copyto(ys, h_all[1:], casting="unsafe")  # the int8 output (values in range)
+        h_view[...] = h_all[-1].reshape(h_view.shape)
         c_view[...] = c.reshape(c_view.shape)
 
     return run
 
 
+def _logistic_scalar(v: float, expf: Callable[[float], float]) -> float:
+    """TFLM's float Logistic of one value with libm's ``expf`` (``logistic_float``'s cases)."""
+    if v > _CUTOFF_UPPER:
+        return 1.0
+    if v < _CUTOFF_LOWER:
+        return expf(v)
+    return float(_ONE / (_ONE + np.float32(expf(-v))))
+
+
 def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
+                outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """The float32 step at about 20 numpy calls plus two libm ``tanhf`` passes, the values of
+    ``_bind_float_careful`` (TFLM's) in every case.
+
+    Where every input FC value, the initial state and the bound of the recurrent product
+    are finite and far from FLT_MAX (checked per invoke; else ``_bind_float_careful``
+    runs the whole invoke), nothing can overflow: ``|h| <= 1`` after a step, ``|i*g| <= 1``,
+    ``|f*c| <= |c|``. So TFLM's +-FLT_MAX clamps are no-ops, and the cell clip is one
+    ``clip``. Then a step is:
+
+    * the recurrent product as ``float_dot`` sums it (in TFLM's order), plus the input
+      half computed for all steps at once;
+    * the gate columns reordered (i, f, o, g), so the sigmoid lanes are contiguous:
+      ``1 / (1 + expf(-x))`` with ``expf`` a float64 ``exp`` rounded to float32, which is
+      glibc's value except near a rounding midpoint; ``fdlibm.expf_flags`` flags those
+      values (1.6 %), and beyond TFLM's cut-offs (-9, 16.619047) -- a test on the same
+      float64 bits, skipped when the invoke's gate bounds exclude them -- and the flagged
+      lanes are recomputed one by one with libm (``_logistic_scalar``);
+    * ``tanhf`` from libm, one ctypes call per value: on a few dozen values, cheaper than
+      the ~60 passes of ``fdlibm.tanhf``, which takes over from
+      ``quant.VECTORISED_MIN_SIZE`` values on."""
+    careful = _bind_float_careful(data, inputs, outputs)
+    tanhf, expf = quant._libm_function("tanhf"), quant._libm_function("expf")
+    x, out = inputs[INPUT], outputs[OUTPUT]
+    h_view, c_view = inputs[HIDDEN_STATE], inputs[CELL_STATE]
+    xs = x if data.time_major else x.transpose(1, 0, 2)
+    ys = out if data.time_major else out.transpose(1, 0, 2)
+    steps, batch, n_input = xs.shape
+    n = out.shape[2]
+    w_t = data.w_h_all
+    if (tanhf is None or expf is None or steps == 0 or batch * n * w_t.shape[1] > float_dot.BLOCK
+            or not np.isfinite(w_t).all()):
+        return careful
+    perm = np.concatenate([np.arange(g * n, (g + 1) * n) for g in (0, 1, 3, 2)])  # lanes (i, f, o, g)
+    w_x, bias, w_h = data.w_x_all[:, perm], data.bias_all[perm], np.ascontiguousarray(w_t[:, perm])
+    # |recurrent sum of lane j| <= max|h| * sum_k |W_h[k, j]|, doubled for float32 rounding
+    lane_bound = 2.0 * np.abs(w_h.astype(np.float64)).sum(axis=0)[:3 * n]
+    rec_bound = float(lane_bound.max(initial=0.0))
+    limit = float(np.finfo(np.float32).max) / 4
+    vectorised = batch * n >= quant.VECTORISED_MIN_SIZE and fdlibm.exact()
+    # the input FC of all steps (float_dot's arithmetic on buffers kept here: a fresh
+    # product block each invoke costs page faults); TFLM's clamp is left to the check below
+    rows = steps * batch
+    block_x = np.empty((n_input, rows, 4 * n), np.float32) if n_input * rows * n <= float_dot.BLOCK else None
+    pre_flat = np.empty((rows, 4 * n), np.float32)
+    pre_x = pre_flat.reshape(steps, batch, 4 * n)
+    w_x3 = w_x[:, None, :]
+    h_all = np.empty((steps + 1, batch, n), np.float32)
+    c_all = np.empty((steps + 1, batch, n), np.float32)
+    prod = np.empty((n, batch, 4 * n), np.float32)
+    rec, gate = np.empty((batch, 4 * n), np.float32), np.empty((batch, 4 * n), np.float32)
+    gate_sig, gate_cell = gate[:, :3 * n], gate[:, 3 * n:]
+    neg, e64 = np.empty((batch, 3 * n), np.float64), np.empty((batch, 3 * n), np.float64)
+    bits = e64.view(np.int64)
+    low, outside = np.empty((batch, 3 * n), np.int64), np.empty((batch, 3 * n), np.bool_)
+    flags = np.empty((batch, 3 * n), np.bool_)
+    flat_flags, flat_gate, sig = flags.reshape(-1), gate_sig.reshape(-1) if batch == 1 else None, np.empty((batch, 3 * n), np.float32)
+    flat_sig = sig.reshape(-1)
+    full = lambda value, dtype: np.full((batch, 3 * n), value, dtype)  # noqa: E731
+    one = full(1.0, np.float32)
+    mid_offset, low29, band = (full(v, np.int64) for v in (fdlibm.EXPF_MARGIN - (1 << 28), (1 << 29) - 1,
+                                                           2 * fdlibm.EXPF_MARGIN))
+    # the cut-offs on the bits of exp(-x) (positive doubles order as their bits):
+    # x < -9 iff exp(-x) > exp(9); x > 16.619047 iff exp(-x) < exp(-16.619047)
+    cut_lo = int(np.exp(-np.float64(_CUTOFF_UPPER)).view(np.int64))
+    cut_hi = int(np.exp(-np.float64(_CUTOFF_LOWER)).view(np.int64))
+    cut_base, cut_span = full(cut_lo, np.int64), full(cut_hi - cut_lo, np.uint64)
+    sig_i, sig_f, sig_o = sig[:, :n], sig[:, n:2 * n], sig[:, 2 * n:]
+    forget_c, input_g, tanh_g, tanh_c = (np.empty((batch, n), np.float32) for _ in range(4))
+    clip = data.cell_clip > 0
+    lo_c, hi_c = np.full((batch, n), -np.float32(data.cell_clip)), np.full((batch, n), np.float32(data.cell_clip))
+    w3 = w_h[:, None, :]
+    h_cols = [h_all[t].T[:, :, None] for t in range(steps)]  # (n, B, 1) views
+    zero = np.float32(0.0)
+    multiply, add, divide, negative, exp, copyto = np.multiply, np.add, np.divide, np.negative, np.exp, np.copyto
+    reduce, clamp, bitwise_and, less, greater, logical_or = (np.add.reduce, quant._clip, np.bitwise_and, np.less,
+                                                             np.greater, np.logical_or)
+    subtract = np.subtract
+
+    def libm_tanh(v: np.ndarray, target: np.ndarray) -> None:
+        if vectorised:
+            target[...] = fdlibm.tanhf(v)
+        else:
+            target.reshape(-1)[:] = list(map(tanhf, v.ravel().tolist()))  # float32 values: exact
+
+    def run() -> None:
+        with np.errstate(all="ignore"):
+            if block_x is None:
+                pre_flat[...] = _float_fc(xs.reshape(rows, n_input), w_x, bias)
+            else:  # summed over the input in order from +0.0, then + bias
+                multiply(xs.reshape(rows, n_input).T[:, :, None], w_x3, out=block_x)
+                reduce(block_x, axis=0, out=pre_flat, initial=zero)
+                add(pre_flat, bias, out=pre_flat)
+            h0 = max(float(np.abs(h_view).max(initial=0.0)), 1.0)
+            c0 = float(np.abs(c_view).max(initial=0.0))
+            top = max(float(pre_flat.max()), -float(pre_flat.min()))  # NaN if any is NaN
+        if not (top + h0 * rec_bound < limit and c0 <= limit * 4):
+            careful()  # a NaN, an infinity or values near FLT_MAX: every clamp as TFLM's
+            return
+        # can a sigmoid input pass a cut-off in any step? (|recurrent| <= h0 * lane_bound)
+        pre_sig = pre_x[:, :, :3 * n]
+        check_cut = bool((pre_sig + h0 * lane_bound).max() > _CUTOFF_UPPER
+                         or (pre_sig - h0 * lane_bound).min() < _CUTOFF_LOWER)
+        h_all[0] = h_view.reshape(batch, n)
+        c_all[0] = c_view.reshape(batch, n)
+        with np.errstate(over="ignore", under="ignore"):  # exp of a gate beyond the cut-offs
+            for t in range(steps):
+                multiply(h_cols[t], w3, out=prod)
+                reduce(prod, axis=0, out=rec, initial=zero)  # summed in k order from +0.0
+                add(pre_x[t], rec, out=gate)
+                negative(gate_sig, out=neg)
+                exp(neg, out=e64)
+                copyto(sig, e64, casting="same_kind")  # expf(-x), where not flagged
+                add(one, sig, out=sig)
+                divide(one, sig, out=sig)
+                add(bits, mid_offset, out=low)  # near a float32 rounding midpoint?
+                bitwise_and(low, low29, out=low)
+                less(low, band, out=flags)
+                if check_cut:
+                    subtract(bits, cut_base, out=low)
+                    greater(low.view(np.uint64), cut_span, out=outside)
+                    logical_or(flags, outside, out=flags)
+                where = flat_flags.nonzero()[0]
+                if where.size > 4:  # a batch: logistic_float on the flagged lanes
+                    flat_sig[where] = logistic_float((gate_sig.reshape(-1) if flat_gate is None else flat_gate)[where])
+                elif where.size:
+                    values = (gate_sig.reshape(-1) if flat_gate is None else flat_gate)[where].tolist()
+                    flat_sig[where] = [_logistic_scalar(v, expf) for v in values]
+                libm_tanh(gate_cell, tanh_g)
+                multiply(sig_f, c_all[t], out=forget_c)
+                multiply(sig_i, tanh_g, out=input_g)
+                c = c_all[t + 1]
+                add(forget_c, input_g, out=c)
+                if clip:
+                    clamp(c, lo_c, hi_c, out=c)
+                libm_tanh(c, tanh_c)
+                multiply(tanh_c, sig_o, out=h_all[t + 1])
+        copyto(ys, h_all[1:])
+        h_view[...] = h_all[-1].reshape(h_view.shape)
+        c_view[...] = c_all[-1].reshape(c_view.shape)
+
+    return run
+
+
+def _bind_float_careful(data: OpData, inputs: Sequence[np.ndarray | None],
                 outputs: Sequence[np.ndarray]) -> Callable[[], None]:
     """``_float_step``'s arithmetic on buffers allocated here, in the same order:
 

@@ -372,12 +372,10 @@ MI_COLD mi_status_t mi_quantize_scale_ratio(float a, float b, float c, int32_t *
 MI_COLD mi_status_t mi_quantize_smaller_than_one_ratio(float a, int a_exp, float c, int c_exp,
                                                       int32_t *quantized_multiplier, int32_t *shift)
 {
-    xf_t x, y;
+    xf_t x;
     xf_of_float(&x, a);
-    xf_of_float(&y, c);
-    x.e += a_exp; /* exact powers of two: no double overflows or underflows here */
-    y.e += c_exp;
-    xf_div(&x, &y, 53);
+    x.e += a_exp - c_exp; /* exact powers of two: no double overflows or underflows here */
+    xf_div_float(&x, c, 53);
     *quantized_multiplier = *shift = 0;
     /* !(real > 0.0 && real < 1.0): TFLM aborts */
     if (x.kind != XF_FINITE || x.neg || !x.m || !(xf_cmp_abs(x, (xf_t){1u, 0, 0, XF_FINITE}) < 0))

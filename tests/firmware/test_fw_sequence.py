@@ -14,7 +14,7 @@ refuses, C refuses with a status.
 from __future__ import annotations
 
 import numpy as np
-from fw_helpers import requires_host_cc
+from fw_helpers import assert_twins_agree, requires_host_cc
 from fw_twins import SETTINGS, assert_both_refuse, run_both
 from hypothesis import given
 from hypothesis import strategies as st
@@ -95,6 +95,19 @@ def test_unidirectional_sequence_lstm(data: st.DataObject) -> None:
     else:
         model = lstm_cases._build(d, "float32", "float32", "float32", "float32", rng, {})
     run_both(model, vectors=3)
+
+
+def test_lstm_nan_cell_with_clip() -> None:
+    """Opposite infinite inputs make some float cells NaN while their output gate stays finite,
+    and the cell clip leaves those cells NaN in both twins, so the outputs carry NaN where a
+    clip to +-0.75 would give numbers (what the TFLM oracle does:
+    tests/kernels/test_unidirectional_sequence_lstm.py)."""
+    d = dict(batch=2, steps=3, n_input=3, n_state=4, time_major=False, cell_clip=0.75)
+    rng = np.random.default_rng(1)
+    model = lstm_cases._build(d, "float32", "float32", "float32", "float32", rng, {})
+    x = rng.standard_normal((2, 3, 3)).astype(np.float32)
+    x[0, 1, :2] = np.inf, -np.inf  # inf - inf: NaN gate sums in the units where both weights share a sign
+    assert_twins_agree(model, [[x], [np.zeros_like(x)]])
 
 
 def test_lstm_refusals() -> None:

@@ -5,6 +5,7 @@ carrying the hidden/cell variable tensors, with a reset in between (outputs, sta
 and every intermediate compared, tolerance 0)."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
@@ -109,7 +110,7 @@ def test_lstm_float_matches_tflm(d, seed):
 @requires_tflm
 @settings(max_examples=15, deadline=None)
 @given(d=lstm_dims(), seed=seeds, gain=st.sampled_from([4.0, 20.0, 300.0]),
-       special=st.sampled_from([None, np.inf, -np.inf, 3e38]))
+       special=st.sampled_from([None, np.inf, -np.inf, 3e38, np.nan]))
 def test_lstm_float_saturated_and_nonfinite_match_tflm(d, seed, gain, special):
     """Gate inputs beyond Logistic's cut-offs (-9, 16.619) and non-finite or huge inputs: the
     bound step's fast sigmoid hands the first to libm lane by lane and the second to the
@@ -119,4 +120,19 @@ def test_lstm_float_saturated_and_nonfinite_match_tflm(d, seed, gain, special):
     inputs = [[x * np.float32(gain)] for [x] in _inputs(d, "float32", rng)]
     if special is not None:
         inputs[1][0].reshape(-1)[rng.integers(inputs[1][0].size)] = special
+    compare_with_tflm(model, inputs, reset_after=INVOKES // 2)
+
+
+@requires_tflm
+@pytest.mark.parametrize("cell_clip", [0.75, 3.0])
+@pytest.mark.parametrize("time_major", [False, True])
+def test_lstm_float_nan_cell_with_clip_matches_tflm(cell_clip, time_major):
+    """A NaN input, or +inf and -inf side by side, makes cells NaN; TFLM's clipping leaves them
+    NaN rather than +-clip."""
+    rng = np.random.default_rng(1)
+    d = dict(batch=2, steps=3, n_input=3, n_state=4, time_major=time_major, cell_clip=cell_clip)
+    model = _build(d, "float32", "float32", "float32", "float32", rng, {})
+    inputs = _inputs(d, "float32", rng)
+    inputs[1][0].reshape(-1)[5] = np.nan
+    inputs[3][0][0, 0, :2] = np.inf, -np.inf  # NaN cells where the output gate may stay finite
     compare_with_tflm(model, inputs, reset_after=INVOKES // 2)

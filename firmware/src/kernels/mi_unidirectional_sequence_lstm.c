@@ -320,8 +320,10 @@ static void float_row(const op_data_t *d, const gate_tensors_t *t, const float *
         c = c + clamp_max(in * cell_gate);
         if (d->cell_clip > 0.0f) {
             const float clip = d->cell_clip;
-            const float clipped = c < clip ? c : clip; /* std::min(clip, c): NaN becomes clip */
-            c = clipped < -clip ? -clip : clipped;     /* std::max(., -clip) */
+            /* TFLM's std::max(std::min(clip, c), -clip) as the oracle wheel computes it: a
+             * NaN cell stays NaN (Python: _clip_cell) */
+            const float clipped = clip < c ? clip : c;
+            c = -clip > clipped ? -clip : clipped;
         }
         c_row[s] = c;
         out_row[s] = clamp_max(tanhf(c) * out_gate);

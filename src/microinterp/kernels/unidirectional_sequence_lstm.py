@@ -309,6 +309,16 @@ def _float_fc(v: np.ndarray, w_t: np.ndarray, bias: np.ndarray | None) -> np.nda
     return quant.clamp_float(total, -_FLT_MAX, _FLT_MAX)
 
 
+def _clip_cell(c: np.ndarray, clip: np.float32) -> np.ndarray:
+    """TFLM's float ``Clipping``, ``std::max(std::min(clip, c), -clip)``, as the oracle wheel
+    computes it: finite values clamp to +-clip, and a NaN cell stays NaN. By the letter of
+    ``std::min`` a NaN would become ``clip``, but the wheel returns NaN (measured: a NaN
+    input with cell_clip 0.75 leaves NaN in the cell state), so the comparisons are written
+    with the cell as the passed-through operand. C twin: the same two selects."""
+    clipped = np.where(clip < c, clip, c)
+    return np.where(-clip > clipped, -clip, clipped)
+
+
 def _float_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One time step; ``pre_x`` is this step's input FC of all four gates (bias included)."""
     n = h.shape[1]
@@ -319,9 +329,7 @@ def _float_step(data: OpData, pre_x: np.ndarray, h: np.ndarray, c: np.ndarray) -
     c = quant.clamp_float(forget * c, -_FLT_MAX, _FLT_MAX)
     c = c + quant.clamp_float(inp * cell_gate, -_FLT_MAX, _FLT_MAX)
     if data.cell_clip > 0:
-        clip = np.float32(data.cell_clip)
-        clipped = np.where(c < clip, c, clip)  # std::min(clip, c): NaN becomes clip
-        c = np.where(clipped < -clip, -clip, clipped)  # std::max(., -clip)
+        c = _clip_cell(c, np.float32(data.cell_clip))
     h = quant.clamp_float(quant.libm_tanhf(c) * out_gate, -_FLT_MAX, _FLT_MAX)
     return h, c
 
@@ -779,32 +787,33 @@ def _bind_float_careful(data: OpData, inputs: Sequence[np.ndarray | None],
     clip = np.float32(data.cell_clip) if data.cell_clip > 0 else None
 
     def run() -> None:
-        pre_x = _float_fc(xs.reshape(steps * batch, n_input), data.w_x_all, data.bias_all)
-        pre_x = pre_x.reshape(steps, batch, 4 * n)
-        h[...] = h_view.reshape(batch, n)
-        c[...] = c_view.reshape(batch, n)
-        for t in range(steps):
-            if product is not None:
-                product()
-            else:
-                recurrent[...] = float_dot.sequential_matmul(h, data.w_h_all)
-            quant.clamp_flt_max(recurrent, recurrent)
-            np.add(pre_x[t], recurrent, out=recurrent)
-            sig = logistic_float(recurrent)
-            cell_gate = quant.libm_tanhf(recurrent[:, 2 * n:3 * n])
-            np.multiply(sig[:, n:2 * n], c, out=forget_c)
-            quant.clamp_flt_max(forget_c, forget_c)
-            np.multiply(sig[:, :n], cell_gate, out=input_g)
-            quant.clamp_flt_max(input_g, input_g)
-            np.add(forget_c, input_g, out=c)
-            if clip is not None:
-                clipped = np.where(c < clip, c, clip)  # std::min(clip, c): NaN becomes clip
-                c[...] = np.where(clipped < -clip, -clip, clipped)  # std::max(., -clip)
-            np.multiply(quant.libm_tanhf(c), sig[:, 3 * n:], out=h)
-            quant.clamp_flt_max(h, h)
-            ys[t] = h
-        h_view[...] = h.reshape(h_view.shape)
-        c_view[...] = c.reshape(c_view.shape)
+        # the inputs this step takes are non-finite or huge: IEEE inf/NaN as in TFLM's C float code
+        with np.errstate(over="ignore", invalid="ignore"):
+            pre_x = _float_fc(xs.reshape(steps * batch, n_input), data.w_x_all, data.bias_all)
+            pre_x = pre_x.reshape(steps, batch, 4 * n)
+            h[...] = h_view.reshape(batch, n)
+            c[...] = c_view.reshape(batch, n)
+            for t in range(steps):
+                if product is not None:
+                    product()
+                else:
+                    recurrent[...] = float_dot.sequential_matmul(h, data.w_h_all)
+                quant.clamp_flt_max(recurrent, recurrent)
+                np.add(pre_x[t], recurrent, out=recurrent)
+                sig = logistic_float(recurrent)
+                cell_gate = quant.libm_tanhf(recurrent[:, 2 * n:3 * n])
+                np.multiply(sig[:, n:2 * n], c, out=forget_c)
+                quant.clamp_flt_max(forget_c, forget_c)
+                np.multiply(sig[:, :n], cell_gate, out=input_g)
+                quant.clamp_flt_max(input_g, input_g)
+                np.add(forget_c, input_g, out=c)
+                if clip is not None:
+                    c[...] = _clip_cell(c, clip)
+                np.multiply(quant.libm_tanhf(c), sig[:, 3 * n:], out=h)
+                quant.clamp_flt_max(h, h)
+                ys[t] = h
+            h_view[...] = h.reshape(h_view.shape)
+            c_view[...] = c.reshape(c_view.shape)
 
     return run
 

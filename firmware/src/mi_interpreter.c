@@ -362,7 +362,10 @@ static void graph_walk(const mi_interpreter_t *it, mi_plan_buffer_t *buffers, ui
             buffers[k].last_use = *scope;
         }
     }
-    touch(&w, w.model->outputs, *scope, *scope);
+    /* the main subgraph's outputs are read after the invoke: one step more, so no
+     * output of the last operator may overlap one of them (firmware_arena.py
+     * head_requests) */
+    touch(&w, w.model->outputs, *scope, *scope + (MI_ENABLE_OVERLAP && s == 0));
 }
 
 static uint32_t total_tensors(const mi_interpreter_t *it)
@@ -400,6 +403,42 @@ static int32_t offline_offset(const uint8_t *offsets, uint32_t t)
     return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) + (-2147483647 - 1) : (int32_t)u;
 }
 
+/* For a model that opts into outputs over dying inputs (a MI_OVERLAP_NAME metadata
+ * entry, memory/overlap.py with_overlap: they cost the image the code that plans
+ * them): the plan's tensor entries (plan indices 0..num_planned), at the head before
+ * prepare and reserved there (the head is set over them), so that a kernel's prepare
+ * can mark the input its output may overlap (mi_allow_overlap); plan_and_bind appends
+ * the scratch entries and the work lists to them at the same place. All bytes 0xFF:
+ * every field -1 (no lifetime, online, no overlap) until set. */
+static mi_status_t begin_plan(mi_interpreter_t *it)
+{
+    const uint32_t bytes = it->num_planned * (uint32_t)sizeof(mi_plan_buffer_t);
+    const uint8_t *entry;
+    uint32_t entry_bytes;
+    void *buffers;
+    if (mi_model_metadata(&it->model, MI_OVERLAP_NAME, &entry, &entry_bytes) != MI_OK) return MI_OK;
+    buffers = mi_arena_alloc_temp(&it->arena, bytes);
+    if (!buffers || mi_arena_set_head(&it->arena, bytes) != MI_OK) return too_small(it);
+    memset(buffers, 0xFF, bytes);
+    it->overlap = 1;
+    return MI_OK;
+}
+
+void mi_allow_overlap(mi_context_t *ctx, const mi_node_t *node, uint32_t input, uint32_t distance)
+{
+    mi_plan_buffer_t *buffers = (mi_plan_buffer_t *)(void *)ctx->arena.base; /* begin_plan's */
+    const int32_t x = mi_node_input_index(ctx, node, input), y = mi_node_output_index(ctx, node, 0);
+    /* (memory/firmware_arena.py _overlapping) one subgraph, two planned tensors; the
+     * planner applies it only if x dies where y is created (a graph output lives one
+     * step longer: graph_walk) */
+    if (!MI_ENABLE_OVERLAP || !ctx->overlap || (MI_ENABLE_SUBGRAPHS && ctx->graphs) ||
+        (ctx->tensors[x].flags & ctx->tensors[y].flags) != MI_TENSOR_PLANNED)
+        return;
+    buffers += ctx->tensors[y].plan_index;
+    buffers->overlaps = ctx->tensors[x].plan_index;
+    buffers->distance = (int32_t)mi_align_up(distance, MI_BUFFER_ALIGN);
+}
+
 /* Requests in interpreter.py's order (planned tensors subgraph by subgraph by index,
  * then scratch by node), greedy plan, head = plan size rounded up, then bind pointers. */
 static mi_status_t plan_and_bind(mi_interpreter_t *it)
@@ -416,10 +455,10 @@ static mi_status_t plan_and_bind(mi_interpreter_t *it)
     bytes = mi_align_up(count * (uint32_t)sizeof(mi_plan_buffer_t) + MI_PLAN_WORK_BYTES(count), MI_BUFFER_ALIGN);
     buffers = (mi_plan_buffer_t *)mi_arena_alloc_temp(&it->arena, bytes);
     if (!buffers) return too_small(it);
-    for (i = 0; i < count; i++) {
-        buffers[i].first_use = buffers[i].last_use = -1;
-        buffers[i].offset = MI_PLAN_ONLINE;
-    }
+    /* every field -1 (no lifetime, online, no overlap) until set; the tensors' entries
+     * are begin_plan's already (with prepare's overlaps) */
+    i = MI_ENABLE_OVERLAP && it->overlap ? n_tensors : 0;
+    memset(buffers + i, 0xFF, (count - i) * (uint32_t)sizeof(mi_plan_buffer_t));
     for (s = 0; s < n_graphs; s++) {
         use_graph(it, s);
         for (i = 0; i < it->num_tensors; i++) {
@@ -466,6 +505,7 @@ mi_status_t mi_interpreter_allocate(mi_interpreter_t *it)
     it->state = STATE_PREPARING;
     s = build_tables(it);
     if (s == MI_OK) s = resolve(it);
+    if (MI_ENABLE_OVERLAP && MI_ENABLE_METADATA && s == MI_OK) s = begin_plan(it);
     if (s == MI_OK) s = prepare(it);
     if (s == MI_OK) s = plan_and_bind(it);
     if (s != MI_OK) {

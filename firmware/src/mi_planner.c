@@ -11,6 +11,16 @@ static int overlaps_in_time(const mi_plan_buffer_t *a, const mi_plan_buffer_t *b
     return !(a->first_use > b->last_use || b->first_use > a->last_use);
 }
 
+/* memory/planner.py overlap_extent: the bytes of buffer a that buffer b must keep
+ * clear of, from a's start: a's size, or only its first `distance` bytes when a is
+ * the output that may overlap its input b and b is last used when a is created
+ * (the caller keeps `distance` below a's size). */
+static int32_t overlap_extent(const mi_plan_buffer_t *buffers, int32_t a, int32_t b)
+{
+    const mi_plan_buffer_t *p = &buffers[a];
+    return MI_ENABLE_OVERLAP && p->overlaps == b && buffers[b].last_use == p->first_use ? p->distance : p->size;
+}
+
 #if defined(__GNUC__)
 #define MI_NOINLINE __attribute__((noinline)) /* called twice: one copy */
 #else
@@ -56,27 +66,39 @@ mi_status_t mi_plan_greedy(mi_plan_buffer_t *buffers, uint32_t count, int32_t *w
          * and placed offsets lie in [0, 2**31), so an end offset is below 2**32 */
         mi_plan_buffer_t *req = &buffers[order[i]];
         uint32_t candidate;
+        if (req->size < 0) return MI_ERR_MODEL_TOO_LARGE;
         if (MI_ENABLE_METADATA && req->offset != MI_PLAN_ONLINE && i < first_online) {
             candidate = (uint32_t)req->offset; /* offline: >= 0, checked by the caller */
         } else {
+            /* first fit (planner.py _first_fit): the lowest offset clear of every live
+             * placed buffer, scanning them by offset as TFLM does; a skipped input this
+             * buffer may overlap can conflict again once the candidate moves: rescan */
+            int skipped = 0;
             candidate = 0;
             for (j = 0; j < n_placed; j++) {
                 const mi_plan_buffer_t *other = &buffers[placed[j]];
+                const uint32_t at = (uint32_t)other->offset;
                 uint32_t end;
                 if (!overlaps_in_time(req, other)) continue;
-                if ((uint32_t)other->offset >= candidate && (uint32_t)other->offset - candidate >= (uint32_t)req->size)
-                    break; /* the gap is big enough */
-                end = (uint32_t)other->offset + (uint32_t)other->size;
-                if (end > candidate) candidate = end;
+                if (at >= candidate) {
+                    if (at - candidate >= (uint32_t)req->size) break; /* the gap is big enough */
+                    if (at - candidate >= (uint32_t)overlap_extent(buffers, order[i], placed[j])) {
+                        skipped = 1;
+                        continue;
+                    }
+                }
+                end = at + (uint32_t)overlap_extent(buffers, placed[j], order[i]);
+                if (end > candidate) {
+                    candidate = end;
+                    if (skipped) j = (uint32_t)-1, skipped = 0; /* scan again from the lowest */
+                }
             }
         }
-        if (req->size < 0 || candidate > 0x7FFFFFFFu - (uint32_t)req->size) return MI_ERR_MODEL_TOO_LARGE;
+        if (candidate > 0x7FFFFFFFu - (uint32_t)req->size) return MI_ERR_MODEL_TOO_LARGE;
         req->offset = (int32_t)candidate;
+        candidate += (uint32_t)req->size;
+        if (candidate > extent) extent = candidate;
         insert_sorted(placed, 0, n_placed++, order[i], buffers, 1);
-    }
-    for (i = 0; i < count; i++) {
-        uint32_t end = (uint32_t)buffers[i].offset + (uint32_t)buffers[i].size;
-        if (end > extent) extent = end;
     }
     *size = extent;
     return MI_OK;

@@ -23,9 +23,10 @@ from microinterp.builder import ModelBuilder
 from microinterp.fw import check as fwcheck
 from microinterp.fw import runner as rp
 from microinterp.fw import targets as tg
-from microinterp.fw.kernel_select import framework_features
+from microinterp.fw.kernel_select import framework_features, kernel_features
 from microinterp.fw.toolchain import toolchain_missing
 from microinterp.memory.offline_plan import with_offline_plan
+from microinterp.memory.overlap import with_overlap
 from microinterp.model import load_model
 
 ALL_OFF = ("-DMI_ENABLE_SUBGRAPHS=0 -DMI_ENABLE_VARIABLES=0 -DMI_ENABLE_METADATA=0 -DMI_ENABLE_CUSTOM=0 "
@@ -93,7 +94,19 @@ def test_a_model_keeps_what_it_needs(index: int) -> None:
     what, make, switch, _ = NEEDS[index]
     flags = framework_features(load_model(make()))
     assert switch not in flags, what
-    assert len([f for f in flags if f.startswith("-DMI_ENABLE_")]) == 3, (what, flags)
+    assert len([f for f in flags if f.startswith("-DMI_ENABLE_") and "OVERLAP" not in f]) == 3, (what, flags)
+
+
+def test_overlap_is_compiled_only_for_models_that_opt_in_and_whose_kernels_ask() -> None:
+    """mi_allow_overlap's callers (CONV_2D, DEPTHWISE_CONV_2D, ADD): the overlap code is
+    compiled (framework and kernels) for KWS opted in, not for KWS as given, nor for the
+    fully connected AD model opted in (the same plan)."""
+    kws = load_model(str(model_path("mlperf-tiny/kws_ref_model.tflite")))
+    ad = load_model(str(model_path("mlperf-tiny/ad01_int8.tflite")))
+    for model, compiled in [(kws, False), (load_model(with_overlap(kws)), True), (load_model(with_overlap(ad)), False)]:
+        for flags in (framework_features(model), kernel_features(model)):
+            assert ("-DMI_ENABLE_OVERLAP=0" not in flags) == compiled
+    assert "-DMI_ENABLE_METADATA=0" not in framework_features(load_model(with_overlap(kws)))
 
 
 def _run(runner: Path, model: bytes, tmp: Path, inputs: bytes) -> tuple[int, str | None]:
@@ -144,9 +157,10 @@ def test_kernel_dtype_paths_follow_the_tensor_types() -> None:
     from microinterp.fw.kernel_select import kernel_features
 
     kws = load_model(str(model_path("mlperf-tiny/kws_ref_model.tflite")))
-    assert kernel_features(kws) == ["-DMI_ENABLE_FLOAT=0", "-DMI_ENABLE_INT16=0"]
-    assert kernel_features(load_model(_relu())) == ["-DMI_ENABLE_INT16=0"]
-    assert kernel_features(load_model(_custom_model())) == ["-DMI_ENABLE_FLOAT=0"]
+    off = "-DMI_ENABLE_OVERLAP=0"  # (not opted in: test_overlap_is_compiled_only_...)
+    assert kernel_features(kws) == ["-DMI_ENABLE_FLOAT=0", "-DMI_ENABLE_INT16=0", off]
+    assert kernel_features(load_model(_relu())) == ["-DMI_ENABLE_INT16=0", off]
+    assert kernel_features(load_model(_custom_model())) == ["-DMI_ENABLE_FLOAT=0", off]
 
 
 @pytest.mark.skipif(toolchain_missing() is not None, reason=f"Cortex-M toolchain/emulator absent: {toolchain_missing()}")

@@ -120,6 +120,16 @@
 #define MI_ENABLE_CUSTOM 1
 #endif
 
+/* 1: in a model that opts in (a "microinterp_overlap" metadata entry, which needs
+ * MI_ENABLE_METADATA), an operator's output may overlap an input that dies at it,
+ * where its kernel says so (mi_allow_overlap); 0: every live tensor has bytes of its
+ * own (the arena of an opted-in model then differs from memory/firmware_arena.py's
+ * prediction). The per-model images (fw/kernel_select.py) compile it, framework and
+ * kernels, only for a model that opts in and has such a kernel. */
+#ifndef MI_ENABLE_OVERLAP
+#define MI_ENABLE_OVERLAP 1
+#endif
+
 /* 1: report errors in words through mi_port_log(); 0: status codes only. */
 #ifndef MI_ENABLE_LOG
 #define MI_ENABLE_LOG 1

@@ -112,6 +112,7 @@ typedef struct mi_interpreter {
     int32_t failed_op;    /* operator whose kernel failed, -1 if none */
     uint8_t state;
     uint8_t end_invoke;   /* set by mi_end_invoke: the current invoke stops after this op */
+    uint8_t overlap;      /* the model opted into outputs over dying inputs (MI_OVERLAP_NAME) */
 #if MI_ENABLE_OP_HOOK
     mi_op_hook_t op_hook;
     void *op_hook_user;
@@ -161,7 +162,7 @@ size_t mi_interpreter_arena_needed_bytes(const mi_interpreter_t *it);
 
 /* Arena offset of tensor `index` when the plan placed it in the head
  * (MI_ERR_BAD_INDEX for constants, variables and empty tensors). The same
- * offsets as memory/planner.py's plan for the model. */
+ * offsets as memory/firmware_arena.py tensor_offsets for the model. */
 mi_status_t mi_interpreter_tensor_offset(const mi_interpreter_t *it, uint32_t index, uint32_t *offset);
 
 /* Index of the operator whose kernel failed, or -1. */

@@ -75,6 +75,16 @@ void *mi_alloc_persistent(mi_context_t *ctx, size_t bytes);
 void *mi_alloc_state(mi_context_t *ctx, mi_state_t *link, size_t bytes);
 /* Ask for `bytes` of head memory live only while this op runs. */
 mi_status_t mi_request_scratch(mi_context_t *ctx, uint32_t bytes, mi_scratch_t **handle);
+/* Declare that this op's output 0 may start `distance` bytes (or more) before input
+ * `input` and run on over it, when that input dies at this op: call it only where
+ * the kernel's write order never overwrites an input byte it still has to read
+ * (memory/overlap.py argues it for the sliding windows), on every path and core.
+ * The framework applies it only where it is safe to (one subgraph, the input read
+ * once by this op, no graph input or output), and the planner only when the input
+ * dies here; the Python twin is the kernel's OpMemory.c_overlap. */
+void mi_allow_overlap(mi_context_t *ctx, const mi_node_t *node, uint32_t input, uint32_t distance);
+/* (`input` and output 0 must exist: call it after checking the op's tensors; distance
+ * below the output's bytes, else it would keep more than the output clear.) */
 
 /* ---- invoke time */
 const void *mi_node_input_data(const mi_context_t *ctx, const mi_node_t *node, uint32_t i);

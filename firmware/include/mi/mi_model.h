@@ -323,6 +323,7 @@ mi_status_t mi_model_options(const mi_model_t *model, const mi_op_info_t *op, mi
  * ahead-of-time per-channel constants of fw/aot.py (kernels/mi_convolution.c). */
 #define MI_OFFLINE_PLAN_NAME "OfflineMemoryAllocation"
 #define MI_AOT_NAME "microinterp_aot"
+#define MI_OVERLAP_NAME "microinterp_overlap" /* opts the model into outputs over dying inputs */
 
 /* The bytes of the metadata entry called `name` (e.g. MI_OFFLINE_PLAN_NAME);
  * MI_ERR_BAD_INDEX when the model has none (always, without MI_ENABLE_METADATA). */

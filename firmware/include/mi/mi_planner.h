@@ -19,12 +19,18 @@ extern "C" {
 
 /* One buffer to place: `size` bytes live from `first_use` to `last_use`
  * inclusive. `offset` is an input (MI_PLAN_ONLINE, or an offline offset) and
- * receives the placed offset. */
+ * receives the placed offset. `overlaps` (-1: none) names the buffer of an
+ * input of the operator that creates this one, at which that input dies: this
+ * buffer may then start up to `distance` bytes before it and run on over it
+ * (its kernel writes forward and never overwrites an input byte it still has
+ * to read; memory/planner.py overlap_extent). `distance` >= 0. */
 typedef struct mi_plan_buffer {
     int32_t size;
     int32_t first_use;
     int32_t last_use;
     int32_t offset;
+    int32_t overlaps;
+    int32_t distance;
 } mi_plan_buffer_t;
 
 /* `n` rounded up to a multiple of `alignment` (a power of two). */
@@ -36,7 +42,8 @@ uint32_t mi_align_up(uint32_t n, uint32_t alignment);
 /* TFLM's GreedyMemoryPlanner (memory/planner.py plan_greedy): offline buffers first,
  * then online ones by size, largest first, ties broken with the later buffer
  * first; each placed at the lowest gap among the already placed buffers that
- * overlap it in time. `work` holds 2 * count int32 values (an order list and
+ * overlap it in time (an output may share bytes with its input as `overlaps`
+ * allows; none set: TFLM's plan). `work` holds 2 * count int32 values (an order list and
  * the offset-sorted list of placed buffers). *size receives the bytes from 0
  * to the end of the highest buffer. MI_ERR_MODEL_TOO_LARGE if an offset would
  * not fit in 31 bits. */

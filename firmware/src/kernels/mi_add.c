@@ -61,6 +61,12 @@ static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_options_
     }
     if (same && out.count != a.count) return MI_ERR_BAD_PARAM;
     d->bc.count = (int32_t)out.count;
+    /* mi_elementwise_binary_invoke writes output element i after reading both inputs'
+     * elements for it, in index order; an input of the output's element count (and
+     * type) is read at index i too, so the output may be written in place over it
+     * (add.py memory: input 1 first) */
+    if (MI_ENABLE_OVERLAP && b.count == out.count) mi_allow_overlap(ctx, node, 1, 0);
+    else if (MI_ENABLE_OVERLAP && a.count == out.count) mi_allow_overlap(ctx, node, 0, 0);
 
     if (type == MI_TYPE_FLOAT32) return mi_activation_range_float(act, &d->float_min, &d->float_max);
     if (type == MI_TYPE_INT32) {

@@ -112,6 +112,7 @@ MI_COLD static mi_status_t prepare(mi_context_t *ctx, mi_node_t *node, const mi_
     d->groups = d->in_c / d->filter_c;
     if (d->groups == 0 || d->out_c % d->groups) return MI_ERR_BAD_PARAM;
     MI_TRY(mi_conv_window(d, o->stride_h, o->stride_w, o->dilation_h_factor, o->dilation_w_factor, o->padding));
+    if (MI_ENABLE_OVERLAP) mi_conv_allow_overlap(ctx, node, d, &t); /* output over input: see the .h */
     if (t.has_bias && t.bias.count != (uint32_t)d->out_c) return MI_ERR_BAD_PARAM;
 
     if (MI_ENABLE_FLOAT && d->mode == MI_CONV_FLOAT32) { /* (MI_ENABLE_FLOAT: compiled out with the float path) */

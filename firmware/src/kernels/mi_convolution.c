@@ -64,6 +64,47 @@ MI_COLD mi_status_t mi_conv_window(mi_conv_op_data_t *d, int32_t stride_h, int32
     return MI_OK;
 }
 
+/* overlap.py _piecewise_max: max over i in [0, count) of (i + first) * per_step -
+ * clamp(i * stride - pad, 0, limit) * per_unit (Python finds it at the kinks; here a
+ * loop over the output rows or columns is less code). 32-bit throughout:
+ * mi_window_fits bounds i * stride and pad by 2**29, and every product is at most
+ * a tensor's bytes (MI_MAX_TENSOR_BYTES, 2**28). */
+#if defined(__GNUC__)
+#define MI_PREPARE_ONLY __attribute__((noinline, optimize("Os"))) /* prepare-time: small beats fast */
+#else
+#define MI_PREPARE_ONLY
+#endif
+
+static MI_PREPARE_ONLY int32_t piecewise_max(int32_t count, int32_t stride, int32_t pad, int32_t limit, int32_t per_step,
+                             int32_t per_unit, int32_t first)
+{
+    int32_t best = 0, i, over = -pad;
+    for (i = 0; i < count; i++, over += stride) {
+        const int32_t v = (i + first) * per_step - (over < 0 ? 0 : over > limit ? limit : over) * per_unit;
+        if (i == 0 || v > best) best = v;
+    }
+    return best;
+}
+
+MI_PREPARE_ONLY void mi_conv_allow_overlap(mi_context_t *ctx, const mi_node_t *node, const mi_conv_op_data_t *d,
+                           const mi_conv_tensors_t *t)
+{
+    const int32_t px = d->in_c * (int32_t)mi_type_size(t->x.type), py = d->out_c * (int32_t)mi_type_size(t->y.type);
+    const int32_t rx = px * d->in_w, ry = py * d->out_w, growth = ry * d->out_h - rx * d->in_h;
+    const int32_t x = mi_node_input_index(ctx, node, 0);
+    int32_t distance;
+    /* the filter and bias are read throughout: not the input's bytes */
+    if (x == mi_node_input_index(ctx, node, 1) || x == mi_node_input_index(ctx, node, 2)) return;
+    /* (an empty input is not planned, an empty output fails the last test; mi_conv_window
+     * made the strides positive and the paddings non-negative) */
+    distance = piecewise_max(d->out_h, d->stride_h, d->pad_h, d->in_h, ry, rx, 0) +
+               piecewise_max(d->out_w, d->stride_w, d->pad_w, d->in_w, py, px, 1);
+    if (growth > distance) distance = growth;
+    if (growth > 0) distance += (d->batches - 1) * growth;
+    if (distance < 0) distance = 0;
+    if ((uint32_t)distance < t->y.bytes) mi_allow_overlap(ctx, node, 0, (uint32_t)distance);
+}
+
 /* The ahead-of-time prepare image (fw/aot.py writes it; memory/firmware_arena.py
  * reads it the same way): metadata "microinterp_aot", int32 little-endian
  * [version 1, entries, then per entry: operator index, channels n,

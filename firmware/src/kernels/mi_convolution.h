@@ -57,6 +57,16 @@ mi_status_t mi_conv_check_tensors(mi_context_t *ctx, const mi_node_t *node, mi_c
 mi_status_t mi_conv_window(mi_conv_op_data_t *d, int32_t stride_h, int32_t stride_w, int32_t dilation_h,
                            int32_t dilation_w, int32_t padding);
 
+/* convolution.py c_overlap: every path of CONV_2D and DEPTHWISE_CONV_2D writes the
+ * output pixels in row-major order, all of a pixel's channels, while or after reading
+ * that pixel's window (only its taps inside the image), and afterwards reads only
+ * later pixels' windows; so the output may start D bytes before input 0, with D from
+ * memory/overlap.py window_overlap (the argument is there). A kernel path that
+ * changes this order (output blocking across rows, channel-outer loops) must stop
+ * calling it. Call after mi_conv_window. */
+void mi_conv_allow_overlap(mi_context_t *ctx, const mi_node_t *node, const mi_conv_op_data_t *d,
+                           const mi_conv_tensors_t *t);
+
 /* convolution.py quantized_output_params: per-channel multipliers and shifts
  * (allocated persistent, d->out_c of each, or taken from the model's
  * ahead-of-time prepare image after checking each value) and the activation

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from ..context import Node, nodes_of
-from ..memory import offline_plan
-from ..memory.firmware_arena import c_kernels
+from ..memory import offline_plan, overlap
+from ..memory.firmware_arena import c_kernels, declares_overlap
 from ..model import Model, Tensor, load_model
 from . import aot
 
@@ -94,7 +94,7 @@ def resolver_source(ops: list[str], model_name: str = "the model") -> str:
 #: ops that run other subgraphs (need the framework's multi-subgraph support)
 CONTROL_FLOW_OPS = frozenset({"IF", "WHILE", "CALL_ONCE"})
 #: the metadata entries the C port reads: TFLM's offline memory plan, fw/aot.py's image
-PORT_METADATA = (offline_plan.METADATA_NAME, aot.METADATA_NAME)
+PORT_METADATA = (offline_plan.METADATA_NAME, aot.METADATA_NAME, overlap.METADATA_NAME)
 
 
 def framework_features(model: Model) -> list[str]:
@@ -104,7 +104,8 @@ def framework_features(model: Model) -> list[str]:
 
     Why: as the generated resolver links only the model's kernels, these compile
     the framework without what the model cannot reach (several subgraphs, variable
-    tensors, metadata lookups, custom ops, other ops' options tables), which is
+    tensors, metadata lookups, custom ops, other ops' options tables, outputs
+    overlapping inputs), which is
     about 2 KB of a Cortex-M0+ image. Every switch refuses a model that needs what
     it removed, so an image never silently runs another model differently; the
     library, host and fuzz builds keep everything."""
@@ -119,6 +120,8 @@ def framework_features(model: Model) -> list[str]:
         flags.append("-DMI_ENABLE_METADATA=0")
     if not any(op.startswith("CUSTOM:") for op in ops):
         flags.append("-DMI_ENABLE_CUSTOM=0")
+    if not declares_overlap(model):  # not opted in, or no kernel of it asks: the same plan without
+        flags.append("-DMI_ENABLE_OVERLAP=0")
     flags.append("-DMI_OPTIONS_LISTED")
     flags += [f"-DMI_OPTIONS_{op}" for op in ops if re.fullmatch(r"[A-Z0-9_]+", op)]
     return flags
@@ -135,13 +138,16 @@ def kernel_features(model: Model) -> list[str]:
     without those paths (about 7 KB of kernels and 3 KB of soft-float helpers for an
     int8 KWS on a Cortex-M0+). The kernels choose their paths by tensor type and
     refuse a type whose path is compiled out, so a model these flags do not fit is
-    refused, never run otherwise."""
+    refused, never run otherwise. ``-DMI_ENABLE_OVERLAP=0`` as ``framework_features``
+    (the kernels' overlap distances go with the framework's planning of them)."""
     types = {t.type_name for sg in model.subgraphs for t in sg.tensors}
     flags = []
     if not types & FLOAT_TYPES:
         flags.append("-DMI_ENABLE_FLOAT=0")
     if not types & INT16_TYPES:
         flags.append("-DMI_ENABLE_INT16=0")
+    if not declares_overlap(model):  # the kernels' overlap distances, as the framework's planning
+        flags.append("-DMI_ENABLE_OVERLAP=0")
     return flags
 
 

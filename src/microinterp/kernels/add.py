@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import quant
 from ..context import Node, Registration
-from ..memory.declaration import KernelMemory, c_struct
+from ..memory.declaration import KernelMemory, OpMemory, c_struct
 from . import elementwise
 
 INPUT1, INPUT2 = 0, 1
@@ -142,5 +142,23 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
 bind = elementwise.rescaled_binder(np.add, invoke)
 
 
-MEMORY = KernelMemory(tflm_params="TfLiteAddParams", tflm_op_data="OpDataAdd", c_op_data=c_struct(w=33, b=1))
+def memory(node: Node, pointer_bytes: int) -> OpMemory:
+    """TFLM's default Prepare; the C twin writes its output in place over an input
+    of the output's element count (``c_overlap``: mi_add.c writes element ``i`` after
+    reading both inputs' elements for it, in index order, and such an input's
+    element for ``i`` is its element ``i``). Input 1 first: in a residual block
+    (ResNet-8's ``ADD(shortcut, branch)``) it is the branch just computed, whose bytes
+    the output can then continue (33 KB instead of 49 KB of head on ResNet-8)."""
+    if not node.op.outputs:
+        return OpMemory()
+    out = node.output(0).size
+    for k in (1, 0):
+        x = node.inputs[k] if k < len(node.inputs) else None
+        if x is not None and x.size == out:
+            return OpMemory(c_overlap=(k, 0))
+    return OpMemory()
+
+
+MEMORY = KernelMemory(tflm_params="TfLiteAddParams", tflm_op_data="OpDataAdd", c_op_data=c_struct(w=33, b=1),
+                      needs=memory)
 REGISTRATION = Registration("ADD", prepare, invoke, memory=MEMORY, bind=bind)

@@ -26,6 +26,7 @@ import numpy as np
 from .. import quant
 from ..context import Node
 from ..memory.declaration import OpMemory, persist, temps
+from ..memory.overlap import window_overlap
 from ..model import Tensor
 from .padding import Window, compute_padding_height_width
 
@@ -416,4 +417,31 @@ def conv_memory(node: Node, channel_dim: int) -> OpMemory:
             *temps(node, (0, 1, 2), (0,)))
     quantized = x is not None and x.type_name != "FLOAT32" and len(w.shape) == 4
     return OpMemory(scratch=(w.size,) if w.type_name == "INT4" else (), tflm_prepare=tflm,
-                    c_arrays=(4 * channels, 4 * channels) if quantized else ())
+                    c_arrays=(4 * channels, 4 * channels) if quantized else (), c_overlap=c_overlap(node))
+
+
+def c_overlap(node: Node) -> tuple[int, int] | None:
+    """The C twins' ``mi_allow_overlap`` (``mi_conv_overlap`` in mi_convolution.c):
+    every path of mi_conv_2d.c and mi_depthwise_conv_2d.c writes output pixels in
+    row-major order from the taps inside the image, so the output may start
+    ``overlap.window_overlap`` bytes before input 0 (when that is less than its
+    size). ``None`` where the C prepare would refuse the shapes (nothing to size
+    then)."""
+    x, w, y = node.inputs[0], node.input(1), node.output(0)
+    if node.op.inputs[0] in node.op.inputs[1:3]:
+        return None  # the filter or bias (read throughout) is the input itself
+    if x is None or len(x.shape) != 4 or len(w.shape) != 4 or len(y.shape) != 4 or x.size == 0 or y.size == 0:
+        return None
+    opts = node.options
+    stride = (int(opts.stride_h), int(opts.stride_w))
+    dilation = (int(opts.dilation_h_factor), int(opts.dilation_w_factor))
+    if min(stride) <= 0 or min(dilation) <= 0:
+        return None
+    pad, _, _ = compute_padding_height_width(*stride, *dilation, x.shape[1], x.shape[2], w.shape[1], w.shape[2],
+                                             int(opts.padding))
+    batches, in_h, in_w, in_c = x.shape
+    _, out_h, out_w, out_c = y.shape
+    distance = window_overlap(batches, in_h, in_w, in_c * x.dtype.itemsize, out_h, out_w, out_c * y.dtype.itemsize,
+                              *stride, pad.height, pad.width)
+    # (an output that must start its whole size before the input gains nothing)
+    return None if distance is None or distance >= y.nbytes else (0, distance)

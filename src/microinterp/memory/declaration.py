@@ -50,6 +50,12 @@ class OpMemory:
     plans ``scratch``; ``c_scratch_dsp``: the same on a core with the DSP
     extension (``__ARM_FEATURE_DSP``: Cortex-M4/M4F), whose fast paths may
     ask for more, or ``None`` when it asks for ``c_scratch`` there too.
+    ``c_overlap``: ``(input position, distance)`` the C twin's prepare passes to
+    ``mi_allow_overlap``: its output (output 0) may start ``distance`` bytes (or
+    more) before that input and run on over it when the input dies at this op,
+    because the kernel's write order never overwrites an input byte it still
+    reads (``memory/overlap.py``); ``firmware_arena`` decides, as the C port
+    does, where it applies. ``None``: the output never overlaps an input.
     """
 
     scratch: tuple[int, ...] = ()
@@ -57,6 +63,7 @@ class OpMemory:
     c_arrays: tuple[int, ...] = ()
     c_scratch: tuple[int, ...] = ()
     c_scratch_dsp: tuple[int, ...] | None = None
+    c_overlap: tuple[int, int] | None = None
 
     def c_scratch_on(self, dsp: bool) -> tuple[int, ...]:
         """The C twin's scratch requests on a core with (``dsp``) or without the DSP extension."""

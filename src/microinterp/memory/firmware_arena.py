@@ -8,8 +8,16 @@ one arena (``firmware/include/mi/mi_arena.h``):
   of the same greedy planner as ``planner.py`` (``mi_planner.c`` is its
   line-for-line twin), or at the offsets of the model's
   ``OfflineMemoryAllocation`` plan when it carries one;
+* in a model that opts in (``overlap.with_overlap``) and where a C kernel declares
+  it (``OpMemory.c_overlap``, its ``mi_allow_overlap`` call), an operator's
+  output **overlapping** the input that dies at it: the
+  output may start ``distance`` bytes before the input and run on over it, as its
+  write order allows (``overlap.py`` argues the distance); the planner
+  (``planner.overlap_extent``) applies it, so the head can be smaller than any
+  plan of disjoint buffers. The Python interpreter and TFLM's layout never
+  overlap;
 * the **temporary peak** at the head while planning (the planner's work lists:
-  24 bytes per planned buffer), which can exceed the head for tiny models;
+  32 bytes per planned buffer), which can exceed the head for tiny models;
 * the **persistent tail**: the tensor and node tables, variable tensors, each
   kernel's op data and its per-channel multiplier/shift arrays, as each kernel
   declares them (``c_op_data`` and ``OpMemory.c_arrays`` in its Python twin's
@@ -39,7 +47,7 @@ use 4-byte pointers (ILP32, AAPCS).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..context import Node, nodes_of
@@ -47,6 +55,7 @@ from ..graph import ResourceVariables, count_resource_variables
 from ..model import Model, load_model, tensor_bases
 from .declaration import KernelMemory
 from .offline_plan import read_offline_plan
+from .overlap import wants_overlap
 from .planner import BUFFER_ALIGNMENT, PLANNERS, BufferRequest, align_up, plan_greedy
 from .requests import builtin_memory, model_requests, parse_owner, subgraph_needs
 
@@ -109,7 +118,7 @@ STRUCTS: dict[str, str] = {
     "mi_tensor_t": "pwbbh",        # data, bytes, type, flags, plan_index
     "mi_node_t": "ppwwww",         # registration, op_data, inputs {pos, count}, outputs {pos, count}
     "mi_scratch_t": "pwww",        # next, bytes, offset, node
-    "mi_plan_buffer_t": "wwww",    # size, first_use, last_use, offset
+    "mi_plan_buffer_t": "wwwwww",  # size, first_use, last_use, offset, overlaps, distance
     "mi_graph_t": "ppww",          # tensors, nodes, num_tensors, num_nodes (one per subgraph, if several)
 }
 
@@ -127,7 +136,7 @@ def c_kernels() -> dict[str, KernelMemory]:
 
 
 #: planner work bytes per planned buffer: an mi_plan_buffer_t + two int32 lists
-PLAN_WORK_BYTES_PER_BUFFER = 16 + 8
+PLAN_WORK_BYTES_PER_BUFFER = 24 + 8
 
 
 def struct_sizes(target: str) -> dict[str, int]:
@@ -200,6 +209,8 @@ def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferReq
     tensors = [k for k, (_, kind, _) in enumerate(parsed) if kind == "tensor"]
     requests = [reqs.requests[k] for k in tensors]
     owners = [bases[parsed[k][0]] + parsed[k][2][0] for k in tensors]  # one numbering of every tensor
+    if planner == "greedy" or reqs.offline:
+        requests = _overlapping(model, requests, owners)
     if not reqs.offline and planner != "greedy":
         if planner not in PLANNERS:
             raise ValueError(f"unknown planner {planner!r}; choose one of {sorted(PLANNERS)}")
@@ -207,6 +218,58 @@ def head_requests(model: Model, planner: str = "greedy") -> tuple[list[BufferReq
         requests = [BufferRequest(r.size, r.first_use, r.last_use, off) for r, off in zip(requests, plan.offsets)]
         return requests, owners, True
     return requests, owners, reqs.offline
+
+
+def _overlapping(model: Model, requests: list[BufferRequest], owners: list[int]) -> list[BufferRequest]:
+    """``requests`` with the overlaps the C kernels declare (``OpMemory.c_overlap``,
+    their ``mi_allow_overlap`` calls in prepare) where the C port applies them, as
+    ``mi_allow_overlap`` in mi_interpreter.c decides: in a single-subgraph model that
+    opts in (``overlap.with_overlap``), where the output 0 and the named input are planned tensors; a later
+    declaration for the same output wins, as in C. The planner then applies one
+    only where the input dies at the op (``planner.overlap_extent``); the main
+    subgraph's outputs, which the caller reads after the invoke, live one step
+    past the last operator in the C port's lifetimes (``graph_walk``), so no
+    output overwrites them (the step changes no placement: nothing else lives
+    then)."""
+    sg = model.main
+    index = {t: k for k, t in enumerate(owners)}
+    out = list(requests)
+    for t in set(sg.outputs):
+        if t in index:
+            out[index[t]] = replace(out[index[t]], last_use=out[index[t]].last_use + 1)
+    if len(model.subgraphs) != 1 or not wants_overlap(model):
+        return out
+    for node, kernel, needs in subgraph_needs(sg, c_kernels(), ILP32.pointer_bytes):
+        if kernel is None or needs.c_overlap is None:
+            continue
+        slot, distance = needs.c_overlap
+        ins, outs = list(node.op.inputs), list(node.op.outputs)
+        if slot >= len(ins) or not outs:
+            continue
+        x, y = ins[slot], outs[0]
+        if x not in index or y not in index:
+            continue
+        out[index[y]] = replace(out[index[y]], overlaps=index[x], distance=align_up(distance))
+    return out
+
+
+def declares_overlap(model: Model) -> bool:
+    """Whether ``model`` opts into overlapping outputs and any C kernel of it declares
+    one (``OpMemory.c_overlap``) where the C port may apply it (a single subgraph):
+    without one, ``MI_ENABLE_OVERLAP=0`` compiles the same plan with less code."""
+    return len(model.subgraphs) == 1 and wants_overlap(model) and any(
+        kernel is not None and needs.c_overlap is not None
+        for _, kernel, needs in subgraph_needs(model.main, c_kernels(), ILP32.pointer_bytes))
+
+
+def tensor_offsets(model: Model | bytes | str | os.PathLike[str], target: str = "host") -> dict[int, int]:
+    """Tensor index -> arena offset of every planned tensor of the main subgraph in the
+    C port's plan on ``target`` (what ``mi_interpreter_tensor_offset`` reports)."""
+    if not isinstance(model, Model):
+        model = load_model(os.fspath(model) if isinstance(model, os.PathLike) else model)
+    requests, owners, _ = head_requests(model)
+    plan = plan_greedy(requests + scratch_requests(model, has_dsp(target)))
+    return {t: off for t, off in zip(owners, plan.offsets) if t < len(model.main.tensors)}
 
 
 def aot_entries(model: Model) -> dict[int, int]:

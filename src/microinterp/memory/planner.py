@@ -45,12 +45,22 @@ def align_up(n: int, alignment: int = BUFFER_ALIGNMENT) -> int:
 
 @dataclass(frozen=True)
 class BufferRequest:
-    """One buffer to place: ``size`` bytes live from ``first_use`` to ``last_use`` inclusive."""
+    """One buffer to place: ``size`` bytes live from ``first_use`` to ``last_use`` inclusive.
+
+    ``overlaps``/``distance`` (the C port only, ``firmware_arena``; TFLM's requests
+    never set them): this buffer is an operator's output that may start
+    ``distance`` bytes or more before buffer ``overlaps`` (one of the operator's
+    inputs) and run on over it, because its kernel writes in an order that never
+    overwrites an input byte it still has to read (``overlap_extent``);
+    ``0 <= distance < size`` (a larger one would keep more than the buffer clear).
+    """
 
     size: int
     first_use: int
     last_use: int
     offline_offset: int = ONLINE
+    overlaps: int = -1
+    distance: int = 0
 
     def overlaps_in_time(self, other: BufferRequest) -> bool:
         return not (self.first_use > other.last_use or other.first_use > self.last_use)
@@ -188,11 +198,31 @@ def graph_lifetimes(graphs: Sequence[GraphShape]
     return ([list(zip(f, la)) for f, la in zip(first, last)], ops)
 
 
+def overlap_extent(requests: Sequence[BufferRequest], a: int, b: int) -> int:
+    """The bytes of buffer ``a`` that buffer ``b`` must keep clear of, from ``a``'s start.
+
+    All of ``a`` (its size), except when ``a`` is the output of the operator at
+    which its input ``b`` dies and may overlap it (``a.overlaps == b`` and ``b``'s
+    last use is ``a``'s first: they meet at that operator only): then only ``a``'s
+    first ``distance`` bytes. So two live buffers are compatible when one ends, in
+    this sense, before the other starts: an output placed ``distance`` or more
+    bytes before its input, or wholly after it, or they are disjoint; an output
+    never starts after its input's start while sharing bytes with it (its kernel
+    writes forward). ``mi_planner.c`` overlap_extent is the twin.
+    """
+    ra = requests[a]
+    if ra.overlaps == b and requests[b].last_use == ra.first_use:
+        return ra.distance
+    return ra.size
+
+
 def plan_greedy(requests: Sequence[BufferRequest], hints: Sequence[AliasHint] | None = None) -> Plan:
     """TFLM's GreedyMemoryPlanner: largest first, first fit among live buffers.
 
     ``hints`` are ignored: TFLM never aliases buffers, and this planner's size
-    must equal TFLM's head usage.
+    must equal TFLM's head usage. Requests with ``overlaps`` set (the C port's,
+    never TFLM's) may share bytes with their input as ``overlap_extent`` allows;
+    without them the plan is TFLM's, offset for offset.
     """
     offsets = _place(requests, _tflm_order(requests), best_fit=False)
     return Plan(tuple(offsets), _extent(requests, offsets), "greedy")
@@ -225,14 +255,7 @@ def _place(requests: Sequence[BufferRequest], order: Sequence[int], *, best_fit:
         if req.offline_offset != ONLINE:
             candidate = req.offline_offset
         elif not best_fit:
-            candidate = 0
-            for p in placed:
-                other = requests[p]
-                if not req.overlaps_in_time(other):
-                    continue
-                if offsets[p] - candidate >= req.size:
-                    break  # the gap before this live buffer is big enough
-                candidate = max(candidate, align_up(offsets[p] + other.size, alignment))
+            candidate = _first_fit(requests, b, placed, offsets, alignment)
         else:
             candidate, best_gap, pos = None, None, 0
             for p in placed:
@@ -254,6 +277,42 @@ def _place(requests: Sequence[BufferRequest], order: Sequence[int], *, best_fit:
                 break
         placed.insert(at, b)
     return offsets
+
+
+def _first_fit(requests: Sequence[BufferRequest], b: int, placed: Sequence[int], offsets: Sequence[int],
+               alignment: int) -> int:
+    """The lowest offset for buffer ``b`` clear of every live buffer already placed
+    (``placed`` sorted by offset): TFLM's first fit.
+
+    TFLM's scan: stop at the first live buffer that starts far enough above the
+    candidate, else move the candidate past its end. With overlapping requests a
+    buffer that ``b`` may overlap (``overlap_extent``) is also skipped while it
+    starts at least ``b``'s shorter extent above the candidate; once the
+    candidate moves past another buffer, such a skipped buffer may conflict
+    again, so the scan starts over. Each move only goes to the end of a buffer
+    that conflicts with every lower candidate, so the result is the lowest
+    conflict-free offset, as TFLM's (no overlaps) is. ``mi_planner.c`` is the twin.
+    """
+    req = requests[b]
+    candidate = 0
+    skipped = False
+    j = 0
+    while j < len(placed):
+        p = placed[j]
+        j += 1
+        if not req.overlaps_in_time(requests[p]):
+            continue
+        if offsets[p] - candidate >= req.size:
+            break  # the gap before this live buffer is big enough
+        if offsets[p] - candidate >= overlap_extent(requests, b, p):
+            skipped = True  # b's output bytes may run on over its input p
+            continue
+        end = align_up(offsets[p] + overlap_extent(requests, p, b), alignment)
+        if end > candidate:
+            candidate = end
+            if skipped:
+                j, skipped = 0, False  # scan again from the lowest
+    return candidate
 
 
 def _extent(requests: Sequence[BufferRequest], offsets: Sequence[int]) -> int:
@@ -444,7 +503,8 @@ def lower_bound(requests: Sequence[BufferRequest], hints: Sequence[AliasHint] | 
 
 def check_plan(requests: Sequence[BufferRequest], plan: Plan) -> None:
     """Raise AssertionError if two buffers live at the same time share bytes
-    (except the alias pairs the plan declares), or if the size is wrong."""
+    (except the alias pairs the plan declares, and an output over its input as
+    ``overlap_extent`` allows), or if the size is wrong."""
     allowed = {frozenset(p) for p in plan.aliases}
     if len(plan.offsets) != len(requests):
         raise AssertionError(f"plan has {len(plan.offsets)} offsets for {len(requests)} requests")
@@ -456,7 +516,8 @@ def check_plan(requests: Sequence[BufferRequest], plan: Plan) -> None:
             if a.size == 0 or b.size == 0 or not a.overlaps_in_time(b):
                 continue
             oa, ob = plan.offsets[i], plan.offsets[j]
-            if oa < ob + b.size and ob < oa + a.size and frozenset((i, j)) not in allowed:
+            if (oa + overlap_extent(requests, i, j) > ob and ob + overlap_extent(requests, j, i) > oa
+                    and frozenset((i, j)) not in allowed):
                 raise AssertionError(f"buffers {i} and {j} overlap in time and in memory")
     if plan.size != _extent(requests, plan.offsets):
         raise AssertionError(f"plan size {plan.size} is not the extent {_extent(requests, plan.offsets)}")

@@ -157,9 +157,10 @@ class Window:
         return np.zeros((batch, self.buffer_h, self.buffer_w, channels), dtype)
 
     def new_planes(self, batch: int, planes_h: int, planes_w: int, rows: int, cols: int, channels: int,
-                   dtype: type) -> np.ndarray:
+                   dtype: type, channel_major: bool = False) -> np.ndarray:
         """A zeroed (planes_h, planes_w, N, rows, cols, C) buffer of phase planes
-        (``taps.TapPlanes``), refused beyond the loader's tensor bound as ``new_buffer``."""
+        (``taps.TapPlanes``), or (planes_h, planes_w, N, C, rows, cols) if ``channel_major``
+        (``taps.ChannelPlanes``), refused beyond the loader's tensor bound as ``new_buffer``."""
         from ..errors import UnsupportedOpError
         from ..model import MAX_TENSOR_BYTES
 
@@ -168,7 +169,8 @@ class Window:
             raise UnsupportedOpError(
                 f"the padded window planes ({planes_h}x{planes_w}x{batch}x{rows}x{cols}x{channels}) would take "
                 f"{nbytes:.4g} bytes, more than the {MAX_TENSOR_BYTES >> 20} MiB bound (strides or dilations too large)")
-        return np.zeros((planes_h, planes_w, batch, rows, cols, channels), dtype)
+        inner = (channels, rows, cols) if channel_major else (rows, cols, channels)
+        return np.zeros((planes_h, planes_w, batch, *inner), dtype)
 
     def interior(self, buffer: np.ndarray) -> np.ndarray:
         """The view of ``buffer`` that holds the image itself."""

@@ -21,6 +21,8 @@ per plane.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from .padding import Window
@@ -57,19 +59,9 @@ class TapPlanes:
         self.channels = channels
         # (source slices of the input, destination view of the planes), one per plane with pixels
         self.loads: list[tuple[tuple[slice, slice], np.ndarray]] = []
-        for ph in range(sh):
-            y0 = (ph - win.pad_top) % sh
-            if y0 >= win.in_h:
-                continue
-            ny, qy = len(range(y0, win.in_h, sh)), (y0 + win.pad_top) // sh
-            for pw in range(sw):
-                x0 = (pw - win.pad_left) % sw
-                if x0 >= win.in_w:
-                    continue
-                nx, qx = len(range(x0, win.in_w, sw)), (x0 + win.pad_left) // sw
-                dest = self.buffer[ph, pw, :, qy:qy + ny, qx:qx + nx, :]
-                self.loads.append(((slice(y0, None, sh), slice(x0, None, sw)),
-                                   dest.reshape(*dest.shape[:3], in_channels, repeat)))
+        for source, ph, pw, ys, xs in _phases(win):
+            dest = self.buffer[ph, pw, :, ys, xs, :]
+            self.loads.append((source, dest.reshape(*dest.shape[:3], in_channels, repeat)))
         # per tap (fy, fx), in that order: (N, OH, OW*C) views with contiguous rows
         self.taps: list[np.ndarray] = []
         for fy in range(win.filter_h):
@@ -89,6 +81,23 @@ class TapPlanes:
                 np.copyto(dest, x5[:, ys, xs])
             else:
                 np.subtract(x5[:, ys, xs], zero_point, out=dest)
+
+
+def _phases(win: Window) -> Iterator[tuple[tuple[slice, slice], int, int, slice, slice]]:
+    """Per phase plane (ph, pw) that holds image pixels: the input's (rows, columns)
+    slices it takes, and where they land in the plane (row and column slices)."""
+    sh, sw = win.stride_h, win.stride_w
+    for ph in range(sh):
+        y0 = (ph - win.pad_top) % sh
+        if y0 >= win.in_h:
+            continue
+        ny, qy = len(range(y0, win.in_h, sh)), (y0 + win.pad_top) // sh
+        for pw in range(sw):
+            x0 = (pw - win.pad_left) % sw
+            if x0 >= win.in_w:
+                continue
+            nx, qx = len(range(x0, win.in_w, sw)), (x0 + win.pad_left) // sw
+            yield (slice(y0, None, sh), slice(x0, None, sw)), ph, pw, slice(qy, qy + ny), slice(qx, qx + nx)
 
 
 def _extent(pad: int, size: int, stride: int, dilation: int, taps: int, out: int) -> int:
@@ -112,22 +121,9 @@ class ChannelPlanes:
         sh, sw, dh, dw = win.stride_h, win.stride_w, win.dilation_h, win.dilation_w
         rows = _extent(win.pad_top, win.in_h, sh, dh, win.filter_h, win.out_h) + 1
         cols = _extent(win.pad_left, win.in_w, sw, dw, win.filter_w, win.out_w)
-        planes = win.new_planes(batch, sh, sw, rows, cols, channels, dtype)
-        self.buffer = planes.transpose(0, 1, 2, 5, 3, 4).copy()  # (sh, sw, N, C, rows, cols), zeroed
+        self.buffer = win.new_planes(batch, sh, sw, rows, cols, channels, dtype, channel_major=True)
         self.cols = cols
-        self.loads: list[tuple[tuple[slice, slice], np.ndarray]] = []
-        for ph in range(sh):
-            y0 = (ph - win.pad_top) % sh
-            if y0 >= win.in_h:
-                continue
-            ny, qy = len(range(y0, win.in_h, sh)), (y0 + win.pad_top) // sh
-            for pw in range(sw):
-                x0 = (pw - win.pad_left) % sw
-                if x0 >= win.in_w:
-                    continue
-                nx, qx = len(range(x0, win.in_w, sw)), (x0 + win.pad_left) // sw
-                self.loads.append(((slice(y0, None, sh), slice(x0, None, sw)),
-                                   self.buffer[ph, pw, :, :, qy:qy + ny, qx:qx + nx]))
+        self.loads = [(source, self.buffer[ph, pw, :, :, ys, xs]) for source, ph, pw, ys, xs in _phases(win)]
         run = win.out_h * cols
         self.taps: list[np.ndarray] = []
         self.windows: list[np.ndarray] = []  # per tap the (N, C, OH, OW) view, without the extra columns

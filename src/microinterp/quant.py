@@ -533,6 +533,8 @@ def _clip_ufunc() -> Callable[..., np.ndarray]:
 
 
 _clip = _clip_ufunc()
+#: numpy's clip ufunc (see ``_clip_ufunc``), for kernels that bind their own clamp
+clip_ufunc = _clip
 
 
 def _wrap_int32_inplace(x: np.ndarray) -> None:

@@ -306,21 +306,10 @@ def _bind_table(data: OpData, x: np.ndarray, out: np.ndarray, constant: np.ndarr
 
 
 def _bind_float(data: OpData, x: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:
-    """The float32 path on buffers allocated here: TFLM's ordered sums
-    (``float_dot.bind_matmul``, a running sum from +0.0), then ``+ bias`` (``+ 0.0f``
-    without one) and the clamp (``convolution.bind_bias_and_clamp``, which explains why
-    numpy's maximum and minimum are TFLM's ``std::max`` / ``std::min`` on such sums)."""
-    total = np.empty(out.shape, np.float32)
-    products = float_dot.bind_matmul(x, data.weights, total)
-    if products is None:
-        return None
-    finish = convolution.bind_bias_and_clamp(total, data.bias, data.act_min, data.act_max, out)
-
-    def run() -> None:
-        products()
-        finish()
-
-    return run
+    """The float32 path as one call on buffers allocated here (``float_dot.bind_dense``):
+    TFLM's ordered sums from +0.0, then ``+ bias`` (``+ 0.0f`` without one), then the clamp,
+    in three numpy calls."""
+    return float_dot.bind_dense(x, data.weights, data.bias, data.act_min, data.act_max, out)
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:

@@ -221,20 +221,35 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
     bits1, bits2 = x1.view(f"u{x1.dtype.itemsize}"), x2.view(f"u{x2.dtype.itemsize}")
     scaled1, scaled2 = np.empty(x1.shape, np.int64), np.empty(x2.shape, np.int64)
     acc = np.empty(out.shape, np.int64)
+    take = np.take
     if stage.takes_products:
-        # the stage's multiply folded into the tables: (r1 +- r2) * m + 2**30 =
-        # (r1 * m + 2**30) +- r2 * m, each |r| <= 2**31 and m < 2**31, so no int64 overflow
-        multiplier = int(stage.multiplier)
+        # the stage's multiply and rounding constant folded into the tables:
+        # (r1 +- r2) * m + 2**30 + R = (r1 * m + 2**30 + R) +- r2 * m, checked against int64
+        # in Python ints (|r| <= 2**31 and m < 2**31 leave room for R in practice)
+        multiplier, rounding = int(stage.multiplier), int(stage.rounding)
+        first = table1 * multiplier + ((1 << 30) + rounding)
+        second = table2 * multiplier
+        ends = [abs(int(v)) for t in (first, second) for v in (t.min(), t.max())]
+        if max(ends[:2]) + max(ends[2:]) < 2**63:
+            finish = stage.bind_rounded_products(acc, out)
+
+            def run_rounded() -> None:
+                take(first, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
+                take(second, bits2, out=scaled2, mode="clip")
+                combine(scaled1, scaled2, out=acc)
+                finish()
+
+            return run_rounded
         table1, table2 = table1 * multiplier + (1 << 30), table2 * multiplier
-        finish = stage.apply_product
+        apply = stage.apply_product
     else:
-        finish = stage.apply
+        apply = stage.apply
 
     def run() -> None:
-        np.take(table1, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
-        np.take(table2, bits2, out=scaled2, mode="clip")
+        take(table1, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
+        take(table2, bits2, out=scaled2, mode="clip")
         combine(scaled1, scaled2, out=acc)
-        finish(acc, out)
+        apply(acc, out)
 
     return run
 

@@ -360,7 +360,16 @@ class OutputStage:
         target = out.reshape(shape)
         lo, hi = full(self.act_min), full(self.act_max)
         zero_point = None if self.zero_point_folded or not self.output_zero_point else full(self.output_zero_point)
-        clip, add, less, subtract, shift = _clip, np.add, np.less, np.subtract, np.right_shift
+        clip, add, less, subtract, shift, copyto = _clip, np.add, np.less, np.subtract, np.right_shift, np.copyto
+        narrow = target.dtype != acc.dtype  # clip within int64, then one casting copy: cheaper than clip's cast
+
+        def store() -> None:
+            if narrow:
+                clip(acc, lo, hi, out=acc)
+                copyto(target, acc, casting="unsafe")
+            else:
+                clip(acc, lo, hi, out=target)
+
         if not self.any_right:
             total = full(self.total_shift)
 
@@ -368,7 +377,7 @@ class OutputStage:
                 shift(acc, total, out=acc)
                 if zero_point is not None:
                     add(acc, zero_point, out=acc)
-                clip(acc, lo, hi, out=target, casting="unsafe")
+                store()
 
             return run_shift
         rounding, high, right = full(self.rounding), full(31), full(self.total_shift - 31)
@@ -381,7 +390,7 @@ class OutputStage:
             shift(acc, right, out=acc)
             if zero_point is not None:
                 add(acc, zero_point, out=acc)
-            clip(acc, lo, hi, out=target, casting="unsafe")
+            store()
 
         return run
 

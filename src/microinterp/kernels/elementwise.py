@@ -232,10 +232,11 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
         ends = [abs(int(v)) for t in (first, second) for v in (t.min(), t.max())]
         if max(ends[:2]) + max(ends[2:]) < 2**63:
             finish = stage.bind_rounded_products(acc, out)
+            take1, take2 = first.take, second.take  # the methods: np.take's wrapper costs as much again
 
             def run_rounded() -> None:
-                take(first, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
-                take(second, bits2, out=scaled2, mode="clip")
+                take1(bits1, None, scaled1, "clip")  # "clip": unbuffered; every index is in range
+                take2(bits2, None, scaled2, "clip")
                 combine(scaled1, scaled2, out=acc)
                 finish()
 

@@ -20,9 +20,10 @@ route is five or more numpy calls. Here an invoke is four, whatever the stage:
   below 2**53 (bounded here in Python ints), so float64 is exact in any order;
 * one ``searchsorted`` in all channels' thresholds laid end to end: channel ``n``'s
   accumulators and thresholds are moved by ``offset_n`` into a band of their own, above
-  every lower channel's, so the count of thresholds at or below a key is
-  ``n * L + (f(acc) - act_min)`` (``L`` thresholds per channel);
-* one add of ``act_min - n * L`` into the output's dtype.
+  every lower channel's and closed by a sentinel above all of the channel's keys, so the
+  count of thresholds at or below a key is ``n * (L + 1) + (f(acc) - act_min)`` (``L``
+  thresholds per channel);
+* one ``take`` from a table of ``act_min + (i mod (L + 1))`` in the output's dtype.
 
 Thresholds beyond the channel's reachable accumulators are pulled to its ends (one below
 the lowest: always counted; one above the highest: never), which changes no count.
@@ -83,8 +84,8 @@ class ThresholdStage:
     """``out = stage(x @ w + c)`` for a small integer matmul by thresholds (module docstring).
     ``make`` refuses (None) where the route does not apply."""
 
-    def __init__(self, weights: np.ndarray, table: np.ndarray, base: np.ndarray) -> None:
-        self.weights, self.table, self.base = weights, table, base
+    def __init__(self, weights: np.ndarray, table: np.ndarray, values: np.ndarray) -> None:
+        self.weights, self.table, self.values = weights, table, values
 
     @classmethod
     def make(cls, stage: quant.OutputStage, weights: np.ndarray, constant: np.ndarray, x_range: tuple[int, int],
@@ -114,19 +115,22 @@ class ThresholdStage:
             if found is None:
                 return None
             t = found
-        # channel n's band: keys acc + offset_n and thresholds t + offset_n, all above channel n-1's
-        floor, width = min(acc_lo), max(acc_hi) - min(acc_lo) + 2
+        # channel n's band: keys acc + offset_n and thresholds t + offset_n (at most acc_hi + 1),
+        # then the sentinel acc_hi + 2, all above channel n-1's band
+        floor, width = min(acc_lo), max(acc_hi) - min(acc_lo) + 3
         offsets = [ch * width - floor for ch in range(n)]
         largest = max(abs(x_lo), abs(x_hi))
         partial = max(largest * sum(abs(v) for v in w[ch]) + abs(c[ch] + offsets[ch]) for ch in range(n))
         if partial >= 2**53 or n * width >= 2**53:
             return None
-        table = (t + np.array(offsets, np.int64)).T.reshape(-1).astype(np.float64)  # channel-major, sorted
+        sentinel = np.array(acc_hi, np.int64)[None, :] + 2
+        bands = np.concatenate([t, sentinel]) + np.array(offsets, np.int64)  # (L + 1, N)
+        table = bands.T.reshape(-1).astype(np.float64)  # channel-major, sorted
         folded = np.empty((k + 1, n), np.float64)
         folded[:k] = weights
         folded[k] = [c[ch] + offsets[ch] for ch in range(n)]
-        base = np.array([lo - ch * count for ch in range(n)], np.int64)
-        return cls(folded, table, base)
+        values = np.tile(np.arange(lo, hi + 1, dtype=np.int64), n).astype(out_dtype)  # act_min + (i mod (L + 1))
+        return cls(folded, table, values)
 
     def bind(self, x: np.ndarray, out: np.ndarray) -> Callable[[], None]:
         """``out[...] = stage(x @ w + c)`` as a call on buffers allocated here; ``x`` is the
@@ -135,14 +139,14 @@ class ThresholdStage:
         row = np.ones((rows, k + 1), np.float64)
         head = row[:, :k]
         keys = np.empty((rows, self.weights.shape[1]), np.float64)
-        base = np.broadcast_to(self.base, keys.shape).copy()  # same shapes: numpy's fast path
-        weights, search = self.weights, self.table.searchsorted
-        copyto, dot, add = np.copyto, np.dot, np.add
+        weights, search, take, dot = self.weights, self.table.searchsorted, self.values.take, np.dot
         target = out.reshape(keys.shape)
+        if target.dtype != self.values.dtype:
+            raise ValueError(f"output dtype {target.dtype} is not the stage's {self.values.dtype}")
 
         def run() -> None:
-            copyto(head, x)
+            head[...] = x
             dot(row, weights, out=keys)  # exact: integers below 2**53
-            add(search(keys, "right"), base, out=target, casting="unsafe")  # in [act_min, act_max]
+            take(search(keys, "right"), None, target, "clip")  # "clip": unbuffered; every index is in range
 
         return run

@@ -221,7 +221,6 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
     bits1, bits2 = x1.view(f"u{x1.dtype.itemsize}"), x2.view(f"u{x2.dtype.itemsize}")
     scaled1, scaled2 = np.empty(x1.shape, np.int64), np.empty(x2.shape, np.int64)
     acc = np.empty(out.shape, np.int64)
-    take = np.take
     if stage.takes_products:
         # the stage's multiply and rounding constant folded into the tables:
         # (r1 +- r2) * m + 2**30 + R = (r1 * m + 2**30 + R) +- r2 * m, checked against int64
@@ -230,7 +229,7 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
         first = table1 * multiplier + ((1 << 30) + rounding)
         second = table2 * multiplier
         ends = [abs(int(v)) for t in (first, second) for v in (t.min(), t.max())]
-        if max(ends[:2]) + max(ends[2:]) < 2**63:
+        if out.size <= quant.SAME_SHAPE_STAGE_MAX and max(ends[:2]) + max(ends[2:]) < 2**63:
             finish = stage.bind_rounded_products(acc, out)
             take1, take2 = first.take, second.take  # the methods: np.take's wrapper costs as much again
 
@@ -246,9 +245,11 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
     else:
         apply = stage.apply
 
+    take1, take2 = table1.take, table2.take
+
     def run() -> None:
-        take(table1, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
-        take(table2, bits2, out=scaled2, mode="clip")
+        take1(bits1, None, scaled1, "clip")  # "clip": unbuffered; every index is in range
+        take2(bits2, None, scaled2, "clip")
         combine(scaled1, scaled2, out=acc)
         apply(acc, out)
 

@@ -200,3 +200,45 @@ def test_rfft_bound_call_equals_the_stepwise_fft(fft_length: int) -> None:
             y[...] = 12345  # stale arena bytes: every output value must be written
             run()
             assert np.array_equal(y, rf.rfft(data, x.astype(np.int64)).reshape(rows, -1))
+
+
+def _edge_values(dtype: np.dtype, n: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Arrays of ``n`` values of an unsigned input at every bit length and its edges
+    (0, 1, 2, 3, 2**k - 1, 2**k, 2**k + 1, the maximum), shuffled, then random ones."""
+    bits = 8 * dtype.itemsize
+    edges = sorted({v for k in range(bits + 1) for v in ((1 << k) - 1, 1 << k, (1 << k) + 1) if v < 1 << bits}
+                   | {0, 1, 2, 3})
+    edges = np.array(edges, dtype=np.uint64).astype(dtype)
+    out = [np.resize(rng.permutation(edges), n) for _ in range(max(1, 3 * edges.size // n))]
+    out += [rng.integers(0, 1 << int(b), size=n, dtype=np.uint64).astype(dtype) for b in rng.integers(1, bits, 8)]
+    return out
+
+
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_signal_bound_calls_equal_invoke(op: str) -> None:
+    """Each Signal op's bound call (``bind``: tables, views and buffers built once) equals
+    its ``invoke`` (the traced path, what the oracle tests also check against TFLM) on
+    every tensor, over the drawn models and inputs, then over edge values of every
+    unsigned input (each bit length, 0, 1, 2, the maximum), state carried across invokes."""
+    import io
+
+    @settings(max_examples=EXAMPLES, deadline=None)
+    @given(case=CASES[op])
+    def run(case: Case) -> None:
+        bound = Interpreter.from_bytes(case.model, preserve_all_tensors=True)
+        traced = Interpreter.from_bytes(case.model, preserve_all_tensors=True, trace=1, trace_stream=io.StringIO())
+        rng = np.random.default_rng(len(case.model))
+        feeds = list(case.inputs)
+        for k, x in enumerate(case.inputs[0]):
+            if x.dtype.kind == "u":
+                for edge in _edge_values(x.dtype, x.size, rng):
+                    feeds.append([*case.inputs[0][:k], edge.reshape(x.shape), *case.inputs[0][k + 1:]])
+        for feed in feeds:
+            for it in (bound, traced):
+                for i, x in enumerate(feed):
+                    it.set_input(x, i)
+                it.invoke()
+            for index, value in bound.intermediates().items():
+                assert value.tobytes() == traced.get_tensor(index).tobytes(), f"tensor {index} differs"
+
+    run()

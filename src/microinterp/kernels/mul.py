@@ -13,7 +13,8 @@ sum with the output zero point wrap, as the x86-64 oracle computes them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,5 +73,16 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(quant.wrap_int32(raw + data.output_offset), data.activation_min, data.activation_max)
 
 
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """int32: one int32 ``np.multiply`` (the low 32 bits, TFLM's WrappingMul) and the clamp
+    (``elementwise.bind_integer``); every other type keeps ``invoke``."""
+    run = None
+    if data.type_name == "INT32":
+        run = elementwise.bind_integer(np.multiply, inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT],
+                                       int(data.activation_min), int(data.activation_max))
+    return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
+
+
 MEMORY = KernelMemory(tflm_params="TfLiteMulParams", tflm_op_data="OpDataMul", c_op_data=c_struct(w=28, b=1))
-REGISTRATION = Registration("MUL", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("MUL", prepare, invoke, memory=MEMORY, bind=bind)

@@ -1,10 +1,12 @@
-"""The integer element-wise ops' bound calls (``bind``: ADD/MUL/MINIMUM/MAXIMUM through
-``elementwise.bind_integer``, int32 DIV by a constant divisor in float64) against the
+"""The element-wise ops' bound calls (``bind``: ADD/MUL/MINIMUM/MAXIMUM through
+``elementwise.bind_integer``, int32 DIV by a constant divisor in float64, float32 MUL by
+a constant) against the
 kernels' own ``invoke``, bit for bit, on every activation and broadcast shape, with
 the extremes of each type among the values; and int32 DIV by a constant vs TFLM
 (the other oracle tests feed the divisor as an input).
 
-Hypothesis examples: 40 (bound vs invoke) + 20 (DIV by a constant vs TFLM).
+Hypothesis examples: 40 (bound vs invoke) + 20 (float32 MUL by a constant, bound vs invoke) + 20
+(DIV by a constant vs TFLM).
 """
 
 import io
@@ -47,6 +49,29 @@ def test_integer_bound_calls_equal_invoke(op, shapes, act, const, seed, data_):
         for it in (bound, traced):
             for i, x in enumerate(feed):
                 it.set_input(x, i)
+            it.invoke()
+        assert bound.get_output(0).tobytes() == traced.get_output(0).tobytes()
+
+
+FLOAT_SPECIALS = np.array([np.nan, -np.nan, np.inf, -np.inf, 0.0, -0.0, 3e38, -3e38, 1e-45], np.float32)
+
+
+@settings(max_examples=20, deadline=None)
+@given(shapes=broadcast_shapes(), act=st.sampled_from(ACTIVATIONS), const_first=st.booleans(), seed=seeds)
+def test_float_mul_by_a_constant_bound_equals_invoke(shapes, act, const_first, seed):
+    """float32 MUL with a constant operand (``mul.bind``'s three calls when the activation
+    is NONE): NaN payloads, infinities clamped to +-FLT_MAX, signed zeros, overflow."""
+    rng = np.random.default_rng(seed)
+    const = data(shapes[1], "float32", rng, low=-1e30, high=1e30)
+    model = binary_model("MUL", shapes, "float32", [{}, {}, {}], const2=const, fused_activation_function=act)
+    bound = Interpreter.from_bytes(model, preserve_all_tensors=True)
+    traced = Interpreter.from_bytes(model, preserve_all_tensors=True, trace=1, trace_stream=io.StringIO())
+    for _ in range(3):
+        x = data(shapes[0], "float32", rng, low=-1e10, high=1e10)
+        flat = x.reshape(-1)
+        flat[: min(flat.size, 4)] = rng.choice(FLOAT_SPECIALS, size=min(flat.size, 4))
+        for it in (bound, traced):
+            it.set_input(x, 0)
             it.invoke()
         assert bound.get_output(0).tobytes() == traced.get_output(0).tobytes()
 

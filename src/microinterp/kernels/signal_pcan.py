@@ -101,7 +101,7 @@ def gain_table(lut: np.ndarray) -> np.ndarray:
 
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """``invoke`` in 11 numpy calls, for a constant gain table (else ``invoke``):
+    """``invoke`` in 10 numpy calls, for a constant gain table (else ``invoke``):
 
     * the gain is one lookup in ``gain_table``: the noise estimate converted to float64
       (exact for uint32) has msb32(x) in its exponent field and the 10 bits below the
@@ -109,8 +109,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
       1024 + frac``; less ``1022 * 1024`` it indexes the table, and x = 0 (all bits 0)
       goes negative, which ``take(mode="clip")`` sends to entry 0, the gain of 0;
     * ``snr`` is the uint64 product shifted, stored to uint32 by the shift's output cast;
-    * ``PcanShrink`` is ``(snr >> 6) - 64 + correction[min(snr, 8192)]``, where the
-      correction is ``x*x >> 20`` less ``(x >> 6) - 64`` below 8192 and 0 from there.
+    * ``PcanShrink`` is ``(snr >> 6) + correction[min(snr, 8192)]``, where the correction
+      is ``x*x >> 20`` less ``x >> 6`` below 8192 and -64 from there.
 
     ``tests/kernels/test_signal.py`` compares this with ``invoke`` on edge and random
     values and tables."""
@@ -121,9 +121,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     gains = gain_table(np.asarray(lut_t.data).reshape(-1))
     small = np.arange(2 << SNR_BITS, dtype=np.int64)
     large_shift = SNR_BITS - OUTPUT_BITS
-    correction = np.append((small * small >> (2 + 2 * SNR_BITS - OUTPUT_BITS)) - ((small >> large_shift)
-                                                                                 - (1 << OUTPUT_BITS)), 0)
-    correction = correction.astype(np.int64)
+    # shrink(x) - (x >> 6): x*x >> 20 less x >> 6 below 8192, -64 from there
+    correction = np.append((small * small >> (2 + 2 * SNR_BITS - OUTPUT_BITS)) - (small >> large_shift),
+                           -(1 << OUTPUT_BITS)).astype(np.int64)
     as_float = np.empty(x.shape, np.float64)
     index = np.empty(x.shape, np.int64)
     gain = np.empty(x.shape, np.uint64)
@@ -141,8 +141,7 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         p(np.minimum, snr, 2 << SNR_BITS, out=clipped),
         p(correction.take, clipped, None, fixup, "clip"),
         p(np.right_shift, snr, large_shift, snr64),
-        p(np.add, snr64, fixup, snr64),
-        p(np.subtract, snr64, 1 << OUTPUT_BITS, y, casting="unsafe"),
+        p(np.add, snr64, fixup, y, casting="unsafe"),  # >= 0
     )
 
     def run() -> None:

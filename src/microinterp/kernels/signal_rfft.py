@@ -29,6 +29,7 @@ ported), rows longer than ``fft_length`` and outputs not of
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -133,6 +134,19 @@ def butterfly_matrix(p: int) -> np.ndarray:
     return np.block([[w.real, -w.imag], [w.imag, w.real]]).round()
 
 
+def low16(z: np.ndarray) -> np.ndarray:
+    """The low 16 bits of each value of the contiguous float64 array ``z`` (little-endian),
+    a uint16 view: with ``MAGIC`` added, the int16 C stores for the integer held."""
+    assert z.flags.c_contiguous
+    return z.view(np.uint16)[..., 0::4]
+
+
+#: 1.5 * 2**52: added to an integer v (|v| < 2**51) in float64, the sum is exact and its
+#: mantissa's low bits are v's two's complement, so the low 16 bits of the float64 (a
+#: uint16 view, little-endian) are v modulo 2**16: the int16 C stores, as a table index
+MAGIC = 1.5 * 2.0**52
+
+
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
     """``invoke`` for FFTs of radix-2 and radix-4 stages only (the audio front ends' 512
@@ -142,10 +156,11 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
 
     * a butterfly's additions are exact integer sums taken modulo 2**16 when stored, so
       the whole butterfly is one linear map mod 2**16: one float64 matmul (exact: small
-      integers) of ``butterfly_matrix`` over the legs, written to int32 unwrapped;
-    * the wrap to int16 happens in the next stage's ``C_FIXDIV``, a lookup in a table of
-      the 65536 int16 values (``q15_table``, built here from the arithmetic) with
-      ``mode="wrap"``, which reduces the index modulo 2**16 (and is C's store);
+      integers, every partial sum below 2**53 in any order) of ``butterfly_matrix`` over
+      the legs, plus ``MAGIC``, so that the low 16 bits of each float64 are the int16 C
+      stores (its wrap), read through a uint16 view without a conversion;
+    * the next stage's ``C_FIXDIV`` is a lookup of those 16 bits in a table of the 65536
+      int16 values (``q15_table``, built here from the arithmetic);
     * ``C_MUL`` by the twiddles: products and the rounding constant summed in float64
       (a row of ones times 2**14 in the twiddle array), twiddles pre-scaled by 2**-15
       (exact, a power of two), so ``sround`` is one ``floor``; its result is only ever
@@ -168,9 +183,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     rows = x.shape[0]
     y = outputs[OUTPUT].reshape(rows, n + 1, 2)
     if (any(p not in (2, 4) for p, _, _ in data.stages) or not np.shares_memory(x, inputs[INPUT])
-            or not np.shares_memory(y, outputs[OUTPUT])):
+            or not np.shares_memory(y, outputs[OUTPUT]) or sys.byteorder != "little"):
         return functools.partial(invoke, node, data, inputs, outputs)
-    f64, i32 = np.float64, np.int32
+    f64 = np.float64
     work = np.zeros((rows, fft_length), np.int16)  # the zero-padded rows (the padding stays zero)
     calls: list[Callable[[], object]] = [functools.partial(np.copyto, work[:, :data.row], x)]
     # the input pairs in the first stage's order (rows, re/im, leg, group, 1)
@@ -180,6 +195,7 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
               + 2 * pair[None, None])
     src = np.empty((rows, 2, p1, groups1, 1), np.uint16)
     calls.append(functools.partial(work.view(np.uint16).reshape(-1).take, gather, None, src[..., 0], "clip"))
+    mode = "clip"  # every index is a uint16
     prev = None
     for p, m, groups in data.stages:
         k = np.arange(m)
@@ -187,7 +203,7 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         twi = np.array([data.tw_i[q * k * groups] for q in range(1, p)])
         if prev is not None:  # the previous stage's (rows, 2, pp, groups * p, mp) in this stage's order
             z, pp, mp = prev
-            src = z.reshape(rows, 2, pp, groups, p, mp).transpose(0, 1, 4, 3, 2, 5)
+            src = low16(z.reshape(rows, 2, pp, groups, p, mp)).transpose(0, 1, 4, 3, 2, 5)
         legs = np.empty((rows, 3, p, groups, m), f64)  # re, im, and a row of ones
         legs[:, 2] = 1.0
         legs_in = legs[:, :2].reshape(src.shape)
@@ -195,8 +211,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         fix = q15_table(lambda v, div=div: sround(v * div), f64)
         if np.all(twr == q15) and np.all(twi == 0):
             fix_mul = q15_table(lambda v, div=div: sround(wrap16(sround(v * div)) * q15), f64)
-            calls.append(functools.partial(fix.take, src[:, :, :1], None, legs_in[:, :, :1], "wrap"))
-            calls.append(functools.partial(fix_mul.take, src[:, :, 1:], None, legs_in[:, :, 1:], "wrap"))
+            calls.append(functools.partial(fix.take, src[:, :, :1], None, legs_in[:, :, :1], mode))
+            calls.append(functools.partial(fix_mul.take, src[:, :, 1:], None, legs_in[:, :, 1:], mode))
         else:
             tw = np.empty((2, 3, p - 1, groups, m), f64)
             tw[0, 0], tw[0, 1], tw[1, 0], tw[1, 1] = (a[:, None, :] for a in (twr, -twi, twi, twr))
@@ -204,15 +220,17 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
             tw *= 2.0 ** -15
             prod = np.empty((rows, 2, 3, p - 1, groups, m), f64)
             acc = np.empty((rows, 2, p - 1, groups, m), f64)
-            calls += [functools.partial(fix.take, src, None, legs_in, "wrap"),
+            calls += [functools.partial(fix.take, src, None, legs_in, mode),
                       functools.partial(np.multiply, legs[:, None, :, 1:], tw, prod),
                       functools.partial(np.add.reduce, prod, 2, None, acc),
                       functools.partial(np.floor, acc, legs[:, :2, 1:])]
-        z = np.empty((rows, 2, p, groups, m), i32)
-        calls.append(functools.partial(np.matmul, butterfly_matrix(p), legs[:, :2].reshape(rows, 2 * p, groups * m),
-                                       z.reshape(rows, 2 * p, groups * m), casting="unsafe"))
+        # the butterfly plus MAGIC (a column times the first row of ones): low 16 bits of the float64
+        z = np.empty((rows, 2, p, groups, m), f64)
+        butterfly = np.hstack([butterfly_matrix(p), np.full((2 * p, 1), MAGIC)])
+        calls.append(functools.partial(np.matmul, butterfly, legs.reshape(rows, 3 * p, groups * m)[:, :2 * p + 1],
+                                       z.reshape(rows, 2 * p, groups * m)))
         prev = (z, p, m)
-    calls += _split_calls(data, prev[0].reshape(rows, 2, n), y)
+    calls += _split_calls(data, low16(prev[0].reshape(rows, 2, n)), y)
     calls_t = tuple(calls)
 
     def run() -> None:
@@ -223,8 +241,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
 
 
 def _split_calls(data: OpData, zz: np.ndarray, out: np.ndarray) -> list[Callable[[], object]]:
-    """``kiss_fftr``'s split of the complex FFT ``zz`` (rows, re/im, n; int32 holding
-    int16 values modulo 2**16) into the bins ``out`` (rows, n + 1, re/im), as calls."""
+    """``kiss_fftr``'s split of the complex FFT ``zz`` (rows, re/im, n; the uint16 bits of
+    its int16 values) into the bins ``out`` (rows, n + 1, re/im), as calls."""
     rows, n = zz.shape[0], zz.shape[2]
     h = n // 2
     i32, q15 = np.int32, Q15.samp_max
@@ -244,9 +262,9 @@ def _split_calls(data: OpData, zz: np.ndarray, out: np.ndarray) -> list[Callable
     f1, tw = f[:, 0:2], f[:, 2:4]
     p = functools.partial
     return [
-        p(fix2.take, zz[:, :, 0:h + 1], None, halves[:, 0], "wrap"),
-        p(fix2.take, hi[:, 0], None, halves[:, 1, 0, 1:], "wrap"),
-        p(fix2_neg.take, hi[:, 1], None, halves[:, 1, 1, 1:], "wrap"),
+        p(fix2.take, zz[:, :, 0:h + 1], None, halves[:, 0], "clip"),
+        p(fix2.take, hi[:, 0], None, halves[:, 1, 0, 1:], "clip"),
+        p(fix2_neg.take, hi[:, 1], None, halves[:, 1, 1, 1:], "clip"),
         p(np.add, tdr, tdi, out[:, 0, 0]),  # bins 0 and n: tdr +- tdi (within int16), imaginary 0
         p(np.subtract, tdr, tdi, out[:, n, 0]),
         p(np.copyto, out[:, ::n, 1], 0),

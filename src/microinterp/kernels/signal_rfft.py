@@ -111,12 +111,20 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = rfft(data, x).reshape(-1)
 
 
-def q15_table(fn: Callable[[np.ndarray], np.ndarray], dtype: type) -> np.ndarray:
-    """``fn`` of every int16 value, as int16 (C's store into ``kiss_fft_scalar``), indexed by
-    the value modulo 2**16: ``take(table, v, mode="wrap")`` is ``fn(int16(v))`` for any int
-    ``v``, so a take both wraps a sum to int16 and applies a scalar step of the FFT."""
+@functools.cache
+def fixdiv_table(p: int, negate: bool = False, unit_twiddle: bool = False, dtype: str = "float64") -> np.ndarray:
+    """``C_FIXDIV`` by ``p`` of every int16 value v (of -v first with ``negate``, as the
+    split's conjugate; followed by ``C_MUL`` by the twiddle (32767, 0) with
+    ``unit_twiddle``), stored as int16, indexed by v's bits read as uint16: a lookup is
+    the scalar step, computed here once from the arithmetic (read-only, shared)."""
     v = np.arange(1 << 16, dtype=np.uint16).view(np.int16).astype(np.int64)
-    return wrap16(fn(v)).astype(dtype)
+    q15 = Q15.samp_max
+    out = wrap16(sround(wrap16(-v if negate else v) * (q15 // p)))
+    if unit_twiddle:
+        out = wrap16(sround(out * q15))
+    table = out.astype(dtype)
+    table.setflags(write=False)
+    return table
 
 
 def sround(x: np.ndarray) -> np.ndarray:
@@ -160,7 +168,7 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
       the legs, plus ``MAGIC``, so that the low 16 bits of each float64 are the int16 C
       stores (its wrap), read through a uint16 view without a conversion;
     * the next stage's ``C_FIXDIV`` is a lookup of those 16 bits in a table of the 65536
-      int16 values (``q15_table``, built here from the arithmetic);
+      int16 values (``fixdiv_table``, built once from the arithmetic);
     * ``C_MUL`` by the twiddles: products and the rounding constant summed in float64
       (a row of ones times 2**14 in the twiddle array), twiddles pre-scaled by 2**-15
       (exact, a power of two), so ``sround`` is one ``floor``; its result is only ever
@@ -173,7 +181,8 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     * the real-FFT split: ``C_FIXDIV`` by 2 (and of the conjugate: a table of the
       negated value) read straight from the last stage's bins k and n - k (a reversed
       view), its ``C_MUL`` by the super-twiddles in int32 stored to int16 (it is
-      halved after, so the wrap is needed), ``HALF_OF`` in int32 before the store.
+      halved after, so the wrap is needed), ``HALF_OF`` in int32 before the store; the
+      two real end bins in one small int16 matmul (``DC_SPLIT``).
 
     ``tests/kernels/test_signal.py`` compares this with ``rfft`` on random and extreme
     inputs for every radix-2/4 length; the oracle tests run it against TFLM. Other radices
@@ -207,10 +216,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         legs = np.empty((rows, 3, p, groups, m), f64)  # re, im, and a row of ones
         legs[:, 2] = 1.0
         legs_in = legs[:, :2].reshape(src.shape)
-        div = q15 // p
-        fix = q15_table(lambda v, div=div: sround(v * div), f64)
+        fix = fixdiv_table(p)
         if np.all(twr == q15) and np.all(twi == 0):
-            fix_mul = q15_table(lambda v, div=div: sround(wrap16(sround(v * div)) * q15), f64)
+            fix_mul = fixdiv_table(p, unit_twiddle=True)
             calls.append(functools.partial(fix.take, src[:, :, :1], None, legs_in[:, :, :1], mode))
             calls.append(functools.partial(fix_mul.take, src[:, :, 1:], None, legs_in[:, :, 1:], mode))
         else:
@@ -240,18 +248,21 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     return run
 
 
+#: (bin 0, bin n) x (re, im) x (tdr, tdi): kiss_fftr's two real end bins
+DC_SPLIT = np.array([[[1, 1], [0, 0]], [[1, -1], [0, 0]]], np.int16)
+
+
 def _split_calls(data: OpData, zz: np.ndarray, out: np.ndarray) -> list[Callable[[], object]]:
     """``kiss_fftr``'s split of the complex FFT ``zz`` (rows, re/im, n; the uint16 bits of
     its int16 values) into the bins ``out`` (rows, n + 1, re/im), as calls."""
     rows, n = zz.shape[0], zz.shape[2]
     h = n // 2
-    i32, q15 = np.int32, Q15.samp_max
-    fix2 = q15_table(lambda v: sround(v * (q15 // 2)), np.int16)
-    fix2_neg = q15_table(lambda v: sround(wrap16(-v) * (q15 // 2)), np.int16)  # fpnk.i = -tmpbuf.i, then C_FIXDIV
+    i32 = np.int32
+    fix2 = fixdiv_table(2, dtype="int16")
+    fix2_neg = fixdiv_table(2, negate=True, dtype="int16")  # fpnk.i = -tmpbuf.i, then C_FIXDIV
     halves = np.empty((rows, 2, 2, h + 1), np.int16)  # (rows, fpk / fpnk, re/im, k = 0..h)
     hi = zz[:, :, n - 1:h - 1:-1]  # bins n-1 .. n-h (n = 2h, h >= 1)
     fpk, fpnk = halves[:, 0, :, 1:], halves[:, 1, :, 1:]
-    tdr, tdi = halves[:, 0, 0, 0], halves[:, 0, 1, 0]
     f = np.empty((rows, 5, h), np.int16)  # f1k.r, f1k.i, f2k.r (then tw.r), f2k.i (then tw.i), 1
     f[:, 4] = 1
     k = np.arange(h)
@@ -265,9 +276,8 @@ def _split_calls(data: OpData, zz: np.ndarray, out: np.ndarray) -> list[Callable
         p(fix2.take, zz[:, :, 0:h + 1], None, halves[:, 0], "clip"),
         p(fix2.take, hi[:, 0], None, halves[:, 1, 0, 1:], "clip"),
         p(fix2_neg.take, hi[:, 1], None, halves[:, 1, 1, 1:], "clip"),
-        p(np.add, tdr, tdi, out[:, 0, 0]),  # bins 0 and n: tdr +- tdi (within int16), imaginary 0
-        p(np.subtract, tdr, tdi, out[:, n, 0]),
-        p(np.copyto, out[:, ::n, 1], 0),
+        # bins 0 and n: (tdr + tdi, 0) and (tdr - tdi, 0), within int16
+        p(np.matmul, DC_SPLIT, halves[:, 0, :, 0][:, None, :, None], out[:, ::n, :, None]),
         p(np.add, fpk, fpnk, f1),  # within int16: halves of int16 values
         p(np.subtract, fpk, fpnk, tw),
         p(np.multiply, f[:, None, 2:5], sup, prod),  # C_MUL(tw, f2k, super_twiddles[k-1])

@@ -94,10 +94,11 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
 
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """``invoke`` on buffers made once, 13 numpy calls: the uint32 shifts wrap as C's, the
+    """``invoke`` on buffers made once, 12 numpy calls: the uint32 shifts wrap as C's, the
     uint64 products and sum wrap modulo 2**64 and are stored to uint32 by the shift's
-    output cast; with ``clamping`` the minimum is written straight into the state. The
-    state is ``data.noise`` itself, so ``reset`` and the traced path see the same one."""
+    output cast; the new estimate (with ``clamping``, its minimum with the signal) is
+    written straight into the state. The state is ``data.noise`` itself, so ``reset``
+    and the traced path see the same one."""
     x, y, noise_out, noise = inputs[INPUT], outputs[OUTPUT], outputs[NOISE_ESTIMATE], data.noise
     shape = x.shape
     scaled, estimate, clipped, floor = (np.empty(shape, np.uint32) for _ in range(4))
@@ -107,15 +108,16 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     calls = [
         p(np.left_shift, x, smoothing_bits, scaled),  # uint32, wrapping
         p(np.multiply, scaled, data.smoothing, acc),
-        p(np.multiply, noise, data.one_minus, other),
+        p(np.multiply, noise, data.one_minus, other),  # the old estimate, before it is replaced
         p(np.add, acc, other, acc),
-        p(np.right_shift, acc, subtraction_bits, estimate, casting="unsafe"),
-        p(np.minimum, estimate, scaled, out=noise if data.clamping else clipped),
     ]
     if data.clamping:
+        calls += [p(np.right_shift, acc, subtraction_bits, estimate, casting="unsafe"),
+                  p(np.minimum, estimate, scaled, out=noise)]
         clipped = noise
     else:
-        calls.append(p(np.copyto, noise, estimate))
+        calls += [p(np.right_shift, acc, subtraction_bits, noise, casting="unsafe"),  # the new estimate
+                  p(np.minimum, noise, scaled, out=clipped)]
     calls += [
         p(np.subtract, scaled, clipped, scaled),  # clipped <= scaled
         p(np.right_shift, scaled, smoothing_bits, scaled),

@@ -53,22 +53,30 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
 
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """``invoke`` in 3 or 4 numpy calls on buffers made once: the int32 product, the shift,
-    and the saturation (skipped for shifts of 16 and more, whose results are within int16:
-    ``|x * w| <= 2**30``)."""
+    """``invoke`` on buffers made once: the int32 product, then the shift, stored straight
+    into the output when no int16 sample can saturate -- a shift of 16 or more
+    (``|x * w| <= 2**30``), or a constant window whose extreme products, at x = -32768
+    and 32767, shift into int16 (a window peaking at ``1 << shift``, as the audio front
+    end's) -- else clamped first."""
     x = inputs[INPUT].reshape(-1, data.window)
     y = outputs[OUTPUT].reshape(-1, data.window)
-    w_t = node.input(WEIGHTS)
-    w = np.asarray(w_t.data).reshape(-1).astype(np.int32) if w_t.data is not None else inputs[WEIGHTS]
     if not (np.shares_memory(x, inputs[INPUT]) and np.shares_memory(y, outputs[OUTPUT])):
         return functools.partial(invoke, node, data, inputs, outputs)
+    w_t = node.input(WEIGHTS)
+    if w_t.data is not None:
+        w = np.asarray(w_t.data).reshape(-1).astype(np.int32)
+        ends = np.array([-32768, 32767], np.int64)[:, None] * w.astype(np.int64) >> data.shift
+        in_range = data.shift >= 16 or bool(ends.min() >= -32768 and ends.max() <= 32767)
+    else:
+        w, in_range = inputs[WEIGHTS], data.shift >= 16
     raw = np.empty(x.shape, np.int32)
     p = functools.partial
-    calls = [p(np.multiply, x, w, raw, dtype=np.int32), p(np.right_shift, raw, data.shift, raw)]
-    if data.shift >= 16:
-        calls.append(p(np.copyto, y, raw, casting="unsafe"))
+    calls = [p(np.multiply, x, w, raw, dtype=np.int32)]
+    if in_range:
+        calls.append(p(np.right_shift, raw, data.shift, y, casting="unsafe"))
     else:
-        calls += [p(np.minimum, raw, 32767, out=raw), p(np.maximum, raw, -32768, out=y, casting="unsafe")]
+        calls += [p(np.right_shift, raw, data.shift, raw), p(np.minimum, raw, 32767, out=raw),
+                  p(np.maximum, raw, -32768, out=y, casting="unsafe")]
     calls_t = tuple(calls)
 
     def run() -> None:

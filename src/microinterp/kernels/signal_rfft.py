@@ -173,8 +173,10 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
       (a row of ones times 2**14 in the twiddle array), twiddles pre-scaled by 2**-15
       (exact, a power of two), so ``sround`` is one ``floor``; its result is only ever
       added, so its int16 wrap is left to the next table;
-    * a first stage of length-1 sub-FFTs multiplies by the twiddle (32767, 0) only: its
-      ``C_MUL`` is a second table, composed with ``C_FIXDIV``;
+    * the first stage (sub-FFTs of length 1) multiplies by the twiddle (32767, 0) only,
+      which leaves ``C_FIXDIV``'s results (|v| <= 16383) as they are: it is one lookup
+      of the rows in input order (the zero padding looks up 0) and one gather into its
+      legs (the tables are compared here; were they to differ, a second pair of calls);
     * each stage keeps its legs outermost ((rows, re/im, leg, group, k)); it reads the
       previous stage's output through a strided view in that order, so a stage's steps
       all work on whole blocks;
@@ -187,7 +189,7 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     ``tests/kernels/test_signal.py`` compares this with ``rfft`` on random and extreme
     inputs for every radix-2/4 length; the oracle tests run it against TFLM. Other radices
     (3, 5) call ``invoke``."""
-    n, fft_length, q15 = data.fft_length // 2, data.fft_length, Q15.samp_max
+    n, fft_length = data.fft_length // 2, data.fft_length
     x = inputs[INPUT].reshape(-1, data.row)
     rows = x.shape[0]
     y = outputs[OUTPUT].reshape(rows, n + 1, 2)
@@ -195,40 +197,45 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
             or not np.shares_memory(y, outputs[OUTPUT]) or sys.byteorder != "little"):
         return functools.partial(invoke, node, data, inputs, outputs)
     f64 = np.float64
-    work = np.zeros((rows, fft_length), np.int16)  # the zero-padded rows (the padding stays zero)
-    calls: list[Callable[[], object]] = [functools.partial(np.copyto, work[:, :data.row], x)]
-    # the input pairs in the first stage's order (rows, re/im, leg, group, 1)
+    calls: list[Callable[[], object]] = []
+    # the first stage (length-1 sub-FFTs, twiddle (32767, 0)): its C_FIXDIV (and C_MUL) tables
+    # applied to the rows in input order, zero-padded (both tables map 0 to 0), then gathered
+    # into its legs (rows, re/im, leg, group, 1)
     p1, _, groups1 = data.stages[0]
     pair = data.perm[np.arange(groups1)[None, :] * p1 + np.arange(p1)[:, None]]  # (leg, group)
     gather = (fft_length * np.arange(rows)[:, None, None, None] + np.arange(2)[None, :, None, None]
               + 2 * pair[None, None])
-    src = np.empty((rows, 2, p1, groups1, 1), np.uint16)
-    calls.append(functools.partial(work.view(np.uint16).reshape(-1).take, gather, None, src[..., 0], "clip"))
-    mode = "clip"  # every index is a uint16
-    prev = None
-    for p, m, groups in data.stages:
-        k = np.arange(m)
-        twr = np.array([data.tw_r[q * k * groups] for q in range(1, p)])  # (p - 1, m)
-        twi = np.array([data.tw_i[q * k * groups] for q in range(1, p)])
-        if prev is not None:  # the previous stage's (rows, 2, pp, groups * p, mp) in this stage's order
+    first = np.zeros((rows, 3, p1, groups1, 1), f64)
+    first[:, 2] = 1.0
+    tables = (fixdiv_table(p1), fixdiv_table(p1, unit_twiddle=True))
+    leg_sets = (slice(0, 1), slice(1, p1))  # leg 0 is not multiplied
+    if np.array_equal(*tables):  # radix 2 and 4: C_FIXDIV leaves |v| <= 16383, which C_MUL by 32767 keeps
+        tables, leg_sets = tables[:1], (slice(0, p1),)
+    for table, leg_set in zip(tables, leg_sets):
+        padded = np.zeros((rows, fft_length), f64)
+        calls.append(functools.partial(table.take, x.view(np.uint16), None, padded[:, :data.row], "clip"))
+        calls.append(functools.partial(padded.reshape(-1).take, gather[:, :, leg_set], None,
+                                       first[:, :2, leg_set, :, 0], "clip"))
+    prev: tuple[np.ndarray, int, int] = (first, 0, 0)
+    for index, (p, m, groups) in enumerate(data.stages):
+        if index == 0:
+            assert m == 1, "kf_factor's last factor leaves sub-FFTs of length 1"
+            legs = first
+        else:  # the previous stage's (rows, 2, pp, groups * p, mp) read in this stage's order
             z, pp, mp = prev
             src = low16(z.reshape(rows, 2, pp, groups, p, mp)).transpose(0, 1, 4, 3, 2, 5)
-        legs = np.empty((rows, 3, p, groups, m), f64)  # re, im, and a row of ones
-        legs[:, 2] = 1.0
-        legs_in = legs[:, :2].reshape(src.shape)
-        fix = fixdiv_table(p)
-        if np.all(twr == q15) and np.all(twi == 0):
-            fix_mul = fixdiv_table(p, unit_twiddle=True)
-            calls.append(functools.partial(fix.take, src[:, :, :1], None, legs_in[:, :, :1], mode))
-            calls.append(functools.partial(fix_mul.take, src[:, :, 1:], None, legs_in[:, :, 1:], mode))
-        else:
+            legs = np.empty((rows, 3, p, groups, m), f64)  # re, im, and a row of ones
+            legs[:, 2] = 1.0
+            k = np.arange(m)
+            twr = np.array([data.tw_r[q * k * groups] for q in range(1, p)])  # (p - 1, m)
+            twi = np.array([data.tw_i[q * k * groups] for q in range(1, p)])
             tw = np.empty((2, 3, p - 1, groups, m), f64)
             tw[0, 0], tw[0, 1], tw[1, 0], tw[1, 1] = (a[:, None, :] for a in (twr, -twi, twi, twr))
             tw[:, 2] = 1 << 14
             tw *= 2.0 ** -15
             prod = np.empty((rows, 2, 3, p - 1, groups, m), f64)
             acc = np.empty((rows, 2, p - 1, groups, m), f64)
-            calls += [functools.partial(fix.take, src, None, legs_in, mode),
+            calls += [functools.partial(fixdiv_table(p).take, src, None, legs[:, :2].reshape(src.shape), "clip"),
                       functools.partial(np.multiply, legs[:, None, :, 1:], tw, prod),
                       functools.partial(np.add.reduce, prod, 2, None, acc),
                       functools.partial(np.floor, acc, legs[:, :2, 1:])]

@@ -52,8 +52,8 @@ def prepare(node: Node) -> OpData:
     return OpData(bits, scale)
 
 
-def log32(x: np.ndarray, out_scale: int) -> np.ndarray:
-    """TFLM's ``Log32`` of uint32-valued int64 ``x`` (all > 1), as int64 holding uint32."""
+def log32_loge(x: np.ndarray) -> np.ndarray:
+    """``Log32``'s ``loge`` (before the output scaling) of uint32-valued int64 ``x`` > 1."""
     integer = msb32(x) - 1
     frac = x - (np.int64(1) << integer)
     frac = np.where(integer < SCALE_BITS, frac << np.clip(SCALE_BITS - integer, 0, 63),
@@ -62,9 +62,13 @@ def log32(x: np.ndarray, out_scale: int) -> np.ndarray:
     c0, c1 = LOG_LUT[seg], LOG_LUT[seg + 1]
     rel = ((c1 - c0) * (frac - (seg << (SCALE_BITS - SEGMENT_BITS)))) >> SCALE_BITS
     log2 = ((integer << SCALE_BITS) + frac + c0 + rel) & 0xFFFFFFFF
+    return ((LOG_COEFF * log2 + (1 << (SCALE_BITS - 1))) >> SCALE_BITS) & 0xFFFFFFFF
+
+
+def log32(x: np.ndarray, out_scale: int) -> np.ndarray:
+    """TFLM's ``Log32`` of uint32-valued int64 ``x`` (all > 1), as int64 holding uint32."""
     half = 1 << (SCALE_BITS - 1)
-    loge = ((LOG_COEFF * log2 + half) >> SCALE_BITS) & 0xFFFFFFFF
-    return (((out_scale * loge) & 0xFFFFFFFF) + half & 0xFFFFFFFF) >> SCALE_BITS
+    return (((out_scale * log32_loge(x)) & 0xFFFFFFFF) + half & 0xFFFFFFFF) >> SCALE_BITS
 
 
 def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], outputs: Sequence[np.ndarray]) -> None:
@@ -84,10 +88,11 @@ def log_tables(out_scale: int) -> tuple[np.ndarray, np.ndarray]:
     Why it splits: ``log2 = (i << 16) + F(f)``, and ``loge = (45426 * log2 + 2**15) >> 16
     = 45426 * i + ((45426 * F(f) + 2**15) >> 16)`` exactly (``45426 * i << 16`` is a
     multiple of 2**16); the scaling ``out_scale * loge + 2**15`` is taken modulo 2**32 in
-    TFLM, so it distributes over that sum. ``F(f)`` and the ``loge`` of x = 2**i * (1 +
-    f / 2**16) come from ``log32`` itself: entry i = 0 (x = 1, 2, ...) isolates ``F``.
-    Exponent entries other than 1023..1054 (x = 0 reads entry 0) are 0 -- x = 0 and 1
-    both come out 0 (``Log32(1)`` is 0 and TFLM writes 0 for x < 2)."""
+    TFLM, so it distributes over that sum. The fraction's part comes from
+    ``log32_loge`` itself at i = 16 (x = 2**16 + f, whose fraction is f unshifted), less
+    ``45426 * 16``. Exponent entries other than 1023..1054 are 0: x = 0 reads entry 0
+    and x = 1 entry 1023, both with f = 0, and both come out 0 (``Log32(1)`` is 0, and
+    TFLM writes 0 for x < 2)."""
     f = np.arange(1 << SCALE_BITS, dtype=np.int64)
     # F(f) + the rounding, via log32 at i = 16 (x = 2**16 + f): loge(i=16) - 45426 * 16
     frac_loge = log32_loge(np.int64(1 << SCALE_BITS) + f) - LOG_COEFF * SCALE_BITS
@@ -95,19 +100,6 @@ def log_tables(out_scale: int) -> tuple[np.ndarray, np.ndarray]:
     by_exponent = np.zeros(2048, np.int64)
     by_exponent[1023:1023 + 32] = (out_scale * LOG_COEFF * np.arange(32)) & 0xFFFFFFFF
     return by_fraction.astype(np.uint32), by_exponent.astype(np.uint32)
-
-
-def log32_loge(x: np.ndarray) -> np.ndarray:
-    """``Log32``'s ``loge`` (before the output scaling) of uint32-valued int64 ``x`` > 1."""
-    integer = msb32(x) - 1
-    frac = x - (np.int64(1) << integer)
-    frac = np.where(integer < SCALE_BITS, frac << np.clip(SCALE_BITS - integer, 0, 63),
-                    frac >> np.clip(integer - SCALE_BITS, 0, 63))
-    seg = frac >> (SCALE_BITS - SEGMENT_BITS)
-    c0, c1 = LOG_LUT[seg], LOG_LUT[seg + 1]
-    rel = ((c1 - c0) * (frac - (seg << (SCALE_BITS - SEGMENT_BITS)))) >> SCALE_BITS
-    log2 = ((integer << SCALE_BITS) + frac + c0 + rel) & 0xFFFFFFFF
-    return ((LOG_COEFF * log2 + (1 << (SCALE_BITS - 1))) >> SCALE_BITS) & 0xFFFFFFFF
 
 
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],

@@ -197,12 +197,13 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
 
     * integer layers with few input channels and a depth multiplier (micro_speech's first
       layer: 1 channel x 8): one GEMM per input channel (``_bind_gemm``);
-    * every other layer: the tap loop of ``invoke`` -- ``total += tap * w[fy, fx]`` in
-      (filter_y, filter_x) order, in the buffer's type -- on ``taps.TapPlanes`` views,
-      whose rows are whole output rows (``OW * C`` contiguous values, against ``C`` for
-      the strided views of ``padding.Window``), with the weights tiled along them once.
-      Each element sees the same sequence of roundings as in ``invoke``: the float path
-      starts from +0.0 as TFLM does, the integer sums are exact in the buffer's type.
+    * every other layer: the tap sums of ``invoke`` on ``taps.TapPlanes`` views, whose
+      rows are whole output rows (``OW * C`` contiguous values, against ``C`` for the
+      strided views of ``padding.Window``), with the weights tiled along them once. The
+      float path is ``invoke``'s loop -- ``total += tap * w[fy, fx]`` in (filter_y,
+      filter_x) order from +0.0, as TFLM -- so each element sees the same roundings; the
+      integer paths sum each plane's taps in one einsum, exact in the buffer's type in any
+      order.
 
     Then the bias and the output stage: float32 ``+ bias`` and the clamp; integer ones
     in float64 where ``convolution.FloatOutputStage`` applies, else the prepared stage.
@@ -238,7 +239,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
 
 
 def _bind_taps(data: OpData, x: np.ndarray, total: np.ndarray, finish: Callable[[], None]) -> Callable[[], None]:
-    """The tap loop on ``taps.TapPlanes`` views into ``total`` (rows x channels), then ``finish``."""
+    """The tap sums on ``taps.TapPlanes`` views into ``total`` (rows x channels), then ``finish``:
+    the float path in TFLM's order, tap by tap; the integer paths one ``numpy.einsum`` per
+    plane's group of taps (see below)."""
     win, dtype = data.window, data.buffer.dtype.type
     out_c = data.weights.shape[-1]
     planes = TapPlanes(win, x.shape[0], x.shape[-1], dtype, repeat=out_c // x.shape[-1])
@@ -267,16 +270,22 @@ def _bind_taps(data: OpData, x: np.ndarray, total: np.ndarray, finish: Callable[
 
         return run_float
 
+    # Integer paths: one einsum per plane's group of taps (TapPlanes.groups), which
+    # multiplies and adds in one pass where the loop above takes two per tap. einsum adds
+    # in an order of its own, which changes nothing here: every product and every partial
+    # sum is an integer below 2**24 in float32 (2**53 in float64), the bound
+    # convolution.exact_float_dtype chose the buffer's type by, so each is exact.
+    groups = [(view, np.stack([tiled[t] for t in indices]).reshape(*view.shape[:2], -1))
+              for view, indices in planes.groups()]
+    (first_view, first_group), later = groups[0], groups[1:]
+    einsum, spec = np.einsum, "abnyl,abl->nyl"
+
     def run() -> None:
         load(x, zero_point)
-        buffer = set_tap_buffer()
-        try:
-            multiply(first_tap, first_weights, out=acc)
-            for tap, w in rest:
-                multiply(tap, w, out=prod)
-                add(acc, prod, out=acc)
-        finally:
-            np.setbufsize(buffer)
+        einsum(spec, first_view, first_group, out=acc)
+        for view, w in later:
+            einsum(spec, view, w, out=prod)
+            add(acc, prod, out=acc)
         finish()
 
     return run

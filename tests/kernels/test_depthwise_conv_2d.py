@@ -173,3 +173,24 @@ def test_tap_groups_are_the_taps(g, batch, channels):
         for k, t in enumerate(indices):
             tap = view[k // view.shape[1], k % view.shape[1]]
             assert np.shares_memory(tap, planes.buffer) and np.array_equal(tap, planes.taps[t])
+
+
+@requires_tflm
+@pytest.mark.parametrize("case", conv_cases.raw_input_route_cases())
+def test_depthwise_raw_input_route_matches_tflm(case, monkeypatch):
+    """As ``test_conv_raw_input_route_matches_tflm``: the tap sums of the raw input, padded
+    with the input zero point, that folded into the bias; the route is checked to be taken."""
+    from microinterp.kernels import convolution
+
+    taken = []
+    make = convolution.FloatOutputStage.make
+
+    def spy(stage, weights, axis, reach, bias):  # type: ignore[no-untyped-def]
+        made = make(stage, weights, axis, reach, bias)
+        taken.append(reach == 128 and made is not None)
+        return made
+
+    monkeypatch.setattr(convolution.FloatOutputStage, "make", staticmethod(spy))
+    model, inputs = conv_cases.raw_input_route_model("DEPTHWISE_CONV_2D", *case, seed=sum(case) & 0xFFFF)
+    compare_with_tflm(model, inputs)
+    assert taken and taken[0]

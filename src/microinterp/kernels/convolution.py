@@ -369,6 +369,28 @@ def exact_float_dtype(weights: np.ndarray, channel_axis: int, max_abs_input: int
     return np.float32 if worst < 2.0**24 else np.float64
 
 
+def fold_input_zero_point(weights: np.ndarray, channel_axis: int, bias: np.ndarray | None, zero_point: int,
+                          dtype: np.dtype) -> tuple[np.ndarray, int]:
+    """``(bias - zero_point * sum(w), max |x|)`` per output channel: what a convolution that
+    sums the *raw* input against its weights (a buffer holding ``x`` itself, its padding
+    holding ``zero_point``) adds and how far its input reaches.
+
+    ``sum w * (x - zp) + bias`` is ``sum w * x + (bias - zp * sum w)`` over every tap, and a
+    padded tap (``x = zp`` in the buffer) adds ``w * zp - w * zp = 0`` there, as TFLM's
+    skipping it does: the same integer accumulator, so a stage fed ``sums + folded bias``
+    rescales exactly what TFLM rescales. The buffer is then loaded with a plain cast of
+    ``x`` (about a third of the cost of subtracting the zero point on the way). The raw
+    sums stay exact in the buffer's float type: every value in the buffer (``x`` or ``zp``)
+    is at most ``max |x|`` of the dtype (128 for int8), which is at most ``max |x - zp|``,
+    the reach ``exact_float_dtype`` chose that type by."""
+    w = np.asarray(weights, np.float64)
+    axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
+    sums = w.sum(axis=axes).reshape(-1).astype(np.int64)  # integers, exact in float64
+    base = np.zeros(sums.shape, np.int64) if bias is None else np.asarray(bias, np.int64).reshape(-1)
+    lo, hi = quant.dtype_range(dtype)
+    return base - int(zero_point) * sums, max(abs(lo), abs(hi))
+
+
 def max_abs_input(dtype: np.dtype, zero_point: int) -> int:
     """The largest ``|x - zero_point|`` an input of this integer dtype can hold."""
     lo, hi = quant.dtype_range(dtype)

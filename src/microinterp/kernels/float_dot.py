@@ -157,6 +157,16 @@ def bind_dense(x: np.ndarray, w_t: np.ndarray, bias: np.ndarray | None, act_min:
     multiply, reduce, clip = np.multiply, np.add.reduce, clip_ufunc
     products = prod[:k]
     direct = rows == m and not pad and out.flags.c_contiguous
+    if direct and m == 1:  # one row: 2-D operands, whose calls cost numpy less set-up than 3-D ones
+        x_col, w2, prod2, products2, out1 = x.T, w3.reshape(k, n), prod.reshape(depth, n), products.reshape(k, n), \
+            out.reshape(n)
+
+        def run_row() -> None:
+            multiply(x_col, w2, products2)
+            reduce(prod2, 0, None, out1, False, _ZERO)
+            clip(out1, lo, hi, out1)
+
+        return run_row
     if direct:
         def run_direct() -> None:
             multiply(xt, w3, products)

@@ -76,3 +76,20 @@ def build(case: dict, rng: np.random.Generator) -> tuple[bytes, np.ndarray]:
 def test_softmax_matches_tflm(case, seed):
     model, data = build(case, np.random.default_rng(seed))
     compare_with_tflm(model, [[data]])
+
+
+@requires_tflm
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from([1, 2]), st.sampled_from(["int8", "int16"]), scales(-7, 2), zero_points("int8"),
+       st.sampled_from([1.0, 0.25, 8.0]))
+def test_softmax_every_row_of_one_or_two_classes(depth, out_dtype, in_scale, in_zp, beta):
+    """int8 rows of one or two values are looked up in a table of every possible row
+    (``softmax._bind_table``): all 256**depth rows at once, bound path vs TFLM."""
+    b = ModelBuilder()
+    rows = 256 ** depth
+    x = b.add_input("x", (rows, depth), "int8", scale=in_scale, zero_point=in_zp)
+    key = "int16_from_int8" if out_dtype == "int16" else "int8"
+    y = b.add_output("y", (rows, depth), out_dtype, **OUTPUT_QUANT[key])
+    b.add_operator("SOFTMAX", [x], [y], beta=beta)
+    every_row = np.arange(rows, dtype=f"u{depth}").view(np.int8).reshape(rows, depth)
+    compare_with_tflm(b.build(), [[every_row], [every_row[::-1].copy()]])

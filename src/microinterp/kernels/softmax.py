@@ -204,13 +204,17 @@ def _row_error(node: Node) -> KernelError:
 
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """A small int8-input softmax (a classifier's last op: a few classes) in Python ints,
+    """An int8-input softmax of one or two classes: one lookup (``_bind_table``). A small
+    int8-input softmax (a classifier's last op: a few classes) in Python ints,
     element by element the steps of ``_softmax_int8_in`` -- the same prepared tables,
     ``get_reciprocal_int``, gemmlowp's high multiply and rounding shift on Python ints
     (``quant._int_srdhm`` / ``_int_srmpot``, each tested against its array version) --
     because a dozen numpy calls on a dozen values cost more than the arithmetic. The
     rest calls ``invoke``."""
     x, out = inputs[INPUT], outputs[OUTPUT]
+    table = _bind_table(node, data, x, out)
+    if table is not None:
+        return table
     if (data.kind != "int8" or x is None or x.size == 0 or data.depth <= 0 or x.size > SCALAR_ELEMENTS
             or x.size > SCALAR_ROWS * data.depth or data.exp_q0_by_diff is None):  # ~4 us a row
         return functools.partial(invoke, node, data, inputs, outputs)
@@ -233,6 +237,36 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         rows_out[...] = result
 
     return run
+
+
+#: deepest int8 row ``_bind_table`` tabulates: 256**2 rows (a two-class classifier's softmax)
+TABLE_DEPTH = 2
+
+
+def _bind_table(node: Node, data: OpData, x: np.ndarray | None, out: np.ndarray) -> Callable[[], None] | None:
+    """An int8-input softmax of rows of at most ``TABLE_DEPTH`` values is a function of the
+    row's bytes: its outputs for every possible row are computed here once, by ``invoke``'s
+    own ``_softmax_int8_in``, and an invoke is one lookup indexed by each row's bytes read as
+    one unsigned integer (the table's rows are those integers' bytes, so the byte order is
+    the same). None (the other paths) where some row would make TFLM abort, or for other
+    kinds and depths."""
+    if data.kind != "int8" or x is None or x.size == 0 or not 1 <= data.depth <= TABLE_DEPTH \
+            or data.exp_q0_by_diff is None or x.dtype != np.int8 or not x.flags.c_contiguous:
+        return None
+    unsigned = np.dtype(f"u{data.depth}")
+    every_row = np.arange(256 ** data.depth, dtype=unsigned).view(np.int8).reshape(-1, data.depth)
+    try:
+        table = _softmax_int8_in(node, data, every_row.astype(np.int64)).astype(out.dtype)
+    except KernelError:
+        return None
+    index = x.reshape(-1, data.depth).view(unsigned).reshape(-1)
+    rows_out = out.reshape(-1, data.depth)
+    take = table.take
+
+    def run_table() -> None:
+        take(index, 0, rows_out, "clip")  # "clip": unbuffered; every index is a row of the table
+
+    return run_table
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:

@@ -746,7 +746,9 @@ def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
     clip = data.cell_clip > 0
     lo_c, hi_c = np.full((batch, n), -np.float32(data.cell_clip)), np.full((batch, n), np.float32(data.cell_clip))
     w3 = w_h[:, None, :]
-    w_seq = _sequential_matmul_view(w_h, batch)  # the recurrent product in one call where exact
+    # the recurrent product in one call where exact; numpy's loop costs per multiply-add, so
+    # only while it is cheaper than multiply-then-reduce (one row)
+    w_seq = _sequential_matmul_view(w_h, batch) if batch == 1 else None
     # per step: the recurrent operand ((B, n), or (n, B, 1) for multiply-reduce), the input half, where h goes
     step_views = [(h_all[t] if w_seq is not None else h_all[t].T[:, :, None], pre_x[t], h_all[t + 1])
                   for t in range(steps)]

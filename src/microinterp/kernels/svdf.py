@@ -393,8 +393,9 @@ def _bind_levels(data: OpData, x: np.ndarray, out: np.ndarray, state_2d: np.ndar
     w = np.asarray(feature, np.int64)  # (I, F) raw int8 values
     xmin, xmax = quant.dtype_range(x.dtype)
     const_1 = np.asarray(feature_constant, np.int64)
-    hi_1 = [sum(max(xmin * v, xmax * v) for v in col) + c for col, c in zip(w.T.tolist(), const_1.tolist())]
-    lo_1 = [sum(min(xmin * v, xmax * v) for v in col) + c for col, c in zip(w.T.tolist(), const_1.tolist())]
+    # the feature accumulator's range per filter over every input (int64: exact)
+    hi_1 = (np.maximum(xmin * w, xmax * w).sum(axis=0) + const_1).tolist()
+    lo_1 = (np.minimum(xmin * w, xmax * w).sum(axis=0) + const_1).tolist()
     # every partial sum of the feature product is an integer below this bound: exact in
     # float32 below 2**24 (products of int8 values are exact too), else in float64 below 2**53
     partial = max(map(abs, hi_1 + lo_1), default=0) + max(abs(xmin), abs(xmax)) * int(np.abs(w).sum())

@@ -235,7 +235,7 @@ def test_real_models_batched_equal_per_sample(rel):
     for bit a single invoke."""
     data = model_path(rel).read_bytes()
     it = Interpreter.from_bytes(data)
-    n = BatchRunner(it).chunk + 2  # a full chunk and a short one
+    n = min(BatchRunner(it).chunk, 32) + 3  # full chunks and a short one in every segment of 2-32 samples
     rng = np.random.default_rng(len(rel))
     d = it.get_input_details(0)
     batch = np.stack([random_input(d, rng) for _ in range(n)])
@@ -244,6 +244,53 @@ def test_real_models_batched_equal_per_sample(rel):
     want = _per_sample(data, [batch])
     for s in range(n):
         assert all(np.array_equal(got[k][s], want[s][k], equal_nan=True) for k in range(len(got))), s
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 4), st.integers(1, 3), st.integers(2, 23), seeds, st.sampled_from(["int8", "float32"]))
+def test_segments_with_their_own_chunks_equal_per_sample(side, channels, n, seed, dtype):
+    """A model cut into segments of different chunk sizes (``batch.segments``; a small
+    ``CHUNK_ELEMENTS`` makes the cuts): CONV_2D on the full image, MAX_POOL_2D halving it,
+    CONV_2D on the pooled image and an ADD of the pooled image (made in the first segment,
+    read in the second) to that, with the first convolution's output a graph output too.
+    Every sample equals a single invoke, bit for bit."""
+    from microinterp import batch as batch_mod
+
+    rng = np.random.default_rng(seed)
+    b = ModelBuilder()
+    h = 2 * side
+    q = {} if dtype == "float32" else dict(scale=0.05, zero_point=-3)
+    qw = {} if dtype == "float32" else dict(scale=0.02, zero_point=0)
+    weights = (lambda shape: rng.uniform(-1, 1, shape).astype(np.float32)) if dtype == "float32" \
+        else (lambda shape: int_array(rng, shape, "int8"))
+    x = b.add_input("x", (1, h, h, channels), dtype, **q)
+    a = b.add_output("a", (1, h, h, channels), dtype, **q)
+    p = b.add_tensor("p", (1, side, side, channels), dtype, **q)
+    c = b.add_tensor("c", (1, side, side, channels), dtype, **q)
+    y = b.add_output("y", (1, side, side, channels), dtype, **q)
+    for src, dst, name in ((x, a, "w1"), (p, c, "w2")):
+        b.add_operator("CONV_2D", [src, b.add_constant(name, weights((channels, 3, 3, channels)),
+                                                       "float32" if dtype == "float32" else "int8", **qw), -1],
+                       [dst], padding="SAME", stride_h=1, stride_w=1)
+        if name == "w1":
+            b.add_operator("MAX_POOL_2D", [a], [p], padding="VALID", stride_h=2, stride_w=2, filter_height=2,
+                           filter_width=2)
+    b.add_operator("ADD", [p, c], [y])
+    model = b.build()
+    elements = h * h * channels
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(batch_mod, "CHUNK_ELEMENTS", 4 * elements)  # 4 samples for the full image, 16 pooled
+        it = Interpreter.from_bytes(model)
+        xs = _random_batch(it, n, rng)
+        got = it.invoke_batch(*xs)
+        runner = it._batch_runner
+    assert runner.reason is None
+    assert [seg.chunk for seg in runner.segments] == [4, 16]
+    assert runner.segments[0].outputs == (a, p) and runner.segments[1].inputs == (p,)
+    want = _per_sample(model, xs)
+    for k, out in enumerate(got):
+        for s in range(n):
+            assert np.array_equal(out[s], want[s][k], equal_nan=True), (k, s)
 
 
 def test_stateful_samples_are_independent_sequences():

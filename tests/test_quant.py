@@ -317,7 +317,9 @@ def test_float_output_stage_equals_the_int64_stage(channels, zp, span, depth, se
     sums) gives ``+ bias`` then ``OutputStage.apply``'s outputs on random accumulators of
     both signs up to the layer's bound, zeros, every accumulator within 300 of zero (where
     the ``A < 0`` rounding differs) and the bound itself, per channel, with right shifts
-    0-31, through ``bind`` and through ``bind_lifted_clamp`` (the folded GEMM's ending);
+    0-31, through ``bind`` and through ``bind_lifted_clamp`` (the folded GEMM's ending; both
+    clamp the lifted values through int16 where ``lifted_reach`` bounds them below 2**15, as
+    about two thirds of the drawn stages are, else in float64);
     clamps at or above the zero point ("relu"), reaching below it ("below", the ``A < 0``
     correction), and channels of near-zero weights with a large bias whose outputs are one
     clamp end ("dead"); where it refuses (a bound), nothing is checked."""

@@ -15,6 +15,9 @@
   The stateful SVDF and batch-major LSTM keep one state row per batch row, so a
   batched model with state is reset before every chunk: each row is then one
   independent sequence from the reset state (the stateful policy below).
+  Each run of operators whose activations are about the same size is batched on its
+  own, with its own chunk size (``segments``; a stateful model is one run), and hands
+  its results on to the next run through arrays of N rows.
 * **per sample** (everything else): ``set_input`` / ``invoke`` / ``get_output`` in
   a loop.
 
@@ -22,7 +25,7 @@ Stateful models (LSTM/SVDF variable tensors) run one independent sequence per
 sample on either path: sample i equals a single ``invoke()`` right after
 ``reset()``, and the interpreter's state is reset again at the end.
 
-As a guard, the first sample of the first batch of every chunk size is also run
+As a guard, the first sample of the first batch of every set of chunk sizes is also run
 through the ordinary interpreter and compared; a difference (which the rules above
 should make impossible) switches the model to the per-sample path for good. (Only
 the first: on every batch, that single invoke would cost a 32-sample batch about a
@@ -32,6 +35,7 @@ third of its time, since a batched sample takes about a tenth of an invoke.)
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -72,7 +76,10 @@ MAX_CHUNK = 256
 #: batched sample costs more, and on a busy machine several times more (measured per
 #: sample, 1-64 samples per chunk: VWW best at 2-4 x 36,864 elements, IC at 4 x 16,384
 #: and up to 7x slower at 8 under load, KWS at 8 x 8,000 and 7x slower at 16 under load;
-#: AD, whose largest activation is 640 elements, flat from 64 to 256)
+#: AD, whose largest activation is 640 elements, flat from 64 to 256). Below that size
+#: numpy's cost per call takes over, so each run of operators with activations of about
+#: the same size gets its own chunk size (``segments``): VWW's 6x6x128 layers run 16
+#: samples at a time where its 48x48 ones run 2.
 CHUNK_ELEMENTS = 1 << 16
 
 
@@ -139,6 +146,63 @@ def batched_model(model: Model, n: int) -> Model:
     return dataclasses.replace(model, subgraphs=(dataclasses.replace(sg, tensors=tensors),), metadata=metadata)
 
 
+@dataclasses.dataclass(frozen=True)
+class Segment:
+    """A run of consecutive operators that is batched on its own, ``chunk`` samples at a time.
+
+    ``model`` holds just those operators (every tensor of the model is still listed; those
+    the operators do not use get no arena bytes); ``inputs`` are the tensors it reads that
+    come from outside it (the graph's inputs or an earlier segment's outputs), ``outputs``
+    those it makes that a later segment or the graph's outputs read."""
+
+    model: Model
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    chunk: int
+
+
+def _preferred_chunk(op: Operator, tensors: Sequence[Tensor]) -> int:
+    """Samples per chunk for one operator: ``CHUNK_ELEMENTS`` over its largest activation,
+    rounded to a power of two (so that neighbours of about the same size agree)."""
+    largest = max((tensors[i].size for i in (*op.inputs, *op.outputs)
+                   if i >= 0 and not tensors[i].is_constant and tensors[i].dtype is not None), default=1)
+    return int(min(MAX_CHUNK, max(1, 2 ** round(math.log2(CHUNK_ELEMENTS / max(largest, 1))))))
+
+
+def segments(model: Model, stateful: bool) -> list[Segment]:
+    """The model cut where the preferred chunk size changes (``_preferred_chunk``); one
+    segment for a stateful model (its state rows must see every operator of a chunk).
+
+    Every segment is a row-wise model whenever the whole one is (its operators are a subset),
+    so each of its rows is computed from that row alone, whatever the chunk size; rows move
+    between segments as they are."""
+    sg = model.main
+    ops = sg.operators
+    prefs = [_preferred_chunk(op, sg.tensors) for op in ops]
+    known = {i for op in ops for i in op.outputs} | set(sg.inputs)  # what can be passed on between segments
+    read = {i for op in ops for i in op.inputs if i >= 0 and not sg.tensors[i].is_constant}
+    if stateful or len(set(prefs)) <= 1 or not (set(sg.outputs) | read) <= known:
+        return [Segment(model, sg.inputs, sg.outputs, _whole_model_chunk(sg.tensors))]
+    cuts = [0] + [k for k in range(1, len(ops)) if prefs[k] != prefs[k - 1]] + [len(ops)]
+    out = []
+    for start, stop in zip(cuts, cuts[1:]):
+        part = ops[start:stop]
+        made = {i for op in part for i in op.outputs}
+        read = {i for op in part for i in op.inputs if i >= 0 and not sg.tensors[i].is_constant}
+        wanted = {i for op in ops[stop:] for i in op.inputs if i >= 0} | set(sg.outputs)
+        sub = dataclasses.replace(sg, operators=tuple(dataclasses.replace(op, index=k) for k, op in enumerate(part)),
+                                  inputs=tuple(sorted(read - made)), outputs=tuple(sorted(made & wanted)))
+        out.append(Segment(dataclasses.replace(model, subgraphs=(sub,)), sub.inputs, sub.outputs, prefs[start]))
+    return out
+
+
+def _whole_model_chunk(tensors: Sequence[Tensor]) -> int:
+    """Samples per chunk for a model run as one segment: ``CHUNK_ELEMENTS`` over its largest
+    activation."""
+    largest = max((t.size for t in tensors if not t.is_constant and t.dtype is not None), default=1)
+    return max(1, min(MAX_CHUNK, round(CHUNK_ELEMENTS / max(largest, 1))))
+
+
 def split_inputs(it: Interpreter, inputs: Sequence[np.ndarray]) -> tuple[int, list[np.ndarray]]:
     """Check the batch inputs against the model's inputs; returns (N, arrays shaped (N, *input_shape))."""
     if len(inputs) != it.num_inputs:
@@ -168,17 +232,20 @@ def split_inputs(it: Interpreter, inputs: Sequence[np.ndarray]) -> tuple[int, li
 
 
 class BatchRunner:
-    """Runs batches for one ``Interpreter``; keeps the batched interpreter it prepared."""
+    """Runs batches for one ``Interpreter``; keeps the batched interpreters it prepared."""
 
     def __init__(self, it: Interpreter) -> None:
         self.it = it
         self.reason = batchable(it.model)
         self.stateful = it.stateful
-        self._batched: dict[int, Interpreter] = {}
-        self._checked: set[int] = set()  # chunk sizes whose first batch matched a single invoke
-        largest = max((t.size for t in it.subgraph.tensors if not t.is_constant and t.dtype is not None), default=1)
-        self.chunk = max(1, min(MAX_CHUNK, round(CHUNK_ELEMENTS / max(largest, 1))))
+        self.segments = segments(it.model, self.stateful) if self.reason is None else []
+        # per list of chunk sizes (one per segment), the batched interpreters of the segments
+        self._batched: dict[tuple[int, ...], list[Interpreter]] = {}
+        self._checked: set[tuple[int, ...]] = set()  # chunk sizes whose first batch matched a single invoke
+        self.chunk = max((seg.chunk for seg in self.segments), default=1)
         if self.reason is None and self.chunk == 1:
+            largest = max((t.size for t in it.subgraph.tensors if not t.is_constant and t.dtype is not None),
+                          default=1)
             self.reason = f"one sample's largest tensor ({largest} elements) already fills a batch"
 
     def run(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -192,9 +259,9 @@ class BatchRunner:
             try:
                 with blas.single_thread():
                     self._run_batched(n, batches, outs)
-                size = min(self.chunk, n)
-                if size in self._checked or self._first_sample_agrees(batches, outs):
-                    self._checked.add(size)
+                sizes = self._sizes(n)
+                if sizes in self._checked or self._first_sample_agrees(batches, outs):
+                    self._checked.add(sizes)
                     return outs
                 self.reason = "a batched run differed from a single invoke"
             except MicrointerpError as e:
@@ -202,32 +269,43 @@ class BatchRunner:
         self._run_per_sample(n, batches, outs)
         return outs
 
-    def _interpreter(self, size: int) -> Interpreter:
-        if size not in self._batched:
+    def _sizes(self, n: int) -> tuple[int, ...]:
+        return tuple(min(seg.chunk, n) for seg in self.segments)
+
+    def _interpreters(self, sizes: tuple[int, ...]) -> list[Interpreter]:
+        if sizes not in self._batched:
             from .interpreter import Interpreter
 
             if len(self._batched) >= 2:
                 self._batched.pop(next(iter(self._batched)))
-            self._batched[size] = Interpreter(batched_model(self.it.model, size), resolver=self.it.resolver,
-                                              trace=0)
-        return self._batched[size]
+            self._batched[sizes] = [Interpreter(batched_model(seg.model, size), resolver=self.it.resolver, trace=0)
+                                    for seg, size in zip(self.segments, sizes)]
+        return self._batched[sizes]
 
     def _run_batched(self, n: int, batches: list[np.ndarray], outs: list[np.ndarray]) -> None:
-        size = min(self.chunk, n)
-        bit = self._interpreter(size)
-        in_views = [bit.tensor_view(k) for k in bit.subgraph.inputs]
-        out_views = [bit.tensor_view(k) for k in bit.subgraph.outputs]
-        for start in range(0, n, size):
-            stop = min(start + size, n)
-            for view, batch in zip(in_views, batches):
-                view.reshape(size, -1)[:stop - start] = batch[start:stop].reshape(stop - start, -1)
-                if stop - start < size:  # a short last chunk: pad with its first sample, then discard
-                    view.reshape(size, -1)[stop - start:] = batch[start].reshape(1, -1)
-            if self.stateful:  # every row starts its sequence from the reset state
-                bit.reset()
-            bit.invoke()
-            for out, view in zip(outs, out_views):
-                out.reshape(n, -1)[start:stop] = view.reshape(size, -1)[:stop - start]
+        """Segment by segment, each over all ``n`` samples in chunks of its own size; the
+        tensors passed between segments wait in arrays of ``n`` rows."""
+        sizes = self._sizes(n)
+        sg = self.it.subgraph
+        staged = {k: batch.reshape(n, -1) for k, batch in zip(sg.inputs, batches)}
+        for seg, size, bit in zip(self.segments, sizes, self._interpreters(sizes)):
+            in_views = [bit.tensor_view(k).reshape(size, -1) for k in seg.inputs]
+            out_views = [bit.tensor_view(k).reshape(size, -1) for k in seg.outputs]
+            made = [np.empty((n, view.shape[1]), view.dtype) for view in out_views]
+            for start in range(0, n, size):
+                stop = min(start + size, n)
+                for view, k in zip(in_views, seg.inputs):
+                    view[:stop - start] = staged[k][start:stop]
+                    if stop - start < size:  # a short last chunk: pad with its first sample, then discard
+                        view[stop - start:] = staged[k][start]
+                if self.stateful:  # every row starts its sequence from the reset state
+                    bit.reset()
+                bit.invoke()
+                for dest, view in zip(made, out_views):
+                    dest[start:stop] = view[:stop - start]
+            staged.update(zip(seg.outputs, made))
+        for out, k in zip(outs, sg.outputs):
+            out.reshape(n, -1)[...] = staged[k]
 
     def _first_sample_agrees(self, batches: list[np.ndarray], outs: list[np.ndarray]) -> bool:
         it = self.it

@@ -108,3 +108,33 @@ def conv_model(op: str, g: dict, act_dtype: str, weights: np.ndarray, bias: np.n
         inputs.append(-1)
     b.add_operator(op, inputs, [y], **g["options"])
     return b.build()
+
+
+def raw_input_route_cases() -> list[tuple[int, int, int, int]]:
+    """(stride, kernel, input zero point, output channels) of the layers the raw-input tests
+    run: 1x1 and 3x3, strides 1 and 2, zero points at both ends and between."""
+    return [(1, 1, -128, 8), (1, 1, 3, 24), (1, 3, -7, 4), (2, 3, 127, 3), (2, 3, 5, 16), (1, 3, 100, 40)]
+
+
+def raw_input_route_model(op: str, stride: int, kernel: int, zero_point: int, out_c: int,
+                          seed: int) -> tuple[bytes, list[list[np.ndarray]]]:
+    """An int8 CONV_2D / DEPTHWISE_CONV_2D layer of converter-like scales (per-channel filter
+    scales, a ReLU6-like clamp from the output zero point -128) whose input zero point is
+    not 0, with two invocations of full-range inputs: the case the bound routes sum the raw
+    input for (``convolution.fold_input_zero_point``)."""
+    rng = np.random.default_rng(seed)
+    depthwise = op == "DEPTHWISE_CONV_2D"
+    in_c = out_c if depthwise else out_c + 1  # CONV_2D: every bound route (folded GEMM, planes, im2col)
+    g = dict(batch=1, in_h=9, in_w=7, in_c=in_c, out_c=out_c, kh=kernel, kw=kernel,
+             out_h=-(-9 // stride), out_w=-(-7 // stride),
+             options=dict(padding="SAME", stride_h=stride, stride_w=stride, dilation_h_factor=1,
+                          dilation_w_factor=1, fused_activation_function=3))  # RELU6
+    if depthwise:
+        g["options"]["depth_multiplier"] = 1
+    shape = (1, kernel, kernel, out_c) if depthwise else (out_c, kernel, kernel, in_c)
+    weights = int_array(rng, shape, "int8")
+    q = dict(in_scale=0.02, in_zp=zero_point, filter_scales=rng.uniform(0.002, 0.02, out_c).astype(np.float32),
+             out_scale=0.05, out_zp=-128)
+    bias = rng.integers(-3000, 3000, out_c).astype(np.int32)
+    model = conv_model(op, g, "int8", weights, bias, "bias", q, filter_channel_dim=3 if depthwise else 0)
+    return model, two_invocations(rng, g, "int8")

@@ -156,3 +156,25 @@ def test_conv_float_infinite_weight_skips_padding_like_tflm(activation):
     x = rng.uniform(0.5, 4, size=(1, 5, 6, 2)).astype(np.float32)  # no zeros: inf * x stays inf
     mi = compare_with_tflm(build_conv(g, "float32", weights, None, "absent", None), [[x]])
     assert np.isfinite(mi.get_output(0)).all()  # inf sums clamp to +-FLT_MAX; a NaN would mean a padded tap
+
+
+@requires_tflm
+@pytest.mark.parametrize("case", conv_cases.raw_input_route_cases())
+def test_conv_raw_input_route_matches_tflm(case, monkeypatch):
+    """Layers whose input zero point is not 0 take the bound routes that sum the raw input,
+    its zero point folded into the bias (``convolution.fold_input_zero_point``), and match
+    TFLM; the route is checked to be the one taken."""
+    from microinterp.kernels import convolution
+
+    taken = []
+    make = convolution.FloatOutputStage.make
+
+    def spy(stage, weights, axis, reach, bias):  # type: ignore[no-untyped-def]
+        made = make(stage, weights, axis, reach, bias)
+        taken.append(reach == 128 and made is not None)
+        return made
+
+    monkeypatch.setattr(convolution.FloatOutputStage, "make", staticmethod(spy))
+    model, inputs = conv_cases.raw_input_route_model("CONV_2D", *case, seed=sum(case) & 0xFFFF)
+    compare_with_tflm(model, inputs)
+    assert taken and taken[0]

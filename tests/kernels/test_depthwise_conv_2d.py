@@ -142,3 +142,55 @@ def test_depthwise_float_infinite_weight_skips_padding_like_tflm():
     weights[0, 2, 2, :] = np.inf  # the bottom-right tap reads the padding for the last row/column
     x = rng.uniform(0.5, 4, size=input_shape(g)).astype(np.float32)  # no zeros: inf * x stays inf
     compare_with_tflm(build_depthwise(g, "float32", weights, None, "absent", None), [[x]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(window_geometry(), st.integers(1, 2), st.integers(1, 3))
+def test_tap_groups_are_the_taps(g, batch, channels):
+    """``taps.TapPlanes.groups`` (the integer tap sums' einsum operands): every tap appears in
+    exactly one group, as one regular strided view per plane (no per-tap fallback), and each
+    slice of a group is that tap's own view."""
+    from microinterp.kernels.padding import PaddingValues, Window
+    from microinterp.kernels.taps import TapPlanes
+
+    o = g["options"]
+    pad = PaddingValues(((g["out_h"] - 1) * o["stride_h"] + (g["kh"] - 1) * o["dilation_h_factor"] + 1 - g["in_h"]) // 2
+                        if o["padding"] == "SAME" else 0,
+                        ((g["out_w"] - 1) * o["stride_w"] + (g["kw"] - 1) * o["dilation_w_factor"] + 1 - g["in_w"]) // 2
+                        if o["padding"] == "SAME" else 0)
+    pad = PaddingValues(max(pad.height, 0), max(pad.width, 0))
+    win = Window.create((g["in_h"], g["in_w"]), (g["out_h"], g["out_w"]), (g["kh"], g["kw"]),
+                        (o["stride_h"], o["stride_w"]), (o["dilation_h_factor"], o["dilation_w_factor"]), pad)
+    planes = TapPlanes(win, batch, channels, np.float32)
+    planes.buffer[...] = np.arange(planes.buffer.size, dtype=np.float32).reshape(planes.buffer.shape)
+    groups = planes.groups()
+    seen = sorted(t for _, indices in groups for t in indices)
+    assert seen == list(range(g["kh"] * g["kw"]))
+    planes_read = {(fy * o["dilation_h_factor"] % o["stride_h"], fx * o["dilation_w_factor"] % o["stride_w"])
+                   for fy in range(g["kh"]) for fx in range(g["kw"])}
+    assert len(groups) == len(planes_read)
+    for view, indices in groups:
+        for k, t in enumerate(indices):
+            tap = view[k // view.shape[1], k % view.shape[1]]
+            assert np.shares_memory(tap, planes.buffer) and np.array_equal(tap, planes.taps[t])
+
+
+@requires_tflm
+@pytest.mark.parametrize("case", conv_cases.raw_input_route_cases())
+def test_depthwise_raw_input_route_matches_tflm(case, monkeypatch):
+    """As ``test_conv_raw_input_route_matches_tflm``: the tap sums of the raw input, padded
+    with the input zero point, that folded into the bias; the route is checked to be taken."""
+    from microinterp.kernels import convolution
+
+    taken = []
+    make = convolution.FloatOutputStage.make
+
+    def spy(stage, weights, axis, reach, bias):  # type: ignore[no-untyped-def]
+        made = make(stage, weights, axis, reach, bias)
+        taken.append(reach == 128 and made is not None)
+        return made
+
+    monkeypatch.setattr(convolution.FloatOutputStage, "make", staticmethod(spy))
+    model, inputs = conv_cases.raw_input_route_model("DEPTHWISE_CONV_2D", *case, seed=sum(case) & 0xFFFF)
+    compare_with_tflm(model, inputs)
+    assert taken and taken[0]

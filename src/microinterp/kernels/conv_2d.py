@@ -267,29 +267,46 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     columns = patches.reshape(rows, -1)
     copy_patches = not np.shares_memory(columns, buffer)
     zero_point, bias, stage = data.input_zero_point, data.bias, data.stage
-    float_stage = convolution.FloatOutputStage.make(stage, weights, 1, convolution.max_abs_input(
-        x.dtype, int(zero_point)), bias)
+    # The float stage routes sum the raw input where the zero point is not 0 (its fold into
+    # the bias: convolution.fold_input_zero_point), else x - zp as invoke does.
+    float_stage, load = None, Load(zero_point, 0.0)
+    if zero_point != 0:
+        folded_bias, reach = convolution.fold_input_zero_point(weights, 1, bias, int(zero_point), x.dtype)
+        float_stage = convolution.FloatOutputStage.make(stage, weights, 1, reach, folded_bias)
+        load = Load(None, float(zero_point))
+    if float_stage is None:
+        float_stage, load = convolution.FloatOutputStage.make(stage, weights, 1, convolution.max_abs_input(
+            x.dtype, int(zero_point)), bias), Load(zero_point, 0.0)
     lifted = float_stage.lifted_offset(y.dtype) if float_stage is not None else None
     transposed = copy_patches and _short_runs(win, x.shape[-1])
     if float_stage is not None and lifted is not None and columns.shape[1] < FOLD_MAX_DEPTH:
-        return _bind_folded(data, x, y, float_stage, lifted, transposed)
+        return _bind_folded(data, x, y, float_stage, lifted, transposed, load)
     if float_stage is not None and transposed:
-        return _bind_planes(data, x, y, float_stage)
-    if copy_patches:
-        columns = np.empty(columns.shape, buffer.dtype)
-    patch_shaped = columns.reshape(patches.shape)
-    sums = np.empty((rows, weights.shape[1]), buffer.dtype)
+        return _bind_planes(data, x, y, float_stage, load)
     if float_stage is not None:
+        buffer = win.new_buffer(x.shape[0], x.shape[-1], buffer.dtype)  # (data.buffer stays invoke's)
+        buffer.fill(load.pad)
+        interior, patches = win.interior(buffer), win.patches(buffer)
+        columns = patches.reshape(rows, -1)
+        if copy_patches:
+            columns = np.empty(columns.shape, buffer.dtype)
+        patch_shaped = columns.reshape(patches.shape)
+        sums = np.empty((rows, weights.shape[1]), buffer.dtype)
         finish = float_stage.bind(sums, y.reshape(rows, -1))
+        fill = load.into(interior, x)
 
         def run_float_stage() -> None:  # the stage in float64 (convolution.FloatOutputStage)
-            np.subtract(x, zero_point, out=interior)
+            fill()
             if copy_patches:
                 np.copyto(patch_shaped, patches)
             exact_matmul(columns, weights, out=sums)
             finish()
 
         return run_float_stage
+    if copy_patches:
+        columns = np.empty(columns.shape, buffer.dtype)
+    patch_shaped = columns.reshape(patches.shape)
+    sums = np.empty((rows, weights.shape[1]), buffer.dtype)
     blocked = rows * columns.shape[1] * weights.shape[1] > _SINGLE_THREAD_GEMM
     acc = np.empty((rows, weights.shape[1]), np.int64)
 
@@ -307,6 +324,22 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         stage.apply(acc, y)
 
     return run
+
+
+class Load:
+    """How a bound integer route fills its input buffer: ``x - subtract`` (``subtract`` the
+    zero point, as ``invoke``), or ``x`` itself (``subtract`` None) with the padding holding
+    ``pad`` (the zero point folded into the bias, ``convolution.fold_input_zero_point``)."""
+
+    def __init__(self, subtract: float | None, pad: float) -> None:
+        self.subtract, self.pad = subtract, pad
+
+    def into(self, dest: np.ndarray, x: np.ndarray) -> Callable[[], None]:
+        """A call writing ``x`` (its shape, or broadcast to ``dest``) into ``dest``, as loaded."""
+        if self.subtract is None:
+            return functools.partial(np.copyto, dest, x)
+        zero_point = dest.dtype.type(self.subtract)  # a scalar of dest's type: no float64 pass into float32
+        return functools.partial(np.subtract, x, zero_point, out=dest)
 
 
 #: integer layers summing fewer products than this per output take ``_bind_folded``: one
@@ -327,40 +360,42 @@ def _short_runs(win: Window, in_c: int) -> bool:
     return run < SHORT_RUN
 
 
-def _planes_columns(win: Window, x: np.ndarray, dtype: type, extra_rows: int
+def _planes_columns(win: Window, x: np.ndarray, dtype: type, extra_rows: int, load: Load
                     ) -> tuple[ChannelPlanes, np.ndarray, Callable[[], None]]:
-    """The transposed im2col matrix of ``x - zp`` on ``taps.ChannelPlanes`` (``KH*KW*Cin``
-    rows plus ``extra_rows`` rows of ones, ``N * OH * cols`` columns: every output row runs on
-    over ``cols - OW`` discarded positions) and a call that refills it from ``x``."""
+    """The transposed im2col matrix of the loaded input (``load``) on ``taps.ChannelPlanes``
+    (``KH*KW*Cin`` rows plus ``extra_rows`` rows of ones, ``N * OH * cols`` columns: every
+    output row runs on over ``cols - OW`` discarded positions) and a call that refills it
+    from ``x``."""
     n, in_c = x.shape[0], x.shape[-1]
     planes = ChannelPlanes(win, n, in_c, dtype)
+    planes.buffer.fill(load.pad)
     depth = win.filter_h * win.filter_w * in_c
     matrix = np.ones((depth + extra_rows, n * planes.taps[0].shape[-1]), dtype)
     copies = planes.columns(matrix)
+    subtract = None if load.subtract is None else dtype(load.subtract)
 
     def fill() -> None:
+        planes.load(x, subtract)
         for dest, tap in copies:
             np.copyto(dest, tap)
 
     return planes, matrix, fill
 
 
-def _bind_planes(data: OpData, x: np.ndarray, y: np.ndarray, stage: convolution.FloatOutputStage
+def _bind_planes(data: OpData, x: np.ndarray, y: np.ndarray, stage: convolution.FloatOutputStage, load: Load
                  ) -> Callable[[], None]:
     """The float32-sums route (``convolution.FloatOutputStage``) with the im2col matrix built
     transposed on ``taps.ChannelPlanes`` (``_short_runs``): BLAS reads it transposed, and the
     stage runs on the output rows' views of the sums, skipping the discarded positions."""
     win, weights = data.window, data.weights[0]
     out_c = weights.shape[1]
-    planes, matrix, fill = _planes_columns(win, x, data.buffer.dtype.type, 0)
+    planes, matrix, fill = _planes_columns(win, x, data.buffer.dtype.type, 0, load)
     n, cols = x.shape[0], planes.cols
     sums = np.empty((matrix.shape[1], out_c), matrix.dtype)
     valid = sums.reshape(n * win.out_h, cols * out_c)[:, :win.out_w * out_c]
     finish = stage.bind(valid, y.reshape(n * win.out_h, win.out_w * out_c), tile=win.out_w)
-    zero_point = data.input_zero_point
 
     def run() -> None:
-        planes.load(x, zero_point)
         fill()
         exact_matmul(matrix.T, weights, out=sums)
         finish()
@@ -369,7 +404,7 @@ def _bind_planes(data: OpData, x: np.ndarray, y: np.ndarray, stage: convolution.
 
 
 def _bind_folded(data: OpData, x: np.ndarray, y: np.ndarray, stage: convolution.FloatOutputStage,
-                 lifted: np.ndarray, transposed: bool) -> Callable[[], None]:
+                 lifted: np.ndarray, transposed: bool, load: Load) -> Callable[[], None]:
     """The integer path with the output stage folded into the GEMM: the im2col matrix gets a
     column of ones and the weights, in float64, become ``w * scale`` per output channel with
     the row ``lifted`` under them, so the product is ``sums * scale + offset + B`` of
@@ -390,15 +425,13 @@ def _bind_folded(data: OpData, x: np.ndarray, y: np.ndarray, stage: convolution.
     in_c = x.shape[-1]
     one_by_one = win.filter_h == win.filter_w == 1 and win.all_inside and win.stride_h == win.stride_w == 1 \
         and (win.out_h, win.out_w) == (win.in_h, win.in_w)
-    zero_point = data.input_zero_point
     if transposed:  # the transposed matrix on channel planes, ones in its last row (see _bind_planes)
-        planes, matrix, fill = _planes_columns(win, x, np.float64, 1)
+        planes, matrix, fill = _planes_columns(win, x, np.float64, 1, load)
         cols = planes.cols
         t = np.empty((matrix.shape[1], out_c), np.float64)
         finish = stage.bind_lifted_clamp(t.reshape(n, win.out_h, cols, out_c)[:, :, :win.out_w], y)
 
         def run_planes() -> None:
-            planes.load(x, zero_point)
             fill()
             exact_matmul(matrix.T, folded, out=t)
             finish()
@@ -409,15 +442,17 @@ def _bind_folded(data: OpData, x: np.ndarray, y: np.ndarray, stage: convolution.
         interior, columns, patches, dest = buffer[..., :in_c], buffer.reshape(rows, in_c + 1), None, None
     else:
         buffer = win.new_buffer(n, in_c, np.float64)
+        buffer.fill(load.pad)
         interior, patches = win.interior(buffer), win.patches(buffer)
         columns = np.ones((rows, depth + 1), np.float64)
         dest = columns[:, :depth].reshape(patches.shape)
         assert np.shares_memory(dest, columns)
     t = np.empty((rows, out_c), np.float64)
     finish = stage.bind_lifted_clamp(t, y.reshape(rows, out_c))
+    fill = load.into(interior, x)
 
     def run() -> None:
-        np.subtract(x, zero_point, out=interior)
+        fill()
         if dest is not None:
             np.copyto(dest, patches)
         exact_matmul(columns, folded, out=t)

@@ -294,8 +294,22 @@ class FloatOutputStage:
         lo, hi = self.act_min + lift, self.act_max + lift
         unsigned = out.view(np.dtype(f"u{out.dtype.itemsize}"))
         flip = unsigned.dtype.type(lift)
-        clip, xor = quant._clip, np.bitwise_xor
+        clip, xor, copyto = quant._clip, np.bitwise_xor, np.copyto
         correct = self._bind_correction(t, tile, lift)
+        if out.dtype.itemsize == 1 and self.lifted_reach(lift) < 2**15:
+            # |t| < 2**15: converting to int16 truncates every value exactly (in range), and
+            # truncation then the clamp to [lo, hi] (lo >= 0) is floor then the clamp, as above;
+            # the int16 clamp moves a quarter of the bytes the float64 one reads
+            narrow = np.empty(t.shape, np.int16)
+            lo16, hi16 = np.int16(lo), np.int16(hi)
+
+            def run_narrow() -> None:
+                correct()
+                copyto(narrow, t, casting="unsafe")
+                clip(narrow, lo16, hi16, out=unsigned, casting="unsafe")
+                xor(unsigned, flip, out=unsigned)  # - lift, in two's complement
+
+            return run_narrow
 
         def run() -> None:
             correct()
@@ -303,6 +317,13 @@ class FloatOutputStage:
             xor(unsigned, flip, out=unsigned)  # - lift, in two's complement
 
         return run
+
+    def lifted_reach(self, lift: int) -> int:
+        """A bound on ``|t|`` (``t = sums * scale`` plus the offset lifted by ``lift``, and the
+        ``A < 0`` correction, at most 1) over every input the layer can see, from the per-channel
+        bounds in Python integers: ``(|acc * m| + |constant + lift * 2**(31+r)|) / 2**(31+r) + 1``."""
+        return max((((b + abs(c + (lift << k))) >> k) + 2 for c, k, b in zip(self.constants, self.shifts, self.bounds)),
+                   default=0)
 
     def _bind_correction(self, t: np.ndarray, tile: int, lift: int) -> Callable[[], None]:
         """The ``A < 0`` correction on ``t`` (offset lifted by ``lift``): ``- 2**-r`` where
@@ -367,6 +388,28 @@ def exact_float_dtype(weights: np.ndarray, channel_axis: int, max_abs_input: int
     axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
     worst = float(w.sum(axis=axes).max(initial=0.0)) * float(max_abs_input)
     return np.float32 if worst < 2.0**24 else np.float64
+
+
+def fold_input_zero_point(weights: np.ndarray, channel_axis: int, bias: np.ndarray | None, zero_point: int,
+                          dtype: np.dtype) -> tuple[np.ndarray, int]:
+    """``(bias - zero_point * sum(w), max |x|)`` per output channel: what a convolution that
+    sums the *raw* input against its weights (a buffer holding ``x`` itself, its padding
+    holding ``zero_point``) adds and how far its input reaches.
+
+    ``sum w * (x - zp) + bias`` is ``sum w * x + (bias - zp * sum w)`` over every tap, and a
+    padded tap (``x = zp`` in the buffer) adds ``w * zp - w * zp = 0`` there, as TFLM's
+    skipping it does: the same integer accumulator, so a stage fed ``sums + folded bias``
+    rescales exactly what TFLM rescales. The buffer is then loaded with a plain cast of
+    ``x`` (about a third of the cost of subtracting the zero point on the way). The raw
+    sums stay exact in the buffer's float type: every value in the buffer (``x`` or ``zp``)
+    is at most ``max |x|`` of the dtype (128 for int8), which is at most ``max |x - zp|``,
+    the reach ``exact_float_dtype`` chose that type by."""
+    w = np.asarray(weights, np.float64)
+    axes = tuple(a for a in range(w.ndim) if a != channel_axis % w.ndim)
+    sums = w.sum(axis=axes).reshape(-1).astype(np.int64)  # integers, exact in float64
+    base = np.zeros(sums.shape, np.int64) if bias is None else np.asarray(bias, np.int64).reshape(-1)
+    lo, hi = quant.dtype_range(dtype)
+    return base - int(zero_point) * sums, max(abs(lo), abs(hi))
 
 
 def max_abs_input(dtype: np.dtype, zero_point: int) -> int:

@@ -197,15 +197,19 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
 
     * integer layers with few input channels and a depth multiplier (micro_speech's first
       layer: 1 channel x 8): one GEMM per input channel (``_bind_gemm``);
-    * every other layer: the tap loop of ``invoke`` -- ``total += tap * w[fy, fx]`` in
-      (filter_y, filter_x) order, in the buffer's type -- on ``taps.TapPlanes`` views,
-      whose rows are whole output rows (``OW * C`` contiguous values, against ``C`` for
-      the strided views of ``padding.Window``), with the weights tiled along them once.
-      Each element sees the same sequence of roundings as in ``invoke``: the float path
-      starts from +0.0 as TFLM does, the integer sums are exact in the buffer's type.
+    * every other layer: the tap sums of ``invoke`` on ``taps.TapPlanes`` views, whose
+      rows are whole output rows (``OW * C`` contiguous values, against ``C`` for the
+      strided views of ``padding.Window``), with the weights tiled along them once. The
+      float path is ``invoke``'s loop -- ``total += tap * w[fy, fx]`` in (filter_y,
+      filter_x) order from +0.0, as TFLM -- so each element sees the same roundings; the
+      integer paths sum each plane's taps in one einsum, exact in the buffer's type in any
+      order.
 
     Then the bias and the output stage: float32 ``+ bias`` and the clamp; integer ones
     in float64 where ``convolution.FloatOutputStage`` applies, else the prepared stage.
+    The tap sums with a float64 stage read the raw input where the zero point is not 0
+    (planes padded with it, the zero point folded into the stage's bias:
+    ``convolution.fold_input_zero_point``).
     Layers whose float weights are not all finite (padded taps must be skipped) call
     ``invoke``."""
     x, y = inputs[INPUT], outputs[OUTPUT]
@@ -218,9 +222,16 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         total = np.empty((rows, out_c), np.float32)
         return _bind_taps(data, x, total, convolution.bind_bias_and_clamp(
             total, data.bias, data.act_min, data.act_max, y.reshape(rows, out_c)))
-    float_stage = convolution.FloatOutputStage.make(data.stage, data.weights, -1, convolution.max_abs_input(
-        x.dtype, int(data.input_zero_point)), data.bias)
+    zero_point = int(data.input_zero_point)
+    gemm = 0 < in_c <= GEMM_MAX_INPUT_CHANNELS and out_c % in_c == 0 and out_c // in_c >= GEMM_MIN_MULTIPLIER
     total = np.empty((rows, out_c), data.buffer.dtype)
+    if zero_point != 0 and not gemm:  # the tap sums of the raw input (convolution.fold_input_zero_point)
+        folded_bias, reach = convolution.fold_input_zero_point(data.weights, -1, data.bias, zero_point, x.dtype)
+        folded = convolution.FloatOutputStage.make(data.stage, data.weights, -1, reach, folded_bias)
+        if folded is not None:
+            return _bind_taps(data, x, total, folded.bind(total, y.reshape(rows, out_c)), pad=zero_point)
+    float_stage = convolution.FloatOutputStage.make(data.stage, data.weights, -1, convolution.max_abs_input(
+        x.dtype, zero_point), data.bias)
     if float_stage is not None:
         finish = float_stage.bind(total, y.reshape(rows, out_c))
     else:
@@ -232,22 +243,29 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
                 np.add(acc, bias, out=acc)
             stage.apply(acc, y)  # type: ignore[union-attr]
 
-    if 0 < in_c <= GEMM_MAX_INPUT_CHANNELS and out_c % in_c == 0 and out_c // in_c >= GEMM_MIN_MULTIPLIER:
+    if gemm:
         return _bind_gemm(data, x, total, finish)
     return _bind_taps(data, x, total, finish)
 
 
-def _bind_taps(data: OpData, x: np.ndarray, total: np.ndarray, finish: Callable[[], None]) -> Callable[[], None]:
-    """The tap loop on ``taps.TapPlanes`` views into ``total`` (rows x channels), then ``finish``."""
+def _bind_taps(data: OpData, x: np.ndarray, total: np.ndarray, finish: Callable[[], None],
+               pad: int | None = None) -> Callable[[], None]:
+    """The tap sums on ``taps.TapPlanes`` views into ``total`` (rows x channels), then ``finish``:
+    the float path in TFLM's order, tap by tap; the integer paths one ``numpy.einsum`` per
+    plane's group of taps (see below). With ``pad``, the planes hold the raw input and
+    their padding ``pad`` (the input zero point, folded into ``finish``'s bias); else
+    ``x - zp``, padded with zeros."""
     win, dtype = data.window, data.buffer.dtype.type
     out_c = data.weights.shape[-1]
     planes = TapPlanes(win, x.shape[0], x.shape[-1], dtype, repeat=out_c // x.shape[-1])
+    if pad is not None:
+        planes.buffer.fill(pad)
     tiled = [np.tile(data.weights[fy, fx], win.out_w) for fy in range(win.filter_h) for fx in range(win.filter_w)]
     taps = planes.taps
     acc = total.reshape(taps[0].shape)
     prod = np.empty_like(acc)
     rest = list(zip(taps[1:], tiled[1:]))
-    zero_point = None if data.mode == "float32" else dtype(data.input_zero_point)
+    zero_point = None if data.mode == "float32" or pad is not None else dtype(data.input_zero_point)
     first_tap, first_weights, multiply, add, load = taps[0], tiled[0], np.multiply, np.add, planes.load
     if data.mode == "float32":
         zero = np.float32(0.0)
@@ -267,16 +285,22 @@ def _bind_taps(data: OpData, x: np.ndarray, total: np.ndarray, finish: Callable[
 
         return run_float
 
+    # Integer paths: one einsum per plane's group of taps (TapPlanes.groups), which
+    # multiplies and adds in one pass where the loop above takes two per tap. einsum adds
+    # in an order of its own, which changes nothing here: every product and every partial
+    # sum is an integer below 2**24 in float32 (2**53 in float64), the bound
+    # convolution.exact_float_dtype chose the buffer's type by, so each is exact.
+    groups = [(view, np.stack([tiled[t] for t in indices]).reshape(*view.shape[:2], -1))
+              for view, indices in planes.groups()]
+    (first_view, first_group), later = groups[0], groups[1:]
+    einsum, spec = np.einsum, "abnyl,abl->nyl"
+
     def run() -> None:
         load(x, zero_point)
-        buffer = set_tap_buffer()
-        try:
-            multiply(first_tap, first_weights, out=acc)
-            for tap, w in rest:
-                multiply(tap, w, out=prod)
-                add(acc, prod, out=acc)
-        finally:
-            np.setbufsize(buffer)
+        einsum(spec, first_view, first_group, out=acc)
+        for view, w in later:
+            einsum(spec, view, w, out=prod)
+            add(acc, prod, out=acc)
         finish()
 
     return run

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .padding import Window
 
@@ -56,7 +57,7 @@ class TapPlanes:
         rows, cols = _extent(win.pad_top, win.in_h, sh, dh, win.filter_h, win.out_h), \
             _extent(win.pad_left, win.in_w, sw, dw, win.filter_w, win.out_w)
         self.buffer = win.new_planes(batch, sh, sw, rows, cols, channels, dtype)
-        self.channels = channels
+        self.window, self.channels = win, channels
         # (source slices of the input, destination view of the planes), one per plane with pixels
         self.loads: list[tuple[tuple[slice, slice], np.ndarray]] = []
         for source, ph, pw, ys, xs in _phases(win):
@@ -73,6 +74,34 @@ class TapPlanes:
                 assert np.shares_memory(flat, self.buffer)  # (OW, C) of a plane is contiguous
                 self.taps.append(flat)
 
+    def groups(self) -> list[tuple[np.ndarray, list[int]]]:
+        """The taps grouped by the plane they read: per plane, an ``(Ky, Kx, N, OH, OW*C)``
+        view whose ``[i, j]`` is one of ``taps`` (the tap indices, ``fy * KW + fx``, in that
+        order, listed with it). Within a plane the taps' rows ``fy`` (and columns ``fx``) are
+        an arithmetic progression whose plane offsets ``fy * dh // sh`` step evenly, so the
+        group is one strided view of the buffer: one ``numpy.einsum`` sums a whole group."""
+        win = self.window
+        sh, sw, dh, dw = win.stride_h, win.stride_w, win.dilation_h, win.dilation_w
+        out = []
+        for ph in range(sh):
+            rows = [fy for fy in range(win.filter_h) if fy * dh % sh == ph]
+            for pw in range(sw):
+                cols = [fx for fx in range(win.filter_w) if fx * dw % sw == pw]
+                if not rows or not cols:
+                    continue
+                first = self.taps[rows[0] * win.filter_w + cols[0]]
+                step_y = (rows[1] * dh // sh - rows[0] * dh // sh) if len(rows) > 1 else 0
+                step_x = (cols[1] * dw // sw - cols[0] * dw // sw) if len(cols) > 1 else 0
+                view = as_strided(first, (len(rows), len(cols), *first.shape),
+                                  (step_y * self.buffer.strides[3], step_x * self.buffer.strides[4], *first.strides),
+                                  writeable=False)
+                indices = [fy * win.filter_w + fx for fy in rows for fx in cols]
+                if all(_same_view(view[k // len(cols), k % len(cols)], self.taps[t]) for k, t in enumerate(indices)):
+                    out.append((view, indices))
+                else:  # (not expected: the offsets step evenly) one group per tap
+                    out.extend((self.taps[t][None, None], [t]) for t in indices)
+        return out
+
     def load(self, x: np.ndarray, zero_point: float | None) -> None:
         """Write the NHWC image ``x`` (minus ``zero_point`` unless None) into the planes."""
         x5 = x[..., None]
@@ -81,6 +110,12 @@ class TapPlanes:
                 np.copyto(dest, x5[:, ys, xs])
             else:
                 np.subtract(x5[:, ys, xs], zero_point, out=dest)
+
+
+def _same_view(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``a`` and ``b`` are the same elements of the same buffer."""
+    return a.shape == b.shape and a.strides == b.strides and \
+        a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
 
 
 def _phases(win: Window) -> Iterator[tuple[tuple[slice, slice], int, int, slice, slice]]:

@@ -229,12 +229,40 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
         finish = stage.apply_product
     else:
         finish = stage.apply
+    if x1.dtype.itemsize == x2.dtype.itemsize == out.dtype.itemsize == 1 and not stage.per_channel:
+        return _bind_pair_table(bits1, bits2, out, table1, table2, combine, finish)
 
     def run() -> None:
         np.take(table1, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
         np.take(table2, bits2, out=scaled2, mode="clip")
         combine(scaled1, scaled2, out=acc)
         finish(acc, out)
+
+    return run
+
+
+def _bind_pair_table(bits1: np.ndarray, bits2: np.ndarray, out: np.ndarray, table1: np.ndarray, table2: np.ndarray,
+                     combine: np.ufunc, finish: Callable[[np.ndarray, np.ndarray], None]) -> Callable[[], None]:
+    """``bind_rescaled`` for 8-bit inputs and output: the output of every one of the 65,536
+    input pairs, computed once here by the very steps ``bind_rescaled``'s call takes (table
+    look-ups, ``combine``, the per-tensor ``finish``: element by element, so each entry is
+    what that call gives for its pair), then one look-up per output element of the pair
+    index ``256 * bits1 + bits2``: three passes over 8- and 16-bit values instead of
+    several over int64 ones."""
+    codes = np.arange(256)
+    pairs = np.empty((256, 256), np.int64)
+    combine(table1[codes][:, None], table2[codes][None, :], out=pairs)
+    table = np.empty((256, 256), out.dtype)
+    finish(pairs, table)
+    table = table.reshape(-1)
+    index = np.empty(out.shape, np.uint16)
+    multiply, add, take = np.multiply, np.add, np.take
+    step = np.uint16(256)
+
+    def run() -> None:
+        multiply(bits1, step, out=index)  # broadcast to the output's shape, as numpy broadcasts the inputs
+        add(index, bits2, out=index)
+        take(table, index, out=out, mode="clip")  # "clip": unbuffered; every index is below 65,536
 
     return run
 

@@ -34,6 +34,8 @@ MODELS = [
     "mlperf-tiny/vww_96_int8.tflite",  # int8 DEPTHWISE_CONV_2D on tap planes (strides 1, 2), float64 stage
     "mlperf-tiny/vww_96_float.tflite",  # float32 DEPTHWISE_CONV_2D on tap planes
     "mlperf-tiny/pretrainedResnet.tflite",  # float32 CONV_2D on channel planes (strides 1, 2)
+    "tflite-micro/audio_preprocessor_int8.tflite",  # Signal ops (Rfft tables and matmuls), noise state
+    "tflite-micro/audio_preprocessor_float.tflite",
 ]
 
 

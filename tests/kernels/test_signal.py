@@ -10,13 +10,14 @@ Hypothesis examples: 25 per op (10 ops), $SIGNAL_EXAMPLES to change.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from oracle import compare_with_tflm, requires_tflm
-from signal_models import CASES, Case
+from signal_models import CASES, Case, int16s
 
 from microinterp import Interpreter
 from microinterp.builder import ModelBuilder
@@ -166,3 +167,78 @@ def test_sqrt64_python_ints_equal_the_bit_loop():
     values = np.array(edges + near_squares + rng.integers(0, 1 << 63, 20000, dtype=np.uint64).tolist()
                       + rng.integers(0, 1 << 32, 20000, dtype=np.uint64).tolist(), np.uint64)
     assert sq.sqrt64_int(values.tolist()) == sq.sqrt64_bitwise(values).tolist()
+
+
+def _rfft_frames(rng: np.random.Generator, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """Frames at every loudness, with extremes, full-scale square waves and silence:
+    full scale is where the FFT's int16 sums wrap."""
+    frames = [int16s(rng, shape, extremes=bool(k % 2)) for k in range(24)]
+    frames.append(np.where(rng.integers(0, 2, shape) == 1, 32767, -32768).astype(np.int16))
+    frames.append(np.full(shape, -32768, np.int16))
+    frames.append(np.zeros(shape, np.int16))
+    return frames
+
+
+@pytest.mark.parametrize("fft_length", [4, 8, 16, 32, 64, 128, 256, 512, 1024])
+def test_rfft_bound_call_equals_the_stepwise_fft(fft_length: int) -> None:
+    """SignalRfft's ``bind`` (tables, float64 sums and matmuls, see its docstring) equals
+    ``rfft``, the stage-by-stage transcription of KISS FFT that the oracle tests check
+    against TFLM, bit for bit, on every radix-2/4 length, one row and several, full
+    rows and zero-padded ones."""
+    from microinterp.kernels import signal_rfft as rf
+    from microinterp.kernels.signal_kiss_fft import Q15, plan
+
+    rng = np.random.default_rng(fft_length)
+    n = fft_length // 2
+    for rows, row in ((1, fft_length), (3, max(1, fft_length - 5))):
+        data = rf.OpData(fft_length, row, *plan(n), *Q15.twiddles(n, inverse=False))
+        x, y = np.zeros((rows, row), np.int16), np.zeros((rows, fft_length + 2), np.int16)
+        run = rf.bind(None, data, [x], [y])  # type: ignore[arg-type]
+        assert not isinstance(run, functools.partial), "radix-2/4 lengths take the bound path"
+        for frame in _rfft_frames(rng, x.shape):
+            x[...] = frame
+            y[...] = 12345  # stale arena bytes: every output value must be written
+            run()
+            assert np.array_equal(y, rf.rfft(data, x.astype(np.int64)).reshape(rows, -1))
+
+
+def _edge_values(dtype: np.dtype, n: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Arrays of ``n`` values of an unsigned input at every bit length and its edges
+    (0, 1, 2, 3, 2**k - 1, 2**k, 2**k + 1, the maximum), shuffled, then random ones."""
+    bits = 8 * dtype.itemsize
+    edges = sorted({v for k in range(bits + 1) for v in ((1 << k) - 1, 1 << k, (1 << k) + 1) if v < 1 << bits}
+                   | {0, 1, 2, 3})
+    edges = np.array(edges, dtype=np.uint64).astype(dtype)
+    out = [np.resize(rng.permutation(edges), n) for _ in range(max(1, 3 * edges.size // n))]
+    out += [rng.integers(0, 1 << int(b), size=n, dtype=np.uint64).astype(dtype) for b in rng.integers(1, bits, 8)]
+    return out
+
+
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_signal_bound_calls_equal_invoke(op: str) -> None:
+    """Each Signal op's bound call (``bind``: tables, views and buffers built once) equals
+    its ``invoke`` (the traced path, what the oracle tests also check against TFLM) on
+    every tensor, over the drawn models and inputs, then over edge values of every
+    unsigned input (each bit length, 0, 1, 2, the maximum), state carried across invokes."""
+    import io
+
+    @settings(max_examples=EXAMPLES, deadline=None)
+    @given(case=CASES[op])
+    def run(case: Case) -> None:
+        bound = Interpreter.from_bytes(case.model, preserve_all_tensors=True)
+        traced = Interpreter.from_bytes(case.model, preserve_all_tensors=True, trace=1, trace_stream=io.StringIO())
+        rng = np.random.default_rng(len(case.model))
+        feeds = list(case.inputs)
+        for k, x in enumerate(case.inputs[0]):
+            if x.dtype.kind == "u":
+                for edge in _edge_values(x.dtype, x.size, rng):
+                    feeds.append([*case.inputs[0][:k], edge.reshape(x.shape), *case.inputs[0][k + 1:]])
+        for feed in feeds:
+            for it in (bound, traced):
+                for i, x in enumerate(feed):
+                    it.set_input(x, i)
+                it.invoke()
+            for index, value in bound.intermediates().items():
+                assert value.tobytes() == traced.get_tensor(index).tobytes(), f"tensor {index} differs"
+
+    run()

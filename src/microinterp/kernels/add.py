@@ -23,7 +23,8 @@ ops' (``_broadcast_ok``), so only the rescaling comes from ``elementwise``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,7 +140,19 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.broadcast_to(result, out.shape)
 
 
-bind = elementwise.rescaled_binder(np.add, invoke)
+_bind_quantized = elementwise.rescaled_binder(np.add, invoke)
+
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """int32: one int32 ``np.add`` (wrapping, as TFLM's; no activation, which TFLM's int32
+    ADD ignores) where the inputs broadcast to exactly the output's shape
+    (``elementwise.bind_integer``); int8/int16: the rescaled path
+    (``elementwise.rescaled_binder``); otherwise ``invoke``."""
+    if data.kind == "int32":
+        run = elementwise.bind_integer(np.add, inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT])
+        return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
+    return _bind_quantized(node, data, inputs, outputs)
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:

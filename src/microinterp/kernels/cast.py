@@ -13,7 +13,8 @@ ignored (values are converted, not requantized).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,5 +57,18 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = t.astype(np.int64).astype(out.dtype)
 
 
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """Integer or bool inputs, and float32 outputs: one ``copyto`` with unsafe casting,
+    which is numpy's C conversion -- modulo the target width between integers (what the
+    int64 detour of ``invoke`` gives), round to nearest even to float32. float32 to
+    integer keeps ``invoke`` (TFLM's saturation and NaN)."""
+    x, out = inputs[INPUT].reshape(-1), outputs[OUTPUT].reshape(-1)
+    if (data.from_float and not data.to_float) or not (np.shares_memory(x, inputs[INPUT])
+                                                        and np.shares_memory(out, outputs[OUTPUT])):
+        return functools.partial(invoke, node, data, inputs, outputs)
+    return functools.partial(np.copyto, out, x, casting="unsafe")
+
+
 MEMORY = KernelMemory(tflm_params="TfLiteCastParams", c_op_data=c_struct(w=1, b=2))
-REGISTRATION = Registration("CAST", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("CAST", prepare, invoke, memory=MEMORY, bind=bind)

@@ -283,6 +283,39 @@ def rescaled_binder(combine: np.ufunc, invoke: Callable[..., None]) -> Callable[
     return bind
 
 
+def bind_integer(ufunc: np.ufunc, x1: np.ndarray, x2: np.ndarray, out: np.ndarray,
+                 lo: int | None = None, hi: int | None = None) -> Callable[[], None] | None:
+    """An integer binary op whose C arithmetic numpy's ``ufunc`` computes in the output's
+    own type (int32 add and multiply wrap modulo 2**32 as TFLM's wrapping arithmetic;
+    minimum and maximum of integers are ``a < b ? a : b`` / ``a > b ? a : b``), bound
+    to its arrays: one call writing the output, then the activation clamp when ``lo`` /
+    ``hi`` narrow the type's range. None (the kernel's own invoke) unless both inputs
+    have the output's type and numpy broadcasts them to exactly the output's shape,
+    where numpy's broadcasting is TFLM's (stride 0 along extents of 1)."""
+    if x1.dtype != out.dtype or x2.dtype != out.dtype or out.dtype.kind not in "iu":
+        return None
+    try:
+        if np.broadcast_shapes(x1.shape, x2.shape) != out.shape:
+            return None
+    except ValueError:
+        return None
+    info = np.iinfo(out.dtype)
+    calls = [functools.partial(ufunc, x1, x2, out=out)]
+    if hi is not None and hi < info.max:
+        calls.append(functools.partial(np.minimum, out, hi, out=out))
+    if lo is not None and lo > info.min:
+        calls.append(functools.partial(np.maximum, out, lo, out=out))
+    if len(calls) == 1:
+        return calls[0]
+    calls_t = tuple(calls)
+
+    def run() -> None:
+        for call in calls_t:
+            call()
+
+    return run
+
+
 def rescale_input(x: np.ndarray, offset: int, left_shift: int, multiplier: int, shift: int) -> np.ndarray:
     """One input of ADD/SUB (and SQUARED_DIFFERENCE) on the common scale: ``(x + offset) << left_shift``, then
     ``MultiplyByQuantizedMultiplierSmallerThanOneExp``."""

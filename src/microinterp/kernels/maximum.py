@@ -8,7 +8,8 @@ a NaN in ``a`` yields ``b``. Broadcasting as in ``elementwise``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -31,6 +32,14 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT][...] = np.where(a > b, a, b)
 
 
+def bind(node: Node, data: None, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """Integer types: ``np.maximum`` into the output (``elementwise.bind_integer``); floats
+    keep ``invoke`` (its NaN and signed-zero choice is ``a > b ? a : b``'s, not numpy's)."""
+    run = elementwise.bind_integer(np.maximum, inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT])
+    return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
+
+
 def memory(node: Node, pointer_bytes: int) -> OpMemory:
     """TFLM registers MAXIMUM/MINIMUM (maximum_minimum.cc) with no Init and no Prepare:
     nothing persistent, no temporary tensors."""
@@ -38,4 +47,4 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 
 
 MEMORY = KernelMemory(c_op_data=c_struct(w=elementwise.C_BROADCAST_WORDS, b=1), needs=memory)
-REGISTRATION = Registration("MAXIMUM", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("MAXIMUM", prepare, invoke, memory=MEMORY, bind=bind)

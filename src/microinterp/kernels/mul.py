@@ -13,7 +13,8 @@ sum with the output zero point wrap, as the x86-64 oracle computes them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,5 +73,45 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     out[...] = np.clip(quant.wrap_int32(raw + data.output_offset), data.activation_min, data.activation_max)
 
 
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """int32: one int32 ``np.multiply`` (the low 32 bits, TFLM's WrappingMul) and the clamp
+    (``elementwise.bind_integer``). float32 by a constant without NaN, no activation (the
+    audio front end's scale): ``a * b`` in that order (IEEE products; a NaN operand is
+    ``a``'s, and with no NaN in ``b`` no pair of NaNs needs ``sse_nan_first``), then the
+    clamp to +-FLT_MAX, which only moves infinities (no signed-zero tie with these
+    bounds, and numpy's minimum/maximum return a NaN operand as it is). Every other case
+    keeps ``invoke``."""
+    x1, x2, out = inputs[INPUT1], inputs[INPUT2], outputs[OUTPUT]
+    run = None
+    if data.type_name == "INT32":
+        run = elementwise.bind_integer(np.multiply, x1, x2, out, int(data.activation_min), int(data.activation_max))
+    elif data.type_name == "FLOAT32" and _float_bindable(node, data, x1, x2, out):
+        top = np.float32(data.activation_max)
+        p = functools.partial
+        calls = (p(np.multiply, x1, x2, out=out), p(np.minimum, out, top, out=out), p(np.maximum, out, -top, out=out))
+
+        def run() -> None:
+            for call in calls:
+                call()
+
+    return run if run is not None else functools.partial(invoke, node, data, inputs, outputs)
+
+
+def _float_bindable(node: Node, data: OpData, x1: np.ndarray, x2: np.ndarray, out: np.ndarray) -> bool:
+    """float32 MUL that ``bind`` computes in three calls: an operand constant without NaN,
+    the activation range +-FLT_MAX (NONE), numpy broadcasting to exactly the output."""
+    top = float(np.finfo(np.float32).max)
+    constant = [node.input(k).data for k in (INPUT1, INPUT2) if node.input(k).data is not None]
+    if not constant or any(np.isnan(np.asarray(c, np.float32)).any() for c in constant):
+        return False
+    if (data.activation_min, data.activation_max) != (-top, top):
+        return False
+    try:
+        return np.broadcast_shapes(x1.shape, x2.shape) == out.shape
+    except ValueError:
+        return False
+
+
 MEMORY = KernelMemory(tflm_params="TfLiteMulParams", tflm_op_data="OpDataMul", c_op_data=c_struct(w=28, b=1))
-REGISTRATION = Registration("MUL", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("MUL", prepare, invoke, memory=MEMORY, bind=bind)

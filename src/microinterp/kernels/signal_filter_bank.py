@@ -18,7 +18,8 @@ refused rather than read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +83,40 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
         outputs[OUTPUT][...] = weighted[1:] + unweighted[:-1]
 
 
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``invoke`` in 3 numpy calls: output channel c is channel c + 1's weighted terms plus
+    channel c's unweighted ones, so their bins and (uint64) coefficients are laid out
+    here, output channel after output channel, and each invoke gathers the spectrum at
+    those bins, multiplies, and sums each channel's run (``add.reduceat``, modulo 2**64
+    as TFLM's uint64 accumulators). A channel without terms gets one of weight 0
+    (``reduceat`` of an empty run would return its first element, not 0)."""
+    x, y = inputs[INPUT], outputs[OUTPUT]
+    b = data.bounds
+    bins, coeffs, starts = [], [], []
+    for c in range(data.channels):
+        starts.append(sum(len(t) for t in bins))
+        terms = np.concatenate([data.bins[b[c + 1]:b[c + 2]], data.bins[b[c]:b[c + 1]]])
+        weights = np.concatenate([data.weights[b[c + 1]:b[c + 2]], data.unweights[b[c]:b[c + 1]]])
+        if terms.size == 0:
+            terms, weights = np.zeros(1, np.int64), np.zeros(1, np.uint64)
+        bins.append(terms)
+        coeffs.append(weights)
+    index, weight = np.concatenate(bins), np.concatenate(coeffs).astype(np.uint64)
+    first = np.array(starts, np.intp)
+    gathered, products = np.empty(index.shape, x.dtype), np.empty(index.shape, np.uint64)
+    p = functools.partial
+    calls = (p(x.take, index, None, gathered, "clip"),
+             p(np.multiply, gathered, weight, products),
+             p(np.add.reduceat, products, first, 0, None, y))
+
+    def run() -> None:
+        for call in calls:
+            call()
+
+    return run
+
+
 def _channels(node: Node) -> int:
     try:
         return max(options(node).int("num_channels"), 0)
@@ -95,4 +130,4 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 
 
 MEMORY = KernelMemory(tflm_op_data="TFLMSignalFilterBankParams", c_op_data=c_struct(p=5, w=1), needs=memory)
-REGISTRATION = Registration("CUSTOM:SignalFilterBank", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("CUSTOM:SignalFilterBank", prepare, invoke, memory=MEMORY, bind=bind)

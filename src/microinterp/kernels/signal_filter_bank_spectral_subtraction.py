@@ -23,7 +23,8 @@ shift counts must be shifts TFLM's C defines (0..31 for the uint32
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,6 +92,49 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[NOISE_ESTIMATE][...] = data.noise
 
 
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``invoke`` on buffers made once, 12 numpy calls: the uint32 shifts wrap as C's, the
+    uint64 products and sum wrap modulo 2**64 and are stored to uint32 by the shift's
+    output cast; the new estimate (with ``clamping``, its minimum with the signal) is
+    written straight into the state. The state is ``data.noise`` itself, so ``reset``
+    and the traced path see the same one."""
+    x, y, noise_out, noise = inputs[INPUT], outputs[OUTPUT], outputs[NOISE_ESTIMATE], data.noise
+    shape = x.shape
+    scaled, estimate, clipped, floor = (np.empty(shape, np.uint32) for _ in range(4))
+    acc, other = np.empty(shape, np.uint64), np.empty(shape, np.uint64)
+    smoothing_bits, subtraction_bits = np.uint32(data.smoothing_bits), data.subtraction_bits
+    p = functools.partial
+    calls = [
+        p(np.left_shift, x, smoothing_bits, scaled),  # uint32, wrapping
+        p(np.multiply, scaled, data.smoothing, acc),
+        p(np.multiply, noise, data.one_minus, other),  # the old estimate, before it is replaced
+        p(np.add, acc, other, acc),
+    ]
+    if data.clamping:
+        calls += [p(np.right_shift, acc, subtraction_bits, estimate, casting="unsafe"),
+                  p(np.minimum, estimate, scaled, out=noise)]
+        clipped = noise
+    else:
+        calls += [p(np.right_shift, acc, subtraction_bits, noise, casting="unsafe"),  # the new estimate
+                  p(np.minimum, noise, scaled, out=clipped)]
+    calls += [
+        p(np.subtract, scaled, clipped, scaled),  # clipped <= scaled
+        p(np.right_shift, scaled, smoothing_bits, scaled),
+        p(np.multiply, x, data.min_signal_remaining, acc),
+        p(np.right_shift, acc, subtraction_bits, floor, casting="unsafe"),
+        p(np.maximum, scaled, floor, out=y),
+        p(np.copyto, noise_out, noise),
+    ]
+    calls_t = tuple(calls)
+
+    def run() -> None:
+        for call in calls_t:
+            call()
+
+    return run
+
+
 def _channels(node: Node) -> int:
     try:
         return max(options(node).int("num_channels"), 0)
@@ -109,4 +153,4 @@ def memory(node: Node, pointer_bytes: int) -> OpMemory:
 MEMORY = KernelMemory(tflm_op_data="TFLMSignalSpectralSubtractionParams", c_op_data=c_struct(p=2, w=10, b=1),
                       needs=memory)
 REGISTRATION = Registration("CUSTOM:SignalFilterBankSpectralSubtraction", prepare, invoke, memory=MEMORY,
-                            reset=reset)
+                            reset=reset, bind=bind)

@@ -15,8 +15,9 @@ the op runs, with a KernelError (a status in C).
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -106,5 +107,27 @@ def invoke(node: Node, data: None, inputs: Sequence[np.ndarray | None], outputs:
     outputs[OUTPUT][...] = (sqrt64(inputs[INPUT]) >> np.uint64(bits)).astype(np.uint32)
 
 
+def bind(node: Node, data: None, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``invoke`` for the channel counts of front ends (up to ``SCALAR_SIZE``): ``sqrt64_int``
+    and the shift in one comprehension over the Python ints, stored into the output
+    directly; larger arrays call ``invoke`` (the vectorised bit loop)."""
+    x, bits_in, y = inputs[INPUT], inputs[SCALE_BITS], outputs[OUTPUT]
+    if x.size > SCALAR_SIZE:
+        return functools.partial(invoke, node, data, inputs, outputs)
+    isqrt, flat = math.isqrt, x.reshape(-1)
+
+    def run() -> None:
+        bits = int(bits_in)
+        if not 0 <= bits < 32:
+            raise KernelError(f"operator {node.index} ({node.name}): scale bits {bits} is not a shift of a "
+                              "32-bit value (0 to 31)")
+        values = flat.tolist()
+        y[...] = [(r + 1 if v - r * r > r and r != (0xFFFF if v >> 32 == 0 else 0xFFFFFFFF) else r) >> bits
+                  for v, r in zip(values, map(isqrt, values))]
+
+    return run
+
+
 MEMORY = KernelMemory(c_op_data="")
-REGISTRATION = Registration("CUSTOM:SignalFilterBankSquareRoot", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("CUSTOM:SignalFilterBankSquareRoot", prepare, invoke, memory=MEMORY, bind=bind)

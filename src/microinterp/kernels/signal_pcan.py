@@ -15,7 +15,8 @@ must be 0..63 (a uint64 shift TFLM's C defines).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,5 +81,75 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT][...] = shrink(snr.astype(np.int64)).astype(np.uint32)
 
 
+#: ``WideDynamicFunction`` depends on its argument x > 2 only through ``msb32(x)`` (1 to 32)
+#: and the 10 bits below the leading one: ``gain_table``'s rows and columns
+FRAC_BITS = 10
+
+
+def gain_table(lut: np.ndarray) -> np.ndarray:
+    """The gain TFLM stores (``WideDynamicFunction`` as uint32, here uint64) for every
+    (msb32(x), 10 bits below the leading one) of x >= 1, flat: entry ``e * 1024 + frac``;
+    row 0 holds the gain of x = 0. Built by calling ``wide_dynamic_function`` on one x of
+    each pair (x = 1 and 2 give ``lut[1]``, ``lut[2]`` as TFLM's ``x <= 2`` branch)."""
+    e = np.arange(33)[:, None]
+    mantissa = (1 << FRAC_BITS) + np.arange(1 << FRAC_BITS)[None, :]  # the leading one and 10 bits
+    x = np.where(e >= FRAC_BITS + 1, mantissa << np.maximum(e - FRAC_BITS - 1, 0),
+                 mantissa >> np.maximum(FRAC_BITS + 1 - e, 0))
+    x = np.where(e == 0, 0, x)
+    return (wide_dynamic_function(x.reshape(-1), lut) & 0xFFFFFFFF).astype(np.uint64)
+
+
+def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+         outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``invoke`` in 10 numpy calls, for a constant gain table (else ``invoke``):
+
+    * the gain is one lookup in ``gain_table``: the noise estimate converted to float64
+      (exact for uint32) has msb32(x) in its exponent field and the 10 bits below the
+      leading one at the top of its mantissa, so ``bits >> 42`` is ``(1022 + msb32(x)) *
+      1024 + frac``; less ``1022 * 1024`` it indexes the table, and x = 0 (all bits 0)
+      goes negative, which ``take(mode="clip")`` sends to entry 0, the gain of 0;
+    * ``snr`` is the uint64 product shifted, stored to uint32 by the shift's output cast;
+    * ``PcanShrink`` is ``(snr >> 6) + correction[min(snr, 8192)]``, where the correction
+      is ``x*x >> 20`` less ``x >> 6`` below 8192 and -64 from there.
+
+    ``tests/kernels/test_signal.py`` compares this with ``invoke`` on edge and random
+    values and tables."""
+    x_t, lut_t = node.input(INPUT), node.input(GAIN_LUT)
+    if lut_t.data is None:
+        return functools.partial(invoke, node, data, inputs, outputs)
+    x, noise, y = inputs[INPUT], inputs[NOISE_ESTIMATE][: x_t.size], outputs[OUTPUT]
+    gains = gain_table(np.asarray(lut_t.data).reshape(-1))
+    small = np.arange(2 << SNR_BITS, dtype=np.int64)
+    large_shift = SNR_BITS - OUTPUT_BITS
+    # shrink(x) - (x >> 6): x*x >> 20 less x >> 6 below 8192, -64 from there
+    correction = np.append((small * small >> (2 + 2 * SNR_BITS - OUTPUT_BITS)) - (small >> large_shift),
+                           -(1 << OUTPUT_BITS)).astype(np.int64)
+    as_float = np.empty(x.shape, np.float64)
+    index = np.empty(x.shape, np.int64)
+    gain = np.empty(x.shape, np.uint64)
+    snr = np.empty(x.shape, np.uint32)
+    snr64 = np.empty(x.shape, np.int64)
+    clipped, fixup = np.empty(x.shape, np.int64), np.empty(x.shape, np.int64)
+    p = functools.partial
+    calls = (
+        p(np.copyto, as_float, noise),
+        p(np.right_shift, as_float.view(np.int64), 52 - FRAC_BITS, index),
+        p(np.subtract, index, (1022 << FRAC_BITS), index),
+        p(gains.take, index, None, gain, "clip"),
+        p(np.multiply, x, gain, gain),  # uint32 * uint64 < 2**64
+        p(np.right_shift, gain, data.snr_shift, snr, casting="unsafe"),  # stored as uint32
+        p(np.minimum, snr, 2 << SNR_BITS, out=clipped),
+        p(correction.take, clipped, None, fixup, "clip"),
+        p(np.right_shift, snr, large_shift, snr64),
+        p(np.add, snr64, fixup, y, casting="unsafe"),  # >= 0
+    )
+
+    def run() -> None:
+        for call in calls:
+            call()
+
+    return run
+
+
 MEMORY = KernelMemory(tflm_op_data="TfLitePcanParams", c_op_data=c_struct(w=1))
-REGISTRATION = Registration("CUSTOM:SignalPCAN", prepare, invoke, memory=MEMORY)
+REGISTRATION = Registration("CUSTOM:SignalPCAN", prepare, invoke, memory=MEMORY, bind=bind)

@@ -29,6 +29,7 @@ ported), rows longer than ``fft_length`` and outputs not of
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -110,132 +111,191 @@ def invoke(node: Node, data: OpData, inputs: Sequence[np.ndarray | None], output
     outputs[OUTPUT].reshape(-1)[...] = rfft(data, x).reshape(-1)
 
 
+@functools.cache
+def fixdiv_table(p: int, negate: bool = False, unit_twiddle: bool = False, dtype: str = "float64") -> np.ndarray:
+    """``C_FIXDIV`` by ``p`` of every int16 value v (of -v first with ``negate``, as the
+    split's conjugate; followed by ``C_MUL`` by the twiddle (32767, 0) with
+    ``unit_twiddle``), stored as int16, indexed by v's bits read as uint16: a lookup is
+    the scalar step, computed here once from the arithmetic (read-only, shared)."""
+    v = np.arange(1 << 16, dtype=np.uint16).view(np.int16).astype(np.int64)
+    q15 = Q15.samp_max
+    out = wrap16(sround(wrap16(-v if negate else v) * (q15 // p)))
+    if unit_twiddle:
+        out = wrap16(sround(out * q15))
+    table = out.astype(dtype)
+    table.setflags(write=False)
+    return table
+
+
+def sround(x: np.ndarray) -> np.ndarray:
+    """KISS FFT's ``sround`` (Q15): ``(x + 2**14) >> 15``."""
+    return (x + (1 << 14)) >> 15
+
+
+def butterfly_matrix(p: int) -> np.ndarray:
+    """The radix-``p`` (2 or 4) butterfly of the forward FFT as a real 2p x 2p matrix on
+    (real parts of legs 0..p-1, imaginary parts): output leg q = sum over legs j of
+    (-i)**(q*j) * leg j, which is what kf_bfly2 / kf_bfly4 add up, leg j > 0 already
+    multiplied by its twiddle."""
+    q = np.arange(p)
+    w = np.array([[(-1j) ** ((a * b * 4 // p) % 4) for b in q] for a in q])
+    return np.block([[w.real, -w.imag], [w.imag, w.real]]).round()
+
+
+def low16(z: np.ndarray) -> np.ndarray:
+    """The low 16 bits of each value of the contiguous float64 array ``z`` (little-endian),
+    a uint16 view: with ``MAGIC`` added, the int16 C stores for the integer held."""
+    assert z.flags.c_contiguous
+    return z.view(np.uint16)[..., 0::4]
+
+
+#: 1.5 * 2**52: added to an integer v (|v| < 2**51) in float64, the sum is exact and its
+#: mantissa's low bits are v's two's complement, so the low 16 bits of the float64 (a
+#: uint16 view, little-endian) are v modulo 2**16: the int16 C stores, as a table index
+MAGIC = 1.5 * 2.0**52
+
+
 def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
          outputs: Sequence[np.ndarray]) -> Callable[[], None]:
     """``invoke`` for FFTs of radix-2 and radix-4 stages only (the audio front ends' 512
-    points: four radix-4 stages), in about 20 numpy passes a stage instead of ~60:
+    points: four radix-4 stages), as a fixed list of ~35 numpy calls built here. Numpy
+    calls on a few hundred values cost about a microsecond each whatever they compute,
+    so the arithmetic is rearranged to need as few as possible, with the same values:
 
-    * samples are kept as int16 arrays, real and imaginary parts stacked on a first axis
-      of two, so an addition is one pass and its store into ``kiss_fft_scalar`` wraps as
-      C's does (int16 arithmetic is modulo 2**16, which is C's conversion of the int
-      result back to int16); products and roundings run in int32, which holds them (a
-      product of two int16 values, or a difference of two, stays below 2**31);
-    * each stage's ``C_FIXDIV`` is one pass over all its legs, and its twiddle products
-      (legs 1 .. p-1 at once) two multiplies against twiddles gathered here, not per invoke;
-    * the real-FFT split's ``HALF_OF`` of a sum is taken in int32 before the int16 store,
-      as the C expression is evaluated in int.
+    * a butterfly's additions are exact integer sums taken modulo 2**16 when stored, so
+      the whole butterfly is one linear map mod 2**16: one float64 matmul (exact: small
+      integers, every partial sum below 2**53 in any order) of ``butterfly_matrix`` over
+      the legs, plus ``MAGIC``, so that the low 16 bits of each float64 are the int16 C
+      stores (its wrap), read through a uint16 view without a conversion;
+    * the next stage's ``C_FIXDIV`` is a lookup of those 16 bits in a table of the 65536
+      int16 values (``fixdiv_table``, built once from the arithmetic);
+    * ``C_MUL`` by the twiddles: products and the rounding constant summed in float64
+      (a row of ones times 2**14 in the twiddle array), twiddles pre-scaled by 2**-15
+      (exact, a power of two), so ``sround`` is one ``floor``; its result is only ever
+      added, so its int16 wrap is left to the next table;
+    * the first stage (sub-FFTs of length 1) multiplies by the twiddle (32767, 0) only,
+      which leaves ``C_FIXDIV``'s results (|v| <= 16383) as they are: it is one lookup
+      of the rows in input order (the zero padding looks up 0) and one gather into its
+      legs (the tables are compared here; were they to differ, a second pair of calls);
+    * each stage keeps its legs outermost ((rows, re/im, leg, group, k)); it reads the
+      previous stage's output through a strided view in that order, so a stage's steps
+      all work on whole blocks;
+    * the real-FFT split: ``C_FIXDIV`` by 2 (and of the conjugate: a table of the
+      negated value) read straight from the last stage's bins k and n - k (a reversed
+      view), its ``C_MUL`` by the super-twiddles in int32 stored to int16 (it is
+      halved after, so the wrap is needed), ``HALF_OF`` in int32 before the store; the
+      two real end bins in one small int16 matmul (``DC_SPLIT``).
 
-    Other radices (3, 5) call ``invoke``."""
-    if any(p not in (2, 4) for p, _, _ in data.stages):
-        return functools.partial(invoke, node, data, inputs, outputs)
-    x_view, out_view = inputs[INPUT], outputs[OUTPUT]
-    n = data.fft_length // 2
-    x = x_view.reshape(-1, data.row)
+    ``tests/kernels/test_signal.py`` compares this with ``rfft`` on random and extreme
+    inputs for every radix-2/4 length; the oracle tests run it against TFLM. Other radices
+    (3, 5) call ``invoke``."""
+    n, fft_length = data.fft_length // 2, data.fft_length
+    x = inputs[INPUT].reshape(-1, data.row)
     rows = x.shape[0]
-    work = np.zeros((rows, data.fft_length), np.int16)  # zero-padded rows (the padding stays zero)
-    zz = np.empty((2, rows, n), np.int16)  # real and imaginary parts, in kf_work's input order
-    even, odd = 2 * data.perm, 2 * data.perm + 1
-    big = np.empty((2, rows, n), np.int32)
-    int32 = np.int32
-    stages = []
-    for p, m, fstride in data.stages:
-        legs = zz.reshape(2, rows, fstride, p, m)
-        k = np.arange(m)
-        tw = np.array([[data.tw_r[q * k * fstride] for q in range(1, p)],
-                       [data.tw_i[q * k * fstride] for q in range(1, p)]], np.int32)  # (2, p-1, m)
-        tw = tw[:, None, None]  # (2, 1, 1, p-1, m)
-        shape = (2, rows, fstride, p - 1, m)
-        bufs = dict(a=np.empty(shape, np.int32), b=np.empty(shape, np.int32), s=np.empty(shape, np.int16),
-                    tmp=np.empty((2, rows, fstride, m), np.int16), rot=np.empty((2, rows, fstride, m), np.int16))
-        assert np.shares_memory(legs, zz)
-        stages.append((p, legs, np.full((2, rows, n), Q15.samp_max // p, np.int32), tw, tw[::-1].copy(), bufs))
-    half_14 = np.int32(1 << 14)
-    h = n // 2
-    k = np.arange(1, h + 1)
-    # the split: bins k and n - k (k = 1 .. n/2), and the super-twiddles
-    sup = np.array([data.super_r[k - 1], data.super_i[k - 1]], np.int32)[:, None, :]  # (2, 1, h)
-    sup_swap = sup[::-1].copy()
-    pk16, nk16 = np.empty((2, rows, h), np.int16), np.empty((2, rows, h), np.int16)
-    f1, f2 = np.empty((2, rows, h), np.int16), np.empty((2, rows, h), np.int16)
-    t32a, t32b = np.empty((2, rows, h), np.int32), np.empty((2, rows, h), np.int32)
-    tw16 = np.empty((2, rows, h), np.int16)
-    f1_32, acc = np.empty((2, rows, h), np.int32), np.empty((2, rows, h), np.int32)
-    dc32 = np.empty((2, rows), np.int32)
-    half_div = np.full((2, rows, h), Q15.samp_max // 2, np.int32)
-    out = np.zeros((rows, n + 1, 2), np.int16)
-    lo_idx, hi_idx = k, n - k
-    out_lo, out_hi = out[:, 1:h + 1], out[:, n - 1:n - h - 1 if n - h - 1 >= 0 else None:-1]  # bins k, n - k
-    multiply, add, subtract, rshift, copyto, negative = (np.multiply, np.add, np.subtract, np.right_shift, np.copyto,
-                                                         np.negative)
-
-    def fixdiv(src: np.ndarray, div: np.ndarray, tmp: np.ndarray, dst: np.ndarray) -> None:
-        """C_FIXDIV: sround(src * (SAMP_MAX / p)), stored as int16."""
-        multiply(src, div, out=tmp, dtype=int32)
-        add(tmp, half_14, out=tmp)
-        rshift(tmp, 15, out=tmp)
-        copyto(dst, tmp, casting="unsafe")
-
-    def cmul(ar_ai: np.ndarray, tw: np.ndarray, tw_swap: np.ndarray, a: np.ndarray, b: np.ndarray,
-             dst: np.ndarray) -> None:
-        """C_MUL of stacked (re, im) values by stacked twiddles, rounded, stored as int16."""
-        multiply(ar_ai, tw, out=a, dtype=int32)  # (ar*br, ai*bi)
-        multiply(ar_ai, tw_swap, out=b, dtype=int32)  # (ar*bi, ai*br)
-        subtract(a[0], a[1], out=a[0])
-        add(b[0], b[1], out=a[1])
-        add(a, half_14, out=a)
-        rshift(a, 15, out=a)
-        copyto(dst, a, casting="unsafe")
+    y = outputs[OUTPUT].reshape(rows, n + 1, 2)
+    if (any(p not in (2, 4) for p, _, _ in data.stages) or not np.shares_memory(x, inputs[INPUT])
+            or not np.shares_memory(y, outputs[OUTPUT]) or sys.byteorder != "little"):
+        return functools.partial(invoke, node, data, inputs, outputs)
+    f64 = np.float64
+    calls: list[Callable[[], object]] = []
+    # the first stage (length-1 sub-FFTs, twiddle (32767, 0)): its C_FIXDIV (and C_MUL) tables
+    # applied to the rows in input order, zero-padded (both tables map 0 to 0), then gathered
+    # into its legs (rows, re/im, leg, group, 1)
+    p1, _, groups1 = data.stages[0]
+    pair = data.perm[np.arange(groups1)[None, :] * p1 + np.arange(p1)[:, None]]  # (leg, group)
+    gather = (fft_length * np.arange(rows)[:, None, None, None] + np.arange(2)[None, :, None, None]
+              + 2 * pair[None, None])
+    first = np.zeros((rows, 3, p1, groups1, 1), f64)
+    first[:, 2] = 1.0
+    tables = (fixdiv_table(p1), fixdiv_table(p1, unit_twiddle=True))
+    leg_sets = (slice(0, 1), slice(1, p1))  # leg 0 is not multiplied
+    if np.array_equal(*tables):  # radix 2 and 4: C_FIXDIV leaves |v| <= 16383, which C_MUL by 32767 keeps
+        tables, leg_sets = tables[:1], (slice(0, p1),)
+    for table, leg_set in zip(tables, leg_sets):
+        padded = np.zeros((rows, fft_length), f64)
+        calls.append(functools.partial(table.take, x.view(np.uint16), None, padded[:, :data.row], "clip"))
+        calls.append(functools.partial(padded.reshape(-1).take, gather[:, :, leg_set], None,
+                                       first[:, :2, leg_set, :, 0], "clip"))
+    prev: tuple[np.ndarray, int, int] = (first, 0, 0)
+    for index, (p, m, groups) in enumerate(data.stages):
+        if index == 0:
+            assert m == 1, "kf_factor's last factor leaves sub-FFTs of length 1"
+            legs = first
+        else:  # the previous stage's (rows, 2, pp, groups * p, mp) read in this stage's order
+            z, pp, mp = prev
+            src = low16(z.reshape(rows, 2, pp, groups, p, mp)).transpose(0, 1, 4, 3, 2, 5)
+            legs = np.empty((rows, 3, p, groups, m), f64)  # re, im, and a row of ones
+            legs[:, 2] = 1.0
+            k = np.arange(m)
+            twr = np.array([data.tw_r[q * k * groups] for q in range(1, p)])  # (p - 1, m)
+            twi = np.array([data.tw_i[q * k * groups] for q in range(1, p)])
+            tw = np.empty((2, 3, p - 1, groups, m), f64)
+            tw[0, 0], tw[0, 1], tw[1, 0], tw[1, 1] = (a[:, None, :] for a in (twr, -twi, twi, twr))
+            tw[:, 2] = 1 << 14
+            tw *= 2.0 ** -15
+            prod = np.empty((rows, 2, 3, p - 1, groups, m), f64)
+            acc = np.empty((rows, 2, p - 1, groups, m), f64)
+            calls += [functools.partial(fixdiv_table(p).take, src, None, legs[:, :2].reshape(src.shape), "clip"),
+                      functools.partial(np.multiply, legs[:, None, :, 1:], tw, prod),
+                      functools.partial(np.add.reduce, prod, 2, None, acc),
+                      functools.partial(np.floor, acc, legs[:, :2, 1:])]
+        # the butterfly plus MAGIC (a column times the first row of ones): low 16 bits of the float64
+        z = np.empty((rows, 2, p, groups, m), f64)
+        butterfly = np.hstack([butterfly_matrix(p), np.full((2 * p, 1), MAGIC)])
+        calls.append(functools.partial(np.matmul, butterfly, legs.reshape(rows, 3 * p, groups * m)[:, :2 * p + 1],
+                                       z.reshape(rows, 2 * p, groups * m)))
+        prev = (z, p, m)
+    calls += _split_calls(data, low16(prev[0].reshape(rows, 2, n)), y)
+    calls_t = tuple(calls)
 
     def run() -> None:
-        copyto(work[:, :data.row], x)
-        work.take(even, axis=1, out=zz[0])
-        work.take(odd, axis=1, out=zz[1])
-        for p, legs, div, tw, tw_swap, b in stages:
-            fixdiv(zz, div, big, zz)
-            cmul(legs[:, :, :, 1:], tw, tw_swap, b["a"], b["b"], b["s"])
-            f0 = legs[:, :, :, 0]
-            if p == 2:
-                subtract(f0, b["s"][:, :, :, 0], out=legs[:, :, :, 1])
-                add(f0, b["s"][:, :, :, 0], out=f0)
-                continue
-            s0, s1, s2 = b["s"][:, :, :, 0], b["s"][:, :, :, 1], b["s"][:, :, :, 2]
-            s5, rot = b["tmp"], b["rot"]
-            subtract(f0, s1, out=s5)
-            add(f0, s1, out=f0)
-            add(s0, s2, out=s1)  # scratch[3] (s1 is no longer needed)
-            subtract(s0, s2, out=s0)  # scratch[4]
-            subtract(f0, s1, out=legs[:, :, :, 2])
-            add(f0, s1, out=f0)
-            copyto(rot[0], s0[1])  # (s4.i, -s4.r)
-            negative(s0[0], out=rot[1])
-            add(s5, rot, out=legs[:, :, :, 1])
-            subtract(s5, rot, out=legs[:, :, :, 3])
-        # kiss_fftr's split
-        multiply(zz[:, :, 0], half_div[:, :, 0], out=dc32)
-        add(dc32, half_14, out=dc32)
-        rshift(dc32, 15, out=dc32)  # (tdr, tdi), values well inside int16
-        copyto(out[:, 0, 0], dc32[0] + dc32[1], casting="unsafe")
-        copyto(out[:, n, 0], dc32[0] - dc32[1], casting="unsafe")
-        if h:
-            zz.take(lo_idx, axis=2, out=pk16)
-            zz.take(hi_idx, axis=2, out=nk16)
-            negative(nk16[1], out=nk16[1])  # the conjugate, stored as int16
-            fixdiv(pk16, half_div, t32a, pk16)
-            fixdiv(nk16, half_div, t32b, nk16)
-            add(pk16, nk16, out=f1)
-            subtract(pk16, nk16, out=f2)
-            cmul(f2, sup, sup_swap, t32a, t32b, tw16)
-            copyto(f1_32, f1)
-            add(f1_32, tw16, out=acc)  # HALF_OF(f1 + tw), in int
-            rshift(acc, 1, out=acc)
-            copyto(out_lo, acc.transpose(1, 2, 0), casting="unsafe")
-            subtract(f1_32[0], tw16[0], out=acc[0])  # HALF_OF(f1.r - tw.r), HALF_OF(tw.i - f1.i)
-            subtract(tw16[1], f1_32[1], out=acc[1])
-            rshift(acc, 1, out=acc)
-            copyto(out_hi, acc.transpose(1, 2, 0), casting="unsafe")  # after bin k: bin n/2 twice, as in C
-        out_view.reshape(-1)[...] = out.reshape(-1)
+        for call in calls_t:
+            call()
 
     return run
+
+
+#: (bin 0, bin n) x (re, im) x (tdr, tdi): kiss_fftr's two real end bins
+DC_SPLIT = np.array([[[1, 1], [0, 0]], [[1, -1], [0, 0]]], np.int16)
+
+
+def _split_calls(data: OpData, zz: np.ndarray, out: np.ndarray) -> list[Callable[[], object]]:
+    """``kiss_fftr``'s split of the complex FFT ``zz`` (rows, re/im, n; the uint16 bits of
+    its int16 values) into the bins ``out`` (rows, n + 1, re/im), as calls."""
+    rows, n = zz.shape[0], zz.shape[2]
+    h = n // 2
+    i32 = np.int32
+    fix2 = fixdiv_table(2, dtype="int16")
+    fix2_neg = fixdiv_table(2, negate=True, dtype="int16")  # fpnk.i = -tmpbuf.i, then C_FIXDIV
+    halves = np.empty((rows, 2, 2, h + 1), np.int16)  # (rows, fpk / fpnk, re/im, k = 0..h)
+    hi = zz[:, :, n - 1:h - 1:-1]  # bins n-1 .. n-h (n = 2h, h >= 1)
+    fpk, fpnk = halves[:, 0, :, 1:], halves[:, 1, :, 1:]
+    f = np.empty((rows, 5, h), np.int16)  # f1k.r, f1k.i, f2k.r (then tw.r), f2k.i (then tw.i), 1
+    f[:, 4] = 1
+    k = np.arange(h)
+    sup = np.empty((2, 3, h), i32)
+    sup[0, 0], sup[0, 1], sup[1, 0], sup[1, 1] = data.super_r[k], -data.super_i[k], data.super_i[k], data.super_r[k]
+    sup[:, 2] = 1 << 14
+    prod, acc, half = np.empty((rows, 2, 3, h), i32), np.empty((rows, 2, h), i32), np.empty((rows, 2, h), i32)
+    f1, tw = f[:, 0:2], f[:, 2:4]
+    p = functools.partial
+    return [
+        p(fix2.take, zz[:, :, 0:h + 1], None, halves[:, 0], "clip"),
+        p(fix2.take, hi[:, 0], None, halves[:, 1, 0, 1:], "clip"),
+        p(fix2_neg.take, hi[:, 1], None, halves[:, 1, 1, 1:], "clip"),
+        # bins 0 and n: (tdr + tdi, 0) and (tdr - tdi, 0), within int16
+        p(np.matmul, DC_SPLIT, halves[:, 0, :, 0][:, None, :, None], out[:, ::n, :, None]),
+        p(np.add, fpk, fpnk, f1),  # within int16: halves of int16 values
+        p(np.subtract, fpk, fpnk, tw),
+        p(np.multiply, f[:, None, 2:5], sup, prod),  # C_MUL(tw, f2k, super_twiddles[k-1])
+        p(np.add.reduce, prod, 2, None, acc),
+        p(np.right_shift, acc, 15, tw, casting="unsafe"),  # stored as int16
+        p(np.add, f1, tw, half, dtype=i32),  # HALF_OF(f1k + tw), taken in int
+        p(np.right_shift, half, 1, out[:, 1:h + 1].transpose(0, 2, 1), casting="unsafe"),
+        p(np.subtract, f[:, 0::3], f[:, 2:0:-1], half, dtype=i32),  # (f1k.r - tw.r, tw.i - f1k.i)
+        # bins n-1 .. n-h, after bins 1 .. h: bin n/2 is written twice, as in C
+        p(np.right_shift, half, 1, out[:, n - 1:h - 1:-1].transpose(0, 2, 1), casting="unsafe"),
+    ]
 
 
 def _fft_length(node: Node) -> int:

@@ -286,6 +286,33 @@ def test_folded_product_stage_matches_matmul_then_output_stage(depth, channels, 
     assert out.tolist() == want.tolist()
 
 
+@settings(max_examples=300)
+@given(MULTIPLIERS, st.integers(-31, 0), st.integers(-32768, 32767), st.sampled_from(["int8", "int16"]),
+       st.booleans(), st.integers(0, 2**32 - 1))
+def test_bound_rounded_products_equal_apply_product(m, s, zp, out_dtype, relu, seed):
+    """``OutputStage.bind_rounded_products`` (the caller folds the rounding constant into its
+    ``B = A + rounding``) gives ``apply_product``'s outputs on ``A``: right shifts 0 to 31,
+    zero points folded into the rounding constant or not (large shifts and zero points), the
+    clamp from ReLU or the full range, every ``A`` of a random set plus the values around 0
+    and the extremes ``|acc * m| <= 2**62``."""
+    rng = np.random.default_rng(seed)
+    qmin, qmax = quant.dtype_range(np.dtype(out_dtype))
+    zp = int(np.clip(zp, qmin, qmax))
+    stage = quant.OutputStage(np.int64(m), np.int64(s), zp, max(zp, qmin) if relu else qmin, qmax, wrap=False)
+    acc = np.concatenate([rng.integers(-(2**31), 2**31, 200), np.arange(-3, 4), [-(2**31), 2**31 - 1]])
+    acc = np.concatenate([acc, rng.integers(-(2**31), 2**31, 50) >> rng.integers(0, 31, 50)])
+    a = acc.astype(np.int64) * m + (1 << 30)
+    a = np.concatenate([a, (2 ** (31 - s)) * np.arange(-4, 5) + rng.integers(-2, 3, 9)])  # near rounding edges
+    want = np.empty(a.shape, out_dtype)
+    stage.apply_product(a.copy(), want)
+    b = np.empty(a.shape, np.int64)
+    got = np.empty(a.shape, out_dtype)
+    run = stage.bind_rounded_products(b, got)
+    b[...] = a + int(stage.rounding)
+    run()
+    assert got.tolist() == want.tolist()
+
+
 def test_fdlibm_tanhf_and_expm1f_equal_the_c_library():
     """The vectorised transcriptions of glibc's tanhf/expm1f (``fdlibm.py``) equal the C
     library's, called element by element through ctypes, on 60,000 random bit patterns

@@ -219,24 +219,41 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
     except ValueError:
         return None
     bits1, bits2 = x1.view(f"u{x1.dtype.itemsize}"), x2.view(f"u{x2.dtype.itemsize}")
+    if x1.dtype.itemsize == x2.dtype.itemsize == out.dtype.itemsize == 1 and not stage.per_channel:
+        return _bind_pair_table(bits1, bits2, out, table1, table2, combine, stage.apply)
     scaled1, scaled2 = np.empty(x1.shape, np.int64), np.empty(x2.shape, np.int64)
     acc = np.empty(out.shape, np.int64)
     if stage.takes_products:
-        # the stage's multiply folded into the tables: (r1 +- r2) * m + 2**30 =
-        # (r1 * m + 2**30) +- r2 * m, each |r| <= 2**31 and m < 2**31, so no int64 overflow
-        multiplier = int(stage.multiplier)
+        # the stage's multiply and rounding constant folded into the tables:
+        # (r1 +- r2) * m + 2**30 + R = (r1 * m + 2**30 + R) +- r2 * m, checked against int64
+        # in Python ints (|r| <= 2**31 and m < 2**31 leave room for R in practice)
+        multiplier, rounding = int(stage.multiplier), int(stage.rounding)
+        first = table1 * multiplier + ((1 << 30) + rounding)
+        second = table2 * multiplier
+        ends = [abs(int(v)) for t in (first, second) for v in (t.min(), t.max())]
+        if out.size <= quant.SAME_SHAPE_STAGE_MAX and max(ends[:2]) + max(ends[2:]) < 2**63:
+            finish = stage.bind_rounded_products(acc, out)
+            take1, take2 = first.take, second.take  # the methods: np.take's wrapper costs as much again
+
+            def run_rounded() -> None:
+                take1(bits1, None, scaled1, "clip")  # "clip": unbuffered; every index is in range
+                take2(bits2, None, scaled2, "clip")
+                combine(scaled1, scaled2, out=acc)
+                finish()
+
+            return run_rounded
         table1, table2 = table1 * multiplier + (1 << 30), table2 * multiplier
-        finish = stage.apply_product
+        apply = stage.apply_product
     else:
-        finish = stage.apply
-    if x1.dtype.itemsize == x2.dtype.itemsize == out.dtype.itemsize == 1 and not stage.per_channel:
-        return _bind_pair_table(bits1, bits2, out, table1, table2, combine, finish)
+        apply = stage.apply
+
+    take1, take2 = table1.take, table2.take
 
     def run() -> None:
-        np.take(table1, bits1, out=scaled1, mode="clip")  # "clip": unbuffered; every index is in range
-        np.take(table2, bits2, out=scaled2, mode="clip")
+        take1(bits1, None, scaled1, "clip")  # "clip": unbuffered; every index is in range
+        take2(bits2, None, scaled2, "clip")
         combine(scaled1, scaled2, out=acc)
-        finish(acc, out)
+        apply(acc, out)
 
     return run
 
@@ -244,9 +261,9 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
 def _bind_pair_table(bits1: np.ndarray, bits2: np.ndarray, out: np.ndarray, table1: np.ndarray, table2: np.ndarray,
                      combine: np.ufunc, finish: Callable[[np.ndarray, np.ndarray], None]) -> Callable[[], None]:
     """``bind_rescaled`` for 8-bit inputs and output: the output of every one of the 65,536
-    input pairs, computed once here by the very steps ``bind_rescaled``'s call takes (table
-    look-ups, ``combine``, the per-tensor ``finish``: element by element, so each entry is
-    what that call gives for its pair), then one look-up per output element of the pair
+    input pairs, computed once here by the steps of ``bind_rescaled``'s general call (table
+    look-ups, ``combine``, the per-tensor stage's ``apply``: element by element, so each entry
+    is what that call gives for its pair), then one look-up per output element of the pair
     index ``256 * bits1 + bits2``: three passes over 8- and 16-bit values instead of
     several over int64 ones."""
     codes = np.arange(256)

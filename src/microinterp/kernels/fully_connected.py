@@ -37,7 +37,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
-from . import convolution, float_dot
+from . import convolution, float_dot, threshold_stage
 
 INPUT, WEIGHTS, BIAS = 0, 1, 2
 OUTPUT = 0
@@ -229,7 +229,10 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     int32 output stage; the rest calls ``invoke``). The input offset is folded into a
     per-output constant, ``(x + o) @ w + b = x @ w + (o * sum_k w[k] + b)`` (integers,
     exact in int64 and, below 2**53, in float64), so an invoke is the product, one add
-    and the output stage on buffers allocated here."""
+    and the output stage on buffers allocated here. Tiny layers (``SMALL_INT_MATMUL``),
+    where numpy's per-call cost is the whole cost, read the stage off sorted thresholds
+    (``threshold_stage``: four numpy calls), else fold it into the weights
+    (``quant.FoldedProductStage``)."""
     has_bias = len(inputs) > BIAS and inputs[BIAS] is not None
     fallback = functools.partial(invoke, node, data, inputs, outputs)
     if data.weights is None or (has_bias and data.bias is None):
@@ -247,6 +250,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
         return _bind_table(data, x, out, constant)
     if data.batches * data.accum_depth * data.output_depth <= SMALL_INT_MATMUL:
         w64, c64 = data.weights.astype(np.int64), constant.astype(np.int64)
+        searched = threshold_stage.ThresholdStage.make(stage, w64, c64, quant.dtype_range(x.dtype), out.dtype)
+        if searched is not None:
+            return searched.bind(x, out)
         folded = quant.FoldedProductStage.make(stage, w64, c64, quant.dtype_range(x.dtype))
         if folded is not None:
             return folded.bind(x, out)
@@ -306,21 +312,10 @@ def _bind_table(data: OpData, x: np.ndarray, out: np.ndarray, constant: np.ndarr
 
 
 def _bind_float(data: OpData, x: np.ndarray, out: np.ndarray) -> Callable[[], None] | None:
-    """The float32 path on buffers allocated here: TFLM's ordered sums
-    (``float_dot.bind_matmul``, a running sum from +0.0), then ``+ bias`` (``+ 0.0f``
-    without one) and the clamp (``convolution.bind_bias_and_clamp``, which explains why
-    numpy's maximum and minimum are TFLM's ``std::max`` / ``std::min`` on such sums)."""
-    total = np.empty(out.shape, np.float32)
-    products = float_dot.bind_matmul(x, data.weights, total)
-    if products is None:
-        return None
-    finish = convolution.bind_bias_and_clamp(total, data.bias, data.act_min, data.act_max, out)
-
-    def run() -> None:
-        products()
-        finish()
-
-    return run
+    """The float32 path as one call on buffers allocated here (``float_dot.bind_dense``):
+    TFLM's ordered sums from +0.0, then ``+ bias`` (``+ 0.0f`` without one), then the clamp,
+    in three numpy calls."""
+    return float_dot.bind_dense(x, data.weights, data.bias, data.act_min, data.act_max, out)
 
 
 def memory(node: Node, pointer_bytes: int) -> OpMemory:

@@ -117,7 +117,10 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     """8/16-bit input: one lookup on views built here. int32 input: the prepared output
     stage (``quant.OutputStage``) on a buffer allocated here, where TFLM's wrap of
     ``rescaled + output_zp`` cannot happen -- the rescale (shift <= 0) is monotone, so its
-    results lie between those of INT32_MIN and INT32_MAX, checked here. The rest calls ``invoke``."""
+    results lie between those of INT32_MIN and INT32_MAX, checked here; without an input
+    zero point and at most ``quant.SAME_SHAPE_STAGE_MAX`` values, ``x * m`` plus the stage's
+    folded rounding constant, then ``OutputStage.bind_rounded_products`` (seven numpy calls on
+    same-shape operands instead of ten with scalar ones). The rest calls ``invoke``."""
     x, out = inputs[INPUT], outputs[OUTPUT]
     fallback = functools.partial(invoke, node, data, inputs, outputs)
     if data.table is not None:
@@ -137,6 +140,18 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
                               wrap=data.input_zero_point != 0)  # x - zp wraps like the C int32 subtraction
     flat, acc, target = x.reshape(-1), np.empty(x.size, np.int64), out.reshape(-1)
     offset = data.input_zero_point
+    if stage.takes_products and acc.size <= quant.SAME_SHAPE_STAGE_MAX:  # x * m + 2**30 + rounding, then the bound stage
+        multiplier = np.full(acc.shape, int(stage.multiplier), np.int64)
+        constant = np.full(acc.shape, (1 << 30) + int(stage.rounding), np.int64)
+        finish = stage.bind_rounded_products(acc, target)
+        multiply, add = np.multiply, np.add
+
+        def run_int32_rounded() -> None:
+            multiply(flat, multiplier, out=acc)  # |x * m| <= 2**62
+            add(acc, constant, out=acc)
+            finish()
+
+        return run_int32_rounded
 
     def run_int32() -> None:
         np.subtract(flat, offset, out=acc, dtype=np.int64)

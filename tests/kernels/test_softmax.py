@@ -9,6 +9,7 @@ of exps never reaches TFLM's abort (more than ~512 equal maxima).
 """
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
@@ -76,3 +77,19 @@ def build(case: dict, rng: np.random.Generator) -> tuple[bytes, np.ndarray]:
 def test_softmax_matches_tflm(case, seed):
     model, data = build(case, np.random.default_rng(seed))
     compare_with_tflm(model, [[data]])
+
+
+@requires_tflm
+@pytest.mark.parametrize("beta", [1.0, 0.37, -2.0])
+def test_softmax_float_extremes_match_tflm(beta):
+    """The bound float path hands libm every exp that is not a normal float32: zero and
+    subnormal exps (differences below -87.3), infinite ones (a negative beta), the NaN of
+    an infinite maximum, NaN inputs; the rest keep the float64 exp rounded to float32."""
+    rows = np.array([[0, -90, -100, -87.3, -104, -200], [np.inf, 1, 2, 3, 4, 5], [-np.inf, 0, 1, 2, 3, 4],
+                     [np.nan, 0, 1, 2, 3, 4], [3e38, -3e38, 0, 1, 2, 3], [5, 5, 5, 5, 5, 5],
+                     [50, 0, -10, 60, -45, 45]], np.float32)
+    b = ModelBuilder()
+    x = b.add_input("x", rows.shape, "float32")
+    y = b.add_output("y", rows.shape, "float32")
+    b.add_operator("SOFTMAX", [x], [y], beta=beta)
+    compare_with_tflm(b.build(), [[rows]])

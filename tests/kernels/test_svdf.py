@@ -1,7 +1,11 @@
 """SVDF vs TFLM over sequences of invocations (the state is a variable tensor carried
 between invokes and compared after each one), with a reset in the middle: int8 with
 int16 state/time weights and with int8 state (non-zero state zero point), float32 with
-every fused activation; ranks 1-3, batches 1-3."""
+every fused activation; ranks 1-3, batches 1-3. The int8 bound step's output stages as
+step functions (``svdf.stage_levels``) are checked against ``OutputStage.apply`` on
+their own, at every threshold and around it (60 examples)."""
+
+import contextlib
 
 import numpy as np
 import pytest
@@ -10,9 +14,10 @@ from hypothesis import strategies as st
 from oracle import compare_with_tflm, requires_tflm
 from strategies import scales, seeds, zero_points
 
-from microinterp import Interpreter
+from microinterp import Interpreter, quant
 from microinterp.builder import ModelBuilder
 from microinterp.errors import UnsupportedOpError
+from microinterp.kernels import svdf
 
 STEPS = 6
 
@@ -38,11 +43,25 @@ def _build(d, dtype, state_dtype, wf, wt, bias, activation, q):
     return b.build()
 
 
+@contextlib.contextmanager
+def _bound_variant(variant: str):
+    """The int8 bound step's float64 feature product and numpy-1 time product (a stack
+    of matmuls) on the small models drawn here, which would take float32 and vecdot."""
+    saved = svdf.EXACT_FLOAT32, svdf.VECDOT
+    if variant == "float64_matmul":
+        svdf.EXACT_FLOAT32, svdf.VECDOT = 0, None
+    try:
+        yield
+    finally:
+        svdf.EXACT_FLOAT32, svdf.VECDOT = saved
+
+
 @requires_tflm
 @settings(max_examples=30, deadline=None)
 @given(d=dims(), state_dtype=st.sampled_from(["int16", "int8"]), in_scale=scales(-8, 0), in_zp=zero_points("int8"),
-       out_zp=zero_points("int8"), state_zp=zero_points("int8"), seed=seeds, big_bias=st.booleans())
-def test_svdf_int8_matches_tflm(d, state_dtype, in_scale, in_zp, out_zp, state_zp, seed, big_bias):
+       out_zp=zero_points("int8"), state_zp=zero_points("int8"), seed=seeds, big_bias=st.booleans(),
+       variant=st.sampled_from(["default", "float64_matmul"]))
+def test_svdf_int8_matches_tflm(d, state_dtype, in_scale, in_zp, out_zp, state_zp, seed, big_bias, variant):
     """``big_bias``: biases near the int32 limits (as keyword_scrambled's), where TFLM's int32
     accumulators wrap around and the bound step takes its wrapping output stage."""
     rng = np.random.default_rng(seed)
@@ -69,7 +88,33 @@ def test_svdf_int8_matches_tflm(d, state_dtype, in_scale, in_zp, out_zp, state_z
     model = _build(d, "int8", state_dtype, wf, wt, bias, "RELU", q)
     xs = [[rng.integers(-128, 127, size=(d["batch"], d["n_input"]), endpoint=True).astype(np.int8)]
           for _ in range(STEPS)]
-    compare_with_tflm(model, xs, reset_after=STEPS // 2)
+    with _bound_variant(variant):
+        compare_with_tflm(model, xs, reset_after=STEPS // 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(scale=scales(-14, 3), out_dtype=st.sampled_from(["int8", "int16"]), zp=zero_points("int8"),
+       wrap=st.booleans(), bound=st.integers(0, 2**31 - 1), seed=seeds)
+def test_stage_levels_equal_the_stage(scale, out_dtype, zp, wrap, bound, seed):
+    """``stage_levels``: base + the number of thresholds <= v is ``OutputStage.apply(v)``
+    at every threshold, one below it, the domain's ends and random values in between
+    (the whole int32 range when the stage wraps, as SVDF's output stage)."""
+    lo, hi = quant.dtype_range(np.dtype(out_dtype))
+    zp = zp if out_dtype == "int8" else 0
+    stage = quant.OutputStage(*quant.quantize_multiplier(scale), zp, lo, hi, wrap=wrap)
+    first, last = (-2**31, 2**31 - 1) if wrap else (-bound, bound)
+    levels = svdf.stage_levels(stage, first, last)
+    if levels is None:  # only a left shift that leaves int32 on this domain is refused
+        assert stage.any_left and (max(-first, last) << int(stage.left)) >= 2**31
+        return
+    base, thresholds = levels
+    assert np.all(np.diff(thresholds) >= 0) and thresholds.size <= hi - lo
+    rng = np.random.default_rng(seed)
+    v = np.concatenate([[first, last], thresholds, thresholds - 1, rng.integers(first, last, 4000, endpoint=True)])
+    v = np.clip(v, first, last)
+    expected = np.empty(v.shape, np.int64)
+    stage.apply(v.copy(), expected)
+    assert np.array_equal(base + np.searchsorted(thresholds, v, side="right"), expected)
 
 
 @requires_tflm

@@ -2,7 +2,11 @@
 16x8 (int16 activations, int64 bias) and float32; batch-major and time-major; with
 and without cell clipping; power-of-two and other cell scales; several invocations
 carrying the hidden/cell variable tensors, with a reset in between (outputs, states
-and every intermediate compared, tolerance 0)."""
+and every intermediate compared, tolerance 0). The float bound step runs with its
+recurrent product as numpy's sequential matmul (where this numpy's loop passes the
+probe) and as multiply-then-reduce (the fallback), drawn per example."""
+
+import contextlib
 
 import numpy as np
 import pytest
@@ -12,6 +16,7 @@ from oracle import compare_with_tflm, requires_tflm
 from strategies import seeds, zero_points
 
 from microinterp.builder import ModelBuilder
+from microinterp.kernels import unidirectional_sequence_lstm as lstm
 
 INVOKES = 4
 
@@ -98,13 +103,46 @@ def test_lstm_int16x8_matches_tflm(d, cell_scale, w_gain, seed):
     compare_with_tflm(model, _inputs(d, "int16", rng), reset_after=INVOKES // 2)
 
 
+@contextlib.contextmanager
+def _recurrent_product(kind: str):
+    """``"reduce"``: the float bound step without the sequential matmul (as where its probe fails)."""
+    saved = lstm._sequential_matmul_view
+    if kind == "reduce":
+        lstm._sequential_matmul_view = lambda w, rows: None
+    try:
+        yield
+    finally:
+        lstm._sequential_matmul_view = saved
+
+
 @requires_tflm
 @settings(max_examples=20, deadline=None)
-@given(d=lstm_dims(), seed=seeds)
-def test_lstm_float_matches_tflm(d, seed):
+@given(d=lstm_dims(), seed=seeds, product=st.sampled_from(["matmul", "reduce"]))
+def test_lstm_float_matches_tflm(d, seed, product):
     rng = np.random.default_rng(seed)
     model = _build(d, "float32", "float32", "float32", "float32", rng, {})
-    compare_with_tflm(model, _inputs(d, "float32", rng), reset_after=INVOKES // 2)
+    with _recurrent_product(product):
+        compare_with_tflm(model, _inputs(d, "float32", rng), reset_after=INVOKES // 2)
+
+
+def test_sequential_matmul_view_sums_in_order():
+    """Where the probe accepts numpy's matmul loop, it sums from +0.0 in k order without a
+    fused multiply-add, on values where any other order or an FMA shows."""
+    rng = np.random.default_rng(7)
+    for rows, k, n in ((1, 20, 80), (3, 5, 12), (2, 1, 4)):
+        w = (rng.standard_normal((k, n)) * 2.0 ** rng.integers(-20, 20, (k, n))).astype(np.float32)
+        view = lstm._sequential_matmul_view(w, rows)
+        if view is None:  # this numpy's loop is not TFLM's sum: the step multiplies and reduces
+            continue
+        assert np.array_equal(view, w)
+        for _ in range(50):
+            h = (rng.standard_normal((rows, k)) * 2.0 ** rng.integers(-20, 20, (rows, k))).astype(np.float32)
+            out = np.empty((rows, n), np.float32)
+            np.matmul(h, view, out)
+            expected = np.zeros((rows, n), np.float32)
+            for i in range(k):  # TFLM's reference FullyConnected: total += x[i] * w[i], from 0.0f
+                expected += h[:, i:i + 1] * w[i]
+            assert np.array_equal(out.view(np.uint32), expected.view(np.uint32))
 
 
 @requires_tflm

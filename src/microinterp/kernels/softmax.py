@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import quant
+from .. import fdlibm, quant
 from ..context import Node, Registration
 from ..errors import KernelError
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, persist, temps
@@ -208,9 +208,12 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     element by element the steps of ``_softmax_int8_in`` -- the same prepared tables,
     ``get_reciprocal_int``, gemmlowp's high multiply and rounding shift on Python ints
     (``quant._int_srdhm`` / ``_int_srmpot``, each tested against its array version) --
-    because a dozen numpy calls on a dozen values cost more than the arithmetic. The
-    rest calls ``invoke``."""
+    because a dozen numpy calls on a dozen values cost more than the arithmetic. A float32
+    softmax of up to ``FLOAT_BOUND_ELEMENTS`` takes ``_bind_float``; the rest calls
+    ``invoke``."""
     x, out = inputs[INPUT], outputs[OUTPUT]
+    if data.kind == "float32" and x is not None and 0 < x.size <= FLOAT_BOUND_ELEMENTS and data.depth > 0:
+        return _bind_float(node, data, inputs, outputs)
     if (data.kind != "int8" or x is None or x.size == 0 or data.depth <= 0 or x.size > SCALAR_ELEMENTS
             or x.size > SCALAR_ROWS * data.depth or data.exp_q0_by_diff is None):  # ~4 us a row
         return functools.partial(invoke, node, data, inputs, outputs)
@@ -231,6 +234,70 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
             result.append([min(max(rdbpot(srdhm(scale, exp_q0[d]), -exponent) + out_min, out_min), out_max)
                            if d <= limit else out_min for d in diffs])
         rows_out[...] = result
+
+    return run
+
+
+#: float32 softmaxes of at most this many elements take ``_bind_float`` (its passes cost per
+#: call; larger ones ``invoke``, whose ``quant.libm_expf`` costs per element)
+FLOAT_BOUND_ELEMENTS = 4096
+
+
+def _bind_float(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
+                outputs: Sequence[np.ndarray]) -> Callable[[], None]:
+    """``_softmax_float`` on buffers allocated here, a dozen numpy calls (a classifier's
+    softmax of ten values cost ~15 us through ``invoke``'s temporaries):
+
+    * ``expf`` as a float64 ``exp`` rounded to float32, glibc's value wherever
+      ``fdlibm.expf_flags`` does not flag it and the result is a normal float32 (a test on
+      the float64's bits: positive doubles order as their bits); the flagged elements (0.8 %
+      of normal results, and every zero, subnormal, infinite or NaN one) are recomputed
+      one by one with libm;
+    * the rest as ``_softmax_float``: the NaN-ignoring row maximum from -FLT_MAX, ``(x -
+      max) * beta`` in float32, the sum accumulated in order, the division."""
+    expf = quant._libm_function("expf")
+    if expf is None:  # pragma: no cover - every supported platform has a libm
+        return functools.partial(invoke, node, data, inputs, outputs)
+    rows_in = inputs[INPUT].reshape(-1, data.depth)
+    rows_out = outputs[OUTPUT].reshape(-1, data.depth)
+    shape = rows_in.shape
+    lowest = np.float32(-np.finfo(np.float32).max)
+    row_max, total = np.empty((shape[0], 1), np.float32), np.empty(shape, np.float32)
+    last = total[:, -1:]
+    diff, exps, e64 = np.empty(shape, np.float32), np.empty(shape, np.float32), np.empty(shape, np.float64)
+    bits = e64.view(np.int64)
+    low, flags, outside = np.empty(shape, np.int64), np.empty(shape, np.bool_), np.empty(shape, np.bool_)
+    full = lambda value, dtype: np.full(shape, value, dtype)  # noqa: E731
+    beta = full(data.beta, np.float32)
+    mid_offset, low29, band = (full(v, np.int64) for v in (fdlibm.EXPF_MARGIN - (1 << 28), (1 << 29) - 1,
+                                                           2 * fdlibm.EXPF_MARGIN))
+    # results that are normal float32: float64 values in [FLT_MIN, FLT_MAX] rounded to float32
+    # stay there, by their bits (NaNs with either sign fall outside)
+    normal_lo = int(np.float64(np.finfo(np.float32).tiny).view(np.int64))
+    normal_hi = int(np.float64(np.finfo(np.float32).max).view(np.int64))
+    base, span = full(normal_lo, np.int64), full(normal_hi - normal_lo, np.uint64)
+    flat_flags, flat_exps, flat_diff = flags.reshape(-1), exps.reshape(-1), diff.reshape(-1)
+    fmax, subtract, multiply, copyto, exp, add = np.fmax, np.subtract, np.multiply, np.copyto, np.exp, np.add
+    bitwise_and, less, greater, logical_or, divide = np.bitwise_and, np.less, np.greater, np.logical_or, np.divide
+
+    def run() -> None:
+        with np.errstate(all="ignore"):  # inf/NaN inputs: IEEE results, as TFLM's C float code
+            fmax.reduce(rows_in, 1, None, row_max, True, lowest)  # std::max from lowest: NaN-ignoring
+            subtract(rows_in, row_max, diff)
+            multiply(diff, beta, diff)
+            copyto(e64, diff)
+            exp(e64, e64)
+            copyto(exps, e64, casting="same_kind")
+            add(bits, mid_offset, low)  # near a float32 rounding midpoint?
+            bitwise_and(low, low29, low)
+            less(low, band, flags)
+            subtract(bits, base, low)  # not a normal float32?
+            greater(low.view(np.uint64), span, outside)
+            logical_or(flags, outside, flags)
+            for j in flat_flags.nonzero()[0].tolist():
+                flat_exps[j] = expf(flat_diff.item(j))
+            add.accumulate(exps, 1, None, total)  # sum += exp_c in order, from 0.0f (exps >= +0)
+            divide(exps, last, rows_out)
 
     return run
 

@@ -229,9 +229,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     acc = np.empty((batch, data.units), np.int64)
     small = batch * n_input * data.filters <= SMALL_INT_MATMUL
     stage_1, stage_2, state_zero_point = data.stage_1, data.stage_2, data.state_zero_point
-    lean = _bind_lean(data, x, out, inputs[STATE], feature, feature_constant, time_constant)
-    if lean is not None:
-        return lean
+    levels = _bind_levels(data, x, out, inputs[STATE], feature, feature_constant, time_constant)
+    if levels is not None:
+        return levels
     if small:
         folded = _bind_folded(data, x, out, state, feature, feature_constant, time_constant)
         if folded is not None:
@@ -316,126 +316,151 @@ def _bind_folded(data: OpData, x: np.ndarray, out: np.ndarray, state: np.ndarray
     return run
 
 
-def _bind_lean(data: OpData, x: np.ndarray, out: np.ndarray, state_2d: np.ndarray, feature: np.ndarray,
-               feature_constant: np.ndarray, time_constant: np.ndarray) -> Callable[[], None] | None:
-    """The int8 step in about fifteen numpy passes, each on operands of one shape (numpy's
-    conversion of a Python scalar and its broadcast of a row cost about a pass each on
-    tensors this small):
+#: numpy's vecdot (numpy 2 on); None: a stack of matmuls
+VECDOT = getattr(np, "vecdot", None)
+#: feature products whose partial sums stay below this take float32 BLAS (exact), others float64
+EXACT_FLOAT32 = 2**24
 
-    * the state shift is one flat copy of the whole state row: moving each filter's
-      memory left also moves the next filter's first value into this filter's last slot,
-      which the new activation overwrites anyway;
-    * the feature product runs in float64 BLAS with the feature stage's multiplier folded
-      into the weights (``quant.FoldedStage``), exact because every partial sum is an
-      integer below 2**53 (checked here from the weights and the int8 range), and its
-      stage's clamp writes the state's new column;
-    * the output stage is ``FoldedStage``'s arithmetic after the int32 wrap that TFLM's
-      accumulators make (their biases can sit near the int32 limit): ``(acc + 2**31) mod
-      2**32`` is one add (folded into the bias constant) and one mask, and the ``- 2**31``
-      goes into the stage's constant: ``(u - 2**31)*m + K = u*m + (K - 2**31 m)``, exact in
-      int64 because the result lies within it (``OutputStage``'s bound) and int64 adds wrap.
 
-    None (the other bound steps) when a stage is general, shifts left with a wrap, or a
-    bound fails."""
-    batch, n_input = x.shape
-    units, rank, filters, memory = data.units, data.rank, data.filters, data.memory
-    stage_1, stage_2 = data.stage_1, data.stage_2
-    if stage_1 is None or stage_2 is None or stage_1.wrap or stage_1.per_channel or stage_2.per_channel:
+def stage_levels(stage: quant.OutputStage, lo: int, hi: int) -> tuple[int, np.ndarray] | None:
+    """An output stage on the int32 accumulators ``lo..hi`` as a step function: ``(base,
+    thresholds)`` with ``stage(v) = base + #{t in thresholds: t <= v}`` for every ``v`` in
+    ``lo..hi`` (``thresholds`` sorted, int64), or None when the stage is not known to be
+    monotone there.
+
+    Why it holds: ``MultiplyByQuantizedMultiplier`` is two round-half-away-from-zero
+    divisions of ``v * m`` (``SaturatingRoundingDoublingHighMul`` then
+    ``RoundingDivideByPOT``), each non-decreasing in its argument when ``m >= 0``; the left
+    shift is a multiply while ``|v| << left`` stays inside int32 (checked; beyond it C's
+    int32 product wraps), the zero point an add and the clamp non-decreasing too. A
+    non-decreasing integer function is its value at ``lo`` plus the number of levels
+    ``L`` in ``(stage(lo), stage(hi)]`` whose first argument ``t_L = min{v : stage(v) >= L}``
+    is ``<= v``. Each ``t_L`` is found by bisection with ``stage.apply`` itself (32 halvings
+    of all levels at once), so the levels are ``apply``'s values, not a re-derivation."""
+    if stage.general or stage.per_channel or int(stage.multiplier) < 0 or lo > hi:
         return None
-    fold_1 = quant.FoldedStage.of(stage_1)
-    fold_2 = quant.FoldedStage.of(stage_2)
-    if fold_1 is None or fold_2 is None or fold_1.zero_point or (stage_2.wrap and stage_2.any_left):
+    if lo < -2**31 or hi >= 2**31 or (stage.left and (max(abs(lo), abs(hi)) << int(stage.left)) >= 2**31):
+        return None
+
+    def f(v: np.ndarray) -> np.ndarray:
+        out = np.empty(v.shape, np.int64)
+        stage.apply(v.astype(np.int64), out)  # apply overwrites its accumulator
+        return out
+
+    base, top = (int(v) for v in f(np.array([lo, hi], np.int64)))
+    levels = np.arange(base + 1, top + 1, dtype=np.int64)
+    below = np.full(levels.shape, lo, np.int64)  # f(below) < L
+    above = np.full(levels.shape, hi, np.int64)  # f(above) >= L
+    while levels.size and int((above - below).max()) > 1:
+        mid = below + (above - below) // 2
+        reached = f(mid) >= levels
+        above = np.where(reached, mid, above)
+        below = np.where(reached, below, mid)
+    return base, above
+
+
+def _bind_levels(data: OpData, x: np.ndarray, out: np.ndarray, state_2d: np.ndarray, feature: np.ndarray,
+                 feature_constant: np.ndarray, time_constant: np.ndarray) -> Callable[[], None] | None:
+    """The int8 step in about ten numpy calls: both output stages are monotone step
+    functions of their int32 accumulator (``stage_levels``), so each is one
+    ``searchsorted`` in the thresholds prepared here, and the step is
+
+    * the state shift: one flat copy of the whole state row (moving each filter's memory
+      left also moves the next filter's first value into this filter's last slot, which
+      the new activation overwrites anyway);
+    * the feature product in float32 BLAS (float64 for wide layers) with the input zero
+      point's constant as one more weight row (against a constant 1 after the input),
+      exact because every partial sum is an integer below 2**24 (2**53; checked here);
+    * the feature stage as a count of thresholds, looked up in a table of the values
+      stored, ``wrap(state_zp + stage)`` (C's store into int8/int16 wraps);
+    * the time product as one ``vecdot`` over the memory (exact in int64; numpy's per-call
+      cost, not the work, is what a step of this size costs), the rank sum;
+    * ``+ bias + state offset``, then TFLM's int32 wrap of the accumulator where it can
+      happen (its biases can sit near the int32 limit): ``(acc + 2**31) mod 2**32`` (the
+      ``2**31`` folded into the constant, the mod one mask), on which the stage is a step
+      function too, its thresholds offset by ``2**31``;
+    * the output stage as a count of thresholds stored into int8, whose wrap takes the
+      count modulo 256: ``base mod 256`` thresholds below any key come first, so the
+      count is the output value modulo 256.
+
+    None (``bind``'s other steps) when a stage is not known to be monotone, or a bound
+    fails."""
+    batch, n_input = x.shape
+    units, rank, filters = data.units, data.rank, data.filters
+    stage_1, stage_2 = data.stage_1, data.stage_2
+    if stage_1 is None or stage_2 is None or stage_1.wrap:
         return None
     w = np.asarray(feature, np.int64)  # (I, F) raw int8 values
-    column = np.abs(w).sum(axis=0)  # per filter: |x @ w| <= 128 * column
-    if not fold_1.fits([128 * int(v) + abs(int(c)) for v, c in zip(column.tolist(), feature_constant.tolist())]):
+    xmin, xmax = quant.dtype_range(x.dtype)
+    const_1 = np.asarray(feature_constant, np.int64)
+    # the feature accumulator's range per filter over every input (int64: exact)
+    hi_1 = (np.maximum(xmin * w, xmax * w).sum(axis=0) + const_1).tolist()
+    lo_1 = (np.minimum(xmin * w, xmax * w).sum(axis=0) + const_1).tolist()
+    # every partial sum of the feature product is an integer below this bound: exact in
+    # float32 below 2**24 (products of int8 values are exact too), else in float64 below 2**53
+    partial = max(map(abs, hi_1 + lo_1), default=0) + max(abs(xmin), abs(xmax)) * int(np.abs(w).sum())
+    if not filters or partial >= 2**53:
         return None
-    m1 = int(fold_1.multipliers[0])
-    if 128 * int(column.max(initial=0)) * m1 >= 2**53:
-        return None
-    shape_f, shape_u = (batch, filters), (batch, units)
-    full = lambda value, shape: np.ascontiguousarray(np.broadcast_to(np.asarray(value, np.int64), shape))  # noqa: E731
-    w_folded = w.astype(np.float64) * m1  # exact: |w| * m1 < 2**38
-    k_1 = full(np.asarray(feature_constant, np.int64) * m1 + int(fold_1.constant), shape_f)
-    thr_1, sub_1, shift_1 = full(fold_1.threshold, shape_f), full(fold_1.subtract, shape_f), full(fold_1.shift, shape_f)
-    state_zp = data.state_zero_point
-    zp_1 = full(state_zp, shape_f)
-    lo_1, hi_1 = full(fold_1.act_min, shape_f), full(fold_1.act_max, shape_f)
-    m2 = int(fold_2.multipliers[0])
-    wrap = stage_2.wrap
+    exact = np.float32 if partial < EXACT_FLOAT32 else np.float64
+    levels_1 = stage_levels(stage_1, min(lo_1), max(hi_1))
+    smin, smax = quant.dtype_range(state_2d.dtype)
+    # the output accumulator: the time sums of every state value, + bias + state offset
     per_unit = data.bias.astype(np.int64) + time_constant.reshape(units, rank).sum(axis=1)
-    c_2 = full(per_unit + (1 << 31 if wrap else 0), shape_u)
-    k_2 = full(int(fold_2.constant) - ((1 << 31) * m2 if wrap else 0), shape_u)
-    mask, m_2 = full(0xFFFFFFFF, shape_u), full(m2, shape_u)
-    thr_2, sub_2, shift_2 = full(fold_2.threshold, shape_u), full(fold_2.subtract, shape_u), full(fold_2.shift, shape_u)
-    zp_2, lo_2, hi_2 = full(fold_2.zero_point, shape_u), full(fold_2.act_min, shape_u), full(fold_2.act_max, shape_u)
-    flat = state_2d.reshape(batch, filters * memory)
+    w_time = np.asarray(data.weights_time, np.int64)  # (F, M)
+    time_bound = [max(abs(smin), abs(smax)) * int(v) for v in np.abs(w_time).sum(axis=1).tolist()]
+    bound_2 = max(sum(time_bound[u * rank:(u + 1) * rank]) + abs(int(c)) for u, c in enumerate(per_unit.tolist()))
+    wrap = bound_2 >= 2**31
+    if wrap and stage_2.any_left:
+        return None
+    levels_2 = stage_levels(stage_2, -2**31, 2**31 - 1) if wrap else stage_levels(stage_2, -bound_2, bound_2)
+    if levels_1 is None or levels_2 is None:
+        return None
+    base_1, thresholds_1 = levels_1
+    # a count of n thresholds stores wrap(state_zp + base_1 + n): a table of those values
+    stored_1 = (data.state_zero_point + base_1 + np.arange(thresholds_1.size + 1)).astype(state_2d.dtype)
+    base_2, thresholds_2 = levels_2
+    if wrap:
+        thresholds_2 = thresholds_2 + (1 << 31)
+    # searchsorted's default side counts the thresholds < key; t <= v is t - 1 < v for integers
+    search_1 = (thresholds_1 - 1).astype(exact).searchsorted  # exact: |t| <= partial
+    # int8 store of the count: base_2 mod 256 thresholds below every key put base_2 in front
+    search_2 = np.concatenate([np.full(base_2 % 256, np.iinfo(np.int64).min, np.int64), thresholds_2 - 1]).searchsorted
+    x_ext = np.ones((batch, n_input + 1), exact)
+    x_in = x_ext[:, :n_input]
+    w_ext = np.concatenate([w, const_1[None, :]]).astype(exact)  # (I + 1, F)
+    acc_1 = np.empty((batch, filters), exact)
+    flat = state_2d.reshape(batch, filters * data.memory)
     older, newer = flat[:, :-1], flat[:, 1:]
-    state = flat.reshape(batch, filters, memory)
+    state = flat.reshape(batch, filters, data.memory)
     newest = state[:, :, -1]
-    # the time products laid out (B, M, F), so the sum over the memory adds whole rows
-    # (numpy's reduction over an inner axis of 8 is several times slower)
-    state_t = state.transpose(0, 2, 1)
-    w_time = np.ascontiguousarray(np.broadcast_to(np.asarray(data.weights_time, np.int64).T, state_t.shape))
-    x_float, acc_float = np.empty((batch, n_input), np.float64), np.empty(shape_f, np.float64)
-    acc_1, neg_1 = np.empty(shape_f, np.int64), np.empty(shape_f, np.bool_)
-    products, scratch = np.empty(state_t.shape, np.int64), np.empty(shape_f, np.int64)
-    state_64, tmp_1, tmp_2 = np.empty(state_t.shape, np.int64), np.empty(shape_f, np.int64), np.empty(shape_u, np.int64)
-    # numpy's reduction costs several passes on a few rows: add the upper half of the rows
-    # onto the lower one, log2(memory) times
-    halves, rows = [], memory
-    while rows > 1:
-        k = rows // 2
-        halves.append((products[:, :k], products[:, rows - k:rows], products[:, :k]))
-        rows -= k
-    if halves:  # the last add writes the sums
-        halves[-1] = (*halves[-1][:2], scratch.reshape(batch, 1, filters))
-    acc_2 = scratch if rank == 1 else np.empty(shape_u, np.int64)
+    scratch = np.empty((batch, filters), np.int64)
+    acc_2 = scratch if rank == 1 else np.empty((batch, units), np.int64)
     by_unit = scratch.reshape(batch, units, rank)
-    neg_2 = np.empty(shape_u, np.bool_)
-    y = out.reshape(shape_u)
-    right_1, right_2 = fold_1.any_right, fold_2.any_right
-    add_zp_1, add_zp_2 = bool(state_zp), bool(fold_2.zero_point)
-    copyto, dot, add, less, sub, rshift = np.copyto, np.dot, np.add, np.less, np.subtract, np.right_shift
-    multiply, reduce, bitwise_and, clamp = np.multiply, np.add.reduce, np.bitwise_and, quant._clip
+    c_2 = np.ascontiguousarray(np.broadcast_to(per_unit + ((1 << 31) if wrap else 0), (batch, units)))
+    mask = np.full((batch, units), 0xFFFFFFFF, np.int64)
+    y = out.reshape(batch, units)
+    take_1 = stored_1.take
+    # the time product: numpy 2's vecdot over the memory, else the same as a stack of matmuls
+    if VECDOT is not None:
+        time_product, time_state, time_weights, time_out = VECDOT, state, w_time, scratch
+    else:
+        time_product, time_state, time_weights, time_out = (np.matmul, state[:, :, None, :], w_time[:, :, None],
+                                                            scratch[:, :, None, None])
+    copyto, dot, add, reduce, bitwise_and = np.copyto, np.dot, np.add, np.add.reduce, np.bitwise_and
 
+    # (outputs passed positionally: numpy's keyword parsing costs ~30 ns a call, a few % here)
     def run() -> None:
         older[...] = newer  # every filter's memory one left (see the docstring); overlap-safe
-        copyto(x_float, x)
-        dot(x_float, w_folded, out=acc_float)  # a few rows (batch mode keeps BLAS on one thread)
-        copyto(acc_1, acc_float, casting="unsafe")  # integers below 2**53: exact
-        add(acc_1, k_1, out=acc_1)
-        if right_1:
-            less(acc_1, thr_1, out=neg_1)
-            sub(acc_1, sub_1, out=tmp_1)
-            copyto(acc_1, tmp_1, where=neg_1)  # (a subtract with where= costs several passes)
-        rshift(acc_1, shift_1, out=acc_1)
-        clamp(acc_1, lo_1, hi_1, out=acc_1)  # (clamp then cast: one cast pass is cheaper)
-        if add_zp_1:  # the state's zero point, after the clamp to the state's range
-            add(acc_1, zp_1, out=acc_1)
-        copyto(newest, acc_1, casting="unsafe")  # C store into int8/int16: wraps
-        copyto(state_64, state_t)
-        multiply(state_64, w_time, out=products)
-        for first, second, target in halves:  # the sum over the memory, pairwise (integers: any order)
-            add(first, second, out=target)
-        if not halves:
-            copyto(scratch, products[:, 0])
+        copyto(x_in, x)
+        dot(x_ext, w_ext, acc_1)  # x @ W - zx * sum(W): exact (see above)
+        take_1(search_1(acc_1), None, newest, "clip")  # (indices in range)
+        time_product(time_state, time_weights, time_out)  # exact in int64
         if rank != 1:
-            reduce(by_unit, axis=2, out=acc_2)
-        add(acc_2, c_2, out=acc_2)  # + bias + state offset (+ 2**31 for the wrap)
+            reduce(by_unit, 2, None, acc_2)
+        add(acc_2, c_2, acc_2)
         if wrap:
-            bitwise_and(acc_2, mask, out=acc_2)
-        multiply(acc_2, m_2, out=acc_2)
-        add(acc_2, k_2, out=acc_2)
-        if right_2:
-            less(acc_2, thr_2, out=neg_2)
-            sub(acc_2, sub_2, out=tmp_2)
-            copyto(acc_2, tmp_2, where=neg_2)
-        rshift(acc_2, shift_2, out=acc_2)
-        if add_zp_2:
-            add(acc_2, zp_2, out=acc_2)
-        clamp(acc_2, lo_2, hi_2, out=acc_2)
-        copyto(y, acc_2, casting="unsafe")
+            bitwise_and(acc_2, mask, acc_2)
+        copyto(y, search_2(acc_2), "unsafe")  # the count modulo 256 (see the docstring)
 
     return run
 

@@ -620,9 +620,45 @@ def _logistic_scalar(v: float, expf: Callable[[float], float]) -> float:
     return float(_ONE / (_ONE + np.float32(expf(-v))))
 
 
+def _sequential_matmul_view(w: np.ndarray, rows: int) -> np.ndarray | None:
+    """``w`` (K, N) float32 as a view numpy's matmul cannot hand to BLAS (every other
+    element of a buffer twice as wide), so that ``np.matmul(h, view, out)`` on ``rows`` rows
+    runs numpy's own loop: ``out = 0; out += h[k] * w[k]`` in k order -- TFLM's float
+    FullyConnected sum, one call instead of a multiply and a reduce. That this numpy's loop
+    is that sum (no fused multiply-add, which compilers contract ``+= a * b`` into where the
+    target has one; no blocking; no copy to BLAS) is checked here on probes against
+    multiply-then-reduce, bit for bit; None when it is not."""
+    k, n = w.shape
+    if k == 0 or n == 0 or rows == 0:
+        return None
+    view = np.zeros((k, 2 * n), np.float32)[:, ::2]
+    probe_view = np.zeros((k, 2 * n), np.float32)[:, ::2]  # the same layout, for the probes
+    rng = np.random.default_rng(20261205)
+    probes = []
+    for _ in range(6):  # wide exponent ranges: any other summation order shows
+        probes.append(((rng.standard_normal((rows, k)) * 2.0 ** rng.integers(-24, 24, (rows, k))).astype(np.float32),
+                       (rng.standard_normal((k, n)) * 2.0 ** rng.integers(-24, 24, (k, n))).astype(np.float32)))
+    if k >= 2:  # -1 + (1 + 2**-12)**2: 2**-11 without a fused multiply-add, 2**-11 + 2**-24 with one
+        a = np.float32(1.0 + 2.0**-12)
+        h, m = np.zeros((rows, k), np.float32), np.zeros((k, n), np.float32)
+        h[:, 0], h[:, 1], m[0], m[1] = 1.0, a, -1.0, a
+        probes.append((h, m))
+    probes.append((np.zeros((rows, k), np.float32), np.full((k, n), -1.0, np.float32)))  # -0.0 products: +0.0
+    out = np.empty((rows, n), np.float32)
+    with np.errstate(all="ignore"):
+        for h, m in probes:
+            probe_view[...] = m
+            np.matmul(h, probe_view, out)
+            expected = np.add.reduce(h.T[:, :, None] * m[:, None, :], axis=0, initial=np.float32(0.0))
+            if not np.array_equal(out.view(np.uint32), expected.view(np.uint32)):
+                return None
+    view[...] = w
+    return view
+
+
 def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
                 outputs: Sequence[np.ndarray]) -> Callable[[], None]:
-    """The float32 step at about 20 numpy calls plus two libm ``tanhf`` passes, the values of
+    """The float32 step at about 15 numpy calls plus two libm ``tanhf`` passes, the values of
     ``_bind_float_careful`` (TFLM's) in every case.
 
     Where every input FC value, the initial state and the bound of the recurrent product
@@ -631,17 +667,28 @@ def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
     ``|f*c| <= |c|``. So TFLM's +-FLT_MAX clamps are no-ops, and the cell clip is one
     ``clip``. Then a step is:
 
-    * the recurrent product as ``float_dot`` sums it (in TFLM's order), plus the input
-      half computed for all steps at once;
-    * the gate columns reordered (i, f, o, g), so the sigmoid lanes are contiguous:
-      ``1 / (1 + expf(-x))`` with ``expf`` a float64 ``exp`` rounded to float32, which is
-      glibc's value except near a rounding midpoint; ``fdlibm.expf_flags`` flags those
-      values (1.6 %), and beyond TFLM's cut-offs (-9, 16.619047) -- a test on the same
-      float64 bits, skipped when the invoke's gate bounds exclude them -- and the flagged
-      lanes are recomputed one by one with libm (``_logistic_scalar``);
+    * the recurrent product summed in TFLM's order, in one call where numpy's own matmul
+      loop is that sum (``_sequential_matmul_view``, probed here), else as ``float_dot``
+      (multiply, reduce), plus the input half computed for all steps at once;
+    * the gate columns reordered (f, i, o, g), so the sigmoid lanes are contiguous and the
+      forget and input gates line up with the buffer ``(c, tanh(g))``: ``f*c`` and
+      ``i*tanh(g)`` are one multiply (float32 products commute);
+    * the sigmoid lanes computed negated, their input and recurrent weights and biases
+      negated once: IEEE round-to-nearest is symmetric, so every product and sum is the exact
+      negation of TFLM's (but for the sign of a zero, which ``exp`` ignores), and
+      ``exp(-x)`` is one call on them;
+    * the sigmoid ``1 / (1 + expf(-x))`` with ``expf`` a float64 ``exp`` rounded to float32,
+      which is glibc's value except near a rounding midpoint; ``fdlibm.expf_flags``' test
+      flags those values (0.8 %), and beyond TFLM's cut-offs (-9, 16.619047) -- a test on
+      the same float64 bits, skipped when the invoke's gate bounds exclude them -- and the
+      flagged lanes are recomputed one by one with libm (``_logistic_scalar``);
     * ``tanhf`` from libm, one ctypes call per value: on a few dozen values, cheaper than
       the ~60 passes of ``fdlibm.tanhf``, which takes over from
-      ``quant.VECTORISED_MIN_SIZE`` values on."""
+      ``quant.VECTORISED_MIN_SIZE`` values on. These calls are most of the step's time
+      (~0.2 us each, two per state cell and step): glibc's ``tanhf`` is not correctly
+      rounded, nor is the ``expm1f`` it is built on (measured on 4M random arguments:
+      up to 2.2 ulp from tanh below 1 in magnitude, 0.77 ulp from expm1), so no float64
+      ``tanh`` or ``expm1`` with a near-midpoint test stands in for it."""
     careful = _bind_float_careful(data, inputs, outputs)
     tanhf, expf = quant._libm_function("tanhf"), quant._libm_function("expf")
     x, out = inputs[INPUT], outputs[OUTPUT]
@@ -654,8 +701,12 @@ def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
     if (tanhf is None or expf is None or steps == 0 or batch * n * w_t.shape[1] > float_dot.BLOCK
             or not np.isfinite(w_t).all()):
         return careful
-    perm = np.concatenate([np.arange(g * n, (g + 1) * n) for g in (0, 1, 3, 2)])  # lanes (i, f, o, g)
-    w_x, bias, w_h = data.w_x_all[:, perm], data.bias_all[perm], np.ascontiguousarray(w_t[:, perm])
+    perm = np.concatenate([np.arange(g * n, (g + 1) * n) for g in (1, 0, 3, 2)])  # lanes (f, i, o, g)
+    # the sigmoid lanes negated (exact): in the input FC's weights and bias too, so that
+    # the input half of those lanes comes out negated
+    sign = np.concatenate([np.full(3 * n, -1.0, np.float32), np.ones(n, np.float32)])
+    w_x, bias = data.w_x_all[:, perm] * sign, data.bias_all[perm] * sign
+    w_h = np.ascontiguousarray(w_t[:, perm]) * sign
     # |recurrent sum of lane j| <= max|h| * sum_k |W_h[k, j]|, doubled for float32 rounding
     lane_bound = 2.0 * np.abs(w_h.astype(np.float64)).sum(axis=0)[:3 * n]
     rec_bound = float(lane_bound.max(initial=0.0))
@@ -667,18 +718,18 @@ def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
     block_x = np.empty((n_input, rows, 4 * n), np.float32) if n_input * rows * n <= float_dot.BLOCK else None
     pre_flat = np.empty((rows, 4 * n), np.float32)
     pre_x = pre_flat.reshape(steps, batch, 4 * n)
+    pre_sig = pre_x[:, :, :3 * n]
     w_x3 = w_x[:, None, :]
     h_all = np.empty((steps + 1, batch, n), np.float32)
-    c_all = np.empty((steps + 1, batch, n), np.float32)
     prod = np.empty((n, batch, 4 * n), np.float32)
     rec, gate = np.empty((batch, 4 * n), np.float32), np.empty((batch, 4 * n), np.float32)
     gate_sig, gate_cell = gate[:, :3 * n], gate[:, 3 * n:]
-    neg, e64 = np.empty((batch, 3 * n), np.float64), np.empty((batch, 3 * n), np.float64)
+    e64 = np.empty((batch, 3 * n), np.float64)
     bits = e64.view(np.int64)
     low, outside = np.empty((batch, 3 * n), np.int64), np.empty((batch, 3 * n), np.bool_)
     flags = np.empty((batch, 3 * n), np.bool_)
-    flat_flags, flat_gate, sig = flags.reshape(-1), gate_sig.reshape(-1) if batch == 1 else None, np.empty((batch, 3 * n), np.float32)
-    flat_sig = sig.reshape(-1)
+    sig = np.empty((batch, 3 * n), np.float32)
+    flat_flags, flat_sig = flags.reshape(-1), sig.reshape(-1)
     full = lambda value, dtype: np.full((batch, 3 * n), value, dtype)  # noqa: E731
     one = full(1.0, np.float32)
     mid_offset, low29, band = (full(v, np.int64) for v in (fdlibm.EXPF_MARGIN - (1 << 28), (1 << 29) - 1,
@@ -688,23 +739,39 @@ def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
     cut_lo = int(np.exp(-np.float64(_CUTOFF_UPPER)).view(np.int64))
     cut_hi = int(np.exp(-np.float64(_CUTOFF_LOWER)).view(np.int64))
     cut_base, cut_span = full(cut_lo, np.int64), full(cut_hi - cut_lo, np.uint64)
-    sig_i, sig_f, sig_o = sig[:, :n], sig[:, n:2 * n], sig[:, 2 * n:]
-    forget_c, input_g, tanh_g, tanh_c = (np.empty((batch, n), np.float32) for _ in range(4))
+    sig_fi, sig_o = sig[:, :2 * n], sig[:, 2 * n:]
+    # a flagged lane's input: item j of the flat sigmoid lanes
+    gate_item = gate_sig.item if batch == 1 else (lambda j: gate_sig.reshape(-1).item(j))
+    # (c, tanh(g)) side by side, so that (f, i) * (c, tanh(g)) is one multiply
+    cell_gate = np.empty((batch, 2 * n), np.float32)
+    c, tanh_g = cell_gate[:, :n], cell_gate[:, n:]
+    prod_cell = np.empty((batch, 2 * n), np.float32)
+    forget_c, input_g = prod_cell[:, :n], prod_cell[:, n:]
+    tanh_c = np.empty((batch, n), np.float32)
     clip = data.cell_clip > 0
     lo_c, hi_c = np.full((batch, n), -np.float32(data.cell_clip)), np.full((batch, n), np.float32(data.cell_clip))
     w3 = w_h[:, None, :]
-    h_cols = [h_all[t].T[:, :, None] for t in range(steps)]  # (n, B, 1) views
+    # the recurrent product in one call where exact; numpy's loop costs per multiply-add, so
+    # only while it is cheaper than multiply-then-reduce (one row)
+    w_seq = _sequential_matmul_view(w_h, batch) if batch == 1 else None
+    # per step: the recurrent operand ((B, n), or (n, B, 1) for multiply-reduce), the input half, where h goes
+    step_views = [(h_all[t] if w_seq is not None else h_all[t].T[:, :, None], pre_x[t], h_all[t + 1])
+                  for t in range(steps)]
+    # one row: 1-D views for the ctypes passes (``tolist`` of a 2-D array nests lists)
+    row = batch == 1 and not vectorised
+    g_in, g_out, c_in, c_out = ((gate_cell[0], tanh_g[0], c[0], tanh_c[0]) if row else (None,) * 4)
     zero = np.float32(0.0)
-    multiply, add, divide, negative, exp, copyto = np.multiply, np.add, np.divide, np.negative, np.exp, np.copyto
+    multiply, add, divide, exp, copyto = np.multiply, np.add, np.divide, np.exp, np.copyto
     reduce, clamp, bitwise_and, less, greater, logical_or = (np.add.reduce, quant._clip, np.bitwise_and, np.less,
                                                              np.greater, np.logical_or)
-    subtract = np.subtract
+    subtract, matmul = np.subtract, np.matmul
 
     def libm_tanh(v: np.ndarray, target: np.ndarray) -> None:
         if vectorised:
             target[...] = fdlibm.tanhf(v)
         else:
-            target.reshape(-1)[:] = list(map(tanhf, v.ravel().tolist()))  # float32 values: exact
+            # (target may be a strided view: reshape would copy it) float32 values: exact
+            target[...] = np.array(list(map(tanhf, v.ravel().tolist())), np.float32).reshape(target.shape)
 
     def run() -> None:
         with np.errstate(all="ignore"):
@@ -721,46 +788,54 @@ def _bind_float(data: OpData, inputs: Sequence[np.ndarray | None],
             careful()  # a NaN, an infinity or values near FLT_MAX: every clamp as TFLM's
             return
         # can a sigmoid input pass a cut-off in any step? (|recurrent| <= h0 * lane_bound)
-        pre_sig = pre_x[:, :, :3 * n]
-        check_cut = bool((pre_sig + h0 * lane_bound).max() > _CUTOFF_UPPER
-                         or (pre_sig - h0 * lane_bound).min() < _CUTOFF_LOWER)
+        # (pre_sig holds -x: x + bound > upper is -x - bound < -upper)
+        check_cut = bool((pre_sig - h0 * lane_bound).min() < -_CUTOFF_UPPER
+                         or (pre_sig + h0 * lane_bound).max() > -_CUTOFF_LOWER)
         h_all[0] = h_view.reshape(batch, n)
-        c_all[0] = c_view.reshape(batch, n)
+        c[...] = c_view.reshape(batch, n)
         with np.errstate(over="ignore", under="ignore"):  # exp of a gate beyond the cut-offs
-            for t in range(steps):
-                multiply(h_cols[t], w3, out=prod)
-                reduce(prod, axis=0, out=rec, initial=zero)  # summed in k order from +0.0
-                add(pre_x[t], rec, out=gate)
-                negative(gate_sig, out=neg)
-                exp(neg, out=e64)
+            # (outputs passed positionally: numpy's keyword parsing costs ~30 ns a call, a tenth of these)
+            for h_prev, pre, h in step_views:
+                if w_seq is not None:
+                    matmul(h_prev, w_seq, rec)  # summed in k order from +0.0 (see _sequential_matmul_view)
+                else:
+                    multiply(h_prev, w3, prod)
+                    reduce(prod, 0, None, rec, False, zero)  # summed in k order from +0.0  # summed in k order from +0.0
+                add(pre, rec, gate)  # sigmoid lanes: -x
+                copyto(e64, gate_sig)  # -x, widened (exact)
+                exp(e64, e64)
                 copyto(sig, e64, casting="same_kind")  # expf(-x), where not flagged
-                add(one, sig, out=sig)
-                divide(one, sig, out=sig)
-                add(bits, mid_offset, out=low)  # near a float32 rounding midpoint?
-                bitwise_and(low, low29, out=low)
-                less(low, band, out=flags)
+                add(one, sig, sig)
+                divide(one, sig, sig)
+                add(bits, mid_offset, low)  # near a float32 rounding midpoint?
+                bitwise_and(low, low29, low)
+                less(low, band, flags)
                 if check_cut:
                     subtract(bits, cut_base, out=low)
                     greater(low.view(np.uint64), cut_span, out=outside)
                     logical_or(flags, outside, out=flags)
                 where = flat_flags.nonzero()[0]
-                if where.size > 4:  # a batch: logistic_float on the flagged lanes
-                    flat_sig[where] = logistic_float((gate_sig.reshape(-1) if flat_gate is None else flat_gate)[where])
-                elif where.size:
-                    values = (gate_sig.reshape(-1) if flat_gate is None else flat_gate)[where].tolist()
-                    flat_sig[where] = [_logistic_scalar(v, expf) for v in values]
-                libm_tanh(gate_cell, tanh_g)
-                multiply(sig_f, c_all[t], out=forget_c)
-                multiply(sig_i, tanh_g, out=input_g)
-                c = c_all[t + 1]
-                add(forget_c, input_g, out=c)
+                if where.size > 4:  # a batch: logistic_float on the flagged lanes (-lane: exact)
+                    flat_sig[where] = logistic_float(-gate_sig.reshape(-1)[where])
+                elif where.size:  # one by one (0.8 % of lanes: about one every two steps)
+                    for j in where.tolist():
+                        flat_sig[j] = _logistic_scalar(-gate_item(j), expf)
+                if row:
+                    g_out[:] = list(map(tanhf, g_in.tolist()))  # float32 values: exact
+                else:
+                    libm_tanh(gate_cell, tanh_g)
+                multiply(sig_fi, cell_gate, prod_cell)  # f*c, i*tanh(g)
+                add(forget_c, input_g, c)
                 if clip:
-                    clamp(c, lo_c, hi_c, out=c)
-                libm_tanh(c, tanh_c)
-                multiply(tanh_c, sig_o, out=h_all[t + 1])
+                    clamp(c, lo_c, hi_c, c)
+                if row:
+                    c_out[:] = list(map(tanhf, c_in.tolist()))
+                else:
+                    libm_tanh(c, tanh_c)
+                multiply(tanh_c, sig_o, h)
         copyto(ys, h_all[1:])
         h_view[...] = h_all[-1].reshape(h_view.shape)
-        c_view[...] = c_all[-1].reshape(c_view.shape)
+        c_view[...] = c.reshape(c_view.shape)
 
     return run
 

@@ -37,6 +37,7 @@ import numpy as np
 from .. import quant
 from ..context import Node, Registration
 from ..memory.declaration import KernelMemory, OpMemory, c_struct, temps
+from . import threshold_stage
 
 INPUT, WEIGHTS_FEATURE, WEIGHTS_TIME, BIAS, STATE = 0, 1, 2, 3, 4
 OUTPUT = 0
@@ -323,40 +324,19 @@ EXACT_FLOAT32 = 2**24
 
 
 def stage_levels(stage: quant.OutputStage, lo: int, hi: int) -> tuple[int, np.ndarray] | None:
-    """An output stage on the int32 accumulators ``lo..hi`` as a step function: ``(base,
-    thresholds)`` with ``stage(v) = base + #{t in thresholds: t <= v}`` for every ``v`` in
-    ``lo..hi`` (``thresholds`` sorted, int64), or None when the stage is not known to be
-    monotone there.
-
-    Why it holds: ``MultiplyByQuantizedMultiplier`` is two round-half-away-from-zero
-    divisions of ``v * m`` (``SaturatingRoundingDoublingHighMul`` then
-    ``RoundingDivideByPOT``), each non-decreasing in its argument when ``m >= 0``; the left
-    shift is a multiply while ``|v| << left`` stays inside int32 (checked; beyond it C's
-    int32 product wraps), the zero point an add and the clamp non-decreasing too. A
-    non-decreasing integer function is its value at ``lo`` plus the number of levels
-    ``L`` in ``(stage(lo), stage(hi)]`` whose first argument ``t_L = min{v : stage(v) >= L}``
-    is ``<= v``. Each ``t_L`` is found by bisection with ``stage.apply`` itself (32 halvings
-    of all levels at once), so the levels are ``apply``'s values, not a re-derivation."""
+    """A per-tensor output stage on the int32 accumulators ``lo..hi`` as a step function:
+    ``(base, thresholds)`` with ``stage(v) = base + #{t in thresholds: t <= v}`` for every
+    ``v`` in ``lo..hi`` (``thresholds`` sorted, int64), or None when the stage is not known
+    to be monotone there. ``threshold_stage.thresholds`` on one channel (the stage is
+    non-decreasing where ``m >= 0`` and the left shift wraps no value, checked here; its
+    bisection runs the reference stage and checks every threshold), base ``act_min``."""
     if stage.general or stage.per_channel or int(stage.multiplier) < 0 or lo > hi:
         return None
     if lo < -2**31 or hi >= 2**31 or (stage.left and (max(abs(lo), abs(hi)) << int(stage.left)) >= 2**31):
         return None
-
-    def f(v: np.ndarray) -> np.ndarray:
-        out = np.empty(v.shape, np.int64)
-        stage.apply(v.astype(np.int64), out)  # apply overwrites its accumulator
-        return out
-
-    base, top = (int(v) for v in f(np.array([lo, hi], np.int64)))
-    levels = np.arange(base + 1, top + 1, dtype=np.int64)
-    below = np.full(levels.shape, lo, np.int64)  # f(below) < L
-    above = np.full(levels.shape, hi, np.int64)  # f(above) >= L
-    while levels.size and int((above - below).max()) > 1:
-        mid = below + (above - below) // 2
-        reached = f(mid) >= levels
-        above = np.where(reached, mid, above)
-        below = np.where(reached, below, mid)
-    return base, above
+    found = threshold_stage.thresholds([lo], [hi], stage.multiplier, stage.shift, stage.output_zero_point,
+                                       stage.act_min, stage.act_max)
+    return None if found is None else (stage.act_min, found[:, 0])
 
 
 def _bind_levels(data: OpData, x: np.ndarray, out: np.ndarray, state_2d: np.ndarray, feature: np.ndarray,

@@ -16,8 +16,8 @@
   batched model with state is reset before every chunk: each row is then one
   independent sequence from the reset state (the stateful policy below).
   Each run of operators whose activations are about the same size is batched on its
-  own, with its own chunk size (``segments``; a stateful model is one run), and hands
-  its results on to the next run through arrays of N rows.
+  own, with its own chunk size (``chunk_sizes``, ``segments``; a stateful model is one
+  run), and hands its results on to the next run through arrays of N rows.
 * **per sample** (everything else): ``set_input`` / ``invoke`` / ``get_output`` in
   a loop.
 
@@ -25,7 +25,7 @@ Stateful models (LSTM/SVDF variable tensors) run one independent sequence per
 sample on either path: sample i equals a single ``invoke()`` right after
 ``reset()``, and the interpreter's state is reset again at the end.
 
-As a guard, the first sample of the first batch of every set of chunk sizes is also run
+As a guard, the first sample of the first batch of every plan of chunk sizes is also run
 through the ordinary interpreter and compared; a difference (which the rules above
 should make impossible) switches the model to the per-sample path for good. (Only
 the first: on every batch, that single invoke would cost a 32-sample batch about a
@@ -169,21 +169,33 @@ def _preferred_chunk(op: Operator, tensors: Sequence[Tensor]) -> int:
     return int(min(MAX_CHUNK, max(1, 2 ** round(math.log2(CHUNK_ELEMENTS / max(largest, 1))))))
 
 
-def segments(model: Model, stateful: bool) -> list[Segment]:
-    """The model cut where the preferred chunk size changes (``_preferred_chunk``); one
-    segment for a stateful model (its state rows must see every operator of a chunk).
+def chunk_sizes(model: Model, stateful: bool) -> list[int]:
+    """Samples per chunk for each operator (``_preferred_chunk``); one size for every operator
+    (``CHUNK_ELEMENTS`` over the model's largest activation) where the model must run as one
+    segment: a stateful one (its state rows must see every operator of a chunk), or one that
+    reads or outputs a tensor no operator makes and the graph does not take as input."""
+    sg = model.main
+    ops = sg.operators
+    known = {i for op in ops for i in op.outputs} | set(sg.inputs)  # what can be passed on between segments
+    read = {i for op in ops for i in op.inputs if i >= 0 and not sg.tensors[i].is_constant}
+    if stateful or not (set(sg.outputs) | read) <= known:
+        largest = max((t.size for t in sg.tensors if not t.is_constant and t.dtype is not None), default=1)
+        return [max(1, min(MAX_CHUNK, round(CHUNK_ELEMENTS / max(largest, 1))))] * len(ops)
+    return [_preferred_chunk(op, sg.tensors) for op in ops]
+
+
+def segments(model: Model, sizes: Sequence[int]) -> list[Segment]:
+    """The model cut where the chunk size of its operators (``sizes``, one per operator, see
+    ``chunk_sizes``) changes; the whole model where it does not.
 
     Every segment is a row-wise model whenever the whole one is (its operators are a subset),
     so each of its rows is computed from that row alone, whatever the chunk size; rows move
     between segments as they are."""
     sg = model.main
     ops = sg.operators
-    prefs = [_preferred_chunk(op, sg.tensors) for op in ops]
-    known = {i for op in ops for i in op.outputs} | set(sg.inputs)  # what can be passed on between segments
-    read = {i for op in ops for i in op.inputs if i >= 0 and not sg.tensors[i].is_constant}
-    if stateful or len(set(prefs)) <= 1 or not (set(sg.outputs) | read) <= known:
-        return [Segment(model, sg.inputs, sg.outputs, _whole_model_chunk(sg.tensors))]
-    cuts = [0] + [k for k in range(1, len(ops)) if prefs[k] != prefs[k - 1]] + [len(ops)]
+    if len(set(sizes)) <= 1:
+        return [Segment(model, sg.inputs, sg.outputs, sizes[0] if sizes else 1)]
+    cuts = [0] + [k for k in range(1, len(ops)) if sizes[k] != sizes[k - 1]] + [len(ops)]
     out = []
     for start, stop in zip(cuts, cuts[1:]):
         part = ops[start:stop]
@@ -192,15 +204,8 @@ def segments(model: Model, stateful: bool) -> list[Segment]:
         wanted = {i for op in ops[stop:] for i in op.inputs if i >= 0} | set(sg.outputs)
         sub = dataclasses.replace(sg, operators=tuple(dataclasses.replace(op, index=k) for k, op in enumerate(part)),
                                   inputs=tuple(sorted(read - made)), outputs=tuple(sorted(made & wanted)))
-        out.append(Segment(dataclasses.replace(model, subgraphs=(sub,)), sub.inputs, sub.outputs, prefs[start]))
+        out.append(Segment(dataclasses.replace(model, subgraphs=(sub,)), sub.inputs, sub.outputs, sizes[start]))
     return out
-
-
-def _whole_model_chunk(tensors: Sequence[Tensor]) -> int:
-    """Samples per chunk for a model run as one segment: ``CHUNK_ELEMENTS`` over its largest
-    activation."""
-    largest = max((t.size for t in tensors if not t.is_constant and t.dtype is not None), default=1)
-    return max(1, min(MAX_CHUNK, round(CHUNK_ELEMENTS / max(largest, 1))))
 
 
 def split_inputs(it: Interpreter, inputs: Sequence[np.ndarray]) -> tuple[int, list[np.ndarray]]:
@@ -237,11 +242,15 @@ class BatchRunner:
     def __init__(self, it: Interpreter) -> None:
         self.it = it
         self.reason = batchable(it.model)
+        if self.reason is None and not it.subgraph.operators:
+            self.reason = "the model has no operators"
         self.stateful = it.stateful
-        self.segments = segments(it.model, self.stateful) if self.reason is None else []
-        # per list of chunk sizes (one per segment), the batched interpreters of the segments
-        self._batched: dict[tuple[int, ...], list[Interpreter]] = {}
-        self._checked: set[tuple[int, ...]] = set()  # chunk sizes whose first batch matched a single invoke
+        self._sizes = chunk_sizes(it.model, self.stateful) if self.reason is None else []
+        self.segments = segments(it.model, self._sizes)  # for as many samples as they like
+        # per chunk size of each operator (capped by the batch size), the segments then and
+        # their batched interpreters
+        self._plans: dict[tuple[int, ...], tuple[list[Segment], list[Interpreter]]] = {}
+        self._checked: set[tuple[int, ...]] = set()  # plans whose first batch matched a single invoke
         self.chunk = max((seg.chunk for seg in self.segments), default=1)
         if self.reason is None and self.chunk == 1:
             largest = max((t.size for t in it.subgraph.tensors if not t.is_constant and t.dtype is not None),
@@ -257,11 +266,11 @@ class BatchRunner:
             return outs
         if self.reason is None and n > 1:
             try:
+                key = tuple(min(size, n) for size in self._sizes)
                 with blas.single_thread():
-                    self._run_batched(n, batches, outs)
-                sizes = self._sizes(n)
-                if sizes in self._checked or self._first_sample_agrees(batches, outs):
-                    self._checked.add(sizes)
+                    self._run_batched(n, batches, outs, *self._plan(key))
+                if key in self._checked or self._first_sample_agrees(batches, outs):
+                    self._checked.add(key)
                     return outs
                 self.reason = "a batched run differed from a single invoke"
             except MicrointerpError as e:
@@ -269,26 +278,27 @@ class BatchRunner:
         self._run_per_sample(n, batches, outs)
         return outs
 
-    def _sizes(self, n: int) -> tuple[int, ...]:
-        return tuple(min(seg.chunk, n) for seg in self.segments)
-
-    def _interpreters(self, sizes: tuple[int, ...]) -> list[Interpreter]:
-        if sizes not in self._batched:
+    def _plan(self, key: tuple[int, ...]) -> tuple[list[Segment], list[Interpreter]]:
+        """The segments and their batched interpreters for operator chunk sizes ``key``: a batch
+        smaller than some chunks caps them, and neighbours capped alike share a segment."""
+        if key not in self._plans:
             from .interpreter import Interpreter
 
-            if len(self._batched) >= 2:
-                self._batched.pop(next(iter(self._batched)))
-            self._batched[sizes] = [Interpreter(batched_model(seg.model, size), resolver=self.it.resolver, trace=0)
-                                    for seg, size in zip(self.segments, sizes)]
-        return self._batched[sizes]
+            if len(self._plans) >= 2:
+                self._plans.pop(next(iter(self._plans)))
+            parts = segments(self.it.model, key)
+            self._plans[key] = parts, [Interpreter(batched_model(seg.model, seg.chunk), resolver=self.it.resolver,
+                                                   trace=0) for seg in parts]
+        return self._plans[key]
 
-    def _run_batched(self, n: int, batches: list[np.ndarray], outs: list[np.ndarray]) -> None:
+    def _run_batched(self, n: int, batches: list[np.ndarray], outs: list[np.ndarray], parts: list[Segment],
+                     interpreters: list[Interpreter]) -> None:
         """Segment by segment, each over all ``n`` samples in chunks of its own size; the
         tensors passed between segments wait in arrays of ``n`` rows."""
-        sizes = self._sizes(n)
         sg = self.it.subgraph
         staged = {k: batch.reshape(n, -1) for k, batch in zip(sg.inputs, batches)}
-        for seg, size, bit in zip(self.segments, sizes, self._interpreters(sizes)):
+        for seg, bit in zip(parts, interpreters):
+            size = seg.chunk
             in_views = [bit.tensor_view(k).reshape(size, -1) for k in seg.inputs]
             out_views = [bit.tensor_view(k).reshape(size, -1) for k in seg.outputs]
             made = [np.empty((n, view.shape[1]), view.dtype) for view in out_views]

@@ -284,8 +284,9 @@ def bind(node: Node, data: OpData, inputs: Sequence[np.ndarray | None],
     if float_stage is not None and transposed:
         return _bind_planes(data, x, y, float_stage, load)
     if float_stage is not None:
-        buffer = win.new_buffer(x.shape[0], x.shape[-1], buffer.dtype)  # (data.buffer stays invoke's)
-        buffer.fill(load.pad)
+        if load.pad:  # padded with the zero point: a buffer of its own (data.buffer stays invoke's)
+            buffer = win.new_buffer(x.shape[0], x.shape[-1], buffer.dtype)
+            buffer.fill(load.pad)
         interior, patches = win.interior(buffer), win.patches(buffer)
         columns = patches.reshape(rows, -1)
         if copy_patches:
@@ -336,7 +337,7 @@ class Load:
 
     def into(self, dest: np.ndarray, x: np.ndarray) -> Callable[[], None]:
         """A call writing ``x`` (its shape, or broadcast to ``dest``) into ``dest``, as loaded."""
-        if self.subtract is None:
+        if not self.subtract:  # (None, or a zero point of 0)
             return functools.partial(np.copyto, dest, x)
         zero_point = dest.dtype.type(self.subtract)  # a scalar of dest's type: no float64 pass into float32
         return functools.partial(np.subtract, x, zero_point, out=dest)
@@ -372,7 +373,7 @@ def _planes_columns(win: Window, x: np.ndarray, dtype: type, extra_rows: int, lo
     depth = win.filter_h * win.filter_w * in_c
     matrix = np.ones((depth + extra_rows, n * planes.taps[0].shape[-1]), dtype)
     copies = planes.columns(matrix)
-    subtract = None if load.subtract is None else dtype(load.subtract)
+    subtract = dtype(load.subtract) if load.subtract else None  # (a zero point of 0: a plain cast)
 
     def fill() -> None:
         planes.load(x, subtract)
@@ -412,8 +413,9 @@ def _bind_folded(data: OpData, x: np.ndarray, y: np.ndarray, stage: convolution.
 
     Exact in any summation order: every term is a multiple of ``2**-(31+r)`` (``w * m``
     over a power of two, exact in float64 since ``|w * m| < 2**39``; the offset, an integer
-    over the same power), and every partial sum is bounded by ``(sum |w| * max|x - zp| * m
-    + |T's constant + B * 2**(31+r)|) * 2**-(31+r)``, which ``lifted_offset`` checked is
+    over the same power), and every partial sum is bounded by ``(sum |w| * reach * m
+    + |T's constant + B * 2**(31+r)|) * 2**-(31+r)`` (``reach``: ``max|x - zp|``, or ``max|x|``
+    where the buffer holds the raw input, ``load``), which ``lifted_offset`` checked is
     below ``2**53`` units; so each addition (or fused multiply-add) is exact."""
     win, weights = data.window, data.weights[0]
     depth, out_c = weights.shape

@@ -265,7 +265,8 @@ def _bind_taps(data: OpData, x: np.ndarray, total: np.ndarray, finish: Callable[
     acc = total.reshape(taps[0].shape)
     prod = np.empty_like(acc)
     rest = list(zip(taps[1:], tiled[1:]))
-    zero_point = None if data.mode == "float32" or pad is not None else dtype(data.input_zero_point)
+    zero_point = None if data.mode == "float32" or pad is not None or not data.input_zero_point \
+        else dtype(data.input_zero_point)  # (None: a plain cast)
     first_tap, first_weights, multiply, add, load = taps[0], tiled[0], np.multiply, np.add, planes.load
     if data.mode == "float32":
         zero = np.float32(0.0)

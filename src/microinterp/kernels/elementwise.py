@@ -219,6 +219,8 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
     except ValueError:
         return None
     bits1, bits2 = x1.view(f"u{x1.dtype.itemsize}"), x2.view(f"u{x2.dtype.itemsize}")
+    if x1.dtype.itemsize == x2.dtype.itemsize == out.dtype.itemsize == 1 and not stage.per_channel:
+        return _bind_pair_table(bits1, bits2, out, table1, table2, combine, stage.apply)
     scaled1, scaled2 = np.empty(x1.shape, np.int64), np.empty(x2.shape, np.int64)
     acc = np.empty(out.shape, np.int64)
     if stage.takes_products:
@@ -252,6 +254,32 @@ def bind_rescaled(x1: np.ndarray, x2: np.ndarray, out: np.ndarray, table1: np.nd
         take2(bits2, None, scaled2, "clip")
         combine(scaled1, scaled2, out=acc)
         apply(acc, out)
+
+    return run
+
+
+def _bind_pair_table(bits1: np.ndarray, bits2: np.ndarray, out: np.ndarray, table1: np.ndarray, table2: np.ndarray,
+                     combine: np.ufunc, finish: Callable[[np.ndarray, np.ndarray], None]) -> Callable[[], None]:
+    """``bind_rescaled`` for 8-bit inputs and output: the output of every one of the 65,536
+    input pairs, computed once here by the steps of ``bind_rescaled``'s general call (table
+    look-ups, ``combine``, the per-tensor stage's ``apply``: element by element, so each entry
+    is what that call gives for its pair), then one look-up per output element of the pair
+    index ``256 * bits1 + bits2``: three passes over 8- and 16-bit values instead of
+    several over int64 ones."""
+    codes = np.arange(256)
+    pairs = np.empty((256, 256), np.int64)
+    combine(table1[codes][:, None], table2[codes][None, :], out=pairs)
+    table = np.empty((256, 256), out.dtype)
+    finish(pairs, table)
+    table = table.reshape(-1)
+    index = np.empty(out.shape, np.uint16)
+    multiply, add, take = np.multiply, np.add, np.take
+    step = np.uint16(256)
+
+    def run() -> None:
+        multiply(bits1, step, out=index)  # broadcast to the output's shape, as numpy broadcasts the inputs
+        add(index, bits2, out=index)
+        take(table, index, out=out, mode="clip")  # "clip": unbuffered; every index is below 65,536
 
     return run
 

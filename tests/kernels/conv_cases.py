@@ -138,3 +138,25 @@ def raw_input_route_model(op: str, stride: int, kernel: int, zero_point: int, ou
     bias = rng.integers(-3000, 3000, out_c).astype(np.int32)
     model = conv_model(op, g, "int8", weights, bias, "bias", q, filter_channel_dim=3 if depthwise else 0)
     return model, two_invocations(rng, g, "int8")
+
+
+def check_raw_input_route(op: str, case: tuple[int, int, int, int], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Run ``raw_input_route_model(op, *case)`` against TFLM and assert that the bound route
+    summing the raw input (reach 128, a float stage made) was the one taken: a spy on
+    ``FloatOutputStage.make`` records it, so a silent fallback to another route fails."""
+    from oracle import compare_with_tflm
+
+    from microinterp.kernels import convolution
+
+    taken = []
+    make = convolution.FloatOutputStage.make
+
+    def spy(stage, weights, axis, reach, bias):  # type: ignore[no-untyped-def]
+        made = make(stage, weights, axis, reach, bias)
+        taken.append(reach == 128 and made is not None)
+        return made
+
+    monkeypatch.setattr(convolution.FloatOutputStage, "make", staticmethod(spy))
+    model, inputs = raw_input_route_model(op, *case, seed=sum(case) & 0xFFFF)
+    compare_with_tflm(model, inputs)
+    assert taken and taken[0]

@@ -164,17 +164,4 @@ def test_conv_raw_input_route_matches_tflm(case, monkeypatch):
     """Layers whose input zero point is not 0 take the bound routes that sum the raw input,
     its zero point folded into the bias (``convolution.fold_input_zero_point``), and match
     TFLM; the route is checked to be the one taken."""
-    from microinterp.kernels import convolution
-
-    taken = []
-    make = convolution.FloatOutputStage.make
-
-    def spy(stage, weights, axis, reach, bias):  # type: ignore[no-untyped-def]
-        made = make(stage, weights, axis, reach, bias)
-        taken.append(reach == 128 and made is not None)
-        return made
-
-    monkeypatch.setattr(convolution.FloatOutputStage, "make", staticmethod(spy))
-    model, inputs = conv_cases.raw_input_route_model("CONV_2D", *case, seed=sum(case) & 0xFFFF)
-    compare_with_tflm(model, inputs)
-    assert taken and taken[0]
+    conv_cases.check_raw_input_route("CONV_2D", case, monkeypatch)

@@ -180,17 +180,4 @@ def test_tap_groups_are_the_taps(g, batch, channels):
 def test_depthwise_raw_input_route_matches_tflm(case, monkeypatch):
     """As ``test_conv_raw_input_route_matches_tflm``: the tap sums of the raw input, padded
     with the input zero point, that folded into the bias; the route is checked to be taken."""
-    from microinterp.kernels import convolution
-
-    taken = []
-    make = convolution.FloatOutputStage.make
-
-    def spy(stage, weights, axis, reach, bias):  # type: ignore[no-untyped-def]
-        made = make(stage, weights, axis, reach, bias)
-        taken.append(reach == 128 and made is not None)
-        return made
-
-    monkeypatch.setattr(convolution.FloatOutputStage, "make", staticmethod(spy))
-    model, inputs = conv_cases.raw_input_route_model("DEPTHWISE_CONV_2D", *case, seed=sum(case) & 0xFFFF)
-    compare_with_tflm(model, inputs)
-    assert taken and taken[0]
+    conv_cases.check_raw_input_route("DEPTHWISE_CONV_2D", case, monkeypatch)

@@ -1,5 +1,7 @@
 """Interpreter API: allocation errors, input checking, custom kernels, details."""
 
+import io
+
 import numpy as np
 import pytest
 from oracle import model_path
@@ -170,3 +172,36 @@ def test_variable_tensor_state_persists_and_resets():
     it.set_input(one, 0)
     it.invoke()
     assert it.get_output(0).tolist() == [6] * 4
+
+
+def test_float_exceptions_stay_silent_as_in_c():
+    """inf - inf and overflow inside bound calls give NaN / inf as C does, with no numpy
+    RuntimeWarning leaking to the user (the invoke loop runs in a context that ignores
+    floating-point exceptions), in invoke, invoke_timed, the traced loop and invoke_batch;
+    and the user's own numpy error state is left as it was."""
+    import warnings
+
+    b = ModelBuilder()
+    x = b.add_input("x", (1, 4), "float32")
+    w = b.add_constant("w", np.array([[1, 1, 1, 1], [3e38, 3e38, 0, 0]], np.float32))
+    y = b.add_output("y", (1, 2), "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
+    model = b.build()
+    sample = np.array([[np.inf, -np.inf, 1, 2], [1e38, 1e38, 0, 0]], np.float32)  # inf - inf; overflow
+    before = np.geterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        it = Interpreter.from_bytes(model)
+        traced = Interpreter.from_bytes(model, trace=1, trace_stream=io.StringIO())
+        results = []
+        for run, interp in ((it.invoke, it), (it.invoke_timed, it), (traced.invoke, traced)):
+            for row in sample:
+                interp.set_input(row[None], 0)
+                run()
+                results.append(interp.get_output(0).copy())
+        batch = it.invoke_batch(sample)[0]
+    assert np.isnan(results[0][0, 0]) and results[1][0, 1] == np.finfo(np.float32).max  # inf clamped, as TFLM
+    for k, r in enumerate(results):
+        assert r.tobytes() == results[k % 2].tobytes()
+    assert batch.tobytes() == np.concatenate(results[:2]).tobytes()
+    assert np.geterr() == before

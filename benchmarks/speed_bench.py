@@ -3,6 +3,8 @@ measured in the same run on the same inputs, reported as ratios; plus batch mode
 
     .venv/bin/python benchmarks/speed_bench.py [--rounds R] [--repeats N] [--batch B] [model ...]
 
+A model is a file, a path under the models folder, or a bare name such as kws_ref_model.
+
 Without model arguments it runs every model of ``$MICROINTERP_MODELS`` (default
 ``../shared/models``) that its manifest marks TFLM-runnable. Each model runs in a
 subprocess (TFLM can crash on a model; that must not end the benchmark). Within
@@ -146,6 +148,22 @@ def _geo(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
+def resolve(name: str) -> str:
+    """A model argument as a path: a file as given, a path under the models folder
+    (``mlperf-tiny/kws_ref_model.tflite``), or a bare name (``kws_ref_model``) that names
+    exactly one model there; anything else is a one-line argument error."""
+    if Path(name).is_file():
+        return name
+    if (MODELS_DIR / name).is_file():
+        return str(MODELS_DIR / name)
+    stem = name.removesuffix(".tflite")
+    found = sorted(str(p) for p in MODELS_DIR.rglob(f"{stem}.tflite"))
+    if len(found) == 1:
+        return found[0]
+    what = "names several models" if found else "is neither a file nor a model"
+    raise LookupError(f"{name!r} {what} under {MODELS_DIR} (give e.g. mlperf-tiny/kws_ref_model.tflite)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="*")
@@ -157,14 +175,17 @@ def main() -> int:
     if args.one:
         print(json.dumps(measure(Path(args.one), args.rounds, args.repeats, args.batch)))
         return 0
-    names = args.models or tflm_runnable()
+    try:
+        names = [resolve(m) for m in args.models] or tflm_runnable()
+    except LookupError as e:
+        ap.error(str(e))
     print(f"ms per invoke, median of {args.rounds} interleaved rounds x {args.repeats}; batch = invoke_batch "
           f"of {args.batch}, ms per sample")
     print(f"{'model':<34}{'microinterp':>12}{'TFLM':>9}{'LiteRT ref':>11}{'XNNPACK':>9}{'mi/TFLM':>9}"
           f"{'batch':>9}{'b/TFLM':>8}  exact")
     rows = []
     for name in names:
-        path = Path(name) if Path(name).exists() else MODELS_DIR / name
+        path = Path(name)
         proc = subprocess.run([sys.executable, __file__, "--one", str(path), "--rounds", str(args.rounds),
                                "--repeats", str(args.repeats), "--batch", str(args.batch)],
                               capture_output=True, text=True, timeout=1800)

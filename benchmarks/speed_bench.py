@@ -176,7 +176,7 @@ def main() -> int:
         print(json.dumps(measure(Path(args.one), args.rounds, args.repeats, args.batch)))
         return 0
     try:
-        names = [resolve(m) for m in args.models] or tflm_runnable()
+        names = [resolve(m) for m in args.models or tflm_runnable()]
     except LookupError as e:
         ap.error(str(e))
     print(f"ms per invoke, median of {args.rounds} interleaved rounds x {args.repeats}; batch = invoke_batch "
